@@ -1,0 +1,499 @@
+/**
+ * Wire schemas of gitpod.v1.RunnerConfigurationService (JSON, camelCase), one per request and
+ * response, as described by the API reference in ../shared/spec/.
+ *
+ * Responses are parsed leniently on purpose: the API grows, so unknown fields are dropped
+ * (zod's default object behaviour) and enum fields accept values this client does not know yet.
+ * Requests are typed strictly by the same schemas so callers get compile-time help.
+ */
+import { z } from "zod";
+
+/** An enum that tolerates values added to the API after this client was written. */
+function openEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.union([z.enum(values), z.string()]) as unknown as z.ZodType<T[number] | (string & {})>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+
+export const FieldValue = z.object({
+  key: z.string().optional(),
+  value: z.string().optional(),
+});
+export type FieldValue = z.infer<typeof FieldValue>;
+
+export const PaginationRequest = z.object({
+  token: z.string().optional(),
+  pageSize: z.number().int().optional(),
+});
+export type PaginationRequest = z.infer<typeof PaginationRequest>;
+
+export const PaginationResponse = z.object({
+  nextToken: z.string().optional(),
+});
+export type PaginationResponse = z.infer<typeof PaginationResponse>;
+
+/** Update/Delete RPCs answer `{}`; anything else is tolerated and ignored. */
+export const EmptyResponse = z.object({});
+export type EmptyResponse = z.infer<typeof EmptyResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// ValidateRunnerConfiguration
+// ---------------------------------------------------------------------------------------------
+
+export const EnvironmentClassInput = z.object({
+  id: z.string().optional(),
+  runnerId: z.string().optional(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  configuration: z.array(FieldValue).optional(),
+  enabled: z.boolean().optional(),
+});
+export type EnvironmentClassInput = z.infer<typeof EnvironmentClassInput>;
+
+export const ScmIntegrationValidationInput = z.object({
+  id: z.string().optional(),
+  scmId: z.string().optional(),
+  host: z.string().optional(),
+  issuerUrl: z.string().optional(),
+  oauthClientId: z.string().optional(),
+  oauthEncryptedClientSecret: z.string().optional(),
+  oauthPlaintextClientSecret: z.string().optional(),
+  pat: z.boolean().optional(),
+  virtualDirectory: z.string().optional(),
+});
+export type ScmIntegrationValidationInput = z.infer<typeof ScmIntegrationValidationInput>;
+
+export const ValidateRunnerConfigurationRequest = z.object({
+  runnerId: z.string().optional(),
+  environmentClass: EnvironmentClassInput.optional(),
+  scmIntegration: ScmIntegrationValidationInput.optional(),
+});
+export type ValidateRunnerConfigurationRequest = z.infer<typeof ValidateRunnerConfigurationRequest>;
+
+export const FieldValidationError = z.object({
+  key: z.string().optional(),
+  error: z.string().optional(),
+});
+export type FieldValidationError = z.infer<typeof FieldValidationError>;
+
+export const EnvironmentClassValidationResult = z.object({
+  configurationErrors: z.array(FieldValidationError).optional(),
+  descriptionError: z.string().optional(),
+  displayNameError: z.string().optional(),
+  valid: z.boolean().optional(),
+});
+export type EnvironmentClassValidationResult = z.infer<typeof EnvironmentClassValidationResult>;
+
+export const ScmIntegrationValidationResult = z.object({
+  hostError: z.string().optional(),
+  oauthError: z.string().optional(),
+  patError: z.string().optional(),
+  scmIdError: z.string().optional(),
+  valid: z.boolean().optional(),
+});
+export type ScmIntegrationValidationResult = z.infer<typeof ScmIntegrationValidationResult>;
+
+export const ValidateRunnerConfigurationResponse = z.object({
+  environmentClass: EnvironmentClassValidationResult.optional(),
+  scmIntegration: ScmIntegrationValidationResult.optional(),
+});
+export type ValidateRunnerConfigurationResponse = z.infer<typeof ValidateRunnerConfigurationResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Environment classes
+// ---------------------------------------------------------------------------------------------
+
+export const EnvironmentClass = z.object({
+  id: z.string(),
+  runnerId: z.string(),
+  configuration: z.array(FieldValue).optional(),
+  description: z.string().optional(),
+  displayName: z.string().optional(),
+  enabled: z.boolean().optional(),
+});
+export type EnvironmentClass = z.infer<typeof EnvironmentClass>;
+
+export const CreateEnvironmentClassRequest = z.object({
+  runnerId: z.string(),
+  displayName: z.string(),
+  description: z.string().optional(),
+  configuration: z.array(FieldValue).optional(),
+});
+export type CreateEnvironmentClassRequest = z.infer<typeof CreateEnvironmentClassRequest>;
+
+export const CreateEnvironmentClassResponse = z.object({ id: z.string() });
+export type CreateEnvironmentClassResponse = z.infer<typeof CreateEnvironmentClassResponse>;
+
+export const RunnerKind = openEnum([
+  "RUNNER_KIND_UNSPECIFIED",
+  "RUNNER_KIND_LOCAL",
+  "RUNNER_KIND_REMOTE",
+  "RUNNER_KIND_LOCAL_CONFIGURATION",
+]);
+export const RunnerProvider = openEnum([
+  "RUNNER_PROVIDER_UNSPECIFIED",
+  "RUNNER_PROVIDER_AWS_EC2",
+  "RUNNER_PROVIDER_LINUX_HOST",
+  "RUNNER_PROVIDER_DESKTOP_MAC",
+  "RUNNER_PROVIDER_MANAGED",
+  "RUNNER_PROVIDER_GCP",
+  "RUNNER_PROVIDER_DEV_AGENT",
+]);
+
+export const ListEnvironmentClassesFilter = z.object({
+  runnerIds: z.array(z.string()).optional(),
+  enabled: z.boolean().optional(),
+  canCreateEnvironments: z.boolean().optional(),
+  runnerKinds: z.array(RunnerKind).optional(),
+  runnerProviders: z.array(RunnerProvider).optional(),
+});
+export type ListEnvironmentClassesFilter = z.infer<typeof ListEnvironmentClassesFilter>;
+
+export const ListEnvironmentClassesRequest = z.object({
+  filter: ListEnvironmentClassesFilter.optional(),
+  pagination: PaginationRequest.optional(),
+});
+export type ListEnvironmentClassesRequest = z.infer<typeof ListEnvironmentClassesRequest>;
+
+export const ListEnvironmentClassesResponse = z.object({
+  environmentClasses: z.array(EnvironmentClass).optional(),
+  pagination: PaginationResponse.optional(),
+});
+export type ListEnvironmentClassesResponse = z.infer<typeof ListEnvironmentClassesResponse>;
+
+export const GetEnvironmentClassRequest = z.object({ environmentClassId: z.string() });
+export type GetEnvironmentClassRequest = z.infer<typeof GetEnvironmentClassRequest>;
+
+export const GetEnvironmentClassResponse = z.object({ environmentClass: EnvironmentClass });
+export type GetEnvironmentClassResponse = z.infer<typeof GetEnvironmentClassResponse>;
+
+export const UpdateEnvironmentClassRequest = z.object({
+  environmentClassId: z.string(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+});
+export type UpdateEnvironmentClassRequest = z.infer<typeof UpdateEnvironmentClassRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// Host authentication tokens
+// ---------------------------------------------------------------------------------------------
+
+export const HostAuthenticationTokenSource = openEnum([
+  "HOST_AUTHENTICATION_TOKEN_SOURCE_UNSPECIFIED",
+  "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH",
+  "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+]);
+export type HostAuthenticationTokenSource = z.infer<typeof HostAuthenticationTokenSource>;
+
+export const Principal = openEnum([
+  "PRINCIPAL_UNSPECIFIED",
+  "PRINCIPAL_ACCOUNT",
+  "PRINCIPAL_USER",
+  "PRINCIPAL_RUNNER",
+  "PRINCIPAL_ENVIRONMENT",
+  "PRINCIPAL_SERVICE_ACCOUNT",
+  "PRINCIPAL_RUNNER_MANAGER",
+]);
+export type Principal = z.infer<typeof Principal>;
+
+export const Subject = z.object({
+  id: z.string().optional(),
+  principal: Principal.optional(),
+});
+export type Subject = z.infer<typeof Subject>;
+
+/** RFC 3339 timestamp, kept as the string the API sent. */
+const Timestamp = z.string();
+
+export const HostAuthenticationToken = z.object({
+  id: z.string(),
+  expiresAt: Timestamp.optional(),
+  host: z.string().optional(),
+  integrationId: z.string().optional(),
+  runnerId: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  source: HostAuthenticationTokenSource.optional(),
+  subject: Subject.optional(),
+  userId: z.string().optional(),
+});
+export type HostAuthenticationToken = z.infer<typeof HostAuthenticationToken>;
+
+export const CreateHostAuthenticationTokenRequest = z.object({
+  runnerId: z.string(),
+  host: z.string(),
+  token: z.string(),
+  source: HostAuthenticationTokenSource.optional(),
+  expiresAt: Timestamp.optional(),
+  refreshToken: z.string().optional(),
+  integrationId: z.string().optional(),
+  scopes: z.array(z.string()).max(101).optional(),
+  subject: Subject.optional(),
+  userId: z.string().optional(),
+});
+export type CreateHostAuthenticationTokenRequest = z.infer<typeof CreateHostAuthenticationTokenRequest>;
+
+export const CreateHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
+export type CreateHostAuthenticationTokenResponse = z.infer<typeof CreateHostAuthenticationTokenResponse>;
+
+export const ListHostAuthenticationTokensFilter = z.object({
+  runnerId: z.string().optional(),
+  subjectId: z.string().optional(),
+  userId: z.string().optional(),
+});
+export type ListHostAuthenticationTokensFilter = z.infer<typeof ListHostAuthenticationTokensFilter>;
+
+export const ListHostAuthenticationTokensRequest = z.object({
+  filter: ListHostAuthenticationTokensFilter.optional(),
+  pagination: PaginationRequest.optional(),
+});
+export type ListHostAuthenticationTokensRequest = z.infer<typeof ListHostAuthenticationTokensRequest>;
+
+export const ListHostAuthenticationTokensResponse = z.object({
+  tokens: z.array(HostAuthenticationToken).optional(),
+  pagination: PaginationResponse.optional(),
+});
+export type ListHostAuthenticationTokensResponse = z.infer<typeof ListHostAuthenticationTokensResponse>;
+
+export const GetHostAuthenticationTokenRequest = z.object({ id: z.string() });
+export type GetHostAuthenticationTokenRequest = z.infer<typeof GetHostAuthenticationTokenRequest>;
+
+export const GetHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
+export type GetHostAuthenticationTokenResponse = z.infer<typeof GetHostAuthenticationTokenResponse>;
+
+export const UpdateHostAuthenticationTokenRequest = z.object({
+  id: z.string(),
+  token: z.string().optional(),
+  refreshToken: z.string().optional(),
+  expiresAt: Timestamp.optional(),
+  scopes: z.array(z.string()).optional(),
+});
+export type UpdateHostAuthenticationTokenRequest = z.infer<typeof UpdateHostAuthenticationTokenRequest>;
+
+export const DeleteHostAuthenticationTokenRequest = z.object({ id: z.string() });
+export type DeleteHostAuthenticationTokenRequest = z.infer<typeof DeleteHostAuthenticationTokenRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// Configuration schema
+// ---------------------------------------------------------------------------------------------
+
+export const EnumValue = z.object({
+  title: z.string().optional(),
+  subtitle: z.string().optional(),
+  detail: z.string().optional(),
+});
+export type EnumValue = z.infer<typeof EnumValue>;
+
+/** One configurable field; exactly one of bool/display/enum/int/string says its kind. */
+export const SchemaField = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  required: z.boolean().optional(),
+  secret: z.boolean().optional(),
+  bool: z.object({ default: z.boolean().optional() }).optional(),
+  display: z.object({ default: z.string().optional() }).optional(),
+  enum: z
+    .object({
+      default: z.string().optional(),
+      defaultValue: EnumValue.optional(),
+      possibleValues: z.array(EnumValue).optional(),
+      values: z.array(z.string()).optional(),
+    })
+    .optional(),
+  int: z
+    .object({
+      default: z.number().int().optional(),
+      min: z.number().int().optional(),
+      max: z.number().int().optional(),
+    })
+    .optional(),
+  string: z.object({ default: z.string().optional(), pattern: z.string().optional() }).optional(),
+});
+export type SchemaField = z.infer<typeof SchemaField>;
+
+export const SchemaScm = z.object({
+  scmId: z.string().optional(),
+  name: z.string().optional(),
+  defaultHosts: z.array(z.string()).optional(),
+  oauth: z.object({ callbackUrl: z.string().optional() }).optional(),
+  pat: z.object({ description: z.string().optional(), docsLink: z.string().optional() }).optional(),
+});
+export type SchemaScm = z.infer<typeof SchemaScm>;
+
+export const RunnerConfigurationSchema = z.object({
+  environmentClasses: z.array(SchemaField).optional(),
+  runnerConfig: z.array(SchemaField).optional(),
+  scm: z.array(SchemaScm).optional(),
+  version: z.string().optional(),
+});
+export type RunnerConfigurationSchema = z.infer<typeof RunnerConfigurationSchema>;
+
+export const GetRunnerConfigurationSchemaRequest = z.object({ runnerId: z.string() });
+export type GetRunnerConfigurationSchemaRequest = z.infer<typeof GetRunnerConfigurationSchemaRequest>;
+
+export const GetRunnerConfigurationSchemaResponse = z.object({ schema: RunnerConfigurationSchema });
+export type GetRunnerConfigurationSchemaResponse = z.infer<typeof GetRunnerConfigurationSchemaResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// SCM integrations
+// ---------------------------------------------------------------------------------------------
+
+export const ScmIntegrationOAuthConfig = z.object({
+  clientId: z.string().optional(),
+  /** base64 RSA-OAEP ciphertext made with the runner's public key; never the plaintext. */
+  encryptedClientSecret: z.string().optional(),
+  issuerUrl: z.string().optional(),
+});
+export type ScmIntegrationOAuthConfig = z.infer<typeof ScmIntegrationOAuthConfig>;
+
+export const ScmIntegration = z.object({
+  id: z.string(),
+  runnerId: z.string(),
+  scmId: z.string().optional(),
+  host: z.string().optional(),
+  oauth: ScmIntegrationOAuthConfig.nullable().optional(),
+  pat: z.boolean().optional(),
+  virtualDirectory: z.string().optional(),
+});
+export type ScmIntegration = z.infer<typeof ScmIntegration>;
+
+export const CreateScmIntegrationRequest = z.object({
+  runnerId: z.string(),
+  scmId: z.string(),
+  host: z.string(),
+  issuerUrl: z.string().optional(),
+  oauthClientId: z.string().optional(),
+  oauthPlaintextClientSecret: z.string().optional(),
+  pat: z.boolean().optional(),
+  virtualDirectory: z.string().optional(),
+});
+export type CreateScmIntegrationRequest = z.infer<typeof CreateScmIntegrationRequest>;
+
+export const CreateScmIntegrationResponse = z.object({ id: z.string() });
+export type CreateScmIntegrationResponse = z.infer<typeof CreateScmIntegrationResponse>;
+
+export const ListScmIntegrationsFilter = z.object({
+  runnerIds: z.array(z.string()).optional(),
+});
+export type ListScmIntegrationsFilter = z.infer<typeof ListScmIntegrationsFilter>;
+
+export const ListScmIntegrationsRequest = z.object({
+  filter: ListScmIntegrationsFilter.optional(),
+  pagination: PaginationRequest.optional(),
+});
+export type ListScmIntegrationsRequest = z.infer<typeof ListScmIntegrationsRequest>;
+
+export const ListScmIntegrationsResponse = z.object({
+  integrations: z.array(ScmIntegration).optional(),
+  pagination: PaginationResponse.optional(),
+});
+export type ListScmIntegrationsResponse = z.infer<typeof ListScmIntegrationsResponse>;
+
+export const GetScmIntegrationRequest = z.object({ id: z.string() });
+export type GetScmIntegrationRequest = z.infer<typeof GetScmIntegrationRequest>;
+
+export const GetScmIntegrationResponse = z.object({ integration: ScmIntegration });
+export type GetScmIntegrationResponse = z.infer<typeof GetScmIntegrationResponse>;
+
+export const UpdateScmIntegrationRequest = z.object({
+  id: z.string(),
+  issuerUrl: z.string().optional(),
+  /** "" removes OAuth and deletes the runner's and host's OAuth-sourced host tokens. */
+  oauthClientId: z.string().optional(),
+  oauthPlaintextClientSecret: z.string().optional(),
+  /** false deletes the runner's and host's PAT-sourced host tokens. */
+  pat: z.boolean().optional(),
+  virtualDirectory: z.string().optional(),
+});
+export type UpdateScmIntegrationRequest = z.infer<typeof UpdateScmIntegrationRequest>;
+
+export const DeleteScmIntegrationRequest = z.object({ id: z.string() });
+export type DeleteScmIntegrationRequest = z.infer<typeof DeleteScmIntegrationRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// The service: every RPC with its request and response schema, and whether it creates.
+// ---------------------------------------------------------------------------------------------
+
+export const SERVICE = "gitpod.v1.RunnerConfigurationService";
+
+export const RPCS = {
+  ValidateRunnerConfiguration: {
+    request: ValidateRunnerConfigurationRequest,
+    response: ValidateRunnerConfigurationResponse,
+    creates: false,
+  },
+  CreateEnvironmentClass: {
+    request: CreateEnvironmentClassRequest,
+    response: CreateEnvironmentClassResponse,
+    creates: true,
+  },
+  ListEnvironmentClasses: {
+    request: ListEnvironmentClassesRequest,
+    response: ListEnvironmentClassesResponse,
+    creates: false,
+  },
+  GetEnvironmentClass: {
+    request: GetEnvironmentClassRequest,
+    response: GetEnvironmentClassResponse,
+    creates: false,
+  },
+  UpdateEnvironmentClass: { request: UpdateEnvironmentClassRequest, response: EmptyResponse, creates: false },
+  CreateHostAuthenticationToken: {
+    request: CreateHostAuthenticationTokenRequest,
+    response: CreateHostAuthenticationTokenResponse,
+    creates: true,
+  },
+  ListHostAuthenticationTokens: {
+    request: ListHostAuthenticationTokensRequest,
+    response: ListHostAuthenticationTokensResponse,
+    creates: false,
+  },
+  GetHostAuthenticationToken: {
+    request: GetHostAuthenticationTokenRequest,
+    response: GetHostAuthenticationTokenResponse,
+    creates: false,
+  },
+  UpdateHostAuthenticationToken: {
+    request: UpdateHostAuthenticationTokenRequest,
+    response: EmptyResponse,
+    creates: false,
+  },
+  DeleteHostAuthenticationToken: {
+    request: DeleteHostAuthenticationTokenRequest,
+    response: EmptyResponse,
+    creates: false,
+  },
+  GetRunnerConfigurationSchema: {
+    request: GetRunnerConfigurationSchemaRequest,
+    response: GetRunnerConfigurationSchemaResponse,
+    creates: false,
+  },
+  CreateSCMIntegration: {
+    request: CreateScmIntegrationRequest,
+    response: CreateScmIntegrationResponse,
+    creates: true,
+  },
+  ListSCMIntegrations: {
+    request: ListScmIntegrationsRequest,
+    response: ListScmIntegrationsResponse,
+    creates: false,
+  },
+  GetSCMIntegration: {
+    request: GetScmIntegrationRequest,
+    response: GetScmIntegrationResponse,
+    creates: false,
+  },
+  UpdateSCMIntegration: { request: UpdateScmIntegrationRequest, response: EmptyResponse, creates: false },
+  DeleteSCMIntegration: { request: DeleteScmIntegrationRequest, response: EmptyResponse, creates: false },
+} as const;
+
+export type RpcName = keyof typeof RPCS;
+export type RpcRequest<N extends RpcName> = z.input<(typeof RPCS)[N]["request"]>;
+export type RpcResponse<N extends RpcName> = z.output<(typeof RPCS)[N]["response"]>;
+export const RPC_NAMES = Object.keys(RPCS) as RpcName[];
+
+/** Fields whose values are secrets: never logged, never shown, never put in an error. */
+export const SECRET_FIELDS = ["oauthPlaintextClientSecret", "token", "refreshToken"] as const;
