@@ -1,0 +1,44 @@
+/** The 16 RPCs of gitpod.v1.RunnerConfigurationService, by method name. */
+import type { RpcName } from "../../../shared/api/schemas.js";
+import type { RpcHandler } from "./context.js";
+import {
+  createEnvironmentClass,
+  getEnvironmentClass,
+  listEnvironmentClasses,
+  updateEnvironmentClass,
+} from "./environment-classes.js";
+import {
+  createHostAuthenticationToken,
+  deleteHostAuthenticationToken,
+  getHostAuthenticationToken,
+  listHostAuthenticationTokens,
+  updateHostAuthenticationToken,
+} from "./host-authentication-tokens.js";
+import { getRunnerConfigurationSchema } from "./schema.js";
+import {
+  createScmIntegration,
+  deleteScmIntegration,
+  getScmIntegration,
+  listScmIntegrations,
+  updateScmIntegration,
+} from "./scm-integrations.js";
+import { validateRunnerConfiguration } from "./validate.js";
+
+export const HANDLERS: { [N in RpcName]: RpcHandler<N> } = {
+  ValidateRunnerConfiguration: validateRunnerConfiguration,
+  CreateEnvironmentClass: createEnvironmentClass,
+  ListEnvironmentClasses: listEnvironmentClasses,
+  GetEnvironmentClass: getEnvironmentClass,
+  UpdateEnvironmentClass: updateEnvironmentClass,
+  CreateHostAuthenticationToken: createHostAuthenticationToken,
+  ListHostAuthenticationTokens: listHostAuthenticationTokens,
+  GetHostAuthenticationToken: getHostAuthenticationToken,
+  UpdateHostAuthenticationToken: updateHostAuthenticationToken,
+  DeleteHostAuthenticationToken: deleteHostAuthenticationToken,
+  GetRunnerConfigurationSchema: getRunnerConfigurationSchema,
+  CreateSCMIntegration: createScmIntegration,
+  ListSCMIntegrations: listScmIntegrations,
+  GetSCMIntegration: getScmIntegration,
+  UpdateSCMIntegration: updateScmIntegration,
+  DeleteSCMIntegration: deleteScmIntegration,
+};

@@ -1,0 +1,10 @@
+/** GetRunnerConfigurationSchema: the schema of the runner (each runner has its own copy). */
+import { lookupRunner, type RpcHandler } from "./context.js";
+
+export const getRunnerConfigurationSchema: RpcHandler<"GetRunnerConfigurationSchema"> = (
+  request,
+  { state },
+) => {
+  const runner = lookupRunner(state, request.runnerId);
+  return { schema: structuredClone(runner.schema) };
+};

@@ -1,0 +1,17 @@
+/**
+ * Maps a request path to an RPC: `/gitpod.v1.RunnerConfigurationService/{Method}` under any prefix
+ * (the public base URL is https://app.gitpod.io/api, so `/api/...` must work too).
+ */
+import { RPCS, type RpcName, SERVICE } from "../../shared/api/schemas.js";
+
+export type Route = { rpc: RpcName; name: RpcName } | { rpc: undefined; name: string };
+
+const SERVICE_SEGMENT = `/${SERVICE}/`;
+
+export function routeRequest(pathname: string): Route {
+  const index = pathname.lastIndexOf(SERVICE_SEGMENT);
+  if (index === -1) return { rpc: undefined, name: pathname };
+  const method = pathname.slice(index + SERVICE_SEGMENT.length);
+  if (Object.hasOwn(RPCS, method)) return { rpc: method as RpcName, name: method as RpcName };
+  return { rpc: undefined, name: method || pathname };
+}

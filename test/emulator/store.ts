@@ -1,0 +1,340 @@
+/**
+ * The emulator's in-memory state: runners, the three object kinds, the OAuth apps the SCM hosts know,
+ * and helpers tests use to seed and inspect it directly (no HTTP). Maps keep insertion order, which
+ * is creation order, so List RPCs page through them stably.
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  FieldValue,
+  HostAuthenticationTokenSource,
+  RunnerConfigurationSchema,
+  Subject,
+} from "../../shared/api/schemas.js";
+import { RunnerKeys } from "./crypto.js";
+import {
+  DEFAULT_RUNNERS,
+  defaultOAuthApps,
+  defaultRunnerSchema,
+  type OAuthApp,
+  type RunnerFixture,
+} from "./fixtures.js";
+
+export interface StoredRunner {
+  id: string;
+  name: string;
+  kind: string;
+  provider: string;
+  schema: RunnerConfigurationSchema;
+}
+
+interface Sequenced {
+  /** Creation order; page tokens point at it. */
+  seq: number;
+}
+
+export interface StoredEnvironmentClass extends Sequenced {
+  id: string;
+  runnerId: string;
+  displayName: string;
+  description: string;
+  configuration: FieldValue[];
+  enabled: boolean;
+}
+
+export interface StoredHostToken extends Sequenced {
+  id: string;
+  runnerId: string;
+  host: string;
+  /** Kept so tests can assert what was written; never returned by the API. */
+  token: string;
+  refreshToken: string;
+  source: HostAuthenticationTokenSource;
+  /** RFC 3339, normalised to UTC. */
+  expiresAt: string;
+  integrationId: string;
+  scopes: string[];
+  subject: Subject | undefined;
+  userId: string;
+}
+
+export interface StoredOAuthConfig {
+  clientId: string;
+  /** base64 RSA-OAEP ciphertext under the runner's public key; the plaintext is never stored. */
+  encryptedClientSecret: string;
+  issuerUrl: string;
+}
+
+export interface StoredScmIntegration extends Sequenced {
+  id: string;
+  runnerId: string;
+  scmId: string;
+  host: string;
+  oauth: StoredOAuthConfig | undefined;
+  pat: boolean;
+  virtualDirectory: string;
+}
+
+export interface StateFixtures {
+  runners?: RunnerFixture[];
+  oauthApps?: OAuthApp[];
+}
+
+export interface SeedEnvironmentClass {
+  runnerId: string;
+  displayName: string;
+  description?: string;
+  configuration?: FieldValue[];
+  enabled?: boolean;
+}
+
+export interface SeedScmIntegration {
+  runnerId: string;
+  scmId: string;
+  host: string;
+  oauthClientId?: string;
+  /** Plaintext; stored only encrypted with the runner's key. */
+  oauthClientSecret?: string;
+  issuerUrl?: string;
+  pat?: boolean;
+  virtualDirectory?: string;
+}
+
+export interface SeedHostToken {
+  runnerId: string;
+  host: string;
+  source?: HostAuthenticationTokenSource;
+  expiresAt?: string | Date;
+  integrationId?: string;
+  userId?: string;
+  token?: string;
+  refreshToken?: string;
+  scopes?: string[];
+}
+
+/** Key of the (runnerId, host) uniqueness rule of SCM integrations; hosts compare case-insensitively. */
+export function scmKey(runnerId: string, host: string): string {
+  return `${runnerId}\n${host.toLowerCase()}`;
+}
+
+/** RFC 3339 in UTC as protobuf JSON writes it: no fraction when whole seconds, else milliseconds. */
+export function formatTimestamp(date: Date): string {
+  const iso = date.toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+export class EmulatorState {
+  readonly #fixtures: { runners: RunnerFixture[]; oauthApps: OAuthApp[] };
+  readonly #keys = new RunnerKeys();
+  readonly #runners = new Map<string, StoredRunner>();
+  readonly #environmentClasses = new Map<string, StoredEnvironmentClass>();
+  readonly #hostTokens = new Map<string, StoredHostToken>();
+  readonly #scmIntegrations = new Map<string, StoredScmIntegration>();
+  readonly #scmByRunnerHost = new Map<string, string>();
+  #oauthApps: OAuthApp[] = [];
+  #seq = 0;
+
+  constructor(fixtures: StateFixtures = {}) {
+    this.#fixtures = {
+      runners: (fixtures.runners ?? DEFAULT_RUNNERS).map((runner) => ({ ...runner })),
+      oauthApps: fixtures.oauthApps ?? defaultOAuthApps(),
+    };
+    this.reset();
+  }
+
+  get runners(): ReadonlyMap<string, StoredRunner> {
+    return this.#runners;
+  }
+  get environmentClasses(): ReadonlyMap<string, StoredEnvironmentClass> {
+    return this.#environmentClasses;
+  }
+  get hostTokens(): ReadonlyMap<string, StoredHostToken> {
+    return this.#hostTokens;
+  }
+  get scmIntegrations(): ReadonlyMap<string, StoredScmIntegration> {
+    return this.#scmIntegrations;
+  }
+  get oauthApps(): readonly OAuthApp[] {
+    return this.#oauthApps;
+  }
+
+  /** Back to the fixtures: default runners and OAuth apps, no objects. Runner keys are kept. */
+  reset(): void {
+    this.#runners.clear();
+    this.#environmentClasses.clear();
+    this.#hostTokens.clear();
+    this.#scmIntegrations.clear();
+    this.#scmByRunnerHost.clear();
+    for (const runner of this.#fixtures.runners) this.addRunner(runner);
+    this.#oauthApps = this.#fixtures.oauthApps.map((app) => ({ ...app, secrets: [...app.secrets] }));
+  }
+
+  addRunner(runner: { id?: string; name?: string; schema?: RunnerConfigurationSchema } = {}): string {
+    const id = runner.id ?? randomUUID();
+    this.#runners.set(id, {
+      id,
+      name: runner.name ?? `runner-${id.slice(0, 8)}`,
+      kind: "RUNNER_KIND_REMOTE",
+      provider: "RUNNER_PROVIDER_AWS_EC2",
+      schema: runner.schema ?? defaultRunnerSchema(),
+    });
+    return id;
+  }
+
+  requireRunner(runnerId: string): StoredRunner {
+    const runner = this.#runners.get(runnerId);
+    if (!runner) throw new Error(`unknown runner ${runnerId}`);
+    return runner;
+  }
+
+  addOAuthApp(app: OAuthApp): void {
+    this.#oauthApps.push({ host: app.host, clientId: app.clientId, secrets: [...app.secrets] });
+  }
+
+  /** Rotate or revoke: the app accepts exactly these secrets from now on. */
+  setOAuthAppSecrets(host: string, clientId: string, secrets: string[]): void {
+    const app = this.findOAuthApp(host, clientId);
+    if (!app) throw new Error(`no OAuth app ${clientId} at ${host}`);
+    app.secrets = [...secrets];
+  }
+
+  findOAuthApp(host: string, clientId: string): OAuthApp | undefined {
+    const wanted = host.toLowerCase();
+    return this.#oauthApps.find((app) => app.host.toLowerCase() === wanted && app.clientId === clientId);
+  }
+
+  encryptForRunner(runnerId: string, plaintext: string): string {
+    this.requireRunner(runnerId);
+    return this.#keys.encrypt(runnerId, plaintext);
+  }
+
+  /** The plaintext, or undefined when the ciphertext was not made with this runner's public key. */
+  decryptForRunner(runnerId: string, ciphertextBase64: string): string | undefined {
+    this.requireRunner(runnerId);
+    return this.#keys.decrypt(runnerId, ciphertextBase64);
+  }
+
+  runnerPublicKeyPem(runnerId: string): string {
+    this.requireRunner(runnerId);
+    return this.#keys.publicKeyPem(runnerId);
+  }
+
+  /** The stored OAuth client secret of an SCM integration, decrypted with its runner's private key. */
+  decryptClientSecret(integrationId: string): string | undefined {
+    const integration = this.#scmIntegrations.get(integrationId);
+    if (!integration?.oauth) return undefined;
+    return this.#keys.decrypt(integration.runnerId, integration.oauth.encryptedClientSecret);
+  }
+
+  nextSeq(): number {
+    this.#seq += 1;
+    return this.#seq;
+  }
+
+  // --- writes used by the RPC handlers and the seed helpers -------------------------------------
+
+  insertEnvironmentClass(value: Omit<StoredEnvironmentClass, "id" | "seq">): StoredEnvironmentClass {
+    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+    this.#environmentClasses.set(stored.id, stored);
+    return stored;
+  }
+
+  insertHostToken(value: Omit<StoredHostToken, "id" | "seq">): StoredHostToken {
+    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+    this.#hostTokens.set(stored.id, stored);
+    return stored;
+  }
+
+  deleteHostToken(id: string): boolean {
+    return this.#hostTokens.delete(id);
+  }
+
+  /** Deletes the runner's tokens for a host that came from the given source; returns how many. */
+  deleteHostTokensBySource(runnerId: string, host: string, source: HostAuthenticationTokenSource): number {
+    const wanted = host.toLowerCase();
+    let deleted = 0;
+    for (const [id, token] of this.#hostTokens) {
+      if (token.runnerId === runnerId && token.host.toLowerCase() === wanted && token.source === source) {
+        this.#hostTokens.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  findScmIntegrationByHost(runnerId: string, host: string): StoredScmIntegration | undefined {
+    const id = this.#scmByRunnerHost.get(scmKey(runnerId, host));
+    return id === undefined ? undefined : this.#scmIntegrations.get(id);
+  }
+
+  insertScmIntegration(value: Omit<StoredScmIntegration, "id" | "seq">): StoredScmIntegration {
+    const key = scmKey(value.runnerId, value.host);
+    if (this.#scmByRunnerHost.has(key)) {
+      throw new Error(`an SCM integration for ${value.host} already exists on runner ${value.runnerId}`);
+    }
+    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+    this.#scmIntegrations.set(stored.id, stored);
+    this.#scmByRunnerHost.set(key, stored.id);
+    return stored;
+  }
+
+  deleteScmIntegration(id: string): boolean {
+    const integration = this.#scmIntegrations.get(id);
+    if (!integration) return false;
+    this.#scmIntegrations.delete(id);
+    this.#scmByRunnerHost.delete(scmKey(integration.runnerId, integration.host));
+    return true;
+  }
+
+  // --- seeding for tests (skips API validation on purpose: tests seed drifted states too) --------
+
+  seedEnvironmentClass(seed: SeedEnvironmentClass): StoredEnvironmentClass {
+    this.requireRunner(seed.runnerId);
+    return this.insertEnvironmentClass({
+      runnerId: seed.runnerId,
+      displayName: seed.displayName,
+      description: seed.description ?? "",
+      configuration: (seed.configuration ?? []).map((field) => ({ ...field })),
+      enabled: seed.enabled ?? true,
+    });
+  }
+
+  seedScmIntegration(seed: SeedScmIntegration): StoredScmIntegration {
+    this.requireRunner(seed.runnerId);
+    const oauth =
+      seed.oauthClientId === undefined || seed.oauthClientId === ""
+        ? undefined
+        : {
+            clientId: seed.oauthClientId,
+            encryptedClientSecret: this.encryptForRunner(seed.runnerId, seed.oauthClientSecret ?? ""),
+            issuerUrl: seed.issuerUrl ?? "",
+          };
+    return this.insertScmIntegration({
+      runnerId: seed.runnerId,
+      scmId: seed.scmId,
+      host: seed.host,
+      oauth,
+      pat: seed.pat ?? false,
+      virtualDirectory: seed.virtualDirectory ?? "",
+    });
+  }
+
+  seedHostToken(seed: SeedHostToken): StoredHostToken {
+    this.requireRunner(seed.runnerId);
+    const expiresAt =
+      seed.expiresAt === undefined
+        ? ""
+        : formatTimestamp(seed.expiresAt instanceof Date ? seed.expiresAt : new Date(seed.expiresAt));
+    return this.insertHostToken({
+      runnerId: seed.runnerId,
+      host: seed.host,
+      token: seed.token ?? `seeded-token-${randomUUID()}`,
+      refreshToken: seed.refreshToken ?? "",
+      source: seed.source ?? "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH",
+      expiresAt,
+      integrationId: seed.integrationId ?? "",
+      scopes: [...(seed.scopes ?? [])],
+      subject: seed.userId ? { id: seed.userId, principal: "PRINCIPAL_USER" } : undefined,
+      userId: seed.userId ?? "",
+    });
+  }
+}
