@@ -1,0 +1,60 @@
+/**
+ * Walks every page of a List RPC. Iterating a PageIterator yields items; `pages()` yields the raw
+ * page responses. Pages are asked for 100 at a time, the API's maximum.
+ */
+import { GitpodApiError } from "./errors.js";
+import type { PaginationRequest, PaginationResponse } from "./schemas.js";
+
+export const PAGE_SIZE = 100;
+
+export interface Page<T> {
+  items: T[];
+  nextToken: string | undefined;
+}
+
+export type FetchPage<T> = (pagination: PaginationRequest) => Promise<Page<T>>;
+
+export class PageIterator<T> implements AsyncIterable<T> {
+  readonly #rpc: string;
+  readonly #fetchPage: FetchPage<T>;
+
+  constructor(rpc: string, fetchPage: FetchPage<T>) {
+    this.#rpc = rpc;
+    this.#fetchPage = fetchPage;
+  }
+
+  async *pages(): AsyncGenerator<Page<T>> {
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.#fetchPage(token ? { token, pageSize: PAGE_SIZE } : { pageSize: PAGE_SIZE });
+      yield page;
+      token = page.nextToken || undefined;
+      if (token !== undefined) {
+        // A server that hands out the same token twice would make us loop forever.
+        if (seen.has(token)) {
+          throw new GitpodApiError({
+            code: "internal",
+            rpc: this.#rpc,
+            message: "the server repeated a page token; stopping instead of looping",
+          });
+        }
+        seen.add(token);
+      }
+    } while (token !== undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+
+  async toArray(): Promise<T[]> {
+    const all: T[] = [];
+    for await (const page of this.pages()) all.push(...page.items);
+    return all;
+  }
+}
+
+export function nextTokenOf(pagination: PaginationResponse | undefined): string | undefined {
+  return pagination?.nextToken || undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * Secret redaction. Secrets reach this code in request bodies (OAuth client secrets, host tokens)
+ * and in the bearer token; none of them may leave it in an error message or a log line, even when
+ * a server echoes one back.
+ */
+import { SECRET_FIELDS } from "./schemas.js";
+
+export const REDACTED = "[redacted]";
+
+const secretFieldNames = new Set<string>([...SECRET_FIELDS, "authorization", "apiKey", "bearerToken"]);
+
+/** Deep copy of a JSON-like value with every secret field's value replaced. */
+export function redactFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactFields);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = secretFieldNames.has(key) && typeof inner === "string" ? REDACTED : redactFields(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Collects the secret string values of a request body, to scrub them from server messages. */
+export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(body)) {
+    for (const item of body) secretValuesOf(item, into);
+  } else if (body !== null && typeof body === "object") {
+    for (const [key, inner] of Object.entries(body)) {
+      if (secretFieldNames.has(key) && typeof inner === "string" && inner.length > 0) into.add(inner);
+      else secretValuesOf(inner, into);
+    }
+  }
+  return into;
+}
+
+/** Replaces every occurrence of each secret in text. Short values are skipped: they are not secrets. */
+export function scrub(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
