@@ -1,0 +1,204 @@
+/**
+ * The bot's configuration, read from the environment and validated at start. Every problem is
+ * collected into one message naming each variable; secret values are never echoed.
+ */
+import { z } from "zod";
+
+export interface BotConfig {
+  slack: {
+    signingSecret?: string;
+    botToken: string;
+    /** Set: Socket Mode. Unset: HTTP mode. */
+    appToken?: string;
+    /** Override of https://slack.com/api/ (tests point it at a fake). */
+    apiUrl?: string;
+  };
+  gitpod: {
+    apiKey: string;
+    baseUrl?: string;
+    timeoutMs: number;
+  };
+  /** The runners this bot manages, in order, each with an optional friendly label. */
+  runners: Array<{ id: string; label?: string }>;
+  authorization: {
+    rotateUserIds: string[];
+    rotateUsergroupId?: string;
+    /** Empty: every channel may view. */
+    viewChannelIds: string[];
+  };
+  auditChannelId: string;
+  /** The slash command, e.g. "/gitpod-scm". */
+  command: string;
+  port: number;
+  /** Interface to listen on in HTTP mode; default all interfaces. */
+  host?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The bot's configuration is not usable:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+const COMMAND = /^\/[a-z0-9][a-z0-9_-]{0,31}$/;
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const present = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, `${name} is required`);
+
+/** Each variable's rule. Messages name the variable and never include a secret's value. */
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: present("SLACK_BOT_TOKEN").refine((value) => value.startsWith("xoxb-"), {
+    message: "SLACK_BOT_TOKEN must be a bot token (starts with xoxb-)",
+  }),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || value.startsWith("xapp-"), {
+      message: "SLACK_APP_TOKEN must be an app-level token (starts with xapp-)",
+    }),
+  SLACK_SIGNING_SECRET: z.string().trim().optional(),
+  SLACK_API_URL: z.url({ error: "SLACK_API_URL must be a URL" }).optional(),
+  GITPOD_API_KEY: present("GITPOD_API_KEY"),
+  GITPOD_BASE_URL: z.url({ error: "GITPOD_BASE_URL must be a URL" }).optional(),
+  GITPOD_TIMEOUT_MS: z.coerce
+    .number({ error: "GITPOD_TIMEOUT_MS must be a number of milliseconds" })
+    .int("GITPOD_TIMEOUT_MS must be a whole number")
+    .min(100, "GITPOD_TIMEOUT_MS must be at least 100")
+    .max(120_000, "GITPOD_TIMEOUT_MS must be at most 120000")
+    .default(10_000),
+  GITPOD_RUNNER_IDS: present("GITPOD_RUNNER_IDS"),
+  SLACK_ROTATE_USER_IDS: z.string().optional(),
+  SLACK_ROTATE_USERGROUP_ID: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || USERGROUP_ID.test(value), {
+      message: "SLACK_ROTATE_USERGROUP_ID must be a user group id like S0123ABCD",
+    }),
+  SLACK_VIEW_CHANNEL_IDS: z.string().optional(),
+  SLACK_AUDIT_CHANNEL_ID: present("SLACK_AUDIT_CHANNEL_ID").refine((value) => CHANNEL_ID.test(value), {
+    message: "SLACK_AUDIT_CHANNEL_ID must be a channel id like C0123ABCD",
+  }),
+  SLACK_COMMAND: z
+    .string()
+    .trim()
+    .default("/gitpod-scm")
+    .refine((value) => COMMAND.test(value), {
+      message: "SLACK_COMMAND must look like /gitpod-scm (a slash, then lowercase letters, digits, - or _)",
+    }),
+  PORT: z.coerce
+    .number({ error: "PORT must be a number" })
+    .int("PORT must be a whole number")
+    .min(0, "PORT must be between 0 and 65535")
+    .max(65_535, "PORT must be between 0 and 65535")
+    .default(3000),
+  HOST: z.string().trim().optional(),
+});
+
+/** Runner entries: "uuid" or "label=uuid", separated by commas or spaces. */
+function parseRunners(value: string, problems: string[]): BotConfig["runners"] {
+  const runners: BotConfig["runners"] = [];
+  for (const entry of list(value)) {
+    const [first, second] = entry.split("=", 2) as [string, string | undefined];
+    const id = (second ?? first).trim();
+    const label = second === undefined ? undefined : first.trim();
+    if (!UUID.test(id)) {
+      problems.push(`GITPOD_RUNNER_IDS: "${entry}" is not a runner id (a UUID, optionally as label=UUID)`);
+      continue;
+    }
+    runners.push(label ? { id, label } : { id });
+  }
+  return runners;
+}
+
+function checkIds(
+  name: string,
+  values: string[],
+  pattern: RegExp,
+  example: string,
+  problems: string[],
+): void {
+  for (const value of values) {
+    if (!pattern.test(value)) problems.push(`${name}: "${value}" is not an id like ${example}`);
+  }
+}
+
+/** Parse and validate; throws ConfigError naming every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): BotConfig {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value?.trim() === "" ? undefined : value]),
+  );
+  const parsed = EnvSchema.safeParse(blankToUndefined);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((issue) => issueText(issue));
+  const raw = parsed.success ? parsed.data : undefined;
+
+  const runners = parseRunners(env.GITPOD_RUNNER_IDS ?? "", problems);
+  if (
+    env.GITPOD_RUNNER_IDS?.trim() &&
+    runners.length === 0 &&
+    !problems.some((p) => p.startsWith("GITPOD_RUNNER_IDS"))
+  ) {
+    problems.push("GITPOD_RUNNER_IDS lists no runner id");
+  }
+  const rotateUserIds = list(env.SLACK_ROTATE_USER_IDS);
+  checkIds("SLACK_ROTATE_USER_IDS", rotateUserIds, USER_ID, "U0123ABCD", problems);
+  const viewChannelIds = list(env.SLACK_VIEW_CHANNEL_IDS);
+  checkIds("SLACK_VIEW_CHANNEL_IDS", viewChannelIds, CHANNEL_ID, "C0123ABCD", problems);
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (when SLACK_APP_TOKEN is not set)");
+  }
+  if (problems.length > 0 || !raw) throw new ConfigError([...new Set(problems)]);
+
+  return {
+    slack: {
+      botToken: raw.SLACK_BOT_TOKEN,
+      ...(raw.SLACK_SIGNING_SECRET ? { signingSecret: raw.SLACK_SIGNING_SECRET } : {}),
+      ...(raw.SLACK_APP_TOKEN ? { appToken: raw.SLACK_APP_TOKEN } : {}),
+      ...(raw.SLACK_API_URL ? { apiUrl: raw.SLACK_API_URL } : {}),
+    },
+    gitpod: {
+      apiKey: raw.GITPOD_API_KEY,
+      timeoutMs: raw.GITPOD_TIMEOUT_MS,
+      ...(raw.GITPOD_BASE_URL ? { baseUrl: raw.GITPOD_BASE_URL } : {}),
+    },
+    runners,
+    authorization: {
+      rotateUserIds,
+      viewChannelIds,
+      ...(raw.SLACK_ROTATE_USERGROUP_ID ? { rotateUsergroupId: raw.SLACK_ROTATE_USERGROUP_ID } : {}),
+    },
+    auditChannelId: raw.SLACK_AUDIT_CHANNEL_ID,
+    command: raw.SLACK_COMMAND,
+    port: raw.PORT,
+    ...(raw.HOST ? { host: raw.HOST } : {}),
+  };
+}
+
+/** Our messages already name the variable; zod's generic ones get the variable name prefixed. */
+function issueText(issue: z.core.$ZodIssue): string {
+  const name = String(issue.path[0] ?? "configuration");
+  return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
+/** Runner labels by id, for messages. */
+export function runnerLabels(config: Pick<BotConfig, "runners">): Record<string, string> {
+  return Object.fromEntries(
+    config.runners.flatMap((runner) => (runner.label ? [[runner.id, runner.label] as const] : [])),
+  );
+}

@@ -1,0 +1,21 @@
+/** Everything a handler needs, built once per bot by createBot. */
+import type { KeyedLock } from "../shared/rotation/lock.js";
+import type { Auditor } from "./audit.js";
+import type { Authorizer } from "./authorization.js";
+import type { BotConfig } from "./config.js";
+import type { BotGitpodApi } from "./gitpod.js";
+import type { JsonLogger } from "./logger.js";
+import type { SlackPoster, SlackViews } from "./slack-api.js";
+
+export interface BotContext {
+  config: BotConfig;
+  gitpod: BotGitpodApi;
+  slack: SlackPoster & SlackViews;
+  authorizer: Authorizer;
+  auditor: Auditor;
+  logger: JsonLogger;
+  lock: KeyedLock;
+  runnerIds: string[];
+  runnerLabels: Record<string, string>;
+  now: () => Date;
+}

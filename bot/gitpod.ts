@@ -1,0 +1,134 @@
+/**
+ * The Gitpod reads the bot needs, over the shared client: integrations of the managed runners
+ * (every page), their host authentication tokens, and finding the integration a user meant.
+ */
+import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
+import { describeApiError } from "../shared/rotation/api-error-in-words.js";
+import { summarizeTokens } from "../shared/rotation/token-summary.js";
+import type { CallOptions, RotationApi } from "../shared/rotation/types.js";
+import type { IntegrationListItem } from "../shared/slack/integration-list.js";
+import type { Target } from "./commands.js";
+
+/** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
+export interface BotGitpodApi extends RotationApi {
+  scmIntegrations: RotationApi["scmIntegrations"] & {
+    list(
+      request: { filter?: { runnerIds?: string[] } },
+      options?: CallOptions,
+    ): AsyncIterable<ScmIntegration>;
+  };
+  hostAuthenticationTokens: {
+    list(
+      request: { filter?: { runnerId?: string } },
+      options?: CallOptions,
+    ): AsyncIterable<HostAuthenticationToken>;
+  };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+export async function listManagedIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<ScmIntegration[]> {
+  if (runnerIds.length === 0) return [];
+  const integrations = await collect(
+    api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, { signal }),
+  );
+  // The filter is the API's job, but the bot must never act on another runner's integration.
+  return integrations.filter((integration) => runnerIds.includes(integration.runnerId));
+}
+
+function hostMatches(integration: ScmIntegration, host: string): boolean {
+  return (integration.host ?? "").toLowerCase() === host.toLowerCase();
+}
+
+export type ListScope =
+  | { kind: "all" }
+  | { kind: "runner"; runnerId: string }
+  | { kind: "host"; host: string }
+  | { kind: "unknown-runner"; id: string };
+
+export function listScope(filter: Target | undefined, runnerIds: readonly string[]): ListScope {
+  if (!filter) return { kind: "all" };
+  if (filter.kind === "host") return { kind: "host", host: filter.host };
+  return runnerIds.includes(filter.id)
+    ? { kind: "runner", runnerId: filter.id }
+    : { kind: "unknown-runner", id: filter.id };
+}
+
+/** Integrations in scope with their token counts; a token listing failure is shown per item, not fatal. */
+export async function listWithTokens(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+  scope: Exclude<ListScope, { kind: "unknown-runner" }>,
+  now: Date,
+  signal?: AbortSignal,
+): Promise<IntegrationListItem[]> {
+  const runners = scope.kind === "runner" ? [scope.runnerId] : runnerIds;
+  let integrations = await listManagedIntegrations(api, runners, signal);
+  if (scope.kind === "host")
+    integrations = integrations.filter((integration) => hostMatches(integration, scope.host));
+  const wanted = [...new Set(integrations.map((integration) => integration.runnerId))];
+  const tokensByRunner = new Map<string, HostAuthenticationToken[] | { error: string }>();
+  await Promise.all(
+    wanted.map(async (runnerId) => {
+      try {
+        tokensByRunner.set(
+          runnerId,
+          await collect(api.hostAuthenticationTokens.list({ filter: { runnerId } }, { signal })),
+        );
+      } catch (error) {
+        tokensByRunner.set(runnerId, { error: describeApiError(error).text });
+      }
+    }),
+  );
+  return integrations.map((integration) => {
+    const tokens = tokensByRunner.get(integration.runnerId) ?? [];
+    return {
+      integration,
+      tokens: Array.isArray(tokens) ? summarizeTokens(integration, tokens, now) : tokens,
+    };
+  });
+}
+
+export type Resolution =
+  | { kind: "one"; integration: ScmIntegration }
+  | { kind: "many"; integrations: ScmIntegration[] }
+  | { kind: "none"; reason: string };
+
+/** The integration a user meant by an id or a host, limited to the managed runners. */
+export async function resolveTarget(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+  target: Target,
+  signal?: AbortSignal,
+): Promise<Resolution> {
+  if (target.kind === "id") {
+    let integration: ScmIntegration;
+    try {
+      integration = await api.scmIntegrations.get({ id: target.id }, { signal });
+    } catch (error) {
+      if (describeApiError(error).code === "not_found") {
+        return { kind: "none", reason: "No SCM integration has this id." };
+      }
+      throw error;
+    }
+    if (!runnerIds.includes(integration.runnerId)) {
+      return { kind: "none", reason: "This integration belongs to a runner this bot does not manage." };
+    }
+    return { kind: "one", integration };
+  }
+  const matches = (await listManagedIntegrations(api, runnerIds, signal)).filter((integration) =>
+    hostMatches(integration, target.host),
+  );
+  if (matches.length === 0)
+    return { kind: "none", reason: "No SCM integration of the managed runners has this host." };
+  if (matches.length === 1 && matches[0]) return { kind: "one", integration: matches[0] };
+  return { kind: "many", integrations: matches };
+}

@@ -1,0 +1,40 @@
+/** `list [runner-id | host]`: every integration of the managed runners, with token counts. */
+import { formatError } from "../../shared/slack/errors.js";
+import { formatIntegrationList } from "../../shared/slack/integration-list.js";
+import type { Target } from "../commands.js";
+import type { BotContext } from "../context.js";
+import { deliver, type Recipient, type Respond } from "../deliver.js";
+import { listScope, listWithTokens } from "../gitpod.js";
+import { notFoundMessage } from "../messages.js";
+
+export async function handleList(
+  bot: BotContext,
+  filter: Target | undefined,
+  respond: Respond,
+  recipient: Recipient,
+): Promise<string> {
+  const scope = listScope(filter, bot.runnerIds);
+  if (scope.kind === "unknown-runner") {
+    await respond({
+      ...notFoundMessage(scope.id, "is not a runner this bot manages."),
+      response_type: "ephemeral",
+    });
+    return "unknown-runner";
+  }
+  try {
+    const now = bot.now();
+    const items = await listWithTokens(bot.gitpod, bot.runnerIds, scope, now);
+    const filterText =
+      scope.kind === "host" ? scope.host : scope.kind === "runner" ? `runner ${scope.runnerId}` : undefined;
+    const messages = formatIntegrationList(items, {
+      runnerLabels: bot.runnerLabels,
+      filter: filterText,
+      now,
+    });
+    await deliver(messages, respond, bot.slack, recipient);
+    return `listed ${items.length} in ${messages.length} message(s)`;
+  } catch (error) {
+    await respond({ ...formatError("list the SCM integrations", error), response_type: "ephemeral" });
+    throw error;
+  }
+}

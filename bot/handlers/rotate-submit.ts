@@ -1,0 +1,118 @@
+/**
+ * The rotate form was submitted: check who it is again, run the shared rotation protocol, then
+ * report in the modal, to the person (response_url) and to the audit channel. The secret is read
+ * from the submission, handed to the protocol and dropped; it is in no message, log or record.
+ */
+import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
+import type { RotationResult } from "../../shared/rotation/types.js";
+import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { formatRotationResult } from "../../shared/slack/rotation-result.js";
+import type { BotContext } from "../context.js";
+import { respondTo } from "../deliver.js";
+import { resolveTarget } from "../gitpod.js";
+import { refusedMessage } from "../messages.js";
+import { messageView, type RotateModalMetadata, resultView } from "../views.js";
+import { auditBase } from "./rotate.js";
+
+export interface RotateSubmission {
+  userId: string;
+  viewId: string;
+  metadata: RotateModalMetadata;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Problems with the form's input, keyed by block id, as Slack's `response_action: "errors"` wants. */
+export function checkSubmission(clientId: string, clientSecret: string): Record<string, string> | undefined {
+  const errors: Record<string, string> = {};
+  if (!clientId) errors.client_id = "Enter the OAuth app's client id.";
+  else if (/\s/.test(clientId)) errors.client_id = "A client id has no spaces.";
+  if (!clientSecret) errors.client_secret = "Paste the new client secret.";
+  else if (/\s/.test(clientSecret))
+    errors.client_secret = "A client secret has no spaces: check what was pasted.";
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+export async function handleRotateSubmission(bot: BotContext, submission: RotateSubmission): Promise<string> {
+  const { userId, viewId, metadata } = submission;
+  const integrationId = metadata.integrationId ?? "";
+  const respond = metadata.responseUrl ? respondTo(metadata.responseUrl) : undefined;
+  const show = (view: ReturnType<typeof messageView>) =>
+    bot.slack.views.update({ view_id: viewId, view }).catch((error: unknown) => {
+      bot.logger.warn("views_update_failed", { error: describeApiError(error).code });
+    });
+  const tell = async (message: { text: string; blocks: unknown[] }) => {
+    if (!respond) return;
+    try {
+      await respond({
+        ...(message as { text: string }),
+        response_type: "ephemeral",
+        replace_original: false,
+      });
+    } catch (error) {
+      bot.logger.warn("response_url_failed", { error: describeApiError(error).code });
+    }
+  };
+
+  const decision = await bot.authorizer.canRotate(userId);
+  if (!decision.allowed) {
+    await show(
+      messageView(
+        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
+        metadata,
+      ),
+    );
+    await tell(refusedMessage("rotate credentials", decision.reason));
+    await bot.auditor.record({
+      ...auditBase(bot, userId),
+      outcome: "unauthorized",
+      integrationId,
+      reason: decision.reason,
+    });
+    return "unauthorized";
+  }
+
+  let result: RotationResult;
+  try {
+    const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
+    if (resolution.kind !== "one") {
+      const reason = resolution.kind === "none" ? resolution.reason : "ambiguous";
+      await show(messageView(`:mag: ${escapeMrkdwn(reason)} Nothing was changed.`, metadata));
+      await bot.auditor.record({ ...auditBase(bot, userId), outcome: "failed", integrationId, reason });
+      return "not-found";
+    }
+    result = await rotateScmCredentials(
+      bot.gitpod,
+      { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
+      { lock: bot.lock, now: bot.now },
+    );
+  } catch (error) {
+    const reason = describeApiError(error).text;
+    await show(
+      messageView(`:warning: Could not rotate: ${escapeMrkdwn(reason)} Nothing was changed.`, metadata),
+    );
+    await bot.auditor.record({ ...auditBase(bot, userId), outcome: "failed", integrationId, reason });
+    throw error;
+  }
+
+  await show(resultView(result, metadata, bot.runnerLabels));
+  await tell(formatRotationResult(result, { actorUserId: userId, runnerLabels: bot.runnerLabels }));
+  await bot.auditor.record({
+    ...auditBase(bot, userId),
+    outcome: result.outcome,
+    integrationId: result.integrationId,
+    ...(result.runnerId ? { runnerId: result.runnerId } : {}),
+    ...(result.host ? { host: result.host } : {}),
+    ...(result.scmId ? { scmId: result.scmId } : {}),
+    reason: result.summary,
+    steps: result.steps.map(({ step, status, detail }) => ({ step, status, detail })),
+  });
+  bot.logger.info("rotation", {
+    user: userId,
+    integrationId: result.integrationId,
+    outcome: result.outcome,
+    waitedMs: result.waitedMs,
+  });
+  return result.outcome;
+}

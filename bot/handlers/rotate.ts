@@ -1,0 +1,169 @@
+/**
+ * `rotate <integration-id | host>`: open the modal at once (loading), then decide what it shows:
+ * a refusal, a choice between integrations, or the form with the client id prefilled.
+ */
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import type { AuditRecord } from "../../shared/slack/audit-record.js";
+import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import type { Target } from "../commands.js";
+import type { BotContext } from "../context.js";
+import type { Respond } from "../deliver.js";
+import { resolveTarget } from "../gitpod.js";
+import { choiceBlocks, refusedMessage } from "../messages.js";
+import { choiceView, loadingView, messageView, type RotateModalMetadata, rotateFormView } from "../views.js";
+
+export interface RotateRequest {
+  userId: string;
+  channelId: string;
+  triggerId: string;
+  responseUrl: string;
+  target: Target;
+}
+
+function targetText(target: Target): string {
+  return target.kind === "id" ? target.id : target.host;
+}
+
+export function auditBase(
+  bot: BotContext,
+  userId: string,
+): Pick<AuditRecord, "action" | "at" | "actor" | "source"> {
+  return { action: "rotate", at: bot.now().toISOString(), actor: userId, source: "slack" };
+}
+
+/** The modal must open within the trigger's three seconds: open first, think after. */
+export async function handleRotateCommand(
+  bot: BotContext,
+  request: RotateRequest,
+  respond: Respond,
+): Promise<string> {
+  const metadata: RotateModalMetadata = { responseUrl: request.responseUrl, channelId: request.channelId };
+  let viewId: string | undefined;
+  try {
+    const opened = await bot.slack.views.open({ trigger_id: request.triggerId, view: loadingView(metadata) });
+    viewId = opened.view?.id;
+  } catch (error) {
+    // Usually an expired trigger (the three seconds passed): nothing happened yet, so just say so.
+    const code = (error as { data?: { error?: string } }).data?.error ?? "error";
+    await respond({
+      text: `Could not open the rotate form (Slack: ${code}). Please run the command again.`,
+      response_type: "ephemeral",
+    });
+    return `views-open-failed: ${code}`;
+  }
+  const show = async (view: ReturnType<typeof messageView>) => {
+    if (viewId) await bot.slack.views.update({ view_id: viewId, view });
+  };
+
+  const decision = await bot.authorizer.canRotate(request.userId);
+  if (!decision.allowed) {
+    await show(
+      messageView(
+        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
+        metadata,
+      ),
+    );
+    await respond({ ...refusedMessage("rotate credentials", decision.reason), response_type: "ephemeral" });
+    await bot.auditor.record({
+      ...auditBase(bot, request.userId),
+      outcome: "unauthorized",
+      target: targetText(request.target),
+      reason: decision.reason,
+    });
+    return "unauthorized";
+  }
+
+  try {
+    const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, request.target);
+    if (resolution.kind === "none") {
+      await show(
+        messageView(
+          `:mag: ${escapeMrkdwn(targetText(request.target))}: ${escapeMrkdwn(resolution.reason)}`,
+          metadata,
+        ),
+      );
+      return "not-found";
+    }
+    if (resolution.kind === "many") {
+      const host = request.target.kind === "host" ? request.target.host : "";
+      const blocks = choiceBlocks(
+        host,
+        resolution.integrations,
+        "rotate",
+        bot.config.command,
+        bot.runnerLabels,
+      );
+      await show(choiceView(blocks, metadata));
+      return "ambiguous";
+    }
+    await show(formFor(bot, resolution.integration, metadata));
+    return "form";
+  } catch (error) {
+    await show(
+      messageView(
+        `:warning: Could not look up the integration: ${escapeMrkdwn(describeApiError(error).text)}`,
+        metadata,
+      ),
+    );
+    throw error;
+  }
+}
+
+function formFor(bot: BotContext, integration: ScmIntegration, metadata: RotateModalMetadata) {
+  if (!integration.oauth?.clientId) {
+    return messageView(
+      ":information_source: This integration has no OAuth app configured, so there is no client secret to rotate.",
+      metadata,
+    );
+  }
+  return rotateFormView(integration, metadata, bot.runnerLabels);
+}
+
+/** A "Rotate" button in the choice view: fill the same modal with the form. */
+export async function handleRotateChoice(
+  bot: BotContext,
+  userId: string,
+  integrationId: string,
+  viewId: string,
+  metadata: RotateModalMetadata,
+): Promise<string> {
+  const decision = await bot.authorizer.canRotate(userId);
+  if (!decision.allowed) {
+    await bot.slack.views.update({
+      view_id: viewId,
+      view: messageView(
+        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
+        metadata,
+      ),
+    });
+    await bot.auditor.record({
+      ...auditBase(bot, userId),
+      outcome: "unauthorized",
+      target: integrationId,
+      reason: decision.reason,
+    });
+    return "unauthorized";
+  }
+  try {
+    const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
+    const view =
+      resolution.kind === "one"
+        ? formFor(bot, resolution.integration, metadata)
+        : messageView(
+            `:mag: ${resolution.kind === "none" ? escapeMrkdwn(resolution.reason) : "Ambiguous."}`,
+            metadata,
+          );
+    await bot.slack.views.update({ view_id: viewId, view });
+    return resolution.kind;
+  } catch (error) {
+    await bot.slack.views.update({
+      view_id: viewId,
+      view: messageView(
+        `:warning: Could not look up the integration: ${escapeMrkdwn(describeApiError(error).text)}`,
+        metadata,
+      ),
+    });
+    throw error;
+  }
+}

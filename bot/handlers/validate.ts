@@ -1,0 +1,48 @@
+/** `validate <integration-id | host>`: does the stored OAuth secret still work? */
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
+import { formatError } from "../../shared/slack/errors.js";
+import { formatValidationResult } from "../../shared/slack/validation-result.js";
+import type { Target } from "../commands.js";
+import type { BotContext } from "../context.js";
+import type { Respond } from "../deliver.js";
+import { resolveTarget } from "../gitpod.js";
+import { choiceMessage, notFoundMessage } from "../messages.js";
+
+export async function handleValidate(bot: BotContext, target: Target, respond: Respond): Promise<string> {
+  try {
+    const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, target);
+    if (resolution.kind === "none") {
+      const shown = target.kind === "id" ? target.id : target.host;
+      await respond({ ...notFoundMessage(shown, resolution.reason), response_type: "ephemeral" });
+      return "not-found";
+    }
+    if (resolution.kind === "many") {
+      const host = target.kind === "host" ? target.host : "";
+      const message = choiceMessage(
+        host,
+        resolution.integrations,
+        "validate",
+        bot.config.command,
+        bot.runnerLabels,
+      );
+      await respond({ ...message, response_type: "ephemeral" });
+      return "ambiguous";
+    }
+    return await validateOne(bot, resolution.integration, respond);
+  } catch (error) {
+    await respond({ ...formatError("validate the integration", error), response_type: "ephemeral" });
+    throw error;
+  }
+}
+
+export async function validateOne(
+  bot: BotContext,
+  integration: ScmIntegration,
+  respond: Respond,
+): Promise<string> {
+  const validation = await validateStoredCredentials(bot.gitpod, integration);
+  const message = formatValidationResult({ integration, validation, runnerLabels: bot.runnerLabels });
+  await respond({ ...message, response_type: "ephemeral" });
+  return validation.valid ? "valid" : "invalid";
+}

@@ -1,0 +1,110 @@
+/**
+ * Listeners for buttons and the rotate form. Each acknowledges first, then hands off.
+ */
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { describeApiError } from "../shared/rotation/api-error-in-words.js";
+import { formatError } from "../shared/slack/errors.js";
+import type { BotContext } from "./context.js";
+import { resolveTarget } from "./gitpod.js";
+import { handleRotateChoice } from "./handlers/rotate.js";
+import { checkSubmission, handleRotateSubmission } from "./handlers/rotate-submit.js";
+import { validateOne } from "./handlers/validate.js";
+import { CHOICE_ACTION_ID, notFoundMessage, refusedMessage } from "./messages.js";
+import {
+  CLIENT_ID_BLOCK,
+  CLIENT_SECRET_BLOCK,
+  decodeMetadata,
+  INPUT_ACTION,
+  progressView,
+  ROTATE_CALLBACK_ID,
+} from "./views.js";
+
+export function registerInteractions(app: App, bot: BotContext): void {
+  app.action<BlockButtonAction>(CHOICE_ACTION_ID, async ({ ack, body, action, respond }) => {
+    await ack();
+    const integrationId = action.value ?? "";
+    const kind = action.action_id.startsWith("choose_rotate") ? "rotate" : "validate";
+    const started = performance.now();
+    let outcome = "";
+    try {
+      if (kind === "rotate" && body.view?.id) {
+        outcome = await handleRotateChoice(
+          bot,
+          body.user.id,
+          integrationId,
+          body.view.id,
+          decodeMetadata(body.view.private_metadata),
+        );
+        return;
+      }
+      const view = bot.authorizer.canView(body.channel?.id);
+      if (!view.allowed) {
+        await respond({
+          ...refusedMessage("view integrations here", view.reason),
+          response_type: "ephemeral",
+        });
+        outcome = "channel-refused";
+        return;
+      }
+      try {
+        const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
+        if (resolution.kind !== "one") {
+          await respond({
+            ...notFoundMessage(integrationId, resolution.kind === "none" ? resolution.reason : "ambiguous"),
+            response_type: "ephemeral",
+          });
+          outcome = "not-found";
+          return;
+        }
+        outcome = await validateOne(bot, resolution.integration, respond);
+      } catch (error) {
+        await respond({ ...formatError("validate the integration", error), response_type: "ephemeral" });
+        throw error;
+      }
+    } catch (error) {
+      outcome = `error: ${describeApiError(error).code}`;
+      bot.logger.error("action_failed", { kind, user: body.user.id, error: describeApiError(error) });
+    } finally {
+      bot.logger.info("action", {
+        kind,
+        user: body.user.id,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+  });
+
+  app.view(ROTATE_CALLBACK_ID, async ({ ack, body, view }) => {
+    const values = view.state.values;
+    const clientId = (values[CLIENT_ID_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
+    const clientSecret = (values[CLIENT_SECRET_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
+    const metadata = decodeMetadata(view.private_metadata);
+    const errors = checkSubmission(clientId, clientSecret);
+    if (errors) {
+      await ack({ response_action: "errors", errors });
+      return;
+    }
+    await ack({ response_action: "update", view: progressView(metadata) });
+    const started = performance.now();
+    let outcome = "";
+    try {
+      outcome = await handleRotateSubmission(bot, {
+        userId: body.user.id,
+        viewId: view.id,
+        metadata,
+        clientId,
+        clientSecret,
+      });
+    } catch (error) {
+      outcome = `error: ${describeApiError(error).code}`;
+      bot.logger.error("rotation_failed", { user: body.user.id, error: describeApiError(error) });
+    } finally {
+      bot.logger.info("submission", {
+        kind: "rotate",
+        user: body.user.id,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+  });
+}

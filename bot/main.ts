@@ -1,0 +1,52 @@
+/**
+ * `npm run bot`: read the configuration, connect the Gitpod client, start the bot, stop cleanly on
+ * SIGTERM/SIGINT. A bad configuration stops here with one message naming every problem.
+ */
+import { GitpodClient } from "../shared/api/index.js";
+import { createBot } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createJsonLogger } from "./logger.js";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createJsonLogger({
+    level: process.env.LOG_LEVEL === "debug" ? "debug" : "info",
+    secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.gitpod.apiKey],
+  });
+  const gitpod = new GitpodClient({
+    apiKey: config.gitpod.apiKey,
+    ...(config.gitpod.baseUrl ? { baseUrl: config.gitpod.baseUrl } : {}),
+    timeoutMs: config.gitpod.timeoutMs,
+    maxRetries: 2,
+  });
+  const bot = createBot(config, { gitpod, logger });
+  await bot.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping", { signal });
+    await bot.stop().catch(() => {});
+    await gitpod.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The bot could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+/**
+ * Friendly words for a failed Gitpod API call. Works on anything thrown; reads the fields of
+ * GitpodApiError (code, status, rpc, outcomeUnknown) by shape so it also copes with plain errors.
+ * The client guarantees its error messages carry no secret; callers may scrub further.
+ */
+
+export interface ApiErrorDescription {
+  /** A Connect code, "network" for transport failures, or "unexpected" for anything else. */
+  code: string;
+  /** One sentence for a person, e.g. "The Gitpod API did not answer in time." */
+  text: string;
+  /** Worth trying again later (timeouts, rate limits, unavailability). */
+  transient: boolean;
+}
+
+interface ApiErrorShape {
+  code?: unknown;
+  status?: unknown;
+  rpc?: unknown;
+  message?: unknown;
+  name?: unknown;
+}
+
+const WORDS: Record<string, { text: string; transient: boolean }> = {
+  unauthenticated: {
+    text: "The Gitpod API rejected the bot's API key (unauthenticated): check GITPOD_API_KEY.",
+    transient: false,
+  },
+  permission_denied: {
+    text: "The bot's API key is not allowed to do this (permission denied).",
+    transient: false,
+  },
+  not_found: { text: "Gitpod could not find it (not found).", transient: false },
+  invalid_argument: { text: "Gitpod refused the request as invalid.", transient: false },
+  already_exists: { text: "It already exists in Gitpod.", transient: false },
+  failed_precondition: { text: "Gitpod refused the request in the current state.", transient: false },
+  resource_exhausted: {
+    text: "The Gitpod API is rate limiting requests: try again in a minute.",
+    transient: true,
+  },
+  unavailable: { text: "The Gitpod API is unavailable right now: try again in a minute.", transient: true },
+  deadline_exceeded: {
+    text: "The Gitpod API did not answer in time: try again in a minute.",
+    transient: true,
+  },
+  canceled: { text: "The request to the Gitpod API was cancelled.", transient: true },
+  internal: { text: "The Gitpod API had an internal error.", transient: true },
+  network: { text: "The bot could not reach the Gitpod API (network error).", transient: true },
+};
+
+function isTimeout(shape: ApiErrorShape): boolean {
+  return shape.name === "TimeoutError" || shape.name === "AbortError";
+}
+
+export function describeApiError(error: unknown): ApiErrorDescription {
+  const shape: ApiErrorShape = typeof error === "object" && error !== null ? (error as ApiErrorShape) : {};
+  let code = typeof shape.code === "string" ? shape.code : undefined;
+  if (code === undefined && isTimeout(shape)) code = "deadline_exceeded";
+  if (code === undefined && shape.status === undefined && shape.name === "GitpodApiError") code = "network";
+  const known = code === undefined ? undefined : WORDS[code];
+  const rpc = typeof shape.rpc === "string" ? ` (${shape.rpc})` : "";
+  if (known)
+    return { code: code ?? "unexpected", text: appendRpc(known.text, rpc), transient: known.transient };
+  if (code !== undefined) {
+    return { code, text: `The Gitpod API answered with an error: ${code}${rpc}.`, transient: false };
+  }
+  return {
+    code: "unexpected",
+    text: "Something unexpected went wrong; the bot's log has the details.",
+    transient: false,
+  };
+}
+
+function appendRpc(text: string, rpc: string): string {
+  return rpc ? `${text.slice(0, -1)}${rpc}.` : text;
+}
+
+/** Replace every occurrence of the given secrets in a text (defence in depth for messages). */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let scrubbed = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) scrubbed = scrubbed.split(secret).join("[redacted]");
+  }
+  return scrubbed;
+}

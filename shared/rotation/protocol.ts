@@ -1,0 +1,254 @@
+/**
+ * The credential-rotation protocol for one SCM integration's OAuth client secret:
+ * 1. read the integration; 2. test the new credentials (ValidateRunnerConfiguration with the
+ * plaintext secret), stopping with nothing changed when they are invalid; 3. update;
+ * 4. verify: read back (the encrypted secret changed) and validate the stored encrypted secret.
+ * Every step's outcome ends up in the result; the secret never does.
+ */
+import type { ScmIntegration } from "../api/schemas.js";
+import { describeApiError, scrubSecrets } from "./api-error-in-words.js";
+import { rotationLock } from "./lock.js";
+import type {
+  RotationApi,
+  RotationOptions,
+  RotationOutcome,
+  RotationRequest,
+  RotationResult,
+  RotationStep,
+  RotationStepName,
+} from "./types.js";
+import { scmValidationInput } from "./validate-stored.js";
+import { describeScmValidation, type ScmValidationDescription } from "./validation-in-words.js";
+
+const STEP_ORDER: readonly RotationStepName[] = ["read", "test", "update", "verify"];
+
+/** Rotate (or, with dryRun, only test) an integration's OAuth credentials. Never throws for API errors. */
+export async function rotateScmCredentials(
+  api: RotationApi,
+  request: RotationRequest,
+  options: RotationOptions = {},
+): Promise<RotationResult> {
+  const lock = options.lock ?? rotationLock;
+  const now = options.now ?? (() => new Date());
+  const queuedAt = Date.now();
+  return lock.run(request.integrationId, async () => {
+    const run = new RotationRun(api, request, options, now, Date.now() - queuedAt);
+    return run.execute();
+  });
+}
+
+class RotationRun {
+  readonly #steps = new Map<RotationStepName, RotationStep>();
+  readonly #startedAt: Date;
+  #integration: ScmIntegration | undefined;
+  #newCredentials: ScmValidationDescription | undefined;
+  #storedCredentials: ScmValidationDescription | undefined;
+
+  constructor(
+    private readonly api: RotationApi,
+    private readonly request: RotationRequest,
+    private readonly options: RotationOptions,
+    private readonly now: () => Date,
+    private readonly waitedMs: number,
+  ) {
+    this.#startedAt = now();
+  }
+
+  async execute(): Promise<RotationResult> {
+    const signal = this.options.signal;
+    const before = await this.#step("read", async () => {
+      const integration = await this.api.scmIntegrations.get({ id: this.request.integrationId }, { signal });
+      this.#integration = integration;
+      return {
+        ok: true,
+        detail: `read ${integration.host ?? "the integration"} (${integration.scmId ?? "scm"})`,
+      };
+    });
+    if (!before) return this.#finish("failed", false, "Could not read the integration; nothing was changed.");
+    const integration = this.#integration as ScmIntegration;
+
+    const clientId = this.#clientId();
+    if (!clientId) {
+      this.#fail("test", "no OAuth client id: the integration has none and none was given");
+      return this.#finish("failed", false, "No OAuth client id to rotate; nothing was changed.");
+    }
+    if (!this.request.clientSecret.trim()) {
+      this.#fail("test", "the new client secret is empty");
+      return this.#finish("failed", false, "The new client secret is empty; nothing was changed.");
+    }
+
+    let rejected = false;
+    const tested = await this.#step("test", async () => {
+      const response = await this.api.validate(
+        {
+          runnerId: integration.runnerId,
+          scmIntegration: {
+            ...scmValidationInput(integration, clientId),
+            oauthPlaintextClientSecret: this.request.clientSecret,
+          },
+        },
+        { signal },
+      );
+      this.#newCredentials = describeScmValidation(response.scmIntegration);
+      rejected = !this.#newCredentials.valid;
+      return {
+        ok: this.#newCredentials.valid,
+        detail: this.#newCredentials.valid ? "the new credentials are valid" : this.#newCredentials.summary,
+      };
+    });
+    if (!tested) {
+      return rejected
+        ? this.#finish(
+            "rejected",
+            false,
+            `The new credentials were refused: ${this.#newCredentials?.summary}. Nothing was changed.`,
+          )
+        : this.#finish("failed", false, "Could not test the new credentials; nothing was changed.");
+    }
+    if (this.options.dryRun) {
+      return this.#finish("dry-run", false, "Dry run: the new credentials are valid; nothing was changed.");
+    }
+
+    const previousSecret = integration.oauth?.encryptedClientSecret;
+    const updated = await this.#step("update", async () => {
+      await this.api.scmIntegrations.update(
+        {
+          id: integration.id,
+          oauthClientId: clientId,
+          oauthPlaintextClientSecret: this.request.clientSecret,
+        },
+        { signal },
+      );
+      return { ok: true, detail: "stored the new client id and secret" };
+    });
+    let after: ScmIntegration | undefined;
+    if (!updated) {
+      // The update may have happened even though the call failed (e.g. a timeout): look before judging.
+      after = await this.#readBackQuietly();
+      if (after === undefined) {
+        return this.#finish(
+          "unknown",
+          "unknown",
+          "The update failed and its effect could not be checked: re-read the integration before retrying.",
+        );
+      }
+      if (!this.#secretChanged(previousSecret, after)) {
+        return this.#finish("failed", false, "The update failed; the stored secret is unchanged.");
+      }
+      this.#record(
+        "update",
+        "ok",
+        `${this.#steps.get("update")?.detail}, yet the read-back shows the new secret stored`,
+        0,
+      );
+    }
+
+    const verified = await this.#step("verify", async () => {
+      const stored = after ?? (await this.api.scmIntegrations.get({ id: integration.id }, { signal }));
+      if (!this.#secretChanged(previousSecret, stored)) {
+        return { ok: false, detail: "the read-back shows the stored secret did not change" };
+      }
+      if (stored.oauth?.clientId !== clientId) {
+        return { ok: false, detail: "the read-back shows a different client id than the one stored" };
+      }
+      const response = await this.api.validate(
+        {
+          runnerId: stored.runnerId,
+          scmIntegration: {
+            ...scmValidationInput(stored, clientId),
+            oauthEncryptedClientSecret: stored.oauth?.encryptedClientSecret,
+          },
+        },
+        { signal },
+      );
+      this.#storedCredentials = describeScmValidation(response.scmIntegration);
+      return {
+        ok: this.#storedCredentials.valid,
+        detail: this.#storedCredentials.valid
+          ? "the stored secret changed and validates"
+          : `the stored secret does not validate: ${this.#storedCredentials.summary}`,
+      };
+    });
+    if (!verified) {
+      return this.#finish(
+        "unverified",
+        true,
+        `UPDATED BUT NOT VERIFIED: ${this.#steps.get("verify")?.detail}. Check the integration now.`,
+      );
+    }
+    return this.#finish("rotated", true, "Rotated: the new secret is stored and validates.");
+  }
+
+  #clientId(): string | undefined {
+    const given = this.request.clientId?.trim();
+    return given || this.#integration?.oauth?.clientId || undefined;
+  }
+
+  #secretChanged(previous: string | undefined, after: ScmIntegration): boolean {
+    const current = after.oauth?.encryptedClientSecret;
+    return Boolean(current) && current !== previous;
+  }
+
+  async #readBackQuietly(): Promise<ScmIntegration | undefined> {
+    try {
+      return await this.api.scmIntegrations.get(
+        { id: this.request.integrationId },
+        { signal: this.options.signal },
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Run one step, timing it; an exception becomes a failed step described in words. */
+  async #step(
+    name: RotationStepName,
+    body: () => Promise<{ ok: boolean; detail: string }>,
+  ): Promise<boolean> {
+    const started = performance.now();
+    try {
+      const { ok, detail } = await body();
+      this.#record(name, ok ? "ok" : "failed", detail, performance.now() - started);
+      return ok;
+    } catch (error) {
+      this.#record(name, "failed", describeApiError(error).text, performance.now() - started);
+      return false;
+    }
+  }
+
+  #fail(name: RotationStepName, detail: string): void {
+    this.#record(name, "failed", detail, 0);
+  }
+
+  #record(step: RotationStepName, status: RotationStep["status"], detail: string, durationMs: number): void {
+    const safe = scrubSecrets(detail, [this.request.clientSecret]);
+    this.#steps.set(step, { step, status, detail: safe, durationMs: Math.round(durationMs) });
+  }
+
+  #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
+    const integration = this.#integration;
+    const steps = STEP_ORDER.map(
+      (step) =>
+        this.#steps.get(step) ?? { step, status: "skipped" as const, detail: "did not run", durationMs: 0 },
+    );
+    const result: RotationResult = {
+      integrationId: this.request.integrationId,
+      outcome,
+      changed,
+      steps,
+      summary: scrubSecrets(summary, [this.request.clientSecret]),
+      startedAt: this.#startedAt.toISOString(),
+      finishedAt: this.now().toISOString(),
+      waitedMs: this.waitedMs,
+    };
+    if (integration?.runnerId) result.runnerId = integration.runnerId;
+    if (integration?.scmId) result.scmId = integration.scmId;
+    if (integration?.host) result.host = integration.host;
+    const clientId = this.#clientId();
+    if (clientId) result.clientId = clientId;
+    if (integration?.oauth?.clientId) result.previousClientId = integration.oauth.clientId;
+    if (this.#newCredentials) result.newCredentials = this.#newCredentials;
+    if (this.#storedCredentials) result.storedCredentials = this.#storedCredentials;
+    return result;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * An audit record of a credential operation: who, on which integration, what happened, each
+ * protocol step. The same record is logged as one JSON line and posted to the audit channel.
+ */
+import type { RotationStep } from "../rotation/types.js";
+import { context, type SlackMessage } from "./blocks.js";
+import { code, escapeMrkdwn, userMention } from "./mrkdwn.js";
+import { sections } from "./split.js";
+
+export type AuditOutcome =
+  | "rotated"
+  | "dry-run"
+  | "rejected"
+  | "failed"
+  | "unverified"
+  | "unknown"
+  | "unauthorized"
+  | "refused";
+
+export interface AuditRecord {
+  /** What was attempted, e.g. "rotate". */
+  action: string;
+  at: string;
+  /** Slack user id, or e.g. "github-actions" for scheduled rotation. */
+  actor: string;
+  /** Where it came from, e.g. "slack" or "schedule". */
+  source: string;
+  outcome: AuditOutcome;
+  /** What the actor typed or chose (an integration id or a host); never a secret. */
+  target?: string;
+  integrationId?: string;
+  runnerId?: string;
+  host?: string;
+  scmId?: string;
+  /** In words, e.g. why it was refused. */
+  reason?: string;
+  steps?: Array<Pick<RotationStep, "step" | "status" | "detail">>;
+}
+
+const OUTCOME_ICONS: Record<AuditOutcome, string> = {
+  rotated: ":white_check_mark:",
+  "dry-run": ":test_tube:",
+  rejected: ":no_entry:",
+  failed: ":x:",
+  unverified: ":rotating_light:",
+  unknown: ":warning:",
+  unauthorized: ":lock:",
+  refused: ":no_entry_sign:",
+};
+
+export function formatAuditRecord(record: AuditRecord): SlackMessage {
+  const who = record.source === "slack" ? userMention(record.actor) : escapeMrkdwn(record.actor);
+  const subject = record.host
+    ? `${record.host} (${record.scmId ?? "scm"})`
+    : (record.integrationId ?? record.target ?? "no integration");
+  const lines = [
+    `${OUTCOME_ICONS[record.outcome]} *${escapeMrkdwn(record.action)}* by ${who}: *${escapeMrkdwn(record.outcome)}* · ${escapeMrkdwn(subject)}`,
+  ];
+  if (record.reason) lines.push(escapeMrkdwn(record.reason));
+  for (const step of record.steps ?? []) {
+    lines.push(
+      `• ${step.step}: ${step.status}${step.status === "skipped" ? "" : ` (${escapeMrkdwn(step.detail)})`}`,
+    );
+  }
+  const facts = [`at ${escapeMrkdwn(record.at)}`, `via ${escapeMrkdwn(record.source)}`];
+  if (record.integrationId) facts.push(`ID ${code(record.integrationId)}`);
+  if (record.runnerId) facts.push(`runner ${code(record.runnerId)}`);
+  if (record.target && record.target !== record.integrationId) facts.push(`asked for ${code(record.target)}`);
+  return {
+    text: `Audit: ${record.action} by ${record.actor}: ${record.outcome} (${subject})`,
+    blocks: [...sections(lines.join("\n")), context(facts.join(" · "))],
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The list of SCM integrations, grouped by runner, one short section per integration so it reads
+ * well on a phone. Any number of integrations: split into several messages, never cut.
+ */
+import type { ScmIntegration } from "../api/schemas.js";
+import type { TokenSummary } from "../rotation/token-summary.js";
+import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
+import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { sections, splitIntoMessages } from "./split.js";
+import { expiryInWords } from "./time.js";
+
+export interface IntegrationListItem {
+  integration: ScmIntegration;
+  /** Host authentication tokens of this integration, or why they could not be listed. */
+  tokens?: TokenSummary | { error: string };
+}
+
+export interface IntegrationListOptions {
+  /** Friendly runner names by id, e.g. { "d2c9…": "aws-eu" }. */
+  runnerLabels?: Readonly<Record<string, string>>;
+  /** What the list was narrowed to, e.g. "github.com". */
+  filter?: string;
+  now?: Date;
+  /** For tests: a smaller block budget per message. */
+  maxBlocks?: number;
+}
+
+export function runnerName(runnerId: string, labels?: Readonly<Record<string, string>>): string {
+  const label = labels?.[runnerId];
+  return label ? `${label} (${runnerId})` : runnerId;
+}
+
+function tokenLine(tokens: IntegrationListItem["tokens"], now: Date): string {
+  if (tokens === undefined) return "Host tokens: not listed";
+  if ("error" in tokens) return `Host tokens: could not be listed (${escapeMrkdwn(tokens.error)})`;
+  if (tokens.count === 0) return "Host tokens: none";
+  const parts = [`Host tokens: ${tokens.count}`];
+  if (tokens.nearestExpiry) parts.push(`next expiry ${expiryInWords(tokens.nearestExpiry, now)}`);
+  if (tokens.expired > 0) parts.push(`${tokens.expired} expired`);
+  return parts.join(" · ");
+}
+
+/** The lines describing one integration (no secret: only whether one is stored). */
+export function integrationLines(item: IntegrationListItem, now: Date): string[] {
+  const { integration } = item;
+  const oauth = integration.oauth;
+  const title = `${bold(integration.host || "(no host)")} · ${escapeMrkdwn(integration.scmId || "unknown provider")}`;
+  const auth = [
+    oauth?.clientId ? `OAuth client ${code(oauth.clientId)}` : "OAuth: off",
+    oauth?.clientId ? (oauth.encryptedClientSecret ? "secret stored" : "*no secret stored*") : undefined,
+    `PAT ${integration.pat ? "on" : "off"}`,
+  ].filter((part): part is string => part !== undefined);
+  const lines = [title, auth.join(" · "), tokenLine(item.tokens, now)];
+  if (integration.virtualDirectory) lines.push(`Virtual directory ${code(integration.virtualDirectory)}`);
+  lines.push(`ID ${code(integration.id)}`);
+  return lines;
+}
+
+export function formatIntegrationList(
+  items: readonly IntegrationListItem[],
+  options: IntegrationListOptions = {},
+): SlackMessage[] {
+  const now = options.now ?? new Date();
+  const scope = options.filter ? ` for ${options.filter}` : "";
+  const title = `SCM integrations${scope}`;
+  if (items.length === 0) {
+    return [
+      {
+        text: `No SCM integrations${scope}.`,
+        blocks: sections(`No SCM integrations found${options.filter ? ` for ${code(options.filter)}` : ""}.`),
+      },
+    ];
+  }
+  const byRunner = new Map<string, IntegrationListItem[]>();
+  for (const item of items) {
+    const group = byRunner.get(item.integration.runnerId) ?? [];
+    group.push(item);
+    byRunner.set(item.integration.runnerId, group);
+  }
+  const blocks: MessageBlock[] = [];
+  for (const [runnerId, group] of byRunner) {
+    const count = `${group.length} integration${group.length === 1 ? "" : "s"}`;
+    blocks.push(context(`Runner ${bold(runnerName(runnerId, options.runnerLabels))} · ${count}`));
+    const sorted = [...group].sort(
+      (a, b) =>
+        (a.integration.host ?? "").localeCompare(b.integration.host ?? "") ||
+        (a.integration.scmId ?? "").localeCompare(b.integration.scmId ?? ""),
+    );
+    for (const item of sorted) blocks.push(...sections(integrationLines(item, now).join("\n")));
+  }
+  const total = `${items.length} SCM integration${items.length === 1 ? "" : "s"}${scope}`;
+  return splitIntoMessages(blocks, { text: total, title, maxBlocks: options.maxBlocks });
+}

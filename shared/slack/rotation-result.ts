@@ -1,0 +1,110 @@
+/** The outcome of a credential rotation, step by step; used by the bot and scheduled rotation. */
+import type { RotationOutcome, RotationResult, RotationStep } from "../rotation/types.js";
+import { context, type SlackMessage } from "./blocks.js";
+import { runnerName } from "./integration-list.js";
+import { bold, code, escapeMrkdwn, userMention } from "./mrkdwn.js";
+import { sections, splitIntoMessages } from "./split.js";
+
+const HEADLINES: Record<RotationOutcome, string> = {
+  rotated: ":white_check_mark: Rotated",
+  "dry-run": ":test_tube: Dry run passed: the new credentials are valid, nothing was changed",
+  rejected: ":no_entry: Refused: the new credentials are not valid, nothing was changed",
+  failed: ":x: Failed, nothing was changed",
+  unverified: ":rotating_light: *UPDATED BUT NOT VERIFIED*",
+  unknown: ":warning: *The update may or may not have happened*",
+};
+
+const STEP_NAMES: Record<RotationStep["step"], string> = {
+  read: "Read the integration",
+  test: "Test the new credentials",
+  update: "Store the new credentials",
+  verify: "Read back and validate the stored secret",
+};
+
+const STEP_ICONS: Record<RotationStep["status"], string> = {
+  ok: ":white_check_mark:",
+  failed: ":x:",
+  skipped: ":heavy_minus_sign:",
+};
+
+/** "github.com (github)" or the integration id when it could not be read. */
+export function rotationSubject(result: RotationResult): string {
+  return result.host ? `${result.host} (${result.scmId ?? "scm"})` : result.integrationId;
+}
+
+/** The one-line headline, e.g. ":white_check_mark: Rotated *github.com (github)*". */
+export function rotationHeadline(result: RotationResult): string {
+  return `${HEADLINES[result.outcome]}: ${bold(rotationSubject(result))}`;
+}
+
+/** One line per protocol step with its outcome in words. */
+export function rotationStepLines(result: RotationResult): string[] {
+  return result.steps.map(
+    (step, index) =>
+      `${STEP_ICONS[step.status]} ${index + 1}. ${STEP_NAMES[step.step]}: ${escapeMrkdwn(step.detail)}`,
+  );
+}
+
+export interface RotationResultOptions {
+  /** Who asked for it (a Slack user id), shown as a mention. */
+  actorUserId?: string;
+  runnerLabels?: Readonly<Record<string, string>>;
+  /** A link to more detail, e.g. the workflow run. */
+  link?: { url: string; text: string };
+}
+
+export function formatRotationResult(
+  result: RotationResult,
+  options: RotationResultOptions = {},
+): SlackMessage {
+  const facts = [`ID ${code(result.integrationId)}`];
+  if (result.runnerId)
+    facts.unshift(`Runner ${escapeMrkdwn(runnerName(result.runnerId, options.runnerLabels))}`);
+  if (result.clientId) facts.push(`client ${code(result.clientId)}`);
+  if (options.actorUserId) facts.push(`by ${userMention(options.actorUserId)}`);
+  if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
+  const body = [rotationHeadline(result), escapeMrkdwn(result.summary), "", ...rotationStepLines(result)];
+  return {
+    text: `${HEADLINES[result.outcome].replace(/:[a-z_]+: /, "").replaceAll("*", "")}: ${rotationSubject(result)}`,
+    blocks: [...sections(body.join("\n")), context(facts.join(" · "))],
+  };
+}
+
+export interface RotationReportOptions {
+  /** Header, e.g. "Scheduled rotation: 3 rotated, 1 refused". */
+  title: string;
+  runnerLabels?: Readonly<Record<string, string>>;
+  link?: { url: string; text: string };
+  /** For tests: a smaller block budget per message. */
+  maxBlocks?: number;
+}
+
+/**
+ * Many rotation results in one message (or, past Slack's limits, several): one section per
+ * integration with its headline, summary and the step that decided it.
+ */
+export function formatRotationReport(
+  results: readonly RotationResult[],
+  options: RotationReportOptions,
+): SlackMessage[] {
+  const blocks = results.flatMap((result) => {
+    const deciding =
+      result.steps.find((step) => step.status === "failed") ??
+      result.steps.findLast((step) => step.status === "ok");
+    const lines = [rotationHeadline(result), escapeMrkdwn(result.summary)];
+    if (deciding && deciding.status === "failed")
+      lines.push(`${STEP_NAMES[deciding.step]}: ${escapeMrkdwn(deciding.detail)}`);
+    const where = result.runnerId
+      ? `Runner ${escapeMrkdwn(runnerName(result.runnerId, options.runnerLabels))} · `
+      : "";
+    return [...sections(lines.join("\n")), context(`${where}ID ${code(result.integrationId)}`)];
+  });
+  if (options.link) {
+    blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
+  }
+  return splitIntoMessages(blocks, {
+    text: options.title,
+    title: options.title,
+    maxBlocks: options.maxBlocks,
+  });
+}

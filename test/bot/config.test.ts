@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../bot/config.js";
+
+const EU = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
+const US = "5f7a1c3e-8b2d-4e6f-9a1b-2c3d4e5f6a7b";
+
+const VALID = {
+  SLACK_SIGNING_SECRET: "signing-canary-secret",
+  SLACK_BOT_TOKEN: "xoxb-canary-bot-token",
+  GITPOD_API_KEY: "gitpod-canary-key",
+  GITPOD_RUNNER_IDS: `aws-eu=${EU}, ${US}`,
+  SLACK_AUDIT_CHANNEL_ID: "C0AUDIT",
+  SLACK_ROTATE_USER_IDS: "U0ADMIN,U0OTHER",
+  SLACK_ROTATE_USERGROUP_ID: "S0ADMINS",
+  SLACK_VIEW_CHANNEL_IDS: "C0OPS",
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("reads a complete environment with defaults", () => {
+    const config = loadConfig(VALID);
+    expect(config.runners).toEqual([{ id: EU, label: "aws-eu" }, { id: US }]);
+    expect(config.command).toBe("/gitpod-scm");
+    expect(config.port).toBe(3000);
+    expect(config.gitpod.timeoutMs).toBe(10_000);
+    expect(config.authorization).toEqual({
+      rotateUserIds: ["U0ADMIN", "U0OTHER"],
+      rotateUsergroupId: "S0ADMINS",
+      viewChannelIds: ["C0OPS"],
+    });
+    expect(config.slack.appToken).toBeUndefined();
+  });
+
+  it("names every problem at once, without echoing secret values", () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: "xoxp-canary-user-token",
+      SLACK_APP_TOKEN: "not-an-app-token-canary",
+      GITPOD_RUNNER_IDS: "aws-eu=not-a-uuid",
+      SLACK_AUDIT_CHANNEL_ID: "#audit",
+      SLACK_COMMAND: "gitpod",
+      PORT: "http",
+      SLACK_ROTATE_USER_IDS: "alice",
+    });
+    const text = problems.join("\n");
+    for (const name of [
+      "SLACK_BOT_TOKEN",
+      "SLACK_APP_TOKEN",
+      "GITPOD_API_KEY",
+      "GITPOD_RUNNER_IDS",
+      "SLACK_AUDIT_CHANNEL_ID",
+      "SLACK_COMMAND",
+      "PORT",
+      "SLACK_ROTATE_USER_IDS",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain("canary");
+  });
+
+  it("requires the signing secret only in HTTP mode", () => {
+    const { SLACK_SIGNING_SECRET: _, ...withoutSecret } = VALID;
+    expect(problemsOf(withoutSecret)).toEqual([
+      "SLACK_SIGNING_SECRET is required in HTTP mode (when SLACK_APP_TOKEN is not set)",
+    ]);
+    expect(loadConfig({ ...withoutSecret, SLACK_APP_TOKEN: "xapp-1-socket" }).slack.appToken).toBe(
+      "xapp-1-socket",
+    );
+  });
+
+  it("treats blank variables as missing", () => {
+    expect(problemsOf({ ...VALID, GITPOD_API_KEY: "  " })).toEqual(["GITPOD_API_KEY is required"]);
+  });
+
+  it("says the whole message in one error", () => {
+    expect(() => loadConfig({})).toThrow(/configuration is not usable:\n- /);
+  });
+});

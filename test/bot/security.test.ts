@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RUNNER_EU_ID } from "../emulator/index.js";
+import { BOT_TOKEN, type Harness, SIGNING_SECRET, sign, startHarness } from "./harness.js";
+
+describe("request verification and health", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    h.emu.state.seedScmIntegration({ runnerId: RUNNER_EU_ID, scmId: "github", host: "github.com" });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  function commandBody(text: string): string {
+    return new URLSearchParams({
+      team_id: "T0TEST",
+      channel_id: "C0OPS",
+      user_id: "U0ADMIN",
+      command: "/gitpod-scm",
+      text,
+      response_url: h.slack.responseUrl("forged"),
+      trigger_id: "trigger-forged",
+    }).toString();
+  }
+
+  function handlerRan(): boolean {
+    return (
+      h.emu.requests.count() > 0 ||
+      h.slack.calls.some((call) => call.method !== "auth.test") ||
+      h.logs.some((line) => line.includes('"event":"command"'))
+    );
+  }
+
+  it("answers 401 to a bad signature and runs no handler", async () => {
+    const body = commandBody("list");
+    const timestamp = Math.floor(Date.now() / 1000);
+    const result = await h.post(body, {
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": sign("not-the-signing-secret", timestamp, body),
+    });
+    expect(result.status).toBe(401);
+    const unsigned = await h.post(body, {});
+    expect(unsigned.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(handlerRan()).toBe(false);
+  });
+
+  it("answers 401 to a correctly signed request older than five minutes", async () => {
+    const body = commandBody("list");
+    const timestamp = Math.floor(Date.now() / 1000) - 6 * 60;
+    const result = await h.post(body, {
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
+    });
+    expect(result.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(handlerRan()).toBe(false);
+  });
+
+  it("acks a signed command quickly and answers /healthz", async () => {
+    const ack = await h.command("help");
+    expect(ack.status).toBe(200);
+    expect(ack.ackMs).toBeLessThan(1000);
+    const health = await fetch(`${h.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+  });
+
+  it("keeps its own tokens out of every log line", () => {
+    const logs = h.logs.join("\n");
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+    expect(logs).not.toContain(h.emu.token);
+  });
+});
