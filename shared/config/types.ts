@@ -1,0 +1,64 @@
+/** The desired state read from a runner-config file, with the file line of every field. */
+
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path of the field, e.g. `runners[0].scmIntegrations[1].host`. */
+  path: string;
+  message: string;
+}
+
+/** Line numbers by field name (`displayName`, `configuration.diskSize`, `oauth.clientSecret`, ...). */
+export type FieldLines = Record<string, number>;
+
+export interface DesiredEnvironmentClass {
+  displayName: string;
+  description: string | undefined;
+  enabled: boolean;
+  /** Values as the API stores them: strings. */
+  configuration: Record<string, string>;
+  path: string;
+  line: number;
+  lines: FieldLines;
+}
+
+export interface DesiredOAuth {
+  clientId: string;
+  /** Name of the environment variable that holds the secret: the file never holds the value. */
+  clientSecretEnv: string;
+  issuerUrl: string | undefined;
+}
+
+export interface DesiredScmIntegration {
+  scmId: string;
+  host: string;
+  pat: boolean;
+  oauth: DesiredOAuth | undefined;
+  virtualDirectory: string | undefined;
+  path: string;
+  line: number;
+  lines: FieldLines;
+}
+
+export interface DesiredRunner {
+  id: string;
+  name: string | undefined;
+  environmentClasses: DesiredEnvironmentClass[];
+  scmIntegrations: DesiredScmIntegration[];
+  path: string;
+  line: number;
+}
+
+export interface DesiredState {
+  file: string;
+  runners: DesiredRunner[];
+}
+
+export function scmKey(item: { scmId?: string | undefined; host?: string | undefined }): string {
+  return `${item.scmId ?? ""}@${(item.host ?? "").toLowerCase()}`;
+}
+
+export function runnerLabel(runner: { id: string; name?: string | undefined }): string {
+  return runner.name ? `${runner.name} (${runner.id})` : runner.id;
+}

@@ -1,0 +1,70 @@
+/**
+ * Executes a plan: bounded concurrency, one failure does not stop the others, every operation's
+ * outcome is reported. Creates are never duplicated after an ambiguous failure: the runner's
+ * objects are re-read first.
+ */
+import type { GitpodClient } from "../api/client.js";
+import { applyEnvironmentClassOperation } from "./environment-classes.js";
+import { mapWithConcurrency } from "./limiter.js";
+import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
+import { applyScmIntegrationOperation } from "./scm-integrations.js";
+
+export interface OperationOutcome {
+  operation: Operation;
+  status: "done" | "failed" | "refused";
+  error?: string | undefined;
+}
+
+export interface ApplyResult {
+  ok: boolean;
+  outcomes: OperationOutcome[];
+}
+
+export interface ApplyOptions {
+  concurrency: number;
+  /** Ids of environment classes that existed when the plan was made. */
+  knownEnvironmentClassIds?: ReadonlySet<string> | undefined;
+}
+
+export async function applyPlan(
+  client: GitpodClient,
+  plan: Plan,
+  secrets: ReadonlyMap<string, string>,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const refused = new Set(refusedOperations(plan));
+  const knownIds = new Set(options.knownEnvironmentClassIds ?? []);
+  const relistClasses = (runnerId: string) =>
+    client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
+  const relistIntegrations = (runnerId: string) =>
+    client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray();
+
+  const outcomes = await mapWithConcurrency(
+    pendingOperations(plan),
+    options.concurrency,
+    async (operation) => {
+      if (refused.has(operation)) {
+        return {
+          operation,
+          status: "refused" as const,
+          error: `destructive (${operation.destructive?.reason}); set allow-destructive to apply it`,
+        };
+      }
+      try {
+        if (operation.kind === "environmentClass") {
+          await applyEnvironmentClassOperation({ client, relist: relistClasses }, operation, knownIds);
+        } else {
+          await applyScmIntegrationOperation({ client, secrets, relist: relistIntegrations }, operation);
+        }
+        return { operation, status: "done" as const };
+      } catch (error) {
+        return {
+          operation,
+          status: "failed" as const,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+    },
+  );
+  return { ok: outcomes.every((outcome) => outcome.status === "done"), outcomes };
+}

@@ -1,0 +1,67 @@
+/** Reads what the runners have now: schema, environment classes and SCM integrations (all pages). */
+import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
+import type {
+  EnvironmentClass,
+  HostAuthenticationToken,
+  RunnerConfigurationSchema,
+  ScmIntegration,
+} from "../api/schemas.js";
+
+export interface RunnerState {
+  runnerId: string;
+  schema: RunnerConfigurationSchema;
+  environmentClasses: EnvironmentClass[];
+  scmIntegrations: ScmIntegration[];
+}
+
+export interface CurrentState {
+  runners: Map<string, RunnerState>;
+  /** Runners the API does not know (their schema read answered not_found). */
+  missing: string[];
+}
+
+/** One schema read per runner; the list RPCs take every runner id at once, so they page only once. */
+export async function readCurrentState(client: GitpodClient, runnerIds: string[]): Promise<CurrentState> {
+  const missing: string[] = [];
+  const schemaOf = (runnerId: string) =>
+    client.schema.get({ runnerId }).catch((error: unknown) => {
+      if (error instanceof GitpodApiError && error.code === "not_found") {
+        missing.push(runnerId);
+        return {};
+      }
+      throw error;
+    });
+  const [schemas, classes, integrations] = await Promise.all([
+    Promise.all(runnerIds.map(schemaOf)),
+    client.environmentClasses.list({ filter: { runnerIds } }).toArray(),
+    client.scmIntegrations.list({ filter: { runnerIds } }).toArray(),
+  ]);
+  const states = new Map<string, RunnerState>();
+  runnerIds.forEach((runnerId, index) => {
+    states.set(runnerId, {
+      runnerId,
+      schema: schemas[index] ?? {},
+      environmentClasses: [],
+      scmIntegrations: [],
+    });
+  });
+  for (const environmentClass of classes)
+    states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
+  for (const integration of integrations) states.get(integration.runnerId)?.scmIntegrations.push(integration);
+  return { runners: states, missing };
+}
+
+/** Host authentication tokens per runner, read only for runners where a plan would delete some. */
+export async function readHostTokens(
+  client: GitpodClient,
+  runnerIds: string[],
+): Promise<Map<string, HostAuthenticationToken[]>> {
+  const entries = await Promise.all(
+    runnerIds.map(
+      async (runnerId) =>
+        [runnerId, await client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray()] as const,
+    ),
+  );
+  return new Map(entries);
+}

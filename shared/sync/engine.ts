@@ -1,0 +1,123 @@
+/**
+ * The sync engine that the action and the CLI share: read the file, check it (structure, live
+ * schemas, server-side validation), plan, and apply. Nothing is written unless every check passes.
+ */
+import type { GitpodClient } from "../api/client.js";
+import { loadRunnerConfig, sortIssues } from "../config/load.js";
+import { checkAgainstSchema } from "../config/schema-check.js";
+import type { ConfigIssue } from "../config/types.js";
+import { type ApplyResult, applyPlan } from "./apply.js";
+import { readCurrentState, readHostTokens } from "./current-state.js";
+import { buildPlan } from "./plan.js";
+import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
+import { validateRemotely } from "./remote-validation.js";
+
+export type SyncMode = "validate" | "plan" | "apply";
+
+export interface SyncOptions extends PlanOptions {
+  file: string;
+  text: string;
+  env: Record<string, string | undefined>;
+  mode: SyncMode;
+  concurrency: number;
+}
+
+export interface SyncResult {
+  mode: SyncMode;
+  /** Problems found before any write; when non-empty nothing was written. */
+  issues: ConfigIssue[];
+  plan?: Plan | undefined;
+  apply?: ApplyResult | undefined;
+  /** Secret values the file references, for the caller to mask in its logs. */
+  secretValues: string[];
+  /** Plan: changes are pending. Apply: something was written. */
+  changed: boolean;
+  ok: boolean;
+}
+
+export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
+  const loaded = loadRunnerConfig(options.file, options.text, options.env);
+  const secretValues = [...loaded.secrets.values()];
+  const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
+    mode: options.mode,
+    issues: sortIssues(issues),
+    plan,
+    secretValues,
+    changed: false,
+    ok: false,
+  });
+  if (!loaded.desired || loaded.issues.length > 0) return fail(loaded.issues);
+  const desired = loaded.desired;
+
+  const runnerIds = desired.runners.map((runner) => runner.id);
+  const current = await readCurrentState(client, runnerIds);
+  const issues: ConfigIssue[] = [];
+  for (const runner of desired.runners) {
+    if (current.missing.includes(runner.id)) {
+      issues.push({
+        file: desired.file,
+        line: runner.line,
+        column: 1,
+        path: `${runner.path}.id`,
+        message: `runner ${runner.id} was not found (or this token cannot see it)`,
+      });
+      continue;
+    }
+    const state = current.runners.get(runner.id);
+    if (state) issues.push(...checkAgainstSchema(desired.file, runner, state.schema));
+  }
+  if (issues.length > 0) return fail(issues);
+
+  const planOptions: PlanOptions = {
+    prune: options.prune,
+    allowDestructive: options.allowDestructive,
+    rotateSecrets: options.rotateSecrets,
+  };
+  let plan = buildPlan(desired, current.runners, planOptions);
+  const destructiveRunners = [
+    ...new Set(
+      pendingOperations(plan)
+        .filter((o) => o.destructive)
+        .map((o) => o.runnerId),
+    ),
+  ];
+  if (destructiveRunners.length > 0) {
+    // Say how many users' tokens a destructive operation would delete: read them only when needed.
+    plan = buildPlan(desired, current.runners, planOptions, await readHostTokens(client, destructiveRunners));
+  }
+
+  const remoteIssues = await validateRemotely(
+    client,
+    desired,
+    plan,
+    current.runners,
+    loaded.secrets,
+    options.concurrency,
+  );
+  if (remoteIssues.length > 0) return fail(remoteIssues, plan);
+
+  const pending = pendingOperations(plan).length > 0;
+  if (options.mode !== "apply") {
+    return { mode: options.mode, issues: [], plan, secretValues, changed: pending, ok: true };
+  }
+  if (refusedOperations(plan).length > 0) {
+    // Refuse the whole apply rather than apply around the destructive part.
+    return { mode: options.mode, issues: [], plan, secretValues, changed: false, ok: false };
+  }
+  const knownEnvironmentClassIds = new Set(
+    [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
+  );
+  const apply = await applyPlan(client, plan, loaded.secrets, {
+    concurrency: options.concurrency,
+    knownEnvironmentClassIds,
+  });
+  return {
+    mode: options.mode,
+    issues: [],
+    plan,
+    apply,
+    secretValues,
+    changed: apply.outcomes.some((outcome) => outcome.status === "done"),
+    ok: apply.ok,
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Environment classes: diff and apply. The API has no delete and cannot change a class's
+ * configuration, so a configuration change is a replace (create the new class, then disable the
+ * old one) and pruning disables.
+ */
+import type { GitpodClient } from "../api/client.js";
+import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
+import type { DesiredEnvironmentClass } from "../config/types.js";
+import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
+
+function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
+  return new Map((configuration ?? []).map((field) => [field.key ?? "", field.value ?? ""]));
+}
+
+function sameConfiguration(current: FieldValue[] | undefined, desired: Record<string, string>): boolean {
+  const map = configurationMap(current);
+  const keys = Object.keys(desired);
+  return map.size === keys.length && keys.every((key) => map.get(key) === desired[key]);
+}
+
+function configurationChanges(
+  current: FieldValue[] | undefined,
+  desired: Record<string, string>,
+): FieldChange[] {
+  const map = configurationMap(current);
+  const changes: FieldChange[] = [];
+  for (const [key, value] of Object.entries(desired)) {
+    if (map.get(key) !== value)
+      changes.push({ field: `configuration.${key}`, from: map.get(key), to: value });
+  }
+  for (const [key, value] of map) {
+    if (!(key in desired)) changes.push({ field: `configuration.${key}`, from: value, to: undefined });
+  }
+  return changes;
+}
+
+/** Picks the existing class a desired one corresponds to, among those with its display name. */
+function pickMatch(
+  candidates: EnvironmentClass[],
+  desired: DesiredEnvironmentClass,
+): EnvironmentClass | undefined {
+  return (
+    candidates.find((c) => sameConfiguration(c.configuration, desired.configuration) && c.enabled) ??
+    candidates.find((c) => sameConfiguration(c.configuration, desired.configuration)) ??
+    candidates.find((c) => c.enabled) ??
+    candidates[0]
+  );
+}
+
+export function diffEnvironmentClasses(
+  runnerId: string,
+  desired: DesiredEnvironmentClass[],
+  current: EnvironmentClass[],
+  prune: boolean,
+): EnvironmentClassOperation[] {
+  const byName = new Map<string, EnvironmentClass[]>();
+  for (const environmentClass of current) {
+    const name = environmentClass.displayName ?? "";
+    const list = byName.get(name);
+    if (list) list.push(environmentClass);
+    else byName.set(name, [environmentClass]);
+  }
+  const matched = new Set<string>();
+  const operations: EnvironmentClassOperation[] = [];
+
+  for (const item of desired) {
+    const target = {
+      displayName: item.displayName,
+      description: item.description,
+      enabled: item.enabled,
+      configuration: Object.entries(item.configuration).map(([key, value]) => ({ key, value })),
+    };
+    const base = {
+      kind: "environmentClass" as const,
+      runnerId,
+      key: item.displayName,
+      path: item.path,
+      line: item.line,
+    };
+    const existing = pickMatch(
+      (byName.get(item.displayName) ?? []).filter((c) => !matched.has(c.id)),
+      item,
+    );
+    if (!existing) {
+      const changes: FieldChange[] = [
+        { field: "description", to: item.description },
+        ...Object.entries(item.configuration).map(([key, value]) => ({
+          field: `configuration.${key}`,
+          to: value,
+        })),
+      ];
+      if (!item.enabled) changes.push({ field: "enabled", to: "false" });
+      operations.push({ ...base, action: "create", desired: target, changes });
+      continue;
+    }
+    matched.add(existing.id);
+    if (!sameConfiguration(existing.configuration, item.configuration)) {
+      operations.push({
+        ...base,
+        action: "replace",
+        currentId: existing.id,
+        desired: target,
+        changes: configurationChanges(existing.configuration, item.configuration),
+      });
+      continue;
+    }
+    const changes: FieldChange[] = [];
+    if ((existing.description ?? "") !== (item.description ?? "")) {
+      changes.push({ field: "description", from: existing.description, to: item.description });
+    }
+    if ((existing.enabled ?? false) !== item.enabled) {
+      changes.push({ field: "enabled", from: String(existing.enabled ?? false), to: String(item.enabled) });
+    }
+    operations.push({
+      ...base,
+      action: changes.length > 0 ? "update" : "no-op",
+      currentId: existing.id,
+      desired: target,
+      changes,
+    });
+  }
+
+  if (prune) {
+    for (const environmentClass of current) {
+      if (matched.has(environmentClass.id) || !environmentClass.enabled) continue;
+      operations.push({
+        kind: "environmentClass",
+        runnerId,
+        key: environmentClass.displayName ?? environmentClass.id,
+        action: "disable",
+        currentId: environmentClass.id,
+        changes: [{ field: "enabled", from: "true", to: "false" }],
+      });
+    }
+  }
+  return operations;
+}
+
+export interface ApplyContext {
+  client: GitpodClient;
+  /** Re-reads a runner's classes after an ambiguous create. */
+  relist: (runnerId: string) => Promise<EnvironmentClass[]>;
+}
+
+/** Creates a class; after an ambiguous failure, re-reads and adopts the class if it was created. */
+async function createOnce(
+  context: ApplyContext,
+  operation: EnvironmentClassOperation,
+  knownIds: Set<string>,
+) {
+  const desired = operation.desired;
+  if (!desired) throw new Error(`internal: create without a desired state for ${operation.key}`);
+  const request = {
+    runnerId: operation.runnerId,
+    displayName: desired.displayName,
+    description: desired.description,
+    configuration: desired.configuration,
+  };
+  try {
+    return (await context.client.environmentClasses.create(request)).id;
+  } catch (error) {
+    if (!(error as { outcomeUnknown?: boolean }).outcomeUnknown) throw error;
+    const wanted = Object.fromEntries(desired.configuration.map((f) => [f.key, f.value]));
+    const created = (await context.relist(operation.runnerId)).find(
+      (c) =>
+        c.displayName === desired.displayName &&
+        !knownIds.has(c.id) &&
+        sameConfiguration(c.configuration, wanted),
+    );
+    if (created) return created.id;
+    return (await context.client.environmentClasses.create(request)).id;
+  }
+}
+
+export async function applyEnvironmentClassOperation(
+  context: ApplyContext,
+  operation: EnvironmentClassOperation,
+  knownIds: Set<string>,
+): Promise<void> {
+  const { client } = context;
+  switch (operation.action) {
+    case "create":
+    case "replace": {
+      const id = await createOnce(context, operation, knownIds);
+      if (operation.desired?.enabled === false) {
+        await client.environmentClasses.update({ environmentClassId: id, enabled: false });
+      }
+      if (operation.action === "replace" && operation.currentId) {
+        await client.environmentClasses.update({ environmentClassId: operation.currentId, enabled: false });
+      }
+      return;
+    }
+    case "update": {
+      const desired = operation.desired;
+      if (!desired || !operation.currentId)
+        throw new Error(`internal: incomplete update for ${operation.key}`);
+      await client.environmentClasses.update({
+        environmentClassId: operation.currentId,
+        // An empty description clears it; the API treats "" as none.
+        description: desired.description ?? "",
+        enabled: desired.enabled,
+      });
+      return;
+    }
+    case "disable":
+      if (!operation.currentId) throw new Error(`internal: disable without an id for ${operation.key}`);
+      await client.environmentClasses.update({ environmentClassId: operation.currentId, enabled: false });
+      return;
+    default:
+      return;
+  }
+}

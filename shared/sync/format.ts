@@ -1,0 +1,138 @@
+/** Plan and apply results as text (terminals, logs) and markdown (job summary, PR comment). Pure. */
+
+import { formatIssue } from "../config/load.js";
+import type { ConfigIssue } from "../config/types.js";
+import type { ApplyResult } from "./apply.js";
+import {
+  type Action,
+  countByAction,
+  type FieldChange,
+  type Operation,
+  type Plan,
+  refusedOperations,
+} from "./plan-types.js";
+
+const SYMBOL: Record<Action, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  disable: "⊘",
+  delete: "-",
+  "no-op": " ",
+};
+
+function kindLabel(operation: Operation): string {
+  return operation.kind === "environmentClass" ? "environment class" : "SCM integration";
+}
+
+function changeText(change: FieldChange): string {
+  const show = (value: string | undefined) => (value === undefined ? "(none)" : JSON.stringify(value));
+  if (change.to?.startsWith("(secret")) return `${change.field}: ${change.to}`;
+  if (change.from === undefined) return `${change.field}: ${show(change.to)}`;
+  return `${change.field}: ${show(change.from)} -> ${show(change.to)}`;
+}
+
+export function summaryLine(plan: Plan): string {
+  const counts = countByAction(plan);
+  const parts = (["create", "update", "replace", "disable", "delete"] as const)
+    .filter((action) => counts[action] > 0)
+    .map((action) => `${counts[action]} to ${action}`);
+  const refused = refusedOperations(plan).length;
+  if (parts.length === 0) return `No changes. ${counts["no-op"]} objects match the file.`;
+  return `Plan: ${parts.join(", ")}; ${counts["no-op"]} unchanged.${refused > 0 ? ` ${refused} destructive operation(s) refused (allow-destructive is off).` : ""}`;
+}
+
+export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } = {}): string {
+  const lines: string[] = [];
+  const refused = new Set(refusedOperations(plan));
+  for (const runner of plan.runners) {
+    lines.push(`Runner ${runner.runnerName ? `${runner.runnerName} (${runner.runnerId})` : runner.runnerId}`);
+    for (const operation of runner.operations) {
+      if (operation.action === "no-op" && !options.showUnchanged) continue;
+      const flag = refused.has(operation)
+        ? "  [REFUSED: destructive]"
+        : operation.destructive
+          ? "  [destructive]"
+          : "";
+      lines.push(
+        `  ${SYMBOL[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${operation.key}${flag}`,
+      );
+      for (const change of operation.changes) lines.push(`        ${changeText(change)}`);
+      if (operation.destructive) {
+        lines.push(`        ! ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`);
+      }
+    }
+  }
+  lines.push(summaryLine(plan));
+  return lines.join("\n");
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function formatPlanMarkdown(plan: Plan): string {
+  const refused = new Set(refusedOperations(plan));
+  const rows: string[] = [];
+  for (const runner of plan.runners) {
+    for (const operation of runner.operations) {
+      if (operation.action === "no-op") continue;
+      const changes = operation.changes.map((change) => `\`${cell(changeText(change))}\``).join("<br>");
+      const note = operation.destructive
+        ? `${refused.has(operation) ? "**refused** " : ""}⚠️ ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`
+        : "";
+      rows.push(
+        `| ${cell(runner.runnerName ?? runner.runnerId)} | ${operation.action} | ${kindLabel(operation)} | ${cell(operation.key)} | ${changes} | ${cell(note)} |`,
+      );
+    }
+  }
+  const head = `### Gitpod runner configuration plan\n\n${summaryLine(plan)}\n`;
+  if (rows.length === 0) return head;
+  return `${head}\n| runner | action | kind | item | changes | notes |\n| --- | --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
+}
+
+export function formatApplyText(result: ApplyResult): string {
+  const lines = result.outcomes.map((outcome) => {
+    const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${outcome.operation.key}`;
+    return outcome.status === "done"
+      ? `  ✓ ${what}`
+      : `  ✗ ${what}: ${outcome.status}: ${outcome.error ?? ""}`;
+  });
+  const done = result.outcomes.filter((o) => o.status === "done").length;
+  const failed = result.outcomes.length - done;
+  lines.push(
+    failed === 0
+      ? `Apply complete: ${done} change(s) made.`
+      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).`,
+  );
+  return lines.join("\n");
+}
+
+export function formatApplyMarkdown(result: ApplyResult): string {
+  const done = result.outcomes.filter((o) => o.status === "done").length;
+  const head = `### Gitpod runner configuration apply\n\n${
+    result.ok
+      ? `Apply complete: ${done} change(s) made.`
+      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.`
+  }\n`;
+  if (result.outcomes.length === 0) return head;
+  const rows = result.outcomes.map(
+    (outcome) =>
+      `| ${outcome.status === "done" ? "✅" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
+  );
+  return `${head}\n| result | action | kind | item | error |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
+}
+
+export function formatIssuesText(issues: ConfigIssue[]): string {
+  return [
+    `${issues.length} error(s); nothing was changed:`,
+    ...issues.map((issue) => `  ${formatIssue(issue)}`),
+  ].join("\n");
+}
+
+export function formatIssuesMarkdown(issues: ConfigIssue[]): string {
+  const rows = issues.map(
+    (issue) => `| \`${cell(issue.file)}:${issue.line}\` | \`${cell(issue.path)}\` | ${cell(issue.message)} |`,
+  );
+  return `### Gitpod runner configuration: ${issues.length} error(s), nothing was changed\n\n| where | field | error |\n| --- | --- | --- |\n${rows.join("\n")}\n`;
+}

@@ -1,0 +1,120 @@
+/**
+ * A plan is plain data: it can be printed, serialised (JSON, `version: 1`) and applied later. It
+ * names secrets only by their environment variable, never by value.
+ */
+
+export type Action = "create" | "update" | "replace" | "disable" | "delete" | "no-op";
+
+export interface FieldChange {
+  field: string;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+interface OperationBase {
+  action: Action;
+  runnerId: string;
+  /** The item's key within its runner: display name, or `scmId@host`. */
+  key: string;
+  /** Id of the existing object the operation changes (update, replace, disable, delete). */
+  currentId?: string | undefined;
+  changes: FieldChange[];
+  /** Set when the operation deletes something users depend on. */
+  destructive?: { reason: string; deletes: string } | undefined;
+  /** Where the item is in the file (absent for items only in the API). */
+  path?: string | undefined;
+  line?: number | undefined;
+}
+
+export interface EnvironmentClassOperation extends OperationBase {
+  kind: "environmentClass";
+  desired?:
+    | {
+        displayName: string;
+        description?: string | undefined;
+        enabled: boolean;
+        configuration: Array<{ key: string; value: string }>;
+      }
+    | undefined;
+}
+
+export interface ScmIntegrationOperation extends OperationBase {
+  kind: "scmIntegration";
+  desired?:
+    | {
+        scmId: string;
+        host: string;
+        pat: boolean;
+        virtualDirectory?: string | undefined;
+        oauth?: { clientId: string; clientSecretEnv: string; issuerUrl?: string | undefined } | undefined;
+      }
+    | undefined;
+  /** The OAuth secret is sent (create, new client id, rotation): it cannot be read back to compare. */
+  sendSecret?: boolean | undefined;
+  /** Removes the OAuth configuration (sends an empty client id). */
+  clearOAuth?: boolean | undefined;
+  /** Which fields an update sends. */
+  updateFields?: Array<"pat" | "virtualDirectory" | "issuerUrl" | "oauth"> | undefined;
+}
+
+export type Operation = EnvironmentClassOperation | ScmIntegrationOperation;
+
+export interface RunnerPlan {
+  runnerId: string;
+  runnerName?: string | undefined;
+  operations: Operation[];
+}
+
+export interface PlanOptions {
+  prune: boolean;
+  allowDestructive: boolean;
+  rotateSecrets: boolean;
+}
+
+export interface Plan {
+  version: 1;
+  file: string;
+  options: PlanOptions;
+  runners: RunnerPlan[];
+}
+
+export const CHANGING_ACTIONS: ReadonlySet<Action> = new Set([
+  "create",
+  "update",
+  "replace",
+  "disable",
+  "delete",
+]);
+
+export function allOperations(plan: Plan): Operation[] {
+  return plan.runners.flatMap((runner) => runner.operations);
+}
+
+export function pendingOperations(plan: Plan): Operation[] {
+  return allOperations(plan).filter((operation) => CHANGING_ACTIONS.has(operation.action));
+}
+
+export function countByAction(plan: Plan): Record<Action, number> {
+  const counts: Record<Action, number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    disable: 0,
+    delete: 0,
+    "no-op": 0,
+  };
+  for (const operation of allOperations(plan)) counts[operation.action]++;
+  return counts;
+}
+
+/** Destructive operations that the plan's options do not allow. */
+export function refusedOperations(plan: Plan): Operation[] {
+  if (plan.options.allowDestructive) return [];
+  return pendingOperations(plan).filter((operation) => operation.destructive);
+}
+
+export function operationLabel(operation: Operation): string {
+  return operation.kind === "environmentClass"
+    ? `environment class "${operation.key}"`
+    : `SCM integration ${operation.key}`;
+}

@@ -1,0 +1,224 @@
+/**
+ * SCM integrations: diff and apply. (scmId, host) is the key within a runner. The OAuth secret
+ * cannot be read back, so it is sent on create, when the client id changes, or on rotation; an
+ * unchanged secret is not a diff. Removing OAuth, turning PATs off and deleting an integration
+ * delete users' host authentication tokens: those operations are flagged destructive.
+ */
+import type { GitpodClient } from "../api/client.js";
+import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
+import { type DesiredScmIntegration, scmKey } from "../config/types.js";
+import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
+
+const OAUTH = "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH";
+const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
+
+function tokensFor(tokens: HostAuthenticationToken[] | undefined, host: string, source?: string): number {
+  return (tokens ?? []).filter(
+    (token) =>
+      (token.host ?? "").toLowerCase() === host.toLowerCase() && (!source || token.source === source),
+  ).length;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+export function diffScmIntegrations(
+  runnerId: string,
+  desired: DesiredScmIntegration[],
+  current: ScmIntegration[],
+  options: { prune: boolean; rotateSecrets: boolean; tokens?: HostAuthenticationToken[] | undefined },
+): ScmIntegrationOperation[] {
+  const byKey = new Map(current.map((integration) => [scmKey(integration), integration]));
+  const matched = new Set<string>();
+  const operations: ScmIntegrationOperation[] = [];
+
+  for (const item of desired) {
+    const key = scmKey(item);
+    const target = {
+      scmId: item.scmId,
+      host: item.host,
+      pat: item.pat,
+      virtualDirectory: item.virtualDirectory,
+      oauth: item.oauth,
+    };
+    const base = {
+      kind: "scmIntegration" as const,
+      runnerId,
+      key,
+      path: item.path,
+      line: item.line,
+      desired: target,
+    };
+    const existing = byKey.get(key);
+    if (!existing) {
+      const changes: FieldChange[] = [{ field: "pat", to: String(item.pat) }];
+      if (item.virtualDirectory) changes.push({ field: "virtualDirectory", to: item.virtualDirectory });
+      if (item.oauth) {
+        changes.push({ field: "oauth.clientId", to: item.oauth.clientId });
+        changes.push({ field: "oauth.clientSecret", to: "(secret set)" });
+        if (item.oauth.issuerUrl) changes.push({ field: "oauth.issuerUrl", to: item.oauth.issuerUrl });
+      }
+      operations.push({ ...base, action: "create", changes, sendSecret: Boolean(item.oauth) });
+      continue;
+    }
+    matched.add(existing.id);
+    const changes: FieldChange[] = [];
+    const updateFields: NonNullable<ScmIntegrationOperation["updateFields"]> = [];
+    const destructive: string[] = [];
+    const deletes: string[] = [];
+    let sendSecret = false;
+    let clearOAuth = false;
+
+    if ((existing.pat ?? false) !== item.pat) {
+      changes.push({ field: "pat", from: String(existing.pat ?? false), to: String(item.pat) });
+      updateFields.push("pat");
+      if (!item.pat) {
+        destructive.push("turns PAT support off");
+        deletes.push(
+          `${plural(tokensFor(options.tokens, item.host, PAT), "PAT host token")} of ${item.host}`,
+        );
+      }
+    }
+    if ((existing.virtualDirectory ?? "") !== (item.virtualDirectory ?? "")) {
+      changes.push({ field: "virtualDirectory", from: existing.virtualDirectory, to: item.virtualDirectory });
+      updateFields.push("virtualDirectory");
+    }
+    const currentClientId = existing.oauth?.clientId ?? "";
+    if (!item.oauth && currentClientId) {
+      changes.push({ field: "oauth", from: `client ${currentClientId}`, to: "(removed)" });
+      clearOAuth = true;
+      destructive.push("removes OAuth");
+      deletes.push(
+        `${plural(tokensFor(options.tokens, item.host, OAUTH), "OAuth host token")} of ${item.host}`,
+      );
+    } else if (item.oauth) {
+      if (currentClientId !== item.oauth.clientId) {
+        changes.push({
+          field: "oauth.clientId",
+          from: currentClientId || undefined,
+          to: item.oauth.clientId,
+        });
+        changes.push({ field: "oauth.clientSecret", to: "(secret set)" });
+        sendSecret = true;
+      } else if (options.rotateSecrets) {
+        changes.push({ field: "oauth.clientSecret", to: "(secret rotated)" });
+        sendSecret = true;
+      }
+      if ((existing.oauth?.issuerUrl ?? "") !== (item.oauth.issuerUrl ?? "")) {
+        changes.push({ field: "oauth.issuerUrl", from: existing.oauth?.issuerUrl, to: item.oauth.issuerUrl });
+        updateFields.push("issuerUrl");
+      }
+      if (sendSecret) updateFields.push("oauth");
+    }
+    const changed = changes.length > 0;
+    operations.push({
+      ...base,
+      action: changed ? "update" : "no-op",
+      currentId: existing.id,
+      changes,
+      sendSecret,
+      clearOAuth,
+      updateFields: changed ? updateFields : undefined,
+      destructive:
+        destructive.length > 0
+          ? { reason: destructive.join(" and "), deletes: deletes.join(", ") }
+          : undefined,
+    });
+  }
+
+  if (options.prune) {
+    for (const integration of current) {
+      if (matched.has(integration.id)) continue;
+      const host = integration.host ?? "";
+      operations.push({
+        kind: "scmIntegration",
+        runnerId,
+        key: scmKey(integration),
+        action: "delete",
+        currentId: integration.id,
+        changes: [{ field: "integration", from: `${integration.scmId} ${host}`, to: "(deleted)" }],
+        destructive: {
+          reason: "deletes the integration",
+          deletes: `${plural(tokensFor(options.tokens, host), "host token")} of ${host} may stop working`,
+        },
+      });
+    }
+  }
+  return operations;
+}
+
+/** The update request an operation sends; the secret comes from `secrets` by variable name. */
+export function updateRequest(
+  operation: ScmIntegrationOperation,
+  secrets: ReadonlyMap<string, string>,
+): UpdateScmIntegrationRequest {
+  const desired = operation.desired;
+  if (!desired || !operation.currentId) throw new Error(`internal: incomplete update for ${operation.key}`);
+  const request: UpdateScmIntegrationRequest = { id: operation.currentId };
+  const fields = new Set(operation.updateFields ?? []);
+  if (fields.has("pat")) request.pat = desired.pat;
+  if (fields.has("virtualDirectory")) request.virtualDirectory = desired.virtualDirectory ?? "";
+  if (fields.has("issuerUrl")) request.issuerUrl = desired.oauth?.issuerUrl ?? "";
+  if (operation.clearOAuth) request.oauthClientId = "";
+  if (operation.sendSecret && desired.oauth) {
+    request.oauthClientId = desired.oauth.clientId;
+    request.oauthPlaintextClientSecret = secretFor(desired.oauth.clientSecretEnv, secrets);
+  }
+  return request;
+}
+
+export function secretFor(name: string, secrets: ReadonlyMap<string, string>): string {
+  const value = secrets.get(name);
+  if (value === undefined) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export interface ScmApplyContext {
+  client: GitpodClient;
+  secrets: ReadonlyMap<string, string>;
+  relist: (runnerId: string) => Promise<ScmIntegration[]>;
+}
+
+export async function applyScmIntegrationOperation(
+  context: ScmApplyContext,
+  operation: ScmIntegrationOperation,
+): Promise<void> {
+  const { client, secrets } = context;
+  switch (operation.action) {
+    case "create": {
+      const desired = operation.desired;
+      if (!desired) throw new Error(`internal: create without a desired state for ${operation.key}`);
+      const request = {
+        runnerId: operation.runnerId,
+        scmId: desired.scmId,
+        host: desired.host,
+        pat: desired.pat,
+        virtualDirectory: desired.virtualDirectory,
+        issuerUrl: desired.oauth?.issuerUrl,
+        oauthClientId: desired.oauth?.clientId,
+        oauthPlaintextClientSecret: desired.oauth
+          ? secretFor(desired.oauth.clientSecretEnv, secrets)
+          : undefined,
+      };
+      try {
+        await client.scmIntegrations.create(request);
+      } catch (error) {
+        if (!(error as { outcomeUnknown?: boolean }).outcomeUnknown) throw error;
+        // (runnerId, host) is unique, so a re-read tells whether the create happened.
+        const exists = (await context.relist(operation.runnerId)).some((i) => scmKey(i) === operation.key);
+        if (!exists) await client.scmIntegrations.create(request);
+      }
+      return;
+    }
+    case "update":
+      await client.scmIntegrations.update(updateRequest(operation, secrets));
+      return;
+    case "delete":
+      if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
+      await client.scmIntegrations.delete({ id: operation.currentId });
+      return;
+    default:
+      return;
+  }
+}
