@@ -114,6 +114,7 @@ export function loadRunnerConfig(
         if (!reference?.[1]) {
           issue(
             [...path, "oauth", "clientSecret"],
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
             "clientSecret must be a ${ENV_VAR} reference: a literal secret in this file would be committed to git",
           );
         } else {

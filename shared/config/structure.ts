@@ -1,7 +1,9 @@
 /** The file's structure, strict: unknown keys and wrong types are errors with their line. */
 import { z } from "zod";
 
-const configurationValue = z.union([z.string(), z.number(), z.boolean()]);
+const configurationValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be a string, a number or a boolean",
+});
 
 export const SECRET_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
@@ -14,6 +16,7 @@ export const EnvironmentClassEntry = z.strictObject({
 
 export const OAuthEntry = z.strictObject({
   clientId: z.string().min(1, "clientId must not be empty"),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
   clientSecret: z.string({ error: "clientSecret is required with oauth: a ${ENV_VAR} reference" }),
   issuerUrl: z.url({ error: "issuerUrl must be a URL" }).optional(),
 });

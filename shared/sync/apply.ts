@@ -4,10 +4,11 @@
  * objects are re-read first.
  */
 import type { GitpodClient } from "../api/client.js";
-import { applyEnvironmentClassOperation } from "./environment-classes.js";
+import { environmentClassSync } from "./environment-classes.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
-import { applyScmIntegrationOperation } from "./scm-integrations.js";
+import type { ApplyContext } from "./resource.js";
+import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface OperationOutcome {
   operation: Operation;
@@ -33,11 +34,11 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   const refused = new Set(refusedOperations(plan));
-  const knownIds = new Set(options.knownEnvironmentClassIds ?? []);
-  const relistClasses = (runnerId: string) =>
-    client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
-  const relistIntegrations = (runnerId: string) =>
-    client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray();
+  const context: ApplyContext = {
+    client,
+    secrets,
+    knownEnvironmentClassIds: options.knownEnvironmentClassIds ?? new Set(),
+  };
 
   const outcomes = await mapWithConcurrency(
     pendingOperations(plan),
@@ -51,11 +52,8 @@ export async function applyPlan(
         };
       }
       try {
-        if (operation.kind === "environmentClass") {
-          await applyEnvironmentClassOperation({ client, relist: relistClasses }, operation, knownIds);
-        } else {
-          await applyScmIntegrationOperation({ client, secrets, relist: relistIntegrations }, operation);
-        }
+        if (operation.kind === "environmentClass") await environmentClassSync.apply(operation, context);
+        else await scmIntegrationSync.apply(operation, context);
         return { operation, status: "done" as const };
       } catch (error) {
         return {

@@ -7,6 +7,8 @@ import type {
   RunnerConfigurationSchema,
   ScmIntegration,
 } from "../api/schemas.js";
+import { environmentClassSync } from "./environment-classes.js";
+import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface RunnerState {
   runnerId: string;
@@ -34,8 +36,8 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
     });
   const [schemas, classes, integrations] = await Promise.all([
     Promise.all(runnerIds.map(schemaOf)),
-    client.environmentClasses.list({ filter: { runnerIds } }).toArray(),
-    client.scmIntegrations.list({ filter: { runnerIds } }).toArray(),
+    environmentClassSync.list(client, runnerIds),
+    scmIntegrationSync.list(client, runnerIds),
   ]);
   const states = new Map<string, RunnerState>();
   runnerIds.forEach((runnerId, index) => {

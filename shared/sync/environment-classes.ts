@@ -4,9 +4,11 @@
  * old one) and pruning disables.
  */
 import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
 import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
+import type { ResourceSync } from "./resource.js";
 
 function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
   return new Map((configuration ?? []).map((field) => [field.key ?? "", field.value ?? ""]));
@@ -159,7 +161,8 @@ async function createOnce(
   try {
     return (await context.client.environmentClasses.create(request)).id;
   } catch (error) {
-    if (!(error as { outcomeUnknown?: boolean }).outcomeUnknown) throw error;
+    // Unknown outcome (timeout, reset after sending): look before creating again.
+    if (!(error instanceof GitpodApiError && error.outcomeUnknown)) throw error;
     const wanted = Object.fromEntries(desired.configuration.map((f) => [f.key, f.value]));
     const created = (await context.relist(operation.runnerId)).find(
       (c) =>
@@ -210,3 +213,24 @@ export async function applyEnvironmentClassOperation(
       return;
   }
 }
+
+export const environmentClassSync: ResourceSync<
+  DesiredEnvironmentClass,
+  EnvironmentClass,
+  EnvironmentClassOperation
+> = {
+  kind: "environmentClass",
+  list: (client, runnerIds) => client.environmentClasses.list({ filter: { runnerIds } }).toArray(),
+  diff: (desired, current, context) =>
+    diffEnvironmentClasses(context.runnerId, desired, current, context.options.prune),
+  apply: (operation, context) =>
+    applyEnvironmentClassOperation(
+      {
+        client: context.client,
+        relist: (runnerId) =>
+          context.client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+      },
+      operation,
+      new Set(context.knownEnvironmentClassIds),
+    ),
+};

@@ -47,6 +47,7 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
   const refused = new Set(refusedOperations(plan));
   for (const runner of plan.runners) {
     lines.push(`Runner ${runner.runnerName ? `${runner.runnerName} (${runner.runnerId})` : runner.runnerId}`);
+    if (!runner.operations.some((operation) => operation.action !== "no-op")) lines.push("  no changes");
     for (const operation of runner.operations) {
       if (operation.action === "no-op" && !options.showUnchanged) continue;
       const flag = refused.has(operation)
@@ -98,6 +99,7 @@ export function formatApplyText(result: ApplyResult): string {
       ? `  ✓ ${what}`
       : `  ✗ ${what}: ${outcome.status}: ${outcome.error ?? ""}`;
   });
+  if (result.outcomes.length === 0) return NOTHING_TO_APPLY;
   const done = result.outcomes.filter((o) => o.status === "done").length;
   const failed = result.outcomes.length - done;
   lines.push(
@@ -108,7 +110,10 @@ export function formatApplyText(result: ApplyResult): string {
   return lines.join("\n");
 }
 
+const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
+
 export function formatApplyMarkdown(result: ApplyResult): string {
+  if (result.outcomes.length === 0) return `### Gitpod runner configuration apply\n\n${NOTHING_TO_APPLY}\n`;
   const done = result.outcomes.filter((o) => o.status === "done").length;
   const head = `### Gitpod runner configuration apply\n\n${
     result.ok

@@ -2,9 +2,9 @@
 import type { HostAuthenticationToken } from "../api/schemas.js";
 import type { DesiredState } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
-import { diffEnvironmentClasses } from "./environment-classes.js";
+import { environmentClassSync } from "./environment-classes.js";
 import type { Plan, PlanOptions } from "./plan-types.js";
-import { diffScmIntegrations } from "./scm-integrations.js";
+import { scmIntegrationSync } from "./scm-integrations.js";
 
 export function buildPlan(
   desired: DesiredState,
@@ -18,21 +18,13 @@ export function buildPlan(
     options,
     runners: desired.runners.map((runner) => {
       const state = current.get(runner.id);
+      const context = { runnerId: runner.id, options, tokens: tokens.get(runner.id) };
       return {
         runnerId: runner.id,
         runnerName: runner.name,
         operations: [
-          ...diffEnvironmentClasses(
-            runner.id,
-            runner.environmentClasses,
-            state?.environmentClasses ?? [],
-            options.prune,
-          ),
-          ...diffScmIntegrations(runner.id, runner.scmIntegrations, state?.scmIntegrations ?? [], {
-            prune: options.prune,
-            rotateSecrets: options.rotateSecrets,
-            tokens: tokens.get(runner.id),
-          }),
+          ...environmentClassSync.diff(runner.environmentClasses, state?.environmentClasses ?? [], context),
+          ...scmIntegrationSync.diff(runner.scmIntegrations, state?.scmIntegrations ?? [], context),
         ],
       };
     }),

@@ -43,12 +43,28 @@ function validationRequest(
   };
 }
 
-const SCM_FIELDS = [
-  ["hostError", "host"],
-  ["oauthError", "oauth.clientSecret"],
-  ["patError", "pat"],
-  ["scmIdError", "scmId"],
-] as const;
+/** The file field an SCM validation error is about, so it lands on the right line. */
+function scmErrorField(
+  resultField: "hostError" | "oauthError" | "patError" | "scmIdError",
+  message: string,
+): string {
+  switch (resultField) {
+    case "hostError":
+      return /virtual ?directory/i.test(message) ? "virtualDirectory" : "host";
+    case "oauthError":
+      return /secret/i.test(message)
+        ? "oauth.clientSecret"
+        : /issuer/i.test(message)
+          ? "oauth.issuerUrl"
+          : "oauth.clientId";
+    case "patError":
+      return "pat";
+    default:
+      return "scmId";
+  }
+}
+
+const SCM_RESULT_FIELDS = ["hostError", "oauthError", "patError", "scmIdError"] as const;
 
 export async function validateRemotely(
   client: GitpodClient,
@@ -63,9 +79,11 @@ export async function validateRemotely(
     for (const item of [...runner.environmentClasses, ...runner.scmIntegrations])
       itemsByPath.set(item.path, item);
   }
+  const integrationsById = new Map<string, ScmIntegration>();
+  for (const state of current.values()) for (const i of state.scmIntegrations) integrationsById.set(i.id, i);
   const operations = pendingOperations(plan);
   const results = await mapWithConcurrency(operations, concurrency, async (operation) => {
-    const stored = current.get(operation.runnerId)?.scmIntegrations.find((i) => i.id === operation.currentId);
+    const stored = operation.currentId ? integrationsById.get(operation.currentId) : undefined;
     const request = validationRequest(operation, secrets, stored);
     return request ? client.validate(request) : undefined;
   });
@@ -92,9 +110,9 @@ export async function validateRemotely(
     }
     const scmResult = result.scmIntegration;
     if (scmResult && scmResult.valid !== true) {
-      for (const [resultField, fileField] of SCM_FIELDS) {
+      for (const resultField of SCM_RESULT_FIELDS) {
         const message = scmResult[resultField];
-        if (message) push(fileField, message);
+        if (message) push(scmErrorField(resultField, message), message);
       }
     }
     const invalid = (classResult && classResult.valid !== true) || (scmResult && scmResult.valid !== true);

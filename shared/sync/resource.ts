@@ -1,59 +1,33 @@
 /**
- * One module per resource kind behind one interface (as github/safe-settings does): read the
- * current objects, diff desired against current (pure), build the server-side validation request,
- * map its answer back to file lines, and apply one operation.
+ * One module per resource kind behind one interface (the github/safe-settings shape): list what a
+ * runner has, diff it against the file (pure), and apply one operation. plan.ts, apply.ts and
+ * current-state.ts only talk to resource kinds through this interface, so a new kind is one module.
  */
 import type { GitpodClient } from "../api/client.js";
-import type {
-  HostAuthenticationToken,
-  ValidateRunnerConfigurationRequest,
-  ValidateRunnerConfigurationResponse,
-} from "../api/schemas.js";
-import type { FieldLines } from "../config/types.js";
-import type { Operation, PlanOptions } from "./types.js";
+import type { HostAuthenticationToken } from "../api/schemas.js";
+import type { Operation, PlanOptions } from "./plan-types.js";
 
 export interface DiffContext {
   runnerId: string;
   options: PlanOptions;
-  /** The runner's host authentication tokens, when counted (for destructive operations). */
-  hostTokens?: readonly HostAuthenticationToken[] | undefined;
-}
-
-export interface DiffResult<O extends Operation> {
-  operations: O[];
-  /** Current objects not in the file, left alone because prune is off. */
-  unmanaged: number;
-}
-
-/** Where an error about a field goes: its field name in the item's line table. */
-export interface FieldError {
-  field: string;
-  message: string;
+  /** The runner's host tokens, when read: destructive operations then say how many they delete. */
+  tokens?: HostAuthenticationToken[] | undefined;
 }
 
 export interface ApplyContext {
   client: GitpodClient;
-  /** Resolves a secret reference (environment variable name) to its value. */
-  secret(name: string): string;
+  /** Secret values by environment variable name. */
+  secrets: ReadonlyMap<string, string>;
+  /** Ids of environment classes that existed when the plan was made (to recognise a new one). */
+  knownEnvironmentClassIds: ReadonlySet<string>;
 }
 
-export interface ResourceSync<Desired, Current, O extends Operation> {
-  readonly resource: O["resource"];
-  /** Every current object of this kind on these runners (all pages), grouped by runner id. */
-  read(client: GitpodClient, runnerIds: readonly string[]): Promise<Map<string, Current[]>>;
-  /** Pure, linear in the number of objects. */
-  diff(desired: readonly Desired[], current: readonly Current[], context: DiffContext): DiffResult<O>;
-  /** The ValidateRunnerConfiguration request for a create/update/replace, else undefined. */
-  validationRequest(
-    operation: O,
-    current: Current | undefined,
-    secret: (name: string) => string | undefined,
-  ): ValidateRunnerConfigurationRequest | undefined;
-  /** The field errors in a validation answer (field names as in FieldLines). */
-  validationErrors(response: ValidateRunnerConfigurationResponse): FieldError[];
-  apply(operation: O, context: ApplyContext): Promise<void>;
-}
-
-export function lineOf(lines: FieldLines, field: string, fallback: number): number {
-  return lines[field] ?? lines[field.split(".")[0] ?? field] ?? fallback;
+export interface ResourceSync<Desired, Current, Op extends Operation> {
+  readonly kind: Op["kind"];
+  /** Every current object of this kind on these runners: all pages, one walk for all runners. */
+  list(client: GitpodClient, runnerIds: string[]): Promise<Current[]>;
+  /** Pure and linear in the number of objects: the operations that take current to desired. */
+  diff(desired: Desired[], current: Current[], context: DiffContext): Op[];
+  /** Executes one operation; after an ambiguous create it re-reads before creating again. */
+  apply(operation: Op, context: ApplyContext): Promise<void>;
 }

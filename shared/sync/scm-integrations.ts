@@ -5,9 +5,11 @@
  * delete users' host authentication tokens: those operations are flagged destructive.
  */
 import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
 import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
+import type { ResourceSync } from "./resource.js";
 
 const OAUTH = "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH";
 const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
@@ -204,8 +206,11 @@ export async function applyScmIntegrationOperation(
       try {
         await client.scmIntegrations.create(request);
       } catch (error) {
-        if (!(error as { outcomeUnknown?: boolean }).outcomeUnknown) throw error;
-        // (runnerId, host) is unique, so a re-read tells whether the create happened.
+        // Unknown outcome (timeout, reset) or "already exists" (an earlier attempt landed): re-read,
+        // and create again only if it is not there. (runnerId, host) is unique in the API.
+        if (!(error instanceof GitpodApiError && (error.outcomeUnknown || error.code === "already_exists"))) {
+          throw error;
+        }
         const exists = (await context.relist(operation.runnerId)).some((i) => scmKey(i) === operation.key);
         if (!exists) await client.scmIntegrations.create(request);
       }
@@ -216,9 +221,39 @@ export async function applyScmIntegrationOperation(
       return;
     case "delete":
       if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
-      await client.scmIntegrations.delete({ id: operation.currentId });
+      try {
+        await client.scmIntegrations.delete({ id: operation.currentId });
+      } catch (error) {
+        // Already gone (a retried delete, or someone else): the desired state holds.
+        if (!(error instanceof GitpodApiError && error.code === "not_found")) throw error;
+      }
       return;
     default:
       return;
   }
 }
+
+export const scmIntegrationSync: ResourceSync<
+  DesiredScmIntegration,
+  ScmIntegration,
+  ScmIntegrationOperation
+> = {
+  kind: "scmIntegration",
+  list: (client, runnerIds) => client.scmIntegrations.list({ filter: { runnerIds } }).toArray(),
+  diff: (desired, current, context) =>
+    diffScmIntegrations(context.runnerId, desired, current, {
+      prune: context.options.prune,
+      rotateSecrets: context.options.rotateSecrets,
+      tokens: context.tokens,
+    }),
+  apply: (operation, context) =>
+    applyScmIntegrationOperation(
+      {
+        client: context.client,
+        secrets: context.secrets,
+        relist: (runnerId) =>
+          context.client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+      },
+      operation,
+    ),
+};

@@ -1,0 +1,26 @@
+/** The API client the action and the CLI use, with optional tuning from the environment. */
+import { GitpodClient } from "../shared/api/index.js";
+
+function numberFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0)
+    throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return number;
+}
+
+export function clientFor(
+  apiToken: string,
+  apiUrl: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): GitpodClient {
+  return new GitpodClient({
+    apiKey: apiToken,
+    baseUrl: apiUrl ?? env.GITPOD_BASE_URL,
+    // Tuning knobs for slow networks (and fast tests): per-attempt timeout and retry backoff base.
+    timeoutMs: numberFromEnv(env, "GITPOD_CLIENT_TIMEOUT_MS"),
+    retryBaseDelayMs: numberFromEnv(env, "GITPOD_CLIENT_RETRY_BASE_MS"),
+    retryMaxDelayMs: numberFromEnv(env, "GITPOD_CLIENT_RETRY_MAX_MS"),
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Entry point of the GitHub Action (bundled to dist/index.js). Reads the inputs, builds the API
+ * client, and hands off to the mode. Any unexpected error fails the step with a secret-free message.
+ */
+import * as core from "@actions/core";
+import { clientFor } from "./client.js";
+import { InputError, readInputs } from "./inputs.js";
+import { runSyncMode } from "./sync-mode.js";
+
+async function main(): Promise<void> {
+  let inputs: ReturnType<typeof readInputs>;
+  try {
+    inputs = readInputs();
+  } catch (error) {
+    core.setFailed(error instanceof InputError ? error.message : String(error));
+    return;
+  }
+  const client = clientFor(inputs.apiToken, inputs.apiUrl);
+  try {
+    switch (inputs.mode) {
+      case "plan":
+      case "apply":
+        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env);
+        break;
+      default:
+        core.setFailed(`mode ${inputs.mode} is not available in this build`);
+    }
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  } finally {
+    await client.close();
+  }
+}
+
+await main();

@@ -1,0 +1,40 @@
+/**
+ * The managed runners and integrations from the runner-config file, for rotate and audit. Secret
+ * variables are not resolved here: the rotate mode refuses an unset one per integration, and the
+ * audit needs none. Any other problem in the file fails the step with annotations on its lines.
+ */
+import { readFile } from "node:fs/promises";
+import * as core from "@actions/core";
+import { formatIssue, loadRunnerConfig } from "../../shared/config/load.js";
+import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
+import { managedFromDesiredState } from "../../shared/scheduled/index.js";
+
+/** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
+const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy({}, { get: () => "(set)" });
+
+export async function loadManaged(
+  file: string,
+): Promise<{ runners: ManagedRunner[]; integrations: ManagedScmIntegration[] } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    core.setFailed(`config file ${file} could not be read (input config)`);
+    return undefined;
+  }
+  const loaded = loadRunnerConfig(file, text, EVERY_VARIABLE_SET);
+  if (loaded.issues.length > 0 || !loaded.desired) {
+    for (const issue of loaded.issues) {
+      core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
+        title: "runner-config",
+        file: issue.file,
+        startLine: issue.line,
+        startColumn: issue.column,
+      });
+      core.info(formatIssue(issue));
+    }
+    core.setFailed(`${loaded.issues.length} error(s) in ${file}; nothing was changed`);
+    return undefined;
+  }
+  return managedFromDesiredState(loaded.desired);
+}

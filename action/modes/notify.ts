@@ -1,0 +1,20 @@
+/** Post a report to Slack when configured; a failure is a warning in the log, never a failed step. */
+import * as core from "@actions/core";
+import { postSlackMessages, shouldNotify } from "../../shared/notify/index.js";
+import type { SlackMessage } from "../../shared/slack/blocks.js";
+import type { ScheduledInputs } from "./scheduled-inputs.js";
+
+export async function notifySlack(
+  inputs: ScheduledInputs,
+  messages: readonly SlackMessage[],
+  succeeded: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  if (!inputs.slack || !shouldNotify(inputs.notifyOn, succeeded)) return;
+  const result = await postSlackMessages(inputs.slack, messages, {
+    env,
+    ...(inputs.slackTimeoutMs !== undefined && { timeoutMs: inputs.slackTimeoutMs }),
+  });
+  if (result.ok) core.info("Posted the result to Slack.");
+  else core.warning(result.warning);
+}

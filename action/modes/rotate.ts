@@ -1,0 +1,61 @@
+/** The action's rotate mode: push the OAuth secrets named in the file to Gitpod, then report. */
+import * as core from "@actions/core";
+import type { GitpodClient } from "../../shared/api/index.js";
+import {
+  RotateOnlyError,
+  rotationMarkdown,
+  rotationText,
+  rotationTitle,
+  runScheduledRotation,
+  workflowRunLink,
+} from "../../shared/scheduled/index.js";
+import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
+import type { ActionInputs } from "../inputs.js";
+import { loadManaged } from "./managed-config.js";
+import { notifySlack } from "./notify.js";
+import type { ScheduledInputs } from "./scheduled-inputs.js";
+
+export async function runRotateMode(
+  inputs: ActionInputs,
+  scheduled: ScheduledInputs,
+  client: GitpodClient,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  core.setOutput("changed", "false");
+  const managed = await loadManaged(inputs.config);
+  if (!managed) return;
+  for (const item of managed.integrations) {
+    const value = item.oauth ? env[item.oauth.clientSecretEnv] : undefined;
+    if (value) core.setSecret(value);
+  }
+
+  let report: Awaited<ReturnType<typeof runScheduledRotation>>;
+  try {
+    report = await runScheduledRotation(
+      client,
+      { integrations: managed.integrations, env, rotateOnly: scheduled.rotateOnly, dryRun: scheduled.dryRun },
+      { concurrency: Math.min(inputs.concurrency, 4) },
+    );
+  } catch (error) {
+    if (error instanceof RotateOnlyError) {
+      core.setFailed(`input ${error.message}; nothing was changed`);
+      return;
+    }
+    throw error;
+  }
+
+  const title = rotationTitle(report);
+  const link = workflowRunLink(env);
+  core.info(rotationText(report));
+  core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
+  core.setOutput("summary", title);
+  core.setOutput("report", JSON.stringify(report));
+  await core.summary.addRaw(rotationMarkdown(report, link)).write();
+  await notifySlack(scheduled, formatScheduledRotationReport(report, link ? { link } : {}), report.ok, env);
+
+  if (!report.ok) {
+    const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));
+    const list = notDone.map((item) => `${item.host} on ${item.runnerName ?? item.runnerId}: ${item.status}`);
+    core.setFailed(`${title}. Not rotated: ${list.join("; ")}`);
+  }
+}

@@ -1,0 +1,124 @@
+/** The action's plan and apply modes: run the engine, then report to the GitHub runner. */
+import { readFile } from "node:fs/promises";
+import * as core from "@actions/core";
+import type { GitpodClient } from "../shared/api/index.js";
+import { runSync } from "../shared/sync/engine.js";
+import {
+  formatApplyMarkdown,
+  formatApplyText,
+  formatIssuesMarkdown,
+  formatIssuesText,
+  formatPlanMarkdown,
+  formatPlanText,
+  summaryLine,
+} from "../shared/sync/format.js";
+import { refusedOperations } from "../shared/sync/plan-types.js";
+import type { ActionInputs } from "./inputs.js";
+import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
+
+export async function runSyncMode(
+  inputs: ActionInputs & { mode: "plan" | "apply" },
+  client: GitpodClient,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(inputs.config, "utf8");
+  } catch {
+    core.setOutput("changed", "false");
+    core.setFailed(`config file ${inputs.config} could not be read (input config)`);
+    return;
+  }
+  const result = await runSync(client, {
+    file: inputs.config,
+    text,
+    env,
+    mode: inputs.mode,
+    prune: inputs.prune,
+    allowDestructive: inputs.allowDestructive,
+    rotateSecrets: inputs.rotateSecrets,
+    concurrency: inputs.concurrency,
+  });
+  for (const secret of result.secretValues) core.setSecret(secret);
+  core.setOutput("changed", String(result.changed));
+
+  if (result.issues.length > 0) {
+    for (const issue of result.issues) {
+      core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
+        title: "runner-config",
+        file: issue.file,
+        startLine: issue.line,
+        startColumn: issue.column,
+      });
+    }
+    core.info(formatIssuesText(result.issues));
+    core.setOutput("summary", `${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
+    const issuesMarkdown = formatIssuesMarkdown(result.issues);
+    await core.summary.addRaw(issuesMarkdown).write();
+    // On a pull request the sticky comment shows the errors instead of a stale plan.
+    if (inputs.mode === "plan" && inputs.commentOnPr) await commentOnPullRequest(inputs, env, issuesMarkdown);
+    core.setFailed(`${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
+    return;
+  }
+  const plan = result.plan;
+  if (!plan) return;
+  core.setOutput("plan", JSON.stringify(plan));
+  core.info(formatPlanText(plan));
+  const planMarkdown = formatPlanMarkdown(plan);
+
+  if (inputs.mode === "plan") {
+    core.setOutput("summary", summaryLine(plan));
+    await core.summary.addRaw(planMarkdown).write();
+    if (inputs.commentOnPr) await commentOnPullRequest(inputs, env, planMarkdown);
+    if (inputs.failOnDrift && result.changed) core.setFailed(`drift: ${summaryLine(plan)}`);
+    return;
+  }
+
+  const refused = refusedOperations(plan);
+  if (refused.length > 0) {
+    const message = `${refused.length} destructive operation(s) refused; nothing was changed. Set allow-destructive: true to apply them.`;
+    core.setOutput("summary", message);
+    await core.summary.addRaw(planMarkdown).addRaw(`\n**${message}**\n`).write();
+    core.setFailed(message);
+    return;
+  }
+  const apply = result.apply;
+  if (!apply) return;
+  core.info(formatApplyText(apply));
+  const done = apply.outcomes.filter((outcome) => outcome.status === "done").length;
+  const summary =
+    apply.outcomes.length === 0
+      ? summaryLine(plan)
+      : apply.ok
+        ? `Applied ${done} change(s).`
+        : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.`;
+  core.setOutput("summary", summary);
+  await core.summary.addRaw(formatApplyMarkdown(apply)).write();
+  if (!apply.ok) {
+    core.setFailed(`${apply.outcomes.length - done} change(s) were not made; see the list above`);
+  }
+}
+
+async function commentOnPullRequest(
+  inputs: ActionInputs,
+  env: Record<string, string | undefined>,
+  markdown: string,
+): Promise<void> {
+  if (!inputs.githubToken) {
+    core.warning("comment-on-pr is set but github-token is empty; no comment was posted");
+    return;
+  }
+  try {
+    const context = await pullRequestContext(env);
+    if (!context) {
+      core.info("Not a pull request event: no plan comment.");
+      return;
+    }
+    const what = await upsertPlanComment(inputs.githubToken, context, markdown);
+    core.info(`Plan comment ${what} on pull request #${context.pullNumber}.`);
+  } catch (error) {
+    core.warning(
+      `Could not post the plan comment: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

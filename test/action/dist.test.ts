@@ -1,0 +1,56 @@
+/**
+ * dist/ is committed (GitHub runs dist/index.js as is): it must match a fresh build of the sources
+ * byte for byte, stay small, and action.yml must point at it on node24.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+describe("the committed bundle", () => {
+  it("is not stale: a fresh build produces the same bytes", async () => {
+    const out = await mkdtemp(join(tmpdir(), "runner-config-dist-"));
+    try {
+      await promisify(execFile)(process.execPath, ["scripts/build.mjs", "--outdir", out]);
+      for (const file of ["index.js", "cli.js"]) {
+        const fresh = await readFile(join(out, file));
+        const committed = await readFile(join("dist", file)).catch(() => Buffer.alloc(0));
+        expect(committed.equals(fresh), `dist/${file} is stale: run npm run build`).toBe(true);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("is small and holds neither the emulator, Slack nor vitest", async () => {
+    const { size } = await stat("dist/index.js");
+    expect(size).toBeLessThan(2 * 1024 * 1024);
+    const text = await readFile("dist/index.js", "utf8");
+    for (const forbidden of ["startEmulator", "@slack/", "vitest"]) expect(text).not.toContain(forbidden);
+  });
+
+  it("action.yml runs dist/index.js on node24 with the documented inputs and outputs", async () => {
+    const action = parse(await readFile("action.yml", "utf8"));
+    expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
+    expect(Object.keys(action.inputs)).toEqual(
+      expect.arrayContaining([
+        "config",
+        "mode",
+        "api-token",
+        "api-url",
+        "prune",
+        "allow-destructive",
+        "rotate-secrets",
+        "concurrency",
+        "fail-on-drift",
+        "github-token",
+        "comment-on-pr",
+      ]),
+    );
+    expect(action.inputs["api-token"].required).toBe(true);
+    expect(Object.keys(action.outputs)).toEqual(["changed", "plan", "summary"]);
+  });
+});

@@ -1,0 +1,81 @@
+/** Reading a runner-config file: normalised values, secret references, every error with its line. */
+import { describe, expect, it } from "vitest";
+import { loadRunnerConfig } from "../../shared/config/load.js";
+
+const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
+
+describe("loadRunnerConfig", () => {
+  it("normalises scalar configuration values to strings and applies defaults", () => {
+    const { desired, issues } = loadRunnerConfig(
+      "c.yaml",
+      `version: 1
+runners:
+  - id: ${RUNNER}
+    environmentClasses:
+      - displayName: Large
+        configuration: { instanceType: m6i.large, diskSize: 100, spot: false }
+    scmIntegrations:
+      - scmId: github
+        host: github.com
+`,
+      {},
+    );
+    expect(issues).toEqual([]);
+    const runner = desired?.runners[0];
+    expect(runner?.environmentClasses[0]?.configuration).toEqual({
+      instanceType: "m6i.large",
+      diskSize: "100",
+      spot: "false",
+    });
+    expect(runner?.environmentClasses[0]?.enabled).toBe(true);
+    expect(runner?.scmIntegrations[0]?.pat).toBe(false);
+    expect(runner?.environmentClasses[0]?.line).toBe(5);
+  });
+
+  it("resolves secret references to environment variables and keeps only the name in the model", () => {
+    const text = `version: 1
+runners:
+  - id: ${RUNNER}
+    scmIntegrations:
+      - scmId: github
+        host: github.com
+        oauth: { clientId: abc, clientSecret: "\${MY_SECRET}" }
+`;
+    const { desired, secrets, issues } = loadRunnerConfig("c.yaml", text, { MY_SECRET: "s3cr3t-value" });
+    expect(issues).toEqual([]);
+    expect(desired?.runners[0]?.scmIntegrations[0]?.oauth?.clientSecretEnv).toBe("MY_SECRET");
+    expect(secrets.get("MY_SECRET")).toBe("s3cr3t-value");
+    expect(JSON.stringify(desired)).not.toContain("s3cr3t-value");
+    const unset = loadRunnerConfig("c.yaml", text, { MY_SECRET: "" });
+    expect(unset.issues[0]?.message).toContain("environment variable MY_SECRET is not set");
+  });
+
+  it("collects every structural error, in file order, each with line and column", () => {
+    const { issues } = loadRunnerConfig(
+      "c.yaml",
+      `version: 1
+runners:
+  - id: ${RUNNER}
+    label: eu
+    environmentClasses:
+      - displayName: Large
+        enabled: maybe
+      - displayName: Small
+        configuration: [1, 2]
+`,
+      {},
+    );
+    expect(issues.map((issue) => [issue.line, issue.column, issue.path])).toEqual([
+      [4, 5, "runners[0].label"],
+      [7, 18, "runners[0].environmentClasses[0].enabled"],
+      [9, 24, "runners[0].environmentClasses[1].configuration"],
+    ]);
+  });
+
+  it("reports YAML syntax errors with line and column and no model", () => {
+    const { desired, issues } = loadRunnerConfig("c.yaml", "version: 1\nrunners:\n  - id: [oops\n", {});
+    expect(desired).toBeUndefined();
+    expect(issues[0]?.message).toMatch(/^YAML: /);
+    expect(issues[0]?.line).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Faults injected at the emulator during apply: rate limits with Retry-After, 503s, connection resets
+ * and a create that commits but never answers. Each run ends in the desired state with no duplicate
+ * objects, or fails clearly, listing what was not done.
+ */
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GitpodClient } from "../../shared/api/index.js";
+import { runSync, type SyncMode } from "../../shared/sync/engine.js";
+import { formatApplyText } from "../../shared/sync/format.js";
+import { type Emulator, GITHUB_OAUTH_SECRET, startEmulator } from "../emulator/index.js";
+
+const FILE = "examples/runner-config.yaml";
+const TEXT = readFileSync(FILE, "utf8");
+
+let emu: Emulator;
+let client: GitpodClient;
+beforeEach(async () => {
+  emu = await startEmulator();
+  client = new GitpodClient({
+    baseUrl: emu.url,
+    apiKey: emu.token,
+    timeoutMs: 400,
+    retryBaseDelayMs: 5,
+    retryMaxDelayMs: 20,
+  });
+});
+afterEach(async () => {
+  await client.close();
+  await emu.close();
+});
+
+function sync(mode: SyncMode) {
+  return runSync(client, {
+    file: FILE,
+    text: TEXT,
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    mode,
+    concurrency: 8,
+    prune: false,
+    allowDestructive: false,
+    rotateSecrets: false,
+  });
+}
+
+/** The example file's objects, exactly once each. */
+function expectDesiredState() {
+  const classes = [...emu.state.environmentClasses.values()].map((c) => c.displayName).sort();
+  expect(classes).toEqual(["GPU Instance", "Large Instance", "Small Instance", "Standard Instance"]);
+  const hosts = [...emu.state.scmIntegrations.values()].map((i) => i.host).sort();
+  expect(hosts).toEqual(["ado.example.com", "github.com", "gitlab.com"]);
+}
+
+async function expectConverged() {
+  expectDesiredState();
+  emu.requests.clear();
+  const again = await sync("plan");
+  expect(again.ok).toBe(true);
+  expect(again.changed).toBe(false);
+}
+
+describe("apply under faults", () => {
+  it("waits out 429 with Retry-After and ends in the desired state", async () => {
+    emu.faults.add({
+      kind: "status",
+      status: 429,
+      retryAfterSeconds: 1,
+      rpc: "CreateEnvironmentClass",
+      times: 1,
+    });
+    const started = Date.now();
+    const result = await sync("apply");
+    expect(result.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const creates = emu.requests.all("CreateEnvironmentClass");
+    expect(creates.filter((entry) => entry.status === 429)).toHaveLength(1);
+    await expectConverged();
+  });
+
+  it("retries 503s and connection resets on reads and writes", async () => {
+    emu.faults.add({ kind: "status", status: 503, rate: 0.3 });
+    emu.faults.add({ kind: "reset", rpc: ["ListEnvironmentClasses", "UpdateEnvironmentClass"], times: 2 });
+    const result = await sync("apply");
+    expect(result.ok, result.apply ? formatApplyText(result.apply) : JSON.stringify(result.issues)).toBe(
+      true,
+    );
+    await expectConverged();
+  });
+
+  it("does not duplicate an SCM integration whose create committed before the connection reset", async () => {
+    emu.faults.add({ kind: "reset", rpc: "CreateSCMIntegration", after: true, times: 3 });
+    const result = await sync("apply");
+    expect(result.ok, result.apply ? formatApplyText(result.apply) : "").toBe(true);
+    expect(emu.requests.count("CreateSCMIntegration")).toBe(3);
+    await expectConverged();
+  });
+
+  it("does not duplicate an environment class whose create committed but never answered (timeout)", async () => {
+    emu.faults.add({ kind: "hang", rpc: "CreateEnvironmentClass", after: true, times: 2 });
+    const result = await sync("apply");
+    expect(result.ok, result.apply ? formatApplyText(result.apply) : "").toBe(true);
+    expect(emu.requests.count("CreateEnvironmentClass")).toBe(4);
+    await expectConverged();
+  });
+
+  it("creates again when a reset happened before the create landed", async () => {
+    emu.faults.add({ kind: "reset", rpc: "CreateEnvironmentClass", nth: 1, times: 1 });
+    const result = await sync("apply");
+    expect(result.ok).toBe(true);
+    await expectConverged();
+  });
+
+  it("reports a persistent failure per item, applies the rest, and a rerun finishes the job", async () => {
+    emu.faults.add({ kind: "status", status: 500, rpc: "CreateSCMIntegration", times: 100 });
+    const result = await sync("apply");
+    expect(result.ok).toBe(false);
+    const failed = result.apply?.outcomes.filter((outcome) => outcome.status === "failed") ?? [];
+    expect(failed.map((outcome) => outcome.operation.key).sort()).toEqual([
+      "azure-devops-server@ado.example.com",
+      "github@github.com",
+      "gitlab@gitlab.com",
+    ]);
+    const text = formatApplyText(result.apply ?? { ok: false, outcomes: [] });
+    expect(text).toMatch(/4 done, 3 not done/);
+    expect(text).toContain(
+      "create SCM integration github@github.com: failed: CreateSCMIntegration failed: internal",
+    );
+    expect(emu.state.environmentClasses.size).toBe(4);
+
+    emu.faults.clear();
+    const rerun = await sync("apply");
+    expect(rerun.ok).toBe(true);
+    expect(rerun.apply?.outcomes).toHaveLength(3);
+    await expectConverged();
+  });
+
+  it("writes nothing when the reads before the plan keep failing", async () => {
+    emu.faults.add({ kind: "status", status: 503, rpc: "ListSCMIntegrations", times: 100 });
+    await expect(sync("apply")).rejects.toThrow(/ListSCMIntegrations failed: unavailable/);
+    expect(emu.requests.writes()).toHaveLength(0);
+  });
+});

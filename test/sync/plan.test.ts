@@ -1,0 +1,314 @@
+/** The plan as pure data: field-level diffs, API facts it must respect, and its cost at scale. */
+import { describe, expect, it } from "vitest";
+import type { EnvironmentClass, HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type {
+  DesiredEnvironmentClass,
+  DesiredScmIntegration,
+  DesiredState,
+} from "../../shared/config/types.js";
+import type { RunnerState } from "../../shared/sync/current-state.js";
+import { formatPlanMarkdown, formatPlanText } from "../../shared/sync/format.js";
+import { buildPlan } from "../../shared/sync/plan.js";
+import { countByAction, type PlanOptions, refusedOperations } from "../../shared/sync/plan-types.js";
+
+const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
+const OPTIONS: PlanOptions = { prune: false, allowDestructive: false, rotateSecrets: false };
+
+function desiredClass(
+  name: string,
+  configuration: Record<string, string>,
+  extra: Partial<DesiredEnvironmentClass> = {},
+) {
+  return {
+    displayName: name,
+    description: undefined,
+    enabled: true,
+    configuration,
+    path: "p",
+    line: 1,
+    lines: {},
+    ...extra,
+  };
+}
+
+function desiredScm(host: string, extra: Partial<DesiredScmIntegration> = {}): DesiredScmIntegration {
+  return {
+    scmId: "github",
+    host,
+    pat: true,
+    oauth: undefined,
+    virtualDirectory: undefined,
+    path: "s",
+    line: 1,
+    lines: {},
+    ...extra,
+  };
+}
+
+function state(
+  environmentClasses: EnvironmentClass[],
+  scmIntegrations: ScmIntegration[] = [],
+  runnerId = RUNNER,
+) {
+  return new Map<string, RunnerState>([
+    [runnerId, { runnerId, schema: {}, environmentClasses, scmIntegrations }],
+  ]);
+}
+
+function desired(
+  classes: DesiredEnvironmentClass[],
+  integrations: DesiredScmIntegration[] = [],
+): DesiredState {
+  return {
+    file: "config.yaml",
+    runners: [
+      {
+        id: RUNNER,
+        name: "aws-eu",
+        environmentClasses: classes,
+        scmIntegrations: integrations,
+        path: "r",
+        line: 1,
+      },
+    ],
+  };
+}
+
+const config = (values: Record<string, string>) =>
+  Object.entries(values).map(([key, value]) => ({ key, value }));
+
+describe("plan", () => {
+  it("shows a description change field by field and an unchanged class as no-op", () => {
+    const current = state([
+      {
+        id: "a",
+        runnerId: RUNNER,
+        displayName: "Large",
+        description: "8 CPU",
+        enabled: true,
+        configuration: config({ instanceType: "m6i.2xlarge" }),
+      },
+      {
+        id: "b",
+        runnerId: RUNNER,
+        displayName: "Small",
+        enabled: true,
+        configuration: config({ instanceType: "m6i.large" }),
+      },
+    ]);
+    const plan = buildPlan(
+      desired([
+        desiredClass("Large", { instanceType: "m6i.2xlarge" }, { description: "8 CPU, 32 GiB RAM" }),
+        desiredClass("Small", { instanceType: "m6i.large" }),
+      ]),
+      current,
+      OPTIONS,
+    );
+    const [large, small] = plan.runners[0]?.operations ?? [];
+    expect(large?.action).toBe("update");
+    expect(large?.changes).toEqual([{ field: "description", from: "8 CPU", to: "8 CPU, 32 GiB RAM" }]);
+    expect(small?.action).toBe("no-op");
+    expect(formatPlanText(plan)).toContain('description: "8 CPU" -> "8 CPU, 32 GiB RAM"');
+  });
+
+  it("replaces on a configuration change, and is a no-op once the old class is disabled", () => {
+    const before = state([
+      {
+        id: "old",
+        runnerId: RUNNER,
+        displayName: "Large",
+        enabled: true,
+        configuration: config({ instanceType: "m6i.xlarge" }),
+      },
+    ]);
+    const want = desired([desiredClass("Large", { instanceType: "m6i.2xlarge" })]);
+    const plan = buildPlan(want, before, OPTIONS);
+    expect(plan.runners[0]?.operations[0]).toMatchObject({
+      action: "replace",
+      currentId: "old",
+      changes: [{ field: "configuration.instanceType", from: "m6i.xlarge", to: "m6i.2xlarge" }],
+    });
+    const after = state([
+      {
+        id: "old",
+        runnerId: RUNNER,
+        displayName: "Large",
+        enabled: false,
+        configuration: config({ instanceType: "m6i.xlarge" }),
+      },
+      {
+        id: "new",
+        runnerId: RUNNER,
+        displayName: "Large",
+        enabled: true,
+        configuration: config({ instanceType: "m6i.2xlarge" }),
+      },
+    ]);
+    const second = buildPlan(want, after, { ...OPTIONS, prune: true });
+    expect(second.runners[0]?.operations.map((o) => o.action)).toEqual(["no-op"]);
+  });
+
+  it("prunes an unlisted class by disabling it, and only with prune", () => {
+    const current = state([
+      { id: "x", runnerId: RUNNER, displayName: "Legacy", enabled: true, configuration: [] },
+    ]);
+    expect(buildPlan(desired([]), current, OPTIONS).runners[0]?.operations).toEqual([]);
+    const pruned = buildPlan(desired([]), current, { ...OPTIONS, prune: true });
+    expect(pruned.runners[0]?.operations[0]).toMatchObject({ action: "disable", currentId: "x" });
+    expect(pruned.runners[0]?.operations[0]?.destructive).toBeUndefined();
+  });
+
+  it("sends an OAuth secret only on create, on a client id change or on rotation", () => {
+    const oauth = { clientId: "cid", clientSecretEnv: "SECRET_VAR", issuerUrl: undefined };
+    const existing: ScmIntegration = {
+      id: "s",
+      runnerId: RUNNER,
+      scmId: "github",
+      host: "github.com",
+      pat: true,
+      oauth: { clientId: "cid", encryptedClientSecret: "ZW5j" },
+    };
+    const same = buildPlan(
+      desired([], [desiredScm("github.com", { oauth })]),
+      state([], [existing]),
+      OPTIONS,
+    );
+    expect(same.runners[0]?.operations[0]?.action).toBe("no-op");
+    const rotated = buildPlan(desired([], [desiredScm("github.com", { oauth })]), state([], [existing]), {
+      ...OPTIONS,
+      rotateSecrets: true,
+    });
+    expect(rotated.runners[0]?.operations[0]?.changes).toEqual([
+      { field: "oauth.clientSecret", to: "(secret rotated)" },
+    ]);
+    const newClient = buildPlan(
+      desired([], [desiredScm("github.com", { oauth: { ...oauth, clientId: "cid2" } })]),
+      state([], [existing]),
+      OPTIONS,
+    );
+    expect(newClient.runners[0]?.operations[0]?.changes.map((c) => c.field)).toEqual([
+      "oauth.clientId",
+      "oauth.clientSecret",
+    ]);
+    // The plan holds the variable's name, never a value.
+    expect(JSON.stringify(rotated)).toContain("SECRET_VAR");
+  });
+
+  it("flags removing OAuth, PAT off and deleting as destructive, counting the tokens each deletes", () => {
+    const existing: ScmIntegration[] = [
+      {
+        id: "s",
+        runnerId: RUNNER,
+        scmId: "github",
+        host: "github.com",
+        pat: true,
+        oauth: { clientId: "cid" },
+      },
+      { id: "t", runnerId: RUNNER, scmId: "gitlab", host: "gitlab.com", pat: true },
+    ];
+    const tokens = new Map<string, HostAuthenticationToken[]>([
+      [
+        RUNNER,
+        [
+          { id: "1", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH" },
+          { id: "2", host: "GitHub.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+          { id: "3", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+          { id: "4", host: "gitlab.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+        ],
+      ],
+    ]);
+    const plan = buildPlan(
+      desired([], [desiredScm("github.com", { pat: false })]),
+      state([], existing),
+      { ...OPTIONS, prune: true },
+      tokens,
+    );
+    const [github, gitlab] = plan.runners[0]?.operations ?? [];
+    expect(github?.destructive?.reason).toBe("turns PAT support off and removes OAuth");
+    expect(github?.destructive?.deletes).toBe(
+      "2 PAT host tokens of github.com, 1 OAuth host token of github.com",
+    );
+    expect(gitlab).toMatchObject({
+      action: "delete",
+      destructive: { deletes: "1 host token of gitlab.com may stop working" },
+    });
+    expect(refusedOperations(plan)).toHaveLength(2);
+    expect(refusedOperations({ ...plan, options: { ...plan.options, allowDestructive: true } })).toHaveLength(
+      0,
+    );
+    expect(formatPlanMarkdown(plan)).toContain("**refused**");
+  });
+});
+
+describe("plan at scale", () => {
+  it("plans 10,000 objects in well under 2 s of CPU", () => {
+    const runners = 20;
+    const perRunner = 250; // classes and as many integrations: 20 x 500 = 10,000 objects
+    const desiredState: DesiredState = { file: "big.yaml", runners: [] };
+    const current = new Map<string, RunnerState>();
+    for (let r = 0; r < runners; r++) {
+      const runnerId = `runner-${r}`;
+      const classes: DesiredEnvironmentClass[] = [];
+      const integrations: DesiredScmIntegration[] = [];
+      const currentClasses: EnvironmentClass[] = [];
+      const currentIntegrations: ScmIntegration[] = [];
+      for (let i = 0; i < perRunner; i++) {
+        const configuration = { instanceType: "m6i.large", diskSize: String(50 + i), spot: "false" };
+        classes.push(desiredClass(`Class ${i}`, configuration, { description: `class ${i}` }));
+        integrations.push(desiredScm(`scm-${i}.example.com`));
+        // A third already matches, a third drifted, a third is missing.
+        if (i % 3 === 0)
+          currentClasses.push({
+            id: `c-${r}-${i}`,
+            runnerId,
+            displayName: `Class ${i}`,
+            description: `class ${i}`,
+            enabled: true,
+            configuration: config(configuration),
+          });
+        if (i % 3 === 1)
+          currentClasses.push({
+            id: `c-${r}-${i}`,
+            runnerId,
+            displayName: `Class ${i}`,
+            enabled: true,
+            configuration: config({ ...configuration, diskSize: "20" }),
+          });
+        if (i % 3 !== 2)
+          currentIntegrations.push({
+            id: `s-${r}-${i}`,
+            runnerId,
+            scmId: "github",
+            host: `scm-${i}.example.com`,
+            pat: i % 2 === 0,
+          });
+      }
+      desiredState.runners.push({
+        id: runnerId,
+        name: undefined,
+        environmentClasses: classes,
+        scmIntegrations: integrations,
+        path: "r",
+        line: 1,
+      });
+      current.set(runnerId, {
+        runnerId,
+        schema: {},
+        environmentClasses: currentClasses,
+        scmIntegrations: currentIntegrations,
+      });
+    }
+    const started = process.cpuUsage();
+    const plan = buildPlan(desiredState, current, { ...OPTIONS, prune: true });
+    const text = formatPlanText(plan);
+    const markdown = formatPlanMarkdown(plan);
+    const json = JSON.stringify(plan);
+    const used = process.cpuUsage(started);
+    const cpuMs = (used.user + used.system) / 1000;
+    const counts = countByAction(plan);
+    expect(counts.create + counts.replace + counts.update + counts["no-op"]).toBe(10_000);
+    expect(counts.replace).toBeGreaterThan(0);
+    expect(text.length + markdown.length + json.length).toBeGreaterThan(0);
+    expect(cpuMs).toBeLessThan(1000);
+  });
+});
