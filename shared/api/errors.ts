@@ -73,7 +73,11 @@ export class GitpodApiError extends Error {
   }
 }
 
-/** Connect code for an HTTP status, for error bodies that are not Connect JSON (proxies, gateways). */
+/**
+ * Connect code for an HTTP status, for error bodies that are not Connect JSON (proxies, gateways).
+ * Follows the Connect protocol's table (404 unimplemented; 429, 502, 503, 504 unavailable) except
+ * that 400 and 409 keep their everyday meaning and other 5xx are `internal` rather than `unknown`.
+ */
 export function codeFromHttpStatus(status: number): ConnectCode {
   switch (status) {
     case 400:

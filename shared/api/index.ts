@@ -9,4 +9,5 @@ export {
   type Logger,
   Transport,
   type TransportOptions,
+  USER_AGENT,
 } from "./transport.js";

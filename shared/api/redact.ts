@@ -11,15 +11,7 @@ const secretFieldNames = new Set<string>([...SECRET_FIELDS, "authorization", "ap
 
 /** Deep copy of a JSON-like value with every secret field's value replaced. */
 export function redactFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactFields);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key] = secretFieldNames.has(key) && typeof inner === "string" ? REDACTED : redactFields(inner);
-    }
-    return out;
-  }
-  return value;
+  return redactDeep(value, []);
 }
 
 /** Collects the secret string values of a request body, to scrub them from server messages. */
@@ -37,10 +29,27 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
 
 /** Replaces every occurrence of each secret in text. Short values are skipped: they are not secrets. */
 export function scrub(text: string, secrets: Iterable<string>): string {
+  // Longest first, so a secret that contains another is not left half replaced.
+  const ordered = [...secrets].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    out = out.split(secret).join(REDACTED);
-  }
+  for (const secret of ordered) out = out.split(secret).join(REDACTED);
   return out;
+}
+
+/** Deep copy with every secret field's value replaced and every other string scrubbed of `secrets`. */
+export function redactDeep(value: unknown, secrets: Iterable<string>): unknown {
+  const list = [...secrets];
+  const walk = (inner: unknown): unknown => {
+    if (typeof inner === "string") return scrub(inner, list);
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (inner !== null && typeof inner === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(inner)) {
+        out[key] = secretFieldNames.has(key) && typeof field === "string" ? REDACTED : walk(field);
+      }
+      return out;
+    }
+    return inner;
+  };
+  return walk(value);
 }

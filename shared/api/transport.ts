@@ -2,16 +2,29 @@
  * The one place that talks HTTP: connection pooling and proxies, per-attempt timeouts, cancellation,
  * retries with backoff, Connect error decoding and response validation. Resources call `call()`.
  */
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
-import type { z } from "zod";
-import { codeFromHttpStatus, GitpodApiError, isRetryableCode } from "./errors.js";
-import { redactFields, scrub, secretValuesOf } from "./redact.js";
+import type { Dispatcher } from "undici";
+import { backoffDelay, parseRetryAfter, sleep } from "./backoff.js";
+import {
+  decodeErrorResponse,
+  describeIssues,
+  describeNetworkError,
+  isDefiniteRefusal,
+  NOT_JSON,
+  OUTCOME_UNKNOWN_ADVICE,
+  parseJson,
+} from "./decode.js";
+import { createDispatcher } from "./dispatcher.js";
+import { GitpodApiError } from "./errors.js";
+import { secretValuesOf } from "./redact.js";
 import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./schemas.js";
 
+export { createDispatcher, proxySettingsOf } from "./dispatcher.js";
+
 export const DEFAULT_BASE_URL = "https://app.gitpod.io/api";
-const USER_AGENT = "gitpod-runner-config/0.1 (+undici)";
+export const USER_AGENT = "gitpod-runner-config/0.1.0 (node; undici)";
 
 export interface Logger {
+  /** One line per attempt. `fields` never hold bodies or secrets. */
   debug(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -20,58 +33,49 @@ export interface TransportOptions {
   baseUrl?: string | undefined;
   /** Bearer token. Default: env GITPOD_API_KEY. */
   apiKey?: string | undefined;
-  /** Per attempt. Default 30 s. */
+  /** Per attempt, in milliseconds. Default 30 000. */
   timeoutMs?: number | undefined;
   /** Retries after the first attempt. Default 4. */
   maxRetries?: number | undefined;
+  /** Backoff: a random delay up to min(max, base * 2^attempt). Defaults 200 and 10 000 ms. */
   retryBaseDelayMs?: number | undefined;
   retryMaxDelayMs?: number | undefined;
   /** Keep-alive connections per origin. Default 16. */
   connections?: number | undefined;
   logger?: Logger | undefined;
   /** Environment to read defaults and proxy settings from. Default: process.env. */
-  env?: Record<string, string | undefined> | undefined;
-  /** Replaces the pooled dispatcher (tests, custom TLS). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Replaces the pooled dispatcher (custom TLS, tests); the caller then owns closing it. */
   dispatcher?: Dispatcher | undefined;
 }
 
 export interface CallOptions {
+  /** Aborts the call (any attempt or backoff in progress) with code `canceled`. */
   signal?: AbortSignal | undefined;
+  /** Overrides the client's per-attempt timeout for this call. */
   timeoutMs?: number | undefined;
 }
 
-/** Picks a proxy-aware dispatcher when HTTPS_PROXY/HTTP_PROXY is set (NO_PROXY honoured), else a pool. */
-export function createDispatcher(env: Record<string, string | undefined>, connections: number): Dispatcher {
-  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
-  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
-  if (httpsProxy || httpProxy) {
-    return new EnvHttpProxyAgent({
-      httpProxy,
-      httpsProxy,
-      noProxy: env.NO_PROXY ?? env.no_proxy ?? "",
-      connections,
-    });
-  }
-  return new Agent({ connections, keepAliveTimeout: 30_000 });
-}
-
-interface Attempt {
-  ok: boolean;
-  value?: unknown;
-  error?: GitpodApiError;
-  retryAfterMs?: number | undefined;
-}
+type Attempt =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      error: GitpodApiError;
+      /** The request may have been carried out even though the answer is an error (or missing). */
+      mayHaveRun: boolean;
+      retryAfterMs?: number;
+    };
 
 export class Transport {
   readonly baseUrl: string;
   readonly #apiKey: string;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
-  readonly #baseDelayMs: number;
-  readonly #maxDelayMs: number;
+  readonly #backoff: { baseDelayMs: number; maxDelayMs: number };
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
+  #closed = false;
 
   constructor(options: TransportOptions = {}) {
     const env = options.env ?? process.env;
@@ -80,21 +84,27 @@ export class Transport {
       throw new Error("No Gitpod API token: pass apiKey or set the GITPOD_API_KEY environment variable.");
     }
     this.#apiKey = apiKey;
-    this.baseUrl = (options.baseUrl ?? env.GITPOD_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.baseUrl = (options.baseUrl || env.GITPOD_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, "");
     const parsed = URL.canParse(this.baseUrl) ? new URL(this.baseUrl) : undefined;
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
       throw new Error(`Invalid Gitpod API base URL "${this.baseUrl}": expected an http(s) URL.`);
     }
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#maxRetries = options.maxRetries ?? 4;
-    this.#baseDelayMs = options.retryBaseDelayMs ?? 200;
-    this.#maxDelayMs = options.retryMaxDelayMs ?? 10_000;
+    this.#timeoutMs = positive("timeoutMs", options.timeoutMs, 30_000);
+    this.#maxRetries = nonNegative("maxRetries", options.maxRetries, 4);
+    this.#backoff = {
+      baseDelayMs: nonNegative("retryBaseDelayMs", options.retryBaseDelayMs, 200),
+      maxDelayMs: nonNegative("retryMaxDelayMs", options.retryMaxDelayMs, 10_000),
+    };
     this.#logger = options.logger;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? createDispatcher(env, options.connections ?? 16);
+    this.#dispatcher =
+      options.dispatcher ?? createDispatcher(env, positive("connections", options.connections, 16));
   }
 
+  /** Closes the pool (waiting for calls in flight); later calls fail with failed_precondition. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -103,48 +113,53 @@ export class Transport {
     const spec = RPCS[rpc];
     const secrets = secretValuesOf(body);
     secrets.add(this.#apiKey);
+    if (this.#closed) {
+      throw new GitpodApiError({ code: "failed_precondition", rpc, message: "the client is closed" });
+    }
     const request = spec.request.safeParse(body);
     if (!request.success) {
       throw new GitpodApiError({
         code: "invalid_argument",
         rpc,
-        message: `invalid request: ${describeIssues(request.error)}`,
-        retryable: false,
+        message: describeIssues(request.error, "request field"),
       });
     }
     const payload = JSON.stringify(request.data);
+    let earlierMayHaveRun = false;
     for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) throw canceled(rpc, false);
       const started = performance.now();
       const result = await this.#attempt(rpc, payload, spec.creates, secrets, options);
       const durationMs = Math.round(performance.now() - started);
       if (result.ok) {
         this.#logger?.debug("gitpod api call", { rpc, attempt, status: 200, durationMs });
-        return this.#parseResponse(rpc, spec.response, result.value);
+        return parseResponse(rpc, result.value);
       }
-      const error = result.error as GitpodApiError;
+      const { error } = result;
+      if (earlierMayHaveRun && error.code === "not_found" && rpc.startsWith("Delete")) {
+        // An earlier attempt whose answer was lost already deleted it: the caller's goal is met.
+        this.#logger?.debug("gitpod api delete already done", {
+          rpc,
+          attempt,
+          status: error.status,
+          durationMs,
+        });
+        return parseResponse(rpc, {});
+      }
+      earlierMayHaveRun ||= result.mayHaveRun;
       const canRetry = error.retryable && !error.outcomeUnknown && attempt < this.#maxRetries;
-      const delayMs = canRetry ? this.#backoff(attempt, result.retryAfterMs) : 0;
+      const delayMs = canRetry ? backoffDelay(this.#backoff, attempt, result.retryAfterMs) : undefined;
       this.#logger?.debug("gitpod api call failed", {
         rpc,
         attempt,
         status: error.status,
         code: error.code,
         durationMs,
-        retryInMs: canRetry ? delayMs : undefined,
+        retryInMs: delayMs,
       });
-      if (!canRetry) throw error;
+      if (delayMs === undefined) throw error;
       await sleep(delayMs, options.signal);
-      if (options.signal?.aborted) {
-        throw new GitpodApiError({ code: "canceled", rpc, message: "the call was canceled" });
-      }
     }
-  }
-
-  #backoff(attempt: number, retryAfterMs: number | undefined): number {
-    const exponential = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** attempt);
-    const jittered = Math.random() * exponential;
-    // A server-sent Retry-After is a floor: retrying earlier would only be refused again.
-    return Math.max(jittered, Math.min(retryAfterMs ?? 0, Math.max(this.#maxDelayMs, 60_000)));
   }
 
   async #attempt(
@@ -154,10 +169,10 @@ export class Transport {
     secrets: Set<string>,
     options: CallOptions,
   ): Promise<Attempt> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const url = new URL(`${this.baseUrl}/${SERVICE}/${rpc}`);
-    let sent = false;
     try {
       const response = await this.#dispatcher.request({
         origin: url.origin,
@@ -172,134 +187,76 @@ export class Transport {
         body: payload,
         signal,
       });
-      sent = true;
       const text = await response.body.text();
-      if (response.statusCode === 200) {
-        return { ok: true, value: parseJson(text) };
-      }
+      if (response.statusCode === 200) return { ok: true, value: parseJson(text) };
+      const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+      const error = decodeErrorResponse({ rpc, status: response.statusCode, text, secrets, creates });
       return {
         ok: false,
-        error: decodeErrorBody(rpc, response.statusCode, text, secrets),
-        retryAfterMs: parseRetryAfter(response.headers["retry-after"]),
+        error,
+        mayHaveRun: error.retryable && !isDefiniteRefusal(error.status),
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
       };
-    } catch (cause) {
-      if (options.signal?.aborted) {
-        return {
-          ok: false,
-          error: new GitpodApiError({ code: "canceled", rpc, message: "the call was canceled" }),
-        };
-      }
+    } catch (thrown) {
+      // A create the caller gave up on may already have been carried out.
+      if (options.signal?.aborted) return { ok: false, error: canceled(rpc, creates), mayHaveRun: true };
+      const network = describeNetworkError(thrown, secrets);
       const timedOut = timeout.aborted;
-      const network = describeNetworkError(cause);
-      // Refused connections never reached the server; anything else may have.
-      const mayHaveArrived = sent || timedOut || !network.beforeSend;
-      const outcomeUnknown = creates && mayHaveArrived;
-      const what = timedOut
-        ? `no answer within ${options.timeoutMs ?? this.#timeoutMs} ms`
-        : `network error: ${scrub(network.message, secrets)}`;
+      // Only a connection that was never made proves the request did not arrive.
+      const mayHaveRun = timedOut || !network.beforeSend;
+      const outcomeUnknown = creates && mayHaveRun;
+      const what = timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${network.message}`;
       return {
         ok: false,
+        mayHaveRun,
         error: new GitpodApiError({
           code: timedOut ? "deadline_exceeded" : "unavailable",
           rpc,
-          message: outcomeUnknown
-            ? `${what}; the create may or may not have happened, re-read before retrying`
-            : what,
+          message: outcomeUnknown ? `${what}; ${OUTCOME_UNKNOWN_ADVICE}` : what,
           retryable: true,
           outcomeUnknown,
+          cause: network.cause,
         }),
       };
     }
   }
-
-  #parseResponse<N extends RpcName>(rpc: N, schema: z.ZodType, value: unknown): RpcResponse<N> {
-    const parsed = schema.safeParse(value ?? {});
-    if (!parsed.success) {
-      throw new GitpodApiError({
-        code: "internal",
-        rpc,
-        message: `malformed response: ${describeIssues(parsed.error)}`,
-        status: 200,
-      });
-    }
-    return parsed.data as RpcResponse<N>;
-  }
 }
 
-function parseJson(text: string): unknown {
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    return Symbol.for("not-json");
+/** Validates a 200 body against the RPC's response schema (lenient: unknown fields and enums pass). */
+function parseResponse<N extends RpcName>(rpc: N, value: unknown): RpcResponse<N> {
+  const schema = RPCS[rpc].response;
+  if (value === NOT_JSON) {
+    throw new GitpodApiError({ code: "internal", rpc, status: 200, message: "the response is not JSON" });
   }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new GitpodApiError({
+      code: "internal",
+      rpc,
+      status: 200,
+      message: describeIssues(parsed.error, "response field"),
+    });
+  }
+  return parsed.data as RpcResponse<N>;
 }
 
-/** `response field integrations[3].id: expected string, received number` */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (acc, part) =>
-          typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
-        "",
-      );
-      return `field ${path || "(root)"}: ${issue.message}`;
-    })
-    .join("; ");
-}
-
-function decodeErrorBody(rpc: string, status: number, text: string, secrets: Set<string>): GitpodApiError {
-  let code = codeFromHttpStatus(status);
-  let message = `HTTP ${status}`;
-  let details: unknown[] | undefined;
-  const body = parseJson(text);
-  if (body !== null && typeof body === "object" && !Array.isArray(body)) {
-    const record = body as Record<string, unknown>;
-    if (typeof record.code === "string") code = record.code;
-    if (typeof record.message === "string") message = record.message;
-    if (Array.isArray(record.details)) details = redactFields(record.details) as unknown[];
-  } else if (text.trim() !== "") {
-    message = text.trim().slice(0, 200);
-  }
-  const retryable = isRetryableCode(code) || status === 429 || status === 503;
+function canceled(rpc: string, outcomeUnknown: boolean): GitpodApiError {
   return new GitpodApiError({
-    code,
+    code: "canceled",
     rpc,
-    status,
-    message: scrub(message, secrets),
-    details,
-    retryable,
+    message: outcomeUnknown ? `the call was canceled; ${OUTCOME_UNKNOWN_ADVICE}` : "the call was canceled",
+    outcomeUnknown,
   });
 }
 
-function parseRetryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isFinite(value) && value > 0)) throw new Error(`GitpodClient option ${name}: must be > 0`);
+  return value;
 }
 
-function describeNetworkError(cause: unknown): { message: string; beforeSend: boolean } {
-  const error = cause as { code?: unknown; message?: unknown } | undefined;
-  const code = typeof error?.code === "string" ? error.code : "";
-  const message = typeof error?.message === "string" ? error.message : String(cause);
-  const beforeSend = code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ENOTFOUND";
-  return { message: code ? `${code} ${message}` : message, beforeSend };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isFinite(value) && value >= 0)) throw new Error(`GitpodClient option ${name}: must be >= 0`);
+  return value;
 }
