@@ -23,7 +23,7 @@ export interface ActionInputs {
 
 export class InputError extends Error {}
 
-function booleanInput(name: string): boolean {
+export function booleanInput(name: string): boolean {
   const value = core.getInput(name).trim().toLowerCase();
   if (value === "" || value === "false") return false;
   if (value === "true") return true;

@@ -5,6 +5,9 @@
 import * as core from "@actions/core";
 import { clientFor } from "./client.js";
 import { InputError, readInputs } from "./inputs.js";
+import { runAuditMode } from "./modes/audit.js";
+import { runRotateMode } from "./modes/rotate.js";
+import { readScheduledInputs } from "./modes/scheduled-inputs.js";
 import { runSyncMode } from "./sync-mode.js";
 
 async function main(): Promise<void> {
@@ -22,8 +25,13 @@ async function main(): Promise<void> {
       case "apply":
         await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env);
         break;
-      default:
-        core.setFailed(`mode ${inputs.mode} is not available in this build`);
+      case "rotate":
+      case "audit": {
+        const scheduled = readScheduledInputs(process.env);
+        const run = inputs.mode === "rotate" ? runRotateMode : runAuditMode;
+        await run(inputs, scheduled, client, process.env);
+        break;
+      }
     }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));

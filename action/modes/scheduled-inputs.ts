@@ -10,7 +10,7 @@ import {
   slackTargetFrom,
 } from "../../shared/notify/index.js";
 import { DEFAULT_EXPIRY_WARNING_DAYS, parseRotateOnly } from "../../shared/scheduled/index.js";
-import { InputError } from "../inputs.js";
+import { booleanInput, InputError } from "../inputs.js";
 
 export interface ScheduledInputs {
   rotateOnly: string[];
@@ -21,13 +21,6 @@ export interface ScheduledInputs {
   notifyOn: NotifyOn;
   /** Per Slack message; env SLACK_NOTIFY_TIMEOUT_MS (default 10 s). */
   slackTimeoutMs: number | undefined;
-}
-
-function booleanInput(name: string): boolean {
-  const value = core.getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new InputError(`input ${name} must be true or false, got "${value}"`);
 }
 
 export function readScheduledInputs(env: Readonly<Record<string, string | undefined>>): ScheduledInputs {

@@ -51,6 +51,22 @@ describe("the committed bundle", () => {
       ]),
     );
     expect(action.inputs["api-token"].required).toBe(true);
-    expect(Object.keys(action.outputs)).toEqual(["changed", "plan", "summary"]);
+    // Every input the code reads and every output it sets is declared, and nothing else is.
+    const sources = await Promise.all(
+      [
+        "action/inputs.ts",
+        "action/sync-mode.ts",
+        "action/modes/scheduled-inputs.ts",
+        "action/modes/rotate.ts",
+        "action/modes/audit.ts",
+      ].map((file) => readFile(file, "utf8")),
+    );
+    const code = sources.join("\n");
+    const read = new Set(
+      [...code.matchAll(/(?:getInput|booleanInput|optional)\("([a-z-]+)"/g)].map((m) => m[1]),
+    );
+    const set = new Set([...code.matchAll(/setOutput\("([a-z-]+)"/g)].map((m) => m[1]));
+    expect(Object.keys(action.inputs).sort()).toEqual([...read].sort());
+    expect(Object.keys(action.outputs).sort()).toEqual([...set].sort());
   });
 });

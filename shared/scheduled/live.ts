@@ -1,0 +1,50 @@
+/** Reads of the live state the scheduled modes need: every page, for the managed runners only. */
+import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { CallOptions } from "../rotation/types.js";
+import type { ScheduledApi } from "./types.js";
+
+export async function listIntegrations(
+  api: ScheduledApi,
+  runnerIds: readonly string[],
+  options: CallOptions = {},
+): Promise<ScmIntegration[]> {
+  if (runnerIds.length === 0) return [];
+  const all: ScmIntegration[] = [];
+  for await (const integration of api.scmIntegrations.list(
+    { filter: { runnerIds: [...runnerIds] } },
+    options,
+  ))
+    all.push(integration);
+  return all;
+}
+
+export async function listRunnerTokens(
+  api: ScheduledApi,
+  runnerId: string,
+  options: CallOptions = {},
+): Promise<HostAuthenticationToken[]> {
+  const all: HostAuthenticationToken[] = [];
+  for await (const token of api.hostAuthenticationTokens.list({ filter: { runnerId } }, options))
+    all.push(token);
+  return all;
+}
+
+export function sameHost(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
+
+/** The live integration a file entry describes: same runner, scmId and host. */
+export function findLive(
+  live: readonly ScmIntegration[],
+  wanted: { runnerId: string; scmId: string; host: string },
+): ScmIntegration | undefined {
+  return live.find(
+    (item) =>
+      item.runnerId === wanted.runnerId && item.scmId === wanted.scmId && sameHost(item.host, wanted.host),
+  );
+}
+
+/** Unique runner ids, in first-seen order. */
+export function uniqueRunnerIds(items: readonly { runnerId: string }[]): string[] {
+  return [...new Set(items.map((item) => item.runnerId))];
+}

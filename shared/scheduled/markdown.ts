@@ -1,0 +1,139 @@
+/** The reports as GitHub-flavoured markdown for the job summary: a headline and tables. */
+import { auditTitle, plural, rotationTitle, runnerText } from "./titles.js";
+import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
+
+/** Table-cell text: no line breaks, no pipes, no HTML. */
+export function cell(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll("|", "\\|")
+    .replace(/\s*\n\s*/g, " ");
+}
+
+function codeCell(text: string): string {
+  return `\`${cell(text).replaceAll("`", "'")}\``;
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+}
+
+const ROTATION_ICONS: Record<ScheduledRotationStatus, string> = {
+  rotated: "✅ rotated",
+  "dry-run": "🧪 dry run passed",
+  refused: "⛔ refused",
+  failed: "❌ failed",
+  unverified: "🚨 updated, NOT verified",
+  unknown: "⚠️ update uncertain",
+};
+
+export function rotationMarkdown(
+  report: ScheduledRotationReport,
+  link?: { url: string; text: string },
+): string {
+  const lines = [`## ${cell(rotationTitle(report))}`, ""];
+  if (report.items.length === 0) {
+    lines.push("No SCM integration in the runner-config file has an OAuth client secret to rotate.");
+  } else {
+    const rows = report.items.map((item) => {
+      const failed = item.rotation?.steps.find((step) => step.status === "failed");
+      const details =
+        failed && !item.reason.includes(failed.detail)
+          ? `${item.reason} (${failed.step}: ${failed.detail})`
+          : item.reason;
+      return [
+        cell(runnerText(item.runnerId, item.runnerName)),
+        `${cell(item.host)} (${cell(item.scmId)})`,
+        ROTATION_ICONS[item.status],
+        cell(details),
+      ];
+    });
+    lines.push(...table(["Runner", "Integration", "Result", "Details"], rows));
+  }
+  if (report.dryRun) lines.push("", "Dry run: the new secrets were tested; nothing was changed.");
+  if (link) lines.push("", `[${cell(link.text)}](${link.url})`);
+  return `${lines.join("\n")}\n`;
+}
+
+const AUDIT_ICONS = {
+  healthy: "✅ healthy",
+  invalid: "❌ invalid",
+  expiring: "⚠️ expiring",
+  error: "❓ not checked",
+} as const;
+
+export function auditMarkdown(report: AuditReport, link?: { url: string; text: string }): string {
+  const lines = [`## ${cell(auditTitle(report))}`, ""];
+  lines.push(
+    `Host tokens that expire within ${plural(report.expiryWarningDays, "day")} or have expired are flagged.`,
+    "",
+  );
+  if (report.integrations.length === 0) {
+    lines.push("The managed runners have no SCM integrations.");
+  } else {
+    const rows = report.integrations.map((item) => {
+      const credentials =
+        "error" in item.validation
+          ? "not checked"
+          : item.validation.valid
+            ? "valid"
+            : cell(item.validation.summary);
+      const tokens = "error" in item.tokens ? "not listed" : String(item.tokens.count);
+      return [
+        cell(runnerText(item.integration.runnerId, item.runnerName)),
+        `${cell(item.integration.host ?? "(no host)")} (${cell(item.integration.scmId ?? "scm")})`,
+        item.managed ? "yes" : "**no** (not in the file)",
+        AUDIT_ICONS[item.status],
+        credentials,
+        tokens,
+        cell(item.findings.join("; ")) || "–",
+      ];
+    });
+    lines.push(
+      ...table(
+        ["Runner", "Integration", "In file", "Status", "Stored credentials", "Host tokens", "Findings"],
+        rows,
+      ),
+    );
+  }
+  const expiring = report.integrations.flatMap((item) =>
+    "error" in item.tokens ? [] : item.tokens.expiring.map((token) => ({ item, token })),
+  );
+  if (expiring.length > 0) {
+    lines.push("", "### Expired and expiring host tokens", "");
+    lines.push(
+      ...table(
+        ["Integration", "Token", "Owner", "Source", "Expires"],
+        expiring.map(({ item, token }) => [
+          `${cell(item.integration.host ?? "(no host)")} on ${cell(item.runnerName ?? item.integration.runnerId)}`,
+          codeCell(token.id),
+          token.owner ? codeCell(token.owner) : "–",
+          cell(token.source ?? "–"),
+          `${cell(token.expiresAt)}${token.expired ? " (**expired**)" : ""}`,
+        ]),
+      ),
+    );
+  }
+  if (report.missing.length > 0) {
+    lines.push("", "### In the runner-config file but not in Gitpod", "");
+    for (const item of report.missing) {
+      lines.push(
+        `- ${cell(item.host)} (${cell(item.scmId)}) on ${cell(runnerText(item.runnerId, item.runnerName))}`,
+      );
+    }
+  }
+  if (report.counts.unmanaged > 0) {
+    lines.push(
+      "",
+      `${plural(report.counts.unmanaged, "integration")} ${report.counts.unmanaged === 1 ? "exists" : "exist"} in Gitpod but not in the runner-config file (checked, but being unmanaged does not make the audit unhealthy).`,
+    );
+  }
+  if (link) lines.push("", `[${cell(link.text)}](${link.url})`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The `rotate-only` selection: `runner/host` entries, where runner is a runner id or the name given
+ * in the file and host compares case-insensitively. An entry that matches nothing is an error.
+ */
+import { sameHost } from "./live.js";
+import type { ManagedScmIntegration } from "./types.js";
+
+export class RotateOnlyError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`rotate-only: ${problems.join("; ")}`);
+    this.name = "RotateOnlyError";
+  }
+}
+
+/** Split a multi-line or comma-separated input into entries (blank ones dropped). */
+export function parseRotateOnly(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
+/** Runner names by id: any entry of a runner that carries its name names it. */
+function runnerNames(integrations: readonly ManagedScmIntegration[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const item of integrations) if (item.runnerName) names.set(item.runnerId, item.runnerName);
+  return names;
+}
+
+/**
+ * The integrations to rotate: those with an OAuth secret reference, narrowed to `rotateOnly` when
+ * it has entries. Throws RotateOnlyError naming every entry that is malformed, matches nothing, or
+ * matches only integrations without OAuth.
+ */
+export function selectForRotation(
+  integrations: readonly ManagedScmIntegration[],
+  rotateOnly: readonly string[] | undefined,
+): ManagedScmIntegration[] {
+  const withOAuth = integrations.filter((item) => item.oauth !== undefined);
+  if (!rotateOnly || rotateOnly.length === 0) return withOAuth;
+  const names = runnerNames(integrations);
+  const problems: string[] = [];
+  const chosen = new Set<ManagedScmIntegration>();
+  for (const raw of rotateOnly) {
+    const slash = raw.indexOf("/");
+    const runner = slash > 0 ? raw.slice(0, slash).trim() : "";
+    const host = slash > 0 ? raw.slice(slash + 1).trim() : "";
+    if (!runner || !host) {
+      problems.push(`"${raw}" is not of the form runner/host (runner id or name, then the host)`);
+      continue;
+    }
+    const hits = integrations.filter(
+      (item) =>
+        (item.runnerId === runner || names.get(item.runnerId) === runner) && sameHost(host, item.host),
+    );
+    if (hits.length === 0) {
+      problems.push(`"${raw}" matches no SCM integration in the runner-config file`);
+      continue;
+    }
+    const rotatable = hits.filter((item) => item.oauth !== undefined);
+    if (rotatable.length === 0) {
+      problems.push(`"${raw}" has no OAuth client secret reference in the runner-config file`);
+      continue;
+    }
+    for (const item of rotatable) chosen.add(item);
+  }
+  if (problems.length > 0) throw new RotateOnlyError(problems);
+  return withOAuth.filter((item) => chosen.has(item));
+}

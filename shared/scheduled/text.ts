@@ -1,0 +1,39 @@
+/** The reports as plain text for the job log: one line per integration. */
+import { auditTitle, rotationTitle, runnerText } from "./titles.js";
+import type { AuditReport, ScheduledRotationReport } from "./types.js";
+
+export function rotationText(report: ScheduledRotationReport): string {
+  const lines = [rotationTitle(report)];
+  for (const item of report.items) {
+    lines.push(
+      `  ${item.status.padEnd(10)} ${item.host} (${item.scmId}) on ${runnerText(item.runnerId, item.runnerName)}: ${item.reason}`,
+    );
+    const failed = item.rotation?.steps.find((step) => step.status === "failed");
+    if (failed && !item.reason.includes(failed.detail))
+      lines.push(`             ${failed.step}: ${failed.detail}`);
+  }
+  return lines.join("\n");
+}
+
+export function auditText(report: AuditReport): string {
+  const lines = [auditTitle(report)];
+  for (const item of report.integrations) {
+    const where = `${item.integration.host ?? "(no host)"} (${item.integration.scmId ?? "scm"}) on ${runnerText(item.integration.runnerId, item.runnerName)}`;
+    const unmanaged = item.managed ? "" : " [not in the file]";
+    const findings = item.findings.length > 0 ? `: ${item.findings.join("; ")}` : "";
+    lines.push(`  ${item.status.padEnd(9)} ${where}${unmanaged}${findings}`);
+    if (!("error" in item.tokens)) {
+      for (const token of item.tokens.expiring) {
+        lines.push(
+          `             token ${token.id}${token.owner ? ` of ${token.owner}` : ""}: ${token.expired ? "expired" : "expires"} ${token.expiresAt}`,
+        );
+      }
+    }
+  }
+  for (const item of report.missing) {
+    lines.push(
+      `  missing   ${item.host} (${item.scmId}) on ${runnerText(item.runnerId, item.runnerName)}: in the file but not in Gitpod`,
+    );
+  }
+  return lines.join("\n");
+}

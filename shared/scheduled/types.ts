@@ -1,0 +1,173 @@
+/**
+ * Types of scheduled rotation and the credential audit. Inputs are the managed part of the
+ * runner-config file (no secret values: only the names of the variables that hold them); results
+ * hold ids, hosts, outcomes and words, never a secret.
+ */
+import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { CallOptions, RotationApi, RotationResult } from "../rotation/types.js";
+import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
+
+/** The part of GitpodClient the engines use; GitpodClient satisfies it. */
+export interface ScheduledApi extends RotationApi {
+  scmIntegrations: RotationApi["scmIntegrations"] & {
+    list(
+      request: { filter?: { runnerIds?: string[] } },
+      options?: CallOptions,
+    ): AsyncIterable<ScmIntegration>;
+  };
+  hostAuthenticationTokens: {
+    list(
+      request: { filter?: { runnerId?: string } },
+      options?: CallOptions,
+    ): AsyncIterable<HostAuthenticationToken>;
+  };
+}
+
+export interface ManagedRunner {
+  id: string;
+  /** A friendly label from the file, e.g. "aws-eu". */
+  name?: string;
+}
+
+/** One SCM integration of the runner-config file, as the scheduled modes need it. */
+export interface ManagedScmIntegration {
+  runnerId: string;
+  runnerName?: string;
+  scmId: string;
+  host: string;
+  oauth?: {
+    clientId: string;
+    /** The environment variable that holds the client secret (`${VAR}` in the file). */
+    clientSecretEnv: string;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rotation
+// ---------------------------------------------------------------------------------------------
+
+export interface ScheduledRotationInput {
+  integrations: readonly ManagedScmIntegration[];
+  /** Where the `clientSecretEnv` variables are looked up (process.env in the action). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `runner/host` entries (runner = id or name); empty or absent: every integration with OAuth. */
+  rotateOnly?: readonly string[];
+  /** Only test the new secrets. */
+  dryRun?: boolean;
+}
+
+export interface ScheduledRotationOptions {
+  /** How many integrations rotate at the same time; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/**
+ * - rotated / dry-run: success.
+ * - refused: nothing was changed, because the input or the new secret was not acceptable
+ *   (an unset variable, no such integration in Gitpod, the new secret failed the test).
+ * - failed: an error before the update; nothing was changed.
+ * - unverified / unknown: the update happened (or may have) but could not be confirmed.
+ */
+export type ScheduledRotationStatus = "rotated" | "dry-run" | "refused" | "failed" | "unverified" | "unknown";
+
+export interface ScheduledRotationItem {
+  runnerId: string;
+  runnerName?: string;
+  scmId: string;
+  host: string;
+  /** The live integration's id, when it was found. */
+  integrationId?: string;
+  status: ScheduledRotationStatus;
+  /** Whether Gitpod's stored credentials changed. */
+  changed: boolean | "unknown";
+  /** One sentence in words; never a secret. */
+  reason: string;
+  /** The protocol's result, when the protocol ran. */
+  rotation?: RotationResult;
+}
+
+export interface ScheduledRotationReport {
+  dryRun: boolean;
+  /** False when any item is not rotated (or, in a dry run, not tested ok). */
+  ok: boolean;
+  items: ScheduledRotationItem[];
+  counts: Record<ScheduledRotationStatus, number>;
+  startedAt: string;
+  finishedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+// ---------------------------------------------------------------------------------------------
+
+export interface AuditInput {
+  runners: readonly ManagedRunner[];
+  integrations: readonly ManagedScmIntegration[];
+  /** Tokens expiring within this many days are reported; default 14. */
+  expiryWarningDays?: number;
+}
+
+export interface AuditOptions {
+  /** How many validations run at the same time; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/** A host authentication token that has expired or expires within the warning window. */
+export interface ExpiringToken {
+  id: string;
+  expiresAt: string;
+  expired: boolean;
+  source?: string;
+  /** The user (or subject) the token belongs to. */
+  owner?: string;
+}
+
+export interface AuditTokens {
+  count: number;
+  /** Soonest first. */
+  expiring: ExpiringToken[];
+}
+
+export type AuditStatus = "healthy" | "invalid" | "expiring" | "error";
+
+export interface AuditedIntegration {
+  integration: ScmIntegration;
+  runnerName?: string;
+  /** In the runner-config file (false: exists only in Gitpod). */
+  managed: boolean;
+  /** The stored credentials' validation, or why it could not run. */
+  validation: ScmValidationDescription | { error: string };
+  /** The integration's host tokens, or why they could not be listed. */
+  tokens: AuditTokens | { error: string };
+  /** The worst finding: error (could not check) > invalid > expiring > healthy. */
+  status: AuditStatus;
+  /** The findings in words, e.g. "2 host tokens expire within 14 days". */
+  findings: string[];
+}
+
+/** An integration of the file that does not exist in Gitpod. */
+export interface MissingIntegration {
+  runnerId: string;
+  runnerName?: string;
+  scmId: string;
+  host: string;
+}
+
+export interface AuditReport {
+  /**
+   * False when any integration of the managed runners is invalid, has expiring or expired tokens,
+   * could not be checked, or when an integration of the file is missing in Gitpod. Unmanaged
+   * integrations do not make the report unhealthy by existing (that is drift, for plan/prune), but
+   * their credentials are checked like every other.
+   */
+  healthy: boolean;
+  expiryWarningDays: number;
+  checkedAt: string;
+  integrations: AuditedIntegration[];
+  missing: MissingIntegration[];
+  counts: Record<AuditStatus, number> & { unmanaged: number; missing: number };
+}

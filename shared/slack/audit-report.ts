@@ -1,0 +1,102 @@
+/**
+ * The credential audit as Block Kit: every integration that needs attention in its own section
+ * (what is wrong, which tokens expire), the healthy ones listed compactly, then the integrations of
+ * the file that Gitpod does not have, and a link to the workflow run.
+ */
+import { auditTitle, plural } from "../scheduled/titles.js";
+import type { AuditedIntegration, AuditReport, AuditStatus } from "../scheduled/types.js";
+import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
+import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { sections, splitIntoMessages } from "./split.js";
+import { expiryInWords } from "./time.js";
+
+const ICONS: Record<AuditStatus, string> = {
+  healthy: ":white_check_mark:",
+  invalid: ":x:",
+  expiring: ":hourglass_flowing_sand:",
+  error: ":grey_question:",
+};
+
+/** Shown per integration; the rest are counted. */
+const TOKENS_SHOWN = 5;
+
+function subject(item: AuditedIntegration): string {
+  return `${item.integration.host || "(no host)"} (${item.integration.scmId || "scm"})`;
+}
+
+function runnerText(item: AuditedIntegration): string {
+  const id = item.integration.runnerId;
+  return item.runnerName ? `${item.runnerName} (${id})` : id;
+}
+
+function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
+  const lines = [
+    `${ICONS[item.status]} ${bold(subject(item))}${item.managed ? "" : " · _not in the runner-config file_"}`,
+  ];
+  if ("error" in item.validation) lines.push(`Stored credentials: ${escapeMrkdwn(item.validation.error)}`);
+  else if (item.validation.valid) lines.push("Stored credentials: valid");
+  else lines.push(`Stored credentials: *not valid*: ${escapeMrkdwn(item.validation.summary)}`);
+  if ("error" in item.tokens) {
+    lines.push(`Host tokens: ${escapeMrkdwn(item.tokens.error)}`);
+  } else {
+    const { count, expiring } = item.tokens;
+    lines.push(
+      `Host tokens: ${count}${expiring.length > 0 ? ` · ${escapeMrkdwn(item.findings.filter((f) => f.includes("host token")).join(" · "))}` : ""}`,
+    );
+    for (const token of expiring.slice(0, TOKENS_SHOWN)) {
+      const owner = token.owner ? ` of ${code(token.owner)}` : "";
+      const source = token.source ? ` (${escapeMrkdwn(token.source)})` : "";
+      lines.push(
+        `• ${code(token.id)}${owner}${source}: ${escapeMrkdwn(expiryInWords(token.expiresAt, now))}`,
+      );
+    }
+    if (expiring.length > TOKENS_SHOWN) lines.push(`• and ${expiring.length - TOKENS_SHOWN} more`);
+  }
+  return [
+    ...sections(lines.join("\n")),
+    context(`Runner ${escapeMrkdwn(runnerText(item))} · ID ${code(item.integration.id)}`),
+  ];
+}
+
+export interface AuditReportOptions {
+  link?: { url: string; text: string };
+  /** For tests: a smaller block budget per message. */
+  maxBlocks?: number;
+}
+
+export function formatAuditReport(report: AuditReport, options: AuditReportOptions = {}): SlackMessage[] {
+  const now = new Date(report.checkedAt);
+  const title = auditTitle(report);
+  const blocks: MessageBlock[] = [];
+  const attention = report.integrations.filter((item) => item.status !== "healthy");
+  const healthy = report.integrations.filter((item) => item.status === "healthy");
+  for (const item of attention) blocks.push(...attentionBlocks(item, now));
+  if (healthy.length > 0) {
+    const lines = [`${ICONS.healthy} *Healthy* (${healthy.length})`];
+    for (const item of healthy) {
+      const unmanaged = item.managed ? "" : " · _not in the runner-config file_";
+      lines.push(
+        `• ${bold(subject(item))} on ${escapeMrkdwn(item.runnerName ?? item.integration.runnerId)}${unmanaged}`,
+      );
+    }
+    blocks.push(...sections(lines.join("\n")));
+  }
+  if (report.missing.length > 0) {
+    const lines = [":ghost: *In the runner-config file but not in Gitpod*"];
+    for (const item of report.missing) {
+      lines.push(
+        `• ${bold(`${item.host} (${item.scmId})`)} on ${escapeMrkdwn(item.runnerName ?? item.runnerId)}`,
+      );
+    }
+    blocks.push(...sections(lines.join("\n")));
+  }
+  if (report.integrations.length === 0 && report.missing.length === 0) {
+    blocks.push(...sections("The managed runners have no SCM integrations."));
+  }
+  const facts = [`Tokens expiring within ${plural(report.expiryWarningDays, "day")} are flagged`];
+  if (report.counts.unmanaged > 0)
+    facts.push(`${plural(report.counts.unmanaged, "integration")} not in the file`);
+  if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
+  blocks.push(context(facts.join(" · ")));
+  return splitIntoMessages(blocks, { text: title, title, maxBlocks: options.maxBlocks });
+}

@@ -1,0 +1,59 @@
+/**
+ * The result of a scheduled rotation run as Block Kit: a header, one section per integration in the
+ * look of the bot's rotation messages, and a link to the workflow run. No secret: the report has none.
+ */
+import { rotationTitle } from "../scheduled/titles.js";
+import type {
+  ScheduledRotationItem,
+  ScheduledRotationReport,
+  ScheduledRotationStatus,
+} from "../scheduled/types.js";
+import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
+import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { rotationHeadline } from "./rotation-result.js";
+import { sections, splitIntoMessages } from "./split.js";
+
+const ICONS: Record<ScheduledRotationStatus, string> = {
+  rotated: ":white_check_mark: Rotated",
+  "dry-run": ":test_tube: Dry run passed",
+  refused: ":no_entry: Refused, nothing was changed",
+  failed: ":x: Failed, nothing was changed",
+  unverified: ":rotating_light: *UPDATED BUT NOT VERIFIED*",
+  unknown: ":warning: *The update may or may not have happened*",
+};
+
+function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
+  const headline = item.rotation
+    ? rotationHeadline(item.rotation)
+    : `${ICONS[item.status]}: ${bold(`${item.host} (${item.scmId})`)}`;
+  const lines = [headline, escapeMrkdwn(item.reason)];
+  const failed = item.rotation?.steps.find((step) => step.status === "failed");
+  if (failed && !item.reason.includes(failed.detail))
+    lines.push(`${failed.step}: ${escapeMrkdwn(failed.detail)}`);
+  const runner = item.runnerName ? `${item.runnerName} (${item.runnerId})` : item.runnerId;
+  const facts = [`Runner ${escapeMrkdwn(runner)}`];
+  if (item.integrationId) facts.push(`ID ${code(item.integrationId)}`);
+  return [...sections(lines.join("\n")), context(facts.join(" · "))];
+}
+
+export interface ScheduledReportOptions {
+  link?: { url: string; text: string };
+  /** For tests: a smaller block budget per message. */
+  maxBlocks?: number;
+}
+
+export function formatScheduledRotationReport(
+  report: ScheduledRotationReport,
+  options: ScheduledReportOptions = {},
+): SlackMessage[] {
+  const title = rotationTitle(report);
+  const blocks: MessageBlock[] = report.items.flatMap(itemBlocks);
+  if (report.items.length === 0) {
+    blocks.push(
+      ...sections("No SCM integration in the runner-config file has an OAuth client secret to rotate."),
+    );
+  }
+  if (options.link)
+    blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
+  return splitIntoMessages(blocks, { text: title, title, maxBlocks: options.maxBlocks });
+}
