@@ -5,25 +5,12 @@
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
-import type { CallOptions, RotationApi } from "../shared/rotation/types.js";
+import type { CallOptions, CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import type { Target } from "./commands.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
-export interface BotGitpodApi extends RotationApi {
-  scmIntegrations: RotationApi["scmIntegrations"] & {
-    list(
-      request: { filter?: { runnerIds?: string[] } },
-      options?: CallOptions,
-    ): AsyncIterable<ScmIntegration>;
-  };
-  hostAuthenticationTokens: {
-    list(
-      request: { filter?: { runnerId?: string } },
-      options?: CallOptions,
-    ): AsyncIterable<HostAuthenticationToken>;
-  };
-}
+export type BotGitpodApi = CredentialsApi;
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];

@@ -3,6 +3,7 @@
  * outcomes and words.
  */
 import type {
+  HostAuthenticationToken,
   ScmIntegration,
   UpdateScmIntegrationRequest,
   ValidateRunnerConfigurationRequest,
@@ -25,6 +26,22 @@ export interface RotationApi {
   scmIntegrations: {
     get(request: { id: string }, options?: CallOptions): Promise<ScmIntegration>;
     update(request: UpdateScmIntegrationRequest, options?: CallOptions): Promise<unknown>;
+  };
+}
+
+/** RotationApi plus the list reads of integrations and host tokens (the bot, scheduled rotation, audit). */
+export interface CredentialsApi extends RotationApi {
+  scmIntegrations: RotationApi["scmIntegrations"] & {
+    list(
+      request: { filter?: { runnerIds?: string[] } },
+      options?: CallOptions,
+    ): AsyncIterable<ScmIntegration>;
+  };
+  hostAuthenticationTokens: {
+    list(
+      request: { filter?: { runnerId?: string } },
+      options?: CallOptions,
+    ): AsyncIterable<HostAuthenticationToken>;
   };
 }
 

@@ -5,8 +5,8 @@
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { describeApiError } from "../rotation/api-error-in-words.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
+import { mapWithConcurrency } from "../sync/limiter.js";
 import { findLive, listIntegrations, listRunnerTokens, sameHost } from "./live.js";
-import { mapWithConcurrency } from "./pool.js";
 import { plural } from "./titles.js";
 import { auditTokens } from "./tokens.js";
 import type {

@@ -7,8 +7,8 @@ import type { ScmIntegration } from "../api/schemas.js";
 import { describeApiError, scrubSecrets } from "../rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";
+import { mapWithConcurrency } from "../sync/limiter.js";
 import { findLive, listIntegrations, uniqueRunnerIds } from "./live.js";
-import { mapWithConcurrency } from "./pool.js";
 import { selectForRotation } from "./select.js";
 import type {
   ManagedScmIntegration,

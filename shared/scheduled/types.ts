@@ -4,24 +4,11 @@
  * hold ids, hosts, outcomes and words, never a secret.
  */
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import type { CallOptions, RotationApi, RotationResult } from "../rotation/types.js";
+import type { CredentialsApi, RotationResult } from "../rotation/types.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 
 /** The part of GitpodClient the engines use; GitpodClient satisfies it. */
-export interface ScheduledApi extends RotationApi {
-  scmIntegrations: RotationApi["scmIntegrations"] & {
-    list(
-      request: { filter?: { runnerIds?: string[] } },
-      options?: CallOptions,
-    ): AsyncIterable<ScmIntegration>;
-  };
-  hostAuthenticationTokens: {
-    list(
-      request: { filter?: { runnerId?: string } },
-      options?: CallOptions,
-    ): AsyncIterable<HostAuthenticationToken>;
-  };
-}
+export type ScheduledApi = CredentialsApi;
 
 export interface ManagedRunner {
   id: string;
