@@ -20,14 +20,15 @@ async function main(): Promise<void> {
   }
   const client = clientFor(inputs.apiToken, inputs.apiUrl);
   try {
+    // Read before any API call so a bad Slack or schedule input fails the step up front.
+    const scheduled = readScheduledInputs(process.env);
     switch (inputs.mode) {
       case "plan":
       case "apply":
-        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env);
+        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env, scheduled);
         break;
       case "rotate":
       case "audit": {
-        const scheduled = readScheduledInputs(process.env);
         const run = inputs.mode === "rotate" ? runRotateMode : runAuditMode;
         await run(inputs, scheduled, client, process.env);
         break;

@@ -2,6 +2,8 @@
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
+import { workflowRunLink } from "../shared/scheduled/run-link.js";
+import { formatApplyReport } from "../shared/slack/apply-report.js";
 import { runSync } from "../shared/sync/engine.js";
 import {
   formatApplyMarkdown,
@@ -14,12 +16,16 @@ import {
 } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
 import type { ActionInputs } from "./inputs.js";
+import { notifySlack } from "./modes/notify.js";
+import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
 
 export async function runSyncMode(
   inputs: ActionInputs & { mode: "plan" | "apply" },
   client: GitpodClient,
   env: Record<string, string | undefined>,
+  /** Slack settings: apply posts its result there when configured. */
+  notify?: ScheduledInputs,
 ): Promise<void> {
   let text: string;
   try {
@@ -94,6 +100,8 @@ export async function runSyncMode(
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.`;
   core.setOutput("summary", summary);
   await core.summary.addRaw(formatApplyMarkdown(apply)).write();
+  if (notify)
+    await notifySlack(notify, formatApplyReport(apply, { link: workflowRunLink(env) }), apply.ok, env);
   if (!apply.ok) {
     core.setFailed(`${apply.outcomes.length - done} change(s) were not made; see the list above`);
   }

@@ -305,3 +305,39 @@ describe("mode: audit", () => {
     expectNoSecrets(result, [BOT_TOKEN]);
   });
 });
+
+describe("mode: apply, with Slack configured", () => {
+  it("posts the apply result once, with the run link and no secret", async () => {
+    const config = `${CONFIG}    environmentClasses:
+      - displayName: Standard Instance
+        configuration:
+          instanceType: m6i.xlarge
+`;
+    const result = await run(
+      "apply",
+      { "slack-webhook-url": webhookUrl(), "rotate-secrets": "true" },
+      { GH_OAUTH_SECRET: NEW_GITHUB_SECRET, GL_OAUTH_SECRET: NEW_GITLAB_SECRET },
+      config,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.outputs.summary).toBe("Applied 3 change(s).");
+    expect(webhook.posts).toHaveLength(1);
+    const post = webhook.posts[0]?.raw ?? "";
+    expect(post).toContain('"text":"Gitpod runner configuration applied: 3 change(s)"');
+    expect(post).toContain("create environment class `Standard Instance`");
+    expect(post).toContain(`<${RUN_URL}|View the workflow run>`);
+    expectNoSecrets(result, ALL_SECRETS);
+    for (const secret of ALL_SECRETS) expect(post).not.toContain(secret);
+  });
+
+  it("posts nothing for notify-on: failure when the apply succeeds", async () => {
+    const result = await run(
+      "apply",
+      { "slack-webhook-url": webhookUrl(), "notify-on": "failure" },
+      { GH_OAUTH_SECRET: GITHUB_OAUTH_SECRET, GL_OAUTH_SECRET: GITLAB_OAUTH_SECRET },
+    );
+    expect(result.code).toBe(0);
+    expect(webhook.posts).toHaveLength(0);
+  });
+});
