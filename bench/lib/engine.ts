@@ -1,0 +1,116 @@
+/**
+ * The one place the benchmark touches the sync engine: the same client construction and runSync
+ * call as the action and the CLI (action/client.ts, shared/sync/engine.ts), and the engine's own
+ * pieces (file loader, state reader, pure plan) to time the diff alone.
+ */
+import { clientFor } from "../../action/client.js";
+import { loadRunnerConfig } from "../../shared/config/load.js";
+import { readCurrentState } from "../../shared/sync/current-state.js";
+import { runSync } from "../../shared/sync/engine.js";
+import { buildPlan } from "../../shared/sync/plan.js";
+import { allOperations, pendingOperations } from "../../shared/sync/plan-types.js";
+import { OAUTH_SECRET, OAUTH_SECRET_ENV } from "./desired-state.js";
+import { cpuMsSince } from "./measure.js";
+
+export interface EngineTarget {
+  url: string;
+  token: string;
+}
+
+export type EngineMode = "plan" | "apply";
+
+export interface EngineRun {
+  /** Operations in the plan, no-ops included. */
+  operations: number;
+  /** Operations that change something. */
+  pending: number;
+}
+
+export const BENCH_CONFIG_FILE = "bench/runner-config.yaml";
+
+const PLAN_OPTIONS = { prune: false, allowDestructive: false, rotateSecrets: false };
+
+/** The environment the file's ${VAR} references resolve against. */
+export function benchEnv(): Record<string, string> {
+  return { [OAUTH_SECRET_ENV]: OAUTH_SECRET };
+}
+
+/** runSync exactly as the action calls it; throws when the engine reports a problem or a failure. */
+export async function engineSync(
+  target: EngineTarget,
+  text: string,
+  mode: EngineMode,
+  concurrency: number,
+): Promise<EngineRun> {
+  const client = clientFor(target.token, target.url, {});
+  try {
+    const result = await runSync(client, {
+      file: BENCH_CONFIG_FILE,
+      text,
+      env: benchEnv(),
+      mode,
+      concurrency,
+      ...PLAN_OPTIONS,
+    });
+    if (result.issues.length > 0) {
+      const first = result.issues
+        .slice(0, 5)
+        .map((issue) => `line ${issue.line}: ${issue.path} ${issue.message}`);
+      throw new Error(`the engine's ${mode} found ${result.issues.length} problem(s): ${first.join("; ")}`);
+    }
+    if (!result.ok) throw new Error(`the engine's ${mode} did not succeed`);
+    return {
+      operations: result.plan ? allOperations(result.plan).length : 0,
+      pending: result.plan ? pendingOperations(result.plan).length : 0,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+export interface PlanPhases {
+  /** Reading and checking the file (YAML, structure, secret references). */
+  loadCpuMs: number;
+  /** RSS right after the file was loaded (its parsed document still alive). */
+  rssAfterLoadBytes: number;
+  /** Reading the runners' current state from the API (all pages). */
+  readWallMs: number;
+  readCpuMs: number;
+  /** The pure diff (buildPlan). */
+  diffCpuMs: number;
+  operations: number;
+}
+
+/** The engine's plan in its pieces, each timed on its own (without schema checks or validation). */
+export async function planPhases(target: EngineTarget, text: string): Promise<PlanPhases> {
+  let start = process.cpuUsage();
+  const loaded = loadRunnerConfig(BENCH_CONFIG_FILE, text, benchEnv());
+  const loadCpuMs = cpuMsSince(start);
+  const rssAfterLoadBytes = process.memoryUsage().rss;
+  if (!loaded.desired) throw new Error("the generated file did not load");
+  const desired = loaded.desired;
+  const client = clientFor(target.token, target.url, {});
+  try {
+    start = process.cpuUsage();
+    const wallStart = performance.now();
+    const current = await readCurrentState(
+      client,
+      desired.runners.map((runner) => runner.id),
+    );
+    const readWallMs = performance.now() - wallStart;
+    const readCpuMs = cpuMsSince(start);
+    start = process.cpuUsage();
+    const plan = buildPlan(desired, current.runners, PLAN_OPTIONS);
+    const diffCpuMs = cpuMsSince(start);
+    return {
+      loadCpuMs,
+      rssAfterLoadBytes,
+      readWallMs,
+      readCpuMs,
+      diffCpuMs,
+      operations: allOperations(plan).length,
+    };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * A tiny Slack Web API and response_url stub on 127.0.0.1 for the bot benchmark: it answers
+ * auth.test and every other method with ok, accepts response_url posts, and only counts them
+ * (no recording, so memory stays flat under load).
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SlackStub {
+  /** Web API base URL, ending in "/". */
+  apiUrl: string;
+  /** A response_url on this stub. */
+  responseUrl: string;
+  counts(): { api: number; responses: number };
+  close(): Promise<void>;
+}
+
+export async function startSlackStub(): Promise<SlackStub> {
+  let api = 0;
+  let responses = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      const path = request.url ?? "/";
+      let body: Record<string, unknown> = { ok: true };
+      if (path.startsWith("/response/")) responses += 1;
+      else {
+        api += 1;
+        if (path.startsWith("/api/auth.test")) {
+          body = { ok: true, user_id: "UBENCHBOT", bot_id: "BBENCH", team_id: "T0BENCH", user: "bench" };
+        }
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", backlog: 1024 }, resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    apiUrl: `${origin}/api/`,
+    responseUrl: `${origin}/response/bench`,
+    counts: () => ({ api, responses }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

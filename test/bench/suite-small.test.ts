@@ -1,0 +1,142 @@
+/**
+ * Every scenario of `npm run bench`, small: the invariants the full benchmark relies on (not its
+ * timing targets), and the report, table, JSON and SVG it produces.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totalRequests } from "../../bench/lib/rpc-counts.js";
+import { runSuite, type SuiteResult } from "../../bench/suite.js";
+
+let outDir: string;
+let result: SuiteResult;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "bench-suite-test-"));
+  result = await runSuite(
+    {
+      sync: {
+        shape: { runners: 2, classesPerRunner: 5, integrationsPerRunner: 2 },
+        latencyMs: 2,
+        concurrency: 8,
+        driftFraction: 0.3,
+      },
+      scale: { points: [100, 300], runners: 2, concurrency: 8, driftEvery: 10 },
+      actionStart: { runs: 1 },
+      botAck: {
+        connections: 10,
+        durationSeconds: 1,
+        warmupSeconds: 0,
+        gitpodLatencyMs: 1,
+        drainTimeoutMs: 5000,
+        overallRate: 100,
+      },
+    },
+    outDir,
+  );
+}, 60_000);
+
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe("sync scenarios", () => {
+  it("cold apply creates every object exactly once, and so does the naive peer", () => {
+    const { cold, peerCold, objects } = result.sync.facts;
+    expect(objects).toBe(14);
+    expect(cold.createsOnce).toBe(true);
+    expect(cold.storedObjects).toBe(14);
+    expect(cold.requests.ValidateRunnerConfiguration).toBe(14);
+    expect(peerCold.created).toBe(14);
+  });
+
+  it("a no-op re-sync writes nothing and makes the minimal number of requests", () => {
+    const { noop, peerNoop } = result.sync.facts;
+    expect(noop.writes).toBe(0);
+    expect(totalRequests(noop.requests)).toBe(noop.minimumRequests);
+    expect(noop.minimumRequests).toBe(4);
+    expect(peerNoop.created).toBe(0);
+  });
+
+  it("drift repair writes exactly the objects changed out of band", () => {
+    const { drift } = result.sync.facts;
+    expect(drift.changed).toBe(4);
+    expect(drift.writes).toBe(drift.changed);
+    expect(drift.repairedExactly).toBe(true);
+  });
+});
+
+describe("scale curve", () => {
+  it("plans each size in its own process and measures time, CPU and peak RSS", () => {
+    const points = result.scale.points;
+    expect(points.map((point) => point.objects)).toEqual([100, 300]);
+    for (const point of points) {
+      expect(point.operations).toBe(point.objects);
+      expect(point.cpuMs).toBeGreaterThan(0);
+      expect(point.diffCpuMs).toBeGreaterThan(0);
+      expect(point.peakRssBytes).toBeGreaterThan(point.baselineRssBytes);
+      // A plan never writes.
+      expect(Object.keys(point.requests).filter((rpc) => /^(Create|Update|Delete)/.test(rpc))).toEqual([]);
+    }
+  });
+});
+
+describe("action start", () => {
+  it("times node dist/index.js to its first API request and reports the bundle size", () => {
+    expect(result.actionStart.startMs).toHaveLength(1);
+    expect(result.actionStart.startMs[0]).toBeGreaterThan(0);
+    expect(result.actionStart.bundleBytes).toBeGreaterThan(100_000);
+  });
+});
+
+describe("bot acknowledgement", () => {
+  it("acks every signed command, for the bot and the bare Bolt peer, and the bot finishes its follow-ups", () => {
+    const { bot, peer } = result.botAck.flood;
+    for (const run of [bot, peer]) {
+      expect(run.requests).toBeGreaterThan(20);
+      expect(run.non2xx + run.errors + run.timeouts).toBe(0);
+      expect(run.p99Ms).toBeGreaterThanOrEqual(run.p50Ms);
+    }
+    expect(bot.followUps?.completed).toBeGreaterThanOrEqual(bot.requests);
+    expect(bot.followUps?.gitpodRequests).toBeGreaterThan(0);
+  });
+});
+
+describe("report", () => {
+  it("prints one table with a verdict column and writes results.json and the SVG", () => {
+    expect(result.text).toMatch(
+      /Scenario\s+\| Measure\s+\| Value\s+\| Reference\s+\| Ratio\s+\| Target\s+\| Result/,
+    );
+    for (const scenario of [
+      "1 cold apply",
+      "2 no-op re-sync",
+      "3 drift",
+      "4 scale (plan)",
+      "5 action start",
+      "6 bot ack",
+    ]) {
+      expect(result.text).toContain(scenario);
+    }
+    expect(result.text).toMatch(/\| (PASS|MISS)/);
+    const json = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8"));
+    expect(json.scenarios.map((scenario: { id: string }) => scenario.id)).toEqual([
+      "cold-apply",
+      "noop",
+      "drift",
+      "scale",
+      "action-start",
+      "bot-ack",
+    ]);
+    expect(json.machine.cores).toBeGreaterThan(0);
+    const svg = readFileSync(join(outDir, "scale.svg"), "utf8");
+    expect(svg).toContain("<polyline");
+  });
+
+  it("never puts the OAuth secret or the API token in the report", () => {
+    const json = readFileSync(join(outDir, "results.json"), "utf8");
+    expect(json).not.toContain("bench-oauth-client-secret");
+    expect(result.text).not.toContain("bench-oauth-client-secret");
+    expect(json).not.toMatch(/emu_[0-9a-f]{32}/);
+  });
+});
