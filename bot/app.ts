@@ -3,6 +3,7 @@
  * call) and hand off to plain functions. HTTP mode serves POST /slack/events and GET /healthz;
  * with an app token the bot uses Socket Mode instead.
  */
+
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type AppOptions, LogLevel, type webApi } from "@slack/bolt";
@@ -13,6 +14,7 @@ import { type BotConfig, runnerLabels } from "./config.js";
 import type { BotContext } from "./context.js";
 import type { BotGitpodApi } from "./gitpod.js";
 import { handleCommand } from "./handlers/command.js";
+import { BUSY_TEXT, InFlightLimit } from "./in-flight-limit.js";
 import { registerInteractions } from "./interactions.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
 
@@ -38,6 +40,8 @@ export interface StartOptions {
 export interface Bot {
   app: App;
   context: BotContext;
+  /** Slash commands whose follow-up work is running, and how many were answered "busy". */
+  followUps: InFlightLimit;
   /** Starts listening; in HTTP mode resolves with the bound port. */
   start(options?: StartOptions): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -106,19 +110,32 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     now: deps.now ?? (() => new Date()),
   };
 
+  const followUps = new InFlightLimit(config.maxInFlight);
   app.command(config.command, async ({ command, ack, respond }) => {
-    await ack();
-    await handleCommand(
-      context,
-      {
-        text: command.text ?? "",
-        userId: command.user_id,
-        channelId: command.channel_id,
-        triggerId: command.trigger_id,
-        responseUrl: command.response_url,
-      },
-      respond,
-    );
+    // Under a burst, unbounded follow-up work would starve the acks of everyone else: past the
+    // limit the ack itself says "busy" and no Gitpod call is made.
+    if (!followUps.tryEnter()) {
+      await ack({ response_type: "ephemeral", text: BUSY_TEXT });
+      // Debug only: during a burst a line per refusal would itself cost what the limit saves.
+      logger.debug("command_busy", { inFlight: followUps.inFlight, refused: followUps.refused });
+      return;
+    }
+    try {
+      await ack();
+      await handleCommand(
+        context,
+        {
+          text: command.text ?? "",
+          userId: command.user_id,
+          channelId: command.channel_id,
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url,
+        },
+        respond,
+      );
+    } finally {
+      followUps.leave();
+    }
   });
   registerInteractions(app, context);
   app.error(async (error) => {
@@ -129,6 +146,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   return {
     app,
     context,
+    followUps,
     async start(options = {}) {
       // Fail fast, with a clear message, when Slack does not accept the bot token.
       await app.init().catch((error: unknown) => {

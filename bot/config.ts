@@ -27,6 +27,8 @@ export interface BotConfig {
     viewChannelIds: string[];
   };
   auditChannelId: string;
+  /** Commands whose follow-up work may run at once; more are answered "busy" in the ack. */
+  maxInFlight: number;
   /** The slash command, e.g. "/gitpod-scm". */
   command: string;
   port: number;
@@ -82,6 +84,12 @@ const EnvSchema = z.object({
     .min(100, "GITPOD_TIMEOUT_MS must be at least 100")
     .max(120_000, "GITPOD_TIMEOUT_MS must be at most 120000")
     .default(10_000),
+  BOT_MAX_IN_FLIGHT: z.coerce
+    .number({ error: "BOT_MAX_IN_FLIGHT must be a number" })
+    .int("BOT_MAX_IN_FLIGHT must be a whole number")
+    .min(1, "BOT_MAX_IN_FLIGHT must be at least 1")
+    .max(10_000, "BOT_MAX_IN_FLIGHT must be at most 10000")
+    .default(256),
   GITPOD_RUNNER_IDS: present("GITPOD_RUNNER_IDS"),
   SLACK_ROTATE_USER_IDS: z.string().optional(),
   SLACK_ROTATE_USERGROUP_ID: z
@@ -178,6 +186,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       ...(raw.GITPOD_BASE_URL ? { baseUrl: raw.GITPOD_BASE_URL } : {}),
     },
     runners,
+    maxInFlight: raw.BOT_MAX_IN_FLIGHT,
     authorization: {
       rotateUserIds,
       viewChannelIds,

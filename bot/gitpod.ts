@@ -5,7 +5,7 @@
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
-import type { CallOptions, CredentialsApi } from "../shared/rotation/types.js";
+import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import type { Target } from "./commands.js";
 

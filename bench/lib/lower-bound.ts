@@ -5,7 +5,8 @@
  * Reads: the schema and the first list page of every runner are independent, so they go out in
  * waves of `concurrency`; a list with several pages adds serial round trips (each page needs the
  * previous page's token). Validations must all finish before the first write (nothing is written
- * when any item is invalid), so they form their own waves, then the writes.
+ * when any item is invalid), so they form their own waves (as wide as the engine runs them), then
+ * the writes.
  */
 export interface LowerBoundInput {
   /** Read requests the apply must make (schema + list pages). */
@@ -16,6 +17,8 @@ export interface LowerBoundInput {
   validations: number;
   writes: number;
   concurrency: number;
+  /** How many validations the engine runs at once (wider than writes: they change nothing). */
+  validationConcurrency?: number;
   latencyMs: number;
 }
 
@@ -25,7 +28,7 @@ export interface LowerBound {
   writeRoundTrips: number;
   /** The issue's formula: reads + ceil(writes / concurrency) round trips (no validations). */
   withoutValidationsMs: number;
-  /** Reads + ceil(validations / concurrency) + ceil(writes / concurrency) round trips. */
+  /** Reads + ceil(validations / validation width) + ceil(writes / concurrency) round trips. */
   withValidationsMs: number;
   /** Both formulas with the numbers filled in, for the table. */
   withoutValidationsFormula: string;
@@ -36,11 +39,12 @@ export function lowerBound(input: LowerBoundInput): LowerBound {
   const { concurrency, latencyMs } = input;
   if (concurrency < 1) throw new Error("concurrency must be at least 1");
   const readRoundTrips = Math.max(input.readChainDepth, Math.ceil(input.readRequests / concurrency));
-  const validationRoundTrips = Math.ceil(input.validations / concurrency);
+  const validationWidth = input.validationConcurrency ?? concurrency;
+  const validationRoundTrips = Math.ceil(input.validations / validationWidth);
   const writeRoundTrips = Math.ceil(input.writes / concurrency);
   const reads = `ceil(${input.readRequests}/${concurrency})=${readRoundTrips}`;
   const writes = `ceil(${input.writes}/${concurrency})=${writeRoundTrips}`;
-  const validations = `ceil(${input.validations}/${concurrency})=${validationRoundTrips}`;
+  const validations = `ceil(${input.validations}/${validationWidth})=${validationRoundTrips}`;
   return {
     readRoundTrips,
     validationRoundTrips,

@@ -50,7 +50,7 @@ export interface LoadResult {
   timeouts: number;
   serverCpuMs: number;
   serverPeakRssBytes: number;
-  followUps?: { completed: number; drainMs: number; gitpodRequests: number };
+  followUps?: { completed: number; drainMs: number; gitpodRequests: number; busy: number };
 }
 
 function commandBody(responseUrl: string, text: string): string {
@@ -145,7 +145,7 @@ async function measureServer(
         await waitForFollowUps(backend, before + warm.requests.total, options.drainTimeoutMs);
     }
     const responsesBefore = (await backend.stats<BackendStats>()).responses;
-    const before = await server.stats();
+    const before = await server.stats<ProcessStats & { busy?: number }>();
     const result = await load(
       server.info.url,
       body,
@@ -153,7 +153,7 @@ async function measureServer(
       options.durationSeconds,
       options.overallRate,
     );
-    const after = await server.stats();
+    const after = await server.stats<ProcessStats & { busy?: number }>();
     const measured: LoadResult = {
       requests: result.requests.total,
       requestsPerSecond: result.requests.average,
@@ -167,9 +167,11 @@ async function measureServer(
       serverPeakRssBytes: after.peakRssBytes,
     };
     if (mode === "bot") {
-      const acked = result.requests.total - result.non2xx;
+      // Commands answered "busy" in the ack have no follow-up to wait for.
+      const busy = (after.busy ?? 0) - (before.busy ?? 0);
+      const acked = result.requests.total - result.non2xx - busy;
       const drained = await waitForFollowUps(backend, responsesBefore + acked, options.drainTimeoutMs);
-      measured.followUps = { ...drained, completed: drained.completed - responsesBefore };
+      measured.followUps = { ...drained, completed: drained.completed - responsesBefore, busy };
     }
     return measured;
   } finally {
@@ -242,7 +244,7 @@ function comparisonRows(options: BotAckOptions, { peer, bot }: Comparison, judge
     rows.push({
       scenario,
       measure: `follow-ups done (${c})`,
-      value: `${bot.followUps.completed} of ${bot.requests - bot.non2xx}`,
+      value: `${bot.followUps.completed} of ${bot.requests - bot.non2xx - bot.followUps.busy} (${bot.followUps.busy} answered busy)`,
       reference: `${ms(bot.followUps.drainMs)} waited after the load`,
       verdict: "-",
     });

@@ -3,7 +3,9 @@
  * re-sync of the same file, and a drift repair after 5% of the objects were changed out of band.
  * The naive SDK peer runs against its own fresh emulator with the same latency and desired state.
  */
+
 import { GitpodClient } from "../../shared/api/index.js";
+import { validationConcurrency } from "../../shared/sync/engine.js";
 import { type Emulator, type RequestLogEntry, startEmulator } from "../../test/emulator/index.js";
 import {
   type BenchShape,
@@ -178,6 +180,7 @@ export async function runSyncScenarios(options: SyncBenchOptions): Promise<SyncB
       validations: objects,
       writes,
       concurrency,
+      validationConcurrency: validationConcurrency(concurrency),
       latencyMs,
     });
 

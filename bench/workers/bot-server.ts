@@ -21,7 +21,14 @@ function required(name: string): string {
   return value;
 }
 
-async function startRealBot(): Promise<{ url: string; close(): Promise<void> }> {
+interface Served {
+  url: string;
+  /** Commands answered "busy" (the bot's in-flight limit); the bare peer has none. */
+  busy?: () => number;
+  close(): Promise<void>;
+}
+
+async function startRealBot(): Promise<Served> {
   const config = loadConfig({
     SLACK_SIGNING_SECRET: required("BENCH_SIGNING_SECRET"),
     SLACK_BOT_TOKEN: "xoxb-bench-token",
@@ -47,6 +54,7 @@ async function startRealBot(): Promise<{ url: string; close(): Promise<void> }> 
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
   return {
     url: `http://127.0.0.1:${port}/slack/events`,
+    busy: () => bot.followUps.refused,
     close: async () => {
       await bot.stop();
       await gitpod.close();
@@ -56,12 +64,13 @@ async function startRealBot(): Promise<{ url: string; close(): Promise<void> }> 
 
 async function main(): Promise<void> {
   const mode = required("BENCH_BOT_MODE");
-  const server =
+  const server: Served =
     mode === "bot"
       ? await startRealBot()
       : await startBareBolt(required("BENCH_SIGNING_SECRET"), required("BENCH_SLACK_API_URL"));
   process.on("message", (message: ParentMessage) => {
-    if (message.type === "stats") send({ type: "stats", stats: { ...ownStats() } });
+    if (message.type === "stats")
+      send({ type: "stats", stats: { ...ownStats(), busy: server.busy?.() ?? 0 } });
     else if (message.type === "stop") {
       // Follow-up work may still be queued after a flood: give closing a second, then leave anyway.
       const leave = () => process.exit(0);

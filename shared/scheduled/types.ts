@@ -3,7 +3,7 @@
  * runner-config file (no secret values: only the names of the variables that hold them); results
  * hold ids, hosts, outcomes and words, never a secret.
  */
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/schemas.js";
 import type { CredentialsApi, RotationResult } from "../rotation/types.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 

@@ -12,6 +12,14 @@ import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
 
+/**
+ * Validation calls change nothing, so they may run wider than the writes; the client backs off on
+ * 429 if the API disagrees. Writes keep the caller's concurrency.
+ */
+export function validationConcurrency(writeConcurrency: number): number {
+  return Math.min(64, writeConcurrency * 4);
+}
+
 export type SyncMode = "validate" | "plan" | "apply";
 
 export interface SyncOptions extends PlanOptions {
@@ -92,7 +100,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     plan,
     current.runners,
     loaded.secrets,
-    options.concurrency,
+    validationConcurrency(options.concurrency),
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 
