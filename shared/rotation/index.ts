@@ -5,6 +5,7 @@ export { rotateScmCredentials } from "./protocol.js";
 export { summarizeTokens, type TokenSummary } from "./token-summary.js";
 export type {
   CallOptions,
+  CredentialsApi,
   RotationApi,
   RotationOptions,
   RotationOutcome,
