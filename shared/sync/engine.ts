@@ -54,12 +54,14 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     changed: false,
     ok: false,
   });
-  if (!loaded.desired || loaded.issues.length > 0) return fail(loaded.issues);
+  // Without a model (syntax or structure errors) there is nothing to check further. With one, the
+  // live-schema checks still run (they only read), so every error is reported in one go.
+  if (!loaded.desired) return fail(loaded.issues);
   const desired = loaded.desired;
 
   const runnerIds = desired.runners.map((runner) => runner.id);
   const current = await readCurrentState(client, runnerIds);
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...loaded.issues];
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {
       issues.push({

@@ -110,3 +110,41 @@ describe("bad runner-config files", () => {
     expect(result.issues.map((issue) => issue.line)).toEqual([7, 8, 9]);
   });
 });
+
+describe("errors of different stages", () => {
+  it("reports a literal secret and the live-schema errors of the same file together, and writes nothing", async () => {
+    const text = `version: 1
+runners:
+  - id: d2c94c27-3b76-4a42-b88c-95a85e392c68
+    environmentClasses:
+      - displayName: Large Instance
+        configuration:
+          instanceType: m7.huge
+    scmIntegrations:
+      - scmId: github
+        host: github.com
+        oauth:
+          clientId: Iv1.8a61f9b3a7aba766
+          clientSecret: committed-by-mistake
+`;
+    emu.requests.clear();
+    const result = await runSync(client, {
+      file: "mixed.yaml",
+      text,
+      env: {},
+      mode: "apply",
+      concurrency: 4,
+      prune: false,
+      allowDestructive: false,
+      rotateSecrets: false,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.issues.map((issue) => [issue.line, issue.path])).toEqual([
+      [7, "runners[0].environmentClasses[0].configuration.instanceType"],
+      [13, "runners[0].scmIntegrations[0].oauth.clientSecret"],
+    ]);
+    expect(emu.requests.writes()).toHaveLength(0);
+    expect(emu.requests.count("ValidateRunnerConfiguration")).toBe(0);
+    expect(JSON.stringify(result)).not.toContain("committed-by-mistake");
+  });
+});
