@@ -1,5 +1,4 @@
 /** The action's plan and apply modes: run the engine, then report to the GitHub runner. */
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
 import { workflowRunLink } from "../shared/scheduled/run-link.js";
@@ -15,6 +14,7 @@ import {
   summaryLine,
 } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
+import { annotateIssues, readConfigFile } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
@@ -27,12 +27,9 @@ export async function runSyncMode(
   /** Slack settings: apply posts its result there when configured. */
   notify?: ScheduledInputs,
 ): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(inputs.config, "utf8");
-  } catch {
+  const text = await readConfigFile(inputs.config);
+  if (text === undefined) {
     core.setOutput("changed", "false");
-    core.setFailed(`config file ${inputs.config} could not be read (input config)`);
     return;
   }
   const result = await runSync(client, {
@@ -49,14 +46,7 @@ export async function runSyncMode(
   core.setOutput("changed", String(result.changed));
 
   if (result.issues.length > 0) {
-    for (const issue of result.issues) {
-      core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
-        title: "runner-config",
-        file: issue.file,
-        startLine: issue.line,
-        startColumn: issue.column,
-      });
-    }
+    annotateIssues(result.issues);
     core.info(formatIssuesText(result.issues));
     core.setOutput("summary", `${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
     const issuesMarkdown = formatIssuesMarkdown(result.issues);

@@ -3,11 +3,11 @@
  * variables are not resolved here: the rotate mode refuses an unset one per integration, and the
  * audit needs none. Any other problem in the file fails the step with annotations on its lines.
  */
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { formatIssue, loadRunnerConfig } from "../../shared/config/load.js";
 import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
 import { managedFromDesiredState } from "../../shared/scheduled/index.js";
+import { annotateIssues, readConfigFile } from "../config-file.js";
 
 /** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
 const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy({}, { get: () => "(set)" });
@@ -15,24 +15,12 @@ const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy({}, { g
 export async function loadManaged(
   file: string,
 ): Promise<{ runners: ManagedRunner[]; integrations: ManagedScmIntegration[] } | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    core.setFailed(`config file ${file} could not be read (input config)`);
-    return undefined;
-  }
+  const text = await readConfigFile(file);
+  if (text === undefined) return undefined;
   const loaded = loadRunnerConfig(file, text, EVERY_VARIABLE_SET);
   if (loaded.issues.length > 0 || !loaded.desired) {
-    for (const issue of loaded.issues) {
-      core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
-        title: "runner-config",
-        file: issue.file,
-        startLine: issue.line,
-        startColumn: issue.column,
-      });
-      core.info(formatIssue(issue));
-    }
+    annotateIssues(loaded.issues);
+    for (const issue of loaded.issues) core.info(formatIssue(issue));
     core.setFailed(`${loaded.issues.length} error(s) in ${file}; nothing was changed`);
     return undefined;
   }
