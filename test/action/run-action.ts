@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 export const ACTION_ENTRY = resolve("dist/index.js");
 export const CLI_ENTRY = resolve("dist/cli.js");
 
-/** Small client timeouts and retry delays so fault tests stay quick (see "Tuning the API client" in README.md). */
+/** Small client timeouts and retry delays so fault tests stay quick (see "Tuning the API client" in docs/cli.md). */
 export const FAST_CLIENT_ENV = {
   GITPOD_CLIENT_TIMEOUT_MS: "1500",
   GITPOD_CLIENT_RETRY_BASE_MS: "10",
