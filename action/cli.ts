@@ -45,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`--config: cannot read ${values.config}`);
     return 2;
   }
-  const client = clientFor(token, values["api-url"], io.env);
+  const client = clientFor(token, values["api-url"], io.env, values.concurrency);
   try {
     const result = await runSync(client, {
       file: values.config,

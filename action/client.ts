@@ -1,5 +1,6 @@
 /** The API client the action and the CLI use, with optional tuning from the environment. */
 import { GitpodClient } from "../shared/api/index.js";
+import { connectionsFor } from "../shared/sync/engine.js";
 
 function numberFromEnv(env: Record<string, string | undefined>, name: string): number | undefined {
   const value = env[name];
@@ -14,9 +15,12 @@ export function clientFor(
   apiToken: string,
   apiUrl: string | undefined,
   env: Record<string, string | undefined> = process.env,
+  concurrency?: number,
 ): GitpodClient {
   return new GitpodClient({
     apiKey: apiToken,
+    // As wide as the sync's validation rounds, so none of them waits for a free connection.
+    connections: concurrency === undefined ? undefined : connectionsFor(concurrency),
     baseUrl: apiUrl ?? env.GITPOD_BASE_URL,
     // Tuning knobs for slow networks (and fast tests): per-attempt timeout and retry backoff base.
     timeoutMs: numberFromEnv(env, "GITPOD_CLIENT_TIMEOUT_MS"),

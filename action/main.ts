@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     core.setFailed(error instanceof InputError ? error.message : String(error));
     return;
   }
-  const client = clientFor(inputs.apiToken, inputs.apiUrl);
+  const client = clientFor(inputs.apiToken, inputs.apiUrl, process.env, inputs.concurrency);
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
     const scheduled = readScheduledInputs(process.env);

@@ -80,15 +80,13 @@ function storedObjects(emu: Emulator): number {
   return emu.state.environmentClasses.size + emu.state.scmIntegrations.size;
 }
 
-/** The fewest requests a no-op sync can make: one schema per runner, and every page of both lists. */
+/**
+ * The fewest requests a no-op sync can make: one schema per runner, and every page of both lists,
+ * walked per runner (in parallel, so the page chain is one runner's, not all runners' pages).
+ */
 export function minimumNoopRequests(shape: BenchShape): number {
-  const classes = shape.runners * shape.classesPerRunner;
-  const integrations = shape.runners * shape.integrationsPerRunner;
-  return (
-    shape.runners +
-    Math.max(1, Math.ceil(classes / PAGE_SIZE)) +
-    Math.max(1, Math.ceil(integrations / PAGE_SIZE))
-  );
+  const pages = (items: number) => Math.max(1, Math.ceil(items / PAGE_SIZE));
+  return shape.runners * (1 + pages(shape.classesPerRunner) + pages(shape.integrationsPerRunner));
 }
 
 interface Drifted {

@@ -23,7 +23,7 @@ export interface CurrentState {
   missing: string[];
 }
 
-/** One schema read per runner; the list RPCs take every runner id at once, so they page only once. */
+/** One schema read per runner and, in parallel, each runner's pages of each list. */
 export async function readCurrentState(client: GitpodClient, runnerIds: string[]): Promise<CurrentState> {
   const missing: string[] = [];
   const schemaOf = (runnerId: string) =>

@@ -20,6 +20,14 @@ export function validationConcurrency(writeConcurrency: number): number {
   return Math.min(64, writeConcurrency * 4);
 }
 
+/**
+ * Keep-alive connections a client needs so that the widest fan-out of a sync (the validation
+ * rounds) is not queued behind a narrower pool; never below the client's default of 16.
+ */
+export function connectionsFor(writeConcurrency: number): number {
+  return Math.max(16, validationConcurrency(writeConcurrency));
+}
+
 export type SyncMode = "validate" | "plan" | "apply";
 
 export interface SyncOptions extends PlanOptions {

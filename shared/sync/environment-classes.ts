@@ -7,6 +7,7 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
+import { listEachRunner } from "./per-runner.js";
 import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
 import type { ResourceSync } from "./resource.js";
 
@@ -148,7 +149,7 @@ export interface ApplyContext {
 async function createOnce(
   context: ApplyContext,
   operation: EnvironmentClassOperation,
-  knownIds: Set<string>,
+  knownIds: ReadonlySet<string>,
 ) {
   const desired = operation.desired;
   if (!desired) throw new Error(`internal: create without a desired state for ${operation.key}`);
@@ -178,7 +179,7 @@ async function createOnce(
 export async function applyEnvironmentClassOperation(
   context: ApplyContext,
   operation: EnvironmentClassOperation,
-  knownIds: Set<string>,
+  knownIds: ReadonlySet<string>,
 ): Promise<void> {
   const { client } = context;
   switch (operation.action) {
@@ -220,7 +221,10 @@ export const environmentClassSync: ResourceSync<
   EnvironmentClassOperation
 > = {
   kind: "environmentClass",
-  list: (client, runnerIds) => client.environmentClasses.list({ filter: { runnerIds } }).toArray(),
+  list: (client, runnerIds) =>
+    listEachRunner(runnerIds, (runnerId) =>
+      client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+    ),
   diff: (desired, current, context) =>
     diffEnvironmentClasses(context.runnerId, desired, current, context.options.prune),
   apply: (operation, context) =>
@@ -231,6 +235,7 @@ export const environmentClassSync: ResourceSync<
           context.client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray(),
       },
       operation,
-      new Set(context.knownEnvironmentClassIds),
+      // Shared, read-only: a copy per operation would make an apply quadratic in the runner's classes.
+      context.knownEnvironmentClassIds,
     ),
 };

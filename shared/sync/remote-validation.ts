@@ -92,7 +92,10 @@ export async function validateRemotely(
     const result = results[index];
     const item = operation.path ? itemsByPath.get(operation.path) : undefined;
     if (!result || !item || !operation.path) return;
-    const push = (field: string, message: string) =>
+    // Counted per item: searching all issues so far for this item's path made the error path quadratic.
+    let pushed = 0;
+    const push = (field: string, message: string) => {
+      pushed++;
       issues.push({
         file: desired.file,
         line: item.lines[field] ?? item.line,
@@ -100,6 +103,7 @@ export async function validateRemotely(
         path: `${operation.path}.${field}`,
         message,
       });
+    };
     const classResult = result.environmentClass;
     if (classResult && classResult.valid !== true) {
       if (classResult.displayNameError) push("displayName", classResult.displayNameError);
@@ -116,7 +120,7 @@ export async function validateRemotely(
       }
     }
     const invalid = (classResult && classResult.valid !== true) || (scmResult && scmResult.valid !== true);
-    if (invalid && !issues.some((issue) => issue.path.startsWith(operation.path ?? ""))) {
+    if (invalid && pushed === 0) {
       push("", "rejected by the server without a reason");
     }
   });

@@ -24,7 +24,7 @@ export interface ApplyContext {
 
 export interface ResourceSync<Desired, Current, Op extends Operation> {
   readonly kind: Op["kind"];
-  /** Every current object of this kind on these runners: all pages, one walk for all runners. */
+  /** Every current object of this kind on these runners: all pages, one walk per runner, walks in parallel. */
   list(client: GitpodClient, runnerIds: string[]): Promise<Current[]>;
   /** Pure and linear in the number of objects: the operations that take current to desired. */
   diff(desired: Desired[], current: Current[], context: DiffContext): Op[];

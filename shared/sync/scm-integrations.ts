@@ -8,6 +8,7 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
+import { listEachRunner } from "./per-runner.js";
 import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
 import type { ResourceSync } from "./resource.js";
 
@@ -239,7 +240,10 @@ export const scmIntegrationSync: ResourceSync<
   ScmIntegrationOperation
 > = {
   kind: "scmIntegration",
-  list: (client, runnerIds) => client.scmIntegrations.list({ filter: { runnerIds } }).toArray(),
+  list: (client, runnerIds) =>
+    listEachRunner(runnerIds, (runnerId) =>
+      client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+    ),
   diff: (desired, current, context) =>
     diffScmIntegrations(context.runnerId, desired, current, {
       prune: context.options.prune,

@@ -57,12 +57,12 @@ describe("counting and growth", () => {
     expect(formatRpcCounts(counts)).toBe("CreateEC 2, ListSCM 1, UpdateSCM 1");
   });
 
-  it("computes the no-op minimum from the schema reads and the list pages", () => {
+  it("computes the no-op minimum from the schema reads and each runner's list pages", () => {
     expect(minimumNoopRequests({ runners: 10, classesPerRunner: 40, integrationsPerRunner: 10 })).toBe(
-      10 + 4 + 1,
+      10 * (1 + 1 + 1),
     );
-    expect(minimumNoopRequests({ runners: 2, classesPerRunner: 5, integrationsPerRunner: 2 })).toBe(
-      2 + 1 + 1,
+    expect(minimumNoopRequests({ runners: 2, classesPerRunner: 250, integrationsPerRunner: 2 })).toBe(
+      2 * (1 + 3 + 1),
     );
   });
 

@@ -55,7 +55,7 @@ describe("sync scenarios", () => {
     const { noop, peerNoop } = result.sync.facts;
     expect(noop.writes).toBe(0);
     expect(totalRequests(noop.requests)).toBe(noop.minimumRequests);
-    expect(noop.minimumRequests).toBe(4);
+    expect(noop.minimumRequests).toBe(6);
     expect(peerNoop.created).toBe(0);
   });
 

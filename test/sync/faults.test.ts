@@ -78,6 +78,17 @@ describe("apply under faults", () => {
   });
 
   it("retries 503s and connection resets on reads and writes", async () => {
+    // Requests run in parallel, so which request meets which seeded draw varies from run to run: with
+    // the default 4 retries, a run of five 503s in a row (p = 0.3^5 per request) would fail the call.
+    await client.close();
+    client = new GitpodClient({
+      baseUrl: emu.url,
+      apiKey: emu.token,
+      timeoutMs: 400,
+      maxRetries: 10,
+      retryBaseDelayMs: 5,
+      retryMaxDelayMs: 20,
+    });
     emu.faults.add({ kind: "status", status: 503, rate: 0.3 });
     emu.faults.add({ kind: "reset", rpc: ["ListEnvironmentClasses", "UpdateEnvironmentClass"], times: 2 });
     const result = await sync("apply");

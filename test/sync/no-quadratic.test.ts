@@ -1,0 +1,104 @@
+/**
+ * No quadratic path in apply or in server-side validation. Each test counts the operations the
+ * suspect step does (not time) at a size where a quadratic step would do millions of them.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  generateDesiredState,
+  OAUTH_SECRET,
+  OAUTH_SECRET_ENV,
+  prepareEmulator,
+  seedSyncedState,
+  toRunnerConfigYaml,
+} from "../../bench/lib/desired-state.js";
+import { GitpodClient } from "../../shared/api/index.js";
+import { loadRunnerConfig } from "../../shared/config/load.js";
+import { applyPlan } from "../../shared/sync/apply.js";
+import { readCurrentState } from "../../shared/sync/current-state.js";
+import { runSync } from "../../shared/sync/engine.js";
+import { buildPlan } from "../../shared/sync/plan.js";
+import { pendingOperations } from "../../shared/sync/plan-types.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
+
+/** A set that counts how many elements were read by iterating it (copying it iterates it). */
+class IterationCountingSet extends Set<string> {
+  iterated = 0;
+  override *[Symbol.iterator](): SetIterator<string> {
+    for (const value of super.values()) {
+      this.iterated++;
+      yield value;
+    }
+  }
+  override values(): SetIterator<string> {
+    return this[Symbol.iterator]();
+  }
+  override keys(): SetIterator<string> {
+    return this[Symbol.iterator]();
+  }
+}
+
+const PLAN_OPTIONS = { prune: false, allowDestructive: false, rotateSecrets: false };
+
+let emu: Emulator;
+let client: GitpodClient;
+beforeEach(async () => {
+  emu = await startEmulator();
+  client = new GitpodClient({ baseUrl: emu.url, apiKey: emu.token, connections: 32 });
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await client.close();
+  await emu.close();
+});
+
+describe("no quadratic path", () => {
+  it("applies 1,000 updates next to 4,000 known classes without copying the known ids per operation", async () => {
+    const runners = generateDesiredState({ runners: 1, classesPerRunner: 4000, integrationsPerRunner: 1 });
+    prepareEmulator(emu, runners);
+    const drifted = seedSyncedState(emu, runners, 4);
+    expect(drifted).toBe(1000);
+    const loaded = loadRunnerConfig("bench.yaml", toRunnerConfigYaml(runners), {
+      [OAUTH_SECRET_ENV]: OAUTH_SECRET,
+    });
+    if (!loaded.desired) throw new Error(JSON.stringify(loaded.issues.slice(0, 3)));
+    const current = await readCurrentState(client, [runners[0]?.id ?? ""]);
+    const plan = buildPlan(loaded.desired, current.runners, PLAN_OPTIONS);
+    expect(pendingOperations(plan)).toHaveLength(1000);
+
+    const known = new IterationCountingSet(
+      [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
+    );
+    expect(known.size).toBe(4000);
+    const result = await applyPlan(client, plan, loaded.secrets, {
+      concurrency: 16,
+      knownEnvironmentClassIds: known,
+    });
+    expect(result.ok).toBe(true);
+    expect(emu.requests.count("UpdateEnvironmentClass")).toBe(1000);
+    // A copy per operation would read 1,000 x 4,000 = 4,000,000 ids; a linear apply reads at most the set once.
+    expect(known.iterated).toBeLessThanOrEqual(known.size);
+  }, 60_000);
+
+  it("reports 3,000 items the server rejects without comparing each with every earlier issue", async () => {
+    // The OAuth app of these hosts is not registered: the server rejects every integration.
+    const runners = generateDesiredState({ runners: 1, classesPerRunner: 0, integrationsPerRunner: 3000 });
+    for (const runner of runners) emu.state.addRunner({ id: runner.id, name: runner.name });
+    const startsWith = vi.spyOn(String.prototype, "startsWith");
+    const result = await runSync(client, {
+      file: "bench.yaml",
+      text: toRunnerConfigYaml(runners),
+      env: { [OAUTH_SECRET_ENV]: OAUTH_SECRET },
+      mode: "plan",
+      concurrency: 16,
+      ...PLAN_OPTIONS,
+    });
+    const comparisons = startsWith.mock.calls.length;
+    startsWith.mockRestore();
+    expect(result.ok).toBe(false);
+    expect(emu.requests.count("ValidateRunnerConfiguration")).toBe(3000);
+    const rejected = new Set(result.issues.map((issue) => issue.path.replace(/\.[^[\]]*$/, "")));
+    expect(rejected.size).toBe(3000);
+    // Searching all earlier issues per rejected item does about 3,000^2 / 2 = 4,500,000 comparisons.
+    expect(comparisons).toBeLessThan(50 * 3000);
+  }, 60_000);
+});
