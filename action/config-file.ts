@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { ConfigIssue } from "../shared/config/types.js";
+import { emitAnnotations } from "./report/annotations.js";
 
 /** The file's text, or undefined after failing the step with a message naming the input. */
 export async function readConfigFile(file: string): Promise<string | undefined> {
@@ -13,14 +14,19 @@ export async function readConfigFile(file: string): Promise<string | undefined> 
   }
 }
 
-/** One error annotation per issue, on its file line. */
+/** One error annotation per issue, on its file line, within the runner's per-step limit. */
 export function annotateIssues(issues: readonly ConfigIssue[]): void {
-  for (const issue of issues) {
-    core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
-      title: "runner-config",
-      file: issue.file,
-      startLine: issue.line,
-      startColumn: issue.column,
-    });
-  }
+  emitAnnotations(
+    issues.map((issue) => ({
+      level: "error",
+      message: `${issue.path ? `${issue.path}: ` : ""}${issue.message}`,
+      properties: {
+        title: "runner-config",
+        file: issue.file,
+        startLine: issue.line,
+        startColumn: issue.column,
+      },
+    })),
+    "every error is listed in the log and the job summary",
+  );
 }

@@ -1,6 +1,8 @@
 /**
- * Entry point of the GitHub Action (bundled to dist/index.js). Reads the inputs, builds the API
- * client, and hands off to the mode. Any unexpected error fails the step with a secret-free message.
+ * The GitHub Action's run(): reads the inputs, builds the API client, and hands off to the mode. Any
+ * unexpected error fails the step with a secret-free message. action/index.ts calls it (the
+ * actions/typescript-action layout), so `npx @github/local-action . action/main.ts .env.example` can
+ * run it locally too.
  */
 import * as core from "@actions/core";
 import { clientFor } from "./client.js";
@@ -10,7 +12,7 @@ import { runRotateMode } from "./modes/rotate.js";
 import { readScheduledInputs } from "./modes/scheduled-inputs.js";
 import { runSyncMode } from "./sync-mode.js";
 
-async function main(): Promise<void> {
+export async function run(): Promise<void> {
   let inputs: ReturnType<typeof readInputs>;
   try {
     inputs = readInputs();
@@ -40,5 +42,3 @@ async function main(): Promise<void> {
     await client.close();
   }
 }
-
-await main();

@@ -4,12 +4,21 @@
  */
 import { readFile } from "node:fs/promises";
 
-export const COMMENT_MARKER = "<!-- gitpod-runner-config:plan -->";
+/**
+ * The hidden marker of the sticky comment for one config input: several configs (or workflows) on
+ * one pull request each keep their own comment. The path is URI-encoded so it cannot end the HTML
+ * comment.
+ */
+export function commentMarker(config: string): string {
+  return `<!-- gitpod-runner-config:plan config=${encodeURIComponent(config)} -->`;
+}
 
-interface GitHubContext {
+export interface GitHubContext {
   apiUrl: string;
   repository: string;
   pullNumber: number;
+  /** The pull request's head commit: what the plan was made from. */
+  headSha: string | undefined;
 }
 
 /** The pull request this run is for, from the event payload; undefined outside pull requests. */
@@ -19,13 +28,16 @@ export async function pullRequestContext(
   const eventPath = env.GITHUB_EVENT_PATH;
   const repository = env.GITHUB_REPOSITORY;
   if (!eventPath || !repository) return undefined;
-  const event = JSON.parse(await readFile(eventPath, "utf8")) as { pull_request?: { number?: number } };
+  const event = JSON.parse(await readFile(eventPath, "utf8")) as {
+    pull_request?: { number?: number; head?: { sha?: unknown } };
+  };
   const pullNumber = event.pull_request?.number;
   if (!pullNumber) return undefined;
   return {
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
     repository,
     pullNumber,
+    headSha: typeof event.pull_request?.head?.sha === "string" ? event.pull_request.head.sha : undefined,
   };
 }
 
@@ -55,9 +67,11 @@ async function github(
 export async function upsertPlanComment(
   token: string,
   context: GitHubContext,
+  config: string,
   markdown: string,
 ): Promise<"created" | "updated"> {
-  const body = `${COMMENT_MARKER}\n${markdown}`;
+  const marker = commentMarker(config);
+  const body = `${marker}\n${markdown}`;
   const base = `${context.apiUrl}/repos/${context.repository}`;
   for (let page = 1; page <= 10; page++) {
     const comments = (await github(
@@ -67,7 +81,7 @@ export async function upsertPlanComment(
       id: number;
       body?: string;
     }>;
-    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
+    const mine = comments.find((comment) => comment.body?.startsWith(`${marker}\n`));
     if (mine) {
       await github(token, `${base}/issues/comments/${mine.id}`, { method: "PATCH", body: { body } });
       return "updated";

@@ -19,6 +19,10 @@ import type { ActionInputs } from "./inputs.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
+import { fitMarkdownBytes, writeJobSummary } from "./report/job-summary.js";
+import { COMMENT_BUDGET_CHARS } from "./report/limits.js";
+import { formatPlanComment } from "./report/plan-comment.js";
+import { publishPlan } from "./report/plan-output.js";
 
 export async function runSyncMode(
   inputs: ActionInputs & { mode: "plan" | "apply" },
@@ -50,22 +54,38 @@ export async function runSyncMode(
     core.info(formatIssuesText(result.issues));
     core.setOutput("summary", `${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
     const issuesMarkdown = formatIssuesMarkdown(result.issues);
-    await core.summary.addRaw(issuesMarkdown).write();
+    await writeJobSummary(issuesMarkdown, env);
     // On a pull request the sticky comment shows the errors instead of a stale plan.
-    if (inputs.mode === "plan" && inputs.commentOnPr) await commentOnPullRequest(inputs, env, issuesMarkdown);
+    if (inputs.mode === "plan" && inputs.commentOnPr) {
+      await commentOnPullRequest(inputs, env, () =>
+        fitMarkdownBytes(
+          issuesMarkdown,
+          COMMENT_BUDGET_CHARS,
+          (dropped) => `**${dropped} more errors: see the job summary and the log of the workflow run.**`,
+        ),
+      );
+    }
     core.setFailed(`${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
     return;
   }
   const plan = result.plan;
   if (!plan) return;
-  core.setOutput("plan", JSON.stringify(plan));
+  await publishPlan(plan, inputs.config, env);
   core.info(formatPlanText(plan));
   const planMarkdown = formatPlanMarkdown(plan);
 
   if (inputs.mode === "plan") {
     core.setOutput("summary", summaryLine(plan));
-    await core.summary.addRaw(planMarkdown).write();
-    if (inputs.commentOnPr) await commentOnPullRequest(inputs, env, planMarkdown);
+    await writeJobSummary(planMarkdown, env, "the plan-file output and the log");
+    if (inputs.commentOnPr) {
+      await commentOnPullRequest(inputs, env, (headSha) =>
+        formatPlanComment(plan, {
+          config: inputs.config,
+          commitSha: headSha ?? env.GITHUB_SHA,
+          runUrl: workflowRunLink(env)?.url,
+        }),
+      );
+    }
     if (inputs.failOnDrift && result.changed) core.setFailed(`drift: ${summaryLine(plan)}`);
     return;
   }
@@ -74,7 +94,7 @@ export async function runSyncMode(
   if (refused.length > 0) {
     const message = `${refused.length} destructive operation(s) refused; nothing was changed. Set allow-destructive: true to apply them.`;
     core.setOutput("summary", message);
-    await core.summary.addRaw(planMarkdown).addRaw(`\n**${message}**\n`).write();
+    await writeJobSummary(`**${message}**\n\n${planMarkdown}`, env, "the plan-file output and the log");
     core.setFailed(message);
     return;
   }
@@ -89,7 +109,7 @@ export async function runSyncMode(
         ? `Applied ${done} change(s).`
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.`;
   core.setOutput("summary", summary);
-  await core.summary.addRaw(formatApplyMarkdown(apply)).write();
+  await writeJobSummary(formatApplyMarkdown(apply), env);
   if (notify)
     await notifySlack(notify, formatApplyReport(apply, { link: workflowRunLink(env) }), apply.ok, env);
   if (!apply.ok) {
@@ -100,7 +120,8 @@ export async function runSyncMode(
 async function commentOnPullRequest(
   inputs: ActionInputs,
   env: Record<string, string | undefined>,
-  markdown: string,
+  /** The comment's markdown, given the pull request's head commit. */
+  render: (headSha: string | undefined) => string,
 ): Promise<void> {
   if (!inputs.githubToken) {
     core.warning("comment-on-pr is set but github-token is empty; no comment was posted");
@@ -112,7 +133,7 @@ async function commentOnPullRequest(
       core.info("Not a pull request event: no plan comment.");
       return;
     }
-    const what = await upsertPlanComment(inputs.githubToken, context, markdown);
+    const what = await upsertPlanComment(inputs.githubToken, context, inputs.config, render(context.headSha));
     core.info(`Plan comment ${what} on pull request #${context.pullNumber}.`);
   } catch (error) {
     core.warning(

@@ -32,7 +32,7 @@ const common = {
   },
 };
 
-await build({ ...common, entryPoints: { index: "action/main.ts" }, outdir });
+await build({ ...common, entryPoints: { index: "action/index.ts" }, outdir });
 await build({
   ...common,
   entryPoints: { cli: "action/cli-main.ts" },

@@ -12,6 +12,8 @@ import {
 import { formatAuditReport } from "../../shared/slack/audit-report.js";
 import { formatError } from "../../shared/slack/errors.js";
 import type { ActionInputs } from "../inputs.js";
+import { type Annotation, emitAnnotations } from "../report/annotations.js";
+import { writeJobSummary } from "../report/job-summary.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
@@ -46,21 +48,26 @@ export async function runAuditMode(
   core.setOutput("healthy", String(report.healthy));
   core.setOutput("summary", title);
   core.setOutput("report", JSON.stringify(report));
-  await core.summary.addRaw(auditMarkdown(report, link)).write();
+  await writeJobSummary(auditMarkdown(report, link), env, "the report output");
   await notifySlack(scheduled, formatAuditReport(report, link ? { link } : {}), report.healthy, env);
 
+  const findings: Annotation[] = [];
   for (const item of report.integrations) {
     if (item.status === "healthy") continue;
     const where = `${item.integration.host} (${item.integration.scmId}) on ${item.runnerName ?? item.integration.runnerId}`;
-    core.warning(`${where}: ${item.findings.join("; ")}`, { title: "credential audit" });
+    findings.push({
+      level: "warning",
+      message: `${where}: ${item.findings.join("; ")}`,
+      properties: { title: "credential audit" },
+    });
   }
   for (const item of report.missing) {
-    core.warning(
-      `${item.host} (${item.scmId}) on ${item.runnerName ?? item.runnerId} is in the file but not in Gitpod`,
-      {
-        title: "credential audit",
-      },
-    );
+    findings.push({
+      level: "warning",
+      message: `${item.host} (${item.scmId}) on ${item.runnerName ?? item.runnerId} is in the file but not in Gitpod`,
+      properties: { title: "credential audit" },
+    });
   }
+  emitAnnotations(findings, "every finding is in the job summary and the report output");
   if (!report.healthy && scheduled.failOnUnhealthy) core.setFailed(title);
 }

@@ -11,6 +11,7 @@ import {
 } from "../../shared/scheduled/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { ActionInputs } from "../inputs.js";
+import { writeJobSummary } from "../report/job-summary.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
@@ -50,7 +51,7 @@ export async function runRotateMode(
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
   core.setOutput("summary", title);
   core.setOutput("report", JSON.stringify(report));
-  await core.summary.addRaw(rotationMarkdown(report, link)).write();
+  await writeJobSummary(rotationMarkdown(report, link), env, "the report output");
   await notifySlack(scheduled, formatScheduledRotationReport(report, link ? { link } : {}), report.ok, env);
 
   if (!report.ok) {

@@ -21,11 +21,11 @@ const SYMBOL: Record<Action, string> = {
   "no-op": " ",
 };
 
-function kindLabel(operation: Operation): string {
+export function kindLabel(operation: Operation): string {
   return operation.kind === "environmentClass" ? "environment class" : "SCM integration";
 }
 
-function changeText(change: FieldChange): string {
+export function changeText(change: FieldChange): string {
   const show = (value: string | undefined) => (value === undefined ? "(none)" : JSON.stringify(value));
   if (change.to?.startsWith("(secret")) return `${change.field}: ${change.to}`;
   if (change.from === undefined) return `${change.field}: ${show(change.to)}`;

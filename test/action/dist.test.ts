@@ -56,6 +56,7 @@ describe("the committed bundle", () => {
       [
         "action/inputs.ts",
         "action/sync-mode.ts",
+        "action/report/plan-output.ts",
         "action/modes/scheduled-inputs.ts",
         "action/modes/rotate.ts",
         "action/modes/audit.ts",

@@ -83,7 +83,9 @@ describe("sticky plan comment on the pull request", () => {
     expect(first.code).toBe(0);
     const thread = () => github.comments.get("acme/platform#42") ?? [];
     expect(thread()).toHaveLength(1);
-    expect(thread()[0]?.body).toContain("<!-- gitpod-runner-config:plan -->");
+    expect(thread()[0]?.body).toContain(
+      "<!-- gitpod-runner-config:plan config=.gitpod%2Frunner-config.yaml -->",
+    );
     expect(thread()[0]?.body).toContain("Large Instance");
     const id = thread()[0]?.id;
 
