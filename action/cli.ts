@@ -45,7 +45,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`--config: cannot read ${values.config}`);
     return 2;
   }
-  const client = clientFor(token, values["api-url"], io.env, values.concurrency);
+  let client: ReturnType<typeof clientFor>;
+  try {
+    client = clientFor(token, values["api-url"], io.env, values.concurrency);
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   try {
     const result = await runSync(client, {
       file: values.config,

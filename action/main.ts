@@ -20,7 +20,14 @@ export async function run(): Promise<void> {
     core.setFailed(error instanceof InputError ? error.message : String(error));
     return;
   }
-  const client = clientFor(inputs.apiToken, inputs.apiUrl, process.env, inputs.concurrency);
+  let client: ReturnType<typeof clientFor>;
+  try {
+    client = clientFor(inputs.apiToken, inputs.apiUrl, process.env, inputs.concurrency);
+  } catch (error) {
+    // Configuration errors (a proxy variable that is not a URL, a bad tuning knob): no stack, no value.
+    core.setFailed(error instanceof Error ? error.message : String(error));
+    return;
+  }
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
     const scheduled = readScheduledInputs(process.env);

@@ -102,18 +102,23 @@ export async function runSyncMode(
   if (!apply) return;
   core.info(formatApplyText(apply));
   const done = apply.outcomes.filter((outcome) => outcome.status === "done").length;
+  const unknown = apply.outcomes.filter((outcome) => outcome.status === "unknown").length;
+  const unknownNote =
+    unknown > 0 ? ` ${unknown} may or may not have happened: run plan again to see where things stand.` : "";
   const summary =
     apply.outcomes.length === 0
       ? summaryLine(plan)
       : apply.ok
         ? `Applied ${done} change(s).`
-        : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.`;
+        : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.${unknownNote}`;
   core.setOutput("summary", summary);
   await writeJobSummary(formatApplyMarkdown(apply), env);
   if (notify)
     await notifySlack(notify, formatApplyReport(apply, { link: workflowRunLink(env) }), apply.ok, env);
   if (!apply.ok) {
-    core.setFailed(`${apply.outcomes.length - done} change(s) were not made; see the list above`);
+    core.setFailed(
+      `${apply.outcomes.length - done} change(s) were not made; see the list above.${unknownNote}`,
+    );
   }
 }
 

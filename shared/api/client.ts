@@ -35,6 +35,11 @@ export class GitpodClient {
     return this.#transport.call("ValidateRunnerConfiguration", request, options);
   }
 
+  /** Secret values the caller holds (e.g. from the config's environment): scrubbed from every answer. */
+  addSecrets(values: Iterable<string>): void {
+    this.#transport.addSecrets(values);
+  }
+
   async close(): Promise<void> {
     await this.#transport.close();
   }

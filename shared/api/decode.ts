@@ -36,9 +36,18 @@ function pathOf(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Only these answers say for sure that the server did nothing: it refused before doing any work. */
+/**
+ * For a read or an idempotent write, these answers mean "try again": the server did nothing or doing
+ * it twice is harmless. For a create they prove nothing: a gateway answers 429 or 503 when its upstream
+ * connection drops, after the backend may already have committed the create.
+ */
 export function isDefiniteRefusal(status: number | undefined): boolean {
   return status === 429 || status === 503;
+}
+
+/** A create answered with this status may have been carried out (5xx, 429 and 408 all prove nothing). */
+export function createMayHaveRun(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
 }
 
 export const OUTCOME_UNKNOWN_ADVICE =
@@ -64,14 +73,15 @@ export function decodeErrorResponse(input: {
   const body = parseJson(text);
   if (isRecord(body) && typeof body.code === "string" && body.code !== "") {
     code = body.code;
-    message = typeof body.message === "string" && body.message !== "" ? body.message : code;
+    // Scrubbed again after decoding: a secret echoed as `\u0026`-style escapes only appears now.
+    message = scrub(typeof body.message === "string" && body.message !== "" ? body.message : code, secrets);
     if (Array.isArray(body.details)) details = redactDeep(body.details, secrets) as unknown[];
   } else if (text.trim() !== "") {
     // Scrubbed above, before cutting: a cut could otherwise leave the head of a secret behind.
     message = `${message}: ${oneLine(text).slice(0, 200)}`;
   }
   const retryable = isRetryableCode(code) || isDefiniteRefusal(status);
-  const outcomeUnknown = input.creates && retryable && !isDefiniteRefusal(status);
+  const outcomeUnknown = input.creates && (retryable || createMayHaveRun(status));
   return new GitpodApiError({
     code,
     rpc,

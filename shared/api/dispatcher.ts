@@ -13,12 +13,33 @@ export interface ProxySettings {
   noProxy: string;
 }
 
-/** The proxy variables of an environment, upper case first; undefined when no proxy is set. */
+/**
+ * The proxy variables of an environment, upper case first; undefined when no proxy is set. A value
+ * that is not a URL is refused here, by variable name only: the value may hold a password, and
+ * undici's own error (ERR_INVALID_URL) would print it.
+ */
 export function proxySettingsOf(env: Env): ProxySettings | undefined {
-  const httpsProxy = env.HTTPS_PROXY || env.https_proxy || "";
-  const httpProxy = env.HTTP_PROXY || env.http_proxy || "";
+  const httpsProxy = proxyVariable(env, "HTTPS_PROXY");
+  const httpProxy = proxyVariable(env, "HTTP_PROXY");
   if (!httpsProxy && !httpProxy) return undefined;
   return { httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy ?? "" };
+}
+
+function proxyVariable(env: Env, name: "HTTPS_PROXY" | "HTTP_PROXY"): string {
+  const lower = name.toLowerCase();
+  const [used, value] = env[name] ? [name, env[name]] : [lower, env[lower] ?? ""];
+  if (value && !isHttpUrl(value)) {
+    throw new Error(
+      `${used} is not a valid http(s) URL (expected e.g. http://user:password@proxy.example.com:3128); its value is not shown because it may contain a password`,
+    );
+  }
+  return value;
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === "http:" || protocol === "https:";
 }
 
 /** A keep-alive pool of `connections` sockets per origin, routed through a proxy when one is set. */

@@ -1,11 +1,12 @@
 export { GitpodClient, type GitpodClientOptions } from "./client.js";
 export { type ConnectCode, GitpodApiError } from "./errors.js";
-export { PAGE_SIZE, type Page, PageIterator } from "./pagination.js";
+export { MAX_PAGES, PAGE_SIZE, type Page, PageIterator } from "./pagination.js";
 export { REDACTED } from "./redact.js";
 export * from "./schemas.js";
 export {
   type CallOptions,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
   type Logger,
   Transport,
   type TransportOptions,

@@ -6,6 +6,8 @@ import { GitpodApiError } from "./errors.js";
 import type { PaginationRequest, PaginationResponse } from "./schemas.js";
 
 export const PAGE_SIZE = 100;
+/** 100 000 objects: far beyond any runner; a server handing out fresh tokens forever stops here. */
+export const MAX_PAGES = 1000;
 
 export interface Page<T> {
   items: T[];
@@ -26,7 +28,16 @@ export class PageIterator<T> implements AsyncIterable<T> {
   async *pages(): AsyncGenerator<Page<T>> {
     const seen = new Set<string>();
     let token: string | undefined;
+    let pages = 0;
     do {
+      if (pages >= MAX_PAGES) {
+        throw new GitpodApiError({
+          code: "out_of_range",
+          rpc: this.#rpc,
+          message: `the server kept handing out page tokens past ${MAX_PAGES} pages of ${PAGE_SIZE}; stopping instead of paging forever`,
+        });
+      }
+      pages += 1;
       const page = await this.#fetchPage(token ? { token, pageSize: PAGE_SIZE } : { pageSize: PAGE_SIZE });
       yield page;
       token = page.nextToken || undefined;

@@ -20,6 +20,8 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
     for (const item of body) secretValuesOf(item, into);
   } else if (body !== null && typeof body === "object") {
     for (const [key, inner] of Object.entries(body)) {
+      // A page token is named `token` too, but it is the server's cursor, not a secret.
+      if (key === "pagination") continue;
       if (secretFieldNames.has(key) && typeof inner === "string" && inner.length > 0) into.add(inner);
       else secretValuesOf(inner, into);
     }
@@ -46,6 +48,34 @@ export function redactDeep(value: unknown, secrets: Iterable<string>): unknown {
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(inner)) {
         out[key] = secretFieldNames.has(key) && typeof field === "string" ? REDACTED : walk(field);
+      }
+      return out;
+    }
+    return inner;
+  };
+  return walk(value);
+}
+
+/**
+ * A decoded JSON answer with every string scrubbed of `secrets`. The raw text is checked first so the
+ * common case (no escapes, no secret) costs one scan: an escape can spell a secret the raw text hides.
+ */
+export function scrubDecoded(raw: string, value: unknown, secrets: Iterable<string>): unknown {
+  const list = [...secrets].filter((secret) => secret.length >= 4);
+  if (!raw.includes("\\") && !list.some((secret) => raw.includes(secret))) return value;
+  const walk = (inner: unknown): unknown => {
+    if (typeof inner === "string") return scrub(inner, list);
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (inner !== null && typeof inner === "object") {
+      const out: Record<string, unknown> = {};
+      // defineProperty, not assignment: a "__proto__" key from the server stays a plain field.
+      for (const [key, field] of Object.entries(inner)) {
+        Object.defineProperty(out, key, {
+          value: walk(field),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

@@ -15,13 +15,15 @@ import {
 } from "./decode.js";
 import { createDispatcher } from "./dispatcher.js";
 import { GitpodApiError } from "./errors.js";
-import { secretValuesOf } from "./redact.js";
+import { scrubDecoded, secretValuesOf } from "./redact.js";
 import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./schemas.js";
 
 export { createDispatcher, proxySettingsOf } from "./dispatcher.js";
 
 export const DEFAULT_BASE_URL = "https://app.gitpod.io/api";
 export const USER_AGENT = "gitpod-runner-config/0.1.0 (node; undici)";
+/** Far above any real answer of this API (a full page of 100 objects is tens of kilobytes). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export interface Logger {
   /** One line per attempt. `fields` never hold bodies or secrets. */
@@ -47,6 +49,10 @@ export interface TransportOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Replaces the pooled dispatcher (custom TLS, tests); the caller then owns closing it. */
   dispatcher?: Dispatcher | undefined;
+  /** A larger answer fails the call (not retried). Default 4 MiB. */
+  maxResponseBytes?: number | undefined;
+  /** Secrets the caller holds beyond those in request bodies: scrubbed from every answer too. */
+  secrets?: Iterable<string> | undefined;
 }
 
 export interface CallOptions {
@@ -75,6 +81,9 @@ export class Transport {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
+  readonly #maxResponseBytes: number;
+  /** Every secret this client has held (token, request-body secrets, the caller's): none may come back out. */
+  readonly #runSecrets = new Set<string>();
   #closed = false;
 
   constructor(options: TransportOptions = {}) {
@@ -84,6 +93,8 @@ export class Transport {
       throw new Error("No Gitpod API token: pass apiKey or set the GITPOD_API_KEY environment variable.");
     }
     this.#apiKey = apiKey;
+    this.#runSecrets.add(apiKey);
+    this.addSecrets(options.secrets ?? []);
     this.baseUrl = (options.baseUrl || env.GITPOD_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, "");
     const parsed = URL.canParse(this.baseUrl) ? new URL(this.baseUrl) : undefined;
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
@@ -96,9 +107,19 @@ export class Transport {
       maxDelayMs: nonNegative("retryMaxDelayMs", options.retryMaxDelayMs, 10_000),
     };
     this.#logger = options.logger;
+    this.#maxResponseBytes = positive(
+      "maxResponseBytes",
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+    );
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ?? createDispatcher(env, positive("connections", options.connections, 16));
+  }
+
+  /** Registers more secret values to scrub from every answer and error of later calls. */
+  addSecrets(values: Iterable<string>): void {
+    for (const value of values) if (value) this.#runSecrets.add(value);
   }
 
   /** Closes the pool (waiting for calls in flight); later calls fail with failed_precondition. */
@@ -111,8 +132,8 @@ export class Transport {
   /** Calls one RPC: validates the request, retries what may be retried, validates the response. */
   async call<N extends RpcName>(rpc: N, body: unknown, options: CallOptions = {}): Promise<RpcResponse<N>> {
     const spec = RPCS[rpc];
-    const secrets = secretValuesOf(body);
-    secrets.add(this.#apiKey);
+    this.addSecrets(secretValuesOf(body));
+    const secrets = this.#runSecrets;
     if (this.#closed) {
       throw new GitpodApiError({ code: "failed_precondition", rpc, message: "the client is closed" });
     }
@@ -187,14 +208,31 @@ export class Transport {
         body: payload,
         signal,
       });
-      const text = await response.body.text();
-      if (response.statusCode === 200) return { ok: true, value: parseJson(text) };
+      const text = await readCapped(response, this.#maxResponseBytes);
+      if (text === undefined) {
+        // Not retried: the same server would send the same flood again.
+        return {
+          ok: false,
+          mayHaveRun: true,
+          error: new GitpodApiError({
+            code: "resource_exhausted",
+            rpc,
+            status: response.statusCode,
+            message: `the answer is larger than ${this.#maxResponseBytes} bytes (the client's limit); not retried${creates ? `; ${OUTCOME_UNKNOWN_ADVICE}` : ""}`,
+            retryable: false,
+            outcomeUnknown: creates,
+          }),
+        };
+      }
+      // Every string of the answer is scrubbed after decoding, so escapes cannot smuggle a secret out.
+      if (response.statusCode === 200)
+        return { ok: true, value: scrubDecoded(text, parseJson(text), secrets) };
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
       const error = decodeErrorResponse({ rpc, status: response.statusCode, text, secrets, creates });
       return {
         ok: false,
         error,
-        mayHaveRun: error.retryable && !isDefiniteRefusal(error.status),
+        mayHaveRun: error.outcomeUnknown || (error.retryable && !isDefiniteRefusal(error.status)),
         ...(retryAfterMs !== undefined && { retryAfterMs }),
       };
     } catch (thrown) {
@@ -220,6 +258,30 @@ export class Transport {
       };
     }
   }
+}
+
+/**
+ * The body as text, or undefined when it is larger than `limit` bytes: a declared length over the
+ * limit is refused before reading, and reading stops (and drops the connection) once past it.
+ */
+async function readCapped(response: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    response.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) {
+      response.body.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }
 
 /** Validates a 200 body against the RPC's response schema (lenient: unknown fields and enums pass). */

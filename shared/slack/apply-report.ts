@@ -21,7 +21,14 @@ export function formatApplyReport(
 ): SlackMessage[] {
   const title = applyTitle(result);
   const lines = result.outcomes.map(({ operation, status, error }) => {
-    const icon = status === "done" ? ":white_check_mark:" : status === "refused" ? ":no_entry:" : ":x:";
+    const icon =
+      status === "done"
+        ? ":white_check_mark:"
+        : status === "refused"
+          ? ":no_entry:"
+          : status === "unknown"
+            ? ":grey_question:"
+            : ":x:";
     const kind = operation.kind === "environmentClass" ? "environment class" : "SCM integration";
     const reason = error ? `: ${escapeMrkdwn(error)}` : "";
     return `${icon} ${operation.action} ${kind} ${code(operation.key)} on ${code(operation.runnerId)}${reason}`;

@@ -4,16 +4,23 @@
  * objects are re-read first.
  */
 import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
 import { environmentClassSync } from "./environment-classes.js";
 import { mapWithConcurrency } from "./limiter.js";
+import { OutcomeUnknownError } from "./outcome.js";
 import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
 import type { ApplyContext } from "./resource.js";
 import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface OperationOutcome {
   operation: Operation;
-  status: "done" | "failed" | "refused";
+  /** `unknown`: a write was sent and its effect could not be established (answer lost, re-read inconclusive). */
+  status: "done" | "failed" | "refused" | "unknown";
   error?: string | undefined;
+}
+
+function outcomeIsUnknown(error: unknown): boolean {
+  return error instanceof OutcomeUnknownError || (error instanceof GitpodApiError && error.outcomeUnknown);
 }
 
 export interface ApplyResult {
@@ -58,7 +65,7 @@ export async function applyPlan(
       } catch (error) {
         return {
           operation,
-          status: "failed" as const,
+          status: outcomeIsUnknown(error) ? ("unknown" as const) : ("failed" as const),
           error: error instanceof Error ? error.message : String(error),
         };
       }

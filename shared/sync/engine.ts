@@ -54,6 +54,8 @@ export interface SyncResult {
 export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
   const loaded = loadRunnerConfig(options.file, options.text, options.env);
   const secretValues = [...loaded.secrets.values()];
+  // Every answer is scrubbed of these, even one to a call that did not send them.
+  client.addSecrets(secretValues);
   const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
     mode: options.mode,
     issues: sortIssues(issues),

@@ -8,6 +8,7 @@ import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
 import { listEachRunner } from "./per-runner.js";
+import { OutcomeUnknownError } from "./outcome.js";
 import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
 import type { ResourceSync } from "./resource.js";
 
@@ -162,7 +163,9 @@ async function createOnce(
   try {
     return (await context.client.environmentClasses.create(request)).id;
   } catch (error) {
-    // Unknown outcome (timeout, reset after sending): look before creating again.
+    // The answer was lost or proves nothing (timeout, reset, 429/5xx from a gateway): look, and adopt
+    // the class if it is there. Classes have no natural key and a list may lag behind a create, so not
+    // seeing it proves nothing either: creating again could make a second copy. Say so instead.
     if (!(error instanceof GitpodApiError && error.outcomeUnknown)) throw error;
     const wanted = Object.fromEntries(desired.configuration.map((f) => [f.key, f.value]));
     const created = (await context.relist(operation.runnerId)).find(
@@ -171,8 +174,13 @@ async function createOnce(
         !knownIds.has(c.id) &&
         sameConfiguration(c.configuration, wanted),
     );
-    if (created) return created.id;
-    return (await context.client.environmentClasses.create(request)).id;
+    if (created) {
+      knownIds.add(created.id);
+      return created.id;
+    }
+    throw new OutcomeUnknownError(
+      `${error.rpc} got no usable answer (${error.code}${error.status ? `, HTTP ${error.status}` : ""}) and a re-read does not show the class yet; it may or may not exist: run plan again before applying`,
+    );
   }
 }
 

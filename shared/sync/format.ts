@@ -105,9 +105,17 @@ export function formatApplyText(result: ApplyResult): string {
   lines.push(
     failed === 0
       ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).`,
+      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).${unknownNote(result)}`,
   );
   return lines.join("\n");
+}
+
+/** Said whenever some write's effect could not be established: the report must not claim either way. */
+function unknownNote(result: ApplyResult): string {
+  const unknown = result.outcomes.filter((o) => o.status === "unknown").length;
+  return unknown === 0
+    ? ""
+    : ` ${unknown} of them may or may not have happened: run plan again to see where things stand.`;
 }
 
 const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
@@ -118,12 +126,12 @@ export function formatApplyMarkdown(result: ApplyResult): string {
   const head = `### Gitpod runner configuration apply\n\n${
     result.ok
       ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.`
+      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.${unknownNote(result)}`
   }\n`;
   if (result.outcomes.length === 0) return head;
   const rows = result.outcomes.map(
     (outcome) =>
-      `| ${outcome.status === "done" ? "✅" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
+      `| ${outcome.status === "done" ? "✅" : outcome.status === "unknown" ? "❓" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
   );
   return `${head}\n| result | action | kind | item | error |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
 }

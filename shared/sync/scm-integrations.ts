@@ -213,7 +213,13 @@ export async function applyScmIntegrationOperation(
           throw error;
         }
         const exists = (await context.relist(operation.runnerId)).some((i) => scmKey(i) === operation.key);
-        if (!exists) await client.scmIntegrations.create(request);
+        if (exists) return;
+        try {
+          await client.scmIntegrations.create(request);
+        } catch (again) {
+          // The re-read lagged behind a create that had landed: the API refuses the duplicate.
+          if (!(again instanceof GitpodApiError && again.code === "already_exists")) throw again;
+        }
       }
       return;
     }
