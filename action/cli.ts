@@ -2,8 +2,8 @@
  * The same engine outside GitHub: `gitpod-runner-config validate|plan|apply` for a person at a
  * terminal. The token comes from GITPOD_API_KEY, the API URL from --api-url or GITPOD_BASE_URL.
  */
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { readConfigText } from "../shared/config/read.js";
 import { runSync, type SyncMode } from "../shared/sync/engine.js";
 import { formatApplyText, formatIssuesText, formatPlanText } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
@@ -38,13 +38,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err("GITPOD_API_KEY is not set: export a Gitpod API token first");
     return 2;
   }
-  let text: string;
-  try {
-    text = await readFile(values.config, "utf8");
-  } catch {
+  const read = await readConfigText(values.config);
+  if (!read.ok) {
+    if (read.issue) {
+      io.err(formatIssuesText([read.issue]));
+      return 1;
+    }
     io.err(`--config: cannot read ${values.config}`);
     return 2;
   }
+  const text = read.text;
   let client: ReturnType<typeof clientFor>;
   try {
     client = clientFor(token, values["api-url"], io.env, values.concurrency);

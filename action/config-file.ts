@@ -1,17 +1,20 @@
 /** Reading the runner-config file and reporting its problems to the runner, for every mode. */
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
+import { readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
 import { emitAnnotations } from "./report/annotations.js";
 
 /** The file's text, or undefined after failing the step with a message naming the input. */
 export async function readConfigFile(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch {
+  const read = await readConfigText(file);
+  if (read.ok) return read.text;
+  if (read.issue) {
+    annotateIssues([read.issue]);
+    core.setFailed(`${file}:${read.issue.line}: ${read.issue.message}; nothing was changed`);
+  } else {
     core.setFailed(`config file ${file} could not be read (input config)`);
-    return undefined;
   }
+  return undefined;
 }
 
 /** One error annotation per issue, on its file line, within the runner's per-step limit. */

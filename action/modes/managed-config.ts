@@ -10,7 +10,14 @@ import { managedFromDesiredState } from "../../shared/scheduled/index.js";
 import { annotateIssues, readConfigFile } from "../config-file.js";
 
 /** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
-const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy({}, { get: () => "(set)" });
+const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
+  {},
+  {
+    get: () => "(set)",
+    // The loader only trusts own properties (so `${constructor}` cannot reach Object.prototype).
+    getOwnPropertyDescriptor: () => ({ value: "(set)", configurable: true, enumerable: true, writable: true }),
+  },
+);
 
 export async function loadManaged(
   file: string,

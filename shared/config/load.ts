@@ -5,6 +5,8 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { envValue } from "./env.js";
+import { MAX_CONFIG_BYTES, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, locate, type PathPart } from "./locate.js";
 import { RunnerConfigFile, SECRET_REFERENCE } from "./structure.js";
 import {
@@ -16,6 +18,7 @@ import {
   type FieldLines,
   scmKey,
 } from "./types.js";
+import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
 
 export interface LoadedConfig {
   /** Undefined when the file has errors that leave no usable model. */
@@ -30,6 +33,22 @@ export function loadRunnerConfig(
   text: string,
   env: Record<string, string | undefined>,
 ): LoadedConfig {
+  // The readers refuse larger files before decoding; this covers callers that pass text directly.
+  if (text.length > MAX_CONFIG_BYTES) {
+    return {
+      desired: undefined,
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: "",
+          message: `the file is larger than the limit of ${MAX_CONFIG_BYTES} bytes (1 MiB)`,
+        },
+      ],
+      secrets: new Map(),
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
@@ -38,17 +57,19 @@ export function loadRunnerConfig(
     issues.push({ file, line, column, path: formatPath(path), message });
   };
 
-  for (const error of doc.errors) {
-    const position = lineCounter.linePos(error.pos[0]);
-    const message = error.code === "DUPLICATE_KEY" ? "duplicate key" : firstLine(error.message);
-    issues.push({ file, line: position.line, column: position.col, path: "", message: `YAML: ${message}` });
-  }
+  for (const error of doc.errors) issues.push(syntaxIssue(file, doc, lineCounter, error));
   if (issues.length > 0) return { desired: undefined, issues, secrets: new Map() };
 
-  const raw: unknown = doc.toJS() ?? {};
+  const plain = toPlainData(file, doc, lineCounter);
+  if (!plain.ok) return { desired: undefined, issues: [plain.issue], secrets: new Map() };
+  const raw = plain.value;
+  issues.push(...forbiddenKeyIssues(file, doc, lineCounter));
   const parsed = RunnerConfigFile.safeParse(raw);
   if (!parsed.success) {
     for (const zodIssue of parsed.error.issues) reportStructureIssue(zodIssue, raw, issue);
+  }
+  reportTooLong(raw, issue);
+  if (!parsed.success || issues.length > 0) {
     return { desired: undefined, issues: sortIssues(issues), secrets: new Map() };
   }
 
@@ -119,7 +140,7 @@ export function loadRunnerConfig(
           );
         } else {
           const name = reference[1];
-          const value = env[name];
+          const value = envValue(env, name);
           if (value === undefined || value === "") {
             issue(
               [...path, "oauth", "clientSecret"],
@@ -163,7 +184,9 @@ function reportStructureIssue(
 ): void {
   const path = zodIssue.path.filter((part): part is PathPart => typeof part !== "symbol");
   if (zodIssue.code === "unrecognized_keys") {
-    for (const key of zodIssue.keys) issue([...path, key], `unknown key "${key}"`, true);
+    // `__proto__` keys are reported (everywhere, by line) by forbiddenKeyIssues.
+    for (const key of zodIssue.keys)
+      if (key !== "__proto__") issue([...path, key], `unknown key "${key}"`, true);
     return;
   }
   const field = path.length > 0 ? String(path[path.length - 1]) : "file";
@@ -174,6 +197,48 @@ function reportStructureIssue(
   issue(path, message);
 }
 
+/** Strings over their limit (see limits.ts), so nothing oversized is ever uploaded. */
+function reportTooLong(
+  raw: unknown,
+  issue: (path: readonly PathPart[], message: string, key?: boolean) => void,
+): void {
+  const walk = (node: unknown, path: PathPart[], parentKey: string | undefined): void => {
+    if (typeof node === "string") {
+      const field = typeof path[path.length - 1] === "string" ? String(path[path.length - 1]) : "";
+      const kind =
+        parentKey === "configuration"
+          ? "configurationValue"
+          : field === "displayName" || field === "description"
+            ? field
+            : "other";
+      const limit = MAX_FIELD_LENGTH[kind] ?? 2048;
+      if (node.length > limit)
+        issue(path, `${field || "value"} must be at most ${limit} characters, got ${node.length}`);
+      return;
+    }
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        walk(item, [...path, index], undefined);
+      });
+      return;
+    }
+    if (node !== null && typeof node === "object") {
+      const last = path[path.length - 1];
+      for (const [key, value] of Object.entries(node)) {
+        if (last === "configuration" && key.length > (MAX_FIELD_LENGTH.configurationKey ?? 256)) {
+          issue(
+            [...path, key],
+            `configuration key must be at most ${MAX_FIELD_LENGTH.configurationKey} characters, got ${key.length}`,
+            true,
+          );
+        }
+        walk(value, [...path, key], typeof last === "string" ? last : undefined);
+      }
+    }
+  };
+  walk(raw, [], undefined);
+}
+
 function valueAt(root: unknown, path: readonly PathPart[]): unknown {
   let node = root;
   for (const part of path) {
@@ -181,10 +246,6 @@ function valueAt(root: unknown, path: readonly PathPart[]): unknown {
     node = (node as Record<string | number, unknown>)[part];
   }
   return node;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }
 
 export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {

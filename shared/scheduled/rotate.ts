@@ -4,6 +4,7 @@
  * or failure changes nothing for it and does not stop the others.
  */
 import type { ScmIntegration } from "../api/schemas.js";
+import { envValue } from "../config/env.js";
 import { describeApiError, scrubSecrets } from "../rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";
@@ -46,7 +47,7 @@ export async function runScheduledRotation(
   const ready: Array<{ managed: ManagedScmIntegration; secret: string }> = [];
   for (const managed of selected) {
     const variable = managed.oauth?.clientSecretEnv ?? "";
-    const secret = input.env[variable];
+    const secret = envValue(input.env, variable);
     if (secret === undefined || secret.trim() === "") {
       items.push(
         itemFor(managed, "refused", `The environment variable ${variable} is not set; nothing was changed.`),

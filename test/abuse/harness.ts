@@ -49,12 +49,12 @@ export const ONE_CLASS = `      - displayName: Large Instance
 export interface AbuseHarness {
   readonly emu: Emulator;
   action(
-    config: string,
+    config: string | Buffer,
     inputs: Record<string, string>,
     env?: Record<string, string>,
   ): ReturnType<typeof runAction>;
   /** The CLI as a process, in a workspace holding `config` at CONFIG_FILE. */
-  cli(config: string, args: string[], env?: Record<string, string>): ReturnType<typeof runNode>;
+  cli(config: string | Buffer, args: string[], env?: Record<string, string>): ReturnType<typeof runNode>;
 }
 
 /** Registers before/after hooks: a fresh emulator (with `options`) and workspaces removed after each test. */

@@ -64,7 +64,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 /** A workspace directory with the config file at .gitpod/runner-config.yaml. */
-export async function makeWorkspace(config: string): Promise<string> {
+export async function makeWorkspace(config: string | Uint8Array): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "runner-config-action-"));
   await mkdir(join(dir, ".gitpod"));
   await writeFile(join(dir, ".gitpod", "runner-config.yaml"), config);
