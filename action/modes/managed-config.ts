@@ -15,7 +15,12 @@ const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
   {
     get: () => "(set)",
     // The loader only trusts own properties (so `${constructor}` cannot reach Object.prototype).
-    getOwnPropertyDescriptor: () => ({ value: "(set)", configurable: true, enumerable: true, writable: true }),
+    getOwnPropertyDescriptor: () => ({
+      value: "(set)",
+      configurable: true,
+      enumerable: true,
+      writable: true,
+    }),
   },
 );
 
