@@ -7,8 +7,8 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
-import { listEachRunner } from "./per-runner.js";
 import { OutcomeUnknownError } from "./outcome.js";
+import { listEachRunner } from "./per-runner.js";
 import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
 import type { ResourceSync } from "./resource.js";
 
@@ -174,10 +174,7 @@ async function createOnce(
         !knownIds.has(c.id) &&
         sameConfiguration(c.configuration, wanted),
     );
-    if (created) {
-      knownIds.add(created.id);
-      return created.id;
-    }
+    if (created) return created.id;
     throw new OutcomeUnknownError(
       `${error.rpc} got no usable answer (${error.code}${error.status ? `, HTTP ${error.status}` : ""}) and a re-read does not show the class yet; it may or may not exist: run plan again before applying`,
     );
