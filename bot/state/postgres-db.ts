@@ -1,0 +1,76 @@
+/**
+ * PostgreSQL through `pg` (a small pool). Any number of bot processes may share the database:
+ * everything that must not race is one statement, a row lock or an advisory lock.
+ */
+import pg from "pg";
+import { numberPlaceholders, type SqlDb, type SqlRunner, type SqlValue } from "./db.js";
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
+
+function runnerOn(target: Queryable): SqlRunner {
+  return {
+    async all<Row>(sql: string, params: readonly SqlValue[] = []) {
+      const result = await target.query(numberPlaceholders(sql), [...params]);
+      return result.rows as Row[];
+    },
+    async run(sql, params = []) {
+      const result = await target.query(numberPlaceholders(sql), [...params]);
+      return result.rowCount ?? 0;
+    },
+    async exec(script) {
+      await target.query(script);
+    },
+  };
+}
+
+export interface PostgresDbOptions {
+  /** Called with a pool error (e.g. the server went away); the pool replaces the connection. */
+  onError?: (error: Error) => void;
+  max?: number;
+}
+
+export function openPostgresDb(url: string, options: PostgresDbOptions = {}): SqlDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on("error", (error) => options.onError?.(error));
+  return {
+    dialect: "postgres",
+    ...runnerOn(pool),
+    async transaction(work, transactionOptions = {}) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        if (transactionOptions.lockKey !== undefined) {
+          await client.query("SELECT pg_advisory_xact_lock($1)", [transactionOptions.lockKey]);
+        }
+        const result = await work(runnerOn(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** The URL without its password, for messages. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    parsed.search = "";
+    return parsed.toString();
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
+}

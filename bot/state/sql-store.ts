@@ -1,0 +1,408 @@
+/**
+ * BotStore over SQL that SQLite and PostgreSQL both accept. Everything that must not race is one
+ * statement (the lease upsert) or a transaction holding a row lock (approval votes).
+ */
+import { type SqlDb, type SqlRunner, type SqlValue, toNumber, toText } from "./db.js";
+import type {
+  Approval,
+  ApprovalStatus,
+  BotStore,
+  DecisionResult,
+  HistoryEvent,
+  HistoryQuery,
+  JournalEntry,
+  JournalPhase,
+  Lease,
+  LeaseRequest,
+  LeaseResult,
+  NewApproval,
+  NewHistoryEvent,
+  NewJournalEntry,
+} from "./store.js";
+
+type Row = Record<string, unknown>;
+
+const opt = (value: string | number | undefined): SqlValue => value ?? null;
+
+function withDefined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+function journalFrom(row: Row): JournalEntry {
+  return withDefined({
+    id: String(row.id),
+    integrationId: String(row.integration_id),
+    host: toText(row.host),
+    runnerId: toText(row.runner_id),
+    scmId: toText(row.scm_id),
+    actor: String(row.actor),
+    source: String(row.source),
+    owner: String(row.owner),
+    phase: String(row.phase) as JournalPhase,
+    approvalId: toText(row.approval_id),
+    viewId: toText(row.view_id),
+    startedAt: toNumber(row.started_at) ?? 0,
+    updatedAt: toNumber(row.updated_at) ?? 0,
+    interruptedAt: toNumber(row.interrupted_at),
+    finishedAt: toNumber(row.finished_at),
+    outcome: toText(row.outcome),
+    summary: toText(row.summary),
+    resolvedBy: toText(row.resolved_by),
+  });
+}
+
+function leaseFrom(row: Row): Lease {
+  return withDefined({
+    key: String(row.key),
+    owner: String(row.owner),
+    holder: String(row.holder),
+    journalId: toText(row.journal_id),
+    acquiredAt: toNumber(row.acquired_at) ?? 0,
+    expiresAt: toNumber(row.expires_at) ?? 0,
+  });
+}
+
+function approvalFrom(row: Row, votes: Row[]): Approval {
+  return withDefined({
+    id: String(row.id),
+    integrationId: String(row.integration_id),
+    host: toText(row.host),
+    requester: String(row.requester),
+    required: toNumber(row.required) ?? 1,
+    status: String(row.status) as ApprovalStatus,
+    createdAt: toNumber(row.created_at) ?? 0,
+    expiresAt: toNumber(row.expires_at) ?? 0,
+    decidedAt: toNumber(row.decided_at),
+    usedAt: toNumber(row.used_at),
+    channelId: toText(row.channel_id),
+    messageTs: toText(row.message_ts),
+    votes: votes.map((vote) => ({
+      approver: String(vote.approver),
+      decision: String(vote.decision) as "approve" | "deny",
+      at: toNumber(vote.at) ?? 0,
+    })),
+  });
+}
+
+function eventFrom(row: Row): HistoryEvent {
+  let steps: HistoryEvent["steps"];
+  if (typeof row.steps === "string") {
+    try {
+      steps = JSON.parse(row.steps) as HistoryEvent["steps"];
+    } catch {
+      steps = undefined;
+    }
+  }
+  return withDefined({
+    id: toNumber(row.id) ?? 0,
+    at: toNumber(row.at) ?? 0,
+    action: String(row.action),
+    actor: String(row.actor),
+    source: String(row.source),
+    outcome: String(row.outcome),
+    integrationId: toText(row.integration_id),
+    host: toText(row.host),
+    runnerId: toText(row.runner_id),
+    scmId: toText(row.scm_id),
+    target: toText(row.target),
+    reason: toText(row.reason),
+    journalId: toText(row.journal_id),
+    approvalId: toText(row.approval_id),
+    steps,
+  });
+}
+
+const LEASE_COLUMNS = "key, owner, holder, journal_id, acquired_at, expires_at";
+const TAKE_OVER = `ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, holder = excluded.holder,
+  journal_id = excluded.journal_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`;
+
+export class SqlStore implements BotStore {
+  readonly kind: "sqlite" | "postgres";
+
+  constructor(private readonly db: SqlDb) {
+    this.kind = db.dialect;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.all("SELECT 1 AS ok");
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  // The rotation journal
+
+  async beginRotation(entry: NewJournalEntry): Promise<void> {
+    await this.db.run(
+      `INSERT INTO rotation_journal (id, integration_id, host, runner_id, scm_id, actor, source, owner, phase,
+        approval_id, view_id, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started', ?, ?, ?, ?)`,
+      [
+        entry.id,
+        entry.integrationId,
+        opt(entry.host),
+        opt(entry.runnerId),
+        opt(entry.scmId),
+        entry.actor,
+        entry.source,
+        entry.owner,
+        opt(entry.approvalId),
+        opt(entry.viewId),
+        entry.startedAt,
+        entry.startedAt,
+      ],
+    );
+  }
+
+  async setRotationPhase(id: string, phase: JournalPhase, now: number): Promise<void> {
+    const changed = await this.db.run(
+      "UPDATE rotation_journal SET phase = ?, updated_at = ? WHERE id = ? AND outcome IS NULL",
+      [phase, now, id],
+    );
+    if (changed !== 1) throw new Error(`journal entry ${id} is missing or already finished`);
+  }
+
+  async finishRotation(
+    id: string,
+    result: { outcome: string; summary: string; now: number; resolvedBy?: string },
+  ): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE rotation_journal SET outcome = ?, summary = ?, finished_at = ?, updated_at = ?, resolved_by = ?
+       WHERE id = ? AND outcome IS NULL`,
+      [result.outcome, result.summary, result.now, result.now, opt(result.resolvedBy), id],
+    );
+    return changed === 1;
+  }
+
+  async markInterrupted(ids: readonly string[], owner: string, now: number): Promise<void> {
+    for (const id of ids) {
+      await this.db.run("UPDATE rotation_journal SET interrupted_at = ? WHERE id = ? AND outcome IS NULL", [
+        now,
+        id,
+      ]);
+      await this.db.run("UPDATE leases SET expires_at = ? WHERE journal_id = ? AND owner = ?", [
+        now - 1,
+        id,
+        owner,
+      ]);
+    }
+  }
+
+  async getRotation(id: string): Promise<JournalEntry | undefined> {
+    const [row] = await this.db.all<Row>("SELECT * FROM rotation_journal WHERE id = ?", [id]);
+    return row ? journalFrom(row) : undefined;
+  }
+
+  async abandonedRotations(now: number): Promise<JournalEntry[]> {
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM rotation_journal j WHERE j.outcome IS NULL
+       AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.journal_id = j.id AND l.expires_at >= ?)
+       ORDER BY j.started_at`,
+      [now],
+    );
+    return rows.map(journalFrom);
+  }
+
+  // Leases
+
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    const rows = await this.db.all<Row>(
+      `INSERT INTO leases (${LEASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ${TAKE_OVER}
+       WHERE leases.expires_at < ? AND NOT EXISTS (
+         SELECT 1 FROM rotation_journal j WHERE j.id = leases.journal_id AND j.outcome IS NULL)
+       RETURNING ${LEASE_COLUMNS}`,
+      [
+        request.key,
+        request.owner,
+        request.holder,
+        opt(request.journalId),
+        request.now,
+        request.now + request.ttlMs,
+        request.now,
+      ],
+    );
+    const [row] = rows;
+    if (row) return { acquired: true, lease: leaseFrom(row) };
+    const holder = await this.getLease(request.key);
+    return holder ? { acquired: false, holder } : { acquired: false };
+  }
+
+  async claimAbandoned(request: LeaseRequest & { journalId: string }): Promise<boolean> {
+    const rows = await this.db.all<Row>(
+      `INSERT INTO leases (${LEASE_COLUMNS})
+       SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rotation_journal WHERE id = ? AND outcome IS NULL)
+       ${TAKE_OVER} WHERE leases.expires_at < ?
+       RETURNING owner`,
+      [
+        request.key,
+        request.owner,
+        request.holder,
+        request.journalId,
+        request.now,
+        request.now + request.ttlMs,
+        request.journalId,
+        request.now,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async renewLease(key: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const changed = await this.db.run(
+      "UPDATE leases SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at >= ?",
+      [now + ttlMs, key, owner, now],
+    );
+    return changed === 1;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    await this.db.run("DELETE FROM leases WHERE key = ? AND owner = ?", [key, owner]);
+  }
+
+  async getLease(key: string): Promise<Lease | undefined> {
+    const [row] = await this.db.all<Row>(`SELECT ${LEASE_COLUMNS} FROM leases WHERE key = ?`, [key]);
+    return row ? leaseFrom(row) : undefined;
+  }
+
+  // Approvals
+
+  async createApproval(approval: NewApproval): Promise<void> {
+    await this.db.run(
+      `INSERT INTO approvals (id, integration_id, host, requester, required, status, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      [
+        approval.id,
+        approval.integrationId,
+        opt(approval.host),
+        approval.requester,
+        approval.required,
+        approval.createdAt,
+        approval.expiresAt,
+      ],
+    );
+  }
+
+  async #readApproval(runner: SqlRunner, id: string, forUpdate = false): Promise<Approval | undefined> {
+    const lock = forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
+    const [row] = await runner.all<Row>(`SELECT * FROM approvals WHERE id = ?${lock}`, [id]);
+    if (!row) return undefined;
+    const votes = await runner.all<Row>(
+      "SELECT approver, decision, at FROM approval_votes WHERE approval_id = ? ORDER BY at, approver",
+      [id],
+    );
+    return approvalFrom(row, votes);
+  }
+
+  getApproval(id: string): Promise<Approval | undefined> {
+    return this.#readApproval(this.db, id);
+  }
+
+  async setApprovalMessage(id: string, channelId: string, messageTs: string): Promise<void> {
+    await this.db.run("UPDATE approvals SET channel_id = ?, message_ts = ? WHERE id = ?", [
+      channelId,
+      messageTs,
+      id,
+    ]);
+  }
+
+  decideApproval(vote: {
+    id: string;
+    approver: string;
+    decision: "approve" | "deny";
+    now: number;
+  }): Promise<DecisionResult> {
+    return this.db.transaction(async (tx) => {
+      const approval = await this.#readApproval(tx, vote.id, true);
+      if (!approval) return { ok: false, reason: "not-found" };
+      if (approval.requester === vote.approver) return { ok: false, reason: "own-request", approval };
+      if (approval.status === "pending" && vote.now > approval.expiresAt) {
+        await tx.run("UPDATE approvals SET status = 'expired', decided_at = ? WHERE id = ?", [
+          vote.now,
+          vote.id,
+        ]);
+        return { ok: false, reason: "expired", approval: { ...approval, status: "expired" } };
+      }
+      if (approval.status !== "pending") return { ok: false, reason: "not-pending", approval };
+      if (approval.votes.some((existing) => existing.approver === vote.approver))
+        return { ok: false, reason: "already-voted", approval };
+      await tx.run("INSERT INTO approval_votes (approval_id, approver, decision, at) VALUES (?, ?, ?, ?)", [
+        vote.id,
+        vote.approver,
+        vote.decision,
+        vote.now,
+      ]);
+      const approvals =
+        approval.votes.filter((existing) => existing.decision === "approve").length +
+        (vote.decision === "approve" ? 1 : 0);
+      const status: ApprovalStatus =
+        vote.decision === "deny" ? "denied" : approvals >= approval.required ? "approved" : "pending";
+      if (status !== "pending") {
+        await tx.run("UPDATE approvals SET status = ?, decided_at = ? WHERE id = ?", [
+          status,
+          vote.now,
+          vote.id,
+        ]);
+      }
+      const updated = await this.#readApproval(tx, vote.id);
+      return { ok: true, approval: updated ?? approval };
+    });
+  }
+
+  async useApproval(id: string, requester: string, now: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE approvals SET status = 'used', used_at = ?
+       WHERE id = ? AND requester = ? AND status = 'approved' AND expires_at >= ?`,
+      [now, id, requester, now],
+    );
+    return changed === 1;
+  }
+
+  // History
+
+  async recordEvent(event: NewHistoryEvent): Promise<void> {
+    await this.db.run(
+      `INSERT INTO audit_events (at, action, actor, source, outcome, integration_id, host, runner_id, scm_id,
+        target, reason, journal_id, approval_id, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        event.at,
+        event.action,
+        event.actor,
+        event.source,
+        event.outcome,
+        opt(event.integrationId),
+        opt(event.host?.toLowerCase()),
+        opt(event.runnerId),
+        opt(event.scmId),
+        opt(event.target),
+        opt(event.reason),
+        opt(event.journalId),
+        opt(event.approvalId),
+        event.steps ? JSON.stringify(event.steps) : null,
+      ],
+    );
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryEvent[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (query.integrationId) {
+      where.push("integration_id = ?");
+      params.push(query.integrationId);
+    }
+    if (query.host) {
+      where.push("host = ?");
+      params.push(query.host.toLowerCase());
+    }
+    if (query.beforeId !== undefined) {
+      where.push("id < ?");
+      params.push(query.beforeId);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    params.push(query.limit);
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM audit_events ${clause} ORDER BY id DESC LIMIT ?`,
+      params,
+    );
+    return rows.map(eventFrom);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The bot's shared state, behind one interface: the rotation journal (write-ahead), leases (locks
+ * with an owner and an expiry), four-eyes approvals and the audit history. Implemented over SQLite
+ * (one replica) and PostgreSQL (any number of replicas) by the same SQL (sql-store.ts).
+ * Only ids, user ids, hosts, outcomes, words and times are stored: never a secret nor anything
+ * derived from one. Times are milliseconds since the epoch.
+ */
+
+/**
+ * Where a rotation got to: `started` (lease held, nothing sent yet), `updating` (the update call
+ * was sent, no answer yet), `updated` (Gitpod confirmed the update; not yet verified).
+ */
+export type JournalPhase = "started" | "updating" | "updated";
+
+export interface JournalEntry {
+  id: string;
+  integrationId: string;
+  host?: string;
+  runnerId?: string;
+  scmId?: string;
+  /** Slack user id (or e.g. "github-actions"). */
+  actor: string;
+  source: string;
+  /** The bot process that runs the rotation. */
+  owner: string;
+  phase: JournalPhase;
+  approvalId?: string;
+  /** The Slack modal showing the rotation's progress, to update after a crash. */
+  viewId?: string;
+  startedAt: number;
+  updatedAt: number;
+  /** Set by a shutdown that could not wait for the rotation to finish. */
+  interruptedAt?: number;
+  finishedAt?: number;
+  /** Undefined while unfinished. */
+  outcome?: string;
+  summary?: string;
+  /** Set when the entry was resolved by recovery rather than by its own process. */
+  resolvedBy?: string;
+}
+
+export type NewJournalEntry = Omit<
+  JournalEntry,
+  "phase" | "updatedAt" | "interruptedAt" | "finishedAt" | "outcome" | "summary" | "resolvedBy"
+>;
+
+export interface Lease {
+  key: string;
+  /** The bot process holding it. */
+  owner: string;
+  /** Who it is held for (a Slack user id), for "@alice is rotating github.com since 14:02". */
+  holder: string;
+  journalId?: string;
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+export type LeaseResult =
+  | { acquired: true; lease: Lease }
+  /** `holder` is undefined when it was released between the attempt and the look. */
+  | { acquired: false; holder?: Lease };
+
+export interface LeaseRequest {
+  key: string;
+  owner: string;
+  holder: string;
+  journalId?: string;
+  ttlMs: number;
+  now: number;
+}
+
+export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "used";
+
+export interface Approval {
+  id: string;
+  integrationId: string;
+  host?: string;
+  requester: string;
+  required: number;
+  status: ApprovalStatus;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt?: number;
+  usedAt?: number;
+  channelId?: string;
+  messageTs?: string;
+  votes: Array<{ approver: string; decision: "approve" | "deny"; at: number }>;
+}
+
+export type NewApproval = Pick<
+  Approval,
+  "id" | "integrationId" | "host" | "requester" | "required" | "createdAt" | "expiresAt"
+>;
+
+export type DecisionResult =
+  | { ok: true; approval: Approval }
+  | {
+      ok: false;
+      reason: "not-found" | "own-request" | "already-voted" | "not-pending" | "expired";
+      approval?: Approval;
+    };
+
+export interface HistoryEvent {
+  id: number;
+  at: number;
+  /** e.g. "rotate", "validate", "approval". */
+  action: string;
+  actor: string;
+  source: string;
+  outcome: string;
+  integrationId?: string;
+  host?: string;
+  runnerId?: string;
+  scmId?: string;
+  target?: string;
+  reason?: string;
+  journalId?: string;
+  approvalId?: string;
+  steps?: Array<{ step: string; status: string; detail: string }>;
+}
+
+export type NewHistoryEvent = Omit<HistoryEvent, "id">;
+
+export interface HistoryQuery {
+  integrationId?: string;
+  host?: string;
+  limit: number;
+  /** Only events older than this id (the next page). */
+  beforeId?: number;
+}
+
+export interface BotStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  beginRotation(entry: NewJournalEntry): Promise<void>;
+  setRotationPhase(id: string, phase: JournalPhase, now: number): Promise<void>;
+  /** Records the outcome; false when the entry was already finished (e.g. resolved by recovery). */
+  finishRotation(
+    id: string,
+    result: { outcome: string; summary: string; now: number; resolvedBy?: string },
+  ): Promise<boolean>;
+  /** Marks unfinished entries as interrupted and lets their leases expire now (shutdown). */
+  markInterrupted(ids: readonly string[], owner: string, now: number): Promise<void>;
+  getRotation(id: string): Promise<JournalEntry | undefined>;
+  /** Unfinished entries whose lease is no longer held: their process is gone. */
+  abandonedRotations(now: number): Promise<JournalEntry[]>;
+
+  /**
+   * Takes the lease when it is free or expired. An expired lease whose journal entry is still
+   * unfinished is not taken: resolve that entry first (or use `claimAbandoned`).
+   */
+  acquireLease(request: LeaseRequest): Promise<LeaseResult>;
+  /** Takes an expired lease to resolve the unfinished entry `request.journalId` (recovery). */
+  claimAbandoned(request: LeaseRequest & { journalId: string }): Promise<boolean>;
+  renewLease(key: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(key: string, owner: string): Promise<void>;
+  getLease(key: string): Promise<Lease | undefined>;
+
+  createApproval(approval: NewApproval): Promise<void>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  setApprovalMessage(id: string, channelId: string, messageTs: string): Promise<void>;
+  /** One approver's vote, atomically: the requester cannot vote; enough approvals approve it. */
+  decideApproval(vote: {
+    id: string;
+    approver: string;
+    decision: "approve" | "deny";
+    now: number;
+  }): Promise<DecisionResult>;
+  /** Uses an approved approval once (opening the secret form); false when not approved or expired. */
+  useApproval(id: string, requester: string, now: number): Promise<boolean>;
+
+  recordEvent(event: NewHistoryEvent): Promise<void>;
+  history(query: HistoryQuery): Promise<HistoryEvent[]>;
+}
