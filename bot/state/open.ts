@@ -5,8 +5,8 @@
 import type { SqlDb } from "./db.js";
 import { loadMigrations, type MigrationReport, migrate, migrationsDir } from "./migrations.js";
 import { describePostgresUrl, openPostgresDb } from "./postgres-db.js";
-import { openSqliteDb } from "./sqlite-db.js";
 import { SqlStore } from "./sql-store.js";
+import { openSqliteDb } from "./sqlite-db.js";
 import type { BotStore } from "./store.js";
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/bot.sqlite";
