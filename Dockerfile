@@ -16,6 +16,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/bot.mjs ./dist/bot.mjs
+# Schema migrations, read at start-up next to the bundle (dist/migrations/<sqlite|postgres>/NNN_*.sql).
+COPY bot/state/migrations ./dist/migrations
+# The default store (DATABASE_URL=sqlite:./data/bot.sqlite): keep it on a volume.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

@@ -4,8 +4,10 @@
  * with an app token the bot uses Socket Mode instead.
  */
 
-import type { Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { App, type AppOptions, LogLevel, type webApi } from "@slack/bolt";
 import { KeyedLock } from "../shared/rotation/lock.js";
 import { Auditor } from "./audit.js";
@@ -17,9 +19,16 @@ import { handleCommand } from "./handlers/command.js";
 import { BUSY_TEXT, InFlightLimit } from "./in-flight-limit.js";
 import { registerInteractions } from "./interactions.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
+import { recoverAbandoned } from "./rotations/recovery.js";
+import { RunningRotations } from "./rotations/running.js";
+import type { BotStore } from "./state/store.js";
 
 export interface BotDeps {
   gitpod: BotGitpodApi;
+  /** The shared state (openStore); the bot closes it on shutdown. */
+  store: BotStore;
+  /** This process's id as owner of leases and journal entries; default hostname, pid and a random part. */
+  instanceId?: string;
   logger?: JsonLogger;
   /** Shared with other rotations in this process; default: a lock of the bot's own. */
   lock?: KeyedLock;
@@ -44,10 +53,38 @@ export interface Bot {
   followUps: InFlightLimit;
   /** Starts listening; in HTTP mode resolves with the bound port. */
   start(options?: StartOptions): Promise<{ port?: number }>;
+  /**
+   * Graceful: stop taking commands ("restarting"), let running rotations finish within the grace
+   * period, journal the rest as interrupted, then stop the app and close the store.
+   */
   stop(): Promise<void>;
 }
 
 const HEALTH_PATH = "/healthz";
+const READY_PATH = "/readyz";
+/** /healthz waits at most this long for the store to answer. */
+const STORE_PING_TIMEOUT_MS = 2000;
+
+export const RESTARTING_TEXT = "The bot is restarting; please try again in a minute.";
+
+async function storeAnswers(store: BotStore): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), STORE_PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([store.ping().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function writeJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  response.end(JSON.stringify(body));
+}
 
 function slackApiUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -71,19 +108,39 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     ...deps.slackClientOptions,
   };
+  const lifecycle = { draining: false };
+  let socketConnected: boolean | undefined;
+  // Liveness: the store answers (and, in Socket Mode, the connection to Slack is up).
   const healthRoute = {
     path: HEALTH_PATH,
     method: ["GET"],
-    handler: (_request: unknown, response: import("node:http").ServerResponse) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ ok: true }));
+    handler: async (_request: unknown, response: ServerResponse) => {
+      const store = (await storeAnswers(deps.store)) ? "ok" : "down";
+      const socket = socketMode ? (socketConnected ? "connected" : "disconnected") : undefined;
+      const ok = store === "ok" && socket !== "disconnected";
+      writeJson(response, ok ? 200 : 503, {
+        ok,
+        store,
+        storeKind: deps.store.kind,
+        ...(socket ? { socket } : {}),
+      });
+    },
+  };
+  // Readiness: as healthy, and not shutting down (a load balancer stops sending commands here).
+  const readyRoute = {
+    path: READY_PATH,
+    method: ["GET"],
+    handler: async (_request: unknown, response: ServerResponse) => {
+      const store = (await storeAnswers(deps.store)) ? "ok" : "down";
+      const ready = store === "ok" && !lifecycle.draining && socketConnected !== false;
+      writeJson(response, ready ? 200 : 503, { ready, store, draining: lifecycle.draining });
     },
   };
   const common: AppOptions = {
     token: config.slack.botToken,
     logger: boltLogger(logger, LogLevel.INFO),
     clientOptions,
-    customRoutes: [healthRoute],
+    customRoutes: [healthRoute, readyRoute],
     // start() runs init(): auth.test once, failing with a clear message instead of an unhandled rejection.
     deferInitialization: true,
   };
@@ -97,21 +154,30 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
       })
     : new App({ ...common, signingSecret: config.slack.signingSecret ?? "", endpoints: "/slack/events" });
 
+  const instanceId = deps.instanceId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const context: BotContext = {
     config,
     gitpod: deps.gitpod,
     slack: app.client,
     authorizer: new Authorizer(config.authorization, app.client, deps.usergroupCacheMs ?? 60_000),
-    auditor: new Auditor(app.client, config.auditChannelId, logger),
+    auditor: new Auditor(app.client, config.auditChannelId, logger, deps.store),
     logger,
     lock: deps.lock ?? new KeyedLock(),
     runnerIds: config.runners.map((runner) => runner.id),
     runnerLabels: runnerLabels(config),
     now: deps.now ?? (() => new Date()),
+    store: deps.store,
+    instanceId,
+    rotations: new RunningRotations(),
+    lifecycle,
   };
 
   const followUps = new InFlightLimit(config.maxInFlight);
   app.command(config.command, async ({ command, ack, respond }) => {
+    if (lifecycle.draining) {
+      await ack({ response_type: "ephemeral", text: RESTARTING_TEXT });
+      return;
+    }
     // Under a burst, unbounded follow-up work would starve the acks of everyone else: past the
     // limit the ack itself says "busy" and no Gitpod call is made.
     if (!followUps.tryEnter()) {
@@ -143,6 +209,20 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   });
 
   let server: Server | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = recoverAbandoned(context).catch((error: unknown) => {
+      logger.error("recovery_sweep_failed", { error: String(error) });
+    });
+    return sweeping;
+  };
+  const startRecovery = () => {
+    // Rotations left unfinished by a crashed process (this one's predecessor or another replica).
+    void sweep();
+    sweeper = setInterval(() => void sweep(), Math.max(1000, Math.floor(config.state.leaseTtlMs / 2)));
+    sweeper.unref();
+  };
   return {
     app,
     context,
@@ -159,17 +239,33 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
       const port = options.port ?? config.port;
       if (socketMode) {
         await app.start();
+        socketConnected = true;
+        startRecovery();
         logger.info("started", { mode: "socket", command: config.command, healthPort: port });
         return {};
       }
       server = (await app.start({ port, host: options.host ?? config.host })) as Server;
       const bound = (server.address() as AddressInfo).port;
+      startRecovery();
       logger.info("started", { mode: "http", command: config.command, port: bound });
       return { port: bound };
     },
     async stop() {
+      lifecycle.draining = true;
+      clearInterval(sweeper);
+      const running = context.rotations.size;
+      if (running > 0) logger.info("draining", { rotations: running, graceMs: config.state.shutdownGraceMs });
+      const left = await context.rotations.settle(config.state.shutdownGraceMs);
+      if (left.length > 0) {
+        await deps.store.markInterrupted(left, instanceId, Date.now()).catch((error: unknown) => {
+          logger.error("journal_interrupt_failed", { error: String(error) });
+        });
+        logger.warn("rotations_interrupted", { journalIds: left });
+      }
+      await sweeping;
       await app.stop();
-      logger.info("stopped");
+      await deps.store.close().catch(() => {});
+      logger.info("stopped", { interrupted: left.length });
     },
   };
 }

@@ -3,6 +3,7 @@
  * collected into one message naming each variable; secret values are never echoed.
  */
 import { z } from "zod";
+import { type DatabaseTarget, parseDatabaseUrl } from "./state/open.js";
 
 export interface BotConfig {
   slack: {
@@ -34,6 +35,16 @@ export interface BotConfig {
   port: number;
   /** Interface to listen on in HTTP mode; default all interfaces. */
   host?: string;
+  state: {
+    /** DATABASE_URL: sqlite:<path> (default sqlite:./data/bot.sqlite) or postgres://… */
+    database: DatabaseTarget;
+    /** A rotation's lease lapses this long after its holder's last heartbeat (crashed holder). */
+    leaseTtlMs: number;
+    /** How long a rotation waits for another rotation of the same integration before refusing. */
+    leaseWaitMs: number;
+    /** SIGTERM: how long in-flight rotations may finish before they are journaled as interrupted. */
+    shutdownGraceMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -61,6 +72,14 @@ const present = (name: string) =>
     .string({ error: `${name} is required` })
     .trim()
     .min(1, `${name} is required`);
+
+const millis = (name: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of milliseconds` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
 
 /** Each variable's rule. Messages name the variable and never include a secret's value. */
 const EnvSchema = z.object({
@@ -117,6 +136,9 @@ const EnvSchema = z.object({
     .max(65_535, "PORT must be between 0 and 65535")
     .default(3000),
   HOST: z.string().trim().optional(),
+  BOT_LEASE_TTL_MS: millis("BOT_LEASE_TTL_MS", 500, 600_000, 60_000),
+  BOT_LEASE_WAIT_MS: millis("BOT_LEASE_WAIT_MS", 0, 600_000, 30_000),
+  BOT_SHUTDOWN_GRACE_MS: millis("BOT_SHUTDOWN_GRACE_MS", 0, 600_000, 25_000),
 });
 
 /** Runner entries: "uuid" or "label=uuid", separated by commas or spaces. */
@@ -171,7 +193,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push("SLACK_SIGNING_SECRET is required in HTTP mode (when SLACK_APP_TOKEN is not set)");
   }
-  if (problems.length > 0 || !raw) throw new ConfigError([...new Set(problems)]);
+  let database: DatabaseTarget | undefined;
+  try {
+    database = parseDatabaseUrl(env.DATABASE_URL);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0 || !raw || !database) throw new ConfigError([...new Set(problems)]);
 
   return {
     slack: {
@@ -196,6 +224,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     command: raw.SLACK_COMMAND,
     port: raw.PORT,
     ...(raw.HOST ? { host: raw.HOST } : {}),
+    state: {
+      database,
+      leaseTtlMs: raw.BOT_LEASE_TTL_MS,
+      leaseWaitMs: raw.BOT_LEASE_WAIT_MS,
+      shutdownGraceMs: raw.BOT_SHUTDOWN_GRACE_MS,
+    },
   };
 }
 

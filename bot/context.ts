@@ -5,7 +5,9 @@ import type { Authorizer } from "./authorization.js";
 import type { BotConfig } from "./config.js";
 import type { BotGitpodApi } from "./gitpod.js";
 import type { JsonLogger } from "./logger.js";
+import type { RunningRotations } from "./rotations/running.js";
 import type { SlackPoster, SlackViews } from "./slack-api.js";
+import type { BotStore } from "./state/store.js";
 
 export interface BotContext {
   config: BotConfig;
@@ -18,4 +20,11 @@ export interface BotContext {
   runnerIds: string[];
   runnerLabels: Record<string, string>;
   now: () => Date;
+  /** Shared state: journal, leases, approvals, history. */
+  store: BotStore;
+  /** This process, as owner of journal entries and leases (unique per start). */
+  instanceId: string;
+  rotations: RunningRotations;
+  /** Set on SIGTERM: new commands are answered "restarting". */
+  lifecycle: { draining: boolean };
 }

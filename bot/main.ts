@@ -6,6 +6,7 @@ import { GitpodClient } from "../shared/api/index.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createJsonLogger } from "./logger.js";
+import { describeDatabase, openStore } from "./state/open.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -28,7 +29,24 @@ async function main(): Promise<void> {
     timeoutMs: config.gitpod.timeoutMs,
     maxRetries: 2,
   });
-  const bot = createBot(config, { gitpod, logger });
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore(config.state.database, {
+      onError: (error) => logger.error("store_connection_error", { message: error.message }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `The bot could not open its state store (DATABASE_URL=${describeDatabase(config.state.database)}): ${reason}\n`,
+    );
+    process.exit(1);
+  }
+  logger.info("store_opened", {
+    store: describeDatabase(config.state.database),
+    schemaVersion: store.migrations.version,
+    migrationsApplied: store.migrations.applied,
+  });
+  const bot = createBot(config, { gitpod, logger, store: store.store });
   await bot.start();
 
   let stopping = false;

@@ -4,9 +4,12 @@
  * Config: BENCH_BOT_MODE (bot | peer), BENCH_SIGNING_SECRET, BENCH_GITPOD_URL, BENCH_GITPOD_TOKEN,
  * BENCH_SLACK_API_URL, BENCH_RUNNER_IDS (comma separated).
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
 import { createJsonLogger } from "../../bot/logger.js";
+import { openStore } from "../../bot/state/open.js";
 import { GitpodClient } from "../../shared/api/index.js";
 import { startBareBolt } from "../peers/bare-bolt.js";
 import { ownStats, type ParentMessage, send } from "./protocol.js";
@@ -39,7 +42,9 @@ async function startRealBot(): Promise<Served> {
     SLACK_AUDIT_CHANNEL_ID: "C0AUDIT",
     SLACK_ROTATE_USER_IDS: "U0BENCH",
     PORT: "0",
+    DATABASE_URL: `sqlite:${join(tmpdir(), `bench-bot-${process.pid}.sqlite`)}`,
   });
+  const { store } = await openStore(config.state.database);
   const gitpod = new GitpodClient({
     baseUrl: config.gitpod.baseUrl,
     apiKey: config.gitpod.apiKey,
@@ -50,7 +55,7 @@ async function startRealBot(): Promise<Served> {
   const logger = createJsonLogger({
     secrets: [config.slack.botToken, config.slack.signingSecret, config.gitpod.apiKey],
   });
-  const bot = createBot(config, { gitpod, logger });
+  const bot = createBot(config, { gitpod, logger, store });
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
   return {
     url: `http://127.0.0.1:${port}/slack/events`,

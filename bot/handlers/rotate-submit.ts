@@ -3,15 +3,19 @@
  * report in the modal, to the person (response_url) and to the audit channel. The secret is read
  * from the submission, handed to the protocol and dropped; it is in no message, log or record.
  */
+import { randomUUID } from "node:crypto";
+import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
-import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import type { BotContext } from "../context.js";
 import { respondTo } from "../deliver.js";
 import { resolveTarget } from "../gitpod.js";
 import { refusedMessage } from "../messages.js";
+import { journaledApi } from "../rotations/journaled-api.js";
+import { finishJournaledRotation, startJournaledRotation } from "../rotations/start.js";
 import { messageView, type RotateModalMetadata, resultView } from "../views.js";
 import { auditBase } from "./rotate.js";
 
@@ -21,6 +25,8 @@ export interface RotateSubmission {
   metadata: RotateModalMetadata;
   clientId: string;
   clientSecret: string;
+  /** The four-eyes approval this rotation runs under, if approvals are on. */
+  approvalId?: string;
 }
 
 /** Problems with the form's input, keyed by block id, as Slack's `response_action: "errors"` wants. */
@@ -73,7 +79,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     return "unauthorized";
   }
 
-  let result: RotationResult;
+  let integration: ScmIntegration;
   try {
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
     if (resolution.kind !== "one") {
@@ -82,11 +88,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
       await bot.auditor.record({ ...auditBase(bot, userId), outcome: "failed", integrationId, reason });
       return "not-found";
     }
-    result = await rotateScmCredentials(
-      bot.gitpod,
-      { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
-      { lock: bot.lock, now: bot.now },
-    );
+    integration = resolution.integration;
   } catch (error) {
     const reason = describeApiError(error).text;
     await show(
@@ -94,6 +96,63 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     );
     await bot.auditor.record({ ...auditBase(bot, userId), outcome: "failed", integrationId, reason });
     throw error;
+  }
+  const subject = {
+    integrationId,
+    runnerId: integration.runnerId,
+    ...(integration.host ? { host: integration.host } : {}),
+    ...(integration.scmId ? { scmId: integration.scmId } : {}),
+  };
+
+  // The lease on the integration, then the journal entry: both before anything is sent to Gitpod.
+  const journalId = randomUUID();
+  const guard = await startJournaledRotation(bot, {
+    journalId,
+    userId,
+    viewId,
+    integration,
+    approvalId: submission.approvalId,
+    onWait: (text) =>
+      show(messageView(`:hourglass_flowing_sand: ${text} Waiting for it to finish…`, metadata)),
+  });
+  if (guard.kind !== "started") {
+    const text =
+      guard.kind === "busy"
+        ? `${guard.reason}. Nothing was changed; try again once it has finished.`
+        : `${guard.reason} Nothing was changed.`;
+    await show(messageView(`:no_entry_sign: ${text}`, metadata));
+    await tell({ text, blocks: [] });
+    await bot.auditor.record({
+      ...auditBase(bot, userId),
+      ...subject,
+      outcome: guard.kind === "busy" ? "refused" : "failed",
+      reason: guard.reason,
+    });
+    return guard.kind;
+  }
+  await bot.auditor.record({
+    ...auditBase(bot, userId),
+    ...subject,
+    outcome: "started",
+    reason: `rotation started by ${userMention(userId)}`,
+    journalId,
+  });
+
+  let result: RotationResult;
+  try {
+    result = await bot.rotations.track(
+      journalId,
+      rotateScmCredentials(
+        journaledApi(bot.gitpod, bot.store, journalId, Date.now),
+        { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
+        { lock: bot.lock, now: bot.now },
+      ),
+    );
+    await finishJournaledRotation(bot, journalId, result);
+  } finally {
+    await guard.lease.release().catch((error: unknown) => {
+      bot.logger.warn("lease_release_failed", { journalId, error: describeApiError(error).code });
+    });
   }
 
   await show(resultView(result, metadata, bot.runnerLabels));
@@ -107,6 +166,8 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     ...(result.scmId ? { scmId: result.scmId } : {}),
     reason: result.summary,
     steps: result.steps.map(({ step, status, detail }) => ({ step, status, detail })),
+    journalId,
+    ...(submission.approvalId ? { approvalId: submission.approvalId } : {}),
   });
   bot.logger.info("rotation", {
     user: userId,

@@ -15,7 +15,16 @@ export type AuditOutcome =
   | "unverified"
   | "unknown"
   | "unauthorized"
-  | "refused";
+  | "refused"
+  /** Written ahead of a rotation (the bot's journal), before anything is changed. */
+  | "started"
+  /** A rotation whose process stopped before it finished, resolved afterwards. */
+  | "interrupted"
+  /** Four-eyes approval steps. */
+  | "requested"
+  | "approved"
+  | "denied"
+  | "expired";
 
 export interface AuditRecord {
   /** What was attempted, e.g. "rotate". */
@@ -35,6 +44,10 @@ export interface AuditRecord {
   /** In words, e.g. why it was refused. */
   reason?: string;
   steps?: Array<Pick<RotationStep, "step" | "status" | "detail">>;
+  /** The bot's journal entry of the rotation (an id, for history). */
+  journalId?: string;
+  /** The four-eyes approval the rotation ran under. */
+  approvalId?: string;
 }
 
 const OUTCOME_ICONS: Record<AuditOutcome, string> = {
@@ -46,6 +59,12 @@ const OUTCOME_ICONS: Record<AuditOutcome, string> = {
   unknown: ":warning:",
   unauthorized: ":lock:",
   refused: ":no_entry_sign:",
+  started: ":hourglass_flowing_sand:",
+  interrupted: ":rotating_light:",
+  requested: ":raised_hand:",
+  approved: ":ballot_box_with_check:",
+  denied: ":no_entry:",
+  expired: ":alarm_clock:",
 };
 
 export function formatAuditRecord(record: AuditRecord): SlackMessage {

@@ -3,9 +3,14 @@
  * over HTTP with requests signed as Slack signs them (v0 HMAC-SHA256 of "v0:timestamp:body").
  */
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
 import { createJsonLogger } from "../../bot/logger.js";
+import { openStore } from "../../bot/state/open.js";
+import type { BotStore } from "../../bot/state/store.js";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
 import { GitpodClient } from "../../shared/api/index.js";
 import {
@@ -30,6 +35,8 @@ export interface HarnessOptions {
   usergroups?: Record<string, string[]>;
   gitpodTimeoutMs?: number;
   gitpodMaxRetries?: number;
+  /** DATABASE_URL; default a fresh SQLite file in a temporary directory. */
+  databaseUrl?: string;
 }
 
 export interface HttpResult {
@@ -42,6 +49,7 @@ export interface HttpResult {
 
 export interface Harness {
   emu: Emulator;
+  store: BotStore;
   slack: FakeSlack;
   bot: Bot;
   gitpod: GitpodClient;
@@ -95,7 +103,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     retryBaseDelayMs: 5,
     retryMaxDelayMs: 20,
   });
+  const stateDir = mkdtempSync(join(tmpdir(), "bot-harness-"));
   const config = loadConfig({
+    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(stateDir, "bot.sqlite")}`,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: slack.apiUrl,
@@ -107,8 +117,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: "0",
     ...options.env,
   });
+  const { store } = await openStore(config.state.database);
   const bot = createBot(config, {
     gitpod,
+    store,
     logger,
     slackClientOptions: { retryConfig: { retries: 0 } },
   });
@@ -163,6 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     emu,
+    store,
     slack,
     bot,
     gitpod,
@@ -229,6 +242,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await bot.stop();
+      rmSync(stateDir, { recursive: true, force: true });
       await gitpod.close();
       await slack.close();
       await emu.close();

@@ -52,8 +52,17 @@ async function openRotate(harness: Harness, target: string, user = ADMIN) {
   return { ack, open, viewId, filled };
 }
 
+/** An audit post of how an attempt ended (not the write-ahead "started" post). */
+function isOutcomeAudit(call: RecordedCall): boolean {
+  return (
+    call.method === "chat.postMessage" &&
+    call.args.channel === AUDIT_CHANNEL &&
+    !String(call.args.text).includes(": started (")
+  );
+}
+
 function auditMessages(harness: Harness): RecordedCall[] {
-  return harness.slack.callsTo("chat.postMessage").filter((call) => call.args.channel === AUDIT_CHANNEL);
+  return harness.slack.calls.filter(isOutcomeAudit);
 }
 
 function assertNoLeak(harness: Harness, secret: string): void {
@@ -82,10 +91,17 @@ describe("rotate", () => {
     expect(submitted.json).toMatchObject({ response_action: "update" });
     expect(submitted.ackMs).toBeLessThan(1000);
 
-    const audit = await h.slack.waitFor(
-      (call) => call.method === "chat.postMessage" && call.args.channel === AUDIT_CHANNEL,
-    );
+    const audit = await h.slack.waitFor(isOutcomeAudit);
     expect(audit.args.text).toBe(`Audit: rotate by ${ADMIN}: rotated (github.com (github))`);
+    // Written ahead: the "started" post came before the outcome, and the journal holds the outcome.
+    const started = h.slack.calls.findIndex(
+      (call) => call.args.channel === AUDIT_CHANNEL && String(call.args.text).includes(": started ("),
+    );
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(started).toBeLessThan(h.slack.calls.indexOf(audit));
+    const [event] = await h.store.history({ integrationId, limit: 1 });
+    expect(event).toMatchObject({ action: "rotate", outcome: "rotated", actor: ADMIN, host: "github.com" });
+    expect(JSON.stringify(await h.store.history({ limit: 50 }))).not.toContain(CANARY);
     expect(callText(audit)).toContain("• verify: ok");
     expect(h.emu.state.decryptClientSecret(integrationId)).toBe(CANARY);
 
@@ -98,7 +114,8 @@ describe("rotate", () => {
     expect(result).toBeDefined();
     const auditLine = h.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => line.event === "audit");
+      .filter((line) => line.event === "audit")
+      .at(-1);
     expect(auditLine).toMatchObject({ actor: ADMIN, outcome: "rotated", integrationId, host: "github.com" });
     assertNoLeak(h, CANARY);
   });
@@ -116,9 +133,7 @@ describe("rotate", () => {
       h.emu.state.findScmIntegrationByHost(RUNNER_EU_ID, "github.com")?.oauth?.encryptedClientSecret,
     ).toBe(before);
     expect(h.emu.state.decryptClientSecret(integrationId)).toBe(GITHUB_OAUTH_SECRET);
-    const audit = await h.slack.waitFor(
-      (call) => call.method === "chat.postMessage" && call.args.channel === AUDIT_CHANNEL,
-    );
+    const audit = await h.slack.waitFor(isOutcomeAudit);
     expect(audit.args.text).toContain("rejected");
     expect(callText(audit)).toContain("• update: skipped");
     assertNoLeak(h, CANARY);
@@ -130,9 +145,7 @@ describe("rotate", () => {
     expect(callText(filled)).toContain("You are not allowed to rotate credentials");
     const refusal = await h.waitForResponse(ack.responseUrlId);
     expect(refusal.args.response_type).toBe("ephemeral");
-    const audit = await h.slack.waitFor(
-      (call) => call.method === "chat.postMessage" && call.args.channel === AUDIT_CHANNEL,
-    );
+    const audit = await h.slack.waitFor(isOutcomeAudit);
     expect(audit.args.text).toContain("Audit: rotate by U0STRANGER: unauthorized");
     expect(h.emu.requests.count()).toBe(0);
     expect(h.emu.state.decryptClientSecret(integrationId)).toBe(GITHUB_OAUTH_SECRET);
@@ -145,9 +158,7 @@ describe("rotate", () => {
     await h.submitRotation(viewId, CANARY, { user: "U0STRANGER" });
     const refusal = await h.waitForResponse(ack.responseUrlId, (text) => text.includes("not allowed"));
     expect(refusal.args.response_type).toBe("ephemeral");
-    const audit = await h.slack.waitFor(
-      (call) => call.method === "chat.postMessage" && call.args.channel === AUDIT_CHANNEL,
-    );
+    const audit = await h.slack.waitFor(isOutcomeAudit);
     expect(audit.args.text).toContain("Audit: rotate by U0STRANGER: unauthorized");
     expect(h.emu.requests.count("UpdateSCMIntegration")).toBe(0);
     expect(h.emu.requests.count("ValidateRunnerConfiguration")).toBe(0);
@@ -174,9 +185,7 @@ describe("rotate", () => {
     const warning = await h.waitForResponse(ack.responseUrlId);
     expect(callText(warning)).toContain("revoke it");
     expect(h.slack.callsTo("views.open")).toHaveLength(0);
-    const audit = await h.slack.waitFor(
-      (call) => call.method === "chat.postMessage" && call.args.channel === AUDIT_CHANNEL,
-    );
+    const audit = await h.slack.waitFor(isOutcomeAudit);
     expect(audit.args.text).toContain("refused");
     expect(h.emu.requests.count()).toBe(0);
     assertNoLeak(h, typed);

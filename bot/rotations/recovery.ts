@@ -1,0 +1,161 @@
+/**
+ * Resolving rotations whose process stopped before it finished (crash, kill, deploy): read the
+ * integration, validate what is stored, and say in the audit channel what is now true. The
+ * journal's phase decides what can be known without keeping anything derived from a secret:
+ * - started: the update was never sent, so the stored secret is unchanged;
+ * - updated: Gitpod confirmed the update, so the stored secret is the new one;
+ * - updating: the update was sent and no answer was recorded: unknown, a person must look.
+ * Each entry is claimed through its lease first, so of many replicas exactly one resolves it.
+ */
+import { randomUUID } from "node:crypto";
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
+import { userMention } from "../../shared/slack/mrkdwn.js";
+import type { BotContext } from "../context.js";
+import type { JournalEntry } from "../state/store.js";
+import { messageView } from "../views.js";
+import { rotationLeaseKey } from "./lease.js";
+
+export interface Resolution {
+  /** What the stored secret is, in the words of the audit message. */
+  state: "new-valid" | "new-invalid" | "unchanged" | "unknown";
+  text: string;
+}
+
+/** Pure: the journal phase plus what Gitpod says now → what to tell people. */
+export function describeInterruption(
+  entry: Pick<JournalEntry, "phase" | "actor" | "interruptedAt">,
+  stored: { valid: boolean; summary: string } | { error: string },
+): Resolution {
+  const who = `The rotation by ${userMention(entry.actor)} was interrupted${entry.interruptedAt ? " by a shutdown" : ""}`;
+  if ("error" in stored) {
+    return {
+      state: "unknown",
+      text: `${who}; the stored secret is unknown: look at it (the bot could not check it: ${stored.error})`,
+    };
+  }
+  const validity = stored.valid ? "it validates" : `it does not validate: ${stored.summary}`;
+  switch (entry.phase) {
+    case "started":
+      return {
+        state: "unchanged",
+        text: `${who} before the update was sent; the stored secret is unchanged (${validity}).`,
+      };
+    case "updated":
+      return stored.valid
+        ? {
+            state: "new-valid",
+            text: `${who} after Gitpod stored the new secret; the stored secret is the new one and valid.`,
+          }
+        : {
+            state: "new-invalid",
+            text: `${who} after Gitpod stored the new secret; the stored secret is the new one and does NOT validate (${stored.summary}): check the integration now.`,
+          };
+    case "updating":
+      return {
+        state: "unknown",
+        text: `${who} while the update was in flight; the stored secret is unknown: look at it (${validity}, but whether it is the new one cannot be told).`,
+      };
+  }
+}
+
+async function checkStored(
+  bot: BotContext,
+  integrationId: string,
+): Promise<{
+  integration?: ScmIntegration;
+  stored: { valid: boolean; summary: string } | { error: string };
+}> {
+  let integration: ScmIntegration;
+  try {
+    integration = await bot.gitpod.scmIntegrations.get({ id: integrationId });
+  } catch (error) {
+    return { stored: { error: describeApiError(error).text } };
+  }
+  try {
+    const validation = await validateStoredCredentials(bot.gitpod, integration);
+    return { integration, stored: { valid: validation.valid, summary: validation.summary } };
+  } catch (error) {
+    return { integration, stored: { error: describeApiError(error).text } };
+  }
+}
+
+/** Resolve one abandoned entry, unless another process claims it first. */
+export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Promise<boolean> {
+  const owner = `${bot.instanceId}:recovery:${randomUUID()}`;
+  const key = rotationLeaseKey(entry.integrationId);
+  const claimed = await bot.store.claimAbandoned({
+    key,
+    owner,
+    holder: "recovery",
+    journalId: entry.id,
+    ttlMs: bot.config.state.leaseTtlMs,
+    now: Date.now(),
+  });
+  if (!claimed) return false;
+  try {
+    const { integration, stored } = await checkStored(bot, entry.integrationId);
+    const resolution = describeInterruption(entry, stored);
+    const host = integration?.host ?? entry.host;
+    const runnerId = integration?.runnerId ?? entry.runnerId;
+    const scmId = integration?.scmId ?? entry.scmId;
+    // Post first, then close the entry: a crash in between repeats the post rather than losing it.
+    await bot.auditor.record({
+      action: "rotate",
+      at: bot.now().toISOString(),
+      actor: entry.actor,
+      source: entry.source,
+      outcome: "interrupted",
+      integrationId: entry.integrationId,
+      ...(host ? { host } : {}),
+      ...(runnerId ? { runnerId } : {}),
+      ...(scmId ? { scmId } : {}),
+      reason: resolution.text,
+      journalId: entry.id,
+      ...(entry.approvalId ? { approvalId: entry.approvalId } : {}),
+    });
+    if (entry.viewId) {
+      await bot.slack.views
+        .update({ view_id: entry.viewId, view: messageView(`:rotating_light: ${resolution.text}`, {}) })
+        .catch(() => {});
+    }
+    await bot.store.finishRotation(entry.id, {
+      outcome: "interrupted",
+      summary: resolution.text,
+      now: Date.now(),
+      resolvedBy: bot.instanceId,
+    });
+    bot.logger.warn("rotation_recovered", {
+      journalId: entry.id,
+      integrationId: entry.integrationId,
+      phase: entry.phase,
+      state: resolution.state,
+    });
+    return true;
+  } finally {
+    await bot.store.releaseLease(key, owner).catch(() => {});
+  }
+}
+
+/** Resolve one abandoned entry by id (when a new rotation finds it blocking its lease). */
+export async function resolveAbandonedById(bot: BotContext, journalId: string): Promise<void> {
+  const entry = await bot.store.getRotation(journalId);
+  if (entry && entry.outcome === undefined) await resolveAbandoned(bot, entry);
+}
+
+/** Every abandoned entry, oldest first; failures are logged and retried by the next sweep. */
+export async function recoverAbandoned(bot: BotContext): Promise<number> {
+  let resolved = 0;
+  for (const entry of await bot.store.abandonedRotations(Date.now())) {
+    try {
+      if (await resolveAbandoned(bot, entry)) resolved++;
+    } catch (error) {
+      bot.logger.error("rotation_recovery_failed", {
+        journalId: entry.id,
+        error: describeApiError(error).code,
+      });
+    }
+  }
+  return resolved;
+}

@@ -1,0 +1,111 @@
+/**
+ * Starting and finishing a rotation in the shared state: take the integration's lease (waiting a
+ * bounded time for another rotation of it), then write the journal entry ahead of any change.
+ */
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import type { RotationResult } from "../../shared/rotation/types.js";
+import { userMention } from "../../shared/slack/mrkdwn.js";
+import type { BotContext } from "../context.js";
+import type { Lease } from "../state/store.js";
+import { acquireRotationLease, type HeldLease } from "./lease.js";
+import { resolveAbandonedById } from "./recovery.js";
+
+export type RotationStart =
+  | { kind: "started"; lease: HeldLease }
+  /** Another rotation of the integration holds the lease; `reason` says who and since when. */
+  | { kind: "busy"; reason: string }
+  /** The store could not be used: nothing was started. */
+  | { kind: "store-error"; reason: string };
+
+/** "<@U0ALICE> is rotating github.com since 14:02 UTC" */
+export function busyReason(holder: Lease | undefined, integration: ScmIntegration): string {
+  const what = integration.host ?? integration.id;
+  if (!holder) return `Another rotation of ${what} is running`;
+  const since = new Date(holder.acquiredAt).toISOString().slice(11, 16);
+  const who = holder.holder === "recovery" ? "The bot" : userMention(holder.holder);
+  const doing = holder.holder === "recovery" ? "resolving an interrupted rotation of" : "rotating";
+  return `${who} is ${doing} ${what} since ${since} UTC`;
+}
+
+export async function startJournaledRotation(
+  bot: BotContext,
+  request: {
+    journalId: string;
+    userId: string;
+    viewId: string;
+    integration: ScmIntegration;
+    approvalId?: string | undefined;
+    onWait?: (text: string) => unknown;
+  },
+): Promise<RotationStart> {
+  const { journalId, integration } = request;
+  const storeError = (error: unknown): RotationStart => {
+    bot.logger.error("store_failed", {
+      journalId,
+      error: describeApiError(error).code,
+      message: String(error),
+    });
+    return {
+      kind: "store-error",
+      reason: "The bot's state store is unreachable, so the rotation was not started.",
+    };
+  };
+  let lease: HeldLease;
+  try {
+    const outcome = await acquireRotationLease({
+      store: bot.store,
+      integrationId: integration.id,
+      owner: `${bot.instanceId}:${journalId}`,
+      holder: request.userId,
+      journalId,
+      ttlMs: bot.config.state.leaseTtlMs,
+      waitMs: bot.config.state.leaseWaitMs,
+      resolveAbandoned: (id) => resolveAbandonedById(bot, id),
+      onWait: (holder) => request.onWait?.(`${busyReason(holder, integration)}.`),
+      onHeartbeatError: (error) => bot.logger.warn("lease_renew_failed", { journalId, error: String(error) }),
+    });
+    if (outcome.kind === "busy") return { kind: "busy", reason: busyReason(outcome.holder, integration) };
+    lease = outcome.lease;
+  } catch (error) {
+    return storeError(error);
+  }
+  try {
+    await bot.store.beginRotation({
+      id: journalId,
+      integrationId: integration.id,
+      runnerId: integration.runnerId,
+      ...(integration.host ? { host: integration.host } : {}),
+      ...(integration.scmId ? { scmId: integration.scmId } : {}),
+      actor: request.userId,
+      source: "slack",
+      owner: bot.instanceId,
+      ...(request.approvalId ? { approvalId: request.approvalId } : {}),
+      viewId: request.viewId,
+      startedAt: Date.now(),
+    });
+  } catch (error) {
+    await lease.release().catch(() => {});
+    return storeError(error);
+  }
+  return { kind: "started", lease };
+}
+
+export async function finishJournaledRotation(
+  bot: BotContext,
+  journalId: string,
+  result: RotationResult,
+): Promise<void> {
+  try {
+    const finished = await bot.store.finishRotation(journalId, {
+      outcome: result.outcome,
+      summary: result.summary,
+      now: Date.now(),
+    });
+    // Already resolved by recovery elsewhere (this process lost its lease): both records stay.
+    if (!finished) bot.logger.warn("journal_entry_already_resolved", { journalId, outcome: result.outcome });
+  } catch (error) {
+    // The outcome is still posted and logged; the entry stays open and recovery will resolve it.
+    bot.logger.error("journal_finish_failed", { journalId, error: String(error) });
+  }
+}

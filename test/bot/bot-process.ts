@@ -1,0 +1,177 @@
+/**
+ * `npm run bot` as a real process (bot/main.ts under tsx), driven over HTTP with signed Slack
+ * requests: for tests of what only separate processes show (replicas, crashes, signals).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
+import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
+import { COMMAND, openedViewId, SIGNING_SECRET, sign } from "./harness.js";
+
+export interface BotProcess {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  /** The JSON log lines so far. */
+  events(): Array<Record<string, unknown>>;
+  exited(): Promise<number | null>;
+}
+
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+    cwd: process.cwd(),
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const events = () =>
+    out
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const deadline = Date.now() + timeoutMs;
+  let port: number | undefined;
+  while (port === undefined) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the bot did not start: ${err || out}`);
+    }
+    port = events().find((line) => line.event === "started")?.port as number | undefined;
+    if (port === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    stdout: () => out,
+    stderr: () => err,
+    events,
+    exited: () => exit,
+  };
+}
+
+async function signedPost(url: string, body: string): Promise<Response> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return fetch(`${url}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
+    },
+    body,
+  });
+}
+
+let triggers = 0;
+
+/** Sends `/gitpod-scm <text>` as `user`; resolves with the trigger and response_url ids. */
+export async function sendCommand(
+  bot: BotProcess,
+  slack: FakeSlack,
+  text: string,
+  user: string,
+  channel = "C0OPS",
+): Promise<{ status: number; body: string; triggerId: string; responseUrlId: string }> {
+  const n = ++triggers;
+  const triggerId = `ptrigger-${n}`;
+  const responseUrlId = `p${n}`;
+  const response = await signedPost(
+    bot.url,
+    new URLSearchParams({
+      team_id: "T0TEST",
+      channel_id: channel,
+      user_id: user,
+      command: COMMAND,
+      text,
+      api_app_id: "A0TEST",
+      response_url: slack.responseUrl(responseUrlId),
+      trigger_id: triggerId,
+    }).toString(),
+  );
+  return { status: response.status, body: await response.text(), triggerId, responseUrlId };
+}
+
+/** Opens the rotate form through `bot` and waits until the modal shows it; resolves with its view id. */
+export async function openRotateForm(
+  bot: BotProcess,
+  slack: FakeSlack,
+  target: string,
+  user: string,
+): Promise<{ viewId: string; responseUrlId: string; form: Record<string, unknown> }> {
+  const sent = await sendCommand(bot, slack, `rotate ${target}`, user);
+  const open = await slack.waitFor(
+    (call) => call.method === "views.open" && call.args.trigger_id === sent.triggerId,
+    15_000,
+  );
+  const viewId = openedViewId(open) ?? "";
+  const filled = await slack.waitFor(
+    (call) =>
+      call.method === "views.update" &&
+      call.args.view_id === viewId &&
+      (call.args.view as { callback_id?: string }).callback_id === "rotate_submit",
+    15_000,
+  );
+  return { viewId, responseUrlId: sent.responseUrlId, form: filled.args.view as Record<string, unknown> };
+}
+
+/** Submits a rotate form (as Slack would) with the prefilled client id and `clientSecret`. */
+export async function submitRotateForm(
+  bot: BotProcess,
+  form: Record<string, unknown>,
+  viewId: string,
+  user: string,
+  clientSecret: string,
+): Promise<Response> {
+  const blocks = (form.blocks as Array<Record<string, unknown>>) ?? [];
+  const clientId =
+    (blocks.find((block) => block.block_id === CLIENT_ID_BLOCK)?.element as { initial_value?: string })
+      ?.initial_value ?? "";
+  const payload = {
+    type: "view_submission",
+    team: { id: "T0TEST", domain: "test" },
+    user: { id: user, username: user, team_id: "T0TEST" },
+    api_app_id: "A0TEST",
+    trigger_id: `ptrigger-${++triggers}`,
+    view: {
+      ...form,
+      id: viewId,
+      team_id: "T0TEST",
+      app_id: "A0TEST",
+      bot_id: "BBOT",
+      hash: "1.hash",
+      state: {
+        values: {
+          [CLIENT_ID_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientId } },
+          [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
+        },
+      },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+  return signedPost(bot.url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+}
+
+/** Audit-channel posts of how attempts ended (not the write-ahead "started" posts). */
+export function outcomePosts(slack: FakeSlack, channel: string): RecordedCall[] {
+  return slack.calls.filter(
+    (call) =>
+      call.method === "chat.postMessage" &&
+      call.args.channel === channel &&
+      !String(call.args.text).includes(": started ("),
+  );
+}
