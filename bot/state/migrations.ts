@@ -3,7 +3,8 @@
  * forward-only, applied at start-up inside one transaction that holds a lock, so two replicas
  * starting at once apply each file exactly once. A database newer than this bot is refused.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Dialect, SqlDb } from "./db.js";
 
@@ -13,10 +14,21 @@ export interface Migration {
   sql: string;
 }
 
-/** Next to this file in the source tree; next to the bundle (dist/migrations) in the image. */
+/**
+ * BOT_MIGRATIONS_DIR when set; else next to this file in the source tree, next to a bundle
+ * (dist/migrations in the image), or under the working directory.
+ */
 export function migrationsDir(dialect: Dialect): string {
-  const base = process.env.BOT_MIGRATIONS_DIR ?? fileURLToPath(new URL("./migrations/", import.meta.url));
-  return `${base.replace(/\/+$/, "")}/${dialect}`;
+  const candidates = process.env.BOT_MIGRATIONS_DIR
+    ? [process.env.BOT_MIGRATIONS_DIR]
+    : [
+        fileURLToPath(new URL("./migrations/", import.meta.url)),
+        join(process.cwd(), "bot/state/migrations"),
+        join(process.cwd(), "dist/migrations"),
+      ];
+  const found = candidates.map((base) => join(base, dialect)).find((dir) => existsSync(dir));
+  if (!found) throw new Error(`No schema migrations for ${dialect} in ${candidates.join(" or ")}`);
+  return found;
 }
 
 const FILE = /^(\d{3,})_([a-z0-9_]+)\.sql$/;
