@@ -1,33 +1,45 @@
 /**
- * The whole benchmark as one function: every scenario in order (so they do not compete for the
- * CPU), the report, bench/results.json and the scale SVG written to `outDir`. `npm run bench` runs
- * it at full size; the test suite runs it small.
+ * The whole benchmark as one function: the chosen scenarios in order (so they do not compete for
+ * the CPU), the report, bench/results.json and the scale SVG written to `outDir`. `npm run bench`
+ * runs it at the sizes of bench/lib/config.ts; the test suite runs it small.
  */
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import type { BenchReport, MachineInfo } from "./lib/report.js";
+import { loadNow } from "./lib/measure.js";
+import type { BenchReport, MachineInfo, ScenarioReport } from "./lib/report.js";
 import { renderScaleChart } from "./lib/scale-chart.js";
 import { renderReport } from "./lib/table.js";
 import { type ActionStartFacts, type ActionStartOptions, runActionStart } from "./scenarios/action-start.js";
 import { type BotAckOptions, type BotAckResult, runBotAck } from "./scenarios/bot-ack.js";
+import {
+  type BotListLargeOptions,
+  type BotListLargeResult,
+  runBotListLarge,
+} from "./scenarios/bot-list-large.js";
+import { type LargeChangeOptions, runLargeChange } from "./scenarios/large-change.js";
 import { runScale, type ScaleOptions, type ScaleResult } from "./scenarios/scale.js";
 import { runSyncScenarios, type SyncBenchOptions, type SyncBenchResult } from "./scenarios/sync.js";
 
+/** A scenario left undefined is skipped. */
 export interface SuiteConfig {
-  sync: SyncBenchOptions;
-  scale: ScaleOptions;
-  actionStart: ActionStartOptions;
-  botAck: BotAckOptions & { sustainedRate?: number };
+  sync?: SyncBenchOptions | undefined;
+  scale?: ScaleOptions | undefined;
+  largeChange?: LargeChangeOptions | undefined;
+  actionStart?: ActionStartOptions | undefined;
+  botAck?: (BotAckOptions & { sustainedRate?: number; runs?: number }) | undefined;
+  botListLarge?: BotListLargeOptions | undefined;
 }
 
 export interface SuiteResult {
   report: BenchReport;
   text: string;
-  sync: SyncBenchResult;
-  scale: ScaleResult;
-  actionStart: ActionStartFacts;
-  botAck: BotAckResult;
+  sync?: SyncBenchResult | undefined;
+  scale?: ScaleResult | undefined;
+  largeChange?: Awaited<ReturnType<typeof runLargeChange>> | undefined;
+  actionStart?: ActionStartFacts | undefined;
+  botAck?: BotAckResult | undefined;
+  botListLarge?: BotListLargeResult | undefined;
 }
 
 export function machineInfo(): MachineInfo {
@@ -52,23 +64,71 @@ export async function runSuite(
     command: "npm run bench",
     machine: machineInfo(),
     scenarios: [],
+    config,
   };
-  progress("1-3 cold apply, no-op, drift (engine and naive SDK peer)");
-  const sync = await runSyncScenarios(config.sync);
-  report.scenarios.push(...sync.reports);
-  progress("4 scale curve (plan, a fresh process per point)");
-  const scale = await runScale(config.scale);
-  report.scenarios.push(scale.report);
-  progress("5 action start (node dist/index.js)");
-  const actionStart = await runActionStart(config.actionStart);
-  report.scenarios.push(actionStart.report);
-  progress("6 bot acknowledgement (autocannon: bare Bolt peer, then the bot)");
-  const botAck = await runBotAck(config.botAck);
-  report.scenarios.push(botAck.report);
+  const result: SuiteResult = { report, text: "" };
+  /** Runs one scenario and stamps its reports with the load average before and after. */
+  const step = async <T>(
+    message: string,
+    options: unknown,
+    run: () => Promise<T>,
+    reports: (value: T) => ScenarioReport[],
+  ): Promise<T | undefined> => {
+    if (options === undefined) return undefined;
+    progress(message);
+    const start = loadNow();
+    const value = await run();
+    const load = { start, end: loadNow() };
+    for (const scenario of reports(value)) {
+      scenario.load = load;
+      report.scenarios.push(scenario);
+    }
+    return value;
+  };
+  const { sync, scale, largeChange, actionStart, botAck, botListLarge } = config;
+  result.sync = await step(
+    "1-3 cold apply (engine, competent and naive SDK peers), no-op, drift",
+    sync,
+    () => runSyncScenarios(sync as SyncBenchOptions),
+    (value) => value.reports,
+  );
+  result.scale = await step(
+    "4 scale curve (plan, a fresh process per run)",
+    scale,
+    () => runScale(scale as ScaleOptions),
+    (value) => [value.report],
+  );
+  result.largeChange = await step(
+    "4b large change (10% changed apply, 100% invalid plan)",
+    largeChange,
+    () => runLargeChange(largeChange as LargeChangeOptions),
+    (value) => [value.report],
+  );
+  const start = await step(
+    "5 action start (node dist/index.js)",
+    actionStart,
+    () => runActionStart(actionStart as ActionStartOptions),
+    (value) => [value.report],
+  );
+  result.actionStart = start?.facts;
+  result.botAck = await step(
+    "6 bot acknowledgement (autocannon: bare Bolt peer, then the bot)",
+    botAck,
+    () => runBotAck(botAck as NonNullable<SuiteConfig["botAck"]>),
+    (value) => [value.report],
+  );
+  result.botListLarge = await step(
+    "7 bot list in a large workspace",
+    botListLarge,
+    () => runBotListLarge(botListLarge as BotListLargeOptions),
+    (value) => [value.report],
+  );
 
   report.machine.loadAverageAtEnd = loadavg();
   report.durationMs = performance.now() - started;
   writeFileSync(join(outDir, "results.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, "scale.svg"), renderScaleChart(scale.points));
-  return { report, text: renderReport(report), sync, scale, actionStart: actionStart.facts, botAck };
+  if (result.scale && result.scale.points.length >= 2)
+    writeFileSync(join(outDir, "scale.svg"), renderScaleChart(result.scale.points));
+  result.text = renderReport(report);
+  return result;
 }

@@ -188,3 +188,19 @@ export function seedSyncedState(emu: Emulator, runners: readonly DesiredRunner[]
   }
   return drifted;
 }
+
+/** The same runners with every item invalid on the server: descriptions shorter than the API's 3 characters. */
+export function invalidDesiredState(runners: readonly DesiredRunner[]): DesiredRunner[] {
+  return runners.map((runner) => ({
+    ...runner,
+    environmentClasses: runner.environmentClasses.map((c) => ({ ...c, description: "x" })),
+  }));
+}
+
+/** Only the runners (no OAuth apps: every SCM integration with OAuth is rejected by the server). */
+export function addRunnersOnly(emu: Emulator, runners: readonly DesiredRunner[]): void {
+  for (const runner of runners) {
+    if (!emu.state.runners.has(runner.id)) emu.state.addRunner({ id: runner.id, name: runner.name });
+    emu.state.runnerPublicKeyPem(runner.id);
+  }
+}

@@ -24,6 +24,8 @@ export interface EngineRun {
   operations: number;
   /** Operations that change something. */
   pending: number;
+  /** Problems reported before any write. */
+  issues: number;
 }
 
 export const BENCH_CONFIG_FILE = "bench/runner-config.yaml";
@@ -35,14 +37,22 @@ export function benchEnv(): Record<string, string> {
   return { [OAUTH_SECRET_ENV]: OAUTH_SECRET };
 }
 
+export interface EngineSyncOptions {
+  /** Ask the server to validate environment classes too (the engine's default: true). */
+  serverValidatesEnvironmentClasses?: boolean;
+  /** Return the number of issues instead of throwing (the "100% invalid" scenario). */
+  expectIssues?: boolean;
+}
+
 /** runSync exactly as the action calls it; throws when the engine reports a problem or a failure. */
 export async function engineSync(
   target: EngineTarget,
   text: string,
   mode: EngineMode,
   concurrency: number,
+  options: EngineSyncOptions = {},
 ): Promise<EngineRun> {
-  const client = clientFor(target.token, target.url, {});
+  const client = clientFor(target.token, target.url, {}, concurrency);
   try {
     const result = await runSync(client, {
       file: BENCH_CONFIG_FILE,
@@ -51,7 +61,17 @@ export async function engineSync(
       mode,
       concurrency,
       ...PLAN_OPTIONS,
+      ...(options.serverValidatesEnvironmentClasses === false
+        ? { serverValidatesEnvironmentClasses: false }
+        : {}),
     });
+    if (options.expectIssues) {
+      return {
+        operations: result.plan ? allOperations(result.plan).length : 0,
+        pending: 0,
+        issues: result.issues.length,
+      };
+    }
     if (result.issues.length > 0) {
       const first = result.issues
         .slice(0, 5)
@@ -62,6 +82,7 @@ export async function engineSync(
     return {
       operations: result.plan ? allOperations(result.plan).length : 0,
       pending: result.plan ? pendingOperations(result.plan).length : 0,
+      issues: 0,
     };
   } finally {
     await client.close();
@@ -89,7 +110,7 @@ export async function planPhases(target: EngineTarget, text: string): Promise<Pl
   const rssAfterLoadBytes = process.memoryUsage().rss;
   if (!loaded.desired) throw new Error("the generated file did not load");
   const desired = loaded.desired;
-  const client = clientFor(target.token, target.url, {});
+  const client = clientFor(target.token, target.url, {}, 8);
   try {
     start = process.cpuUsage();
     const wallStart = performance.now();

@@ -17,6 +17,8 @@ export interface LowerBoundInput {
   validations: number;
   writes: number;
   concurrency: number;
+  /** How many reads go out at once (the connection pool); default `concurrency`. */
+  readConcurrency?: number;
   /** How many validations the engine runs at once (wider than writes: they change nothing). */
   validationConcurrency?: number;
   latencyMs: number;
@@ -38,11 +40,12 @@ export interface LowerBound {
 export function lowerBound(input: LowerBoundInput): LowerBound {
   const { concurrency, latencyMs } = input;
   if (concurrency < 1) throw new Error("concurrency must be at least 1");
-  const readRoundTrips = Math.max(input.readChainDepth, Math.ceil(input.readRequests / concurrency));
+  const readWidth = input.readConcurrency ?? concurrency;
+  const readRoundTrips = Math.max(input.readChainDepth, Math.ceil(input.readRequests / readWidth));
   const validationWidth = input.validationConcurrency ?? concurrency;
   const validationRoundTrips = Math.ceil(input.validations / validationWidth);
   const writeRoundTrips = Math.ceil(input.writes / concurrency);
-  const reads = `ceil(${input.readRequests}/${concurrency})=${readRoundTrips}`;
+  const reads = `ceil(${input.readRequests}/${readWidth})=${readRoundTrips}`;
   const writes = `ceil(${input.writes}/${concurrency})=${writeRoundTrips}`;
   const validations = `ceil(${input.validations}/${validationWidth})=${validationRoundTrips}`;
   return {

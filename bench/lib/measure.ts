@@ -1,3 +1,5 @@
+import { loadavg } from "node:os";
+
 /**
  * Wall-clock and CPU time of one async piece of work in this process. CPU time is user + system
  * time of the whole process (process.cpuUsage), so it includes anything else running in it.
@@ -28,4 +30,21 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Median, min and max of repeated runs, with every run kept for results.json. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: [...values] };
+}
+
+/** The 1-minute load average now (the machine is shared: every figure is recorded with it). */
+export function loadNow(): number {
+  return loadavg()[0] ?? 0;
 }

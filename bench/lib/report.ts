@@ -2,6 +2,7 @@
  * The shape of a benchmark run: one report per scenario, each a few table rows (a measure, its
  * reference, the ratio and the verdict against the target) plus the raw numbers for results.json.
  */
+import type { Spread } from "./measure.js";
 import type { RpcCounts } from "./rpc-counts.js";
 
 export type Verdict = "PASS" | "MISS" | "-";
@@ -31,6 +32,8 @@ export interface ScenarioReport {
   data: Record<string, unknown>;
   /** Why a target was missed, caveats; printed under the table. */
   notes: string[];
+  /** 1-minute load average when the scenario started and ended (set by the suite). */
+  load?: { start: number; end: number };
 }
 
 export interface MachineInfo {
@@ -48,6 +51,8 @@ export interface BenchReport {
   command: string;
   machine: MachineInfo;
   scenarios: ScenarioReport[];
+  /** The sizes this run used (bench/lib/config.ts). */
+  config?: unknown;
 }
 
 export function verdict(pass: boolean): Verdict {
@@ -68,4 +73,14 @@ export function ratio(value: number, reference: number): string {
 
 export function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** "2.10 s (1.95-2.40 s, n=5)": the median with the range of the runs. */
+export function spreadText(value: Spread, format: (value: number) => string = ms): string {
+  if (value.runs.length === 1) return `${format(value.median)} (n=1)`;
+  return `${format(value.median)} (${format(value.min)}..${format(value.max)}, n=${value.runs.length})`;
+}
+
+export function loadText(load: { start: number; end: number } | undefined): string {
+  return load ? `${load.start.toFixed(2)}->${load.end.toFixed(2)}` : "";
 }

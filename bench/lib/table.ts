@@ -2,10 +2,12 @@
  * Renders the report as the text table printed by `npm run bench` and as Markdown for the docs.
  * Pure: report in, string out.
  */
-import type { BenchReport, Row } from "./report.js";
+import { type BenchReport, loadText, type Row } from "./report.js";
 import { formatRpcCounts } from "./rpc-counts.js";
 
-const COLUMNS: Array<{ title: string; cell: (row: Row) => string }> = [
+type LoadedRow = Row & { load: string };
+
+const COLUMNS: Array<{ title: string; cell: (row: LoadedRow) => string }> = [
   { title: "Scenario", cell: (row) => row.scenario },
   { title: "Measure", cell: (row) => row.measure },
   { title: "Value", cell: (row) => row.value },
@@ -13,10 +15,14 @@ const COLUMNS: Array<{ title: string; cell: (row: Row) => string }> = [
   { title: "Ratio", cell: (row) => row.ratio ?? "" },
   { title: "Target", cell: (row) => row.target ?? "" },
   { title: "Result", cell: (row) => row.verdict },
+  { title: "Load", cell: (row) => row.load },
 ];
 
-function allRows(report: BenchReport): Row[] {
-  return report.scenarios.flatMap((scenario) => scenario.rows);
+/** Every row, with the load average of its scenario (the machine is shared). */
+function allRows(report: BenchReport): LoadedRow[] {
+  return report.scenarios.flatMap((scenario) =>
+    scenario.rows.map((row) => ({ ...row, load: loadText(scenario.load) })),
+  );
 }
 
 /** A plain text grid; the scenario name is printed only on its first row. */

@@ -17,8 +17,8 @@ import {
   toRunnerConfigYaml,
 } from "../lib/desired-state.js";
 import { benchEnv } from "../lib/engine.js";
-import { median } from "../lib/measure.js";
-import { megabytes, ms, type Row, ratio, type ScenarioReport, verdict } from "../lib/report.js";
+import { loadNow, median, spread } from "../lib/measure.js";
+import { megabytes, ms, type Row, ratio, type ScenarioReport, spreadText, verdict } from "../lib/report.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ACTION_BUNDLE = join(REPO, "dist", "index.js");
@@ -70,6 +70,8 @@ export interface ActionStartFacts {
   exitMs: number[];
   bareNodeMs: number[];
   bundleBytes: number;
+  /** 1-minute load average before each run. */
+  load: number[];
 }
 
 export async function runActionStart(
@@ -78,7 +80,7 @@ export async function runActionStart(
   const bundleBytes = statSync(ACTION_BUNDLE).size;
   const dir = mkdtempSync(join(tmpdir(), "runner-config-action-"));
   const emu = await startEmulator({ latencyMs: 0 });
-  const facts: ActionStartFacts = { startMs: [], exitMs: [], bareNodeMs: [], bundleBytes };
+  const facts: ActionStartFacts = { startMs: [], exitMs: [], bareNodeMs: [], bundleBytes, load: [] };
   try {
     const runners = generateDesiredState({ runners: 1, classesPerRunner: 2, integrationsPerRunner: 1 });
     prepareEmulator(emu, runners);
@@ -100,6 +102,7 @@ export async function runActionStart(
       writeFileSync(env.GITHUB_OUTPUT, "");
       writeFileSync(env.GITHUB_STEP_SUMMARY, "");
       emu.requests.clear();
+      facts.load.push(loadNow());
       const result = await run([ACTION_BUNDLE], env, dir);
       const first = emu.requests.entries[0];
       if (!first) throw new Error("dist/index.js made no API request");
@@ -114,12 +117,13 @@ export async function runActionStart(
   }
   const start = median(facts.startMs);
   const bare = median(facts.bareNodeMs);
+  const startSpread = spread(facts.startMs);
   const scenario = "5 action start";
   const rows: Row[] = [
     {
       scenario,
       measure: `spawn to first API request (median of ${options.runs})`,
-      value: ms(start),
+      value: spreadText(startSpread),
       reference: `bare node -e 0 to exit ${ms(bare)}`,
       ratio: ratio(start, bare),
       target: "< 150 ms",
@@ -148,7 +152,7 @@ export async function runActionStart(
       requests: [],
       data: { ...facts, node: process.version },
       notes: [
-        `${process.execPath} (${process.version}), timestamps in whole milliseconds (emulator arrival minus spawn)`,
+        `${process.execPath} (${process.version}), timestamps in whole milliseconds (emulator arrival minus spawn); load average before each run: ${facts.load.map((l) => l.toFixed(2)).join(", ")}`,
       ],
     },
   };

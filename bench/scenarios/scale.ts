@@ -17,7 +17,8 @@ import {
   seedSyncedState,
   toRunnerConfigYaml,
 } from "../lib/desired-state.js";
-import { megabytes, ms, type Row, type ScenarioReport, verdict } from "../lib/report.js";
+import { loadNow, median, type Spread, spread } from "../lib/measure.js";
+import { megabytes, ms, type Row, type ScenarioReport, spreadText, verdict } from "../lib/report.js";
 import { countByRpc, type RpcCounts } from "../lib/rpc-counts.js";
 import type { ScalePoint } from "../lib/scale-chart.js";
 import type { ScalePhaseStats, ScalePlanStats } from "../workers/scale-point.js";
@@ -29,13 +30,16 @@ export interface ScaleOptions {
   concurrency: number;
   /** Every k-th environment class drifted (0: none). */
   driftEvery: number;
+  /** Plan runs per point (each a fresh process); the point's figures are their medians. */
+  runs: number;
 }
 
 export const FULL_SCALE: ScaleOptions = {
-  points: [100, 1000, 10_000],
+  points: [100, 1000, 10_000, 20_000, 50_000],
   runners: 10,
   concurrency: 8,
   driftEvery: 100,
+  runs: 5,
 };
 
 export interface MeasuredScalePoint extends ScalePoint {
@@ -45,6 +49,9 @@ export interface MeasuredScalePoint extends ScalePoint {
   baselineRssBytes: number;
   requests: RpcCounts;
   phases: ScalePhaseStats;
+  spread: { wallMs: Spread; cpuMs: Spread; peakRssBytes: Spread };
+  /** 1-minute load average before each run. */
+  load: number[];
 }
 
 export function shapeFor(objects: number, runners: number): BenchShape {
@@ -72,20 +79,32 @@ async function measurePoint(
       BENCH_CONFIG_PATH: file,
       BENCH_CONCURRENCY: String(options.concurrency),
     };
-    const stats = await runChild<ScalePlanStats>("scale-point", { ...env, BENCH_SCALE_MODE: "plan" });
-    const requests = countByRpc(emu.requests.entries);
+    const runs: ScalePlanStats[] = [];
+    const load: number[] = [];
+    let requests: RpcCounts = {};
+    for (let run = 0; run < Math.max(1, options.runs); run++) {
+      emu.requests.clear();
+      load.push(loadNow());
+      runs.push(await runChild<ScalePlanStats>("scale-point", { ...env, BENCH_SCALE_MODE: "plan" }));
+      requests = countByRpc(emu.requests.entries);
+    }
     const phases = await runChild<ScalePhaseStats>("scale-point", { ...env, BENCH_SCALE_MODE: "phases" });
+    const wall = spread(runs.map((r) => r.planWallMs));
+    const cpu = spread(runs.map((r) => r.planCpuMs));
+    const rss = spread(runs.map((r) => r.peakRssBytes));
     return {
       objects: objectCount(shape),
       drifted,
-      operations: stats.operations,
-      wallMs: stats.planWallMs,
-      cpuMs: stats.planCpuMs,
+      operations: runs[0]?.operations ?? 0,
+      wallMs: wall.median,
+      cpuMs: cpu.median,
       diffCpuMs: phases.diffCpuMs,
-      peakRssBytes: stats.peakRssBytes,
-      baselineRssBytes: stats.baselineRssBytes,
+      peakRssBytes: rss.median,
+      baselineRssBytes: median(runs.map((r) => r.baselineRssBytes)),
       requests,
       phases,
+      spread: { wallMs: wall, cpuMs: cpu, peakRssBytes: rss },
+      load,
     };
   } finally {
     await emu.close();
@@ -98,6 +117,29 @@ export function growthExponent(
   b: { objects: number; cost: number },
 ): number {
   return Math.log(b.cost / a.cost) / Math.log(b.objects / a.objects);
+}
+
+/** Least-squares line cost = intercept + slope x objects, with R^2. */
+export function linearFit(points: ReadonlyArray<{ objects: number; cost: number }>): {
+  slope: number;
+  intercept: number;
+  r2: number;
+} {
+  const n = points.length;
+  const meanX = points.reduce((sum, p) => sum + p.objects, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.cost, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const p of points) {
+    sxy += (p.objects - meanX) * (p.cost - meanY);
+    sxx += (p.objects - meanX) ** 2;
+    syy += (p.cost - meanY) ** 2;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  const intercept = meanY - slope * meanX;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { slope, intercept, r2 };
 }
 
 export interface ScaleResult {
@@ -117,56 +159,69 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   const rows: Row[] = points.map((point) => ({
     scenario,
     measure: `${point.objects.toLocaleString("en-US")} objects`,
-    value: `wall ${ms(point.wallMs)}, CPU ${ms(point.cpuMs)}, RSS ${megabytes(point.peakRssBytes)}`,
+    value: `CPU ${spreadText(point.spread.cpuMs)}, wall ${ms(point.wallMs)}, RSS ${megabytes(point.peakRssBytes)}`,
     reference: `CPU: file ${ms(point.phases.loadCpuMs)}, reads ${ms(point.phases.readCpuMs)}, diff ${ms(point.phases.diffCpuMs)}`,
     ratio: `${((point.cpuMs / point.objects) * 1000).toFixed(0)} us/object`,
     verdict: "-",
   }));
+  const target = points.find((point) => point.objects === 10_000) ?? points[points.length - 1];
   const largest = points[points.length - 1];
-  const previous = points[points.length - 2];
-  if (largest && previous) {
-    const cpuExponent = growthExponent(
-      { objects: previous.objects, cost: previous.cpuMs },
+  const fitted = points.filter((point) => point.objects >= 1000);
+  if (largest && fitted.length >= 2) {
+    const fit = linearFit(fitted.map((point) => ({ objects: point.objects, cost: point.cpuMs })));
+    const from = fitted[fitted.length - 2] as MeasuredScalePoint;
+    const exponent = growthExponent(
+      { objects: from.objects, cost: from.cpuMs },
       { objects: largest.objects, cost: largest.cpuMs },
     );
     const diffExponent = growthExponent(
-      { objects: previous.objects, cost: previous.diffCpuMs ?? 0 },
+      { objects: from.objects, cost: from.diffCpuMs ?? 0 },
       { objects: largest.objects, cost: largest.diffCpuMs ?? 0 },
     );
-    const perObject = largest.cpuMs / largest.objects / (previous.cpuMs / previous.objects);
     rows.push(
       {
         scenario,
-        measure: `growth ${previous.objects.toLocaleString("en-US")} -> ${largest.objects.toLocaleString("en-US")}`,
-        value: `CPU x^${cpuExponent.toFixed(2)}, diff x^${diffExponent.toFixed(2)}`,
+        measure: `linear fit of CPU, ${fitted.map((p) => p.objects / 1000).join("k, ")}k`,
+        value: `${ms(fit.intercept)} + ${(fit.slope * 1000).toFixed(0)} us x objects`,
+        reference: `R^2 ${fit.r2.toFixed(4)}`,
+        ratio: `${largest.objects.toLocaleString("en-US")}: fit ${ms(fit.intercept + fit.slope * largest.objects)}`,
+        verdict: "-",
+      },
+      {
+        scenario,
+        measure: `growth ${from.objects.toLocaleString("en-US")} -> ${largest.objects.toLocaleString("en-US")}`,
+        value: `CPU x^${exponent.toFixed(2)}, diff x^${diffExponent.toFixed(2)}`,
         reference: "linear x^1, quadratic x^2",
-        ratio: `${perObject.toFixed(2)}x per object`,
-        target: "linear (< x^1.3)",
-        verdict: verdict(cpuExponent < 1.3 && diffExponent < 1.3),
+        target: "linear (< x^1.2, R^2 > 0.98)",
+        verdict: verdict(exponent < 1.2 && diffExponent < 1.2 && fit.r2 > 0.98),
+      },
+    );
+  }
+  if (target) {
+    rows.push(
+      {
+        scenario,
+        measure: `${target.objects.toLocaleString("en-US")}-object plan CPU`,
+        value: spreadText(target.spread.cpuMs),
+        target: "< 1.5 s",
+        verdict: verdict(target.cpuMs < 1500),
       },
       {
         scenario,
-        measure: `${largest.objects.toLocaleString("en-US")}-object plan CPU`,
-        value: ms(largest.cpuMs),
-        target: "< 2 s",
-        verdict: verdict(largest.cpuMs < 2000),
-      },
-      {
-        scenario,
-        measure: `${largest.objects.toLocaleString("en-US")}-object plan peak RSS`,
-        value: megabytes(largest.peakRssBytes),
-        reference: `node at start ${megabytes(largest.baselineRssBytes)}`,
+        measure: `${target.objects.toLocaleString("en-US")}-object plan peak RSS`,
+        value: spreadText(target.spread.peakRssBytes, megabytes),
+        reference: `node at start ${megabytes(target.baselineRssBytes)}`,
         target: "< 200 MB",
-        verdict: verdict(largest.peakRssBytes < 200 * 1024 * 1024),
+        verdict: verdict(target.peakRssBytes < 200 * 1024 * 1024),
       },
     );
   }
   const notes = [
-    `each point: ${options.runners} runners, 80% environment classes and 20% SCM integrations, every ${options.driftEvery}th class drifted; a fresh Node process per point (RSS is that process's peak); CPU and wall cover reading the file, the schema and list reads, the diff and server-side validation of the changed items. The file/reads/diff split comes from a second fresh process that times the engine's pieces one by one.`,
+    `each point: ${options.runs} plan runs (median, min..max), load average before them: ${points.map((p) => `${p.objects}: ${p.load.map((l) => l.toFixed(2)).join("/")}`).join("; ")}; ${options.runners} runners, 80% environment classes and 20% SCM integrations, every ${options.driftEvery}th class drifted; a fresh Node process per point (RSS is that process's peak); CPU and wall cover reading the file, the schema and list reads, the diff and server-side validation of the changed items. The file/reads/diff split comes from a second fresh process that times the engine's pieces one by one.`,
   ];
-  if (largest) {
+  if (target) {
     notes.push(
-      `${largest.objects.toLocaleString("en-US")} objects: RSS is ${megabytes(largest.phases.rssAfterLoadBytes)} right after the engine has read the file (${megabytes(largest.baselineRssBytes)} before), and the file read takes ${ms(largest.phases.loadCpuMs)} of CPU against ${ms(largest.phases.diffCpuMs)} for the diff.`,
+      `${target.objects.toLocaleString("en-US")} objects: RSS is ${megabytes(target.phases.rssAfterLoadBytes)} right after the engine has read the file (${megabytes(target.baselineRssBytes)} before), and the file read takes ${ms(target.phases.loadCpuMs)} of CPU against ${ms(target.phases.diffCpuMs)} for the diff.`,
     );
   }
   return {

@@ -1,7 +1,7 @@
 /**
  * A tiny Slack Web API and response_url stub on 127.0.0.1 for the bot benchmark: it answers
  * auth.test and every other method with ok, accepts response_url posts, and only counts them
- * (no recording, so memory stays flat under load).
+ * (no recording, so memory stays flat under load), and when the last response_url post arrived.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,20 +11,23 @@ export interface SlackStub {
   apiUrl: string;
   /** A response_url on this stub. */
   responseUrl: string;
-  counts(): { api: number; responses: number };
+  counts(): { api: number; responses: number; lastResponseAt: number };
   close(): Promise<void>;
 }
 
 export async function startSlackStub(): Promise<SlackStub> {
   let api = 0;
   let responses = 0;
+  let lastResponseAt = 0;
   const server = createServer((request, response) => {
     request.resume();
     request.on("end", () => {
       const path = request.url ?? "/";
       let body: Record<string, unknown> = { ok: true };
-      if (path.startsWith("/response/")) responses += 1;
-      else {
+      if (path.startsWith("/response/")) {
+        responses += 1;
+        lastResponseAt = Date.now();
+      } else {
         api += 1;
         if (path.startsWith("/api/auth.test")) {
           body = { ok: true, user_id: "UBENCHBOT", bot_id: "BBENCH", team_id: "T0BENCH", user: "bench" };
@@ -39,7 +42,7 @@ export async function startSlackStub(): Promise<SlackStub> {
   return {
     apiUrl: `${origin}/api/`,
     responseUrl: `${origin}/response/bench`,
-    counts: () => ({ api, responses }),
+    counts: () => ({ api, responses, lastResponseAt }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

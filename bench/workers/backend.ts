@@ -1,7 +1,7 @@
 /**
  * Child process for the bot benchmark: the Gitpod emulator (with the managed runners' integrations
  * seeded) and the Slack stub, kept out of the bot's and the load generator's processes.
- * Config: BENCH_LATENCY_MS. Answers "stats" with request counts; exits on "stop".
+ * Config: BENCH_LATENCY_MS, BENCH_TOKENS_PER_RUNNER and BENCH_USERS (a large workspace). Answers "stats" with request counts; exits on "stop".
  */
 import { RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../../test/emulator/index.js";
 import { startSlackStub } from "../stubs/slack-stub.js";
@@ -28,6 +28,23 @@ async function main(): Promise<void> {
         oauthClientSecret: "bench-secret",
       });
       emu.state.seedHostToken({ runnerId, host, integrationId: integration.id, userId: `user-${index}` });
+    }
+  }
+  // A large workspace: BENCH_TOKENS_PER_RUNNER host tokens per runner, over BENCH_USERS users.
+  const tokensPerRunner = Number(process.env.BENCH_TOKENS_PER_RUNNER ?? "0");
+  const users = Math.max(1, Number(process.env.BENCH_USERS ?? "1"));
+  for (const runnerId of [RUNNER_EU_ID, RUNNER_US_ID]) {
+    const integrations = [...emu.state.scmIntegrations.values()].filter((i) => i.runnerId === runnerId);
+    for (let n = 0; n < tokensPerRunner; n++) {
+      const integration = integrations[n % integrations.length];
+      if (!integration) break;
+      emu.state.seedHostToken({
+        runnerId,
+        host: integration.host,
+        integrationId: integration.id,
+        userId: `user-${n % users}`,
+        token: `bench-token-${n}`,
+      });
     }
   }
   const slack = await startSlackStub();

@@ -2,7 +2,8 @@
  * Child process for one point of the scale curve, so its peak RSS is its own. BENCH_SCALE_MODE
  * "plan": the same runSync call as the action's plan mode, on the file at BENCH_CONFIG_PATH against
  * the emulator at BENCH_GITPOD_URL. "phases": the engine's load, read and pure diff timed one by
- * one (a separate process, so neither run's garbage inflates the other's peak RSS).
+ * one (a separate process, so neither run's garbage inflates the other's peak RSS). "apply": the
+ * same as the action's apply mode. "invalid": a plan whose items the server rejects (issues counted).
  */
 import { readFileSync } from "node:fs";
 import { engineSync, type PlanPhases, planPhases } from "../lib/engine.js";
@@ -15,6 +16,8 @@ export interface ScalePlanStats extends ProcessStats {
   planWallMs: number;
   planCpuMs: number;
   operations: number;
+  /** Problems the engine reported (mode "invalid"). */
+  issues: number;
 }
 
 export type ScalePhaseStats = ProcessStats & PlanPhases;
@@ -34,9 +37,17 @@ async function main(): Promise<void> {
     send({ type: "stats", stats: { ...ownStats(), ...phases } });
     return;
   }
+  // "plan" and "apply" must succeed; "invalid" is a plan that must report problems (counted).
+  const mode = required("BENCH_SCALE_MODE");
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
-  const run = await engineSync(target, text, "plan", Number(required("BENCH_CONCURRENCY")));
+  const run = await engineSync(
+    target,
+    text,
+    mode === "apply" ? "apply" : "plan",
+    Number(required("BENCH_CONCURRENCY")),
+    { expectIssues: mode === "invalid" },
+  );
   const planWallMs = performance.now() - wallStart;
   const planCpuMs = cpuMsSince(cpuStart);
   const stats: ScalePlanStats = {
@@ -45,6 +56,7 @@ async function main(): Promise<void> {
     planWallMs,
     planCpuMs,
     operations: run.operations,
+    issues: run.issues,
   };
   send({ type: "stats", stats: { ...stats } });
 }

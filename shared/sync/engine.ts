@@ -36,6 +36,13 @@ export interface SyncOptions extends PlanOptions {
   env: Record<string, string | undefined>;
   mode: SyncMode;
   concurrency: number;
+  /**
+   * Also ask the server to validate new and changed environment classes (default true). Their
+   * configuration is checked against the runner's live schema before, but the spec does not promise
+   * that the runner checks nothing else, and a rejection mid-apply would leave the apply half done.
+   * The benchmark measures both.
+   */
+  serverValidatesEnvironmentClasses?: boolean | undefined;
 }
 
 export interface SyncResult {
@@ -113,6 +120,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     current.runners,
     loaded.secrets,
     validationConcurrency(options.concurrency),
+    { environmentClasses: options.serverValidatesEnvironmentClasses ?? true },
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 

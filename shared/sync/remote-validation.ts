@@ -73,6 +73,7 @@ export async function validateRemotely(
   current: ReadonlyMap<string, RunnerState>,
   secrets: ReadonlyMap<string, string>,
   concurrency: number,
+  kinds: { environmentClasses: boolean } = { environmentClasses: true },
 ): Promise<ConfigIssue[]> {
   const itemsByPath = new Map<string, { lines: Record<string, number>; line: number }>();
   for (const runner of desired.runners) {
@@ -81,7 +82,9 @@ export async function validateRemotely(
   }
   const integrationsById = new Map<string, ScmIntegration>();
   for (const state of current.values()) for (const i of state.scmIntegrations) integrationsById.set(i.id, i);
-  const operations = pendingOperations(plan);
+  const operations = pendingOperations(plan).filter(
+    (operation) => kinds.environmentClasses || operation.kind !== "environmentClass",
+  );
   const results = await mapWithConcurrency(operations, concurrency, async (operation) => {
     const stored = operation.currentId ? integrationsById.get(operation.currentId) : undefined;
     const request = validationRequest(operation, secrets, stored);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { benchConfig } from "../../bench/lib/config.js";
 import { generateDesiredState, toNaiveState, toRunnerConfigYaml } from "../../bench/lib/desired-state.js";
 import { benchEnv } from "../../bench/lib/engine.js";
 import { lowerBound } from "../../bench/lib/lower-bound.js";
@@ -7,7 +8,7 @@ import type { BenchReport } from "../../bench/lib/report.js";
 import { countByRpc, formatRpcCounts, totalRequests, writeRequests } from "../../bench/lib/rpc-counts.js";
 import { renderScaleChart } from "../../bench/lib/scale-chart.js";
 import { renderMarkdownTable, renderReport, renderTextTable } from "../../bench/lib/table.js";
-import { growthExponent, shapeFor } from "../../bench/scenarios/scale.js";
+import { growthExponent, linearFit, shapeFor } from "../../bench/scenarios/scale.js";
 import { minimumNoopRequests } from "../../bench/scenarios/sync.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
 
@@ -173,5 +174,35 @@ describe("scale chart", () => {
     expect(() => renderScaleChart([{ objects: 1, wallMs: 1, cpuMs: 1, peakRssBytes: 1 }])).toThrow(
       /two points/,
     );
+  });
+});
+
+describe("bench configuration from the environment", () => {
+  it("uses the issue's sizes by default and takes smaller ones from BENCH_* variables", () => {
+    const full = benchConfig({});
+    expect(full.scale?.points).toEqual([100, 1000, 10_000, 20_000, 50_000]);
+    expect(full.sync?.runs).toBe(5);
+    expect(full.largeChange?.objects).toBe(10_000);
+    expect(full.botListLarge?.tokensPerRunner).toBe(15_000);
+    const small = benchConfig({ BENCH_RUNS: "2", BENCH_SCALE_POINTS: "1000,100", BENCH_ONLY: "scale,sync" });
+    expect(small.scale?.points).toEqual([100, 1000]);
+    expect(small.scale?.runs).toBe(2);
+    expect(small.sync?.runs).toBe(2);
+    expect(small.botAck).toBeUndefined();
+    expect(() => benchConfig({ BENCH_RUNS: "0" })).toThrow(/BENCH_RUNS/);
+    expect(() => benchConfig({ BENCH_ONLY: "everything" })).toThrow(/unknown scenario/);
+  });
+});
+
+describe("linear fit", () => {
+  it("recovers a line and reports R^2 = 1 for exact data", () => {
+    const fit = linearFit([
+      { objects: 1000, cost: 150 },
+      { objects: 10_000, cost: 1050 },
+      { objects: 50_000, cost: 5050 },
+    ]);
+    expect(fit.slope).toBeCloseTo(0.1);
+    expect(fit.intercept).toBeCloseTo(50);
+    expect(fit.r2).toBeCloseTo(1);
   });
 });

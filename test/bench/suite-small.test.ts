@@ -12,6 +12,11 @@ import { runSuite, type SuiteResult } from "../../bench/suite.js";
 let outDir: string;
 let result: SuiteResult;
 
+function sync() {
+  if (!result.sync) throw new Error("no sync run");
+  return result.sync;
+}
+
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "bench-suite-test-"));
   result = await runSuite(
@@ -21,8 +26,10 @@ beforeAll(async () => {
         latencyMs: 2,
         concurrency: 8,
         driftFraction: 0.3,
+        runs: 2,
       },
-      scale: { points: [100, 300], runners: 2, concurrency: 8, driftEvery: 10 },
+      scale: { points: [100, 300], runners: 2, concurrency: 8, driftEvery: 10, runs: 1 },
+      largeChange: { objects: 200, runners: 2, concurrency: 8, changedFraction: 0.1, runs: 1 },
       actionStart: { runs: 1 },
       botAck: {
         connections: 10,
@@ -31,7 +38,9 @@ beforeAll(async () => {
         gitpodLatencyMs: 1,
         drainTimeoutMs: 5000,
         overallRate: 100,
+        runs: 1,
       },
+      botListLarge: { users: 50, tokensPerRunner: 250, latencyMs: 1, runs: 1, timeoutMs: 10_000 },
     },
     outDir,
   );
@@ -43,16 +52,27 @@ afterAll(() => {
 
 describe("sync scenarios", () => {
   it("cold apply creates every object exactly once, and so does the naive peer", () => {
-    const { cold, peerCold, objects } = result.sync.facts;
+    const { cold, coldLocal, competent, peerCold, objects, timings } = sync().facts;
     expect(objects).toBe(14);
     expect(cold.createsOnce).toBe(true);
     expect(cold.storedObjects).toBe(14);
     expect(cold.requests.ValidateRunnerConfiguration).toBe(14);
     expect(peerCold.created).toBe(14);
+    // The competent peer validates every item before it writes; so does the engine.
+    expect(competent.created).toBe(14);
+    expect(competent.requests.ValidateRunnerConfiguration).toBe(14);
+    // Without server-side validation of environment classes, only the 4 SCM integrations are validated.
+    expect(coldLocal.createsOnce).toBe(true);
+    expect(coldLocal.requests.ValidateRunnerConfiguration).toBe(4);
+    // Every figure is a median of the runs, with min and max.
+    expect(timings.cold.runs).toHaveLength(2);
+    expect(timings.cold.min).toBeLessThanOrEqual(timings.cold.median);
+    expect(timings.cold.max).toBeGreaterThanOrEqual(timings.cold.median);
+    expect(timings.load).toHaveLength(2);
   });
 
   it("a no-op re-sync writes nothing and makes the minimal number of requests", () => {
-    const { noop, peerNoop } = result.sync.facts;
+    const { noop, peerNoop } = sync().facts;
     expect(noop.writes).toBe(0);
     expect(totalRequests(noop.requests)).toBe(noop.minimumRequests);
     expect(noop.minimumRequests).toBe(6);
@@ -60,7 +80,7 @@ describe("sync scenarios", () => {
   });
 
   it("drift repair writes exactly the objects changed out of band", () => {
-    const { drift } = result.sync.facts;
+    const { drift } = sync().facts;
     expect(drift.changed).toBe(4);
     expect(drift.writes).toBe(drift.changed);
     expect(drift.repairedExactly).toBe(true);
@@ -69,7 +89,7 @@ describe("sync scenarios", () => {
 
 describe("scale curve", () => {
   it("plans each size in its own process and measures time, CPU and peak RSS", () => {
-    const points = result.scale.points;
+    const points = result.scale?.points ?? [];
     expect(points.map((point) => point.objects)).toEqual([100, 300]);
     for (const point of points) {
       expect(point.operations).toBe(point.objects);
@@ -84,15 +104,17 @@ describe("scale curve", () => {
 
 describe("action start", () => {
   it("times node dist/index.js to its first API request and reports the bundle size", () => {
-    expect(result.actionStart.startMs).toHaveLength(1);
-    expect(result.actionStart.startMs[0]).toBeGreaterThan(0);
-    expect(result.actionStart.bundleBytes).toBeGreaterThan(100_000);
+    expect(result.actionStart?.startMs).toHaveLength(1);
+    expect(result.actionStart?.startMs[0]).toBeGreaterThan(0);
+    expect(result.actionStart?.bundleBytes).toBeGreaterThan(100_000);
   });
 });
 
 describe("bot acknowledgement", () => {
   it("acks every signed command, for the bot and the bare Bolt peer, and the bot finishes its follow-ups", () => {
-    const { bot, peer } = result.botAck.flood;
+    const flood = result.botAck?.flood;
+    if (!flood) throw new Error("no bot run");
+    const { bot, peer } = flood;
     for (const run of [bot, peer]) {
       expect(run.requests).toBeGreaterThan(20);
       expect(run.non2xx + run.errors + run.timeouts).toBe(0);
@@ -101,6 +123,27 @@ describe("bot acknowledgement", () => {
     // Every command got its follow-up, or was answered "busy" in its ack (the in-flight limit).
     expect((bot.followUps?.completed ?? 0) + (bot.followUps?.busy ?? 0)).toBeGreaterThanOrEqual(bot.requests);
     expect(bot.followUps?.gitpodRequests).toBeGreaterThan(0);
+  });
+});
+
+describe("large change", () => {
+  it("applies exactly the changed 10% and reports every item of the all-invalid file, writing nothing", () => {
+    const large = result.largeChange;
+    if (!large) throw new Error("no large-change run");
+    expect(large.changed.writes).toBe(20);
+    expect(large.invalid.issues).toBeGreaterThanOrEqual(200);
+    expect(large.invalid.writes).toBe(0);
+  });
+});
+
+describe("bot list in a large workspace", () => {
+  it("answers list on response_url, reading the host tokens once per runner and page", () => {
+    const list = result.botListLarge;
+    if (!list) throw new Error("no list run");
+    expect(list.answerMs.runs).toHaveLength(1);
+    expect(list.answerMs.median).toBeGreaterThan(0);
+    // One integrations page and 3 token pages per runner (250 tokens + 3 seeded, 100 a page).
+    expect(list.gitpodRequests).toBe(1 + 2 * 3);
   });
 });
 
@@ -114,8 +157,10 @@ describe("report", () => {
       "2 no-op re-sync",
       "3 drift",
       "4 scale (plan)",
+      "4b large change",
       "5 action start",
       "6 bot ack",
+      "7 bot list, large",
     ]) {
       expect(result.text).toContain(scenario);
     }
@@ -126,9 +171,13 @@ describe("report", () => {
       "noop",
       "drift",
       "scale",
+      "large-change",
       "action-start",
       "bot-ack",
+      "bot-list-large",
     ]);
+    // Every scenario records the load average around it (the machine is shared).
+    for (const scenario of json.scenarios) expect(scenario.load.start).toBeGreaterThanOrEqual(0);
     expect(json.machine.cores).toBeGreaterThan(0);
     const svg = readFileSync(join(outDir, "scale.svg"), "utf8");
     expect(svg).toContain("<polyline");
