@@ -55,4 +55,55 @@ describe("npm run emulator", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--port");
   });
+
+  it("takes the behaviour options as flags: an offline runner and a rate limit", async () => {
+    const child = startCli([
+      "--port",
+      "0",
+      "--token",
+      "cli-token",
+      "--offline-runner",
+      RUNNER_EU_ID,
+      "--rate-limit-rps",
+      "1",
+      "--list-lag-ms",
+      "10",
+      "--validate-latency-ms",
+      "1",
+      "--page-token-ttl-s",
+      "60",
+    ]);
+    try {
+      const output = await readUntil(child, /GITPOD_API_KEY=.*\n/);
+      const baseUrl = /GITPOD_BASE_URL=(\S+)/.exec(output)?.[1];
+      const validate = () =>
+        fetch(`${baseUrl}/gitpod.v1.RunnerConfigurationService/ValidateRunnerConfiguration`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer cli-token" },
+          body: JSON.stringify({
+            runnerId: RUNNER_EU_ID,
+            environmentClass: { id: crypto.randomUUID(), runnerId: RUNNER_EU_ID, displayName: "abc" },
+          }),
+        });
+      const offline = await validate();
+      expect(offline.status).toBe(400);
+      expect(((await offline.json()) as { code: string }).code).toBe("failed_precondition");
+      const limited = await validate();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toBe("1");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("rejects an --offline-runner that is not a fixture runner", async () => {
+    const child = startCli(["--offline-runner", "nope"]);
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(2);
+    expect(stderr).toContain("--offline-runner nope");
+  });
 });

@@ -56,8 +56,12 @@ describe("CreateEnvironmentClass / GetEnvironmentClass", () => {
   });
 
   it.each([
-    ["a display name of 2 characters", { displayName: "ab" }, "displayName"],
-    ["a display name of 128 characters", { displayName: "x".repeat(128) }, "displayName"],
+    ["a display name of 2 characters", { displayName: "ab" }, "display_name: must be at least 3 characters"],
+    [
+      "a display name of 128 characters",
+      { displayName: "x".repeat(128) },
+      "display_name: must be at most 127",
+    ],
     ["a description of 2 characters", { description: "ab" }, "description"],
     ["a description of 201 characters", { description: "d".repeat(201) }, "description"],
     ["an unknown configuration key", { configuration: [...LARGE, { key: "gpu", value: "1" }] }, "gpu"],

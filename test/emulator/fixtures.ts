@@ -2,7 +2,7 @@
  * Default fixtures of the emulator: two runners sharing one realistic configuration schema, and the
  * OAuth apps the emulated SCM hosts know. Other tests import these constants to address them.
  */
-import type { RunnerConfigurationSchema, SchemaField, SchemaScm } from "../../shared/api/schemas.js";
+import type { RunnerConfigurationSchema, SchemaField, SchemaScm } from "./messages.js";
 
 export const RUNNER_EU_ID = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
 export const RUNNER_EU_NAME = "aws-eu";
@@ -32,6 +32,8 @@ export interface RunnerFixture {
   name: string;
   /** Defaults to {@link defaultRunnerSchema}. */
   schema?: RunnerConfigurationSchema;
+  /** false: the runner is not connected, so validation (which goes through it) fails. Default true. */
+  online?: boolean;
 }
 
 export const DEFAULT_RUNNERS: readonly RunnerFixture[] = [

@@ -11,9 +11,11 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type FaultRule, Faults } from "./faults.js";
 import type { OAuthApp, RunnerFixture } from "./fixtures.js";
+import { DEFAULT_HANDLER_OPTIONS, type HandlerOptions } from "./handlers/context.js";
+import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { RequestLog } from "./request-log.js";
 import { createRequestListener } from "./server.js";
-import { EmulatorState } from "./store.js";
+import { EmulatorState, type StateRules } from "./store.js";
 
 export interface EmulatorFixtures {
   /** Runners with their configuration schemas; default: aws-eu and aws-us with the default schema. */
@@ -39,6 +41,28 @@ export interface EmulatorOptions {
   /** Seed of the generator behind `rate` fault rules; default 1. */
   seed?: number;
   fixtures?: EmulatorFixtures;
+
+  // What the real service plausibly does and the emulator does not by default (docs/emulator.md).
+  /** A create shows up in List only this many ms later (eventual consistency); Get sees it at once. */
+  listLagMs?: number;
+  /** Extra delay of ValidateRunnerConfiguration, which goes through the runner. */
+  validateLatencyMs?: number;
+  /** Page tokens older than this many seconds are invalid_argument. */
+  pageTokenTtlSeconds?: number;
+  /** Per-token rate limit: 429 resource_exhausted with Retry-After above it. */
+  rateLimit?: RateLimitOptions;
+  /** The code a validation of an offline runner gets; default failed_precondition. */
+  offlineRunnerCode?: HandlerOptions["offlineRunnerCode"];
+
+  // Assumptions where the spec is silent, each switchable so the product can be tested both ways.
+  /** Default true: a second SCM integration for the same (runner, host) is already_exists. */
+  uniqueScmHostPerRunner?: boolean;
+  /** Default true: hosts compare case-insensitively. */
+  caseInsensitiveHosts?: boolean;
+  /** Default true: issuerUrl without an OAuth client id is invalid_argument. */
+  refuseIssuerUrlWithoutOAuth?: boolean;
+  /** Default true: a host with a scheme or path is invalid_argument. */
+  refuseSchemeInHost?: boolean;
 }
 
 export interface Emulator {
@@ -55,10 +79,27 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const token = options.token ?? `emu_${randomUUID().replaceAll("-", "")}`;
   const fixtures = options.fixtures ?? {};
-  const state = new EmulatorState({
-    ...(fixtures.runners && { runners: fixtures.runners }),
-    ...(fixtures.oauthApps && { oauthApps: fixtures.oauthApps }),
-  });
+  const rules: Partial<StateRules> = {
+    ...(options.uniqueScmHostPerRunner !== undefined && {
+      uniqueScmHostPerRunner: options.uniqueScmHostPerRunner,
+    }),
+    ...(options.caseInsensitiveHosts !== undefined && { caseInsensitiveHosts: options.caseInsensitiveHosts }),
+  };
+  const state = new EmulatorState(
+    {
+      ...(fixtures.runners && { runners: fixtures.runners }),
+      ...(fixtures.oauthApps && { oauthApps: fixtures.oauthApps }),
+    },
+    rules,
+  );
+  state.listLagMs = options.listLagMs ?? 0;
+  const handlerOptions: HandlerOptions = {
+    refuseIssuerUrlWithoutOAuth:
+      options.refuseIssuerUrlWithoutOAuth ?? DEFAULT_HANDLER_OPTIONS.refuseIssuerUrlWithoutOAuth,
+    refuseSchemeInHost: options.refuseSchemeInHost ?? DEFAULT_HANDLER_OPTIONS.refuseSchemeInHost,
+    pageTokenTtlSeconds: options.pageTokenTtlSeconds ?? DEFAULT_HANDLER_OPTIONS.pageTokenTtlSeconds,
+    offlineRunnerCode: options.offlineRunnerCode ?? DEFAULT_HANDLER_OPTIONS.offlineRunnerCode,
+  };
   const requests = new RequestLog();
   const faults = new Faults(options.faults ?? [], options.seed ?? 1);
   const hanging = new Set<ServerResponse>();
@@ -72,6 +113,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       readOnlyTokens: new Set(fixtures.readOnlyTokens ?? []),
       latencyMs: options.latencyMs ?? 0,
       hanging,
+      handlerOptions,
+      validateLatencyMs: options.validateLatencyMs ?? 0,
+      rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
     }),
   );
   const host = options.host ?? "127.0.0.1";
@@ -108,12 +152,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export type { FaultKind, FaultRule, FaultStatus } from "./faults.js";
 export { Faults } from "./faults.js";
 export * from "./fixtures.js";
+export type { RateLimitOptions } from "./rate-limit.js";
 export type { RequestLogEntry } from "./request-log.js";
 export { RequestLog } from "./request-log.js";
 export type {
   SeedEnvironmentClass,
   SeedHostToken,
   SeedScmIntegration,
+  StateRules,
   StoredEnvironmentClass,
   StoredHostToken,
   StoredOAuthConfig,

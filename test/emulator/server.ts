@@ -6,15 +6,16 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RpcName } from "../../shared/api/schemas.js";
 import { ConnectError, writeConnectError } from "./connect-errors.js";
 import { type FaultRule, type Faults, faultStatus } from "./faults.js";
-import type { RpcHandler } from "./handlers/context.js";
+import type { HandlerOptions, RpcHandler } from "./handlers/context.js";
 import { HANDLERS } from "./handlers/index.js";
+import { REQUESTS, type RpcName } from "./messages.js";
+import { decodeRequest, toProtoJson } from "./protojson.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { isWriteRpc, type RequestLog, type RequestLogEntry } from "./request-log.js";
 import { routeRequest } from "./routing.js";
 import type { EmulatorState } from "./store.js";
-import { decodeRequest, toProtoJson } from "./wire.js";
 
 /** connect-go's default read limit is unbounded; 4 MiB is far above any real request here. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -29,6 +30,10 @@ export interface ServerDeps {
   latencyMs: number;
   /** Requests answered by a "hang" fault: destroyed when the emulator closes. */
   hanging: Set<ServerResponse>;
+  handlerOptions: HandlerOptions;
+  /** Extra delay of ValidateRunnerConfiguration, which goes through the runner. */
+  validateLatencyMs: number;
+  rateLimiter: RateLimiter | undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -111,9 +116,9 @@ function execute(
 ): Outcome {
   try {
     authorize(req, rpc, deps);
-    const request = decodeRequest(rpc, raw);
+    const request = decodeRequest(REQUESTS[rpc], raw) as Parameters<RpcHandler<RpcName>>[0];
     const handler = HANDLERS[rpc] as RpcHandler<RpcName>;
-    const response = handler(request, { state: deps.state, query });
+    const response = handler(request, { state: deps.state, query, options: deps.handlerOptions });
     return { payload: JSON.stringify(toProtoJson(response)) };
   } catch (error) {
     if (error instanceof ConnectError) return error;
@@ -185,6 +190,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     send(refused ?? new ConnectError("unimplemented", `unknown procedure ${name}`, { status: 404 }));
     return;
   }
+
+  const waitSeconds = deps.rateLimiter?.take(bearerToken(req.headers.authorization) ?? "");
+  if (waitSeconds !== undefined) {
+    send(
+      new ConnectError("resource_exhausted", "rate limit exceeded for this token", {
+        headers: { "retry-after": String(waitSeconds) },
+      }),
+    );
+    return;
+  }
+  if (rpc === "ValidateRunnerConfiguration" && deps.validateLatencyMs > 0)
+    await sleep(deps.validateLatencyMs);
 
   const decision = deps.faults.decide(rpc);
   if (decision.delayBeforeMs > 0) await sleep(decision.delayBeforeMs);

@@ -4,12 +4,6 @@
  * is creation order, so List RPCs page through them stably.
  */
 import { randomUUID } from "node:crypto";
-import type {
-  FieldValue,
-  HostAuthenticationTokenSource,
-  RunnerConfigurationSchema,
-  Subject,
-} from "../../shared/api/schemas.js";
 import { RunnerKeys } from "./crypto.js";
 import {
   DEFAULT_RUNNERS,
@@ -18,6 +12,13 @@ import {
   type OAuthApp,
   type RunnerFixture,
 } from "./fixtures.js";
+import type {
+  FieldValue,
+  HostAuthenticationTokenSource,
+  RunnerConfigurationSchema,
+  Subject,
+} from "./messages.js";
+import { type IndexPage, OrderedIndex } from "./ordered-index.js";
 
 export interface StoredRunner {
   id: string;
@@ -25,11 +26,16 @@ export interface StoredRunner {
   kind: string;
   provider: string;
   schema: RunnerConfigurationSchema;
+  /** An offline runner cannot answer what the service forwards to it (validation). */
+  online: boolean;
 }
 
 interface Sequenced {
   /** Creation order; page tokens point at it. */
   seq: number;
+  runnerId: string;
+  /** When it was created (ms since the epoch): List shows it only `listLagMs` later. */
+  createdAt: number;
 }
 
 export interface StoredEnvironmentClass extends Sequenced {
@@ -79,6 +85,16 @@ export interface StateFixtures {
   oauthApps?: OAuthApp[];
 }
 
+/** Where the spec is silent: how the emulated service behaves (see docs/emulator.md). */
+export interface StateRules {
+  /** Assumption: a second SCM integration for the same (runner, host) is refused. Default true. */
+  uniqueScmHostPerRunner: boolean;
+  /** Assumption: hosts compare case-insensitively (GitHub.com is github.com). Default true. */
+  caseInsensitiveHosts: boolean;
+}
+
+export const DEFAULT_RULES: StateRules = { uniqueScmHostPerRunner: true, caseInsensitiveHosts: true };
+
 export interface SeedEnvironmentClass {
   runnerId: string;
   displayName: string;
@@ -111,15 +127,23 @@ export interface SeedHostToken {
   scopes?: string[];
 }
 
-/** Key of the (runnerId, host) uniqueness rule of SCM integrations; hosts compare case-insensitively. */
-export function scmKey(runnerId: string, host: string): string {
-  return `${runnerId}\n${host.toLowerCase()}`;
+/** Key of the (runnerId, host) uniqueness rule of SCM integrations. */
+export function scmKey(runnerId: string, host: string, caseInsensitive = true): string {
+  return `${runnerId}\n${caseInsensitive ? host.toLowerCase() : host}`;
 }
 
 /** RFC 3339 in UTC as protobuf JSON writes it: no fraction when whole seconds, else milliseconds. */
 export function formatTimestamp(date: Date): string {
   const iso = date.toISOString();
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+export interface ListQuery<T> {
+  runnerIds?: readonly string[] | undefined;
+  afterSeq: number;
+  pageSize: number;
+  /** Filters besides the runner. */
+  accept?: (item: T) => boolean;
 }
 
 export class EmulatorState {
@@ -130,14 +154,21 @@ export class EmulatorState {
   readonly #hostTokens = new Map<string, StoredHostToken>();
   readonly #scmIntegrations = new Map<string, StoredScmIntegration>();
   readonly #scmByRunnerHost = new Map<string, string>();
+  readonly #classIndex = new OrderedIndex<StoredEnvironmentClass>();
+  readonly #tokenIndex = new OrderedIndex<StoredHostToken>();
+  readonly #scmIndex = new OrderedIndex<StoredScmIntegration>();
   #oauthApps: OAuthApp[] = [];
   #seq = 0;
+  /** Eventual consistency: a create shows up in List this many ms later (Get sees it at once). */
+  listLagMs = 0;
+  readonly rules: StateRules;
 
-  constructor(fixtures: StateFixtures = {}) {
+  constructor(fixtures: StateFixtures = {}, rules: Partial<StateRules> = {}) {
     this.#fixtures = {
       runners: (fixtures.runners ?? DEFAULT_RUNNERS).map((runner) => ({ ...runner })),
       oauthApps: fixtures.oauthApps ?? defaultOAuthApps(),
     };
+    this.rules = { ...DEFAULT_RULES, ...rules };
     this.reset();
   }
 
@@ -157,6 +188,11 @@ export class EmulatorState {
     return this.#oauthApps;
   }
 
+  /** Stored objects the List RPCs looked at since the last reset (a page should cost its size). */
+  get listScanned(): number {
+    return this.#classIndex.scanned + this.#tokenIndex.scanned + this.#scmIndex.scanned;
+  }
+
   /** Back to the fixtures: default runners and OAuth apps, no objects. Runner keys are kept. */
   reset(): void {
     this.#runners.clear();
@@ -164,11 +200,17 @@ export class EmulatorState {
     this.#hostTokens.clear();
     this.#scmIntegrations.clear();
     this.#scmByRunnerHost.clear();
+    for (const index of [this.#classIndex, this.#tokenIndex, this.#scmIndex]) {
+      index.clear();
+      index.scanned = 0;
+    }
     for (const runner of this.#fixtures.runners) this.addRunner(runner);
     this.#oauthApps = this.#fixtures.oauthApps.map((app) => ({ ...app, secrets: [...app.secrets] }));
   }
 
-  addRunner(runner: { id?: string; name?: string; schema?: RunnerConfigurationSchema } = {}): string {
+  addRunner(
+    runner: { id?: string; name?: string; schema?: RunnerConfigurationSchema; online?: boolean } = {},
+  ): string {
     const id = runner.id ?? randomUUID();
     this.#runners.set(id, {
       id,
@@ -176,8 +218,14 @@ export class EmulatorState {
       kind: "RUNNER_KIND_REMOTE",
       provider: "RUNNER_PROVIDER_AWS_EC2",
       schema: runner.schema ?? defaultRunnerSchema(),
+      online: runner.online ?? true,
     });
     return id;
+  }
+
+  /** Takes a runner offline or brings it back (what the service forwards to it then fails). */
+  setRunnerOnline(runnerId: string, online: boolean): void {
+    this.requireRunner(runnerId).online = online;
   }
 
   requireRunner(runnerId: string): StoredRunner {
@@ -230,50 +278,94 @@ export class EmulatorState {
     return this.#seq;
   }
 
+  #stamp(): { id: string; seq: number; createdAt: number } {
+    return { id: randomUUID(), seq: this.nextSeq(), createdAt: Date.now() };
+  }
+
+  #page<T extends StoredEnvironmentClass | StoredHostToken | StoredScmIntegration>(
+    index: OrderedIndex<T>,
+    query: ListQuery<T>,
+  ): IndexPage<T> {
+    const visibleBefore = Date.now() - this.listLagMs;
+    const accept = query.accept;
+    return index.page(query.runnerIds, query.afterSeq, query.pageSize, (item) =>
+      this.listLagMs > 0 && item.createdAt > visibleBefore ? false : accept ? accept(item) : true,
+    );
+  }
+
+  listEnvironmentClasses(query: ListQuery<StoredEnvironmentClass>): IndexPage<StoredEnvironmentClass> {
+    return this.#page(this.#classIndex, query);
+  }
+
+  listHostTokens(query: ListQuery<StoredHostToken>): IndexPage<StoredHostToken> {
+    return this.#page(this.#tokenIndex, query);
+  }
+
+  listScmIntegrations(query: ListQuery<StoredScmIntegration>): IndexPage<StoredScmIntegration> {
+    return this.#page(this.#scmIndex, query);
+  }
+
   // --- writes used by the RPC handlers and the seed helpers -------------------------------------
 
-  insertEnvironmentClass(value: Omit<StoredEnvironmentClass, "id" | "seq">): StoredEnvironmentClass {
-    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+  insertEnvironmentClass(
+    value: Omit<StoredEnvironmentClass, "id" | "seq" | "createdAt">,
+  ): StoredEnvironmentClass {
+    const stored = { ...value, ...this.#stamp() };
     this.#environmentClasses.set(stored.id, stored);
+    this.#classIndex.add(stored);
     return stored;
   }
 
-  insertHostToken(value: Omit<StoredHostToken, "id" | "seq">): StoredHostToken {
-    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+  insertHostToken(value: Omit<StoredHostToken, "id" | "seq" | "createdAt">): StoredHostToken {
+    const stored = { ...value, ...this.#stamp() };
     this.#hostTokens.set(stored.id, stored);
+    this.#tokenIndex.add(stored);
     return stored;
   }
 
   deleteHostToken(id: string): boolean {
-    return this.#hostTokens.delete(id);
+    const token = this.#hostTokens.get(id);
+    if (!token) return false;
+    this.#hostTokens.delete(id);
+    this.#tokenIndex.remove(token);
+    return true;
+  }
+
+  #sameHost(a: string, b: string): boolean {
+    return this.rules.caseInsensitiveHosts ? a.toLowerCase() === b.toLowerCase() : a === b;
   }
 
   /** Deletes the runner's tokens for a host that came from the given source; returns how many. */
   deleteHostTokensBySource(runnerId: string, host: string, source: HostAuthenticationTokenSource): number {
-    const wanted = host.toLowerCase();
     let deleted = 0;
-    for (const [id, token] of this.#hostTokens) {
-      if (token.runnerId === runnerId && token.host.toLowerCase() === wanted && token.source === source) {
-        this.#hostTokens.delete(id);
+    for (const token of [...this.#hostTokens.values()]) {
+      if (token.runnerId === runnerId && this.#sameHost(token.host, host) && token.source === source) {
+        this.deleteHostToken(token.id);
         deleted += 1;
       }
     }
     return deleted;
   }
 
+  #scmKey(runnerId: string, host: string): string {
+    return scmKey(runnerId, host, this.rules.caseInsensitiveHosts);
+  }
+
   findScmIntegrationByHost(runnerId: string, host: string): StoredScmIntegration | undefined {
-    const id = this.#scmByRunnerHost.get(scmKey(runnerId, host));
+    const id = this.#scmByRunnerHost.get(this.#scmKey(runnerId, host));
     return id === undefined ? undefined : this.#scmIntegrations.get(id);
   }
 
-  insertScmIntegration(value: Omit<StoredScmIntegration, "id" | "seq">): StoredScmIntegration {
-    const key = scmKey(value.runnerId, value.host);
-    if (this.#scmByRunnerHost.has(key)) {
+  insertScmIntegration(value: Omit<StoredScmIntegration, "id" | "seq" | "createdAt">): StoredScmIntegration {
+    const key = this.#scmKey(value.runnerId, value.host);
+    if (this.rules.uniqueScmHostPerRunner && this.#scmByRunnerHost.has(key)) {
       throw new Error(`an SCM integration for ${value.host} already exists on runner ${value.runnerId}`);
     }
-    const stored = { ...value, id: randomUUID(), seq: this.nextSeq() };
+    const stored = { ...value, ...this.#stamp() };
     this.#scmIntegrations.set(stored.id, stored);
-    this.#scmByRunnerHost.set(key, stored.id);
+    this.#scmIndex.add(stored);
+    // Without the uniqueness rule the first one stays the one found by host.
+    if (!this.#scmByRunnerHost.has(key)) this.#scmByRunnerHost.set(key, stored.id);
     return stored;
   }
 
@@ -281,7 +373,15 @@ export class EmulatorState {
     const integration = this.#scmIntegrations.get(id);
     if (!integration) return false;
     this.#scmIntegrations.delete(id);
-    this.#scmByRunnerHost.delete(scmKey(integration.runnerId, integration.host));
+    this.#scmIndex.remove(integration);
+    const key = this.#scmKey(integration.runnerId, integration.host);
+    if (this.#scmByRunnerHost.get(key) === id) {
+      this.#scmByRunnerHost.delete(key);
+      const other = [...this.#scmIntegrations.values()].find(
+        (candidate) => this.#scmKey(candidate.runnerId, candidate.host) === key,
+      );
+      if (other) this.#scmByRunnerHost.set(key, other.id);
+    }
     return true;
   }
 

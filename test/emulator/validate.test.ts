@@ -29,7 +29,13 @@ const GOOD_CONFIGURATION = [
 async function validateClass(environmentClass: Record<string, unknown>, runnerId = RUNNER_EU_ID) {
   const body = await ok(emu, "ValidateRunnerConfiguration", {
     runnerId,
-    environmentClass: { displayName: "Valid name", configuration: GOOD_CONFIGURATION, ...environmentClass },
+    environmentClass: {
+      id: crypto.randomUUID(),
+      runnerId,
+      displayName: "Valid name",
+      configuration: GOOD_CONFIGURATION,
+      ...environmentClass,
+    },
   });
   expect(body).not.toHaveProperty("scmIntegration");
   return body.environmentClass;
@@ -65,11 +71,27 @@ describe("ValidateRunnerConfiguration: request shape", () => {
   });
 
   it("answers not_found for an unknown runner", async () => {
+    const runnerId = crypto.randomUUID();
     const result = await call(emu, "ValidateRunnerConfiguration", {
-      runnerId: crypto.randomUUID(),
-      environmentClass: { displayName: "abc" },
+      runnerId,
+      environmentClass: { id: crypto.randomUUID(), runnerId, displayName: "abc" },
     });
     expect(result.status).toBe(404);
+  });
+
+  it.each([
+    ["id", { runnerId: RUNNER_EU_ID }],
+    ["runner_id", { id: "7d1f9a52-54c4-4a6f-9d43-1f0f0c1b2d3e" }],
+  ])("requires environment_class.%s, which the spec types as required", async (field, given) => {
+    const result = await call(emu, "ValidateRunnerConfiguration", {
+      runnerId: RUNNER_EU_ID,
+      environmentClass: { displayName: "abc", ...given },
+    });
+    expect(result.status).toBe(400);
+    expect(result.json).toEqual({
+      code: "invalid_argument",
+      message: `environment_class.${field}: value is required`,
+    });
   });
 });
 

@@ -2,35 +2,39 @@
  * Pure validation rules shared by ValidateRunnerConfiguration (which reports them field by field)
  * and the Create/Update RPCs (which reject with invalid_argument). Messages never contain a secret.
  */
-import type {
-  FieldValidationError,
-  FieldValue,
-  RunnerConfigurationSchema,
-  SchemaField,
-  SchemaScm,
-} from "../../shared/api/schemas.js";
 import { VIRTUAL_DIRECTORY_SCM_ID } from "./fixtures.js";
+import type { FieldValue, RunnerConfigurationSchema, SchemaField, SchemaScm } from "./messages.js";
+
+export interface FieldValidationError {
+  key: string;
+  error: string;
+}
 
 /** Length in characters (code points), as protovalidate's min_len/max_len count them. */
 function charLength(value: string): number {
   return [...value].length;
 }
 
-function lengthError(label: string, value: string, min: number, max: number): string | undefined {
+/** The spec's minLength/maxLength, as the rule text protovalidate-style messages use. */
+export function lengthRule(value: string, min: number, max: number): string | undefined {
   const length = charLength(value);
-  if (length < min) return `${label} must be at least ${min} characters long`;
-  if (length > max) return `${label} must be at most ${max} characters long`;
+  if (length < min) return `must be at least ${min} characters`;
+  if (length > max) return `must be at most ${max} characters`;
   return undefined;
 }
 
-export function displayNameError(displayName: string | undefined): string | undefined {
-  return lengthError("display name", displayName ?? "", 3, 127);
+/** Spec: display_name "maxLength127 minLength3". */
+export function displayNameRule(displayName: string | undefined): string | undefined {
+  return lengthRule(displayName ?? "", 3, 127);
 }
 
-/** An empty description is the same as none on the wire (proto3), so only a given one is checked. */
-export function descriptionError(description: string | undefined): string | undefined {
+/**
+ * Spec: description "maxLength200 minLength3". An empty description is the same as none on the
+ * wire (proto3), so only a given one is checked.
+ */
+export function descriptionRule(description: string | undefined): string | undefined {
   if (description === undefined || description === "") return undefined;
-  return lengthError("description", description, 3, 200);
+  return lengthRule(description, 3, 200);
 }
 
 function fieldValueError(field: SchemaField, value: string): string | undefined {
@@ -110,19 +114,23 @@ export function environmentClassErrors(
   const result: EnvironmentClassErrors = {
     configurationErrors: configurationErrors(schema.environmentClasses ?? [], input.configuration ?? []),
   };
-  const nameError = displayNameError(input.displayName);
-  if (nameError) result.displayNameError = nameError;
-  const descError = descriptionError(input.description);
-  if (descError) result.descriptionError = descError;
+  const nameRule = displayNameRule(input.displayName);
+  if (nameRule) result.displayNameError = `display name ${nameRule} long`;
+  const descRule = descriptionRule(input.description);
+  if (descRule) result.descriptionError = `description ${descRule} long`;
   return result;
 }
 
 const HOST_PATTERN =
   /^(?=[^:]{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(\d{1,5}))?$/i;
 
-/** A host is `hostname[:port]`: no scheme, no path, no whitespace. */
-export function hostError(host: string | undefined): string | undefined {
+/**
+ * A host is `hostname[:port]`: no scheme, no path, no whitespace (an assumption: the spec only
+ * calls it `host`). With `allowSchemeAndPath` only emptiness and whitespace are refused.
+ */
+export function hostError(host: string | undefined, allowSchemeAndPath = false): string | undefined {
   if (!host) return "host is required";
+  if (allowSchemeAndPath) return /\s/.test(host) ? `host "${host}" contains whitespace` : undefined;
   const match = HOST_PATTERN.exec(host);
   if (!match) return `host "${host}" is not a valid hostname[:port] (no scheme or path)`;
   const port = match[1];
@@ -164,6 +172,8 @@ export interface ScmCheck {
   hasSecret: boolean;
   pat?: boolean | undefined;
   virtualDirectory?: string | undefined;
+  /** The scheme-in-host assumption switched off. */
+  allowSchemeInHost?: boolean;
 }
 
 export interface ScmErrors {
@@ -188,7 +198,8 @@ export function scmIntegrationErrors(schema: RunnerConfigurationSchema, input: S
     errors.scmIdError = `scmId "${scmId}" is not in the runner's configuration schema (known: ${known})`;
   }
 
-  const hostProblem = hostError(input.host) ?? virtualDirectoryError(scmId, input.virtualDirectory);
+  const hostProblem =
+    hostError(input.host, input.allowSchemeInHost) ?? virtualDirectoryError(scmId, input.virtualDirectory);
   if (hostProblem) errors.hostError = hostProblem;
 
   const oauthProblem = oauthShapeError(provider, input);

@@ -40,7 +40,10 @@ describe("authentication", () => {
     await ok(
       emu,
       "ValidateRunnerConfiguration",
-      { runnerId: RUNNER_EU_ID, environmentClass: { displayName: "abc" } },
+      {
+        runnerId: RUNNER_EU_ID,
+        environmentClass: { id: crypto.randomUUID(), runnerId: RUNNER_EU_ID, displayName: "abc" },
+      },
       {
         token: READ_ONLY,
       },
@@ -201,7 +204,7 @@ describe("serving", () => {
 
   it("logs every request with rpc, body, query, status and timing", async () => {
     await call(emu, "ListSCMIntegrations", { filter: {} }, { query: { pageSize: "5" } });
-    await call(emu, "GetSCMIntegration", { id: "missing" });
+    await call(emu, "GetSCMIntegration", { id: crypto.randomUUID() });
     expect(emu.requests.count()).toBe(2);
     expect(emu.requests.count("GetSCMIntegration")).toBe(1);
     const [list, get] = emu.requests.entries;

@@ -3,14 +3,13 @@
  * (UpdateEnvironmentClassRequest has no configuration field, so one sent is ignored as unknown).
  * Display names need not be unique.
  */
-import type { EnvironmentClass } from "../../../shared/api/schemas.js";
 import { invalidArgument } from "../connect-errors.js";
-import { paginate, resolvePageRequest } from "../pagination.js";
+import { nextPage, resolvePageRequest } from "../pagination.js";
 import type { StoredEnvironmentClass } from "../store.js";
-import { descriptionError, displayNameError, environmentClassErrors, joinErrors } from "../validation.js";
+import { descriptionRule, displayNameRule, environmentClassErrors, lengthRule } from "../validation.js";
 import { lookup, lookupRunner, type RpcHandler } from "./context.js";
 
-export function environmentClassJson(stored: StoredEnvironmentClass): EnvironmentClass {
+export function environmentClassJson(stored: StoredEnvironmentClass) {
   return {
     id: stored.id,
     runnerId: stored.runnerId,
@@ -21,23 +20,24 @@ export function environmentClassJson(stored: StoredEnvironmentClass): Environmen
   };
 }
 
+/** `display_name: must be at least 3 characters; description: ...` as one invalid_argument. */
+export function rejectFieldErrors(errors: Array<[string, string | undefined]>): void {
+  const parts = errors.filter((entry): entry is [string, string] => Boolean(entry[1]));
+  if (parts.length > 0) throw invalidArgument(parts.map(([field, rule]) => `${field}: ${rule}`).join("; "));
+}
+
 export const createEnvironmentClass: RpcHandler<"CreateEnvironmentClass"> = (request, { state }) => {
   const runner = lookupRunner(state, request.runnerId);
   const configuration = request.configuration ?? [];
-  const errors = environmentClassErrors(runner.schema, {
-    displayName: request.displayName,
-    description: request.description,
-    configuration,
-  });
-  const message = joinErrors({
-    displayName: errors.displayNameError,
-    description: errors.descriptionError,
-    configuration: errors.configurationErrors.map((error) => `${error.key}: ${error.error}`).join(", "),
-  });
-  if (message) throw invalidArgument(message);
+  const { configurationErrors } = environmentClassErrors(runner.schema, { configuration });
+  rejectFieldErrors([
+    ["display_name", displayNameRule(request.displayName)],
+    ["description", descriptionRule(request.description)],
+    ...configurationErrors.map((error): [string, string] => [`configuration.${error.key}`, error.error]),
+  ]);
   const stored = state.insertEnvironmentClass({
     runnerId: runner.id,
-    displayName: request.displayName,
+    displayName: request.displayName ?? "",
     description: request.description ?? "",
     configuration: configuration.map((field) => ({ key: field.key ?? "", value: field.value ?? "" })),
     enabled: true,
@@ -49,7 +49,7 @@ export const getEnvironmentClass: RpcHandler<"GetEnvironmentClass"> = (request, 
   const stored = lookup(
     state.environmentClasses,
     request.environmentClassId,
-    "environmentClassId",
+    "environment_class_id",
     "environment class",
   );
   return { environmentClass: environmentClassJson(stored) };
@@ -59,43 +59,44 @@ export const updateEnvironmentClass: RpcHandler<"UpdateEnvironmentClass"> = (req
   const stored = lookup(
     state.environmentClasses,
     request.environmentClassId,
-    "environmentClassId",
+    "environment_class_id",
     "environment class",
   );
-  const message = joinErrors({
-    displayName: request.displayName === undefined ? undefined : displayNameError(request.displayName),
-    description: descriptionError(request.description),
-  });
-  if (message) throw invalidArgument(message);
+  rejectFieldErrors([
+    ["display_name", request.displayName === undefined ? undefined : displayNameRule(request.displayName)],
+    // Assumption: the field has presence, so an explicit "" is checked (and fails) like any value.
+    ["description", request.description === undefined ? undefined : lengthRule(request.description, 3, 200)],
+  ]);
   if (request.displayName !== undefined) stored.displayName = request.displayName;
   if (request.description !== undefined) stored.description = request.description;
   if (request.enabled !== undefined) stored.enabled = request.enabled;
   return {};
 };
 
-export const listEnvironmentClasses: RpcHandler<"ListEnvironmentClasses"> = (request, { state, query }) => {
-  const page = resolvePageRequest(request.pagination, query);
+export const listEnvironmentClasses: RpcHandler<"ListEnvironmentClasses"> = (
+  request,
+  { state, query, options },
+) => {
+  const page = resolvePageRequest(request.pagination, query, options.pageTokenTtlSeconds);
   const filter = request.filter ?? {};
-  const runnerIds = filter.runnerIds?.length ? new Set(filter.runnerIds) : undefined;
   const kinds = filter.runnerKinds?.length ? new Set<string>(filter.runnerKinds) : undefined;
   const providers = filter.runnerProviders?.length ? new Set<string>(filter.runnerProviders) : undefined;
   // Unlike `enabled`, canCreateEnvironments asks for classes the caller may use: the enabled ones.
-  const onlyEnabled = filter.canCreateEnvironments === true ? true : undefined;
-  const matching: StoredEnvironmentClass[] = [];
-  for (const stored of state.environmentClasses.values()) {
-    if (runnerIds && !runnerIds.has(stored.runnerId)) continue;
-    if (filter.enabled !== undefined && stored.enabled !== filter.enabled) continue;
-    if (onlyEnabled && !stored.enabled) continue;
-    if (kinds || providers) {
-      const runner = state.runners.get(stored.runnerId);
-      if (kinds && !kinds.has(runner?.kind ?? "")) continue;
-      if (providers && !providers.has(runner?.provider ?? "")) continue;
-    }
-    matching.push(stored);
-  }
-  const result = paginate(matching, page);
-  return {
-    environmentClasses: result.items.map(environmentClassJson),
-    pagination: { nextToken: result.nextToken },
-  };
+  const onlyEnabled = filter.canCreateEnvironments === true;
+  const result = state.listEnvironmentClasses({
+    runnerIds: filter.runnerIds?.length ? filter.runnerIds : undefined,
+    afterSeq: page.afterSeq,
+    pageSize: page.pageSize,
+    accept: (stored) => {
+      if (filter.enabled !== undefined && stored.enabled !== filter.enabled) return false;
+      if (onlyEnabled && !stored.enabled) return false;
+      if (kinds || providers) {
+        const runner = state.runners.get(stored.runnerId);
+        if (kinds && !kinds.has(runner?.kind ?? "")) return false;
+        if (providers && !providers.has(runner?.provider ?? "")) return false;
+      }
+      return true;
+    },
+  });
+  return { environmentClasses: result.items.map(environmentClassJson), pagination: nextPage(result) };
 };

@@ -1,5 +1,5 @@
 /** The 16 RPCs of gitpod.v1.RunnerConfigurationService, by method name. */
-import type { RpcName } from "../../../shared/api/schemas.js";
+import type { RpcName } from "../messages.js";
 import type { RpcHandler } from "./context.js";
 import {
   createEnvironmentClass,

@@ -5,9 +5,8 @@
  * UpdateSCMIntegration side effects: `oauthClientId: ""` removes OAuth and deletes the runner's and
  * host's OAuth-sourced host tokens; `pat: false` deletes the PAT-sourced ones.
  */
-import type { ScmIntegration } from "../../../shared/api/schemas.js";
 import { ConnectError, invalidArgument } from "../connect-errors.js";
-import { paginate, resolvePageRequest } from "../pagination.js";
+import { nextPage, resolvePageRequest } from "../pagination.js";
 import type { StoredOAuthConfig, StoredScmIntegration } from "../store.js";
 import {
   findScmProvider,
@@ -17,9 +16,9 @@ import {
   scmIntegrationErrors,
   virtualDirectoryError,
 } from "../validation.js";
-import { lookup, lookupRunner, type RpcHandler } from "./context.js";
+import { lookup, lookupRunner, type RpcHandler, requireUuid } from "./context.js";
 
-export function scmIntegrationJson(stored: StoredScmIntegration): ScmIntegration {
+export function scmIntegrationJson(stored: StoredScmIntegration) {
   return {
     id: stored.id,
     runnerId: stored.runnerId,
@@ -37,7 +36,7 @@ export function scmIntegrationJson(stored: StoredScmIntegration): ScmIntegration
 
 function rejectErrors(errors: ScmErrors): void {
   const message = joinErrors({
-    scmId: errors.scmIdError,
+    scm_id: errors.scmIdError,
     host: errors.hostError,
     oauth: errors.oauthError,
     pat: errors.patError,
@@ -45,8 +44,9 @@ function rejectErrors(errors: ScmErrors): void {
   if (message) throw invalidArgument(message);
 }
 
-export const createScmIntegration: RpcHandler<"CreateSCMIntegration"> = (request, { state }) => {
-  const runner = lookupRunner(state, request.runnerId);
+export const createScmIntegration: RpcHandler<"CreateSCMIntegration"> = (request, { state, options }) => {
+  // Spec: runnerId "format: uuid".
+  const runner = lookupRunner(state, requireUuid(request.runnerId, "runner_id"));
   rejectErrors(
     scmIntegrationErrors(runner.schema, {
       scmId: request.scmId,
@@ -56,12 +56,14 @@ export const createScmIntegration: RpcHandler<"CreateSCMIntegration"> = (request
       hasSecret: Boolean(request.oauthPlaintextClientSecret),
       pat: request.pat,
       virtualDirectory: request.virtualDirectory,
+      allowSchemeInHost: !options.refuseSchemeInHost,
     }),
   );
-  if (!request.oauthClientId && request.issuerUrl) {
-    throw invalidArgument("issuerUrl: only meaningful with an OAuth client id");
+  const host = request.host ?? "";
+  if (options.refuseIssuerUrlWithoutOAuth && !request.oauthClientId && request.issuerUrl) {
+    throw invalidArgument("issuer_url: only meaningful with an OAuth client id");
   }
-  if (state.findScmIntegrationByHost(runner.id, request.host)) {
+  if (state.rules.uniqueScmHostPerRunner && state.findScmIntegrationByHost(runner.id, host)) {
     throw new ConnectError(
       "already_exists",
       `an SCM integration for host ${request.host} already exists on runner ${runner.id}`,
@@ -76,8 +78,8 @@ export const createScmIntegration: RpcHandler<"CreateSCMIntegration"> = (request
     : undefined;
   const stored = state.insertScmIntegration({
     runnerId: runner.id,
-    scmId: request.scmId,
-    host: request.host,
+    scmId: request.scmId ?? "",
+    host,
     oauth,
     pat: request.pat ?? false,
     virtualDirectory: request.virtualDirectory ?? "",
@@ -86,7 +88,8 @@ export const createScmIntegration: RpcHandler<"CreateSCMIntegration"> = (request
 };
 
 export const getScmIntegration: RpcHandler<"GetSCMIntegration"> = (request, { state }) => {
-  const stored = lookup(state.scmIntegrations, request.id, "id", "SCM integration");
+  // Spec: id "format: uuid".
+  const stored = lookup(state.scmIntegrations, requireUuid(request.id, "id"), "id", "SCM integration");
   return { integration: scmIntegrationJson(stored) };
 };
 
@@ -95,20 +98,22 @@ function nextOAuthConfig(
   stored: StoredScmIntegration,
   request: { oauthClientId?: string; oauthPlaintextClientSecret?: string; issuerUrl?: string },
   encrypt: (plaintext: string) => string,
+  refuseIssuerUrlWithoutOAuth: boolean,
 ): StoredOAuthConfig | undefined | string {
   if (request.oauthClientId === "") return undefined; // removal, whatever else was sent
   const clientId = request.oauthClientId ?? stored.oauth?.clientId;
   const secret = request.oauthPlaintextClientSecret;
   if (!clientId) {
     if (secret) return "oauth: an OAuth client secret was given without an OAuth client id";
-    if (request.issuerUrl) return "issuerUrl: only meaningful with an OAuth client id";
+    if (request.issuerUrl && refuseIssuerUrlWithoutOAuth)
+      return "issuer_url: only meaningful with an OAuth client id";
     return undefined;
   }
   const changesApp = request.oauthClientId !== undefined && request.oauthClientId !== stored.oauth?.clientId;
   if (changesApp && !secret) return "oauth: a new OAuth client id requires its client secret";
   const issuerUrl = request.issuerUrl ?? stored.oauth?.issuerUrl ?? "";
   const issuerProblem = issuerUrlError(issuerUrl);
-  if (issuerProblem) return `issuerUrl: ${issuerProblem}`;
+  if (issuerProblem) return `issuer_url: ${issuerProblem}`;
   return {
     clientId,
     encryptedClientSecret: secret ? encrypt(secret) : (stored.oauth?.encryptedClientSecret ?? ""),
@@ -116,11 +121,16 @@ function nextOAuthConfig(
   };
 }
 
-export const updateScmIntegration: RpcHandler<"UpdateSCMIntegration"> = (request, { state }) => {
+export const updateScmIntegration: RpcHandler<"UpdateSCMIntegration"> = (request, { state, options }) => {
   const stored = lookup(state.scmIntegrations, request.id, "id", "SCM integration");
   const runner = lookupRunner(state, stored.runnerId);
   const provider = findScmProvider(runner.schema, stored.scmId);
-  const oauth = nextOAuthConfig(stored, request, (plaintext) => state.encryptForRunner(runner.id, plaintext));
+  const oauth = nextOAuthConfig(
+    stored,
+    request,
+    (plaintext) => state.encryptForRunner(runner.id, plaintext),
+    options.refuseIssuerUrlWithoutOAuth,
+  );
   if (typeof oauth === "string") throw invalidArgument(oauth);
   const message = joinErrors({
     oauth:
@@ -131,7 +141,7 @@ export const updateScmIntegration: RpcHandler<"UpdateSCMIntegration"> = (request
       request.pat && provider && !provider.pat
         ? `${provider.name ?? stored.scmId} does not support personal access tokens`
         : undefined,
-    virtualDirectory: virtualDirectoryError(stored.scmId, request.virtualDirectory),
+    virtual_directory: virtualDirectoryError(stored.scmId, request.virtualDirectory),
   });
   if (message) throw invalidArgument(message);
 
@@ -153,14 +163,16 @@ export const deleteScmIntegration: RpcHandler<"DeleteSCMIntegration"> = (request
   return {};
 };
 
-export const listScmIntegrations: RpcHandler<"ListSCMIntegrations"> = (request, { state, query }) => {
-  const page = resolvePageRequest(request.pagination, query);
-  const runnerIds = request.filter?.runnerIds?.length ? new Set(request.filter.runnerIds) : undefined;
-  const matching: StoredScmIntegration[] = [];
-  for (const stored of state.scmIntegrations.values()) {
-    if (runnerIds && !runnerIds.has(stored.runnerId)) continue;
-    matching.push(stored);
-  }
-  const result = paginate(matching, page);
-  return { integrations: result.items.map(scmIntegrationJson), pagination: { nextToken: result.nextToken } };
+export const listScmIntegrations: RpcHandler<"ListSCMIntegrations"> = (
+  request,
+  { state, query, options },
+) => {
+  const page = resolvePageRequest(request.pagination, query, options.pageTokenTtlSeconds);
+  const runnerIds = request.filter?.runnerIds;
+  const result = state.listScmIntegrations({
+    runnerIds: runnerIds?.length ? runnerIds : undefined,
+    afterSeq: page.afterSeq,
+    pageSize: page.pageSize,
+  });
+  return { integrations: result.items.map(scmIntegrationJson), pagination: nextPage(result) };
 };

@@ -4,15 +4,16 @@
  * SCM side also checks OAuth credentials with the SCM host (here: the fixture of known OAuth apps),
  * decrypting an encrypted client secret with the runner's private key first.
  */
-import type {
-  EnvironmentClassValidationResult,
-  ScmIntegrationValidationInput,
-  ScmIntegrationValidationResult,
-} from "../../../shared/api/schemas.js";
 import { invalidArgument } from "../connect-errors.js";
+import type { ScmIntegrationValidationInput } from "../messages.js";
 import type { EmulatorState, StoredRunner } from "../store.js";
-import { environmentClassErrors, findScmProvider, scmIntegrationErrors } from "../validation.js";
-import { lookupRunner, type RpcHandler } from "./context.js";
+import {
+  environmentClassErrors,
+  findScmProvider,
+  type ScmErrors,
+  scmIntegrationErrors,
+} from "../validation.js";
+import { lookupRunner, type RpcContext, type RpcHandler, requireId, requireOnline } from "./context.js";
 
 function oauthHost(input: ScmIntegrationValidationInput): string {
   if (input.issuerUrl) {
@@ -49,7 +50,8 @@ function validateScm(
   state: EmulatorState,
   runner: StoredRunner,
   input: ScmIntegrationValidationInput,
-): ScmIntegrationValidationResult {
+  allowSchemeInHost: boolean,
+): ScmErrors & { valid: boolean } {
   const errors = scmIntegrationErrors(runner.schema, {
     scmId: input.scmId,
     host: input.host,
@@ -58,6 +60,7 @@ function validateScm(
     hasSecret: Boolean(input.oauthPlaintextClientSecret || input.oauthEncryptedClientSecret),
     pat: input.pat,
     virtualDirectory: input.virtualDirectory,
+    allowSchemeInHost,
   });
   const provider = input.scmId ? findScmProvider(runner.schema, input.scmId) : undefined;
   if (input.oauthClientId && provider && !errors.oauthError && !errors.hostError) {
@@ -69,20 +72,30 @@ function validateScm(
 
 export const validateRunnerConfiguration: RpcHandler<"ValidateRunnerConfiguration"> = (
   request,
-  { state },
+  context: RpcContext,
 ) => {
+  const { state } = context;
   const hasEnvironmentClass = request.environmentClass !== undefined;
   const hasScm = request.scmIntegration !== undefined;
   if (hasEnvironmentClass === hasScm) {
-    throw invalidArgument("exactly one of environmentClass or scmIntegration must be set");
+    throw invalidArgument("exactly one of environment_class or scm_integration must be set");
+  }
+  if (request.environmentClass) {
+    // The Python page types EnvironmentClass.id and .runner_id as `str`, not Optional: required.
+    requireId(request.environmentClass.id, "environment_class.id");
+    requireId(request.environmentClass.runnerId, "environment_class.runner_id");
   }
   const runner = lookupRunner(state, request.runnerId || request.environmentClass?.runnerId);
+  // The page: the secret is "encrypted with the runner's public key before passing it to the runner".
+  requireOnline(runner, context);
   if (request.scmIntegration) {
-    return { scmIntegration: validateScm(state, runner, request.scmIntegration) };
+    return {
+      scmIntegration: validateScm(state, runner, request.scmIntegration, !context.options.refuseSchemeInHost),
+    };
   }
   const input = request.environmentClass ?? {};
   const errors = environmentClassErrors(runner.schema, input);
-  const result: EnvironmentClassValidationResult = {
+  const result = {
     ...errors,
     valid: !errors.displayNameError && !errors.descriptionError && errors.configurationErrors.length === 0,
   };
