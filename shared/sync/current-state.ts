@@ -15,6 +15,8 @@ export interface RunnerState {
   schema: RunnerConfigurationSchema;
   environmentClasses: EnvironmentClass[];
   scmIntegrations: ScmIntegration[];
+  /** What the product could not read and how it degrades, in words (shown in the plan). */
+  notes?: string[];
 }
 
 export interface CurrentState {

@@ -109,7 +109,13 @@ export function diffEnvironmentClasses(
       continue;
     }
     const changes: FieldChange[] = [];
-    if ((existing.description ?? "") !== (item.description ?? "")) {
+    const notes: string[] = [];
+    if (!item.description && existing.description) {
+      // The API takes 3..200 characters and says nothing of "" clearing it, so it is left as is.
+      notes.push(
+        `description ${JSON.stringify(existing.description)} is kept: the file has none and the API cannot clear a description`,
+      );
+    } else if ((existing.description ?? "") !== (item.description ?? "")) {
       changes.push({ field: "description", from: existing.description, to: item.description });
     }
     if ((existing.enabled ?? false) !== item.enabled) {
@@ -121,6 +127,7 @@ export function diffEnvironmentClasses(
       currentId: existing.id,
       desired: target,
       changes,
+      ...(notes.length > 0 && { notes }),
     });
   }
 
@@ -157,7 +164,7 @@ async function createOnce(
   const request = {
     runnerId: operation.runnerId,
     displayName: desired.displayName,
-    description: desired.description,
+    ...(desired.description ? { description: desired.description } : {}),
     configuration: desired.configuration,
   };
   try {
@@ -205,8 +212,8 @@ export async function applyEnvironmentClassOperation(
         throw new Error(`internal: incomplete update for ${operation.key}`);
       await client.environmentClasses.update({
         environmentClassId: operation.currentId,
-        // An empty description clears it; the API treats "" as none.
-        description: desired.description ?? "",
+        // Never "": the API takes 3..200 characters; a description removed from the file is kept.
+        ...(desired.description ? { description: desired.description } : {}),
         enabled: desired.enabled,
       });
       return;

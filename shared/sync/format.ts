@@ -9,6 +9,7 @@ import {
   type FieldChange,
   type Operation,
   type Plan,
+  type RunnerPlan,
   refusedOperations,
 } from "./plan-types.js";
 
@@ -47,9 +48,14 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
   const refused = new Set(refusedOperations(plan));
   for (const runner of plan.runners) {
     lines.push(`Runner ${runner.runnerName ? `${runner.runnerName} (${runner.runnerId})` : runner.runnerId}`);
+    for (const note of runnerNotes(runner)) lines.push(`  note: ${note}`);
     if (!runner.operations.some((operation) => operation.action !== "no-op")) lines.push("  no changes");
     for (const operation of runner.operations) {
-      if (operation.action === "no-op" && !options.showUnchanged) continue;
+      if (operation.action === "no-op" && !options.showUnchanged) {
+        for (const note of operation.notes ?? [])
+          lines.push(`  note: ${kindLabel(operation)} ${operation.key}: ${note}`);
+        continue;
+      }
       const flag = refused.has(operation)
         ? "  [REFUSED: destructive]"
         : operation.destructive
@@ -59,6 +65,7 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
         `  ${SYMBOL[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${operation.key}${flag}`,
       );
       for (const change of operation.changes) lines.push(`        ${changeText(change)}`);
+      for (const note of operation.notes ?? []) lines.push(`        note: ${note}`);
       if (operation.destructive) {
         lines.push(`        ! ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`);
       }
@@ -72,22 +79,45 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** Runner-level notes: what could not be read, and the disabled classes it carries. */
+export function runnerNotes(runner: RunnerPlan): string[] {
+  const notes = [...(runner.notes ?? [])];
+  const disabled = runner.disabledEnvironmentClasses ?? 0;
+  if (disabled > 0) {
+    notes.push(
+      `${disabled} disabled environment class${disabled === 1 ? "" : "es"} already on this runner (classes cannot be deleted; each configuration change disables one more)`,
+    );
+  }
+  return notes;
+}
+
 export function formatPlanMarkdown(plan: Plan): string {
   const refused = new Set(refusedOperations(plan));
   const rows: string[] = [];
+  const notes: string[] = [];
   for (const runner of plan.runners) {
+    const name = runner.runnerName ?? runner.runnerId;
+    for (const note of runnerNotes(runner)) notes.push(`- ${cell(name)}: ${cell(note)}`);
     for (const operation of runner.operations) {
+      for (const note of operation.action === "no-op" ? (operation.notes ?? []) : []) {
+        notes.push(`- ${cell(name)}: ${kindLabel(operation)} ${cell(operation.key)}: ${cell(note)}`);
+      }
       if (operation.action === "no-op") continue;
       const changes = operation.changes.map((change) => `\`${cell(changeText(change))}\``).join("<br>");
-      const note = operation.destructive
-        ? `${refused.has(operation) ? "**refused** " : ""}⚠️ ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`
-        : "";
+      const note = [
+        ...(operation.destructive
+          ? [
+              `${refused.has(operation) ? "**refused** " : ""}⚠️ ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`,
+            ]
+          : []),
+        ...(operation.notes ?? []),
+      ].join("; ");
       rows.push(
         `| ${cell(runner.runnerName ?? runner.runnerId)} | ${operation.action} | ${kindLabel(operation)} | ${cell(operation.key)} | ${changes} | ${cell(note)} |`,
       );
     }
   }
-  const head = `### Gitpod runner configuration plan\n\n${summaryLine(plan)}\n`;
+  const head = `### Gitpod runner configuration plan\n\n${summaryLine(plan)}\n${notes.length > 0 ? `\n${notes.join("\n")}\n` : ""}`;
   if (rows.length === 0) return head;
   return `${head}\n| runner | action | kind | item | changes | notes |\n| --- | --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
 }

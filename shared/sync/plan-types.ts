@@ -24,6 +24,8 @@ interface OperationBase {
   /** Where the item is in the file (absent for items only in the API). */
   path?: string | undefined;
   line?: number | undefined;
+  /** What the plan keeps as is on purpose, in words (shown even when the action is no-op). */
+  notes?: string[] | undefined;
 }
 
 export interface EnvironmentClassOperation extends OperationBase {
@@ -63,6 +65,13 @@ export interface RunnerPlan {
   runnerId: string;
   runnerName?: string | undefined;
   operations: Operation[];
+  /**
+   * Disabled environment classes the runner already carries: they cannot be deleted, and every
+   * configuration change adds one.
+   */
+  disabledEnvironmentClasses?: number | undefined;
+  /** About the runner as a whole (no schema reported, offline), in words. */
+  notes?: string[] | undefined;
 }
 
 export interface PlanOptions {

@@ -19,9 +19,12 @@ export function buildPlan(
     runners: desired.runners.map((runner) => {
       const state = current.get(runner.id);
       const context = { runnerId: runner.id, options, tokens: tokens.get(runner.id) };
+      const disabled = (state?.environmentClasses ?? []).filter((c) => c.enabled !== true).length;
       return {
         runnerId: runner.id,
         runnerName: runner.name,
+        disabledEnvironmentClasses: disabled,
+        ...(state?.notes?.length ? { notes: [...state.notes] } : {}),
         operations: [
           ...environmentClassSync.diff(runner.environmentClasses, state?.environmentClasses ?? [], context),
           ...scmIntegrationSync.diff(runner.scmIntegrations, state?.scmIntegrations ?? [], context),

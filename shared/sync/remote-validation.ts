@@ -2,6 +2,7 @@
  * Server-side ValidateRunnerConfiguration for every item a plan would create or change, with the
  * plaintext secret where a new one would be sent. Errors come back as config issues at file lines.
  */
+import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../api/client.js";
 import type { ScmIntegration, ValidateRunnerConfigurationRequest } from "../api/schemas.js";
 import type { ConfigIssue, DesiredState } from "../config/types.js";
@@ -20,7 +21,18 @@ function validationRequest(
   if (!operation.desired) return undefined;
   if (operation.kind === "environmentClass") {
     const { displayName, description, configuration } = operation.desired;
-    return { runnerId: operation.runnerId, environmentClass: { displayName, description, configuration } };
+    return {
+      runnerId: operation.runnerId,
+      environmentClass: {
+        // The SDK's EnvironmentClass requires id and runnerId: the class's own id for an update, a
+        // fresh one for a class that a create or replace would make.
+        id: operation.action === "update" && operation.currentId ? operation.currentId : randomUUID(),
+        runnerId: operation.runnerId,
+        displayName,
+        ...(description ? { description } : {}),
+        configuration,
+      },
+    };
   }
   const desired = operation.desired;
   const oauth = desired.oauth;

@@ -121,6 +121,8 @@ describe("GitpodClient against the emulator", () => {
     const good = await client.validate({
       runnerId: RUNNER_EU_ID,
       environmentClass: {
+        id: crypto.randomUUID(),
+        runnerId: RUNNER_EU_ID,
         displayName: "Small",
         description: "2 CPU",
         configuration: [{ key: "instanceType", value: "m6i.large" }],

@@ -17,7 +17,8 @@ export interface PageRequest {
   pageSize: number;
 }
 
-export function encodePageToken(seq: number, issuedAt = Date.now()): string {
+/** The issue time is only written when tokens expire, so tokens are otherwise deterministic. */
+export function encodePageToken(seq: number, issuedAt = 0): string {
   return Buffer.from(`${TOKEN_PREFIX}${seq}:${issuedAt}`, "utf8").toString("base64url");
 }
 
@@ -63,9 +64,12 @@ export function resolvePageRequest(
 }
 
 /** The pagination answer: a next token after the last item when more follow, none on the last page. */
-export function nextPage(page: { items: readonly { seq: number }[]; hasMore: boolean }): {
-  nextToken?: string;
-} {
+export function nextPage(
+  page: { items: readonly { seq: number }[]; hasMore: boolean },
+  ttlSeconds = 0,
+): { nextToken?: string } {
   const last = page.items.at(-1);
-  return page.hasMore && last ? { nextToken: encodePageToken(last.seq) } : {};
+  return page.hasMore && last
+    ? { nextToken: encodePageToken(last.seq, ttlSeconds > 0 ? Date.now() : 0) }
+    : {};
 }

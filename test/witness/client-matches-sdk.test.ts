@@ -58,7 +58,14 @@ const scmValidation = {
   oauthClientId: GITHUB_OAUTH_CLIENT_ID,
   oauthPlaintextClientSecret: GITHUB_OAUTH_SECRET,
 };
-const classValidation = { displayName: "Large", description: "8 CPU", configuration: CONFIGURATION };
+/** The SDK's EnvironmentClass requires id and runnerId, so a validation sends them (a new class: a fresh id). */
+const classValidation = {
+  id: "0b8c0e8e-3f5a-4d8e-9c53-6a1e2f3b4c5d",
+  runnerId: RUNNER_EU_ID,
+  displayName: "Large",
+  description: "8 CPU",
+  configuration: CONFIGURATION,
+};
 const tokenCreate = {
   runnerId: RUNNER_EU_ID,
   host: "github.com",
@@ -122,12 +129,11 @@ function sdk(client: Gitpod): Api {
     return items;
   };
   return {
-    // The SDK's validate() type demands environmentClass.id/runnerId; the scm side needs neither.
     validateScm: () => c.validate({ runnerId: RUNNER_EU_ID, scmIntegration: scmValidation }),
     validateClass: () =>
       c.validate({
         runnerId: RUNNER_EU_ID,
-        environmentClass: classValidation as Parameters<typeof c.validate>[0]["environmentClass"] & object,
+        environmentClass: classValidation,
       }),
     schema: async () => (await c.schema.retrieve({ runnerId: RUNNER_EU_ID })).schema,
     createClass: async () =>

@@ -54,7 +54,7 @@ describe("@gitpod/sdk against the emulator", () => {
     const invalid = await configurations().validate({
       runnerId: RUNNER_EU_ID,
       environmentClass: {
-        id: "",
+        id: crypto.randomUUID(),
         runnerId: RUNNER_EU_ID,
         displayName: "x",
         configuration: [{ key: "diskSize", value: "1" }],

@@ -98,5 +98,8 @@ export const listEnvironmentClasses: RpcHandler<"ListEnvironmentClasses"> = (
       return true;
     },
   });
-  return { environmentClasses: result.items.map(environmentClassJson), pagination: nextPage(result) };
+  return {
+    environmentClasses: result.items.map(environmentClassJson),
+    pagination: nextPage(result, options.pageTokenTtlSeconds),
+  };
 };

@@ -102,5 +102,8 @@ export const listHostAuthenticationTokens: RpcHandler<"ListHostAuthenticationTok
     accept: (stored) =>
       !(userId && stored.userId !== userId) && !(subjectId && stored.subject?.id !== subjectId),
   });
-  return { tokens: result.items.map(hostTokenJson), pagination: nextPage(result) };
+  return {
+    tokens: result.items.map(hostTokenJson),
+    pagination: nextPage(result, options.pageTokenTtlSeconds),
+  };
 };

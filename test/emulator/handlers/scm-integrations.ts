@@ -174,5 +174,8 @@ export const listScmIntegrations: RpcHandler<"ListSCMIntegrations"> = (
     afterSeq: page.afterSeq,
     pageSize: page.pageSize,
   });
-  return { integrations: result.items.map(scmIntegrationJson), pagination: nextPage(result) };
+  return {
+    integrations: result.items.map(scmIntegrationJson),
+    pagination: nextPage(result, options.pageTokenTtlSeconds),
+  };
 };
