@@ -3,7 +3,6 @@
  * (tests read them from the state) but never returned, as in the real API.
  */
 import { invalidArgument } from "../connect-errors.js";
-import type { HostAuthenticationTokenSource } from "../messages.js";
 import { nextPage, resolvePageRequest } from "../pagination.js";
 import { formatTimestamp, type StoredHostToken } from "../store.js";
 import { hostError } from "../validation.js";
