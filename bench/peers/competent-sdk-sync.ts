@@ -5,6 +5,7 @@
  * is invalid), then the creates run. Validations and writes use the same widths as our engine
  * (`validationWidth`, `writeConcurrency`), so a difference is the engine's work, not its concurrency.
  */
+import { randomUUID } from "node:crypto";
 import Gitpod from "@gitpod/sdk";
 import type { NaiveDesiredState } from "./naive-sdk-sync.js";
 
@@ -89,7 +90,8 @@ export async function competentSdkSync(
         ? await configurations.validate({
             runnerId: entry.runnerId,
             environmentClass: {
-              id: "",
+              // The SDK's EnvironmentClass requires an id: a fresh one for a class not yet created.
+              id: randomUUID(),
               runnerId: entry.runnerId,
               displayName: entry.item.displayName,
               description: entry.item.description,
