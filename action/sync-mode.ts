@@ -1,4 +1,5 @@
 /** The action's plan and apply modes: run the engine, then report to the GitHub runner. */
+
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
 import { workflowRunLink } from "../shared/scheduled/run-link.js";
@@ -16,6 +17,7 @@ import {
 import { refusedOperations } from "../shared/sync/plan-types.js";
 import { annotateIssues, readConfigFile } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
+import { logInfo } from "./log.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
@@ -51,7 +53,7 @@ export async function runSyncMode(
 
   if (result.issues.length > 0) {
     annotateIssues(result.issues);
-    core.info(formatIssuesText(result.issues));
+    logInfo(formatIssuesText(result.issues));
     core.setOutput("summary", `${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
     const issuesMarkdown = formatIssuesMarkdown(result.issues);
     await writeJobSummary(issuesMarkdown, env);
@@ -71,7 +73,7 @@ export async function runSyncMode(
   const plan = result.plan;
   if (!plan) return;
   await publishPlan(plan, inputs.config, env);
-  core.info(formatPlanText(plan));
+  logInfo(formatPlanText(plan));
   const planMarkdown = formatPlanMarkdown(plan);
 
   if (inputs.mode === "plan") {
@@ -100,7 +102,7 @@ export async function runSyncMode(
   }
   const apply = result.apply;
   if (!apply) return;
-  core.info(formatApplyText(apply));
+  logInfo(formatApplyText(apply));
   const done = apply.outcomes.filter((outcome) => outcome.status === "done").length;
   const unknown = apply.outcomes.filter((outcome) => outcome.status === "unknown").length;
   const unknownNote =
@@ -135,11 +137,11 @@ async function commentOnPullRequest(
   try {
     const context = await pullRequestContext(env);
     if (!context) {
-      core.info("Not a pull request event: no plan comment.");
+      logInfo("Not a pull request event: no plan comment.");
       return;
     }
     const what = await upsertPlanComment(inputs.githubToken, context, inputs.config, render(context.headSha));
-    core.info(`Plan comment ${what} on pull request #${context.pullNumber}.`);
+    logInfo(`Plan comment ${what} on pull request #${context.pullNumber}.`);
   } catch (error) {
     core.warning(
       `Could not post the plan comment: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,5 @@
 /** The action's audit mode: check stored credentials and host-token expiry, then report. */
+
 import * as core from "@actions/core";
 import type { GitpodClient } from "../../shared/api/index.js";
 import { describeApiError } from "../../shared/rotation/index.js";
@@ -12,6 +13,7 @@ import {
 import { formatAuditReport } from "../../shared/slack/audit-report.js";
 import { formatError } from "../../shared/slack/errors.js";
 import type { ActionInputs } from "../inputs.js";
+import { logInfo } from "../log.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
 import { writeJobSummary } from "../report/job-summary.js";
 import { loadManaged } from "./managed-config.js";
@@ -44,7 +46,7 @@ export async function runAuditMode(
 
   const title = auditTitle(report);
   const link = workflowRunLink(env);
-  core.info(auditText(report));
+  logInfo(auditText(report));
   core.setOutput("healthy", String(report.healthy));
   core.setOutput("summary", title);
   core.setOutput("report", JSON.stringify(report));

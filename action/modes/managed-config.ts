@@ -3,11 +3,13 @@
  * variables are not resolved here: the rotate mode refuses an unset one per integration, and the
  * audit needs none. Any other problem in the file fails the step with annotations on its lines.
  */
+
 import * as core from "@actions/core";
 import { formatIssue, loadRunnerConfig } from "../../shared/config/load.js";
 import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
 import { managedFromDesiredState } from "../../shared/scheduled/index.js";
 import { annotateIssues, readConfigFile } from "../config-file.js";
+import { logInfo } from "../log.js";
 
 /** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
 const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
@@ -32,7 +34,7 @@ export async function loadManaged(
   const loaded = loadRunnerConfig(file, text, EVERY_VARIABLE_SET);
   if (loaded.issues.length > 0 || !loaded.desired) {
     annotateIssues(loaded.issues);
-    for (const issue of loaded.issues) core.info(formatIssue(issue));
+    for (const issue of loaded.issues) logInfo(formatIssue(issue));
     core.setFailed(`${loaded.issues.length} error(s) in ${file}; nothing was changed`);
     return undefined;
   }

@@ -1,7 +1,9 @@
 /** Post a report to Slack when configured; a failure is a warning in the log, never a failed step. */
+
 import * as core from "@actions/core";
 import { postSlackMessages, shouldNotify } from "../../shared/notify/index.js";
 import type { SlackMessage } from "../../shared/slack/blocks.js";
+import { logInfo } from "../log.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 export async function notifySlack(
@@ -15,6 +17,6 @@ export async function notifySlack(
     env,
     ...(inputs.slackTimeoutMs !== undefined && { timeoutMs: inputs.slackTimeoutMs }),
   });
-  if (result.ok) core.info("Posted the result to Slack.");
+  if (result.ok) logInfo("Posted the result to Slack.");
   else core.warning(result.warning);
 }

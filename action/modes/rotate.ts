@@ -1,4 +1,5 @@
 /** The action's rotate mode: push the OAuth secrets named in the file to Gitpod, then report. */
+
 import * as core from "@actions/core";
 import type { GitpodClient } from "../../shared/api/index.js";
 import {
@@ -11,6 +12,7 @@ import {
 } from "../../shared/scheduled/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { ActionInputs } from "../inputs.js";
+import { logInfo } from "../log.js";
 import { writeJobSummary } from "../report/job-summary.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
@@ -47,7 +49,7 @@ export async function runRotateMode(
 
   const title = rotationTitle(report);
   const link = workflowRunLink(env);
-  core.info(rotationText(report));
+  logInfo(rotationText(report));
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
   core.setOutput("summary", title);
   core.setOutput("report", JSON.stringify(report));

@@ -3,12 +3,14 @@
  * `plan-file`, for actions/upload-artifact); the `plan` output carries it only while it fits in the
  * job's 1 MB of outputs.
  */
+
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { Plan } from "../../shared/sync/plan-types.js";
+import { logInfo } from "../log.js";
 import { PLAN_OUTPUT_MAX_BYTES } from "./limits.js";
 
 /** One file per config input, so two steps of one job with different configs do not overwrite each other. */
@@ -33,7 +35,7 @@ export async function publishPlan(
     core.setOutput("plan", json);
     return;
   }
-  core.info(
+  logInfo(
     `The plan is ${bytes} bytes, too large for the plan output (limit ${PLAN_OUTPUT_MAX_BYTES}); it is only in the plan-file output: ${file}`,
   );
 }

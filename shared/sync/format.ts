@@ -2,6 +2,7 @@
 
 import { formatIssue } from "../config/load.js";
 import type { ConfigIssue } from "../config/types.js";
+import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
 import {
   type Action,
@@ -47,13 +48,15 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
   const lines: string[] = [];
   const refused = new Set(refusedOperations(plan));
   for (const runner of plan.runners) {
-    lines.push(`Runner ${runner.runnerName ? `${runner.runnerName} (${runner.runnerId})` : runner.runnerId}`);
-    for (const note of runnerNotes(runner)) lines.push(`  note: ${note}`);
+    lines.push(
+      `Runner ${runner.runnerName ? `${oneLine(runner.runnerName)} (${oneLine(runner.runnerId)})` : oneLine(runner.runnerId)}`,
+    );
+    for (const note of runnerNotes(runner)) lines.push(`  note: ${oneLine(note)}`);
     if (!runner.operations.some((operation) => operation.action !== "no-op")) lines.push("  no changes");
     for (const operation of runner.operations) {
       if (operation.action === "no-op" && !options.showUnchanged) {
         for (const note of operation.notes ?? [])
-          lines.push(`  note: ${kindLabel(operation)} ${operation.key}: ${note}`);
+          lines.push(`  note: ${kindLabel(operation)} ${oneLine(operation.key)}: ${oneLine(note)}`);
         continue;
       }
       const flag = refused.has(operation)
@@ -62,10 +65,10 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
           ? "  [destructive]"
           : "";
       lines.push(
-        `  ${SYMBOL[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${operation.key}${flag}`,
+        `  ${SYMBOL[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${oneLine(operation.key)}${flag}`,
       );
-      for (const change of operation.changes) lines.push(`        ${changeText(change)}`);
-      for (const note of operation.notes ?? []) lines.push(`        note: ${note}`);
+      for (const change of operation.changes) lines.push(`        ${oneLine(changeText(change))}`);
+      for (const note of operation.notes ?? []) lines.push(`        note: ${oneLine(note)}`);
       if (operation.destructive) {
         lines.push(`        ! ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`);
       }
@@ -124,10 +127,10 @@ export function formatPlanMarkdown(plan: Plan): string {
 
 export function formatApplyText(result: ApplyResult): string {
   const lines = result.outcomes.map((outcome) => {
-    const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${outcome.operation.key}`;
+    const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${oneLine(outcome.operation.key)}`;
     return outcome.status === "done"
       ? `  ✓ ${what}`
-      : `  ✗ ${what}: ${outcome.status}: ${outcome.error ?? ""}`;
+      : `  ✗ ${what}: ${outcome.status}: ${oneLine(outcome.error ?? "")}`;
   });
   if (result.outcomes.length === 0) return NOTHING_TO_APPLY;
   const done = result.outcomes.filter((o) => o.status === "done").length;
@@ -169,7 +172,7 @@ export function formatApplyMarkdown(result: ApplyResult): string {
 export function formatIssuesText(issues: ConfigIssue[]): string {
   return [
     `${issues.length} error(s); nothing was changed:`,
-    ...issues.map((issue) => `  ${formatIssue(issue)}`),
+    ...issues.map((issue) => `  ${oneLine(formatIssue(issue))}`),
   ].join("\n");
 }
 
