@@ -41,6 +41,15 @@ export async function pullRequestContext(
   };
 }
 
+class GitHubHttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 async function github(
   token: string,
   url: string,
@@ -59,11 +68,35 @@ async function github(
     signal: AbortSignal.timeout(15_000),
   });
   if (!response.ok)
-    throw new Error(`GitHub API ${init.method ?? "GET"} ${new URL(url).pathname}: HTTP ${response.status}`);
+    throw new GitHubHttpError(
+      `GitHub API ${init.method ?? "GET"} ${new URL(url).pathname}: HTTP ${response.status}`,
+      response.status,
+    );
   return response.json();
 }
 
-/** Creates or updates the sticky comment; returns what it did. */
+/** The author GitHub records for comments made with a workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
+
+/**
+ * The login the token writes comments as: GET /user for a personal token; a workflow's GITHUB_TOKEN
+ * cannot read /user (403) and writes as github-actions[bot].
+ */
+async function tokenLogin(token: string, apiUrl: string): Promise<string> {
+  try {
+    const user = (await github(token, `${apiUrl}/user`)) as { login?: unknown };
+    if (typeof user.login === "string" && user.login !== "") return user.login;
+  } catch (error) {
+    if (!(error instanceof GitHubHttpError && (error.status === 403 || error.status === 401))) throw error;
+  }
+  return ACTIONS_BOT_LOGIN;
+}
+
+/**
+ * Creates or updates the sticky comment; returns what it did. Only a comment written by the token's
+ * own identity is updated: anyone can post a comment that carries the marker, and editing theirs
+ * would let them edit "the plan" afterwards.
+ */
 export async function upsertPlanComment(
   token: string,
   context: GitHubContext,
@@ -73,6 +106,7 @@ export async function upsertPlanComment(
   const marker = commentMarker(config);
   const body = `${marker}\n${markdown}`;
   const base = `${context.apiUrl}/repos/${context.repository}`;
+  const login = await tokenLogin(token, context.apiUrl);
   for (let page = 1; page <= 10; page++) {
     const comments = (await github(
       token,
@@ -80,8 +114,11 @@ export async function upsertPlanComment(
     )) as Array<{
       id: number;
       body?: string;
+      user?: { login?: string } | null;
     }>;
-    const mine = comments.find((comment) => comment.body?.startsWith(`${marker}\n`));
+    const mine = comments.find(
+      (comment) => comment.user?.login === login && comment.body?.startsWith(`${marker}\n`),
+    );
     if (mine) {
       await github(token, `${base}/issues/comments/${mine.id}`, { method: "PATCH", body: { body } });
       return "updated";

@@ -8,7 +8,12 @@ import type { AddressInfo } from "node:net";
 export interface FakeComment {
   id: number;
   body: string;
+  /** The author, as GitHub reports it in `user.login`. */
+  login: string;
 }
+
+/** The author GitHub records for comments made with a workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 
 export interface FakeGitHubRequest {
   method: string;
@@ -22,6 +27,8 @@ export interface FakeGitHub {
   /** Comments by `owner/repo#number`. */
   comments: Map<string, FakeComment[]>;
   requests: FakeGitHubRequest[];
+  /** Posts a comment as someone else (e.g. an outside contributor), as a test's set-up. */
+  addComment(thread: string, body: string, login: string): FakeComment;
   close(): Promise<void>;
 }
 
@@ -32,7 +39,17 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : undefined;
 }
 
-export async function startFakeGitHub(options: { token: string }): Promise<FakeGitHub> {
+/**
+ * `login`: the user a personal token acts as (GET /user answers it). Without it the token behaves
+ * like a workflow's GITHUB_TOKEN: GET /user is refused and comments are written by github-actions[bot].
+ */
+export async function startFakeGitHub(options: { token: string; login?: string }): Promise<FakeGitHub> {
+  const author = options.login ?? ACTIONS_BOT_LOGIN;
+  const wire = (comment: FakeComment) => ({
+    id: comment.id,
+    body: comment.body,
+    user: { login: comment.login, type: comment.login.endsWith("[bot]") ? "Bot" : "User" },
+  });
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeGitHubRequest[] = [];
   let nextId = 1000;
@@ -51,6 +68,11 @@ export async function startFakeGitHub(options: { token: string }): Promise<FakeG
     };
     if (request.headers.authorization !== `Bearer ${options.token}`)
       return send(401, { message: "Bad credentials" });
+    if (url.pathname === "/user" && request.method === "GET") {
+      return options.login
+        ? send(200, { login: options.login, type: "User" })
+        : send(403, { message: "Resource not accessible by integration" });
+    }
     const list = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/);
     if (list) {
       const key = `${list[1]}#${list[2]}`;
@@ -59,12 +81,16 @@ export async function startFakeGitHub(options: { token: string }): Promise<FakeG
       if (request.method === "GET") {
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
         const page = Number(url.searchParams.get("page") ?? 1);
-        return send(200, thread.slice((page - 1) * perPage, page * perPage));
+        return send(200, thread.slice((page - 1) * perPage, page * perPage).map(wire));
       }
       if (request.method === "POST") {
-        const comment = { id: nextId++, body: String((body as { body?: unknown })?.body ?? "") };
+        const comment = {
+          id: nextId++,
+          body: String((body as { body?: unknown })?.body ?? ""),
+          login: author,
+        };
         thread.push(comment);
-        return send(201, comment);
+        return send(201, wire(comment));
       }
     }
     const one = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/);
@@ -73,8 +99,10 @@ export async function startFakeGitHub(options: { token: string }): Promise<FakeG
       for (const thread of comments.values()) {
         const comment = thread.find((c) => c.id === id);
         if (comment) {
+          // GitHub only lets a token edit what its identity may edit; the fake does not check that,
+          // so a test sees it if the action tries to take over someone else's comment.
           comment.body = String((body as { body?: unknown })?.body ?? "");
-          return send(200, comment);
+          return send(200, wire(comment));
         }
       }
       return send(404, { message: "Not Found" });
@@ -87,6 +115,11 @@ export async function startFakeGitHub(options: { token: string }): Promise<FakeG
     url: `http://127.0.0.1:${port}`,
     comments,
     requests,
+    addComment(thread, body, login) {
+      const comment = { id: nextId++, body, login };
+      comments.set(thread, [...(comments.get(thread) ?? []), comment]);
+      return comment;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
