@@ -21,6 +21,8 @@ let workspace: string | undefined;
 afterEach(async () => {
   await github?.close();
   if (workspace) await removeWorkspace(workspace);
+  github = undefined;
+  workspace = undefined;
 });
 
 async function planOnPullRequest(fake: FakeGitHub) {
@@ -48,7 +50,6 @@ async function planOnPullRequest(fake: FakeGitHub) {
 describe("a comment with the marker written by someone else", () => {
   for (const login of [undefined, "release-bot-user"]) {
     it(`is never edited (token acting as ${login ?? ACTIONS_BOT_LOGIN})`, async () => {
-      workspace = undefined;
       github = await startFakeGitHub({ token: GITHUB_TOKEN, ...(login && { login }) });
       const planted = github.addComment(
         THREAD,

@@ -1,0 +1,83 @@
+/**
+ * ValidateRunnerConfiguration answers 200 with `oauthError` / `hostError` texts that quote the
+ * plaintext client secret (escaped as \u sequences). The bundled action puts those texts in the PR
+ * comment, the job summary, annotations and (in rotate mode) the `report` output: the secret must
+ * appear in none of them, nor anywhere in the log.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
+import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
+import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import { type EchoingGateway, startEchoingGateway } from "./echoing-gateway.js";
+import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+
+const h = useAbuseHarness();
+const GITHUB_TOKEN = "ghs_fake_token_for_echo_test";
+const NEW_SECRET = "rotated-canary-s3cret&<b>";
+let gateway: EchoingGateway | undefined;
+let github: FakeGitHub | undefined;
+let workspace: string | undefined;
+
+afterEach(async () => {
+  await gateway?.close();
+  await github?.close();
+  if (workspace) await removeWorkspace(workspace);
+  gateway = undefined;
+  github = undefined;
+  workspace = undefined;
+});
+
+async function run(inputs: Record<string, string>, secret: string) {
+  gateway ??= await startEchoingGateway(h.emu.url);
+  github ??= await startFakeGitHub({ token: GITHUB_TOKEN });
+  workspace ??= await makeWorkspace(configWith(ONE_CLASS));
+  await writeFile(join(workspace, "event.json"), JSON.stringify({ pull_request: { number: 7 } }));
+  const result = await runAction({
+    workspace,
+    inputs: { "api-token": h.emu.token, "api-url": gateway.url, "github-token": GITHUB_TOKEN, ...inputs },
+    env: {
+      GITHUB_OAUTH_CLIENT_SECRET: secret,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "acme/platform",
+      GITHUB_EVENT_PATH: join(workspace, "event.json"),
+      ...FAST_CLIENT_ENV,
+    },
+  });
+  const comments = [...github.comments.values()].flat().map((c) => c.body);
+  // `::add-mask::` lines are the runner's instruction to hide the value: the one place it must appear.
+  const log = result.stdout
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
+  const everything = [log, result.stderr, result.summary, JSON.stringify(result.outputs), ...comments].join(
+    "\n",
+  );
+  return { result, comments, everything };
+}
+
+describe("secrets echoed inside 200 validation answers", () => {
+  it("plan: the errors reach the comment, summary and annotations with the secret redacted", async () => {
+    const { result, comments, everything } = await run(
+      { mode: "plan", "comment-on-pr": "true" },
+      GITHUB_OAUTH_SECRET,
+    );
+    expect(gateway?.echoed).toBeGreaterThan(0);
+    expect(result.code).toBe(1);
+    expect(comments.join("\n")).toContain("[redacted]");
+    expect(result.summary).toContain("[redacted]");
+    expect(everything).not.toContain(GITHUB_OAUTH_SECRET);
+  });
+
+  it("rotate: the report output and summary carry the refusal, not the new secret", async () => {
+    // The integration exists first (applied straight at the emulator), then a rotation goes through the gateway.
+    expect((await h.action(configWith(ONE_CLASS), { mode: "apply" })).code).toBe(0);
+    const { result, everything } = await run({ mode: "rotate" }, NEW_SECRET);
+    expect(gateway?.echoed).toBeGreaterThan(0);
+    expect(result.code).toBe(1);
+    expect(result.outputs.report).toContain("[redacted]");
+    expect(everything).not.toContain(NEW_SECRET);
+    expect(everything).not.toContain(NEW_SECRET.replace("&", "&amp;").replace("<", "&lt;"));
+  });
+});
