@@ -3,7 +3,7 @@ import type { types } from "@slack/bolt";
 import type { ScmIntegration } from "../shared/api/schemas.js";
 import { context, type SlackMessage } from "../shared/slack/blocks.js";
 import { runnerName } from "../shared/slack/integration-list.js";
-import { bold, code, escapeMrkdwn } from "../shared/slack/mrkdwn.js";
+import { bold, code, escapeMrkdwn, fallbackText } from "../shared/slack/mrkdwn.js";
 import { sections } from "../shared/slack/split.js";
 import { SUBCOMMANDS, type SubcommandName, usageLine } from "./commands.js";
 
@@ -17,7 +17,10 @@ export function helpMessage(command: string): SlackMessage {
     "",
     ":lock: Never type a secret into the command: secrets go only into the rotate form.",
   ];
-  return { text: `${command}: list, validate or rotate SCM credentials`, blocks: sections(lines.join("\n")) };
+  return {
+    text: fallbackText(`${command}: list, validate or rotate SCM credentials`),
+    blocks: sections(lines.join("\n")),
+  };
 }
 
 export function usageMessage(command: string, problem: string, subcommand?: SubcommandName): SlackMessage {
@@ -28,7 +31,7 @@ export function usageMessage(command: string, problem: string, subcommand?: Subc
     `:information_source: ${escapeMrkdwn(problem)}`,
     ...usage.map((line) => `Usage: ${code(line)}`),
   ];
-  return { text: `${problem} Usage: ${usage.join(" | ")}`, blocks: sections(lines.join("\n")) };
+  return { text: fallbackText(`${problem} Usage: ${usage.join(" | ")}`), blocks: sections(lines.join("\n")) };
 }
 
 export function secretRefusedMessage(command: string): SlackMessage {
@@ -44,14 +47,14 @@ export function secretRefusedMessage(command: string): SlackMessage {
 
 export function refusedMessage(what: string, reason: string): SlackMessage {
   return {
-    text: `Not allowed to ${what}: ${reason}.`,
+    text: fallbackText(`Not allowed to ${what}: ${reason}.`),
     blocks: sections(`:lock: You are not allowed to ${escapeMrkdwn(what)}: ${escapeMrkdwn(reason)}.`),
   };
 }
 
 export function notFoundMessage(target: string, reason: string): SlackMessage {
   return {
-    text: `${target}: ${reason}`,
+    text: fallbackText(`${target}: ${reason}`),
     blocks: sections(`:mag: ${code(target)}: ${escapeMrkdwn(reason)}`),
   };
 }
@@ -107,7 +110,7 @@ export function choiceMessage(
   runnerLabels: Readonly<Record<string, string>>,
 ): { text: string; blocks: types.KnownBlock[] } {
   return {
-    text: `${host} matches ${integrations.length} integrations: choose one.`,
+    text: fallbackText(`${host} matches ${integrations.length} integrations: choose one.`),
     blocks: choiceBlocks(host, integrations, action, command, runnerLabels),
   };
 }

@@ -5,7 +5,7 @@
 import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
-import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import type { Target } from "../commands.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
@@ -47,7 +47,7 @@ export async function handleRotateCommand(
     // Usually an expired trigger (the three seconds passed): nothing happened yet, so just say so.
     const code = (error as { data?: { error?: string } }).data?.error ?? "error";
     await respond({
-      text: `Could not open the rotate form (Slack: ${code}). Please run the command again.`,
+      text: fallbackText(`Could not open the rotate form (Slack: ${code}). Please run the command again.`),
       response_type: "ephemeral",
     });
     return `views-open-failed: ${code}`;

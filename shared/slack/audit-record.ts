@@ -4,7 +4,7 @@
  */
 import type { RotationStep } from "../rotation/types.js";
 import { context, type SlackMessage } from "./blocks.js";
-import { code, escapeMrkdwn, userMention } from "./mrkdwn.js";
+import { code, escapeMrkdwn, fallbackText, userMention } from "./mrkdwn.js";
 import { sections } from "./split.js";
 
 export type AuditOutcome =
@@ -86,7 +86,7 @@ export function formatAuditRecord(record: AuditRecord): SlackMessage {
   if (record.runnerId) facts.push(`runner ${code(record.runnerId)}`);
   if (record.target && record.target !== record.integrationId) facts.push(`asked for ${code(record.target)}`);
   return {
-    text: `Audit: ${record.action} by ${record.actor}: ${record.outcome} (${subject})`,
+    text: fallbackText(`Audit: ${record.action} by ${record.actor}: ${record.outcome} (${subject})`),
     blocks: [...sections(lines.join("\n")), context(facts.join(" · "))],
   };
 }

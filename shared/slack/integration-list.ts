@@ -5,7 +5,7 @@
 import type { ScmIntegration } from "../api/schemas.js";
 import type { TokenSummary } from "../rotation/token-summary.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
-import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { bold, code, escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
 import { expiryInWords } from "./time.js";
 
@@ -66,7 +66,7 @@ export function formatIntegrationList(
   if (items.length === 0) {
     return [
       {
-        text: `No SCM integrations${scope}.`,
+        text: fallbackText(`No SCM integrations${scope}.`),
         blocks: sections(`No SCM integrations found${options.filter ? ` for ${code(options.filter)}` : ""}.`),
       },
     ];

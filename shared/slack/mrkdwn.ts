@@ -8,6 +8,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+/**
+ * A message's `text` (the notification and fallback text). Slack reads it as mrkdwn too, so a host
+ * named `<!channel>` would notify the whole channel: build it from plain words, then pass it here.
+ */
+export function fallbackText(plain: string): string {
+  return escapeMrkdwn(plain);
+}
+
 /** Inline code, escaped; backticks inside are replaced so the span cannot be closed early. */
 export function code(text: string): string {
   return `\`${escapeMrkdwn(text).replaceAll("`", "'")}\``;

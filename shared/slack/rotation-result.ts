@@ -2,7 +2,7 @@
 import type { RotationOutcome, RotationResult, RotationStep } from "../rotation/types.js";
 import { context, type SlackMessage } from "./blocks.js";
 import { runnerName } from "./integration-list.js";
-import { bold, code, escapeMrkdwn, userMention } from "./mrkdwn.js";
+import { bold, code, escapeMrkdwn, fallbackText, userMention } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
 
 const HEADLINES: Record<RotationOutcome, string> = {
@@ -65,7 +65,9 @@ export function formatRotationResult(
   if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
   const body = [rotationHeadline(result), escapeMrkdwn(result.summary), "", ...rotationStepLines(result)];
   return {
-    text: `${HEADLINES[result.outcome].replace(/:[a-z_]+: /, "").replaceAll("*", "")}: ${rotationSubject(result)}`,
+    text: fallbackText(
+      `${HEADLINES[result.outcome].replace(/:[a-z_]+: /, "").replaceAll("*", "")}: ${rotationSubject(result)}`,
+    ),
     blocks: [...sections(body.join("\n")), context(facts.join(" · "))],
   };
 }

@@ -3,7 +3,7 @@
  * per section text. Long content is split across blocks and messages, never cut.
  */
 import { context, header, type MessageBlock, SLACK_LIMITS, type SlackMessage, section } from "./blocks.js";
-import { escapeMrkdwn, splitText } from "./mrkdwn.js";
+import { escapeMrkdwn, fallbackText, splitText } from "./mrkdwn.js";
 
 /** One section per ≤3000-character piece of the text. */
 export function sections(text: string): MessageBlock[] {
@@ -11,7 +11,7 @@ export function sections(text: string): MessageBlock[] {
 }
 
 export interface SplitOptions {
-  /** Notification fallback text of every message (parts get "(part i of n)"). */
+  /** Notification fallback text of every message, plain (escaped here; parts get "(part i of n)"). */
   text: string;
   /** A header on the first message; later messages repeat it in a context line. */
   title?: string;
@@ -35,6 +35,6 @@ export function splitIntoMessages(blocks: readonly MessageBlock[], options: Spli
     if (options.title && index === 0) lead.push(header(options.title));
     if (options.title && index > 0) lead.push(context(`*${escapeMrkdwn(options.title)}*, continued`));
     const tail: MessageBlock[] = total > 1 ? [context(`Part ${index + 1} of ${total}`)] : [];
-    return { text: `${options.text}${part}`, blocks: [...lead, ...chunk, ...tail] };
+    return { text: fallbackText(`${options.text}${part}`), blocks: [...lead, ...chunk, ...tail] };
   });
 }

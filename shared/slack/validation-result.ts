@@ -3,7 +3,7 @@ import type { ScmIntegration } from "../api/schemas.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 import { context, type SlackMessage } from "./blocks.js";
 import { runnerName } from "./integration-list.js";
-import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { bold, code, escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections } from "./split.js";
 
 export interface ValidationResultInput {
@@ -26,7 +26,7 @@ export function formatValidationResult(input: ValidationResultInput): SlackMessa
     ? `${what}: the stored credentials are valid.`
     : `${what}: the stored credentials are not valid: ${validation.summary}`;
   return {
-    text,
+    text: fallbackText(text),
     blocks: [
       ...sections([headline, ...problems].join("\n")),
       context(
