@@ -29,6 +29,7 @@ export function escapeWorkflowCommands(text: string): string {
  * terminal escape sequences, carriage returns, Unicode line separators) shown as `\n`, `\x1b`, ....
  */
 export function oneLine(piece: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return piece.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, (c) => {
     if (c === "\n") return "\\n";
     if (c === "\r") return "\\r";
