@@ -26,9 +26,11 @@ export function projectRules(text) {
     }
   });
   const permissions = lines.findIndex((line) => /^permissions:/.test(line));
-  if (permissions < 0) problems.push({ line: 1, message: "no top-level permissions: (give the least the jobs need)" });
+  if (permissions < 0)
+    problems.push({ line: 1, message: "no top-level permissions: (give the least the jobs need)" });
   lines.forEach((line, index) => {
-    if (/permissions:\s*write-all/.test(line)) problems.push({ line: index + 1, message: "permissions: write-all" });
+    if (/permissions:\s*write-all/.test(line))
+      problems.push({ line: index + 1, message: "permissions: write-all" });
   });
   return problems;
 }
@@ -43,9 +45,15 @@ async function main() {
       const path = join(directory, name);
       const text = await readFile(path, "utf8");
       files++;
-      const problems = lint(text, path).map((r) => ({ line: r.line, column: r.column, message: `${r.message} [${r.kind}]` }));
-      if (directory === ".github/workflows") problems.push(...projectRules(text).map((p) => ({ ...p, column: 1 })));
-      for (const problem of problems) console.error(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
+      const problems = lint(text, path).map((r) => ({
+        line: r.line,
+        column: r.column,
+        message: `${r.message} [${r.kind}]`,
+      }));
+      if (directory === ".github/workflows")
+        problems.push(...projectRules(text).map((p) => ({ ...p, column: 1 })));
+      for (const problem of problems)
+        console.error(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
       count += problems.length;
     }
   }

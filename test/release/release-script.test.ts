@@ -39,13 +39,18 @@ async function prepare(version: string, changelog = true): Promise<void> {
   await writeFile(join(clone, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   if (changelog) {
     const text = await readFile(join(clone, "CHANGELOG.md"), "utf8");
-    await writeFile(join(clone, "CHANGELOG.md"), text.replace("## [Unreleased]", `## [Unreleased]\n\n## [${version}] - 2026-11-24`));
+    await writeFile(
+      join(clone, "CHANGELOG.md"),
+      text.replace("## [Unreleased]", `## [Unreleased]\n\n## [${version}] - 2026-11-24`),
+    );
   }
   await git(clone, "commit", "-qam", `Release ${version}`);
 }
 
 async function remoteTags(): Promise<Record<string, string>> {
-  const lines = (await git(remote, "for-each-ref", "--format=%(refname:short) %(*objectname)", "refs/tags")).split("\n");
+  const lines = (
+    await git(remote, "for-each-ref", "--format=%(refname:short) %(*objectname)", "refs/tags")
+  ).split("\n");
   return Object.fromEntries(lines.filter(Boolean).map((line) => line.split(" ") as [string, string]));
 }
 

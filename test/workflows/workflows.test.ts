@@ -35,7 +35,9 @@ describe("the workflow linter", () => {
     const ci = parse(await readFile(".github/workflows/ci.yml", "utf8"));
     const runs = ci.jobs.test.steps.map((step: { run?: string }) => step.run).filter(Boolean);
     expect(runs).toEqual(["bash .ci/run"]);
-    const node = ci.jobs.test.steps.find((step: { uses?: string }) => step.uses?.startsWith("actions/setup-node@"));
+    const node = ci.jobs.test.steps.find((step: { uses?: string }) =>
+      step.uses?.startsWith("actions/setup-node@"),
+    );
     expect(node.with["node-version"]).toBe(24);
   });
 });
@@ -79,7 +81,9 @@ describe("the CI job that runs the action from the checkout", () => {
     expect(outputs.plan?.changed).toBe("true");
     expect(outputs.apply?.changed).toBe("true");
     expect(outputs.replan?.changed).toBe("false");
-    expect((await readFile(outputs.plan?.["plan-file"] ?? join(runnerTemp, "none"), "utf8")).length).toBeGreaterThan(0);
+    expect(
+      (await readFile(outputs.plan?.["plan-file"] ?? join(runnerTemp, "none"), "utf8")).length,
+    ).toBeGreaterThan(0);
     await removeWorkspace(workspace);
   });
 });
