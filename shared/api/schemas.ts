@@ -123,7 +123,8 @@ export const CreateEnvironmentClassRequest = z.object({
 });
 export type CreateEnvironmentClassRequest = z.infer<typeof CreateEnvironmentClassRequest>;
 
-export const CreateEnvironmentClassResponse = z.object({ id: z.string() });
+/** The spec marks `id` optional (EnvironmentClassCreateResponse: `id: Optional[str]`). */
+export const CreateEnvironmentClassResponse = z.object({ id: z.string().optional() });
 export type CreateEnvironmentClassResponse = z.infer<typeof CreateEnvironmentClassResponse>;
 
 export const RunnerKind = openEnum([
@@ -166,7 +167,7 @@ export type ListEnvironmentClassesResponse = z.infer<typeof ListEnvironmentClass
 export const GetEnvironmentClassRequest = z.object({ environmentClassId: z.string() });
 export type GetEnvironmentClassRequest = z.infer<typeof GetEnvironmentClassRequest>;
 
-export const GetEnvironmentClassResponse = z.object({ environmentClass: EnvironmentClass });
+export const GetEnvironmentClassResponse = z.object({ environmentClass: EnvironmentClass.optional() });
 export type GetEnvironmentClassResponse = z.infer<typeof GetEnvironmentClassResponse>;
 
 export const UpdateEnvironmentClassRequest = z.object({
@@ -334,7 +335,10 @@ export type RunnerConfigurationSchema = z.infer<typeof RunnerConfigurationSchema
 export const GetRunnerConfigurationSchemaRequest = z.object({ runnerId: z.string() });
 export type GetRunnerConfigurationSchemaRequest = z.infer<typeof GetRunnerConfigurationSchemaRequest>;
 
-export const GetRunnerConfigurationSchemaResponse = z.object({ schema: RunnerConfigurationSchema });
+/** A runner may report no schema: `schema: Optional[RunnerConfigurationSchema]`. */
+export const GetRunnerConfigurationSchemaResponse = z.object({
+  schema: RunnerConfigurationSchema.optional(),
+});
 export type GetRunnerConfigurationSchemaResponse = z.infer<typeof GetRunnerConfigurationSchemaResponse>;
 
 // ---------------------------------------------------------------------------------------------
@@ -349,16 +353,24 @@ export const ScmIntegrationOAuthConfig = z.object({
 });
 export type ScmIntegrationOAuthConfig = z.infer<typeof ScmIntegrationOAuthConfig>;
 
-export const ScmIntegration = z.object({
-  id: z.string(),
-  runnerId: z.string(),
+/** On the wire every field is optional (the spec marks `id` and `runner_id` optional too). */
+export const ScmIntegrationWire = z.object({
+  id: z.string().optional(),
+  runnerId: z.string().optional(),
   scmId: z.string().optional(),
   host: z.string().optional(),
   oauth: ScmIntegrationOAuthConfig.nullable().optional(),
   pat: z.boolean().optional(),
   virtualDirectory: z.string().optional(),
 });
-export type ScmIntegration = z.infer<typeof ScmIntegration>;
+export type ScmIntegrationWire = z.infer<typeof ScmIntegrationWire>;
+
+/**
+ * What the client hands out: `id` and `runnerId` are always strings. The resource fills `runnerId`
+ * from a one-runner filter when the API left it out; otherwise a missing one is "", and so is a
+ * missing `id` (such an integration cannot be updated or deleted, and callers say so).
+ */
+export type ScmIntegration = Omit<ScmIntegrationWire, "id" | "runnerId"> & { id: string; runnerId: string };
 
 export const CreateScmIntegrationRequest = z.object({
   runnerId: z.string(),
@@ -372,7 +384,7 @@ export const CreateScmIntegrationRequest = z.object({
 });
 export type CreateScmIntegrationRequest = z.infer<typeof CreateScmIntegrationRequest>;
 
-export const CreateScmIntegrationResponse = z.object({ id: z.string() });
+export const CreateScmIntegrationResponse = z.object({ id: z.string().optional() });
 export type CreateScmIntegrationResponse = z.infer<typeof CreateScmIntegrationResponse>;
 
 export const ListScmIntegrationsFilter = z.object({
@@ -387,7 +399,7 @@ export const ListScmIntegrationsRequest = z.object({
 export type ListScmIntegrationsRequest = z.infer<typeof ListScmIntegrationsRequest>;
 
 export const ListScmIntegrationsResponse = z.object({
-  integrations: z.array(ScmIntegration).optional(),
+  integrations: z.array(ScmIntegrationWire).optional(),
   pagination: PaginationResponse.optional(),
 });
 export type ListScmIntegrationsResponse = z.infer<typeof ListScmIntegrationsResponse>;
@@ -395,7 +407,7 @@ export type ListScmIntegrationsResponse = z.infer<typeof ListScmIntegrationsResp
 export const GetScmIntegrationRequest = z.object({ id: z.string() });
 export type GetScmIntegrationRequest = z.infer<typeof GetScmIntegrationRequest>;
 
-export const GetScmIntegrationResponse = z.object({ integration: ScmIntegration });
+export const GetScmIntegrationResponse = z.object({ integration: ScmIntegrationWire.optional() });
 export type GetScmIntegrationResponse = z.infer<typeof GetScmIntegrationResponse>;
 
 export const UpdateScmIntegrationRequest = z.object({

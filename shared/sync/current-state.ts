@@ -12,7 +12,8 @@ import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface RunnerState {
   runnerId: string;
-  schema: RunnerConfigurationSchema;
+  /** Undefined when the runner reported none (the spec makes it optional). */
+  schema: RunnerConfigurationSchema | undefined;
   environmentClasses: EnvironmentClass[];
   scmIntegrations: ScmIntegration[];
   /** What the product could not read and how it degrades, in words (shown in the plan). */
@@ -32,11 +33,11 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
     client.schema.get({ runnerId }).catch((error: unknown) => {
       if (error instanceof GitpodApiError && error.code === "not_found") {
         missing.push(runnerId);
-        return {};
+        return undefined;
       }
       throw error;
     });
-  const [schemas, classes, integrations] = await Promise.all([
+  const [schemas, classes, listed] = await Promise.all([
     Promise.all(runnerIds.map(schemaOf)),
     environmentClassSync.list(client, runnerIds),
     scmIntegrationSync.list(client, runnerIds),
@@ -45,11 +46,17 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
   runnerIds.forEach((runnerId, index) => {
     states.set(runnerId, {
       runnerId,
-      schema: schemas[index] ?? {},
+      schema: schemas[index],
       environmentClasses: [],
       scmIntegrations: [],
     });
   });
+  // An integration listed without its runner id cannot be placed: ask runner by runner, so the
+  // client can fill it in from the one-runner filter.
+  const integrations =
+    runnerIds.length > 1 && listed.some((integration) => integration.runnerId === "")
+      ? (await Promise.all(runnerIds.map((runnerId) => scmIntegrationSync.list(client, [runnerId])))).flat()
+      : listed;
   for (const environmentClass of classes)
     states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
   for (const integration of integrations) states.get(integration.runnerId)?.scmIntegrations.push(integration);

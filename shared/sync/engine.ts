@@ -5,7 +5,7 @@
 import type { GitpodClient } from "../api/client.js";
 import { loadRunnerConfig, sortIssues } from "../config/load.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
-import type { ConfigIssue } from "../config/types.js";
+import { type ConfigIssue, runnerLabel } from "../config/types.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readHostTokens } from "./current-state.js";
 import { buildPlan } from "./plan.js";
@@ -91,7 +91,13 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
       continue;
     }
     const state = current.runners.get(runner.id);
-    if (state) issues.push(...checkAgainstSchema(desired.file, runner, state.schema));
+    if (state && !state.schema) {
+      state.notes = [
+        ...(state.notes ?? []),
+        `runner ${runnerLabel(runner)} reported no configuration schema; only server-side validation applies`,
+      ];
+    }
+    if (state?.schema) issues.push(...checkAgainstSchema(desired.file, runner, state.schema));
   }
   if (issues.length > 0) return fail(issues);
 

@@ -188,6 +188,33 @@ async function createOnce(
   }
 }
 
+/**
+ * The spec lets a create answer without the new class's id: find it by name and configuration among
+ * the classes that did not exist before. Without it the follow-up cannot be done, and we say so.
+ */
+async function idOfCreated(
+  context: ApplyContext,
+  operation: EnvironmentClassOperation,
+  knownIds: ReadonlySet<string>,
+): Promise<string> {
+  const desired = operation.desired;
+  const wanted = Object.fromEntries((desired?.configuration ?? []).map((f) => [f.key, f.value]));
+  const found = (await context.relist(operation.runnerId)).find(
+    (c) =>
+      c.displayName === desired?.displayName &&
+      !knownIds.has(c.id) &&
+      sameConfiguration(c.configuration, wanted),
+  );
+  if (found) return found.id;
+  const rest =
+    operation.action === "replace"
+      ? `the old class ${operation.currentId} is still enabled`
+      : "it is still enabled";
+  throw new Error(
+    `created environment class "${operation.key}", but the API answered without its id and does not list it yet, so ${rest}; run plan again to finish`,
+  );
+}
+
 export async function applyEnvironmentClassOperation(
   context: ApplyContext,
   operation: EnvironmentClassOperation,
@@ -197,7 +224,10 @@ export async function applyEnvironmentClassOperation(
   switch (operation.action) {
     case "create":
     case "replace": {
-      const id = await createOnce(context, operation, knownIds);
+      const created = await createOnce(context, operation, knownIds);
+      const needsId = operation.desired?.enabled === false || operation.action === "replace";
+      if (!needsId) return;
+      const id = created ?? (await idOfCreated(context, operation, knownIds));
       if (operation.desired?.enabled === false) {
         await client.environmentClasses.update({ environmentClassId: id, enabled: false });
       }

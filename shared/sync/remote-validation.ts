@@ -78,6 +78,20 @@ function scmErrorField(
 
 const SCM_RESULT_FIELDS = ["hostError", "oauthError", "patError", "scmIdError"] as const;
 
+/** The listed integration an operation changes; by host when the API left its id out (""). */
+function storedIntegration(
+  operation: Operation,
+  current: ReadonlyMap<string, RunnerState>,
+  byId: ReadonlyMap<string, ScmIntegration>,
+): ScmIntegration | undefined {
+  if (operation.currentId === undefined) return undefined;
+  if (operation.currentId !== "") return byId.get(operation.currentId);
+  const host = operation.kind === "scmIntegration" ? operation.desired?.host.toLowerCase() : undefined;
+  return current
+    .get(operation.runnerId)
+    ?.scmIntegrations.find((i) => i.id === "" && (i.host ?? "").toLowerCase() === host);
+}
+
 export async function validateRemotely(
   client: GitpodClient,
   desired: DesiredState,
@@ -98,7 +112,7 @@ export async function validateRemotely(
     (operation) => kinds.environmentClasses || operation.kind !== "environmentClass",
   );
   const results = await mapWithConcurrency(operations, concurrency, async (operation) => {
-    const stored = operation.currentId ? integrationsById.get(operation.currentId) : undefined;
+    const stored = storedIntegration(operation, current, integrationsById);
     const request = validationRequest(operation, secrets, stored);
     return request ? client.validate(request) : undefined;
   });

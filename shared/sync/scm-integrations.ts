@@ -8,9 +8,14 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
+import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
 import type { ResourceSync } from "./resource.js";
+
+/** The spec lets the API leave an integration's id out; without it nothing can be changed. */
+const MISSING_ID = (key: string, what: string) =>
+  `SCM integration ${key} cannot be ${what}: the API listed it without its id (the spec makes it optional); nothing was sent`;
 
 const OAUTH = "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH";
 const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
@@ -148,7 +153,30 @@ export function diffScmIntegrations(
       });
     }
   }
+  noteDuplicates(operations, current, options.prune);
   return operations;
+}
+
+/**
+ * That (runnerId, host) is unique is an assumption: if the API holds two integrations for one key,
+ * the plan changes one of them and says what happens to the others.
+ */
+function noteDuplicates(
+  operations: ScmIntegrationOperation[],
+  current: ScmIntegration[],
+  prune: boolean,
+): void {
+  const counts = new Map<string, number>();
+  for (const integration of current)
+    counts.set(scmKey(integration), (counts.get(scmKey(integration)) ?? 0) + 1);
+  for (const operation of operations) {
+    const count = counts.get(operation.key) ?? 0;
+    if (count < 2 || operation.action === "delete") continue;
+    operation.notes = [
+      ...(operation.notes ?? []),
+      `the API holds ${count} SCM integrations for ${operation.key} on this runner (it accepted a duplicate); this plan keeps ${operation.currentId ?? "one"} and ${prune ? "deletes" : "leaves alone"} the other${count > 2 ? "s" : ""}`,
+    ];
+  }
 }
 
 /** The update request an operation sends; the secret comes from `secrets` by variable name. */
@@ -157,6 +185,7 @@ export function updateRequest(
   secrets: ReadonlyMap<string, string>,
 ): UpdateScmIntegrationRequest {
   const desired = operation.desired;
+  if (operation.currentId === "") throw new Error(MISSING_ID(operation.key, "updated"));
   if (!desired || !operation.currentId) throw new Error(`internal: incomplete update for ${operation.key}`);
   const request: UpdateScmIntegrationRequest = { id: operation.currentId };
   const fields = new Set(operation.updateFields ?? []);
@@ -207,19 +236,17 @@ export async function applyScmIntegrationOperation(
       try {
         await client.scmIntegrations.create(request);
       } catch (error) {
-        // Unknown outcome (timeout, reset) or "already exists" (an earlier attempt landed): re-read,
-        // and create again only if it is not there. (runnerId, host) is unique in the API.
+        // Unknown outcome (timeout, reset) or "already exists" (an earlier attempt landed): re-read.
         if (!(error instanceof GitpodApiError && (error.outcomeUnknown || error.code === "already_exists"))) {
           throw error;
         }
         const exists = (await context.relist(operation.runnerId)).some((i) => scmKey(i) === operation.key);
-        if (exists) return;
-        try {
-          await client.scmIntegrations.create(request);
-        } catch (again) {
-          // The re-read lagged behind a create that had landed: the API refuses the duplicate.
-          if (!(again instanceof GitpodApiError && again.code === "already_exists")) throw again;
-        }
+        if (exists || error.code === "already_exists") return;
+        // Not listed (yet): a list may lag behind a create, and that (runnerId, host) is unique is
+        // only an assumption, so creating again could make a second copy. Say so instead.
+        throw new OutcomeUnknownError(
+          `${error.rpc} got no usable answer (${error.code}${error.status ? `, HTTP ${error.status}` : ""}) and a re-read does not show ${operation.key} yet; it may or may not exist: run plan again before applying`,
+        );
       }
       return;
     }
@@ -227,6 +254,7 @@ export async function applyScmIntegrationOperation(
       await client.scmIntegrations.update(updateRequest(operation, secrets));
       return;
     case "delete":
+      if (operation.currentId === "") throw new Error(MISSING_ID(operation.key, "deleted"));
       if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
       try {
         await client.scmIntegrations.delete({ id: operation.currentId });

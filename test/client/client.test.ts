@@ -29,14 +29,14 @@ afterAll(async () => {
 
 describe("GitpodClient against the emulator", () => {
   it("creates, reads, updates and deletes an SCM integration; the secret comes back only encrypted", async () => {
-    const { id } = await client.scmIntegrations.create({
+    const id = required((await client.scmIntegrations.create({
       runnerId: RUNNER_EU_ID,
       scmId: "github",
       host: "github.com",
       oauthClientId: GITHUB_OAUTH_CLIENT_ID,
       oauthPlaintextClientSecret: GITHUB_OAUTH_SECRET,
       pat: true,
-    });
+    })).id);
     const stored = await client.scmIntegrations.get({ id });
     expect(stored).toMatchObject({
       id,
@@ -63,12 +63,12 @@ describe("GitpodClient against the emulator", () => {
   });
 
   it("creates, lists, gets and updates environment classes", async () => {
-    const { id } = await client.environmentClasses.create({
+    const id = required((await client.environmentClasses.create({
       runnerId: RUNNER_EU_ID,
       displayName: "Large Instance",
       description: "8 CPU, 32 GiB RAM",
       configuration: [{ key: "instanceType", value: "m6i.2xlarge" }],
-    });
+    })).id);
     await client.environmentClasses.update({ environmentClassId: id, description: "8 CPU", enabled: false });
     const got = await client.environmentClasses.get({ environmentClassId: id });
     expect(got).toMatchObject({ id, displayName: "Large Instance", description: "8 CPU" });
@@ -106,7 +106,7 @@ describe("GitpodClient against the emulator", () => {
 
   it("reads the schema and validates both kinds", async () => {
     const schema = await client.schema.get({ runnerId: RUNNER_EU_ID });
-    expect(schema.scm?.map((s) => s.scmId)).toEqual(["github", "gitlab", "bitbucket", "azure-devops-server"]);
+    expect(schema?.scm?.map((s) => s.scmId)).toEqual(["github", "gitlab", "bitbucket", "azure-devops-server"]);
     const bad = await client.validate({
       runnerId: RUNNER_EU_ID,
       scmIntegration: {
@@ -137,3 +137,9 @@ describe("GitpodClient against the emulator", () => {
     expect([...answered].sort()).toEqual([...RPC_NAMES].sort());
   });
 });
+
+/** The emulator always answers a create's id; the spec merely allows it to be absent. */
+function required(id: string | undefined): string {
+  if (!id) throw new Error("the create answered no id");
+  return id;
+}

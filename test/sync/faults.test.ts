@@ -139,7 +139,7 @@ describe("apply under faults", () => {
     emu.faults.add({ kind: "status", status: 500, rpc: "CreateSCMIntegration", times: 100 });
     const result = await sync("apply");
     expect(result.ok).toBe(false);
-    // A 500 to a create proves nothing: after a re-read and one more try, each says it may or may not have happened.
+    // A 500 to a create proves nothing: after a re-read that does not show it, each says it may or may not have happened.
     const failed = result.apply?.outcomes.filter((outcome) => outcome.status === "unknown") ?? [];
     expect(failed.map((outcome) => outcome.operation.key).sort()).toEqual([
       "azure-devops-server@ado.example.com",
@@ -149,7 +149,7 @@ describe("apply under faults", () => {
     const text = formatApplyText(result.apply ?? { ok: false, outcomes: [] });
     expect(text).toMatch(/4 done, 3 not done .*3 of them may or may not have happened/);
     expect(text).toContain(
-      "create SCM integration github@github.com: unknown: CreateSCMIntegration failed: internal",
+      "create SCM integration github@github.com: unknown: CreateSCMIntegration got no usable answer (internal, HTTP 500) and a re-read does not show github@github.com yet; it may or may not exist",
     );
     expect(emu.state.environmentClasses.size).toBe(4);
 

@@ -98,7 +98,7 @@ function ours(client: GitpodClient): Api {
           description: "8 CPU",
           configuration: CONFIGURATION,
         })
-      ).id,
+      ).id ?? "",
     getClass: (id) => client.environmentClasses.get({ environmentClassId: id }),
     updateClass: (id) =>
       client.environmentClasses.update({
@@ -112,7 +112,7 @@ function ours(client: GitpodClient): Api {
     updateToken: (id) => client.hostAuthenticationTokens.update({ id, expiresAt: "2031-01-01T00:00:00Z" }),
     listTokens: () => client.hostAuthenticationTokens.list({ filter: { runnerId: RUNNER_EU_ID } }).toArray(),
     deleteToken: (id) => client.hostAuthenticationTokens.delete({ id }),
-    createScm: async () => (await client.scmIntegrations.create(scmCreate)).id,
+    createScm: async () => (await client.scmIntegrations.create(scmCreate)).id ?? "",
     getScm: (id) => client.scmIntegrations.get({ id }),
     updateScm: (id) => client.scmIntegrations.update({ id, pat: false }),
     listScm: () => client.scmIntegrations.list({ filter: { runnerIds: [RUNNER_EU_ID] } }).toArray(),

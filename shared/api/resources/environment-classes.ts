@@ -1,3 +1,4 @@
+import { GitpodApiError } from "../errors.js";
 import { nextTokenOf, PageIterator } from "../pagination.js";
 import type {
   CreateEnvironmentClassRequest,
@@ -12,7 +13,11 @@ import type { CallOptions, Transport } from "../transport.js";
 export class EnvironmentClasses {
   constructor(private readonly transport: Transport) {}
 
-  async create(request: CreateEnvironmentClassRequest, options?: CallOptions): Promise<{ id: string }> {
+  /** `id` is optional in the spec's answer, so it may be undefined: re-read the runner's classes. */
+  async create(
+    request: CreateEnvironmentClassRequest,
+    options?: CallOptions,
+  ): Promise<{ id?: string | undefined }> {
     return this.transport.call("CreateEnvironmentClass", request, options);
   }
 
@@ -24,7 +29,16 @@ export class EnvironmentClasses {
   }
 
   async get(request: GetEnvironmentClassRequest, options?: CallOptions): Promise<EnvironmentClass> {
-    return (await this.transport.call("GetEnvironmentClass", request, options)).environmentClass;
+    const { environmentClass } = await this.transport.call("GetEnvironmentClass", request, options);
+    if (!environmentClass) {
+      throw new GitpodApiError({
+        code: "unknown",
+        rpc: "GetEnvironmentClass",
+        status: 200,
+        message: `the answer did not include environment class ${request.environmentClassId} (the spec makes it optional), so nothing about it could be read`,
+      });
+    }
+    return environmentClass;
   }
 
   async update(request: UpdateEnvironmentClassRequest, options?: CallOptions): Promise<void> {

@@ -1,14 +1,17 @@
 import type { GetRunnerConfigurationSchemaRequest, RunnerConfigurationSchema } from "../schemas.js";
 import type { CallOptions, Transport } from "../transport.js";
 
-/** The runner's configuration schema: environment-class fields and the SCM providers it supports. */
+/**
+ * The runner's configuration schema: environment-class fields and the SCM providers it supports.
+ * Undefined when the runner reported none (the spec makes `schema` optional).
+ */
 export class Schema {
   constructor(private readonly transport: Transport) {}
 
   async get(
     request: GetRunnerConfigurationSchemaRequest,
     options?: CallOptions,
-  ): Promise<RunnerConfigurationSchema> {
+  ): Promise<RunnerConfigurationSchema | undefined> {
     return (await this.transport.call("GetRunnerConfigurationSchema", request, options)).schema;
   }
 }
