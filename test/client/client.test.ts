@@ -29,14 +29,18 @@ afterAll(async () => {
 
 describe("GitpodClient against the emulator", () => {
   it("creates, reads, updates and deletes an SCM integration; the secret comes back only encrypted", async () => {
-    const id = required((await client.scmIntegrations.create({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthPlaintextClientSecret: GITHUB_OAUTH_SECRET,
-      pat: true,
-    })).id);
+    const id = required(
+      (
+        await client.scmIntegrations.create({
+          runnerId: RUNNER_EU_ID,
+          scmId: "github",
+          host: "github.com",
+          oauthClientId: GITHUB_OAUTH_CLIENT_ID,
+          oauthPlaintextClientSecret: GITHUB_OAUTH_SECRET,
+          pat: true,
+        })
+      ).id,
+    );
     const stored = await client.scmIntegrations.get({ id });
     expect(stored).toMatchObject({
       id,
@@ -63,12 +67,16 @@ describe("GitpodClient against the emulator", () => {
   });
 
   it("creates, lists, gets and updates environment classes", async () => {
-    const id = required((await client.environmentClasses.create({
-      runnerId: RUNNER_EU_ID,
-      displayName: "Large Instance",
-      description: "8 CPU, 32 GiB RAM",
-      configuration: [{ key: "instanceType", value: "m6i.2xlarge" }],
-    })).id);
+    const id = required(
+      (
+        await client.environmentClasses.create({
+          runnerId: RUNNER_EU_ID,
+          displayName: "Large Instance",
+          description: "8 CPU, 32 GiB RAM",
+          configuration: [{ key: "instanceType", value: "m6i.2xlarge" }],
+        })
+      ).id,
+    );
     await client.environmentClasses.update({ environmentClassId: id, description: "8 CPU", enabled: false });
     const got = await client.environmentClasses.get({ environmentClassId: id });
     expect(got).toMatchObject({ id, displayName: "Large Instance", description: "8 CPU" });
@@ -106,7 +114,12 @@ describe("GitpodClient against the emulator", () => {
 
   it("reads the schema and validates both kinds", async () => {
     const schema = await client.schema.get({ runnerId: RUNNER_EU_ID });
-    expect(schema?.scm?.map((s) => s.scmId)).toEqual(["github", "gitlab", "bitbucket", "azure-devops-server"]);
+    expect(schema?.scm?.map((s) => s.scmId)).toEqual([
+      "github",
+      "gitlab",
+      "bitbucket",
+      "azure-devops-server",
+    ]);
     const bad = await client.validate({
       runnerId: RUNNER_EU_ID,
       scmIntegration: {

@@ -77,12 +77,16 @@ describe("retries of idempotent calls", () => {
   it("retries updates and deletes after a reset: they are idempotent", async () => {
     const emu = await emulator();
     const client = clientFor(emu.url, emu.token);
-    const id = required((await client.scmIntegrations.create({
-      runnerId: RUNNER_EU_ID,
-      scmId: "gitlab",
-      host: "gitlab.com",
-      pat: true,
-    })).id);
+    const id = required(
+      (
+        await client.scmIntegrations.create({
+          runnerId: RUNNER_EU_ID,
+          scmId: "gitlab",
+          host: "gitlab.com",
+          pat: true,
+        })
+      ).id,
+    );
     emu.faults.add({ kind: "reset", rpc: "UpdateSCMIntegration", nth: 1, after: true });
     emu.faults.add({ kind: "reset", rpc: "DeleteSCMIntegration", nth: 1, after: true });
     await client.scmIntegrations.update({ id, pat: false });
