@@ -1,132 +1,104 @@
 /**
- * The same engine outside GitHub: `gitpod-runner-config validate|plan|apply` for a person at a
- * terminal. The token comes from GITPOD_API_KEY, the API URL from --api-url or GITPOD_BASE_URL.
+ * The same engine outside GitHub, for a person at a terminal: validate, plan, apply, export, schema,
+ * help. The token comes from GITPOD_API_KEY, the API URL from --api-url or GITPOD_BASE_URL. Exit
+ * codes: 0 ok, 1 failed, 2 bad usage (with `plan --detailed-exitcode`: 0 no changes, 2 changes
+ * pending, 1 any error).
  */
-import { parseArgs } from "node:util";
-import { readConfigText } from "../shared/config/read.js";
-import { runSync, type SyncMode } from "../shared/sync/engine.js";
-import { formatApplyText, formatIssuesText, formatPlanText } from "../shared/sync/format.js";
-import { refusedOperations } from "../shared/sync/plan-types.js";
-import { clientFor } from "./client.js";
 
-const USAGE = `usage: gitpod-runner-config <validate|plan|apply> [--config FILE] [--prune] [--allow-destructive]
-                            [--rotate-secrets] [--concurrency N] [--json] [--api-url URL]
-environment: GITPOD_API_KEY (required), GITPOD_BASE_URL`;
+import { didYouMean } from "../shared/text/did-you-mean.js";
+import { parseCommandArgs, UsageError } from "./cli/args.js";
+import { COMMANDS, type CommandSpec, commandHelp, commandNamed, generalHelp } from "./cli/commands.js";
+import { CliFailure, type CliIo, type CommandContext } from "./cli/context.js";
+import { exportCommand } from "./cli/export-command.js";
+import { FileError } from "./cli/files.js";
+import { schemaCommand } from "./cli/schema-command.js";
+import { syncCommand } from "./cli/sync-commands.js";
+import { detectTerminal } from "./cli/terminal.js";
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env: Record<string, string | undefined>;
-}
+declare const GITPOD_RUNNER_CONFIG_VERSION: string | undefined;
+/** Set by the bundler from package.json; "dev" when run from source. */
+export const VERSION =
+  typeof GITPOD_RUNNER_CONFIG_VERSION === "string" ? GITPOD_RUNNER_CONFIG_VERSION : "dev";
 
-/** Runs the CLI and returns its exit code: 0 ok, 1 failed or (plan) nothing else, 2 bad usage. */
+export type { CliIo } from "./cli/context.js";
+
+const RUN: Record<string, (context: CommandContext) => Promise<number>> = {
+  validate: syncCommand("validate"),
+  plan: syncCommand("plan"),
+  apply: syncCommand("apply"),
+  export: exportCommand,
+  schema: schemaCommand,
+};
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.out(USAGE);
+  const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-V" || first === "version") {
+    io.out(`gitpod-runner-config ${VERSION} (Node.js ${process.versions.node})`);
     return 0;
   }
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
+  if (first === undefined) {
+    io.err(`missing command\n\n${generalHelp(VERSION)}`);
+    return usageCode;
   }
-  const { command, values } = parsed;
-  const token = io.env.GITPOD_API_KEY;
-  if (!token) {
-    io.err("GITPOD_API_KEY is not set: export a Gitpod API token first");
-    return 2;
+  if (first === "--help" || first === "-h") {
+    io.out(generalHelp(VERSION));
+    return 0;
   }
-  const read = await readConfigText(values.config);
-  if (!read.ok) {
-    if (read.issue) {
-      io.err(formatIssuesText([read.issue]));
-      return 1;
-    }
-    io.err(`--config: cannot read ${values.config}`);
-    return 2;
-  }
-  const text = read.text;
-  let client: ReturnType<typeof clientFor>;
-  try {
-    client = clientFor(token, values["api-url"], io.env, values.concurrency);
-  } catch (error) {
-    io.err(error instanceof Error ? error.message : String(error));
-    return 2;
-  }
-  try {
-    const result = await runSync(client, {
-      file: values.config,
-      text,
-      env: io.env,
-      mode: command,
-      prune: values.prune,
-      allowDestructive: values["allow-destructive"],
-      rotateSecrets: values["rotate-secrets"],
-      concurrency: values.concurrency,
-    });
-    if (values.json) {
-      io.out(
-        JSON.stringify(
-          {
-            ok: result.ok,
-            changed: result.changed,
-            issues: result.issues,
-            plan: result.plan,
-            apply: result.apply,
-          },
-          null,
-          2,
-        ),
-      );
-      return result.ok ? 0 : 1;
-    }
-    if (result.issues.length > 0) {
-      io.err(formatIssuesText(result.issues));
-      return 1;
-    }
-    if (command === "validate") {
-      io.out(`${values.config} is valid.`);
+  if (first === "help") {
+    if (!rest[0]) {
+      io.out(generalHelp(VERSION));
       return 0;
     }
-    if (result.plan) io.out(formatPlanText(result.plan));
-    if (command === "apply" && result.plan && refusedOperations(result.plan).length > 0) {
-      io.err("Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.");
-      return 1;
+    const command = commandNamed(rest[0]);
+    if (!command) return unknownCommand(rest[0], io, usageCode);
+    io.out(commandHelp(command));
+    return 0;
+  }
+  const command = commandNamed(first);
+  if (!command) {
+    if (first.startsWith("-")) {
+      io.err(`missing command before ${first}\n\n${generalHelp(VERSION)}`);
+      return usageCode;
     }
-    if (result.apply) io.out(formatApplyText(result.apply));
-    return result.ok ? 0 : 1;
+    return unknownCommand(first, io, usageCode);
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  try {
+    const args = parseCommandArgs(command, rest);
+    const run = RUN[command.name];
+    if (!run) throw new Error(`internal: no handler for ${command.name}`);
+    const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
+    return await run({ io, args, term, usageCode });
   } catch (error) {
-    io.err(error instanceof Error ? error.message : String(error));
-    return 1;
-  } finally {
-    await client.close();
+    return reportFailure(error, command, io, usageCode);
   }
 }
 
-function parse(argv: string[]) {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: "string", default: ".gitpod/runner-config.yaml" },
-      prune: { type: "boolean", default: false },
-      "allow-destructive": { type: "boolean", default: false },
-      "rotate-secrets": { type: "boolean", default: false },
-      concurrency: { type: "string", default: "8" },
-      json: { type: "boolean", default: false },
-      "api-url": { type: "string" },
-    },
-  });
-  const command = positionals[0];
-  if (command !== "validate" && command !== "plan" && command !== "apply") {
-    throw new Error(command ? `unknown command "${command}"` : "missing command");
+function unknownCommand(name: string, io: CliIo, usageCode: number): number {
+  const names = COMMANDS.map((command) => command.name);
+  io.err(
+    `unknown command "${name}"${didYouMean(name, names)}\nRun "gitpod-runner-config --help" for the commands.`,
+  );
+  return usageCode;
+}
+
+function reportFailure(error: unknown, command: CommandSpec, io: CliIo, usageCode: number): number {
+  if (error instanceof UsageError) {
+    io.err(`${error.message}\nRun "gitpod-runner-config help ${command.name}" for its flags.`);
+    return usageCode;
   }
-  if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1]}"`);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new Error(`--concurrency must be an integer from 1 to 64, got "${values.concurrency}"`);
+  if (error instanceof FileError) {
+    io.err(error.message);
+    return usageCode;
   }
-  return { command: command as SyncMode, values: { ...values, concurrency } };
+  if (error instanceof CliFailure) {
+    io.err(error.message);
+    return error.code;
+  }
+  io.err(error instanceof Error ? error.message : String(error));
+  return 1;
 }

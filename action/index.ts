@@ -1,4 +1,4 @@
-/** The action's process entry (bundled to dist/index.js): run it. */
+/** The action's process entry (bundled to dist/action.js, loaded by the Node version guard dist/index.js): run it. */
 import { run } from "./main.js";
 
 await run();

@@ -4,7 +4,7 @@
  */
 import * as core from "@actions/core";
 
-export const MODES = ["plan", "apply", "rotate", "audit"] as const;
+export const MODES = ["plan", "apply", "validate", "rotate", "audit"] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface ActionInputs {
@@ -40,8 +40,10 @@ export function readInputs(): ActionInputs {
   if (!MODES.includes(mode))
     throw new InputError(`input mode must be one of ${MODES.join(", ")}, got "${mode}"`);
   const apiToken = core.getInput("api-token");
-  if (!apiToken) throw new InputError("input api-token is required (a Gitpod API token, from a secret)");
-  core.setSecret(apiToken);
+  // validate runs offline without a token (pull requests from forks get no secrets).
+  if (!apiToken && mode !== "validate")
+    throw new InputError("input api-token is required (a Gitpod API token, from a secret)");
+  if (apiToken) core.setSecret(apiToken);
   const githubToken = optional("github-token");
   if (githubToken) core.setSecret(githubToken);
   const concurrencyText = optional("concurrency") ?? "8";

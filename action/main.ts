@@ -10,6 +10,7 @@ import { InputError, readInputs } from "./inputs.js";
 import { runAuditMode } from "./modes/audit.js";
 import { runRotateMode } from "./modes/rotate.js";
 import { readScheduledInputs } from "./modes/scheduled-inputs.js";
+import { runValidateMode } from "./modes/validate.js";
 import { runSyncMode } from "./sync-mode.js";
 
 export async function run(): Promise<void> {
@@ -18,6 +19,13 @@ export async function run(): Promise<void> {
     inputs = readInputs();
   } catch (error) {
     core.setFailed(error instanceof InputError ? error.message : String(error));
+    return;
+  }
+  if (inputs.mode === "validate" && !inputs.apiToken) {
+    // Offline: no client, no network.
+    await runValidateMode(inputs, undefined, process.env).catch((error: unknown) =>
+      core.setFailed(error instanceof Error ? error.message : String(error)),
+    );
     return;
   }
   let client: ReturnType<typeof clientFor>;
@@ -35,6 +43,9 @@ export async function run(): Promise<void> {
       case "plan":
       case "apply":
         await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env, scheduled);
+        break;
+      case "validate":
+        await runValidateMode(inputs, client, process.env);
         break;
       case "rotate":
       case "audit": {

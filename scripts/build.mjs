@@ -1,7 +1,10 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. `--outdir DIR` builds
 // elsewhere (the staleness test compares a fresh build with the committed dist/).
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { build } from "esbuild";
+import { nodeGuard } from "./node-guard.mjs";
 
 const outIndex = process.argv.indexOf("--outdir");
 const outdir = outIndex > 0 ? process.argv[outIndex + 1] : "dist";
@@ -16,26 +19,28 @@ const oneUndici = {
   },
 };
 
+const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+
 const common = {
   bundle: true,
   platform: "node",
-  target: "node24",
+  target: "node22",
   format: "esm",
   // Minified to keep the committed bundle small (< 2 MB) and quick to load on the runner.
   minify: true,
   legalComments: "none",
   logLevel: "warning",
   plugins: [oneUndici],
+  define: { GITPOD_RUNNER_CONFIG_VERSION: JSON.stringify(version) },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 };
 
-await build({ ...common, entryPoints: { index: "action/index.ts" }, outdir });
-await build({
-  ...common,
-  entryPoints: { cli: "action/cli-main.ts" },
-  outdir,
-  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
-});
+// The bundles (dist/action.js, dist/cli-bundle.js) sit behind the Node version guards.
+await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
+await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
+await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
+await chmod(join(outdir, "cli.js"), 0o755);

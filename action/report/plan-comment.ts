@@ -6,6 +6,7 @@
 import { htmlText, markdownText } from "../../shared/markdown/escape.js";
 import { changeText, kindLabel, summaryLine } from "../../shared/sync/format.js";
 import {
+  destructiveNote,
   type Operation,
   operationLabel,
   type Plan,
@@ -49,7 +50,7 @@ function counts(operations: readonly Operation[]): string {
 function row(operation: Operation, refused: ReadonlySet<Operation>): string {
   const changes = operation.changes.map((change) => markdownText(changeText(change))).join("<br>");
   const note = operation.destructive
-    ? `${refused.has(operation) ? "**refused** " : ""}⚠️ ${markdownText(`${operation.destructive.reason}: deletes ${operation.destructive.deletes}`)}`
+    ? `${refused.has(operation) ? "**refused** " : ""}⚠️ ${markdownText(destructiveNote(operation.destructive))}`
     : "";
   return `| ${operation.action} | ${kindLabel(operation)} | ${markdownText(operation.key)} | ${changes} | ${note} |`;
 }
@@ -64,7 +65,7 @@ function banner(plan: Plan): string {
     .slice(0, BANNER_NAMES)
     .map(
       (operation) =>
-        `> - ${markdownText(`${operationLabel(operation)} on ${names.get(operation.runnerId)}: deletes ${operation.destructive?.deletes ?? ""}`)}`,
+        `> - ${markdownText(`${operationLabel(operation)} on ${names.get(operation.runnerId)}: ${operation.destructive ? destructiveNote(operation.destructive) : ""}`)}`,
     );
   if (destructive.length > BANNER_NAMES) lines.push(`> - and ${destructive.length - BANNER_NAMES} more`);
   const refused = refusedOperations(plan).length;

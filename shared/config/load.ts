@@ -6,6 +6,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { envValue } from "./env.js";
+import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, locate, type PathPart } from "./locate.js";
 import { RunnerConfigFile, SECRET_REFERENCE } from "./structure.js";
@@ -186,15 +187,11 @@ function reportStructureIssue(
   if (zodIssue.code === "unrecognized_keys") {
     // `__proto__` keys are reported (everywhere, by line) by forbiddenKeyIssues.
     for (const key of zodIssue.keys)
-      if (key !== "__proto__") issue([...path, key], `unknown key "${key}"`, true);
+      if (key !== "__proto__") issue([...path, key], unknownKeyMessage(key, path), true);
     return;
   }
   const field = path.length > 0 ? String(path[path.length - 1]) : "file";
-  const message =
-    zodIssue.code === "invalid_type" && valueAt(raw, path) === undefined
-      ? `${field} is required`
-      : `${field}: ${zodIssue.message}`;
-  issue(path, message);
+  issue(path, structureMessage(zodIssue, field, valueAt(raw, path)));
 }
 
 /** Strings over their limit (see limits.ts), so nothing oversized is ever uploaded. */

@@ -32,6 +32,8 @@ export interface ApplyOptions {
   concurrency: number;
   /** Ids of environment classes that existed when the plan was made. */
   knownEnvironmentClassIds?: ReadonlySet<string> | undefined;
+  /** Called as each operation finishes (for progress output), with how many have finished. */
+  onOutcome?: ((outcome: OperationOutcome, finished: number, total: number) => void) | undefined;
 }
 
 export async function applyPlan(
@@ -47,29 +49,40 @@ export async function applyPlan(
     knownEnvironmentClassIds: options.knownEnvironmentClassIds ?? new Set(),
   };
 
-  const outcomes = await mapWithConcurrency(
-    pendingOperations(plan),
-    options.concurrency,
-    async (operation) => {
-      if (refused.has(operation)) {
-        return {
-          operation,
-          status: "refused" as const,
-          error: `destructive (${operation.destructive?.reason}); set allow-destructive to apply it`,
-        };
-      }
-      try {
-        if (operation.kind === "environmentClass") await environmentClassSync.apply(operation, context);
-        else await scmIntegrationSync.apply(operation, context);
-        return { operation, status: "done" as const };
-      } catch (error) {
-        return {
-          operation,
-          status: outcomeIsUnknown(error) ? ("unknown" as const) : ("failed" as const),
-          error: error instanceof Error ? error.message : String(error),
-        };
-      }
-    },
+  const pending = pendingOperations(plan);
+  let finished = 0;
+  const report = (outcome: OperationOutcome): OperationOutcome => {
+    finished++;
+    options.onOutcome?.(outcome, finished, pending.length);
+    return outcome;
+  };
+  const outcomes = await mapWithConcurrency(pending, options.concurrency, async (operation) =>
+    report(await applyOne(operation, refused, context)),
   );
   return { ok: outcomes.every((outcome) => outcome.status === "done"), outcomes };
+}
+
+async function applyOne(
+  operation: Operation,
+  refused: ReadonlySet<Operation>,
+  context: ApplyContext,
+): Promise<OperationOutcome> {
+  if (refused.has(operation)) {
+    return {
+      operation,
+      status: "refused",
+      error: `destructive (${operation.destructive?.reason}); set allow-destructive to apply it`,
+    };
+  }
+  try {
+    if (operation.kind === "environmentClass") await environmentClassSync.apply(operation, context);
+    else await scmIntegrationSync.apply(operation, context);
+    return { operation, status: "done" };
+  } catch (error) {
+    return {
+      operation,
+      status: outcomeIsUnknown(error) ? "unknown" : "failed",
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
 }

@@ -6,8 +6,9 @@ import type { GitpodClient } from "../api/client.js";
 import { loadRunnerConfig, sortIssues } from "../config/load.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import { type ConfigIssue, runnerLabel } from "../config/types.js";
-import { type ApplyResult, applyPlan } from "./apply.js";
+import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readHostTokens } from "./current-state.js";
+import { stateFingerprint } from "./fingerprint.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
@@ -43,6 +44,10 @@ export interface SyncOptions extends PlanOptions {
    * The benchmark measures both.
    */
   serverValidatesEnvironmentClasses?: boolean | undefined;
+  /** Apply progress: called as each operation finishes. */
+  onOutcome?: ApplyOptions["onOutcome"];
+  /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
+  confirm?: ((plan: Plan) => Promise<boolean>) | undefined;
 }
 
 export interface SyncResult {
@@ -53,6 +58,10 @@ export interface SyncResult {
   apply?: ApplyResult | undefined;
   /** Secret values the file references, for the caller to mask in its logs. */
   secretValues: string[];
+  /** Fingerprint of the objects the plan was made against (see fingerprint.ts). */
+  fingerprint?: string | undefined;
+  /** Apply: the confirmation was declined, nothing was written. */
+  declined?: boolean | undefined;
   /** Plan: changes are pending. Apply: something was written. */
   changed: boolean;
   ok: boolean;
@@ -131,12 +140,25 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 
   const pending = pendingOperations(plan).length > 0;
+  const fingerprint = stateFingerprint(current.runners, runnerIds);
   if (options.mode !== "apply") {
-    return { mode: options.mode, issues: [], plan, secretValues, changed: pending, ok: true };
+    return { mode: options.mode, issues: [], plan, secretValues, fingerprint, changed: pending, ok: true };
   }
   if (refusedOperations(plan).length > 0) {
     // Refuse the whole apply rather than apply around the destructive part.
-    return { mode: options.mode, issues: [], plan, secretValues, changed: false, ok: false };
+    return { mode: options.mode, issues: [], plan, secretValues, fingerprint, changed: false, ok: false };
+  }
+  if (pending && options.confirm && !(await options.confirm(plan))) {
+    return {
+      mode: options.mode,
+      issues: [],
+      plan,
+      secretValues,
+      fingerprint,
+      changed: false,
+      ok: false,
+      declined: true,
+    };
   }
   const knownEnvironmentClassIds = new Set(
     [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
@@ -144,6 +166,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const apply = await applyPlan(client, plan, loaded.secrets, {
     concurrency: options.concurrency,
     knownEnvironmentClassIds,
+    onOutcome: options.onOutcome,
   });
   return {
     mode: options.mode,
@@ -151,6 +174,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     plan,
     apply,
     secretValues,
+    fingerprint,
     changed: apply.outcomes.some((outcome) => outcome.status === "done"),
     ok: apply.ok,
   };

@@ -7,6 +7,7 @@ import type { ApplyResult } from "./apply.js";
 import {
   type Action,
   countByAction,
+  destructiveNote,
   type FieldChange,
   type Operation,
   type Plan,
@@ -27,8 +28,16 @@ export function kindLabel(operation: Operation): string {
   return operation.kind === "environmentClass" ? "environment class" : "SCM integration";
 }
 
+/** A value as the file writes it: booleans and numbers bare (`pat: true`), text quoted. */
+export function showValue(value: string | undefined): string {
+  if (value === undefined) return "(none)";
+  if (value === "true" || value === "false") return value;
+  if (/^-?(0|[1-9][0-9]{0,14})(\.[0-9]+)?$/.test(value)) return value;
+  return JSON.stringify(value);
+}
+
 export function changeText(change: FieldChange): string {
-  const show = (value: string | undefined) => (value === undefined ? "(none)" : JSON.stringify(value));
+  const show = showValue;
   if (change.to?.startsWith("(secret")) return `${change.field}: ${change.to}`;
   if (change.from === undefined) return `${change.field}: ${show(change.to)}`;
   return `${change.field}: ${show(change.from)} -> ${show(change.to)}`;
@@ -44,7 +53,13 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(", ")}; ${counts["no-op"]} unchanged.${refused > 0 ? ` ${refused} destructive operation(s) refused (allow-destructive is off).` : ""}`;
 }
 
-export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } = {}): string {
+const ASCII_SYMBOL: Record<Action, string> = { ...SYMBOL, disable: "x" };
+
+export function formatPlanText(
+  plan: Plan,
+  options: { showUnchanged?: boolean; ascii?: boolean } = {},
+): string {
+  const symbols = options.ascii ? ASCII_SYMBOL : SYMBOL;
   const lines: string[] = [];
   const refused = new Set(refusedOperations(plan));
   for (const runner of plan.runners) {
@@ -65,12 +80,12 @@ export function formatPlanText(plan: Plan, options: { showUnchanged?: boolean } 
           ? "  [destructive]"
           : "";
       lines.push(
-        `  ${SYMBOL[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${oneLine(operation.key)}${flag}`,
+        `  ${symbols[operation.action].padEnd(3)} ${operation.action} ${kindLabel(operation)} ${oneLine(operation.key)}${flag}`,
       );
       for (const change of operation.changes) lines.push(`        ${oneLine(changeText(change))}`);
       for (const note of operation.notes ?? []) lines.push(`        note: ${oneLine(note)}`);
       if (operation.destructive) {
-        lines.push(`        ! ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`);
+        lines.push(`        ${options.ascii ? "!" : "⚠"} ${destructiveNote(operation.destructive)}`);
       }
     }
   }
@@ -109,9 +124,7 @@ export function formatPlanMarkdown(plan: Plan): string {
       const changes = operation.changes.map((change) => `\`${cell(changeText(change))}\``).join("<br>");
       const note = [
         ...(operation.destructive
-          ? [
-              `${refused.has(operation) ? "**refused** " : ""}⚠️ ${operation.destructive.reason}: deletes ${operation.destructive.deletes}`,
-            ]
+          ? [`${refused.has(operation) ? "**refused** " : ""}⚠️ ${destructiveNote(operation.destructive)}`]
           : []),
         ...(operation.notes ?? []),
       ].join("; ");

@@ -19,7 +19,10 @@ interface OperationBase {
   /** Id of the existing object the operation changes (update, replace, disable, delete). */
   currentId?: string | undefined;
   changes: FieldChange[];
-  /** Set when the operation deletes something users depend on. */
+  /**
+   * Set when the operation deletes something users depend on: `reason` what it does, `deletes` the
+   * consequence; `destructiveNote` joins them into one sentence.
+   */
   destructive?: { reason: string; deletes: string } | undefined;
   /** Where the item is in the file (absent for items only in the API). */
   path?: string | undefined;
@@ -126,4 +129,9 @@ export function operationLabel(operation: Operation): string {
   return operation.kind === "environmentClass"
     ? `environment class "${operation.key}"`
     : `SCM integration ${operation.key}`;
+}
+
+/** "deletes the integration; 3 users' tokens for gitlab.com stop working and those users must sign in again" */
+export function destructiveNote(destructive: { reason: string; deletes: string }): string {
+  return `${destructive.reason}; ${destructive.deletes}`;
 }

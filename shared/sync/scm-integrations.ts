@@ -27,8 +27,25 @@ function tokensFor(tokens: HostAuthenticationToken[] | undefined, host: string, 
   ).length;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+const DELETED = { one: "is deleted with it", many: "are deleted with it" };
+const STOP_WORKING = { one: "stops working", many: "stop working" };
+
+/** "3 users' PAT tokens", "1 user's OAuth token": each user holds one token per host and source. */
+function usersTokens(count: number, kind: string): string {
+  return count === 1 ? `1 user's ${kind}token` : `${count} users' ${kind}tokens`;
+}
+
+/**
+ * The second half of a destructive note, so that the note reads as one sentence:
+ * "turns PAT support off; 3 users' PAT tokens for gitlab.com are deleted with it and those users
+ * must sign in again".
+ */
+function consequence(parts: string[], host: string, verb: { one: string; many: string }): string {
+  const counted = parts.filter((part) => !part.startsWith("0 "));
+  if (counted.length === 0)
+    return `no user has such a token for ${host} on this runner, so nobody has to sign in again`;
+  const one = counted.length === 1 && counted[0]?.startsWith("1 ");
+  return `${counted.join(" and ")} for ${host} ${one ? verb.one : verb.many} and ${one ? "that user" : "those users"} must sign in again`;
 }
 
 export function diffScmIntegrations(
@@ -83,9 +100,7 @@ export function diffScmIntegrations(
       updateFields.push("pat");
       if (!item.pat) {
         destructive.push("turns PAT support off");
-        deletes.push(
-          `${plural(tokensFor(options.tokens, item.host, PAT), "PAT host token")} of ${item.host}`,
-        );
+        deletes.push(usersTokens(tokensFor(options.tokens, item.host, PAT), "PAT "));
       }
     }
     if ((existing.virtualDirectory ?? "") !== (item.virtualDirectory ?? "")) {
@@ -97,9 +112,7 @@ export function diffScmIntegrations(
       changes.push({ field: "oauth", from: `client ${currentClientId}`, to: "(removed)" });
       clearOAuth = true;
       destructive.push("removes OAuth");
-      deletes.push(
-        `${plural(tokensFor(options.tokens, item.host, OAUTH), "OAuth host token")} of ${item.host}`,
-      );
+      deletes.push(usersTokens(tokensFor(options.tokens, item.host, OAUTH), "OAuth "));
     } else if (item.oauth) {
       if (currentClientId !== item.oauth.clientId) {
         changes.push({
@@ -130,7 +143,7 @@ export function diffScmIntegrations(
       updateFields: changed ? updateFields : undefined,
       destructive:
         destructive.length > 0
-          ? { reason: destructive.join(" and "), deletes: deletes.join(", ") }
+          ? { reason: destructive.join(" and "), deletes: consequence(deletes, item.host, DELETED) }
           : undefined,
     });
   }
@@ -148,7 +161,7 @@ export function diffScmIntegrations(
         changes: [{ field: "integration", from: `${integration.scmId} ${host}`, to: "(deleted)" }],
         destructive: {
           reason: "deletes the integration",
-          deletes: `${plural(tokensFor(options.tokens, host), "host token")} of ${host} may stop working`,
+          deletes: consequence([usersTokens(tokensFor(options.tokens, host), "")], host, STOP_WORKING),
         },
       });
     }

@@ -101,7 +101,7 @@ describe("the action, run as the GitHub runner runs it", () => {
     const oldId = classesNamed("Large Instance")[0]?.id;
     const changed = CONFIG.replace("diskSize: 100", "diskSize: 200");
     const plan = await action(changed, { mode: "plan" });
-    expect(plan.stdout).toContain('configuration.diskSize: "100" -> "200"');
+    expect(plan.stdout).toContain("configuration.diskSize: 100 -> 200");
     const replace = JSON.parse(plan.outputs.plan ?? "{}").runners[0].operations[0];
     expect(replace.action).toBe("replace");
 
@@ -169,7 +169,9 @@ describe("the action, run as the GitHub runner runs it", () => {
     const refused = await action(CONFIG, { mode: "apply", prune: "true" });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/destructive operation\(s\) refused; nothing was changed/);
-    expect(refused.stdout).toContain("2 host tokens of gitlab.com");
+    expect(refused.stdout).toContain(
+      "deletes the integration; 2 users' tokens for gitlab.com stop working and those users must sign in again",
+    );
     expect(emu.requests.writes()).toHaveLength(0);
 
     const pruned = await action(CONFIG, { mode: "apply", prune: "true", "allow-destructive": "true" });
@@ -193,7 +195,9 @@ describe("the action, run as the GitHub runner runs it", () => {
     const refused = await action(noPat, { mode: "apply" });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("turns PAT support off");
-    expect(refused.stdout).toContain("3 PAT host tokens of github.com");
+    expect(refused.stdout).toContain(
+      "turns PAT support off; 3 users' PAT tokens for github.com are deleted with it and those users must sign in again",
+    );
     expect(refused.summary).toContain("refused");
     expect(emu.requests.writes()).toHaveLength(0);
     expect(emu.state.hostTokens.size).toBe(3);

@@ -20,7 +20,7 @@ const EXPECTED: Record<string, [number, string | RegExp]> = {
   "05-missing-runners.yaml": [1, "runners is required"],
   "06-unknown-top-level-key.yaml": [2, 'unknown key "organisation"'],
   "07-unknown-class-key.yaml": [6, 'unknown key "disk"'],
-  "08-enabled-wrong-type.yaml": [6, "enabled: Invalid input: expected boolean"],
+  "08-enabled-wrong-type.yaml": [6, 'enabled: expected true or false, got "yes"'],
   "09-runner-id-not-uuid.yaml": [3, "id must be a runner id (a UUID)"],
   "10-duplicate-environment-class.yaml": [8, 'duplicate environment class "Large Instance"'],
   "11-duplicate-scm-integration.yaml": [9, "duplicate SCM integration gitlab for host GitLab.example.com"],
@@ -44,7 +44,7 @@ const EXPECTED: Record<string, [number, string | RegExp]> = {
   ],
   "27-runner-not-found.yaml": [3, "was not found (or this token cannot see it)"],
   "28-oauth-without-secret.yaml": [8, "clientSecret is required"],
-  "29-environment-classes-not-a-list.yaml": [5, "environmentClasses: Invalid input: expected array"],
+  "29-environment-classes-not-a-list.yaml": [5, "environmentClasses: expected a list, got a map"],
   "30-configuration-value-is-a-map.yaml": [8, "instanceType: must be a string, a number or a boolean"],
   "31-server-unknown-oauth-client.yaml": [8, 'OAuth client id "not-a-registered-client" is not registered'],
 };

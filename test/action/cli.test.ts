@@ -89,7 +89,7 @@ describe("gitpod-runner-config CLI", () => {
     expect(concurrency.stderr).toContain("--concurrency must be an integer from 1 to 64");
     const config = await cli(["plan", "--config", join(dir, "absent.yaml"), "--api-url", emu.url]);
     expect(config.code).toBe(2);
-    expect(config.stderr).toContain("--config: cannot read");
+    expect(config.stderr).toContain("absent.yaml does not exist (ENOENT)");
     const token = await cli(["plan", "--config", EXAMPLE], { GITPOD_API_KEY: "" });
     expect(token.code).toBe(2);
     expect(token.stderr).toContain("GITPOD_API_KEY is not set");

@@ -226,11 +226,14 @@ describe("plan", () => {
     const [github, gitlab] = plan.runners[0]?.operations ?? [];
     expect(github?.destructive?.reason).toBe("turns PAT support off and removes OAuth");
     expect(github?.destructive?.deletes).toBe(
-      "2 PAT host tokens of github.com, 1 OAuth host token of github.com",
+      "2 users' PAT tokens and 1 user's OAuth token for github.com are deleted with it and those users must sign in again",
     );
     expect(gitlab).toMatchObject({
       action: "delete",
-      destructive: { deletes: "1 host token of gitlab.com may stop working" },
+      destructive: {
+        reason: "deletes the integration",
+        deletes: "1 user's token for gitlab.com stops working and that user must sign in again",
+      },
     });
     expect(refusedOperations(plan)).toHaveLength(2);
     expect(refusedOperations({ ...plan, options: { ...plan.options, allowDestructive: true } })).toHaveLength(

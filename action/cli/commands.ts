@@ -1,0 +1,175 @@
+/** The CLI's commands and flags: one table drives parsing, `help <command>` and "did you mean". */
+
+export interface FlagSpec {
+  type: "string" | "boolean";
+  /** Value placeholder in help, for string flags. */
+  value?: string;
+  description: string;
+  default?: string;
+  multiple?: boolean;
+  short?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  /** Extra help text after the flags. */
+  notes?: string;
+}
+
+const config: FlagSpec = {
+  type: "string",
+  value: "FILE",
+  description: "the runner-config file",
+  default: ".gitpod/runner-config.yaml",
+  short: "c",
+};
+const apiUrl: FlagSpec = {
+  type: "string",
+  value: "URL",
+  description: "Gitpod API base URL (default: $GITPOD_BASE_URL, else https://app.gitpod.io/api)",
+};
+const json: FlagSpec = { type: "boolean", description: "print the result as JSON" };
+const syncFlags: Record<string, FlagSpec> = {
+  config,
+  prune: {
+    type: "boolean",
+    description: "disable environment classes and delete SCM integrations not in the file",
+  },
+  "allow-destructive": {
+    type: "boolean",
+    description: "allow operations that delete users' host tokens (removing OAuth, PAT off, deleting)",
+  },
+  "rotate-secrets": { type: "boolean", description: "send every OAuth client secret again" },
+  concurrency: { type: "string", value: "N", description: "parallel API writes, 1 to 64", default: "8" },
+  json,
+  "api-url": apiUrl,
+};
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: "validate",
+    summary: "check a runner-config file (against the runners' live schemas, or --offline)",
+    usage: "gitpod-runner-config validate [--config FILE] [--offline]",
+    flags: {
+      config,
+      offline: {
+        type: "boolean",
+        description: "no network and no token: syntax, structure and secret reference names only",
+      },
+      json,
+      "api-url": apiUrl,
+    },
+    notes: "Offline, an unset secret variable is a warning; online it is an error.",
+  },
+  {
+    name: "plan",
+    summary: "show what apply would change",
+    usage: "gitpod-runner-config plan [--config FILE] [--out PLAN.json] [--detailed-exitcode]",
+    flags: {
+      ...syncFlags,
+      out: { type: "string", value: "FILE", description: "save the plan for `apply FILE`" },
+      "detailed-exitcode": {
+        type: "boolean",
+        description: "exit 0 when there are no changes, 2 when changes are pending, 1 on any error",
+      },
+    },
+  },
+  {
+    name: "apply",
+    summary: "make the runners match the file (or apply a saved plan)",
+    usage: "gitpod-runner-config apply [PLAN.json] [--config FILE] [--yes]",
+    flags: {
+      ...syncFlags,
+      yes: { type: "boolean", description: "do not ask for confirmation", short: "y" },
+      "auto-approve": { type: "boolean", description: "the same as --yes" },
+    },
+    notes:
+      "With PLAN.json (from `plan --out`), applies exactly that plan and refuses if the runners changed since.\n" +
+      "On a terminal, apply shows the plan and asks before changing anything, unless --yes.",
+  },
+  {
+    name: "export",
+    summary: "write a runner-config file of what runners have now",
+    usage: "gitpod-runner-config export --runner <ID|all> [--runner ID...] [--out FILE]",
+    flags: {
+      runner: {
+        type: "string",
+        value: "ID|all",
+        description: "runner to export (repeatable), or all",
+        multiple: true,
+      },
+      out: { type: "string", value: "FILE", description: "write to FILE instead of standard output" },
+      "schema-url": {
+        type: "string",
+        value: "URL",
+        description: "JSON Schema for the yaml-language-server line (default: the published one)",
+      },
+      "api-url": apiUrl,
+    },
+    notes:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${VAR} syntax
+      "OAuth client secrets cannot be read back: each becomes ${OAUTH_SECRET_<HOST>} (see docs/cli.md).\n" +
+      "`all` finds runners through their environment classes and SCM integrations: a runner with neither is not listed.",
+  },
+  {
+    name: "schema",
+    summary: "write the JSON Schema (draft 2020-12) of the file format",
+    usage: "gitpod-runner-config schema [--runner ID...] [--out FILE]",
+    flags: {
+      runner: {
+        type: "string",
+        value: "ID",
+        description: "add this runner's configuration keys from its live schema (repeatable; needs a token)",
+        multiple: true,
+      },
+      out: { type: "string", value: "FILE", description: "write to FILE instead of standard output" },
+      "api-url": apiUrl,
+    },
+  },
+  {
+    name: "help",
+    summary: "show help for a command",
+    usage: "gitpod-runner-config help [COMMAND]",
+    flags: {},
+  },
+];
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+export function generalHelp(version: string): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    `gitpod-runner-config ${version}: Gitpod runner configuration as code`,
+    "",
+    "usage: gitpod-runner-config <command> [flags]",
+    "",
+    "commands:",
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "global flags: --help, --version",
+    "environment: GITPOD_API_KEY (the API token), GITPOD_BASE_URL, NO_COLOR, FORCE_COLOR",
+    'Run "gitpod-runner-config help <command>" for a command\'s flags.',
+  ].join("\n");
+}
+
+export function commandHelp(command: CommandSpec): string {
+  const rows = Object.entries(command.flags).map(([name, flag]) => {
+    const left = `${flag.short ? `-${flag.short}, ` : "    "}--${name}${flag.value ? ` ${flag.value}` : ""}`;
+    return [left, `${flag.description}${flag.default ? ` (default: ${flag.default})` : ""}`] as const;
+  });
+  const width = Math.max(0, ...rows.map(([left]) => left.length));
+  return [
+    `usage: ${command.usage}`,
+    "",
+    command.summary,
+    ...(rows.length > 0
+      ? ["", "flags:", ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`)]
+      : []),
+    ...(command.notes ? ["", command.notes] : []),
+  ].join("\n");
+}

@@ -1,0 +1,63 @@
+/** `export --runner <ID|all> [--out FILE]`: what runners have now, as a runner-config file. */
+import { z } from "zod";
+import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
+import { exportRunnerConfig } from "../../shared/export/export.js";
+import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
+import { clientFor } from "../client.js";
+import { listFlag, stringFlag, UsageError } from "./args.js";
+import { apiSource, apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { writeTextFile } from "./files.js";
+
+function runnerIds(context: CommandContext): string[] | undefined {
+  const given = listFlag(context.args, "runner");
+  if (given.length === 0) throw new UsageError("export needs --runner ID (repeatable) or --runner all");
+  if (given.includes("all")) {
+    if (given.length > 1) throw new UsageError("--runner all exports every runner: give it alone");
+    return undefined;
+  }
+  for (const id of given) {
+    if (!z.uuid().safeParse(id).success)
+      throw new UsageError(`--runner: "${id}" is not a runner id (a UUID) or all`);
+  }
+  return [...new Set(given)];
+}
+
+export async function exportCommand(context: CommandContext): Promise<number> {
+  const { io, args, term } = context;
+  const ids = runnerIds(context);
+  const out = stringFlag(args, "out");
+  const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+  try {
+    const runners = await readExportState(client, ids).catch((error: unknown) => {
+      if (error instanceof UnknownRunnerError) throw new CliFailure(error.message, 1);
+      throw error;
+    });
+    if (runners.length === 0) {
+      throw new CliFailure(
+        "no runner has an environment class or SCM integration: nothing to export (name runners with --runner ID)",
+        1,
+      );
+    }
+    const result = exportRunnerConfig(runners, {
+      source: apiSource(context),
+      now: new Date(),
+      schemaUrl: stringFlag(args, "schema-url") ?? PUBLISHED_SCHEMA_URL,
+    });
+    if (out) await writeTextFile(out, result.text, "--out");
+    else io.out(result.text.trimEnd());
+    // What export did goes to standard error, so that standard output stays the file.
+    const { counts } = result;
+    io.err(
+      `${term.paint("green", term.glyph("ok"))} Exported ${counts.runners} runner(s), ${counts.environmentClasses} environment class(es), ${counts.scmIntegrations} SCM integration(s)${out ? ` to ${out}` : ""}.`,
+    );
+    for (const note of result.notes) io.err(`${term.paint("yellow", term.glyph("warn"))} ${note}`);
+    if (result.secrets.length > 0) {
+      io.err(
+        `Set ${result.secrets.map((secret) => secret.variable).join(", ")} before plan or apply (the OAuth client secrets cannot be read back).`,
+      );
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,61 @@
+/** Reading and writing the CLI's files, with errors that say why (missing, no permission, a directory). */
+import { readFile, writeFile } from "node:fs/promises";
+import { readConfigText } from "../../shared/config/read.js";
+import type { ConfigIssue } from "../../shared/config/types.js";
+
+export class FileError extends Error {}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "does not exist (ENOENT)";
+    case "EACCES":
+    case "EPERM":
+      return `cannot be read: permission denied (${code})`;
+    case "EISDIR":
+      return "is a directory, not a file (EISDIR)";
+    default:
+      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  }
+}
+
+/** `what` names where the path came from, e.g. `--config`. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new FileError(`${what}: ${path} ${reason(error)}`);
+  }
+}
+
+export async function writeTextFile(path: string, text: string, what: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const why =
+      code === "ENOENT"
+        ? "its directory does not exist (ENOENT)"
+        : code === "EACCES" || code === "EPERM"
+          ? `permission denied (${code})`
+          : code === "EISDIR"
+            ? "is a directory (EISDIR)"
+            : `(${code ?? String(error)})`;
+    throw new FileError(`${what}: cannot write ${path}: ${why}`);
+  }
+}
+
+/**
+ * The runner-config file's text: the shared reader's size and encoding checks (an issue, exit 1),
+ * else why the file cannot be read at all.
+ */
+export async function readConfigFile(
+  path: string,
+  what: string,
+): Promise<{ text: string } | { issue: ConfigIssue }> {
+  const read = await readConfigText(path);
+  if (read.ok) return { text: read.text };
+  if (read.issue) return { issue: read.issue };
+  return { text: await readTextFile(path, what) };
+}

@@ -1,0 +1,53 @@
+/**
+ * Config errors for a terminal: `file:line:column: path: message`, then the line of the file with a
+ * caret under the value. Issues found against the live schema know only their line; the caret then
+ * goes to the value after the field's key on that line.
+ */
+import { formatIssue } from "../../shared/config/load.js";
+import type { ConfigIssue } from "../../shared/config/types.js";
+
+function valueColumn(issue: ConfigIssue, line: string): number {
+  if (issue.column > 1) return issue.column;
+  const key = issue.path
+    .split(".")
+    .pop()
+    ?.replace(/\[\d+\]$/, "");
+  if (!key) return issue.column;
+  const match = new RegExp(`(^|[\\s{,-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:\\s*`).exec(line);
+  return match ? match.index + match[0].length + 1 : issue.column;
+}
+
+/** `path: field: message` says the field twice: keep the path, drop the repeat. */
+function withoutRepeatedField(issue: ConfigIssue): ConfigIssue {
+  const field = issue.path
+    .split(".")
+    .pop()
+    ?.replace(/\[\d+\]$/, "");
+  const prefix = `${field}: `;
+  return field && issue.message.startsWith(prefix)
+    ? { ...issue, message: issue.message.slice(prefix.length) }
+    : issue;
+}
+
+export function formatIssuesWithSource(
+  issues: ConfigIssue[],
+  sources: ReadonlyMap<string, string>,
+  header: string,
+): string {
+  const out = [header];
+  for (const original of issues) {
+    const issue = withoutRepeatedField(original);
+    const line = sources.get(issue.file)?.split(/\r?\n/)[issue.line - 1];
+    if (line === undefined) {
+      out.push(`  ${formatIssue(issue)}`);
+      continue;
+    }
+    const column = valueColumn(issue, line);
+    out.push(`  ${formatIssue({ ...issue, column })}`);
+    const number = String(issue.line);
+    // Tabs would shift the caret: show them as one space, the same width as the caret's count.
+    out.push(`    ${number} | ${line.replace(/\t/g, " ")}`);
+    out.push(`    ${" ".repeat(number.length)} | ${" ".repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,40 @@
+/** `schema [--runner ID...] [--out FILE]`: the file format as JSON Schema, with runners' keys if asked. */
+import { GitpodApiError } from "../../shared/api/errors.js";
+import { runnerConfigJsonSchema } from "../../shared/config/json-schema.js";
+import { clientFor } from "../client.js";
+import { listFlag, stringFlag } from "./args.js";
+import { apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { writeTextFile } from "./files.js";
+
+export async function schemaCommand(context: CommandContext): Promise<number> {
+  const { io, args } = context;
+  const ids = [...new Set(listFlag(args, "runner"))];
+  let runners: Parameters<typeof runnerConfigJsonSchema>[0] = [];
+  if (ids.length > 0) {
+    const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+    try {
+      runners = await Promise.all(
+        ids.map(async (runnerId) => {
+          try {
+            return { runnerId, schema: await client.schema.get({ runnerId }) };
+          } catch (error) {
+            if (error instanceof GitpodApiError && error.code === "not_found")
+              throw new CliFailure(`runner ${runnerId} was not found (or this token cannot see it)`, 1);
+            throw error;
+          }
+        }),
+      );
+    } finally {
+      await client.close();
+    }
+  }
+  const text = `${JSON.stringify(runnerConfigJsonSchema(runners), null, 2)}\n`;
+  const out = stringFlag(args, "out");
+  if (out) {
+    await writeTextFile(out, text, "--out");
+    io.err(
+      `Wrote the JSON Schema${ids.length > 0 ? ` with ${ids.length} runner(s)' configuration keys` : ""} to ${out}.`,
+    );
+  } else io.out(text.trimEnd());
+  return 0;
+}

@@ -1,0 +1,209 @@
+/** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
+import { validateOffline } from "../../shared/config/offline.js";
+import { runSync, type SyncMode } from "../../shared/sync/engine.js";
+import { formatApplyText, formatPlanText, summaryLine } from "../../shared/sync/format.js";
+import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
+import { applySavedPlan, parseSavedPlan, SavedPlanError, savedPlan } from "../../shared/sync/saved-plan.js";
+import { clientFor } from "../client.js";
+import { booleanFlag, stringFlag, UsageError } from "./args.js";
+import { apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { readConfigFile, readTextFile, writeTextFile } from "./files.js";
+import { formatIssuesWithSource } from "./issues-text.js";
+import { applyProgress } from "./progress.js";
+
+function concurrencyOf(context: CommandContext): number {
+  const text = stringFlag(context.args, "concurrency") ?? "8";
+  const concurrency = Number(text);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError(`--concurrency must be an integer from 1 to 64, got "${text}"`);
+  }
+  return concurrency;
+}
+
+/** Asks on a terminal unless --yes; elsewhere (CI, pipes) goes ahead, as before. */
+function confirmer(context: CommandContext, printPlan: (plan: Plan) => void) {
+  const { io, args } = context;
+  if (booleanFlag(args, "yes") || booleanFlag(args, "auto-approve")) return undefined;
+  if (!io.stdinIsTTY || !io.ask) return undefined;
+  const ask = io.ask;
+  return async (plan: Plan) => {
+    printPlan(plan);
+    const count = pendingOperations(plan).length;
+    const answer = await ask(`Apply ${count === 1 ? "this change" : `these ${count} changes`}? [y/N] `);
+    const yes = /^y(es)?$/i.test(answer.trim());
+    if (!yes) io.err("Not applied: nothing was changed.");
+    return yes;
+  };
+}
+
+async function validateFileOffline(context: CommandContext, file: string, text: string): Promise<number> {
+  const { io, term } = context;
+  const result = validateOffline(file, text, io.env);
+  if (result.issues.length > 0) {
+    io.err(
+      formatIssuesWithSource(result.issues, new Map([[file, text]]), `${result.issues.length} error(s):`),
+    );
+    return 1;
+  }
+  for (const name of result.unsetVariables) {
+    io.err(
+      `${term.paint("yellow", term.glyph("warn"))} warning: environment variable ${name} is not set (needed by plan and apply)`,
+    );
+  }
+  io.out(
+    `${file} is valid (offline: syntax, structure and secret references; the runners' live schemas were not checked).`,
+  );
+  return 0;
+}
+
+async function applySaved(context: CommandContext, planFile: string): Promise<number> {
+  const { io, term } = context;
+  let saved: ReturnType<typeof parseSavedPlan>;
+  try {
+    saved = parseSavedPlan(planFile, await readTextFile(planFile, "apply"));
+  } catch (error) {
+    if (error instanceof SavedPlanError) throw new CliFailure(error.message, context.usageCode);
+    throw error;
+  }
+  const printPlan = (plan: Plan) => io.out(formatPlanText(plan, { ascii: !term.unicode }));
+  const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+  const progress = applyProgress(term, io);
+  try {
+    const confirm = confirmer(context, printPlan);
+    if (!confirm) printPlan(saved.plan);
+    const result = await applySavedPlan(client, saved, io.env, {
+      concurrency: concurrencyOf(context),
+      onOutcome: progress.onOutcome,
+      confirm,
+    });
+    progress.end();
+    switch (result.status) {
+      case "applied":
+        io.out(finalLine(result.apply));
+        return result.apply.ok ? 0 : 1;
+      case "declined":
+        return 1;
+      default:
+        io.err(`${planFile}: ${result.message}`);
+        return 1;
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
+  return formatApplyText(apply).split("\n").pop() ?? "";
+}
+
+/** The config file's text; a file the reader refuses (too large, not UTF-8) is an error at its line. */
+async function configText(context: CommandContext, file: string): Promise<string> {
+  const read = await readConfigFile(file, "--config");
+  if ("text" in read) return read.text;
+  throw new CliFailure(
+    formatIssuesWithSource([read.issue], new Map(), "1 error(s); nothing was changed:"),
+    1,
+  );
+}
+
+/** `validate FILE...` (as pre-commit calls it): each file in turn; fails if any fails. */
+async function validateEach(context: CommandContext, files: string[]): Promise<number> {
+  if (stringFlag(context.args, "config") !== ".gitpod/runner-config.yaml") {
+    throw new UsageError("give the files either with --config or as arguments, not both");
+  }
+  let code = 0;
+  for (const file of files) {
+    const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
+    code = Math.max(code, await syncCommand("validate")({ ...context, args }));
+  }
+  return code;
+}
+
+export function syncCommand(mode: SyncMode) {
+  return async (context: CommandContext): Promise<number> => {
+    const { io, args, term } = context;
+    const extra = context.args.positionals;
+    if (mode === "apply" && extra.length === 1 && extra[0]) return applySaved(context, extra[0]);
+    if (mode === "validate" && extra.length > 0) return validateEach(context, extra);
+    if (extra.length > 0)
+      throw new UsageError(`unexpected argument "${extra[mode === "apply" ? 1 : 0] ?? extra[0]}"`);
+    const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
+    const concurrency = concurrencyOf(context);
+    if (mode === "validate" && booleanFlag(args, "offline")) {
+      return validateFileOffline(context, file, await configText(context, file));
+    }
+    const token = requireToken(context);
+    const text = await configText(context, file);
+    const json = booleanFlag(args, "json");
+    const ascii = !term.unicode;
+    let planShown = false;
+    const printPlan = (plan: Plan) => {
+      io.out(formatPlanText(plan, { ascii }));
+      planShown = true;
+    };
+    const progress = applyProgress(term, io);
+    const client = clientFor(token, apiUrlFlag(context), io.env, concurrency);
+    try {
+      const result = await runSync(client, {
+        file,
+        text,
+        env: io.env,
+        mode,
+        prune: booleanFlag(args, "prune"),
+        allowDestructive: booleanFlag(args, "allow-destructive"),
+        rotateSecrets: booleanFlag(args, "rotate-secrets"),
+        concurrency,
+        onOutcome: json ? undefined : progress.onOutcome,
+        confirm: json ? undefined : confirmer(context, printPlan),
+      });
+      progress.end();
+      const out = stringFlag(args, "out");
+      if (mode === "plan" && out && result.ok && result.plan && result.fingerprint) {
+        await writeTextFile(
+          out,
+          `${JSON.stringify(savedPlan(result.plan, result.fingerprint, new Date()), null, 2)}\n`,
+          "--out",
+        );
+      }
+      const detailed = booleanFlag(args, "detailed-exitcode");
+      const planCode = () => (detailed && result.changed ? 2 : 0);
+      if (json) {
+        const { ok, changed, issues, plan, apply, fingerprint } = result;
+        io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint }, null, 2));
+        return !ok ? 1 : mode === "plan" ? planCode() : 0;
+      }
+      if (result.issues.length > 0) {
+        io.err(
+          formatIssuesWithSource(
+            result.issues,
+            new Map([[file, text]]),
+            `${result.issues.length} error(s); nothing was changed:`,
+          ),
+        );
+        return 1;
+      }
+      if (mode === "validate") {
+        io.out(`${file} is valid.`);
+        return 0;
+      }
+      if (result.plan && !planShown) printPlan(result.plan);
+      if (mode === "plan") {
+        if (out) io.err(`Saved the plan to ${out}; apply it with: gitpod-runner-config apply ${out}`);
+        return planCode();
+      }
+      if (result.declined) return 1;
+      if (result.plan && refusedOperations(result.plan).length > 0) {
+        io.err(
+          "Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.",
+        );
+        return 1;
+      }
+      if (result.apply)
+        io.out(result.apply.outcomes.length === 0 ? formatApplyText(result.apply) : finalLine(result.apply));
+      else if (result.plan) io.out(summaryLine(result.plan));
+      return result.ok ? 0 : 1;
+    } finally {
+      await client.close();
+    }
+  };
+}
