@@ -97,7 +97,7 @@ function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
 }
 
 /** The config file's text; a file the reader refuses (too large, not UTF-8) is an error at its line. */
-async function configText(context: CommandContext, file: string): Promise<string> {
+async function configText(file: string): Promise<string> {
   const read = await readConfigFile(file, "--config");
   if ("text" in read) return read.text;
   throw new CliFailure(
@@ -130,10 +130,10 @@ export function syncCommand(mode: SyncMode) {
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
-      return validateFileOffline(context, file, await configText(context, file));
+      return validateFileOffline(context, file, await configText(file));
     }
     const token = requireToken(context);
-    const text = await configText(context, file);
+    const text = await configText(file);
     const json = booleanFlag(args, "json");
     const ascii = !term.unicode;
     let planShown = false;

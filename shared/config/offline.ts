@@ -21,12 +21,12 @@ export function validateOffline(
   // are listed afterwards. Only the environment's own strings are real values.
   const isSet = (name: string | symbol): name is string =>
     typeof name === "string" && Object.hasOwn(env, name) && typeof env[name] === "string" && env[name] !== "";
-  const valueOf = (name: string | symbol) => (isSet(name) ? (env[name] as string) : "set");
+  const placeholderOr = (name: string | symbol) => (isSet(name) ? (env[name] as string) : "set");
   const anyValue = new Proxy({} as Record<string, string>, {
-    get: (_, name) => valueOf(name),
+    get: (_, name) => placeholderOr(name),
     has: () => true,
     getOwnPropertyDescriptor: (_, name) => ({
-      value: valueOf(name),
+      value: placeholderOr(name),
       writable: true,
       enumerable: true,
       configurable: true,
