@@ -5,7 +5,10 @@
  */
 import { z } from "zod";
 import type { RunnerConfigurationSchema, SchemaField } from "../api/schemas.js";
+import { MAX_FIELD_LENGTH } from "./limits.js";
 import { enumValues } from "./schema-check.js";
+
+const OTHER = MAX_FIELD_LENGTH.other ?? 2048;
 
 /** Where the committed structure-only schema is published (schema/runner-config.schema.json). */
 export const PUBLISHED_SCHEMA_URL =
@@ -24,7 +27,7 @@ function structure(): Record<string, JsonSchema> {
       required: ["id"],
       properties: {
         id: { type: "string", pattern: z.regexes.uuid().source, description: "The runner's id (a UUID)." },
-        name: { type: "string", description: "A label for people; not sent to the API." },
+        name: { type: "string", maxLength: OTHER, description: "A label for people; not sent to the API." },
         environmentClasses: {
           type: "array",
           description: "Environment classes, matched by display name within the runner.",
@@ -45,15 +48,20 @@ function structure(): Record<string, JsonSchema> {
         displayName: {
           type: "string",
           minLength: 1,
+          maxLength: MAX_FIELD_LENGTH.displayName,
           description: "Name users pick; unique within a runner.",
         },
-        description: { type: "string" },
+        description: { type: "string", maxLength: MAX_FIELD_LENGTH.description },
         enabled: { type: "boolean", default: true, description: "false keeps the class but hides it." },
         configuration: {
           type: "object",
           description:
             "Keys and values from the runner's configuration schema (`schema --runner ID` lists them).",
-          additionalProperties: { type: ["string", "number", "boolean"] },
+          propertyNames: { maxLength: MAX_FIELD_LENGTH.configurationKey },
+          additionalProperties: {
+            type: ["string", "number", "boolean"],
+            maxLength: MAX_FIELD_LENGTH.configurationValue,
+          },
         },
       },
     },
@@ -65,12 +73,17 @@ function structure(): Record<string, JsonSchema> {
         scmId: {
           type: "string",
           minLength: 1,
+          maxLength: OTHER,
           description: "Provider: github, gitlab, bitbucket, azure-devops-server, ...",
         },
-        host: { type: "string", minLength: 1, description: "Host name, e.g. github.com." },
+        host: { type: "string", minLength: 1, maxLength: OTHER, description: "Host name, e.g. github.com." },
         pat: { type: "boolean", default: false, description: "Allow personal access tokens." },
         oauth: { $ref: "#/$defs/oauth" },
-        virtualDirectory: { type: "string", description: "Azure DevOps Server collection path, e.g. /tfs." },
+        virtualDirectory: {
+          type: "string",
+          maxLength: OTHER,
+          description: "Azure DevOps Server collection path, e.g. /tfs.",
+        },
       },
     },
     oauth: {
@@ -78,14 +91,14 @@ function structure(): Record<string, JsonSchema> {
       additionalProperties: false,
       required: ["clientId", "clientSecret"],
       properties: {
-        clientId: { type: "string", minLength: 1 },
+        clientId: { type: "string", minLength: 1, maxLength: OTHER },
         clientSecret: {
           type: "string",
           pattern: SECRET_REFERENCE_PATTERN,
           // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
           description: "A ${ENV_VAR} reference; never the secret itself.",
         },
-        issuerUrl: { type: "string", format: "uri" },
+        issuerUrl: { type: "string", format: "uri", maxLength: OTHER },
       },
     },
   };
