@@ -16,7 +16,8 @@ export async function schemaCommand(context: CommandContext): Promise<number> {
       runners = await Promise.all(
         ids.map(async (runnerId) => {
           try {
-            return { runnerId, schema: await client.schema.get({ runnerId }) };
+            // A runner that reports no schema adds no keys (its configuration stays open).
+            return { runnerId, schema: (await client.schema.get({ runnerId })) ?? {} };
           } catch (error) {
             if (error instanceof GitpodApiError && error.code === "not_found")
               throw new CliFailure(`runner ${runnerId} was not found (or this token cannot see it)`, 1);

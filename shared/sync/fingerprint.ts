@@ -25,7 +25,7 @@ export function stateFingerprint(runners: ReadonlyMap<string, RunnerState>, runn
     const state = runners.get(runnerId);
     return {
       runnerId,
-      schemaVersion: state?.schema.version ?? "",
+      schemaVersion: state?.schema?.version ?? "",
       environmentClasses: byId(state?.environmentClasses ?? []),
       scmIntegrations: byId(state?.scmIntegrations ?? []),
     };
