@@ -145,13 +145,20 @@ function runnerRule(runnerId: string, schema: RunnerConfigurationSchema): JsonSc
     required: fields.filter((field) => field.required).map((field) => field.id),
   };
   const scmIds = (schema.scm ?? []).map((scm) => scm.scmId).filter(Boolean);
+  // A runner that reports no fields or no providers leaves that part open rather than empty.
   const rule = {
     properties: {
-      environmentClasses: { type: "array", items: { type: "object", properties: { configuration } } },
-      scmIntegrations: {
-        type: "array",
-        items: { type: "object", properties: { scmId: { type: "string", enum: scmIds } } },
-      },
+      ...(schema.environmentClasses
+        ? { environmentClasses: { type: "array", items: { type: "object", properties: { configuration } } } }
+        : {}),
+      ...(schema.scm
+        ? {
+            scmIntegrations: {
+              type: "array",
+              items: { type: "object", properties: { scmId: { type: "string", enum: scmIds } } },
+            },
+          }
+        : {}),
     },
   };
   return {
