@@ -5,6 +5,7 @@
  * pending, 1 any error).
  */
 
+import { readFileSync } from "node:fs";
 import { didYouMean } from "../shared/text/did-you-mean.js";
 import { parseCommandArgs, UsageError } from "./cli/args.js";
 import { COMMANDS, type CommandSpec, commandHelp, commandNamed, generalHelp } from "./cli/commands.js";
@@ -15,10 +16,20 @@ import { schemaCommand } from "./cli/schema-command.js";
 import { syncCommand } from "./cli/sync-commands.js";
 import { detectTerminal } from "./cli/terminal.js";
 
-declare const GITPOD_RUNNER_CONFIG_VERSION: string | undefined;
-/** Set by the bundler from package.json; "dev" when run from source. */
-export const VERSION =
-  typeof GITPOD_RUNNER_CONFIG_VERSION === "string" ? GITPOD_RUNNER_CONFIG_VERSION : "dev";
+/**
+ * The package's version, read when asked from the package.json next to dist/ (and action/): read at
+ * run time rather than built in, so that a release's version bump does not change the bundle.
+ */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
 
 export type { CliIo } from "./cli/context.js";
 
@@ -34,20 +45,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V" || first === "version") {
-    io.out(`gitpod-runner-config ${VERSION} (Node.js ${process.versions.node})`);
+    io.out(`gitpod-runner-config ${packageVersion()} (Node.js ${process.versions.node})`);
     return 0;
   }
   if (first === undefined) {
-    io.err(`missing command\n\n${generalHelp(VERSION)}`);
+    io.err(`missing command\n\n${generalHelp(packageVersion())}`);
     return usageCode;
   }
   if (first === "--help" || first === "-h") {
-    io.out(generalHelp(VERSION));
+    io.out(generalHelp(packageVersion()));
     return 0;
   }
   if (first === "help") {
     if (!rest[0]) {
-      io.out(generalHelp(VERSION));
+      io.out(generalHelp(packageVersion()));
       return 0;
     }
     const command = commandNamed(rest[0]);
@@ -58,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const command = commandNamed(first);
   if (!command) {
     if (first.startsWith("-")) {
-      io.err(`missing command before ${first}\n\n${generalHelp(VERSION)}`);
+      io.err(`missing command before ${first}\n\n${generalHelp(packageVersion())}`);
       return usageCode;
     }
     return unknownCommand(first, io, usageCode);

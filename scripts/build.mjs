@@ -1,6 +1,6 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. `--outdir DIR` builds
 // elsewhere (the staleness test compares a fresh build with the committed dist/).
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -19,8 +19,6 @@ const oneUndici = {
   },
 };
 
-const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-
 const common = {
   bundle: true,
   platform: "node",
@@ -31,7 +29,6 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
   plugins: [oneUndici],
-  define: { GITPOD_RUNNER_CONFIG_VERSION: JSON.stringify(version) },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -1,4 +1,7 @@
 /** What every command gets: the process's I/O, its parsed flags, the terminal. */
+
+import type { GitpodClient } from "../../shared/api/index.js";
+import { clientFor } from "../client.js";
 import { type ParsedArgs, stringFlag } from "./args.js";
 import type { Terminal } from "./terminal.js";
 
@@ -47,4 +50,16 @@ export function apiUrlFlag(context: CommandContext): string | undefined {
 /** Where the data comes from, for messages and export headers (never holds a token). */
 export function apiSource(context: CommandContext): string {
   return apiUrlFlag(context) ?? context.io.env.GITPOD_BASE_URL ?? "https://app.gitpod.io/api";
+}
+
+/**
+ * The API client; a configuration error (a proxy variable that is not a URL, a bad tuning knob) is a
+ * usage error, said in one line without a stack.
+ */
+export function apiClient(context: CommandContext, token: string, concurrency?: number): GitpodClient {
+  try {
+    return clientFor(token, apiUrlFlag(context), context.io.env, concurrency);
+  } catch (error) {
+    throw new CliFailure(error instanceof Error ? error.message : String(error), context.usageCode);
+  }
 }

@@ -3,9 +3,8 @@ import { z } from "zod";
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
 import { exportRunnerConfig } from "../../shared/export/export.js";
 import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
-import { clientFor } from "../client.js";
 import { listFlag, stringFlag, UsageError } from "./args.js";
-import { apiSource, apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { apiClient, apiSource, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
 
 function runnerIds(context: CommandContext): string[] | undefined {
@@ -26,7 +25,7 @@ export async function exportCommand(context: CommandContext): Promise<number> {
   const { io, args, term } = context;
   const ids = runnerIds(context);
   const out = stringFlag(args, "out");
-  const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+  const client = apiClient(context, requireToken(context));
   try {
     const runners = await readExportState(client, ids).catch((error: unknown) => {
       if (error instanceof UnknownRunnerError) throw new CliFailure(error.message, 1);

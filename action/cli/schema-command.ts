@@ -1,9 +1,8 @@
 /** `schema [--runner ID...] [--out FILE]`: the file format as JSON Schema, with runners' keys if asked. */
 import { GitpodApiError } from "../../shared/api/errors.js";
 import { runnerConfigJsonSchema } from "../../shared/config/json-schema.js";
-import { clientFor } from "../client.js";
 import { listFlag, stringFlag } from "./args.js";
-import { apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
 
 export async function schemaCommand(context: CommandContext): Promise<number> {
@@ -11,7 +10,7 @@ export async function schemaCommand(context: CommandContext): Promise<number> {
   const ids = [...new Set(listFlag(args, "runner"))];
   let runners: Parameters<typeof runnerConfigJsonSchema>[0] = [];
   if (ids.length > 0) {
-    const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+    const client = apiClient(context, requireToken(context));
     try {
       runners = await Promise.all(
         ids.map(async (runnerId) => {

@@ -4,9 +4,8 @@ import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText, formatPlanText, summaryLine } from "../../shared/sync/format.js";
 import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
 import { applySavedPlan, parseSavedPlan, SavedPlanError, savedPlan } from "../../shared/sync/saved-plan.js";
-import { clientFor } from "../client.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
-import { apiUrlFlag, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { readConfigFile, readTextFile, writeTextFile } from "./files.js";
 import { formatIssuesWithSource } from "./issues-text.js";
 import { applyProgress } from "./progress.js";
@@ -66,7 +65,7 @@ async function applySaved(context: CommandContext, planFile: string): Promise<nu
     throw error;
   }
   const printPlan = (plan: Plan) => io.out(formatPlanText(plan, { ascii: !term.unicode }));
-  const client = clientFor(requireToken(context), apiUrlFlag(context), io.env);
+  const client = apiClient(context, requireToken(context));
   const progress = applyProgress(term, io);
   try {
     const confirm = confirmer(context, printPlan);
@@ -142,7 +141,7 @@ export function syncCommand(mode: SyncMode) {
       planShown = true;
     };
     const progress = applyProgress(term, io);
-    const client = clientFor(token, apiUrlFlag(context), io.env, concurrency);
+    const client = apiClient(context, token, concurrency);
     try {
       const result = await runSync(client, {
         file,

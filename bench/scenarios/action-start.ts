@@ -22,6 +22,8 @@ import { megabytes, ms, type Row, ratio, type ScenarioReport, spreadText, verdic
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ACTION_BUNDLE = join(REPO, "dist", "index.js");
+/** dist/index.js is the Node version guard; the bundle it loads is dist/action.js. */
+const ACTION_CODE = join(REPO, "dist", "action.js");
 
 export interface ActionStartOptions {
   runs: number;
@@ -77,7 +79,7 @@ export interface ActionStartFacts {
 export async function runActionStart(
   options: ActionStartOptions,
 ): Promise<{ report: ScenarioReport; facts: ActionStartFacts }> {
-  const bundleBytes = statSync(ACTION_BUNDLE).size;
+  const bundleBytes = statSync(ACTION_CODE).size;
   const dir = mkdtempSync(join(tmpdir(), "runner-config-action-"));
   const emu = await startEmulator({ latencyMs: 0 });
   const facts: ActionStartFacts = { startMs: [], exitMs: [], bareNodeMs: [], bundleBytes, load: [] };
