@@ -5,6 +5,7 @@
  * run it locally too.
  */
 import * as core from "@actions/core";
+import { type Cancellation, listenForCancellation } from "./cancellation.js";
 import { clientFor } from "./client.js";
 import { InputError, readInputs } from "./inputs.js";
 import { runAuditMode } from "./modes/audit.js";
@@ -36,13 +37,18 @@ export async function run(): Promise<void> {
     core.setFailed(error instanceof Error ? error.message : String(error));
     return;
   }
+  // Only apply writes in bulk; the other modes keep Node's default and stop at once on a signal.
+  const cancellation: Cancellation | undefined =
+    inputs.mode === "apply" ? listenForCancellation() : undefined;
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
     const scheduled = readScheduledInputs(process.env);
     switch (inputs.mode) {
       case "plan":
       case "apply":
-        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env, scheduled);
+        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env, scheduled, cancellation);
+        if (cancellation?.stopWrites.aborted)
+          core.setFailed("The run was cancelled; see the summary for what was done.");
         break;
       case "validate":
         await runValidateMode(inputs, client, process.env);
@@ -57,6 +63,9 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   } finally {
+    cancellation?.dispose();
+    // Abandoned writes may still be in flight: closing the pool would wait for them.
+    if (cancellation?.abandon.aborted) process.exit(process.exitCode ?? 1);
     await client.close();
   }
 }

@@ -12,9 +12,11 @@ import {
   formatIssuesText,
   formatPlanMarkdown,
   formatPlanText,
+  shortfallNote,
   summaryLine,
 } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
+import type { Cancellation } from "./cancellation.js";
 import { annotateIssues, readConfigFile } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
@@ -32,6 +34,7 @@ export async function runSyncMode(
   env: Record<string, string | undefined>,
   /** Slack settings: apply posts its result there when configured. */
   notify?: ScheduledInputs,
+  cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
   const text = await readConfigFile(inputs.config);
   if (text === undefined) {
@@ -47,6 +50,8 @@ export async function runSyncMode(
     allowDestructive: inputs.allowDestructive,
     rotateSecrets: inputs.rotateSecrets,
     concurrency: inputs.concurrency,
+    stopWrites: cancellation?.stopWrites,
+    abandon: cancellation?.abandon,
   });
   for (const secret of result.secretValues) core.setSecret(secret);
   core.setOutput("changed", String(result.changed));
@@ -104,9 +109,7 @@ export async function runSyncMode(
   if (!apply) return;
   logInfo(formatApplyText(apply));
   const done = apply.outcomes.filter((outcome) => outcome.status === "done").length;
-  const unknown = apply.outcomes.filter((outcome) => outcome.status === "unknown").length;
-  const unknownNote =
-    unknown > 0 ? ` ${unknown} may or may not have happened: run plan again to see where things stand.` : "";
+  const unknownNote = shortfallNote(apply);
   const summary =
     apply.outcomes.length === 0
       ? summaryLine(plan)

@@ -14,8 +14,12 @@ import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface OperationOutcome {
   operation: Operation;
-  /** `unknown`: a write was sent and its effect could not be established (answer lost, re-read inconclusive). */
-  status: "done" | "failed" | "refused" | "unknown";
+  /**
+   * `unknown`: a write was sent and its effect could not be established (answer lost, re-read
+   * inconclusive, or still in flight when the run was abandoned). `not-started`: the run was
+   * cancelled before this operation began, so nothing was sent for it.
+   */
+  status: "done" | "failed" | "refused" | "unknown" | "not-started";
   error?: string | undefined;
 }
 
@@ -30,6 +34,10 @@ export interface ApplyResult {
 
 export interface ApplyOptions {
   concurrency: number;
+  /** Once aborted, no further operation starts; those in flight finish (or time out). */
+  stopWrites?: AbortSignal | undefined;
+  /** Once aborted, stop waiting for operations in flight and report them as unknown. */
+  abandon?: AbortSignal | undefined;
   /** Ids of environment classes that existed when the plan was made. */
   knownEnvironmentClassIds?: ReadonlySet<string> | undefined;
   /** Called as each operation finishes (for progress output), with how many have finished. */
@@ -49,17 +57,39 @@ export async function applyPlan(
     knownEnvironmentClassIds: options.knownEnvironmentClassIds ?? new Set(),
   };
 
-  const pending = pendingOperations(plan);
+  const operations = pendingOperations(plan);
+  const outcomes = new Array<OperationOutcome | undefined>(operations.length);
+  const started = new Set<number>();
   let finished = 0;
-  const report = (outcome: OperationOutcome): OperationOutcome => {
+  const work = mapWithConcurrency(operations, options.concurrency, async (operation, index) => {
+    if (options.stopWrites?.aborted) return;
+    started.add(index);
+    const outcome = await applyOne(operation, refused, context);
+    outcomes[index] = outcome;
     finished++;
-    options.onOutcome?.(outcome, finished, pending.length);
-    return outcome;
-  };
-  const outcomes = await mapWithConcurrency(pending, options.concurrency, async (operation) =>
-    report(await applyOne(operation, refused, context)),
+    options.onOutcome?.(outcome, finished, operations.length);
+  });
+  await (options.abandon ? Promise.race([work, aborted(options.abandon)]) : work);
+  const settled = operations.map(
+    (operation, index): OperationOutcome =>
+      outcomes[index] ??
+      (started.has(index)
+        ? {
+            operation,
+            status: "unknown",
+            error:
+              "still in flight when the run was stopped; it may or may not have happened: run plan again",
+          }
+        : { operation, status: "not-started", error: "not started: the run was cancelled" }),
   );
-  return { ok: outcomes.every((outcome) => outcome.status === "done"), outcomes };
+  return { ok: settled.every((outcome) => outcome.status === "done"), outcomes: settled };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
 }
 
 async function applyOne(

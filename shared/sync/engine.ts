@@ -48,6 +48,9 @@ export interface SyncOptions extends PlanOptions {
   onOutcome?: ApplyOptions["onOutcome"];
   /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
   confirm?: ((plan: Plan) => Promise<boolean>) | undefined;
+  /** Cancellation: stop starting writes / stop waiting for writes in flight (see applyPlan). */
+  stopWrites?: AbortSignal | undefined;
+  abandon?: AbortSignal | undefined;
 }
 
 export interface SyncResult {
@@ -167,6 +170,8 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     concurrency: options.concurrency,
     knownEnvironmentClassIds,
     onOutcome: options.onOutcome,
+    stopWrites: options.stopWrites,
+    abandon: options.abandon,
   });
   return {
     mode: options.mode,

@@ -151,17 +151,23 @@ export function formatApplyText(result: ApplyResult): string {
   lines.push(
     failed === 0
       ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).${unknownNote(result)}`,
+      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).${shortfallNote(result)}`,
   );
   return lines.join("\n");
 }
 
-/** Said whenever some write's effect could not be established: the report must not claim either way. */
-function unknownNote(result: ApplyResult): string {
+/**
+ * What an apply did not establish or did not do, in words: writes whose effect is unknown, and
+ * operations a cancellation kept from starting. Empty when there are none.
+ */
+export function shortfallNote(result: ApplyResult): string {
   const unknown = result.outcomes.filter((o) => o.status === "unknown").length;
-  return unknown === 0
-    ? ""
-    : ` ${unknown} of them may or may not have happened: run plan again to see where things stand.`;
+  const notStarted = result.outcomes.filter((o) => o.status === "not-started").length;
+  const notes: string[] = [];
+  if (unknown > 0)
+    notes.push(`${unknown} of them may or may not have happened: run plan again to see where things stand.`);
+  if (notStarted > 0) notes.push(`${notStarted} not started: the run was cancelled.`);
+  return notes.length === 0 ? "" : ` ${notes.join(" ")}`;
 }
 
 const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
@@ -172,12 +178,12 @@ export function formatApplyMarkdown(result: ApplyResult): string {
   const head = `### Gitpod runner configuration apply\n\n${
     result.ok
       ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.${unknownNote(result)}`
+      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.${shortfallNote(result)}`
   }\n`;
   if (result.outcomes.length === 0) return head;
   const rows = result.outcomes.map(
     (outcome) =>
-      `| ${outcome.status === "done" ? "✅" : outcome.status === "unknown" ? "❓" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
+      `| ${outcome.status === "done" ? "✅" : outcome.status === "unknown" ? "❓" : outcome.status === "not-started" ? "⏸️" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
   );
   return `${head}\n| result | action | kind | item | error |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
 }

@@ -2,7 +2,7 @@
  * Runs the built action (dist/index.js) as the GitHub runner does: a child process on this Node,
  * inputs as INPUT_* variables (hyphens kept, upper-cased), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -33,9 +33,12 @@ export function runNode(
   args: string[],
   env: Record<string, string>,
   cwd: string,
+  /** Sees the child once it runs (to signal it, as a cancelled workflow does). */
+  onStart?: (child: ChildProcess) => void,
 ): Promise<ProcessResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    onStart?.(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -79,6 +82,7 @@ export async function runAction(options: {
   workspace: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
+  onStart?: (child: ChildProcess) => void;
 }): Promise<ActionResult> {
   const outputFile = join(options.workspace, `output-${Date.now()}-${Math.random()}`);
   const summaryFile = join(options.workspace, `summary-${Date.now()}-${Math.random()}`);
@@ -94,7 +98,7 @@ export async function runAction(options: {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }
-  const result = await runNode(ACTION_ENTRY, [], env, options.workspace);
+  const result = await runNode(ACTION_ENTRY, [], env, options.workspace, options.onStart);
   return {
     ...result,
     outputs: parseOutputs(await readFile(outputFile, "utf8")),
