@@ -35,7 +35,7 @@ describe("a create answered with an error after it committed", () => {
     const result = await h.action(configWith(ONE_CLASS), { mode: "apply" });
     expect(result.code).toBe(1);
     expect(h.emu.requests.count("CreateEnvironmentClass")).toBe(1);
-    expect(result.outputs.summary).toContain("1 may or may not have happened: run plan again");
+    expect(result.outputs.summary).toContain("1 of them may or may not have happened: run plan again");
     expect(result.summary).toContain("❓ unknown");
     expect(result.summary).toContain("it may or may not exist: run plan again");
     expect(result.stdout).toMatch(/::error::.*may or may not have happened/);
