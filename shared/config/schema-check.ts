@@ -3,6 +3,7 @@
  * sent: unknown SCM providers, unknown or missing configuration keys, int ranges, patterns, enums.
  */
 import type { RunnerConfigurationSchema, SchemaField } from "../api/schemas.js";
+import { didYouMean } from "../text/did-you-mean.js";
 import type { ConfigIssue, DesiredRunner } from "./types.js";
 
 export function enumValues(field: SchemaField): string[] {
@@ -53,7 +54,7 @@ export function checkAgainstSchema(
           line,
           column: 1,
           path,
-          message: `unknown configuration key "${key}" (known: ${known})`,
+          message: `unknown configuration key "${key}"${didYouMean(key, fields.keys())} (known: ${known})`,
         });
         continue;
       }
@@ -80,7 +81,7 @@ export function checkAgainstSchema(
         line: integration.lines.scmId ?? integration.line,
         column: 1,
         path: `${integration.path}.scmId`,
-        message: `unknown scmId "${integration.scmId}" for runner ${runner.name ?? runner.id} (known: ${[...providers].join(", ")})`,
+        message: `unknown scmId "${integration.scmId}"${didYouMean(integration.scmId, providers)} for runner ${runner.name ?? runner.id} (known: ${[...providers].join(", ")})`,
       });
     }
   }

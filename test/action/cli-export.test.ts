@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
+import { seedRandomState } from "../export/random-state.js";
 import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
 
 let emu: Emulator;
@@ -130,6 +131,24 @@ describe("gitpod-runner-config export", () => {
     });
     expect(plan.code, plan.stderr).toBe(2);
     expect(plan.stdout).toContain("pat: false -> true");
+  });
+
+  it("round-trips randomised states through the CLI processes too (export, then plan --detailed-exitcode)", {
+    timeout: 120_000,
+  }, async () => {
+    // The in-process property test covers 240 states; this runs a sample through the real processes.
+    for (const seed of [3, 17, 42, 99, 123, 200, 333, 512]) {
+      seedRandomState(emu.state, seed);
+      const exported = await cli(["export", "--runner", "all"]);
+      expect(exported.code, exported.stderr).toBe(0);
+      const file = join(dir, `random-${seed}.yaml`);
+      await writeFile(file, exported.stdout);
+      const variables = [...exported.stdout.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1] ?? "");
+      const env = Object.fromEntries(variables.map((name) => [name, "anything"]));
+      const plan = await cli(["plan", "--config", file, "--detailed-exitcode"], env);
+      expect(plan.code, `seed ${seed}: ${plan.stdout}${plan.stderr}\n${exported.stdout}`).toBe(0);
+      expect(plan.stdout).toContain("No changes.");
+    }
   });
 
   it("says what is wrong with the arguments or the runner", async () => {

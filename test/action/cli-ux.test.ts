@@ -326,8 +326,12 @@ describe("plan and apply", () => {
     expect(declined.output).toContain("Not applied: nothing was changed.");
     expect(declined.code).toBe(1);
     expect(emu.state.environmentClasses.size).toBe(0);
-    const accepted = await ttyRun("y");
+    const accepted = await ttyRun("y", "--concurrency 1");
     expect(accepted.code).toBe(0);
+    // On a terminal: colour, and a status line redrawn in place under the finished lines.
+    expect(accepted.output).toContain("\u001b[32m✓\u001b[39m [1/7] create environment class Small Instance");
+    expect(accepted.output).toContain("Applying 1/7…");
+    expect(accepted.output).toContain("\r\u001b[K");
     expect(accepted.output).toContain("Apply complete: 7 change(s) made.");
     emu.state.reset();
     const yes = await ttyRun("", "--yes");
