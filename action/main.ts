@@ -37,9 +37,9 @@ export async function run(): Promise<void> {
     core.setFailed(error instanceof Error ? error.message : String(error));
     return;
   }
-  // Only apply writes in bulk; the other modes keep Node's default and stop at once on a signal.
+  // Apply and rotate write; the other modes only read and keep Node's default (stop at once on a signal).
   const cancellation: Cancellation | undefined =
-    inputs.mode === "apply" ? listenForCancellation() : undefined;
+    inputs.mode === "apply" || inputs.mode === "rotate" ? listenForCancellation() : undefined;
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
     const scheduled = readScheduledInputs(process.env);
@@ -54,11 +54,13 @@ export async function run(): Promise<void> {
         await runValidateMode(inputs, client, process.env);
         break;
       case "rotate":
-      case "audit": {
-        const run = inputs.mode === "rotate" ? runRotateMode : runAuditMode;
-        await run(inputs, scheduled, client, process.env);
+        await runRotateMode(inputs, scheduled, client, process.env, cancellation);
+        if (cancellation?.stopWrites.aborted)
+          core.setFailed("The run was cancelled; see the summary for what was done.");
         break;
-      }
+      case "audit":
+        await runAuditMode(inputs, scheduled, client, process.env);
+        break;
     }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));

@@ -11,6 +11,7 @@ import {
   workflowRunLink,
 } from "../../shared/scheduled/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
+import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
 import { logInfo } from "../log.js";
 import { writeJobSummary } from "../report/job-summary.js";
@@ -23,6 +24,7 @@ export async function runRotateMode(
   scheduled: ScheduledInputs,
   client: GitpodClient,
   env: Record<string, string | undefined>,
+  cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
   core.setOutput("changed", "false");
   const managed = await loadManaged(inputs.config);
@@ -37,7 +39,10 @@ export async function runRotateMode(
     report = await runScheduledRotation(
       client,
       { integrations: managed.integrations, env, rotateOnly: scheduled.rotateOnly, dryRun: scheduled.dryRun },
-      { concurrency: Math.min(inputs.concurrency, 4) },
+      {
+        concurrency: Math.min(inputs.concurrency, 4),
+        ...(cancellation && { stopStarting: cancellation.stopWrites, signal: cancellation.abandon }),
+      },
     );
   } catch (error) {
     if (error instanceof RotateOnlyError) {

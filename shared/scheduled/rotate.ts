@@ -114,8 +114,19 @@ export async function runScheduledRotation(
       return fromRotation(managed, result, secrets);
     };
   });
-  const done = await mapWithConcurrency(rotations, options.concurrency ?? DEFAULT_CONCURRENCY, (run) =>
-    run(),
+  const done = await mapWithConcurrency(
+    rotations,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    (run, index) =>
+      options.stopStarting?.aborted
+        ? Promise.resolve(
+            itemFor(
+              (ready[index] as (typeof ready)[number]).managed,
+              "refused",
+              "Not started: the run was cancelled. Nothing was changed.",
+            ),
+          )
+        : run(),
   );
   items.push(...done);
   items.sort(byRunnerAndHost(input.integrations));

@@ -46,7 +46,10 @@ export interface ScheduledRotationInput {
 export interface ScheduledRotationOptions {
   /** How many integrations rotate at the same time; default 4. */
   concurrency?: number;
+  /** Aborts the API calls in flight (their rotations end as failed or unknown). */
   signal?: AbortSignal;
+  /** Once aborted, no further rotation starts (each is refused, unchanged); those running finish. */
+  stopStarting?: AbortSignal;
   now?: () => Date;
 }
 
@@ -99,7 +102,10 @@ export interface AuditInput {
 export interface AuditOptions {
   /** How many validations run at the same time; default 4. */
   concurrency?: number;
+  /** Aborts the API calls in flight (their rotations end as failed or unknown). */
   signal?: AbortSignal;
+  /** Once aborted, no further rotation starts (each is refused, unchanged); those running finish. */
+  stopStarting?: AbortSignal;
   now?: () => Date;
 }
 

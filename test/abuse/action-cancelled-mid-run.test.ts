@@ -8,7 +8,14 @@ import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
-import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
+import {
+  GITHUB_OAUTH_CLIENT_ID,
+  GITHUB_OAUTH_SECRET,
+  GITLAB_OAUTH_CLIENT_ID,
+  GITLAB_OAUTH_SECRET,
+  RUNNER_EU_ID,
+  RUNNER_US_ID,
+} from "../emulator/index.js";
 import { configWith, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -17,13 +24,23 @@ const CLASSES = Array.from(
   (_, i) => `      - displayName: Class ${i}\n        configuration:\n          instanceType: m6i.large\n`,
 ).join("");
 
-/** Runs apply; once `ready()` holds, sends the signals (with a pause between them). */
-async function applyAndSignal(
+/** Runs apply with 20 new classes; see runAndSignal. */
+function applyAndSignal(ready: () => boolean, signals: NodeJS.Signals[], env: Record<string, string> = {}) {
+  return runAndSignal(configWith(CLASSES), { mode: "apply", concurrency: "2" }, ready, signals, {
+    GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
+    ...env,
+  });
+}
+
+/** Runs the bundled action; once `ready()` holds, sends the signals (with a pause between them). */
+async function runAndSignal(
+  config: string,
+  inputs: Record<string, string>,
   ready: () => boolean,
   signals: NodeJS.Signals[],
-  env: Record<string, string> = {},
+  env: Record<string, string>,
 ) {
-  const workspace = await makeWorkspace(configWith(CLASSES));
+  const workspace = await makeWorkspace(config);
   const sent: number[] = [];
   const signalWhenReady = async (child: ChildProcess) => {
     while (!ready()) await sleep(10);
@@ -36,8 +53,8 @@ async function applyAndSignal(
   try {
     const result = await runAction({
       workspace,
-      inputs: { "api-token": h.emu.token, "api-url": h.emu.url, mode: "apply", concurrency: "2" },
-      env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
+      inputs: { "api-token": h.emu.token, "api-url": h.emu.url, ...inputs },
+      env: { ...FAST_CLIENT_ENV, ...env },
       onStart: (child) => void signalWhenReady(child),
     });
     return { result, exitedAfterLastSignalMs: Date.now() - (sent.at(-1) ?? Date.now()) };
@@ -90,5 +107,55 @@ describe("SIGINT during apply", () => {
       "still in flight when the run was stopped; it may or may not have happened",
     );
     expect(result.outputs.summary).toContain("2 of them may or may not have happened");
+  });
+});
+
+describe("SIGINT during a scheduled rotation", () => {
+  it("finishes the rotation in flight and starts no other; the report says which were not started", async () => {
+    const hosts: Array<[string, string, string, string]> = [
+      [RUNNER_EU_ID, "github", "github.com", GITHUB_OAUTH_CLIENT_ID],
+      [RUNNER_EU_ID, "gitlab", "gitlab.com", GITLAB_OAUTH_CLIENT_ID],
+      [RUNNER_US_ID, "github", "github.com", GITHUB_OAUTH_CLIENT_ID],
+      [RUNNER_US_ID, "gitlab", "gitlab.com", GITLAB_OAUTH_CLIENT_ID],
+    ];
+    for (const [runnerId, scmId, host, oauthClientId] of hosts) {
+      h.emu.state.seedScmIntegration({
+        runnerId,
+        scmId,
+        host,
+        oauthClientId,
+        oauthClientSecret: scmId === "github" ? GITHUB_OAUTH_SECRET : GITLAB_OAUTH_SECRET,
+      });
+    }
+    const integrations = (scmId: string, host: string, clientId: string, variable: string) =>
+      `      - scmId: ${scmId}\n        host: ${host}\n        oauth:\n          clientId: ${clientId}\n          clientSecret: \${${variable}}\n`;
+    const runner = (id: string, name: string) =>
+      `  - id: ${id}\n    name: ${name}\n    scmIntegrations:\n${integrations("github", "github.com", GITHUB_OAUTH_CLIENT_ID, "GH_SECRET")}${integrations("gitlab", "gitlab.com", GITLAB_OAUTH_CLIENT_ID, "GL_SECRET")}`;
+    const config = "version: 1\nrunners:\n" + runner(RUNNER_EU_ID, "aws-eu") + runner(RUNNER_US_ID, "aws-us");
+    h.emu.faults.add({ kind: "latency", latencyMs: 500, rpc: "UpdateSCMIntegration" });
+    const { result } = await runAndSignal(
+      config,
+      { mode: "rotate", concurrency: "1" },
+      () => h.emu.requests.count("ValidateRunnerConfiguration") >= 1,
+      ["SIGINT"],
+      { GH_SECRET: GITHUB_OAUTH_SECRET, GL_SECRET: GITLAB_OAUTH_SECRET },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("Received SIGINT: no new writes will start");
+    const report = JSON.parse(result.outputs.report ?? "{}") as {
+      items: Array<{ status: string; reason?: string }>;
+    };
+    expect(report.items).toHaveLength(4);
+    const notStarted = report.items.filter((item) =>
+      item.reason?.startsWith("Not started: the run was cancelled"),
+    );
+    expect(notStarted.length).toBeGreaterThanOrEqual(2);
+    expect(notStarted.every((item) => item.status === "refused")).toBe(true);
+    // Every other rotation ran to its end: rotated, not cut off half way.
+    const ran = report.items.filter((item) => !notStarted.includes(item));
+    expect(ran.length).toBeGreaterThanOrEqual(1);
+    expect(ran.every((item) => item.status === "rotated")).toBe(true);
+    expect(h.emu.requests.count("UpdateSCMIntegration")).toBe(ran.length);
+    expect(result.summary).toContain("Not started: the run was cancelled");
   });
 });
