@@ -131,7 +131,7 @@ describe("SIGINT during a scheduled rotation", () => {
       `      - scmId: ${scmId}\n        host: ${host}\n        oauth:\n          clientId: ${clientId}\n          clientSecret: \${${variable}}\n`;
     const runner = (id: string, name: string) =>
       `  - id: ${id}\n    name: ${name}\n    scmIntegrations:\n${integrations("github", "github.com", GITHUB_OAUTH_CLIENT_ID, "GH_SECRET")}${integrations("gitlab", "gitlab.com", GITLAB_OAUTH_CLIENT_ID, "GL_SECRET")}`;
-    const config = "version: 1\nrunners:\n" + runner(RUNNER_EU_ID, "aws-eu") + runner(RUNNER_US_ID, "aws-us");
+    const config = `version: 1\nrunners:\n${runner(RUNNER_EU_ID, "aws-eu")}${runner(RUNNER_US_ID, "aws-us")}`;
     h.emu.faults.add({ kind: "latency", latencyMs: 500, rpc: "UpdateSCMIntegration" });
     const { result } = await runAndSignal(
       config,
