@@ -104,3 +104,18 @@ export function codeFromHttpStatus(status: number): ConnectCode {
 export function isRetryableCode(code: ConnectCode): boolean {
   return code === "unavailable" || code === "resource_exhausted" || code === "deadline_exceeded";
 }
+
+const OFFLINE_WORDS = /\b(offline|not connected|disconnected)\b/i;
+
+/**
+ * A call the service forwards to a runner (validation) failed because the runner is not connected.
+ * The spec does not say which code the service uses; `failed_precondition` and `unavailable` are both
+ * plausible, so the service's words decide.
+ */
+export function isRunnerOffline(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, rawMessage, message } = error as { code?: unknown; rawMessage?: unknown; message?: unknown };
+  if (code !== "failed_precondition" && code !== "unavailable") return false;
+  const text = typeof rawMessage === "string" ? rawMessage : typeof message === "string" ? message : "";
+  return OFFLINE_WORDS.test(text);
+}

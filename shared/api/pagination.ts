@@ -8,6 +8,8 @@ import type { PaginationRequest, PaginationResponse } from "./schemas.js";
 export const PAGE_SIZE = 100;
 /** 100 000 objects: far beyond any runner; a server handing out fresh tokens forever stops here. */
 export const MAX_PAGES = 1000;
+/** How often toArray() lists again from the start after the server refused a next-page token. */
+const MAX_RESTARTS = 2;
 
 export interface Page<T> {
   items: T[];
@@ -59,10 +61,35 @@ export class PageIterator<T> implements AsyncIterable<T> {
     for await (const page of this.pages()) yield* page.items;
   }
 
+  /**
+   * Every item. A page token refused part-way (it can expire while a rate limit makes us wait)
+   * restarts the listing from the first page, at most twice: a fresh start is consistent, a
+   * resumed one could not be.
+   */
   async toArray(): Promise<T[]> {
-    const all: T[] = [];
-    for await (const page of this.pages()) all.push(...page.items);
-    return all;
+    for (let restarts = 0; ; restarts += 1) {
+      const all: T[] = [];
+      let pagesRead = 0;
+      try {
+        for await (const page of this.pages()) {
+          all.push(...page.items);
+          pagesRead += 1;
+        }
+        return all;
+      } catch (error) {
+        const tokenRefused =
+          pagesRead > 0 && error instanceof GitpodApiError && error.code === "invalid_argument";
+        if (!tokenRefused) throw error;
+        if (restarts >= MAX_RESTARTS) {
+          throw new GitpodApiError({
+            code: "invalid_argument",
+            rpc: this.#rpc,
+            status: error.status,
+            message: `${error.rawMessage}; the next-page token was refused after ${pagesRead} page(s) (it may have expired), also after listing again from the start ${restarts} time(s)`,
+          });
+        }
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * GitpodApiError (code, status, rpc, outcomeUnknown) by shape so it also copes with plain errors.
  * The client guarantees its error messages carry no secret; callers may scrub further.
  */
+import { isRunnerOffline } from "../api/errors.js";
 
 export interface ApiErrorDescription {
   /** A Connect code, "network" for transport failures, or "unexpected" for anything else. */
@@ -54,6 +55,17 @@ function isTimeout(shape: ApiErrorShape): boolean {
 
 export function describeApiError(error: unknown): ApiErrorDescription {
   const shape: ApiErrorShape = typeof error === "object" && error !== null ? (error as ApiErrorShape) : {};
+  if (isRunnerOffline(error)) {
+    const rpc = typeof shape.rpc === "string" ? ` (${shape.rpc})` : "";
+    return {
+      code: "runner_offline",
+      text: appendRpc(
+        "The runner is offline, so Gitpod cannot check the credentials through it: try again when it is connected.",
+        rpc,
+      ),
+      transient: true,
+    };
+  }
   let code = typeof shape.code === "string" ? shape.code : undefined;
   if (code === undefined && isTimeout(shape)) code = "deadline_exceeded";
   if (code === undefined && shape.status === undefined && shape.name === "GitpodApiError") code = "network";

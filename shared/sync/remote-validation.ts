@@ -4,8 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../api/client.js";
+import { isRunnerOffline } from "../api/errors.js";
 import type { ScmIntegration, ValidateRunnerConfigurationRequest } from "../api/schemas.js";
-import type { ConfigIssue, DesiredState } from "../config/types.js";
+import { type ConfigIssue, type DesiredState, runnerLabel } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { type Operation, type Plan, pendingOperations } from "./plan-types.js";
@@ -111,12 +112,31 @@ export async function validateRemotely(
   const operations = pendingOperations(plan).filter(
     (operation) => kinds.environmentClasses || operation.kind !== "environmentClass",
   );
+  // Validation goes through the runner: an offline one cannot answer, which is said once per runner.
+  const offline = new Set<string>();
   const results = await mapWithConcurrency(operations, concurrency, async (operation) => {
+    if (offline.has(operation.runnerId)) return undefined;
     const stored = storedIntegration(operation, current, integrationsById);
     const request = validationRequest(operation, secrets, stored);
-    return request ? client.validate(request) : undefined;
+    try {
+      return request ? await client.validate(request) : undefined;
+    } catch (error) {
+      if (!isRunnerOffline(error)) throw error;
+      offline.add(operation.runnerId);
+      return undefined;
+    }
   });
   const issues: ConfigIssue[] = [];
+  for (const runner of desired.runners) {
+    if (!offline.has(runner.id)) continue;
+    issues.push({
+      file: desired.file,
+      line: runner.line,
+      column: 1,
+      path: `${runner.path}.id`,
+      message: `runner ${runnerLabel(runner)} is offline: Gitpod validates through the runner, so nothing was checked or changed; run again when it is connected`,
+    });
+  }
   operations.forEach((operation, index) => {
     const result = results[index];
     const item = operation.path ? itemsByPath.get(operation.path) : undefined;
