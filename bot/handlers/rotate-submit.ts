@@ -8,7 +8,7 @@ import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
-import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import type { BotContext } from "../context.js";
 import { respondTo } from "../deliver.js";
@@ -134,7 +134,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     ...auditBase(bot, userId),
     ...subject,
     outcome: "started",
-    reason: `rotation started by ${userMention(userId)}`,
+    reason: "Rotation started: journaled before any change; the outcome follows.",
     journalId,
   });
 

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
-import { userMention } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { JournalEntry } from "../state/store.js";
 import { messageView } from "../views.js";
@@ -25,10 +25,11 @@ export interface Resolution {
 
 /** Pure: the journal phase plus what Gitpod says now → what to tell people. */
 export function describeInterruption(
-  entry: Pick<JournalEntry, "phase" | "actor" | "interruptedAt">,
+  entry: Pick<JournalEntry, "phase" | "interruptedAt">,
   stored: { valid: boolean; summary: string } | { error: string },
 ): Resolution {
-  const who = `The rotation by ${userMention(entry.actor)} was interrupted${entry.interruptedAt ? " by a shutdown" : ""}`;
+  // Plain text (the audit record's header names the person): it is escaped wherever it is shown.
+  const who = `The rotation was interrupted${entry.interruptedAt ? " by a shutdown" : ""}`;
   if ("error" in stored) {
     return {
       state: "unknown",
@@ -117,7 +118,13 @@ export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Pr
     });
     if (entry.viewId) {
       await bot.slack.views
-        .update({ view_id: entry.viewId, view: messageView(`:rotating_light: ${resolution.text}`, {}) })
+        .update({
+          view_id: entry.viewId,
+          view: messageView(
+            `:rotating_light: Your rotation (${userMention(entry.actor)}) did not finish. ${escapeMrkdwn(resolution.text)}`,
+            {},
+          ),
+        })
         .catch(() => {});
     }
     await bot.store.finishRotation(entry.id, {
