@@ -19,6 +19,7 @@ import { handleCommand } from "./handlers/command.js";
 import { BUSY_TEXT, InFlightLimit } from "./in-flight-limit.js";
 import { registerInteractions } from "./interactions.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
+import { RESTARTING_TEXT } from "./messages.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
 import type { BotStore } from "./state/store.js";
@@ -64,8 +65,6 @@ const HEALTH_PATH = "/healthz";
 const READY_PATH = "/readyz";
 /** /healthz waits at most this long for the store to answer. */
 const STORE_PING_TIMEOUT_MS = 2000;
-
-export const RESTARTING_TEXT = "The bot is restarting; please try again in a minute.";
 
 async function storeAnswers(store: BotStore): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import { resolveTarget } from "./gitpod.js";
 import { handleRotateChoice } from "./handlers/rotate.js";
 import { checkSubmission, handleRotateSubmission } from "./handlers/rotate-submit.js";
 import { validateOne } from "./handlers/validate.js";
-import { CHOICE_ACTION_ID, notFoundMessage, refusedMessage } from "./messages.js";
+import { CHOICE_ACTION_ID, notFoundMessage, RESTARTING_TEXT, refusedMessage } from "./messages.js";
 import {
   CLIENT_ID_BLOCK,
   CLIENT_SECRET_BLOCK,
@@ -79,6 +79,11 @@ export function registerInteractions(app: App, bot: BotContext): void {
     const clientId = (values[CLIENT_ID_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
     const clientSecret = (values[CLIENT_SECRET_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
     const metadata = decodeMetadata(view.private_metadata);
+    if (bot.lifecycle.draining) {
+      // The form stays open with what was typed; nothing was sent anywhere.
+      await ack({ response_action: "errors", errors: { [CLIENT_SECRET_BLOCK]: RESTARTING_TEXT } });
+      return;
+    }
     const errors = checkSubmission(clientId, clientSecret);
     if (errors) {
       await ack({ response_action: "errors", errors });

@@ -54,8 +54,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info("stopping", { signal });
-    await bot.stop().catch(() => {});
-    await gitpod.close();
+    // bot.stop drains: running rotations get BOT_SHUTDOWN_GRACE_MS, the rest are journaled as interrupted.
+    await bot.stop().catch((error: unknown) => logger.error("stop_failed", { error: String(error) }));
+    // A call still hanging belongs to an interrupted rotation: do not wait for it.
+    await Promise.race([gitpod.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -114,3 +114,6 @@ export function choiceMessage(
     blocks: choiceBlocks(host, integrations, action, command, runnerLabels),
   };
 }
+
+/** The answer to anything new while the bot shuts down (SIGTERM). */
+export const RESTARTING_TEXT = "The bot is restarting; please try again in a minute.";

@@ -138,42 +138,44 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     journalId,
   });
 
-  let result: RotationResult;
-  try {
-    result = await bot.rotations.track(
-      journalId,
-      rotateScmCredentials(
-        journaledApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
-        { lock: bot.lock, now: bot.now },
-      ),
-    );
-    await finishJournaledRotation(bot, journalId, result);
-  } finally {
-    await guard.lease.release().catch((error: unknown) => {
-      bot.logger.warn("lease_release_failed", { journalId, error: describeApiError(error).code });
-    });
-  }
-
-  await show(resultView(result, metadata, bot.runnerLabels));
-  await tell(formatRotationResult(result, { actorUserId: userId, runnerLabels: bot.runnerLabels }));
-  await bot.auditor.record({
-    ...auditBase(bot, userId),
-    outcome: result.outcome,
-    integrationId: result.integrationId,
-    ...(result.runnerId ? { runnerId: result.runnerId } : {}),
-    ...(result.host ? { host: result.host } : {}),
-    ...(result.scmId ? { scmId: result.scmId } : {}),
-    reason: result.summary,
-    steps: result.steps.map(({ step, status, detail }) => ({ step, status, detail })),
+  // Tracked as a whole, reports included: a shutdown waits for the person to be told.
+  return bot.rotations.track(
     journalId,
-    ...(submission.approvalId ? { approvalId: submission.approvalId } : {}),
-  });
-  bot.logger.info("rotation", {
-    user: userId,
-    integrationId: result.integrationId,
-    outcome: result.outcome,
-    waitedMs: result.waitedMs,
-  });
-  return result.outcome;
+    (async () => {
+      let result: RotationResult;
+      try {
+        result = await rotateScmCredentials(
+          journaledApi(bot.gitpod, bot.store, journalId, Date.now),
+          { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
+          { lock: bot.lock, now: bot.now },
+        );
+        await finishJournaledRotation(bot, journalId, result);
+      } finally {
+        await guard.lease.release().catch((error: unknown) => {
+          bot.logger.warn("lease_release_failed", { journalId, error: describeApiError(error).code });
+        });
+      }
+      await show(resultView(result, metadata, bot.runnerLabels));
+      await tell(formatRotationResult(result, { actorUserId: userId, runnerLabels: bot.runnerLabels }));
+      await bot.auditor.record({
+        ...auditBase(bot, userId),
+        outcome: result.outcome,
+        integrationId: result.integrationId,
+        ...(result.runnerId ? { runnerId: result.runnerId } : {}),
+        ...(result.host ? { host: result.host } : {}),
+        ...(result.scmId ? { scmId: result.scmId } : {}),
+        reason: result.summary,
+        steps: result.steps.map(({ step, status, detail }) => ({ step, status, detail })),
+        journalId,
+        ...(submission.approvalId ? { approvalId: submission.approvalId } : {}),
+      });
+      bot.logger.info("rotation", {
+        user: userId,
+        integrationId: result.integrationId,
+        outcome: result.outcome,
+        waitedMs: result.waitedMs,
+      });
+      return result.outcome;
+    })(),
+  );
 }
