@@ -7,6 +7,9 @@ import type { JsonLogger } from "./logger.js";
 import type { SlackPoster } from "./slack-api.js";
 import type { BotStore } from "./state/store.js";
 
+/** What goes into the history: an audit record, or e.g. a validation ("valid" / "invalid"). */
+export type HistoryRecord = Omit<AuditRecord, "outcome"> & { outcome: string };
+
 export class Auditor {
   constructor(
     private readonly slack: SlackPoster,
@@ -31,7 +34,7 @@ export class Auditor {
   }
 
   /** Into the history only (e.g. a validation someone ran), without a post to the audit channel. */
-  async remember(record: AuditRecord): Promise<void> {
+  async remember(record: HistoryRecord): Promise<void> {
     if (!this.store) return;
     try {
       await this.store.recordEvent({

@@ -5,19 +5,20 @@
 
 export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
-export type SubcommandName = "help" | "list" | "validate" | "rotate";
+export type SubcommandName = "help" | "list" | "validate" | "rotate" | "history";
 
 export type ParsedCommand =
   | { kind: "help" }
   | { kind: "list"; filter?: Target }
   | { kind: "validate"; target: Target }
   | { kind: "rotate"; target: Target }
+  | { kind: "history"; filter?: Target }
   /** Unknown subcommand or a missing/bad argument: answer with the usage line(s). */
   | { kind: "usage"; subcommand?: SubcommandName; problem: string }
   /** Something secret-looking was typed: refuse, warn to revoke it. */
   | { kind: "secret"; subcommand: string };
 
-export const SUBCOMMANDS: readonly SubcommandName[] = ["help", "list", "validate", "rotate"];
+export const SUBCOMMANDS: readonly SubcommandName[] = ["help", "list", "validate", "rotate", "history"];
 
 export function usageLine(command: string, subcommand: SubcommandName): string {
   switch (subcommand) {
@@ -29,6 +30,8 @@ export function usageLine(command: string, subcommand: SubcommandName): string {
       return `${command} validate <integration-id | host>`;
     case "rotate":
       return `${command} rotate <integration-id | host>`;
+    case "history":
+      return `${command} history [integration-id | host]`;
   }
 }
 
@@ -103,6 +106,12 @@ export function parseCommand(text: string): ParsedCommand {
       const target = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
       if (!target) return { kind: "usage", subcommand, problem: "give one integration id or host." };
       return { kind: "validate", target };
+    }
+    case "history": {
+      if (args.length === 0) return { kind: "history" };
+      const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
+      if (!filter) return { kind: "usage", subcommand, problem: "give at most one integration id or host." };
+      return { kind: "history", filter };
     }
     default:
       return { kind: "usage", problem: `unknown command "${first.slice(0, 40)}".` };

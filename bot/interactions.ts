@@ -6,9 +6,11 @@ import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { formatError } from "../shared/slack/errors.js";
 import type { BotContext } from "./context.js";
 import { resolveTarget } from "./gitpod.js";
+import { handleHistory } from "./handlers/history.js";
 import { handleRotateChoice } from "./handlers/rotate.js";
 import { checkSubmission, handleRotateSubmission } from "./handlers/rotate-submit.js";
 import { validateOne } from "./handlers/validate.js";
+import { HISTORY_OLDER_ACTION, parseOlderButton } from "./history/format.js";
 import { CHOICE_ACTION_ID, notFoundMessage, RESTARTING_TEXT, refusedMessage } from "./messages.js";
 import {
   CLIENT_ID_BLOCK,
@@ -56,7 +58,7 @@ export function registerInteractions(app: App, bot: BotContext): void {
           outcome = "not-found";
           return;
         }
-        outcome = await validateOne(bot, resolution.integration, respond);
+        outcome = await validateOne(bot, resolution.integration, respond, body.user.id);
       } catch (error) {
         await respond({ ...formatError("validate the integration", error), response_type: "ephemeral" });
         throw error;
@@ -70,6 +72,32 @@ export function registerInteractions(app: App, bot: BotContext): void {
         user: body.user.id,
         outcome,
         durationMs: Math.round(performance.now() - started),
+      });
+    }
+  });
+
+  // "Older" under a history page: the next page, for anyone who may view here.
+  app.action<BlockButtonAction>(HISTORY_OLDER_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const view = bot.authorizer.canView(body.channel?.id);
+    if (!view.allowed) {
+      await respond({ ...refusedMessage("view the history here", view.reason), response_type: "ephemeral" });
+      return;
+    }
+    const older = parseOlderButton(action.value);
+    if (!older) return;
+    const filter = older.filter
+      ? older.filter.kind === "id"
+        ? { kind: "id" as const, id: older.filter.value }
+        : { kind: "host" as const, host: older.filter.value }
+      : undefined;
+    try {
+      await handleHistory(bot, filter, respond, older.before);
+    } catch (error) {
+      bot.logger.error("action_failed", {
+        kind: "history",
+        user: body.user.id,
+        error: describeApiError(error),
       });
     }
   });

@@ -7,6 +7,7 @@ import { parseCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
 import { helpMessage, refusedMessage, secretRefusedMessage, usageMessage } from "../messages.js";
+import { handleHistory } from "./history.js";
 import { handleList } from "./list.js";
 import { auditBase, handleRotateCommand } from "./rotate.js";
 import { handleValidate } from "./validate.js";
@@ -88,7 +89,9 @@ async function dispatch(
         userId: command.userId,
       });
     case "validate":
-      return handleValidate(bot, parsed.target, respond);
+      return handleValidate(bot, parsed.target, respond, command.userId);
+    case "history":
+      return handleHistory(bot, parsed.filter, respond);
     case "rotate":
       return handleRotateCommand(
         bot,

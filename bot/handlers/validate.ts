@@ -9,7 +9,12 @@ import type { Respond } from "../deliver.js";
 import { resolveTarget } from "../gitpod.js";
 import { choiceMessage, notFoundMessage } from "../messages.js";
 
-export async function handleValidate(bot: BotContext, target: Target, respond: Respond): Promise<string> {
+export async function handleValidate(
+  bot: BotContext,
+  target: Target,
+  respond: Respond,
+  userId?: string,
+): Promise<string> {
   try {
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, target);
     if (resolution.kind === "none") {
@@ -29,7 +34,7 @@ export async function handleValidate(bot: BotContext, target: Target, respond: R
       await respond({ ...message, response_type: "ephemeral" });
       return "ambiguous";
     }
-    return await validateOne(bot, resolution.integration, respond);
+    return await validateOne(bot, resolution.integration, respond, userId);
   } catch (error) {
     await respond({ ...formatError("validate the integration", error), response_type: "ephemeral" });
     throw error;
@@ -40,9 +45,23 @@ export async function validateOne(
   bot: BotContext,
   integration: ScmIntegration,
   respond: Respond,
+  userId?: string,
 ): Promise<string> {
   const validation = await validateStoredCredentials(bot.gitpod, integration);
   const message = formatValidationResult({ integration, validation, runnerLabels: bot.runnerLabels });
   await respond({ ...message, response_type: "ephemeral" });
+  // Into the history (not the audit channel): "did it verify?" is asked later.
+  await bot.auditor.remember({
+    action: "validate",
+    at: bot.now().toISOString(),
+    actor: userId ?? "unknown",
+    source: "slack",
+    outcome: validation.valid ? "valid" : "invalid",
+    integrationId: integration.id,
+    runnerId: integration.runnerId,
+    ...(integration.host ? { host: integration.host } : {}),
+    ...(integration.scmId ? { scmId: integration.scmId } : {}),
+    reason: validation.summary,
+  });
   return validation.valid ? "valid" : "invalid";
 }

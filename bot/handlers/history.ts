@@ -1,0 +1,56 @@
+/** `history [integration-id | host]`: the last rotations, validations and approvals, from the store. */
+import type { Target } from "../commands.js";
+import type { BotContext } from "../context.js";
+import type { Respond } from "../deliver.js";
+import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../history/format.js";
+import type { Approval } from "../state/store.js";
+
+export async function handleHistory(
+  bot: BotContext,
+  filter: Target | undefined,
+  respond: Respond,
+  before?: number,
+): Promise<string> {
+  let page: Awaited<ReturnType<BotContext["store"]["history"]>>;
+  try {
+    page = await bot.store.history({
+      ...(filter?.kind === "id" ? { integrationId: filter.id } : {}),
+      ...(filter?.kind === "host" ? { host: filter.host } : {}),
+      limit: HISTORY_PAGE_SIZE + 1,
+      ...(before !== undefined ? { beforeId: before } : {}),
+    });
+  } catch (error) {
+    await respond({
+      text: ":warning: The bot's state store is unreachable, so the history cannot be shown right now.",
+      response_type: "ephemeral",
+    });
+    throw error;
+  }
+  const events = page.slice(0, HISTORY_PAGE_SIZE);
+  const more = page.length > HISTORY_PAGE_SIZE;
+  const approvals: Record<string, Approval> = {};
+  for (const id of new Set(events.flatMap((event) => (event.approvalId ? [event.approvalId] : [])))) {
+    const approval = await bot.store.getApproval(id);
+    if (approval) approvals[id] = approval;
+  }
+  const last = events.at(-1);
+  const filterText = filter ? (filter.kind === "id" ? filter.id : filter.host) : undefined;
+  const button: OlderButtonValue | undefined =
+    more && last
+      ? {
+          before: last.id,
+          ...(filter ? { filter: { kind: filter.kind, value: filterText ?? "" } } : {}),
+        }
+      : undefined;
+  const message = formatHistory(
+    {
+      ...(filterText ? { filter: filterText } : {}),
+      events,
+      approvals,
+      ...(button ? { olderThan: button.before } : {}),
+    },
+    button,
+  );
+  await respond({ ...message, response_type: "ephemeral", replace_original: false });
+  return `history ${events.length}${more ? "+" : ""}`;
+}
