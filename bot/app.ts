@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { App, type AppOptions, LogLevel, type webApi } from "@slack/bolt";
 import { KeyedLock } from "../shared/rotation/lock.js";
+import { Approvers } from "./approvals/approvers.js";
 import { Auditor } from "./audit.js";
 import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
@@ -169,6 +170,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     instanceId,
     rotations: new RunningRotations(),
     lifecycle,
+    approvers: new Approvers(config.approvals.approverIds, app.client, deps.usergroupCacheMs ?? 60_000),
   };
 
   const followUps = new InFlightLimit(config.maxInFlight);

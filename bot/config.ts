@@ -35,6 +35,13 @@ export interface BotConfig {
   port: number;
   /** Interface to listen on in HTTP mode; default all interfaces. */
   host?: string;
+  /** Four-eyes approval of rotations; off when `required` is 0. */
+  approvals: {
+    /** SLACK_ROTATE_APPROVERS: user ids (U…) and/or user groups (S…). */
+    approverIds: string[];
+    required: number;
+    ttlMs: number;
+  };
   state: {
     /** DATABASE_URL: sqlite:<path> (default sqlite:./data/bot.sqlite) or postgres://… */
     database: DatabaseTarget;
@@ -136,6 +143,13 @@ const EnvSchema = z.object({
     .max(65_535, "PORT must be between 0 and 65535")
     .default(3000),
   HOST: z.string().trim().optional(),
+  SLACK_ROTATE_APPROVALS_REQUIRED: z.coerce
+    .number({ error: "SLACK_ROTATE_APPROVALS_REQUIRED must be a number" })
+    .int("SLACK_ROTATE_APPROVALS_REQUIRED must be a whole number")
+    .min(0, "SLACK_ROTATE_APPROVALS_REQUIRED must be 0 (off) or more")
+    .max(10, "SLACK_ROTATE_APPROVALS_REQUIRED must be at most 10")
+    .default(0),
+  SLACK_ROTATE_APPROVAL_TTL_MS: millis("SLACK_ROTATE_APPROVAL_TTL_MS", 1000, 86_400_000, 1_800_000),
   BOT_LEASE_TTL_MS: millis("BOT_LEASE_TTL_MS", 500, 600_000, 60_000),
   BOT_LEASE_WAIT_MS: millis("BOT_LEASE_WAIT_MS", 0, 600_000, 30_000),
   BOT_SHUTDOWN_GRACE_MS: millis("BOT_SHUTDOWN_GRACE_MS", 0, 600_000, 25_000),
@@ -188,6 +202,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   }
   const rotateUserIds = list(env.SLACK_ROTATE_USER_IDS);
   checkIds("SLACK_ROTATE_USER_IDS", rotateUserIds, USER_ID, "U0123ABCD", problems);
+  const approverIds = list(env.SLACK_ROTATE_APPROVERS);
+  for (const id of approverIds) {
+    if (!USER_ID.test(id) && !USERGROUP_ID.test(id))
+      problems.push(
+        `SLACK_ROTATE_APPROVERS: "${id}" is not a user id like U0123ABCD or a user group id like S0123ABCD`,
+      );
+  }
+  const required = Number(env.SLACK_ROTATE_APPROVALS_REQUIRED ?? 0);
+  if (required > 0 && approverIds.length === 0)
+    problems.push(
+      "SLACK_ROTATE_APPROVALS_REQUIRED is set, so SLACK_ROTATE_APPROVERS must name who may approve",
+    );
   const viewChannelIds = list(env.SLACK_VIEW_CHANNEL_IDS);
   checkIds("SLACK_VIEW_CHANNEL_IDS", viewChannelIds, CHANNEL_ID, "C0123ABCD", problems);
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
@@ -224,6 +250,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     command: raw.SLACK_COMMAND,
     port: raw.PORT,
     ...(raw.HOST ? { host: raw.HOST } : {}),
+    approvals: {
+      approverIds,
+      required: raw.SLACK_ROTATE_APPROVALS_REQUIRED,
+      ttlMs: raw.SLACK_ROTATE_APPROVAL_TTL_MS,
+    },
     state: {
       database,
       leaseTtlMs: raw.BOT_LEASE_TTL_MS,

@@ -1,5 +1,6 @@
 /** Everything a handler needs, built once per bot by createBot. */
 import type { KeyedLock } from "../shared/rotation/lock.js";
+import type { Approvers } from "./approvals/approvers.js";
 import type { Auditor } from "./audit.js";
 import type { Authorizer } from "./authorization.js";
 import type { BotConfig } from "./config.js";
@@ -27,4 +28,6 @@ export interface BotContext {
   rotations: RunningRotations;
   /** Set on SIGTERM: new commands are answered "restarting". */
   lifecycle: { draining: boolean };
+  /** Who may approve rotations (four-eyes). */
+  approvers: Approvers;
 }

@@ -4,6 +4,8 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { formatError } from "../shared/slack/errors.js";
+import { decideApproval, openApprovedForm } from "./approvals/flow.js";
+import { APPROVE_ACTION, DENY_ACTION, OPEN_FORM_ACTION } from "./approvals/messages.js";
 import type { BotContext } from "./context.js";
 import { resolveTarget } from "./gitpod.js";
 import { handleHistory } from "./handlers/history.js";
@@ -72,6 +74,47 @@ export function registerInteractions(app: App, bot: BotContext): void {
         user: body.user.id,
         outcome,
         durationMs: Math.round(performance.now() - started),
+      });
+    }
+  });
+
+  // Four-eyes approval: votes from the audit channel, and the requester's button to the form.
+  for (const [actionId, decision] of [
+    [APPROVE_ACTION, "approve"],
+    [DENY_ACTION, "deny"],
+  ] as const) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      try {
+        const outcome = await decideApproval(
+          bot,
+          { approvalId: action.value ?? "", userId: body.user.id, decision },
+          respond,
+        );
+        bot.logger.info("action", { kind: `approval-${decision}`, user: body.user.id, outcome });
+      } catch (error) {
+        bot.logger.error("action_failed", {
+          kind: "approval",
+          user: body.user.id,
+          error: describeApiError(error),
+        });
+      }
+    });
+  }
+  app.action<BlockButtonAction>(OPEN_FORM_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    try {
+      const outcome = await openApprovedForm(
+        bot,
+        { approvalId: action.value ?? "", userId: body.user.id, triggerId: body.trigger_id },
+        respond,
+      );
+      bot.logger.info("action", { kind: "approval-open-form", user: body.user.id, outcome });
+    } catch (error) {
+      bot.logger.error("action_failed", {
+        kind: "approval-open-form",
+        user: body.user.id,
+        error: describeApiError(error),
       });
     }
   });

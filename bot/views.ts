@@ -23,6 +23,8 @@ export interface RotateModalMetadata {
   channelId?: string;
   /** Set once an integration is chosen. */
   integrationId?: string;
+  /** The approved four-eyes request the form was opened under. */
+  approvalId?: string;
 }
 
 export function encodeMetadata(metadata: RotateModalMetadata): string {
@@ -39,6 +41,8 @@ export function decodeMetadata(raw: string | undefined): RotateModalMetadata {
     const responseUrl = text("responseUrl");
     const channelId = text("channelId");
     const integrationId = text("integrationId");
+    const approvalId = text("approvalId");
+    if (approvalId) metadata.approvalId = approvalId;
     if (responseUrl) metadata.responseUrl = responseUrl;
     if (channelId) metadata.channelId = channelId;
     if (integrationId) metadata.integrationId = integrationId;

@@ -10,6 +10,7 @@ import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
+import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
 import { respondTo } from "../deliver.js";
 import { resolveTarget } from "../gitpod.js";
@@ -79,6 +80,25 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     return "unauthorized";
   }
 
+  // Four-eyes: only under an approved request for this integration by this person, used up here.
+  let approvalId = submission.approvalId ?? metadata.approvalId;
+  if (bot.config.approvals.required > 0) {
+    const approval = await useApprovalForSubmission(bot, { userId, integrationId, approvalId });
+    if (!approval.ok) {
+      const text = `:no_entry_sign: Not rotated: ${escapeMrkdwn(approval.reason)}. Nothing was changed.`;
+      await show(messageView(text, metadata));
+      await bot.auditor.record({
+        ...auditBase(bot, userId),
+        outcome: "refused",
+        integrationId,
+        reason: approval.reason,
+      });
+      return "approval-refused";
+    }
+  } else {
+    approvalId = undefined;
+  }
+
   let integration: ScmIntegration;
   try {
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
@@ -111,7 +131,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     userId,
     viewId,
     integration,
-    approvalId: submission.approvalId,
+    approvalId,
     onWait: (text) =>
       show(messageView(`:hourglass_flowing_sand: ${text} Waiting for it to finish…`, metadata)),
   });
@@ -167,7 +187,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
         reason: result.summary,
         steps: result.steps.map(({ step, status, detail }) => ({ step, status, detail })),
         journalId,
-        ...(submission.approvalId ? { approvalId: submission.approvalId } : {}),
+        ...(approvalId ? { approvalId } : {}),
       });
       bot.logger.info("rotation", {
         user: userId,

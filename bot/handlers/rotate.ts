@@ -6,6 +6,7 @@ import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
+import { requestApproval } from "../approvals/flow.js";
 import type { Target } from "../commands.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
@@ -97,7 +98,7 @@ export async function handleRotateCommand(
       await show(choiceView(blocks, metadata));
       return "ambiguous";
     }
-    await show(formFor(bot, resolution.integration, metadata));
+    await show(await formOrApproval(bot, resolution.integration, metadata, request.userId));
     return "form";
   } catch (error) {
     await show(
@@ -108,6 +109,20 @@ export async function handleRotateCommand(
     );
     throw error;
   }
+}
+
+/** With four-eyes approval on, the form waits for an approval: post the request instead. */
+async function formOrApproval(
+  bot: BotContext,
+  integration: ScmIntegration,
+  metadata: RotateModalMetadata,
+  userId: string,
+) {
+  if (bot.config.approvals.required > 0 && integration.oauth?.clientId) {
+    const text = await requestApproval(bot, { userId, channelId: metadata.channelId ?? "", integration });
+    return messageView(text, metadata);
+  }
+  return formFor(bot, integration, metadata);
 }
 
 function formFor(bot: BotContext, integration: ScmIntegration, metadata: RotateModalMetadata) {
@@ -149,7 +164,7 @@ export async function handleRotateChoice(
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
     const view =
       resolution.kind === "one"
-        ? formFor(bot, resolution.integration, metadata)
+        ? await formOrApproval(bot, resolution.integration, metadata, userId)
         : messageView(
             `:mag: ${resolution.kind === "none" ? escapeMrkdwn(resolution.reason) : "Ambiguous."}`,
             metadata,

@@ -1,0 +1,211 @@
+/**
+ * Four-eyes approval of a rotation (SLACK_ROTATE_APPROVALS_REQUIRED > 0):
+ * 1. `rotate` posts an approval request with Approve/Deny to the audit channel (no form yet);
+ * 2. approvers vote; the requester cannot, nor can anyone outside SLACK_ROTATE_APPROVERS;
+ * 3. once approved the requester gets a button that opens the secret form; the secret is typed
+ *    only then and never stored; the approval is used up by the submission; it expires after
+ *    SLACK_ROTATE_APPROVAL_TTL_MS (30 min by default).
+ * Every step goes into the history, and votes and expiries into the audit channel.
+ */
+import { randomUUID } from "node:crypto";
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import type { BotContext } from "../context.js";
+import type { Respond } from "../deliver.js";
+import type { Approval } from "../state/store.js";
+import { messageView, type RotateModalMetadata, rotateFormView } from "../views.js";
+import { approvalRequestMessage, approvedMessage, deniedMessage } from "./messages.js";
+
+function integrationText(approval: Pick<Approval, "host" | "integrationId">): string {
+  return approval.host ?? approval.integrationId;
+}
+
+function base(bot: BotContext, actor: string, approval: Approval) {
+  return {
+    action: "approval",
+    at: bot.now().toISOString(),
+    actor,
+    source: "slack",
+    integrationId: approval.integrationId,
+    ...(approval.host ? { host: approval.host } : {}),
+    approvalId: approval.id,
+  };
+}
+
+/** Step 1: instead of the form, an approval request. Returns the text the modal shows. */
+export async function requestApproval(
+  bot: BotContext,
+  request: { userId: string; channelId: string; integration: ScmIntegration },
+): Promise<string> {
+  const { integration } = request;
+  const now = Date.now();
+  const approval: Approval = {
+    id: randomUUID(),
+    integrationId: integration.id,
+    ...(integration.host ? { host: integration.host } : {}),
+    requester: request.userId,
+    required: bot.config.approvals.required,
+    status: "pending",
+    createdAt: now,
+    expiresAt: now + bot.config.approvals.ttlMs,
+    votes: [],
+  };
+  await bot.store.createApproval(approval);
+  const message = approvalRequestMessage(approval, integration);
+  const posted = (await bot.slack.chat.postMessage({
+    channel: bot.config.auditChannelId,
+    text: message.text,
+    blocks: message.blocks,
+  })) as { ts?: string };
+  // Where the requester asked (to tell them the decision) and the request's post.
+  await bot.store.setApprovalMessage(approval.id, request.channelId, posted.ts ?? "");
+  await bot.auditor.remember({ ...base(bot, request.userId, approval), outcome: "requested" });
+  return `:raised_hand: Rotating ${escapeMrkdwn(integrationText(approval))} needs approval by someone else. The request is in the audit channel; once it is approved you will get a button in this channel to enter the new secret (nothing to type until then).`;
+}
+
+const REFUSALS: Record<string, string> = {
+  "not-found": "This approval request does not exist.",
+  "own-request": "You cannot approve your own request.",
+  "already-voted": "You have already decided on this request.",
+  "not-pending": "This request was already decided.",
+  expired: "This request has expired; the requester must run the command again.",
+};
+
+/** Step 2: a vote from the audit channel's buttons. */
+export async function decideApproval(
+  bot: BotContext,
+  vote: { approvalId: string; userId: string; decision: "approve" | "deny" },
+  respond: Respond,
+): Promise<string> {
+  const approval = await bot.store.getApproval(vote.approvalId);
+  if (!approval) {
+    await respond({ text: REFUSALS["not-found"] ?? "", response_type: "ephemeral", replace_original: false });
+    return "not-found";
+  }
+  const may = await bot.approvers.canApprove(vote.userId, approval.requester);
+  if (!may.allowed) {
+    await respond({
+      text: `:lock: Not recorded: ${may.reason}.`,
+      response_type: "ephemeral",
+      replace_original: false,
+    });
+    await bot.auditor.remember({
+      ...base(bot, vote.userId, approval),
+      outcome: "refused",
+      reason: may.reason,
+    });
+    return "refused";
+  }
+  const result = await bot.store.decideApproval({
+    id: approval.id,
+    approver: vote.userId,
+    decision: vote.decision,
+    now: Date.now(),
+  });
+  if (!result.ok) {
+    await respond({
+      text: REFUSALS[result.reason] ?? result.reason,
+      response_type: "ephemeral",
+      replace_original: false,
+    });
+    if (result.reason === "expired") {
+      await bot.auditor.record({
+        ...base(bot, vote.userId, approval),
+        outcome: "expired",
+        reason: "An approver answered after the request had expired; nothing can be rotated with it.",
+      });
+    }
+    return result.reason;
+  }
+  const decided = result.approval;
+  const approvals = decided.votes.filter((entry) => entry.decision === "approve").length;
+  await bot.auditor.record({
+    ...base(bot, vote.userId, decided),
+    outcome: vote.decision === "deny" ? "denied" : "approved",
+    reason:
+      vote.decision === "deny"
+        ? "The request was denied; nothing can be rotated with it."
+        : decided.status === "approved"
+          ? `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
+          : `${approvals} of ${decided.required} approvals so far.`,
+  });
+  await respond({ text: "Recorded, thank you.", response_type: "ephemeral", replace_original: false });
+  if (decided.status === "approved" || decided.status === "denied") {
+    const message =
+      decided.status === "approved"
+        ? approvedMessage(decided, integrationText(decided))
+        : deniedMessage(decided, integrationText(decided), vote.userId);
+    try {
+      await bot.slack.chat.postEphemeral({
+        channel: decided.channelId ?? bot.config.auditChannelId,
+        user: decided.requester,
+        text: message.text,
+        blocks: message.blocks,
+      });
+    } catch (error) {
+      bot.logger.warn("approval_notice_failed", {
+        approvalId: decided.id,
+        error: describeApiError(error).code,
+      });
+    }
+  }
+  return decided.status;
+}
+
+/** Step 3: the requester's button opens the secret form, only for an approved, unexpired request. */
+export async function openApprovedForm(
+  bot: BotContext,
+  request: { approvalId: string; userId: string; triggerId: string },
+  respond: Respond,
+): Promise<string> {
+  const approval = await bot.store.getApproval(request.approvalId);
+  const refuse = async (text: string, outcome: string) => {
+    await respond({ text, response_type: "ephemeral", replace_original: false });
+    return outcome;
+  };
+  if (!approval) return refuse(REFUSALS["not-found"] ?? "", "not-found");
+  if (approval.requester !== request.userId)
+    return refuse("Only the person who asked for this rotation can enter the secret.", "not-requester");
+  if (approval.status !== "approved" || Date.now() > approval.expiresAt) {
+    return refuse(
+      approval.status === "used"
+        ? "This approval was already used for a rotation; run the command again for another."
+        : "This approval is no longer valid (expired or not approved); run the command again.",
+      "not-approved",
+    );
+  }
+  const metadata: RotateModalMetadata = {
+    integrationId: approval.integrationId,
+    approvalId: approval.id,
+    ...(approval.channelId ? { channelId: approval.channelId } : {}),
+  };
+  let integration: ScmIntegration;
+  try {
+    integration = await bot.gitpod.scmIntegrations.get({ id: approval.integrationId });
+  } catch (error) {
+    return refuse(`Could not read the integration: ${describeApiError(error).text}`, "read-failed");
+  }
+  const view = integration.oauth?.clientId
+    ? rotateFormView(integration, metadata, bot.runnerLabels)
+    : messageView(":information_source: This integration has no OAuth app configured.", metadata);
+  await bot.slack.views.open({ trigger_id: request.triggerId, view });
+  return "form";
+}
+
+/**
+ * At submission: with approvals on, a rotation runs only under an approved request for this
+ * integration by this person, and uses it up (a second submission is refused).
+ */
+export async function useApprovalForSubmission(
+  bot: BotContext,
+  submission: { userId: string; integrationId: string; approvalId?: string | undefined },
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
+  const approval = await bot.store.getApproval(submission.approvalId);
+  if (!approval || approval.integrationId !== submission.integrationId)
+    return { ok: false, reason: "the approval does not belong to this integration" };
+  const used = await bot.store.useApproval(approval.id, submission.userId, Date.now());
+  if (!used) return { ok: false, reason: "the approval is not valid (already used, expired, or not yours)" };
+  return { ok: true };
+}
