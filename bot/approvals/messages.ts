@@ -2,7 +2,7 @@
 import type { types } from "@slack/bolt";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { context, type MessageBlock, section } from "../../shared/slack/blocks.js";
-import { code, escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
+import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import type { Approval } from "../state/store.js";
 
 export const APPROVE_ACTION = "approval_approve";
@@ -32,7 +32,9 @@ export function approvalRequestMessage(
   const what = subject(integration);
   const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
   return {
-    text: `Approval needed: ${approval.requester} wants to rotate the OAuth secret of ${integration.host ?? integration.id}`,
+    text: fallbackText(
+      `Approval needed: ${approval.requester} wants to rotate the OAuth secret of ${integration.host ?? integration.id}`,
+    ),
     blocks: [
       section(
         `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate the OAuth secret of *${what}*.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
@@ -70,7 +72,9 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
     .map((vote) => userMention(vote.approver))
     .join(", ");
   return {
-    text: `Your rotation of ${integrationText} was approved; open the form to enter the new secret.`,
+    text: fallbackText(
+      `Your rotation of ${integrationText} was approved; open the form to enter the new secret.`,
+    ),
     blocks: [
       section(
         `:ballot_box_with_check: Your rotation of *${escapeMrkdwn(integrationText)}* was approved by ${approvers}. Enter the new secret before ${utc(approval.expiresAt)}.`,
@@ -92,9 +96,8 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
 }
 
 export function deniedMessage(approval: Approval, integrationText: string, by: string): ApprovalMessage {
-  const text = `Your rotation of ${integrationText} was denied by ${by}. Nothing was changed.`;
   return {
-    text,
+    text: fallbackText(`Your rotation of ${integrationText} was denied by ${by}. Nothing was changed.`),
     blocks: [
       section(
         `:no_entry: Your rotation of *${escapeMrkdwn(integrationText)}* was denied by ${userMention(by)}. Nothing was changed. (request ${code(approval.id)})`,

@@ -8,7 +8,8 @@ import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
-import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { section } from "../../shared/slack/blocks.js";
+import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
@@ -136,17 +137,22 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
       show(messageView(`:hourglass_flowing_sand: ${text} Waiting for it to finish…`, metadata)),
   });
   if (guard.kind !== "started") {
-    const text =
+    const reason =
+      guard.kind === "busy" ? guard.reason : { mrkdwn: escapeMrkdwn(guard.reason), plain: guard.reason };
+    const after =
       guard.kind === "busy"
-        ? `${guard.reason}. Nothing was changed; try again once it has finished.`
-        : `${guard.reason} Nothing was changed.`;
-    await show(messageView(`:no_entry_sign: ${text}`, metadata));
-    await tell({ text, blocks: [] });
+        ? ". Nothing was changed; try again once it has finished."
+        : " Nothing was changed.";
+    await show(messageView(`:no_entry_sign: ${reason.mrkdwn}${after}`, metadata));
+    await tell({
+      text: fallbackText(`${reason.plain}${after}`),
+      blocks: [section(`${reason.mrkdwn}${after}`)],
+    });
     await bot.auditor.record({
       ...auditBase(bot, userId),
       ...subject,
       outcome: guard.kind === "busy" ? "refused" : "failed",
-      reason: guard.reason,
+      reason: reason.plain,
     });
     return guard.kind;
   }

@@ -4,7 +4,7 @@
  */
 import type { types } from "@slack/bolt";
 import { context, type MessageBlock, section } from "../../shared/slack/blocks.js";
-import { code, escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
+import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import type { Approval, HistoryEvent } from "../state/store.js";
 
 export const HISTORY_PAGE_SIZE = 15;
@@ -89,8 +89,8 @@ export interface HistoryMessage {
 export function formatHistory(page: HistoryPage, button?: OlderButtonValue): HistoryMessage {
   const scope = page.filter ? ` of ${escapeMrkdwn(page.filter)}` : "";
   if (page.events.length === 0) {
-    const text = `No history${scope} yet: rotations and validations through this bot are recorded from now on.`;
-    return { text, blocks: [section(text)] };
+    const plain = `No history${page.filter ? ` of ${page.filter}` : ""} yet: rotations and validations through this bot are recorded from now on.`;
+    return { text: fallbackText(plain), blocks: [section(escapeMrkdwn(plain))] };
   }
   const blocks: (MessageBlock | types.KnownBlock)[] = [section(`*History${scope}*, newest first`)];
   for (const event of page.events) blocks.push(section(eventLine(event, page.approvals)));
@@ -111,7 +111,7 @@ export function formatHistory(page: HistoryPage, button?: OlderButtonValue): His
   }
   const first = page.events[0];
   const text = `History${page.filter ? ` of ${page.filter}` : ""}: ${page.events.length} event(s), latest ${first ? `${first.action} ${first.outcome} at ${when(first.at)}` : ""}`;
-  return { text, blocks };
+  return { text: fallbackText(text), blocks };
 }
 
 export function parseOlderButton(raw: string | undefined): OlderButtonValue | undefined {

@@ -5,7 +5,7 @@
 import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
-import { userMention } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Lease } from "../state/store.js";
 import { acquireRotationLease, type HeldLease } from "./lease.js";
@@ -14,18 +14,27 @@ import { resolveAbandonedById } from "./recovery.js";
 export type RotationStart =
   | { kind: "started"; lease: HeldLease }
   /** Another rotation of the integration holds the lease; `reason` says who and since when. */
-  | { kind: "busy"; reason: string }
+  | { kind: "busy"; reason: { mrkdwn: string; plain: string } }
   /** The store could not be used: nothing was started. */
   | { kind: "store-error"; reason: string };
 
-/** "<@U0ALICE> is rotating github.com since 14:02 UTC" */
-export function busyReason(holder: Lease | undefined, integration: ScmIntegration): string {
+/** Who holds the lease, as mrkdwn ("<@U0ALICE> is rotating github.com since 14:02 UTC") and plain. */
+export function busyReason(
+  holder: Lease | undefined,
+  integration: ScmIntegration,
+): { mrkdwn: string; plain: string } {
   const what = integration.host ?? integration.id;
-  if (!holder) return `Another rotation of ${what} is running`;
+  if (!holder) {
+    const plain = `Another rotation of ${what} is running`;
+    return { mrkdwn: escapeMrkdwn(plain), plain };
+  }
   const since = new Date(holder.acquiredAt).toISOString().slice(11, 16);
-  const who = holder.holder === "recovery" ? "The bot" : userMention(holder.holder);
-  const doing = holder.holder === "recovery" ? "resolving an interrupted rotation of" : "rotating";
-  return `${who} is ${doing} ${what} since ${since} UTC`;
+  const recovery = holder.holder === "recovery";
+  const doing = recovery ? "resolving an interrupted rotation of" : "rotating";
+  return {
+    mrkdwn: `${recovery ? "The bot" : userMention(holder.holder)} is ${doing} ${escapeMrkdwn(what)} since ${since} UTC`,
+    plain: `${recovery ? "The bot" : holder.holder} is ${doing} ${what} since ${since} UTC`,
+  };
 }
 
 export async function startJournaledRotation(
@@ -62,7 +71,7 @@ export async function startJournaledRotation(
       ttlMs: bot.config.state.leaseTtlMs,
       waitMs: bot.config.state.leaseWaitMs,
       resolveAbandoned: (id) => resolveAbandonedById(bot, id),
-      onWait: (holder) => request.onWait?.(`${busyReason(holder, integration)}.`),
+      onWait: (holder) => request.onWait?.(`${busyReason(holder, integration).mrkdwn}.`),
       onHeartbeatError: (error) => bot.logger.warn("lease_renew_failed", { journalId, error: String(error) }),
     });
     if (outcome.kind === "busy") return { kind: "busy", reason: busyReason(outcome.holder, integration) };
