@@ -4,6 +4,7 @@ import { generateDesiredState, toNaiveState, toRunnerConfigYaml } from "../../be
 import { benchEnv } from "../../bench/lib/engine.js";
 import { lowerBound } from "../../bench/lib/lower-bound.js";
 import { median } from "../../bench/lib/measure.js";
+import { RESULTS_END, RESULTS_START, renderResultsSection, spliceResults } from "../../bench/lib/readme.js";
 import type { BenchReport } from "../../bench/lib/report.js";
 import { countByRpc, formatRpcCounts, totalRequests, writeRequests } from "../../bench/lib/rpc-counts.js";
 import { renderScaleChart } from "../../bench/lib/scale-chart.js";
@@ -204,5 +205,22 @@ describe("linear fit", () => {
     expect(fit.slope).toBeCloseTo(0.1);
     expect(fit.intercept).toBeCloseTo(50);
     expect(fit.r2).toBeCloseTo(1);
+  });
+});
+
+describe("bench/README.md figures", () => {
+  it("renders every target with its verdict and load from a report, and replaces only its own section", () => {
+    const report = sampleReport();
+    const first = report.scenarios[0];
+    if (first) first.load = { start: 0.5, end: 1.25 };
+    const section = renderResultsSection(report);
+    expect(section).toContain("### Targets: 1 PASS, 1 MISS");
+    expect(section).toContain("| 1 a | wall | 1.00 s | <= 1.3x | **PASS** | 0.50->1.25 |");
+    const readme = `# Title\n\nprose\n\n${RESULTS_START}\nold figures\n${RESULTS_END}\n\nafter\n`;
+    const spliced = spliceResults(readme, section);
+    expect(spliced).not.toContain("old figures");
+    expect(spliced.startsWith("# Title\n\nprose\n\n")).toBe(true);
+    expect(spliced.endsWith("\n\nafter\n")).toBe(true);
+    expect(spliceResults(spliced, section)).toBe(spliced);
   });
 });
