@@ -112,9 +112,11 @@ export async function startChild<Ready>(
 export async function runChild<Result extends ProcessStats>(
   name: WorkerName,
   env: Record<string, string>,
+  execArgv: string[] = [],
 ): Promise<Result> {
   const child = fork(await buildWorker(name), [], {
     execPath: process.execPath,
+    execArgv,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

@@ -58,7 +58,8 @@ export function generateDesiredState(shape: BenchShape): DesiredRunner[] {
     name: `bench-${runner + 1}`,
     environmentClasses: Array.from({ length: shape.classesPerRunner }, (_, index) => {
       const instanceType = INSTANCE_TYPES[index % INSTANCE_TYPES.length] as string;
-      const diskSize = 50 + index;
+      // The schema allows 1..2000 GiB: cycle through 50..1049 so any size of file stays valid.
+      const diskSize = 50 + (index % 1000);
       return {
         displayName: `Class ${index + 1}`,
         description: `${instanceType} with a ${diskSize} GiB disk`,

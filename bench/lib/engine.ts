@@ -94,6 +94,8 @@ export interface PlanPhases {
   loadCpuMs: number;
   /** RSS right after the file was loaded (its parsed document still alive). */
   rssAfterLoadBytes: number;
+  /** Live heap right after the load, after a full GC (when the process runs with --expose-gc). */
+  liveHeapAfterLoadBytes?: number | undefined;
   /** Reading the runners' current state from the API (all pages). */
   readWallMs: number;
   readCpuMs: number;
@@ -108,6 +110,9 @@ export async function planPhases(target: EngineTarget, text: string): Promise<Pl
   const loaded = loadRunnerConfig(BENCH_CONFIG_FILE, text, benchEnv());
   const loadCpuMs = cpuMsSince(start);
   const rssAfterLoadBytes = process.memoryUsage().rss;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const liveHeapAfterLoadBytes = gc ? process.memoryUsage().heapUsed : undefined;
   if (!loaded.desired) throw new Error("the generated file did not load");
   const desired = loaded.desired;
   const client = clientFor(target.token, target.url, {}, 8);
@@ -126,6 +131,7 @@ export async function planPhases(target: EngineTarget, text: string): Promise<Pl
     return {
       loadCpuMs,
       rssAfterLoadBytes,
+      liveHeapAfterLoadBytes,
       readWallMs,
       readCpuMs,
       diffCpuMs,

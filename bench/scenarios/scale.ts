@@ -88,7 +88,10 @@ async function measurePoint(
       runs.push(await runChild<ScalePlanStats>("scale-point", { ...env, BENCH_SCALE_MODE: "plan" }));
       requests = countByRpc(emu.requests.entries);
     }
-    const phases = await runChild<ScalePhaseStats>("scale-point", { ...env, BENCH_SCALE_MODE: "phases" });
+    // --expose-gc only here: this process also reports the live heap after the load.
+    const phases = await runChild<ScalePhaseStats>("scale-point", { ...env, BENCH_SCALE_MODE: "phases" }, [
+      "--expose-gc",
+    ]);
     const wall = spread(runs.map((r) => r.planWallMs));
     const cpu = spread(runs.map((r) => r.planCpuMs));
     const rss = spread(runs.map((r) => r.peakRssBytes));
@@ -221,7 +224,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   ];
   if (target) {
     notes.push(
-      `${target.objects.toLocaleString("en-US")} objects: RSS is ${megabytes(target.phases.rssAfterLoadBytes)} right after the engine has read the file (${megabytes(target.baselineRssBytes)} before), and the file read takes ${ms(target.phases.loadCpuMs)} of CPU against ${ms(target.phases.diffCpuMs)} for the diff.`,
+      `${target.objects.toLocaleString("en-US")} objects: RSS is ${megabytes(target.phases.rssAfterLoadBytes)} right after the engine has read the file (${megabytes(target.baselineRssBytes)} before; live heap after a full GC ${megabytes(target.phases.liveHeapAfterLoadBytes ?? 0)}), and the file read takes ${ms(target.phases.loadCpuMs)} of CPU against ${ms(target.phases.diffCpuMs)} for the diff. Peak RSS above Node's start is ${megabytes(target.peakRssBytes - target.baselineRssBytes)} while the live heap is a fraction of it: the rest is short-lived garbage (the YAML parser's events, the 100-object JSON pages and their validation) held in V8's young generation and heap slack until it is collected.`,
     );
   }
   return {

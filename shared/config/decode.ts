@@ -2,7 +2,7 @@
  * Turning the bytes of a config file into text, refusing what would otherwise be silently changed:
  * invalid UTF-8 (decoded as U+FFFD) and files over the size limit.
  */
-import { MAX_CONFIG_BYTES } from "./limits.js";
+import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT } from "./limits.js";
 import type { ConfigIssue } from "./types.js";
 
 export type DecodedConfig = { ok: true; text: string } | { ok: false; issue: ConfigIssue };
@@ -28,7 +28,7 @@ export function tooLargeIssue(file: string, size: number): ConfigIssue {
     line: 1,
     column: 1,
     path: "",
-    message: `the file is ${size} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (1 MiB)`,
+    message: `the file is ${size} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (${MAX_CONFIG_SIZE_TEXT})`,
   };
 }
 

@@ -1,14 +1,16 @@
 /**
  * Reads a runner-config file into the desired state. Every problem is collected with its line:
  * YAML syntax, structure (strict), duplicate keys and items, secret references. Nothing here talks
- * to the API; see schema-check.ts for checks against the runners' live schemas.
+ * to the API; see schema-check.ts for checks against the runners' live schemas. A clean file is read
+ * by the fast path (fast-parse.ts) and its lines are worked out only when asked for (positions.ts).
  */
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { envValue } from "./env.js";
+import { fastPlainData } from "./fast-parse.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
-import { MAX_CONFIG_BYTES, MAX_FIELD_LENGTH } from "./limits.js";
-import { formatPath, locate, type PathPart } from "./locate.js";
+import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
+import { formatPath, type PathPart } from "./locate.js";
+import { LazyPositions, lazyLines } from "./positions.js";
 import { RunnerConfigFile, SECRET_REFERENCE } from "./structure.js";
 import {
   type ConfigIssue,
@@ -16,7 +18,6 @@ import {
   type DesiredRunner,
   type DesiredScmIntegration,
   type DesiredState,
-  type FieldLines,
   scmKey,
 } from "./types.js";
 import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
@@ -44,27 +45,34 @@ export function loadRunnerConfig(
           line: 1,
           column: 1,
           path: "",
-          message: `the file is larger than the limit of ${MAX_CONFIG_BYTES} bytes (1 MiB)`,
+          message: `the file is larger than the limit of ${MAX_CONFIG_BYTES} bytes (${MAX_CONFIG_SIZE_TEXT})`,
         },
       ],
       secrets: new Map(),
     };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Positions (the costly positioned Document) are worked out only when a line is asked for.
+  const positions = new LazyPositions(text);
   const issues: ConfigIssue[] = [];
   const issue = (path: readonly PathPart[], message: string, key = false) => {
-    const { line, column } = locate(doc, lineCounter, path, { key });
+    const { line, column } = positions.locate(path, { key });
     issues.push({ file, line, column, path: formatPath(path), message });
   };
 
-  for (const error of doc.errors) issues.push(syntaxIssue(file, doc, lineCounter, error));
-  if (issues.length > 0) return { desired: undefined, issues, secrets: new Map() };
-
-  const plain = toPlainData(file, doc, lineCounter);
-  if (!plain.ok) return { desired: undefined, issues: [plain.issue], secrets: new Map() };
-  const raw = plain.value;
-  issues.push(...forbiddenKeyIssues(file, doc, lineCounter));
+  let raw: unknown;
+  const fast = fastPlainData(text);
+  if (fast) {
+    raw = fast.value;
+  } else {
+    // The careful path: the positioned Document, for files with YAML problems or unusual features.
+    const { doc, lineCounter } = positions.document();
+    for (const error of doc.errors) issues.push(syntaxIssue(file, doc, lineCounter, error));
+    if (issues.length > 0) return { desired: undefined, issues, secrets: new Map() };
+    const plain = toPlainData(file, doc, lineCounter);
+    if (!plain.ok) return { desired: undefined, issues: [plain.issue], secrets: new Map() };
+    raw = plain.value;
+    issues.push(...forbiddenKeyIssues(file, doc, lineCounter));
+  }
   const parsed = RunnerConfigFile.safeParse(raw);
   if (!parsed.success) {
     for (const zodIssue of parsed.error.issues) reportStructureIssue(zodIssue, raw, issue);
@@ -74,7 +82,6 @@ export function loadRunnerConfig(
     return { desired: undefined, issues: sortIssues(issues), secrets: new Map() };
   }
 
-  const lineOf = (path: readonly PathPart[]) => locate(doc, lineCounter, path).line;
   const secrets = new Map<string, string>();
   const runners: DesiredRunner[] = [];
   const seenRunners = new Set<string>();
@@ -92,24 +99,27 @@ export function loadRunnerConfig(
         issue([...path, "displayName"], `duplicate environment class "${entry.displayName}" in this runner`);
       }
       seenClasses.add(entry.displayName);
-      const lines: FieldLines = {};
-      for (const field of ["displayName", "description", "enabled", "configuration"]) {
-        lines[field] = lineOf([...path, field]);
-      }
       const configuration: Record<string, string> = {};
-      for (const [key, value] of Object.entries(entry.configuration)) {
-        configuration[key] = String(value);
-        lines[`configuration.${key}`] = lineOf([...path, "configuration", key]);
-      }
-      classes.push({
+      for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
+      const item = {
         displayName: entry.displayName,
         description: entry.description,
         enabled: entry.enabled,
         configuration,
         path: formatPath(path),
-        line: lineOf(path),
-        lines,
-      });
+      } as DesiredEnvironmentClass;
+      classes.push(
+        lazyLines(item, positions, path, () => [
+          ...["displayName", "description", "enabled", "configuration"].map((name) => ({
+            name,
+            path: [...path, name],
+          })),
+          ...Object.keys(configuration).map((key) => ({
+            name: `configuration.${key}`,
+            path: [...path, "configuration", key],
+          })),
+        ]),
+      );
     });
 
     const integrations: DesiredScmIntegration[] = [];
@@ -124,14 +134,8 @@ export function loadRunnerConfig(
         );
       }
       seenIntegrations.add(key);
-      const lines: FieldLines = {};
-      for (const field of ["scmId", "host", "pat", "oauth", "virtualDirectory"])
-        lines[field] = lineOf([...path, field]);
       let oauth: DesiredScmIntegration["oauth"];
       if (entry.oauth) {
-        for (const field of ["clientId", "clientSecret", "issuerUrl"]) {
-          lines[`oauth.${field}`] = lineOf([...path, "oauth", field]);
-        }
         const reference = SECRET_REFERENCE.exec(entry.oauth.clientSecret.trim());
         if (!reference?.[1]) {
           issue(
@@ -153,26 +157,42 @@ export function loadRunnerConfig(
           oauth = { clientId: entry.oauth.clientId, clientSecretEnv: name, issuerUrl: entry.oauth.issuerUrl };
         }
       }
-      integrations.push({
+      const hasOAuth = entry.oauth !== undefined;
+      const item = {
         scmId: entry.scmId,
         host: entry.host,
         pat: entry.pat,
         oauth,
         virtualDirectory: entry.virtualDirectory,
         path: formatPath(path),
-        line: lineOf(path),
-        lines,
-      });
+      } as DesiredScmIntegration;
+      integrations.push(
+        lazyLines(item, positions, path, () => [
+          ...["scmId", "host", "pat", "oauth", "virtualDirectory"].map((name) => ({
+            name,
+            path: [...path, name],
+          })),
+          ...(hasOAuth ? ["clientId", "clientSecret", "issuerUrl"] : []).map((name) => ({
+            name: `oauth.${name}`,
+            path: [...path, "oauth", name],
+          })),
+        ]),
+      );
     });
 
-    runners.push({
-      id: runner.id,
-      name: runner.name,
-      environmentClasses: classes,
-      scmIntegrations: integrations,
-      path: formatPath(runnerPath),
-      line: lineOf(runnerPath),
-    });
+    runners.push(
+      lazyLines(
+        {
+          id: runner.id,
+          name: runner.name,
+          environmentClasses: classes,
+          scmIntegrations: integrations,
+          path: formatPath(runnerPath),
+        } as DesiredRunner,
+        positions,
+        runnerPath,
+      ),
+    );
   });
 
   return { desired: { file, runners }, issues: sortIssues(issues), secrets };
@@ -199,7 +219,9 @@ function reportTooLong(
   raw: unknown,
   issue: (path: readonly PathPart[], message: string, key?: boolean) => void,
 ): void {
-  const walk = (node: unknown, path: PathPart[], parentKey: string | undefined): void => {
+  // One path stack for the whole walk (copied only for an issue): a 10,000-object file has ~100,000 nodes.
+  const path: PathPart[] = [];
+  const walk = (node: unknown, parentKey: string | undefined): void => {
     if (typeof node === "string") {
       const field = typeof path[path.length - 1] === "string" ? String(path[path.length - 1]) : "";
       const kind =
@@ -210,12 +232,14 @@ function reportTooLong(
             : "other";
       const limit = MAX_FIELD_LENGTH[kind] ?? 2048;
       if (node.length > limit)
-        issue(path, `${field || "value"} must be at most ${limit} characters, got ${node.length}`);
+        issue([...path], `${field || "value"} must be at most ${limit} characters, got ${node.length}`);
       return;
     }
     if (Array.isArray(node)) {
       node.forEach((item, index) => {
-        walk(item, [...path, index], undefined);
+        path.push(index);
+        walk(item, undefined);
+        path.pop();
       });
       return;
     }
@@ -229,11 +253,13 @@ function reportTooLong(
             true,
           );
         }
-        walk(value, [...path, key], typeof last === "string" ? last : undefined);
+        path.push(key);
+        walk(value, typeof last === "string" ? last : undefined);
+        path.pop();
       }
     }
   };
-  walk(raw, [], undefined);
+  walk(raw, undefined);
 }
 
 function valueAt(root: unknown, path: readonly PathPart[]): unknown {

@@ -45,13 +45,14 @@ export function checkAgainstSchema(
     const at = (key: string) => environmentClass.lines[key] ?? environmentClass.line;
     for (const [key, value] of Object.entries(environmentClass.configuration)) {
       const field = fields.get(key);
-      const line = at(`configuration.${key}`);
+      // Looked up only for an issue: a line costs the positioned parse of the file (positions.ts).
+      const line = () => at(`configuration.${key}`);
       const path = `${environmentClass.path}.configuration.${key}`;
       if (!field) {
         const known = [...fields.keys()].join(", ");
         issues.push({
           file,
-          line,
+          line: line(),
           column: 1,
           path,
           message: `unknown configuration key "${key}"${didYouMean(key, fields.keys())} (known: ${known})`,
@@ -59,7 +60,7 @@ export function checkAgainstSchema(
         continue;
       }
       const error = checkConfigurationValue(field, value);
-      if (error) issues.push({ file, line, column: 1, path, message: `${key} ${error}` });
+      if (error) issues.push({ file, line: line(), column: 1, path, message: `${key} ${error}` });
     }
     for (const field of fields.values()) {
       if (field.required && field.id && !(field.id in environmentClass.configuration)) {

@@ -6,6 +6,7 @@
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
+import { withLineOf } from "../config/positions.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
@@ -79,7 +80,6 @@ export function diffEnvironmentClasses(
       runnerId,
       key: item.displayName,
       path: item.path,
-      line: item.line,
     };
     const existing = pickMatch(
       (byName.get(item.displayName) ?? []).filter((c) => !matched.has(c.id)),
@@ -94,18 +94,23 @@ export function diffEnvironmentClasses(
         })),
       ];
       if (!item.enabled) changes.push({ field: "enabled", to: "false" });
-      operations.push({ ...base, action: "create", desired: target, changes });
+      operations.push(withLineOf({ ...base, action: "create", desired: target, changes }, item));
       continue;
     }
     matched.add(existing.id);
     if (!sameConfiguration(existing.configuration, item.configuration)) {
-      operations.push({
-        ...base,
-        action: "replace",
-        currentId: existing.id,
-        desired: target,
-        changes: configurationChanges(existing.configuration, item.configuration),
-      });
+      operations.push(
+        withLineOf(
+          {
+            ...base,
+            action: "replace",
+            currentId: existing.id,
+            desired: target,
+            changes: configurationChanges(existing.configuration, item.configuration),
+          },
+          item,
+        ),
+      );
       continue;
     }
     const changes: FieldChange[] = [];
@@ -121,14 +126,19 @@ export function diffEnvironmentClasses(
     if ((existing.enabled ?? false) !== item.enabled) {
       changes.push({ field: "enabled", from: String(existing.enabled ?? false), to: String(item.enabled) });
     }
-    operations.push({
-      ...base,
-      action: changes.length > 0 ? "update" : "no-op",
-      currentId: existing.id,
-      desired: target,
-      changes,
-      ...(notes.length > 0 && { notes }),
-    });
+    operations.push(
+      withLineOf(
+        {
+          ...base,
+          action: changes.length > 0 ? "update" : "no-op",
+          currentId: existing.id,
+          desired: target,
+          changes,
+          ...(notes.length > 0 && { notes }),
+        },
+        item,
+      ),
+    );
   }
 
   if (prune) {

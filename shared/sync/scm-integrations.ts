@@ -7,6 +7,7 @@
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
+import { withLineOf } from "../config/positions.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
@@ -72,7 +73,6 @@ export function diffScmIntegrations(
       runnerId,
       key,
       path: item.path,
-      line: item.line,
       desired: target,
     };
     const existing = byKey.get(key);
@@ -84,7 +84,9 @@ export function diffScmIntegrations(
         changes.push({ field: "oauth.clientSecret", to: "(secret set)" });
         if (item.oauth.issuerUrl) changes.push({ field: "oauth.issuerUrl", to: item.oauth.issuerUrl });
       }
-      operations.push({ ...base, action: "create", changes, sendSecret: Boolean(item.oauth) });
+      operations.push(
+        withLineOf({ ...base, action: "create", changes, sendSecret: Boolean(item.oauth) }, item),
+      );
       continue;
     }
     matched.add(existing.id);
@@ -133,19 +135,24 @@ export function diffScmIntegrations(
       if (sendSecret) updateFields.push("oauth");
     }
     const changed = changes.length > 0;
-    operations.push({
-      ...base,
-      action: changed ? "update" : "no-op",
-      currentId: existing.id,
-      changes,
-      sendSecret,
-      clearOAuth,
-      updateFields: changed ? updateFields : undefined,
-      destructive:
-        destructive.length > 0
-          ? { reason: destructive.join(" and "), deletes: consequence(deletes, item.host, DELETED) }
-          : undefined,
-    });
+    operations.push(
+      withLineOf(
+        {
+          ...base,
+          action: changed ? "update" : "no-op",
+          currentId: existing.id,
+          changes,
+          sendSecret,
+          clearOAuth,
+          updateFields: changed ? updateFields : undefined,
+          destructive:
+            destructive.length > 0
+              ? { reason: destructive.join(" and "), deletes: consequence(deletes, item.host, DELETED) }
+              : undefined,
+        },
+        item,
+      ),
+    );
   }
 
   if (options.prune) {

@@ -68,7 +68,7 @@ describe("hostile config files, through the CLI", () => {
     const big = configWith(ONE_CLASS.replace("8 CPU, 32 GiB RAM", "x".repeat(50 * 1024 * 1024)));
     const result = await cliPlan(big);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/bytes; the limit is 1048576 bytes \(1 MiB\)/);
+    expect(result.stderr).toMatch(/bytes; the limit is 16777216 bytes \(16 MiB\)/);
     expect(h.emu.requests.count()).toBe(0);
   });
 
