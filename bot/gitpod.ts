@@ -8,6 +8,7 @@ import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import type { Target } from "./commands.js";
+import { hostTokensOf, untilAborted } from "./host-token-cache.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi;
@@ -66,10 +67,9 @@ export async function listWithTokens(
   await Promise.all(
     wanted.map(async (runnerId) => {
       try {
-        tokensByRunner.set(
-          runnerId,
-          await collect(api.hostAuthenticationTokens.list({ filter: { runnerId } }, { signal })),
-        );
+        // Shared with concurrent lists and kept briefly (host-token-cache.ts): a big workspace's
+        // tokens are many pages, and every list needs them.
+        tokensByRunner.set(runnerId, await untilAborted(hostTokensOf(api, runnerId), signal));
       } catch (error) {
         tokensByRunner.set(runnerId, { error: describeApiError(error).text });
       }

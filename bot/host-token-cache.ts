@@ -1,0 +1,67 @@
+/**
+ * Host authentication tokens per runner, read once for everyone who asks at about the same time.
+ * Every `list` shows token counts, and a large workspace has tens of thousands of tokens per runner
+ * (150 pages one after another at 15,000): concurrent commands share one read in flight, and its
+ * result is kept for a few seconds. A failed read is not kept, so the next command tries again.
+ */
+import type { HostAuthenticationToken } from "../shared/api/schemas.js";
+import type { CredentialsApi } from "../shared/rotation/types.js";
+
+/** How long a read answers later commands: token counts a few seconds old are fine for a list. */
+export const HOST_TOKEN_CACHE_MS = 10_000;
+
+interface Entry {
+  readAt: number;
+  tokens: Promise<HostAuthenticationToken[]>;
+}
+
+/** Per client, so two bots (or two tests) in one process never share answers. */
+const entriesByApi = new WeakMap<CredentialsApi, Map<string, Entry>>();
+
+async function readAll(api: CredentialsApi, runnerId: string): Promise<HostAuthenticationToken[]> {
+  const all: HostAuthenticationToken[] = [];
+  for await (const token of api.hostAuthenticationTokens.list({ filter: { runnerId } })) all.push(token);
+  return all;
+}
+
+/** The runner's host tokens: the read in flight or a recent one, else a new read. */
+export function hostTokensOf(
+  api: CredentialsApi,
+  runnerId: string,
+  nowMs: number = Date.now(),
+): Promise<HostAuthenticationToken[]> {
+  let entries = entriesByApi.get(api);
+  if (!entries) {
+    entries = new Map();
+    entriesByApi.set(api, entries);
+  }
+  const cached = entries.get(runnerId);
+  if (cached && nowMs - cached.readAt < HOST_TOKEN_CACHE_MS) return cached.tokens;
+  const entry: Entry = { readAt: nowMs, tokens: readAll(api, runnerId) };
+  entries.set(runnerId, entry);
+  const owner = entries;
+  entry.tokens.catch(() => {
+    if (owner.get(runnerId) === entry) owner.delete(runnerId);
+  });
+  return entry.tokens;
+}
+
+/** Waits for a shared read, but gives up (without cancelling it for the others) when `signal` aborts. */
+export function untilAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return shared;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    shared.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
