@@ -1,5 +1,7 @@
 /** Reading the runner-config file and reporting its problems to the runner, for every mode. */
 import * as core from "@actions/core";
+import type { ConfigSource } from "../shared/config/load.js";
+import { expandConfigPaths } from "../shared/config/paths.js";
 import { readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
 import { emitAnnotations } from "./report/annotations.js";
@@ -15,6 +17,26 @@ export async function readConfigFile(file: string): Promise<string | undefined> 
     core.setFailed(`config file ${file} could not be read (input config)`);
   }
   return undefined;
+}
+
+/**
+ * The files the `config` input names (one, a list, or globs), each read; undefined after failing the
+ * step. Every file is read, so every unreadable one is reported.
+ */
+export async function readConfigSources(config: string): Promise<ConfigSource[] | undefined> {
+  const paths = await expandConfigPaths(config);
+  if (!paths.ok) {
+    core.setFailed(`${paths.error} (input config)`);
+    return undefined;
+  }
+  const sources: ConfigSource[] = [];
+  let failed = false;
+  for (const file of paths.files) {
+    const text = await readConfigFile(file);
+    if (text === undefined) failed = true;
+    else sources.push({ file, text });
+  }
+  return failed ? undefined : sources;
 }
 
 /** One error annotation per issue, on its file line, within the runner's per-step limit. */

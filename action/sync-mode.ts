@@ -17,7 +17,7 @@ import {
 } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
 import type { Cancellation } from "./cancellation.js";
-import { annotateIssues, readConfigFile } from "./config-file.js";
+import { annotateIssues, readConfigSources } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
 import { notifySlack } from "./modes/notify.js";
@@ -36,14 +36,13 @@ export async function runSyncMode(
   notify?: ScheduledInputs,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
-  const text = await readConfigFile(inputs.config);
-  if (text === undefined) {
+  const sources = await readConfigSources(inputs.config);
+  if (sources === undefined) {
     core.setOutput("changed", "false");
     return;
   }
   const result = await runSync(client, {
-    file: inputs.config,
-    text,
+    sources,
     env,
     mode: inputs.mode,
     prune: inputs.prune,

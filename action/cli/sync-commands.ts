@@ -1,5 +1,7 @@
 /** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
+import type { ConfigSource } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
+import { expandConfigPaths } from "../../shared/config/paths.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText, formatPlanText, summaryLine } from "../../shared/sync/format.js";
 import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
@@ -105,6 +107,15 @@ async function configText(file: string): Promise<string> {
   );
 }
 
+/** The files `--config` names (one, a comma-separated list, or globs), each read: planned as one. */
+async function configSources(setting: string): Promise<ConfigSource[]> {
+  const paths = await expandConfigPaths(setting);
+  if (!paths.ok) throw new UsageError(`--config: ${paths.error}`);
+  const sources: ConfigSource[] = [];
+  for (const file of paths.files) sources.push({ file, text: await configText(file) });
+  return sources;
+}
+
 /** `validate FILE...` (as pre-commit calls it): each file in turn; fails if any fails. */
 async function validateEach(context: CommandContext, files: string[]): Promise<number> {
   if (stringFlag(context.args, "config") !== ".gitpod/runner-config.yaml") {
@@ -132,7 +143,7 @@ export function syncCommand(mode: SyncMode) {
       return validateFileOffline(context, file, await configText(file));
     }
     const token = requireToken(context);
-    const text = await configText(file);
+    const sources = await configSources(file);
     const json = booleanFlag(args, "json");
     const ascii = !term.unicode;
     let planShown = false;
@@ -144,8 +155,7 @@ export function syncCommand(mode: SyncMode) {
     const client = apiClient(context, token, concurrency);
     try {
       const result = await runSync(client, {
-        file,
-        text,
+        sources,
         env: io.env,
         mode,
         prune: booleanFlag(args, "prune"),
@@ -175,7 +185,7 @@ export function syncCommand(mode: SyncMode) {
         io.err(
           formatIssuesWithSource(
             result.issues,
-            new Map([[file, text]]),
+            new Map(sources.map((source) => [source.file, source.text])),
             `${result.issues.length} error(s); nothing was changed:`,
           ),
         );

@@ -5,10 +5,10 @@
  */
 
 import * as core from "@actions/core";
-import { formatIssue, loadRunnerConfig } from "../../shared/config/load.js";
+import { formatIssue, loadRunnerConfigs } from "../../shared/config/load.js";
 import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
 import { managedFromDesiredState } from "../../shared/scheduled/index.js";
-import { annotateIssues, readConfigFile } from "../config-file.js";
+import { annotateIssues, readConfigSources } from "../config-file.js";
 import { logInfo } from "../log.js";
 
 /** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
@@ -29,9 +29,9 @@ const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
 export async function loadManaged(
   file: string,
 ): Promise<{ runners: ManagedRunner[]; integrations: ManagedScmIntegration[] } | undefined> {
-  const text = await readConfigFile(file);
-  if (text === undefined) return undefined;
-  const loaded = loadRunnerConfig(file, text, EVERY_VARIABLE_SET);
+  const sources = await readConfigSources(file);
+  if (sources === undefined) return undefined;
+  const loaded = loadRunnerConfigs(sources, EVERY_VARIABLE_SET);
   if (loaded.issues.length > 0 || !loaded.desired) {
     annotateIssues(loaded.issues);
     for (const issue of loaded.issues) logInfo(formatIssue(issue));

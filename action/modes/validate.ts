@@ -5,12 +5,12 @@
  */
 import * as core from "@actions/core";
 import type { GitpodClient } from "../../shared/api/index.js";
-import { validateOffline } from "../../shared/config/offline.js";
+import { validateOfflineSources } from "../../shared/config/offline.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 import { markdownText } from "../../shared/markdown/escape.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { formatIssuesMarkdown, formatIssuesText } from "../../shared/sync/format.js";
-import { annotateIssues, readConfigFile } from "../config-file.js";
+import { annotateIssues, readConfigSources } from "../config-file.js";
 import type { ActionInputs } from "../inputs.js";
 import { writeJobSummary } from "../report/job-summary.js";
 
@@ -20,13 +20,12 @@ export async function runValidateMode(
   env: Record<string, string | undefined>,
 ): Promise<void> {
   core.setOutput("changed", "false");
-  const text = await readConfigFile(inputs.config);
-  if (text === undefined) return;
+  const sources = await readConfigSources(inputs.config);
+  if (sources === undefined) return;
   let issues: ConfigIssue[];
   if (client) {
     const result = await runSync(client, {
-      file: inputs.config,
-      text,
+      sources,
       env,
       mode: "validate",
       prune: inputs.prune,
@@ -37,7 +36,7 @@ export async function runValidateMode(
     for (const secret of result.secretValues) core.setSecret(secret);
     issues = result.issues;
   } else {
-    const result = validateOffline(inputs.config, text, env);
+    const result = validateOfflineSources(sources, env);
     issues = result.issues;
     for (const name of result.unsetVariables) {
       core.warning(`environment variable ${name} is not set: plan and apply will need it`, {

@@ -183,6 +183,7 @@ export function loadRunnerConfig(
     runners.push(
       lazyLines(
         {
+          file,
           id: runner.id,
           name: runner.name,
           environmentClasses: classes,
@@ -271,8 +272,65 @@ function valueAt(root: unknown, path: readonly PathPart[]): unknown {
   return node;
 }
 
+/** By file (in the order the files first appear), then line and column. */
 export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+  const fileOrder = new Map<string, number>();
+  for (const issue of issues) if (!fileOrder.has(issue.file)) fileOrder.set(issue.file, fileOrder.size);
+  const order = (issue: ConfigIssue) => fileOrder.get(issue.file) ?? 0;
+  return [...issues].sort((a, b) => order(a) - order(b) || a.line - b.line || a.column - b.column);
+}
+
+export interface ConfigSource {
+  file: string;
+  text: string;
+}
+
+/**
+ * Several files (one per team or per runner) read into one desired state. A runner may be in one
+ * file only: a second appearance is an error that names both places. Every file is read, so every
+ * error of every file is reported in one go.
+ */
+export function loadRunnerConfigs(
+  sources: readonly ConfigSource[],
+  env: Record<string, string | undefined>,
+): LoadedConfig {
+  const [only] = sources;
+  if (sources.length === 1 && only) return loadRunnerConfig(only.file, only.text, env);
+  const issues: ConfigIssue[] = [];
+  const secrets = new Map<string, string>();
+  const runners: DesiredRunner[] = [];
+  const firstPlace = new Map<string, DesiredRunner>();
+  let complete = true;
+  for (const source of sources) {
+    const loaded = loadRunnerConfig(source.file, source.text, env);
+    issues.push(...loaded.issues);
+    for (const [name, value] of loaded.secrets) secrets.set(name, value);
+    if (!loaded.desired) {
+      complete = false;
+      continue;
+    }
+    for (const runner of loaded.desired.runners) {
+      const first = firstPlace.get(runner.id);
+      if (!first) {
+        firstPlace.set(runner.id, runner);
+        runners.push(runner);
+        continue;
+      }
+      if (first.file === runner.file) continue; // reported by the file's own load
+      issues.push({
+        file: runner.file,
+        line: runner.line,
+        column: 1,
+        path: `${runner.path}.id`,
+        message: `runner ${runner.id} is also configured in ${first.file}:${first.line} (${first.path}); a runner may be in one file only`,
+      });
+    }
+  }
+  return {
+    desired: complete ? { file: sources.map((source) => source.file).join(", "), runners } : undefined,
+    issues: sortIssues(issues),
+    secrets,
+  };
 }
 
 export function formatIssue(issue: ConfigIssue): string {

@@ -3,7 +3,7 @@
  * secret references by name, with no network and no token. An unset variable is not an error here
  * (the secret is only needed by plan and apply), so it is returned separately, as a warning.
  */
-import { loadRunnerConfig } from "./load.js";
+import { type ConfigSource, loadRunnerConfigs } from "./load.js";
 import type { ConfigIssue } from "./types.js";
 
 export interface OfflineResult {
@@ -15,6 +15,14 @@ export interface OfflineResult {
 export function validateOffline(
   file: string,
   text: string,
+  env: Record<string, string | undefined>,
+): OfflineResult {
+  return validateOfflineSources([{ file, text }], env);
+}
+
+/** Several files validated as one desired state (a runner in two files is an error). */
+export function validateOfflineSources(
+  sources: readonly ConfigSource[],
   env: Record<string, string | undefined>,
 ): OfflineResult {
   // The loader sees every variable as set (a placeholder where it is not); the really unset ones
@@ -32,7 +40,7 @@ export function validateOffline(
       configurable: true,
     }),
   });
-  const loaded = loadRunnerConfig(file, text, anyValue);
+  const loaded = loadRunnerConfigs(sources, anyValue);
   const unsetVariables = [...loaded.secrets.keys()].filter((name) => !isSet(name));
   return { issues: loaded.issues, unsetVariables };
 }

@@ -42,6 +42,8 @@ export interface DesiredScmIntegration {
 }
 
 export interface DesiredRunner {
+  /** The file this runner is configured in (several files may make up one desired state). */
+  file: string;
   id: string;
   name: string | undefined;
   environmentClasses: DesiredEnvironmentClass[];
@@ -51,6 +53,7 @@ export interface DesiredRunner {
 }
 
 export interface DesiredState {
+  /** The file, or the files joined with ", " when several make up the state. */
   file: string;
   runners: DesiredRunner[];
 }

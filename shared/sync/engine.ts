@@ -3,7 +3,7 @@
  * schemas, server-side validation), plan, and apply. Nothing is written unless every check passes.
  */
 import type { GitpodClient } from "../api/client.js";
-import { loadRunnerConfig, sortIssues } from "../config/load.js";
+import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import { type ConfigIssue, runnerLabel } from "../config/types.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
@@ -31,9 +31,12 @@ export function connectionsFor(writeConcurrency: number): number {
 
 export type SyncMode = "validate" | "plan" | "apply";
 
-export interface SyncOptions extends PlanOptions {
-  file: string;
-  text: string;
+/** The config: one file, or several (one per team or runner) planned as one. */
+export type SyncSources = { file: string; text: string } | { sources: readonly ConfigSource[] };
+
+export type SyncOptions = SyncSettings & SyncSources;
+
+export interface SyncSettings extends PlanOptions {
   env: Record<string, string | undefined>;
   mode: SyncMode;
   concurrency: number;
@@ -71,7 +74,8 @@ export interface SyncResult {
 }
 
 export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
-  const loaded = loadRunnerConfig(options.file, options.text, options.env);
+  const sources = "sources" in options ? options.sources : [{ file: options.file, text: options.text }];
+  const loaded = loadRunnerConfigs(sources, options.env);
   const secretValues = [...loaded.secrets.values()];
   // Every answer is scrubbed of these, even one to a call that did not send them.
   client.addSecrets(secretValues);
@@ -94,7 +98,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {
       issues.push({
-        file: desired.file,
+        file: runner.file,
         line: runner.line,
         column: 1,
         path: `${runner.path}.id`,
@@ -109,7 +113,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
         `runner ${runnerLabel(runner)} reported no configuration schema; only server-side validation applies`,
       ];
     }
-    if (state?.schema) issues.push(...checkAgainstSchema(desired.file, runner, state.schema));
+    if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));
   }
   if (issues.length > 0) return fail(issues);
 

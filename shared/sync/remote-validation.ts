@@ -102,10 +102,16 @@ export async function validateRemotely(
   concurrency: number,
   kinds: { environmentClasses: boolean } = { environmentClasses: true },
 ): Promise<ConfigIssue[]> {
-  const itemsByPath = new Map<string, { lines: Record<string, number>; line: number }>();
+  // Paths repeat across files (each has its runners[0]); a runner id is in one file only.
+  const itemKey = (runnerId: string, path: string) => `${runnerId}\u0000${path}`;
+  // The item itself is kept (not copied): its lines are worked out only when an issue asks.
+  const itemsByPath = new Map<
+    string,
+    { item: { lines: Record<string, number>; line: number }; file: string }
+  >();
   for (const runner of desired.runners) {
     for (const item of [...runner.environmentClasses, ...runner.scmIntegrations])
-      itemsByPath.set(item.path, item);
+      itemsByPath.set(itemKey(runner.id, item.path), { item, file: runner.file });
   }
   const integrationsById = new Map<string, ScmIntegration>();
   for (const state of current.values()) for (const i of state.scmIntegrations) integrationsById.set(i.id, i);
@@ -130,7 +136,7 @@ export async function validateRemotely(
   for (const runner of desired.runners) {
     if (!offline.has(runner.id)) continue;
     issues.push({
-      file: desired.file,
+      file: runner.file,
       line: runner.line,
       column: 1,
       path: `${runner.path}.id`,
@@ -139,14 +145,15 @@ export async function validateRemotely(
   }
   operations.forEach((operation, index) => {
     const result = results[index];
-    const item = operation.path ? itemsByPath.get(operation.path) : undefined;
-    if (!result || !item || !operation.path) return;
+    const found = operation.path ? itemsByPath.get(itemKey(operation.runnerId, operation.path)) : undefined;
+    if (!result || !found || !operation.path) return;
+    const { item, file } = found;
     // Counted per item: searching all issues so far for this item's path made the error path quadratic.
     let pushed = 0;
     const push = (field: string, message: string) => {
       pushed++;
       issues.push({
-        file: desired.file,
+        file,
         line: item.lines[field] ?? item.line,
         column: 1,
         path: `${operation.path}.${field}`,

@@ -63,6 +63,7 @@ function desired(
     file: "config.yaml",
     runners: [
       {
+        file: "config.yaml",
         id: RUNNER,
         name: "aws-eu",
         environmentClasses: classes,
@@ -287,6 +288,7 @@ describe("plan at scale", () => {
           });
       }
       desiredState.runners.push({
+        file: desiredState.file,
         id: runnerId,
         name: undefined,
         environmentClasses: classes,

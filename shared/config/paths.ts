@@ -1,0 +1,30 @@
+/**
+ * The `config` setting names one file, several (comma- or newline-separated), or glob patterns such
+ * as `.gitpod/runners/*.yaml`: one file per team or per runner, planned as one.
+ */
+import { glob } from "node:fs/promises";
+
+export type ConfigPaths = { ok: true; files: string[] } | { ok: false; error: string };
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/** The files the setting names, in the order given (a pattern's matches sorted), each once. */
+export async function expandConfigPaths(setting: string, cwd: string = process.cwd()): Promise<ConfigPaths> {
+  const entries = setting
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.length === 0) return { ok: false, error: "no config file given" };
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!GLOB_CHARACTERS.test(entry)) {
+      files.push(entry);
+      continue;
+    }
+    const matches: string[] = [];
+    for await (const match of glob(entry, { cwd })) matches.push(match);
+    if (matches.length === 0) return { ok: false, error: `config pattern "${entry}" matches no file` };
+    files.push(...matches.sort());
+  }
+  return { ok: true, files: [...new Set(files)] };
+}
