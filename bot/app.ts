@@ -62,6 +62,10 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+interface SocketEvents {
+  on(event: string, listener: () => void): unknown;
+}
+
 const HEALTH_PATH = "/healthz";
 const READY_PATH = "/readyz";
 /** /healthz waits at most this long for the store to answer. */
@@ -239,6 +243,17 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
       });
       const port = options.port ?? config.port;
       if (socketMode) {
+        // Follow the Socket Mode connection for /healthz (Bolt keeps its receiver private).
+        const socket = (app as unknown as { receiver?: { client?: SocketEvents } }).receiver?.client;
+        socket?.on("connected", () => {
+          socketConnected = true;
+        });
+        for (const state of ["reconnecting", "disconnected"]) {
+          socket?.on(state, () => {
+            socketConnected = false;
+            logger.warn("socket_mode_down", { state });
+          });
+        }
         await app.start();
         socketConnected = true;
         startRecovery();

@@ -176,6 +176,10 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
           { lock: bot.lock, now: bot.now },
         );
         await finishJournaledRotation(bot, journalId, result);
+        if (!guard.lease.intact) {
+          // The store lost this rotation's lease mid-way (unreachable past BOT_LEASE_TTL_MS).
+          bot.logger.warn("lease_lost_during_rotation", { journalId, integrationId });
+        }
       } finally {
         await guard.lease.release().catch((error: unknown) => {
           bot.logger.warn("lease_release_failed", { journalId, error: describeApiError(error).code });

@@ -84,3 +84,50 @@ describe("loadConfig", () => {
     expect(() => loadConfig({})).toThrow(/configuration is not usable:\n- /);
   });
 });
+
+describe("loadConfig: state and approvals", () => {
+  it("defaults to SQLite at ./data/bot.sqlite, approvals off, and the documented timings", () => {
+    const config = loadConfig(VALID);
+    expect(config.state).toEqual({
+      database: { kind: "sqlite", path: "./data/bot.sqlite" },
+      leaseTtlMs: 60_000,
+      leaseWaitMs: 30_000,
+      shutdownGraceMs: 25_000,
+    });
+    expect(config.approvals).toEqual({ approverIds: [], required: 0, ttlMs: 1_800_000 });
+  });
+
+  it("takes a postgres:// URL and approvers; never echoes the database password", () => {
+    const config = loadConfig({
+      ...VALID,
+      DATABASE_URL: "postgres://bot:pw-canary@db.internal:5432/bot",
+      SLACK_ROTATE_APPROVERS: "U0BOB, S0APPROVERS",
+      SLACK_ROTATE_APPROVALS_REQUIRED: "2",
+    });
+    expect(config.state.database).toEqual({
+      kind: "postgres",
+      url: "postgres://bot:pw-canary@db.internal:5432/bot",
+    });
+    expect(config.approvals).toMatchObject({ approverIds: ["U0BOB", "S0APPROVERS"], required: 2 });
+    const problems = problemsOf({ ...VALID, DATABASE_URL: "mysql://bot:pw-canary@db/bot" });
+    expect(problems.join("\n")).toContain("DATABASE_URL must start with sqlite: or postgres://");
+    expect(problems.join("\n")).not.toContain("pw-canary");
+  });
+
+  it("names approval settings that cannot work", () => {
+    const problems = problemsOf({
+      ...VALID,
+      SLACK_ROTATE_APPROVALS_REQUIRED: "1",
+      SLACK_ROTATE_APPROVAL_TTL_MS: "10",
+      BOT_LEASE_TTL_MS: "abc",
+    });
+    expect(problems).toContain(
+      "SLACK_ROTATE_APPROVALS_REQUIRED is set, so SLACK_ROTATE_APPROVERS must name who may approve",
+    );
+    expect(problems).toContain("SLACK_ROTATE_APPROVAL_TTL_MS must be at least 1000");
+    expect(problems).toContain("BOT_LEASE_TTL_MS must be a number of milliseconds");
+    expect(problemsOf({ ...VALID, SLACK_ROTATE_APPROVERS: "#admins" }).join("\n")).toContain(
+      'SLACK_ROTATE_APPROVERS: "#admins" is not a user id',
+    );
+  });
+});
