@@ -64,6 +64,8 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
+    // Where it went wrong, for a re-run with debug logging (source-mapped to action/ and shared/).
+    if (error instanceof Error && error.stack) core.debug(error.stack);
   } finally {
     cancellation?.dispose();
     // Abandoned writes may still be in flight: closing the pool would wait for them.

@@ -377,3 +377,4 @@ Run "gitpod-runner-config --help" for the commands.`),n}function Rme(e,t,n,r){re
 Run "gitpod-runner-config help ${t.name}" for its flags.`),r):e instanceof Sa?(n.err(e.message),r):e instanceof Yt?(n.err(e.message),e.code):(n.err(e instanceof Error?e.message:String(e)),1)}process.exitCode=await zW(process.argv.slice(2),{out:e=>process.stdout.write(`${Hl(e)}
 `),err:e=>process.stderr.write(`${Hl(e)}
 `),write:e=>process.stdout.write(Hl(e)),env:process.env,stdoutIsTTY:process.stdout.isTTY===!0,stdinIsTTY:process.stdin.isTTY===!0,ask:async e=>{let t=kme({input:process.stdin,output:process.stderr});try{return await t.question(e)}finally{t.close()}}});
+//# sourceMappingURL=cli-bundle.js.map

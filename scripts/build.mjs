@@ -1,8 +1,8 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. `--outdir DIR` builds
 // elsewhere (the staleness test compares a fresh build with the committed dist/).
-import { chmod, writeFile } from "node:fs/promises";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { nodeGuard } from "./node-guard.mjs";
 
@@ -29,6 +29,10 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
   plugins: [oneUndici],
+  // Source maps (no sources embedded: the action's checkout has them) so a stack trace names
+  // action/… and shared/… files and lines; the guard in dist/index.js and dist/cli.js enables them.
+  sourcemap: "linked",
+  sourcesContent: false,
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -38,6 +42,16 @@ const common = {
 // The bundles (dist/action.js, dist/cli-bundle.js) sit behind the Node version guards.
 await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
 await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+// Map sources as seen from dist/, wherever this build was written, so that a build elsewhere (the
+// staleness test's) has the same bytes.
+for (const bundle of ["action.js", "cli-bundle.js"]) {
+  const file = join(outdir, `${bundle}.map`);
+  const map = JSON.parse(await readFile(file, "utf8"));
+  map.sources = map.sources.map(
+    (source) => `../${relative(".", resolve(outdir, source)).replaceAll("\\", "/")}`,
+  );
+  await writeFile(file, JSON.stringify(map));
+}
 await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
 await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
 await chmod(join(outdir, "cli.js"), 0o755);

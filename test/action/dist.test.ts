@@ -15,7 +15,14 @@ describe("the committed bundle", () => {
     const out = await mkdtemp(join(tmpdir(), "runner-config-dist-"));
     try {
       await promisify(execFile)(process.execPath, ["scripts/build.mjs", "--outdir", out]);
-      for (const file of ["index.js", "cli.js", "action.js", "cli-bundle.js"]) {
+      for (const file of [
+        "index.js",
+        "cli.js",
+        "action.js",
+        "cli-bundle.js",
+        "action.js.map",
+        "cli-bundle.js.map",
+      ]) {
         const fresh = await readFile(join(out, file));
         const committed = await readFile(join("dist", file)).catch(() => Buffer.alloc(0));
         expect(committed.equals(fresh), `dist/${file} is stale: run npm run build`).toBe(true);
