@@ -32,6 +32,8 @@ const common = {
   // Source maps (no sources embedded: the action's checkout has them) so a stack trace names
   // action/… and shared/… files and lines; the guard in dist/index.js and dist/cli.js enables them.
   sourcemap: "linked",
+  // Paths as found (a symlinked node_modules, as in the release test's clone, maps the same).
+  preserveSymlinks: true,
   sourcesContent: false,
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
