@@ -1,5 +1,6 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. `--outdir DIR` builds
 // elsewhere (the staleness test compares a fresh build with the committed dist/).
+import { realpathSync } from "node:fs";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
@@ -11,7 +12,11 @@ const outdir = outIndex > 0 ? process.argv[outIndex + 1] : "dist";
 
 // @actions/http-client carries its own older undici (for OIDC tokens, which we never request); point
 // it at ours so the bundle holds one copy instead of two.
-const undiciEntry = createRequire(import.meta.url).resolve("undici");
+// (As a path under ./node_modules even when that is a symlink: require.resolve gives the real path.)
+const undiciEntry = join(
+  resolve("node_modules"),
+  relative(realpathSync("node_modules"), createRequire(import.meta.url).resolve("undici")),
+);
 const oneUndici = {
   name: "one-undici",
   setup(pluginBuild) {
