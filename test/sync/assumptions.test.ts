@@ -98,3 +98,19 @@ describe.each([
 function raise(): never {
   throw new Error("missing");
 }
+
+describe.each([
+  ["case-insensitive", true],
+  ["case-sensitive", false],
+])("hosts compare %s in the API", (_, caseInsensitive) => {
+  it("an integration stored as GitHub.com is the file's github.com: updated, never created again", async () => {
+    const e = await start({ caseInsensitiveHosts: caseInsensitive });
+    e.state.seedScmIntegration({ runnerId: RUNNER_EU_ID, scmId: "github", host: "GitHub.com", pat: false });
+    const apply = await sync("apply");
+    expect(apply.ok, apply.apply ? formatApplyText(apply.apply) : "").toBe(true);
+    const github = [...e.state.scmIntegrations.values()].filter((i) => i.host.toLowerCase() === "github.com");
+    expect(github).toHaveLength(1);
+    expect(github[0]?.pat).toBe(true);
+    expect((await sync("plan")).changed).toBe(false);
+  });
+});
