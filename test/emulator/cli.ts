@@ -13,7 +13,7 @@ const USAGE = `usage: npm run emulator -- [--port 8787] [--token T] [--latency-m
   [--offline-code CODE]        failed_precondition (default) or unavailable
   [--page-token-ttl-s N]       page tokens older than N s are invalid_argument
   [--rate-limit-rps N]         per-token rate limit; 429 + Retry-After above it
-  [--allow-duplicate-scm-hosts] [--case-sensitive-hosts]
+  [--allow-duplicate-scm-hosts] [--case-sensitive-hosts] [--allow-duplicate-host-tokens]
   [--allow-issuer-url-without-oauth] [--allow-scheme-in-host]`;
 
 function fail(message: string): never {
@@ -38,6 +38,7 @@ const OPTIONS = {
   "page-token-ttl-s": { type: "string" },
   "rate-limit-rps": { type: "string" },
   "allow-duplicate-scm-hosts": { type: "boolean" },
+  "allow-duplicate-host-tokens": { type: "boolean" },
   "case-sensitive-hosts": { type: "boolean" },
   "allow-issuer-url-without-oauth": { type: "boolean" },
   "allow-scheme-in-host": { type: "boolean" },
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     }),
     ...(values["allow-duplicate-scm-hosts"] && { uniqueScmHostPerRunner: false }),
     ...(values["case-sensitive-hosts"] && { caseInsensitiveHosts: false }),
+    ...(values["allow-duplicate-host-tokens"] && { uniqueHostTokenPerSubject: false }),
     ...(values["allow-issuer-url-without-oauth"] && { refuseIssuerUrlWithoutOAuth: false }),
     ...(values["allow-scheme-in-host"] && { refuseSchemeInHost: false }),
     ...(values.token && { token: values.token }),

@@ -127,3 +127,135 @@ describe("host authentication tokens", () => {
     expect(await ids({ runnerId: RUNNER_US_ID, userId: other })).toEqual([]);
   });
 });
+
+describe("host authentication tokens: principals, integrations and limits", () => {
+  const SERVICE_ACCOUNT = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+  const serviceAccount = { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_SERVICE_ACCOUNT" };
+  const saBody = (overrides: Record<string, unknown> = {}) =>
+    createBody({
+      userId: undefined,
+      subject: serviceAccount,
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+      ...overrides,
+    });
+
+  it("keeps a service account's token with its subject, integration and scopes, and never returns its value", async () => {
+    const integration = emu.state.seedScmIntegration({
+      runnerId: RUNNER_EU_ID,
+      scmId: "github",
+      host: "github.com",
+      pat: true,
+    });
+    const created = await call(
+      emu,
+      "CreateHostAuthenticationToken",
+      saBody({ integrationId: integration.id }),
+    );
+    expect(created.status).toBe(200);
+    const got = await call(emu, "GetHostAuthenticationToken", { id: created.json.token.id });
+    expect(got.json.token).toEqual({
+      id: created.json.token.id,
+      runnerId: RUNNER_EU_ID,
+      host: "github.com",
+      integrationId: integration.id,
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+      expiresAt: "2030-12-31T23:59:59Z",
+      scopes: ["repo"],
+      subject: serviceAccount,
+    });
+    const listed = await call(emu, "ListHostAuthenticationTokens", {
+      filter: { subjectId: SERVICE_ACCOUNT },
+    });
+    expect(listed.json.tokens).toHaveLength(1);
+    for (const text of [created.text, got.text, listed.text]) {
+      expect(text).not.toContain(TOKEN_CANARY);
+      expect(text).not.toContain(REFRESH_CANARY);
+    }
+  });
+
+  it("accepts exactly 100 scopes and refuses 101, on create and on update", async () => {
+    const scopes = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
+    const created = await ok(emu, "CreateHostAuthenticationToken", saBody({ scopes: scopes(100) }));
+    expect(created.token.scopes).toHaveLength(100);
+    const tooMany = await call(
+      emu,
+      "CreateHostAuthenticationToken",
+      saBody({ host: "gitlab.com", scopes: scopes(101) }),
+    );
+    expect(tooMany.json).toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("scopes"),
+    });
+    const update = await call(emu, "UpdateHostAuthenticationToken", {
+      id: created.token.id,
+      scopes: scopes(101),
+    });
+    expect(update.status).toBe(400);
+    expect(emu.state.hostTokens.get(created.token.id)?.scopes).toHaveLength(100);
+  });
+
+  it.each([
+    [
+      "a runner principal",
+      { subject: { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_RUNNER" } },
+      "subject.principal",
+    ],
+    ["a subject without a principal", { subject: { id: SERVICE_ACCOUNT } }, "subject.principal"],
+    ["a subject without an id", { subject: { principal: "PRINCIPAL_SERVICE_ACCOUNT" } }, "subject.id"],
+    [
+      "a subject id that is not a UUID",
+      { subject: { id: "robot", principal: "PRINCIPAL_SERVICE_ACCOUNT" } },
+      "subject.id",
+    ],
+    ["a userId contradicting a service-account subject", { userId: USER }, "user_id"],
+    ["an unknown integration", { integrationId: "0b7c1c9e-3c1d-4a5e-9f00-222222222222" }, "integration_id"],
+  ])("refuses %s", async (_, override, field) => {
+    const result = await call(emu, "CreateHostAuthenticationToken", saBody(override));
+    expect(result.json).toMatchObject({ code: "invalid_argument", message: expect.stringContaining(field) });
+    expect(emu.state.hostTokens.size).toBe(0);
+  });
+
+  it("refuses an integration of another host or runner", async () => {
+    const gitlab = emu.state.seedScmIntegration({
+      runnerId: RUNNER_EU_ID,
+      scmId: "gitlab",
+      host: "gitlab.com",
+    });
+    const us = emu.state.seedScmIntegration({ runnerId: RUNNER_US_ID, scmId: "github", host: "github.com" });
+    for (const integrationId of [gitlab.id, us.id]) {
+      const result = await call(emu, "CreateHostAuthenticationToken", saBody({ integrationId }));
+      expect(result.json.code).toBe("invalid_argument");
+    }
+  });
+
+  it("keeps one token per (runner, host, subject) unless the assumption is switched off", async () => {
+    await ok(emu, "CreateHostAuthenticationToken", saBody());
+    const again = await call(emu, "CreateHostAuthenticationToken", saBody({ host: "GitHub.com" }));
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe("already_exists");
+    expect(again.text).not.toContain(TOKEN_CANARY);
+    // Another subject, another runner or another host is a different token.
+    await ok(emu, "CreateHostAuthenticationToken", createBody());
+    await ok(emu, "CreateHostAuthenticationToken", saBody({ runnerId: RUNNER_US_ID }));
+    await ok(emu, "CreateHostAuthenticationToken", saBody({ host: "gitlab.com" }));
+    expect(emu.state.hostTokens.size).toBe(4);
+
+    const lax = await startEmulator({ uniqueHostTokenPerSubject: false });
+    try {
+      await ok(lax, "CreateHostAuthenticationToken", saBody());
+      await ok(lax, "CreateHostAuthenticationToken", saBody());
+      expect(lax.state.hostTokens.size).toBe(2);
+    } finally {
+      await lax.close();
+    }
+  });
+
+  it("seeds service-account tokens", () => {
+    const seeded = emu.state.seedHostToken({
+      runnerId: RUNNER_EU_ID,
+      host: "github.com",
+      subject: serviceAccount,
+    });
+    expect(seeded).toMatchObject({ subject: serviceAccount, userId: "" });
+  });
+});

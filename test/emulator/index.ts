@@ -59,6 +59,8 @@ export interface EmulatorOptions {
   uniqueScmHostPerRunner?: boolean;
   /** Default true: hosts compare case-insensitively. */
   caseInsensitiveHosts?: boolean;
+  /** Default true: a second host token for the same (runner, host, subject) is already_exists. */
+  uniqueHostTokenPerSubject?: boolean;
   /** Default true: issuerUrl without an OAuth client id is invalid_argument. */
   refuseIssuerUrlWithoutOAuth?: boolean;
   /** Default true: a host with a scheme or path is invalid_argument. */
@@ -84,6 +86,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       uniqueScmHostPerRunner: options.uniqueScmHostPerRunner,
     }),
     ...(options.caseInsensitiveHosts !== undefined && { caseInsensitiveHosts: options.caseInsensitiveHosts }),
+    ...(options.uniqueHostTokenPerSubject !== undefined && {
+      uniqueHostTokenPerSubject: options.uniqueHostTokenPerSubject,
+    }),
   };
   const state = new EmulatorState(
     {

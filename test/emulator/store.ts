@@ -91,9 +91,15 @@ export interface StateRules {
   uniqueScmHostPerRunner: boolean;
   /** Assumption: hosts compare case-insensitively (GitHub.com is github.com). Default true. */
   caseInsensitiveHosts: boolean;
+  /** Assumption: one host token per (runner, host, subject); a second Create is refused. Default true. */
+  uniqueHostTokenPerSubject: boolean;
 }
 
-export const DEFAULT_RULES: StateRules = { uniqueScmHostPerRunner: true, caseInsensitiveHosts: true };
+export const DEFAULT_RULES: StateRules = {
+  uniqueScmHostPerRunner: true,
+  caseInsensitiveHosts: true,
+  uniqueHostTokenPerSubject: true,
+};
 
 export interface SeedEnvironmentClass {
   runnerId: string;
@@ -121,7 +127,10 @@ export interface SeedHostToken {
   source?: HostAuthenticationTokenSource;
   expiresAt?: string | Date;
   integrationId?: string;
+  /** A user's token (deprecated field; also becomes the subject). */
   userId?: string;
+  /** Any principal, e.g. `{ id, principal: "PRINCIPAL_SERVICE_ACCOUNT" }`; wins over userId. */
+  subject?: Subject;
   token?: string;
   refreshToken?: string;
   scopes?: string[];
@@ -331,6 +340,20 @@ export class EmulatorState {
     return true;
   }
 
+  /** The runner's token for this host held by this subject (the uniqueness rule's key). */
+  findHostTokenForSubject(runnerId: string, host: string, subjectId: string): StoredHostToken | undefined {
+    for (const token of this.#hostTokens.values()) {
+      if (
+        token.runnerId === runnerId &&
+        token.subject?.id === subjectId &&
+        this.#sameHost(token.host, host)
+      ) {
+        return token;
+      }
+    }
+    return undefined;
+  }
+
   #sameHost(a: string, b: string): boolean {
     return this.rules.caseInsensitiveHosts ? a.toLowerCase() === b.toLowerCase() : a === b;
   }
@@ -433,7 +456,11 @@ export class EmulatorState {
       expiresAt,
       integrationId: seed.integrationId ?? "",
       scopes: [...(seed.scopes ?? [])],
-      subject: seed.userId ? { id: seed.userId, principal: "PRINCIPAL_USER" } : undefined,
+      subject: seed.subject
+        ? { ...seed.subject }
+        : seed.userId
+          ? { id: seed.userId, principal: "PRINCIPAL_USER" }
+          : undefined,
       userId: seed.userId ?? "",
     });
   }

@@ -1,10 +1,12 @@
 /**
  * Create/List/Get/Update/DeleteHostAuthenticationToken. The token and refresh token are stored
- * (tests read them from the state) but never returned, as in the real API.
+ * (tests read them from the state) but never returned, as in the real API. A token belongs to a
+ * subject, a user or a service account; the deprecated `userId` names a user.
  */
-import { invalidArgument } from "../connect-errors.js";
+import { ConnectError, invalidArgument } from "../connect-errors.js";
+import type { Subject } from "../messages.js";
 import { nextPage, resolvePageRequest } from "../pagination.js";
-import { formatTimestamp, type StoredHostToken } from "../store.js";
+import { type EmulatorState, formatTimestamp, type StoredHostToken } from "../store.js";
 import { hostError } from "../validation.js";
 import { lookup, lookupRunner, type RpcHandler, requireUuid } from "./context.js";
 
@@ -15,6 +17,55 @@ function readTimestamp(value: string | undefined): string {
 
 function enumOrOmit(value: string | undefined): string | undefined {
   return value?.endsWith("_UNSPECIFIED") ? undefined : value;
+}
+
+/** Spec: "Maximum 100 scopes allowed (101 for validation purposes)". */
+const MAX_SCOPES = 100;
+
+/** Spec: "Subject identifies the principal (user or service account) for the token". */
+const TOKEN_PRINCIPALS = new Set(["PRINCIPAL_USER", "PRINCIPAL_SERVICE_ACCOUNT"]);
+
+function checkScopes(scopes: string[] | undefined): void {
+  if ((scopes?.length ?? 0) > MAX_SCOPES) {
+    throw invalidArgument(`scopes: at most ${MAX_SCOPES} scopes are allowed`);
+  }
+}
+
+/** The subject of a new token: `subject`, else the deprecated `userId` as a user. */
+function subjectOf(request: { subject?: Subject; userId?: string }): Subject | undefined {
+  const { subject, userId } = request;
+  if (subject && (subject.id || subject.principal)) {
+    requireUuid(subject.id, "subject.id");
+    if (!subject.principal || !TOKEN_PRINCIPALS.has(subject.principal)) {
+      throw invalidArgument("subject.principal: must be PRINCIPAL_USER or PRINCIPAL_SERVICE_ACCOUNT");
+    }
+    // Assumption: the deprecated field may repeat a user subject but not contradict it.
+    if (userId && (subject.principal !== "PRINCIPAL_USER" || userId !== subject.id)) {
+      throw invalidArgument("user_id: must be empty or equal to subject.id of a PRINCIPAL_USER subject");
+    }
+    return { id: subject.id, principal: subject.principal };
+  }
+  return userId ? { id: userId, principal: "PRINCIPAL_USER" } : undefined;
+}
+
+/** Assumption: integration_id, when set, names an SCM integration of the same runner and host. */
+function checkIntegration(
+  state: EmulatorState,
+  integrationId: string | undefined,
+  runnerId: string,
+  host: string,
+): void {
+  if (!integrationId) return;
+  const integration = state.scmIntegrations.get(integrationId);
+  if (!integration || integration.runnerId !== runnerId) {
+    throw invalidArgument(`integration_id: no SCM integration ${integrationId} on runner ${runnerId}`);
+  }
+  const same = state.rules.caseInsensitiveHosts
+    ? integration.host.toLowerCase() === host.toLowerCase()
+    : integration.host === host;
+  if (!same) {
+    throw invalidArgument(`integration_id: the SCM integration is for ${integration.host}, not ${host}`);
+  }
 }
 
 export function hostTokenJson(stored: StoredHostToken) {
@@ -39,12 +90,20 @@ export const createHostAuthenticationToken: RpcHandler<"CreateHostAuthentication
   const problem = hostError(request.host);
   if (problem) throw invalidArgument(`host: ${problem}`);
   if (!request.token) throw invalidArgument("token: value is required");
-  // Spec: "Maximum 100 scopes allowed (101 for validation purposes)".
-  if ((request.scopes?.length ?? 0) > 100) throw invalidArgument("scopes: at most 100 scopes are allowed");
-  if (request.subject?.id) requireUuid(request.subject.id, "subject.id");
+  checkScopes(request.scopes);
+  const subject = subjectOf(request);
+  checkIntegration(state, request.integrationId, runner.id, request.host ?? "");
   const expiresAt = readTimestamp(request.expiresAt);
-  const subject =
-    request.subject ?? (request.userId ? { id: request.userId, principal: "PRINCIPAL_USER" } : undefined);
+  if (
+    subject &&
+    state.rules.uniqueHostTokenPerSubject &&
+    state.findHostTokenForSubject(runner.id, request.host ?? "", subject.id ?? "")
+  ) {
+    throw new ConnectError(
+      "already_exists",
+      `a host authentication token for ${request.host} and subject ${subject.id} already exists on runner ${runner.id}`,
+    );
+  }
   const stored = state.insertHostToken({
     runnerId: runner.id,
     host: request.host ?? "",
@@ -71,6 +130,8 @@ export const updateHostAuthenticationToken: RpcHandler<"UpdateHostAuthentication
 ) => {
   const stored = lookup(state.hostTokens, request.id, "id", "host authentication token");
   if (request.token === "") throw invalidArgument("token: must not be empty");
+  // Assumption: the create limit holds for updates too (the Update page does not repeat it).
+  checkScopes(request.scopes);
   const expiresAt = request.expiresAt === undefined ? undefined : readTimestamp(request.expiresAt);
   if (request.token !== undefined) stored.token = request.token;
   if (request.refreshToken !== undefined) stored.refreshToken = request.refreshToken;
