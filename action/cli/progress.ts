@@ -3,10 +3,11 @@
  * status line ("Applying 3/7…") is redrawn below the finished lines; elsewhere, plain lines only.
  */
 import type { OperationOutcome } from "../../shared/sync/apply.js";
+import { kindLabel } from "../../shared/sync/format.js";
 import type { Terminal } from "./terminal.js";
 
 function kind(outcome: OperationOutcome): string {
-  return outcome.operation.kind === "environmentClass" ? "environment class" : "SCM integration";
+  return kindLabel(outcome.operation);
 }
 
 export function outcomeLine(

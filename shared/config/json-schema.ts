@@ -38,6 +38,55 @@ function structure(): Record<string, JsonSchema> {
           description: "SCM integrations, matched by scmId and host within the runner.",
           items: { $ref: "#/$defs/scmIntegration" },
         },
+        hostAuthenticationTokens: {
+          type: "array",
+          description:
+            "Service accounts' tokens at SCM hosts, matched by host and serviceAccount within the runner. Users' tokens are never managed here.",
+          items: { $ref: "#/$defs/hostAuthenticationToken" },
+        },
+      },
+    },
+    hostAuthenticationToken: {
+      type: "object",
+      additionalProperties: false,
+      required: ["host", "serviceAccount", "token"],
+      properties: {
+        host: { type: "string", minLength: 1, maxLength: OTHER, description: "Host name, e.g. github.com." },
+        serviceAccount: {
+          type: "string",
+          pattern: z.regexes.uuid().source,
+          description: "The service account's id (a UUID): the token's subject.",
+        },
+        token: {
+          type: "string",
+          pattern: SECRET_REFERENCE_PATTERN,
+          description:
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
+            "A ${ENV_VAR} reference; never the token itself. Sent on create, rotation or a new expiresAt.",
+        },
+        refreshToken: {
+          type: "string",
+          pattern: SECRET_REFERENCE_PATTERN,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
+          description: "Optional ${ENV_VAR} reference.",
+        },
+        expiresAt: {
+          type: "string",
+          format: "date-time",
+          description: "When the token expires (RFC 3339 with a time zone).",
+        },
+        scopes: {
+          type: "array",
+          maxItems: 100,
+          uniqueItems: true,
+          items: { type: "string", minLength: 1, maxLength: OTHER },
+        },
+        integration: {
+          type: "string",
+          minLength: 1,
+          maxLength: OTHER,
+          description: "The scmId of this runner's SCM integration (in the file) the token belongs to.",
+        },
       },
     },
     environmentClass: {

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { envValue } from "./env.js";
 import { fastPlainData } from "./fast-parse.js";
+import { loadHostTokens } from "./host-tokens.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
@@ -180,6 +181,15 @@ export function loadRunnerConfig(
       );
     });
 
+    const hostAuthenticationTokens = loadHostTokens(runner.hostAuthenticationTokens, {
+      runnerPath,
+      integrations,
+      env,
+      issue,
+      positions,
+      secrets,
+    });
+
     runners.push(
       lazyLines(
         {
@@ -188,6 +198,7 @@ export function loadRunnerConfig(
           name: runner.name,
           environmentClasses: classes,
           scmIntegrations: integrations,
+          hostAuthenticationTokens,
           path: formatPath(runnerPath),
         } as DesiredRunner,
         positions,

@@ -29,11 +29,24 @@ export const ScmIntegrationEntry = z.strictObject({
   virtualDirectory: z.string().optional(),
 });
 
+/** A service account's token at an SCM host; users' tokens are theirs and never in the file. */
+export const HostAuthenticationTokenEntry = z.strictObject({
+  host: z.string().min(1, "host must not be empty"),
+  serviceAccount: z.uuid({ error: "serviceAccount must be a service account id (a UUID)" }),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
+  token: z.string({ error: "token is required: a ${ENV_VAR} reference" }),
+  refreshToken: z.string().optional(),
+  expiresAt: z.string({ error: "expiresAt must be an RFC 3339 time in quotes" }).optional(),
+  scopes: z.array(z.string().min(1, "a scope must not be empty")).max(100, "at most 100 scopes").optional(),
+  integration: z.string().min(1, "integration must not be empty").optional(),
+});
+
 export const RunnerEntry = z.strictObject({
   id: z.uuid({ error: "id must be a runner id (a UUID)" }),
   name: z.string().optional(),
   environmentClasses: z.array(EnvironmentClassEntry).default([]),
   scmIntegrations: z.array(ScmIntegrationEntry).default([]),
+  hostAuthenticationTokens: z.array(HostAuthenticationTokenEntry).default([]),
 });
 
 export const RunnerConfigFile = z.strictObject({

@@ -41,6 +41,28 @@ export interface DesiredScmIntegration {
   lines: FieldLines;
 }
 
+/** A service account's host token. Keyed by (host, serviceAccount) within its runner. */
+export interface DesiredHostAuthenticationToken {
+  host: string;
+  /** The service account's id (the token's subject, PRINCIPAL_SERVICE_ACCOUNT). */
+  serviceAccount: string;
+  /** The environment variable that holds the token: the file never holds the value. */
+  tokenEnv: string;
+  refreshTokenEnv: string | undefined;
+  /** RFC 3339 in UTC, as the API prints it. */
+  expiresAt: string | undefined;
+  scopes: string[] | undefined;
+  /** The scmId of the runner's SCM integration the token belongs to. */
+  integration: string | undefined;
+  path: string;
+  line: number;
+  lines: FieldLines;
+}
+
+export function hostTokenKey(item: { host: string; serviceAccount: string }): string {
+  return `${item.host.toLowerCase()}/${item.serviceAccount.toLowerCase()}`;
+}
+
 export interface DesiredRunner {
   /** The file this runner is configured in (several files may make up one desired state). */
   file: string;
@@ -48,6 +70,7 @@ export interface DesiredRunner {
   name: string | undefined;
   environmentClasses: DesiredEnvironmentClass[];
   scmIntegrations: DesiredScmIntegration[];
+  hostAuthenticationTokens: DesiredHostAuthenticationToken[];
   path: string;
   line: number;
 }

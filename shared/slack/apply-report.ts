@@ -3,6 +3,7 @@
  * operation that was not a no-op, and a link to the workflow run. Plans hold no secret values.
  */
 import type { ApplyResult } from "../sync/apply.js";
+import { kindLabel } from "../sync/format.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { code, escapeMrkdwn } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
@@ -29,7 +30,7 @@ export function formatApplyReport(
           : status === "unknown"
             ? ":grey_question:"
             : ":x:";
-    const kind = operation.kind === "environmentClass" ? "environment class" : "SCM integration";
+    const kind = kindLabel(operation);
     const reason = error ? `: ${escapeMrkdwn(error)}` : "";
     return `${icon} ${operation.action} ${kind} ${code(operation.key)} on ${code(operation.runnerId)}${reason}`;
   });

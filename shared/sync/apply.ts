@@ -6,6 +6,7 @@
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import { environmentClassSync } from "./environment-classes.js";
+import { hostTokenSync } from "./host-tokens.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
@@ -57,7 +58,12 @@ export async function applyPlan(
     knownEnvironmentClassIds: options.knownEnvironmentClassIds ?? new Set(),
   };
 
-  const operations = pendingOperations(plan);
+  // Host tokens last: a token may link to an SCM integration that this same apply creates.
+  const pending = pendingOperations(plan);
+  const operations = [
+    ...pending.filter((operation) => operation.kind !== "hostAuthenticationToken"),
+    ...pending.filter((operation) => operation.kind === "hostAuthenticationToken"),
+  ];
   const outcomes = new Array<OperationOutcome | undefined>(operations.length);
   const started = new Set<number>();
   let finished = 0;
@@ -106,6 +112,7 @@ async function applyOne(
   }
   try {
     if (operation.kind === "environmentClass") await environmentClassSync.apply(operation, context);
+    else if (operation.kind === "hostAuthenticationToken") await hostTokenSync.apply(context, operation);
     else await scmIntegrationSync.apply(operation, context);
     return { operation, status: "done" };
   } catch (error) {

@@ -8,6 +8,7 @@ import type {
   ScmIntegration,
 } from "../api/schemas.js";
 import { environmentClassSync } from "./environment-classes.js";
+import { hostTokenSync } from "./host-tokens.js";
 import { scmIntegrationSync } from "./scm-integrations.js";
 
 export interface RunnerState {
@@ -16,6 +17,8 @@ export interface RunnerState {
   schema: RunnerConfigurationSchema | undefined;
   environmentClasses: EnvironmentClass[];
   scmIntegrations: ScmIntegration[];
+  /** Host tokens, read only for runners whose file entry declares service-account tokens. */
+  hostAuthenticationTokens?: HostAuthenticationToken[];
   /** What the product could not read and how it degrades, in words (shown in the plan). */
   notes?: string[];
 }
@@ -27,7 +30,11 @@ export interface CurrentState {
 }
 
 /** One schema read per runner and, in parallel, each runner's pages of each list. */
-export async function readCurrentState(client: GitpodClient, runnerIds: string[]): Promise<CurrentState> {
+export async function readCurrentState(
+  client: GitpodClient,
+  runnerIds: string[],
+  tokenRunnerIds: readonly string[] = [],
+): Promise<CurrentState> {
   const missing: string[] = [];
   const schemaOf = (runnerId: string) =>
     client.schema.get({ runnerId }).catch((error: unknown) => {
@@ -37,10 +44,14 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
       }
       throw error;
     });
-  const [schemas, classes, listed] = await Promise.all([
+  const [schemas, classes, listed, tokens] = await Promise.all([
     Promise.all(runnerIds.map(schemaOf)),
     environmentClassSync.list(client, runnerIds),
     scmIntegrationSync.list(client, runnerIds),
+    hostTokenSync.list(
+      client,
+      runnerIds.filter((id) => tokenRunnerIds.includes(id)),
+    ),
   ]);
   const states = new Map<string, RunnerState>();
   runnerIds.forEach((runnerId, index) => {
@@ -49,6 +60,7 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
       schema: schemas[index],
       environmentClasses: [],
       scmIntegrations: [],
+      ...(tokenRunnerIds.includes(runnerId) ? { hostAuthenticationTokens: [] } : {}),
     });
   });
   // An integration listed without its runner id cannot be placed: ask runner by runner, so the
@@ -60,6 +72,7 @@ export async function readCurrentState(client: GitpodClient, runnerIds: string[]
   for (const environmentClass of classes)
     states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
   for (const integration of integrations) states.get(integration.runnerId)?.scmIntegrations.push(integration);
+  for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
   return { runners: states, missing };
 }
 

@@ -93,7 +93,10 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const desired = loaded.desired;
 
   const runnerIds = desired.runners.map((runner) => runner.id);
-  const current = await readCurrentState(client, runnerIds);
+  const tokenRunnerIds = desired.runners
+    .filter((runner) => runner.hostAuthenticationTokens.length > 0)
+    .map((runner) => runner.id);
+  const current = await readCurrentState(client, runnerIds, tokenRunnerIds);
   const issues: ConfigIssue[] = [...loaded.issues];
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {

@@ -28,6 +28,9 @@ export function stateFingerprint(runners: ReadonlyMap<string, RunnerState>, runn
       schemaVersion: state?.schema?.version ?? "",
       environmentClasses: byId(state?.environmentClasses ?? []),
       scmIntegrations: byId(state?.scmIntegrations ?? []),
+      ...(state?.hostAuthenticationTokens
+        ? { hostAuthenticationTokens: byId(state.hostAuthenticationTokens) }
+        : {}),
     };
   });
   return `sha256:${createHash("sha256")

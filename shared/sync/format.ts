@@ -24,8 +24,14 @@ const SYMBOL: Record<Action, string> = {
   "no-op": " ",
 };
 
-export function kindLabel(operation: Operation): string {
-  return operation.kind === "environmentClass" ? "environment class" : "SCM integration";
+const KIND_LABEL: Record<Operation["kind"], string> = {
+  environmentClass: "environment class",
+  scmIntegration: "SCM integration",
+  hostAuthenticationToken: "service-account host token",
+};
+
+export function kindLabel(operation: Pick<Operation, "kind">): string {
+  return KIND_LABEL[operation.kind];
 }
 
 /** A value as the file writes it: booleans and numbers bare (`pat: true`), text quoted. */

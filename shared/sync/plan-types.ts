@@ -62,7 +62,32 @@ export interface ScmIntegrationOperation extends OperationBase {
   updateFields?: Array<"pat" | "virtualDirectory" | "issuerUrl" | "oauth"> | undefined;
 }
 
-export type Operation = EnvironmentClassOperation | ScmIntegrationOperation;
+export interface HostAuthenticationTokenOperation extends OperationBase {
+  kind: "hostAuthenticationToken";
+  desired?:
+    | {
+        host: string;
+        serviceAccount: string;
+        tokenEnv: string;
+        refreshTokenEnv?: string | undefined;
+        expiresAt?: string | undefined;
+        scopes?: string[] | undefined;
+        /** The live SCM integration's id the token links to, when the file names one. */
+        integrationId?: string | undefined;
+        /** Its scmId, when the integration does not exist yet (the same apply creates it). */
+        integration?: string | undefined;
+      }
+    | undefined;
+  /** The token is sent (create, rotation, new expiry): it cannot be read back to compare. */
+  sendToken?: boolean | undefined;
+  /** Which non-secret fields an update sends. */
+  updateFields?: Array<"expiresAt" | "scopes"> | undefined;
+}
+
+export type Operation =
+  | EnvironmentClassOperation
+  | ScmIntegrationOperation
+  | HostAuthenticationTokenOperation;
 
 export interface RunnerPlan {
   runnerId: string;
@@ -126,6 +151,7 @@ export function refusedOperations(plan: Plan): Operation[] {
 }
 
 export function operationLabel(operation: Operation): string {
+  if (operation.kind === "hostAuthenticationToken") return `host token ${operation.key}`;
   return operation.kind === "environmentClass"
     ? `environment class "${operation.key}"`
     : `SCM integration ${operation.key}`;

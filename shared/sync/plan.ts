@@ -3,6 +3,7 @@ import type { HostAuthenticationToken } from "../api/schemas.js";
 import type { DesiredState } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import { environmentClassSync } from "./environment-classes.js";
+import { hostTokenSync } from "./host-tokens.js";
 import type { Plan, PlanOptions } from "./plan-types.js";
 import { scmIntegrationSync } from "./scm-integrations.js";
 
@@ -28,6 +29,16 @@ export function buildPlan(
         operations: [
           ...environmentClassSync.diff(runner.environmentClasses, state?.environmentClasses ?? [], context),
           ...scmIntegrationSync.diff(runner.scmIntegrations, state?.scmIntegrations ?? [], context),
+          ...hostTokenSync.diff(
+            runner.id,
+            runner.hostAuthenticationTokens,
+            state?.hostAuthenticationTokens ?? [],
+            {
+              prune: options.prune,
+              rotateSecrets: options.rotateSecrets,
+              integrations: state?.scmIntegrations ?? [],
+            },
+          ),
         ],
       };
     }),

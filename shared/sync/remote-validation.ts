@@ -20,6 +20,8 @@ function validationRequest(
   if (operation.action !== "create" && operation.action !== "update" && operation.action !== "replace")
     return undefined;
   if (!operation.desired) return undefined;
+  // The API has no way to test a host token before storing it.
+  if (operation.kind === "hostAuthenticationToken") return undefined;
   if (operation.kind === "environmentClass") {
     const { displayName, description, configuration } = operation.desired;
     return {

@@ -53,14 +53,26 @@ export function parseSavedPlan(file: string, text: string): SavedPlan {
   return saved as SavedPlan;
 }
 
+/** The variables whose values the plan's pending operations send. */
+function secretVariables(plan: Plan): string[] {
+  const names: string[] = [];
+  for (const operation of pendingOperations(plan)) {
+    if (operation.kind === "scmIntegration" && operation.sendSecret) {
+      const name = operation.desired?.oauth?.clientSecretEnv;
+      if (name) names.push(name);
+    }
+    if (operation.kind === "hostAuthenticationToken" && operation.sendToken && operation.desired) {
+      names.push(operation.desired.tokenEnv);
+      if (operation.desired.refreshTokenEnv) names.push(operation.desired.refreshTokenEnv);
+    }
+  }
+  return names;
+}
+
 /** Environment variables the plan's operations need (a secret is sent), that are not set. */
 export function missingSecretVariables(plan: Plan, env: Record<string, string | undefined>): string[] {
   const names = new Set<string>();
-  for (const operation of pendingOperations(plan)) {
-    if (operation.kind !== "scmIntegration" || !operation.sendSecret) continue;
-    const name = operation.desired?.oauth?.clientSecretEnv;
-    if (name) names.add(name);
-  }
+  for (const name of secretVariables(plan)) names.add(name);
   return [...names].filter((name) => !env[name]);
 }
 
@@ -94,7 +106,10 @@ export async function applySavedPlan(
     };
   }
   const runnerIds = plan.runners.map((runner) => runner.runnerId);
-  const current = await readCurrentState(client, runnerIds);
+  const tokenRunnerIds = plan.runners
+    .filter((runner) => runner.operations.some((operation) => operation.kind === "hostAuthenticationToken"))
+    .map((runner) => runner.runnerId);
+  const current = await readCurrentState(client, runnerIds, tokenRunnerIds);
   const now = stateFingerprint(current.runners, runnerIds);
   if (current.missing.length > 0 || now !== saved.fingerprint) {
     return {
@@ -106,11 +121,9 @@ export async function applySavedPlan(
     return { status: "declined" };
   }
   const secrets = new Map<string, string>();
-  for (const operation of pendingOperations(plan)) {
-    if (operation.kind !== "scmIntegration") continue;
-    const name = operation.desired?.oauth?.clientSecretEnv;
-    const value = name ? env[name] : undefined;
-    if (name && value) secrets.set(name, value);
+  for (const name of secretVariables(plan)) {
+    const value = env[name];
+    if (value) secrets.set(name, value);
   }
   const knownEnvironmentClassIds = new Set(
     [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),

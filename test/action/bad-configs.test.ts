@@ -47,6 +47,17 @@ const EXPECTED: Record<string, [number, string | RegExp]> = {
   "29-environment-classes-not-a-list.yaml": [5, "environmentClasses: expected a list, got a map"],
   "30-configuration-value-is-a-map.yaml": [8, "instanceType: must be a string, a number or a boolean"],
   "31-server-unknown-oauth-client.yaml": [8, 'OAuth client id "not-a-registered-client" is not registered'],
+  "32-host-token-literal-token.yaml": [11, "a literal token in this file would be committed to git"],
+  "33-host-token-bad-expires-at.yaml": [
+    12,
+    'expiresAt must be an RFC 3339 time with a time zone, e.g. 2027-01-31T00:00:00Z, got "next tuesday"',
+  ],
+  "34-host-token-unknown-integration.yaml": [12, 'integration "gitlab" is not an scmId of this runner'],
+  "35-host-token-user-subject.yaml": [6, 'unknown key "user"'],
+  "36-host-token-duplicate.yaml": [
+    13,
+    "duplicate host token of service account 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6 for host GitHub.com",
+  ],
 };
 
 let emu: Emulator;

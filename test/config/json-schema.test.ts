@@ -23,10 +23,15 @@ import {
 
 const CORPUS = resolve("test/action/bad-configs");
 const EXAMPLES = [resolve("examples/runner-config.yaml")];
-/** Rejected by the loader, beyond JSON Schema: uniqueness of an item's key within a list. */
+/**
+ * Rejected by the loader, beyond JSON Schema: uniqueness of an item's key within a list, and a
+ * reference from one list to another (a host token's integration).
+ */
 const BEYOND_JSON_SCHEMA = new Set([
   "10-duplicate-environment-class.yaml",
   "11-duplicate-scm-integration.yaml",
+  "34-host-token-unknown-integration.yaml",
+  "36-host-token-duplicate.yaml",
 ]);
 /** Accepted by both here: they fail later (an unset variable, server-side checks, an unknown runner). */
 const LATER = /^(13|22|2[4-7]|31)-/;

@@ -68,6 +68,7 @@ function desired(
         name: "aws-eu",
         environmentClasses: classes,
         scmIntegrations: integrations,
+        hostAuthenticationTokens: [],
         path: "r",
         line: 1,
       },
@@ -293,6 +294,7 @@ describe("plan at scale", () => {
         name: undefined,
         environmentClasses: classes,
         scmIntegrations: integrations,
+        hostAuthenticationTokens: [],
         path: "r",
         line: 1,
       });

@@ -1,0 +1,279 @@
+/**
+ * Service accounts' host authentication tokens: diff and apply. (host, service account) is the key
+ * within a runner. Users' tokens belong to users: they are never read into the plan, changed or
+ * pruned. The token cannot be read back (Get omits it), so like an OAuth secret it is sent on
+ * create, on rotate-secrets, or when expiresAt changes (a new expiry means a new token).
+ */
+import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
+import type {
+  CreateHostAuthenticationTokenRequest,
+  HostAuthenticationToken,
+  ScmIntegration,
+  UpdateHostAuthenticationTokenRequest,
+} from "../api/schemas.js";
+import { type DesiredHostAuthenticationToken, hostTokenKey } from "../config/types.js";
+import { OutcomeUnknownError } from "./outcome.js";
+import { listEachRunner } from "./per-runner.js";
+import type { FieldChange, HostAuthenticationTokenOperation } from "./plan-types.js";
+import { secretFor } from "./scm-integrations.js";
+
+export const SERVICE_ACCOUNT = "PRINCIPAL_SERVICE_ACCOUNT";
+const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
+
+export function isServiceAccountToken(token: HostAuthenticationToken): boolean {
+  return token.subject?.principal === SERVICE_ACCOUNT && Boolean(token.subject.id);
+}
+
+export function liveTokenKey(token: HostAuthenticationToken): string {
+  return hostTokenKey({ host: token.host ?? "", serviceAccount: token.subject?.id ?? "" });
+}
+
+function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const left = [...new Set(a ?? [])].sort();
+  const right = [...new Set(b ?? [])].sort();
+  return left.length === right.length && left.every((scope, index) => scope === right[index]);
+}
+
+/** The live integration a token entry names by scmId (same host). */
+function integrationFor(
+  item: DesiredHostAuthenticationToken,
+  integrations: readonly ScmIntegration[],
+): ScmIntegration | undefined {
+  if (!item.integration) return undefined;
+  return integrations.find(
+    (integration) =>
+      integration.scmId === item.integration &&
+      (integration.host ?? "").toLowerCase() === item.host.toLowerCase(),
+  );
+}
+
+export function diffHostTokens(
+  runnerId: string,
+  desired: readonly DesiredHostAuthenticationToken[],
+  current: readonly HostAuthenticationToken[],
+  options: { prune: boolean; rotateSecrets: boolean; integrations: readonly ScmIntegration[] },
+): HostAuthenticationTokenOperation[] {
+  const serviceTokens = current.filter(isServiceAccountToken);
+  const byKey = new Map<string, HostAuthenticationToken>();
+  for (const token of serviceTokens)
+    if (!byKey.has(liveTokenKey(token))) byKey.set(liveTokenKey(token), token);
+  const matched = new Set<string>();
+  const operations: HostAuthenticationTokenOperation[] = [];
+
+  for (const item of desired) {
+    const key = hostTokenKey(item);
+    const integrationId = integrationFor(item, options.integrations)?.id;
+    const base = {
+      kind: "hostAuthenticationToken" as const,
+      runnerId,
+      key,
+      path: item.path,
+      line: item.line,
+      desired: {
+        host: item.host,
+        serviceAccount: item.serviceAccount,
+        tokenEnv: item.tokenEnv,
+        refreshTokenEnv: item.refreshTokenEnv,
+        expiresAt: item.expiresAt,
+        scopes: item.scopes,
+        integrationId,
+        ...(item.integration && !integrationId ? { integration: item.integration } : {}),
+      },
+    };
+    const existing = byKey.get(key);
+    if (!existing) {
+      const changes: FieldChange[] = [{ field: "token", to: "(secret set)" }];
+      if (item.refreshTokenEnv) changes.push({ field: "refreshToken", to: "(secret set)" });
+      if (item.expiresAt) changes.push({ field: "expiresAt", to: item.expiresAt });
+      if (item.scopes) changes.push({ field: "scopes", to: item.scopes.join(" ") });
+      if (item.integration) changes.push({ field: "integration", to: item.integration });
+      operations.push({ ...base, action: "create", changes, sendToken: true });
+      continue;
+    }
+    matched.add(existing.id);
+    const changes: FieldChange[] = [];
+    const updateFields: NonNullable<HostAuthenticationTokenOperation["updateFields"]> = [];
+    const notes: string[] = [];
+    let sendToken = false;
+    if (item.expiresAt !== undefined && item.expiresAt !== (existing.expiresAt ?? "")) {
+      changes.push({ field: "expiresAt", from: existing.expiresAt || undefined, to: item.expiresAt });
+      changes.push({ field: "token", to: "(secret sent with the new expiry)" });
+      updateFields.push("expiresAt");
+      sendToken = true;
+    } else if (options.rotateSecrets) {
+      changes.push({ field: "token", to: "(secret rotated)" });
+      sendToken = true;
+    }
+    if (item.scopes !== undefined && !sameScopes(item.scopes, existing.scopes)) {
+      changes.push({ field: "scopes", from: (existing.scopes ?? []).join(" "), to: item.scopes.join(" ") });
+      updateFields.push("scopes");
+    }
+    if (integrationId && existing.integrationId && existing.integrationId !== integrationId) {
+      notes.push(
+        `the token is linked to integration ${existing.integrationId}, not ${integrationId}; the API cannot relink a token: delete it in Gitpod and apply again`,
+      );
+    }
+    const changed = changes.length > 0;
+    operations.push({
+      ...base,
+      action: changed ? "update" : "no-op",
+      currentId: existing.id,
+      changes,
+      sendToken,
+      updateFields: changed ? updateFields : undefined,
+      ...(notes.length > 0 ? { notes } : {}),
+    });
+  }
+
+  // Only runners that declare tokens have their service accounts' tokens pruned: a file that never
+  // mentions tokens does not delete the automations' credentials.
+  if (options.prune && desired.length > 0) {
+    for (const token of serviceTokens) {
+      if (matched.has(token.id)) continue;
+      operations.push({
+        kind: "hostAuthenticationToken",
+        runnerId,
+        key: liveTokenKey(token),
+        action: "delete",
+        currentId: token.id,
+        changes: [{ field: "token", from: `service account ${token.subject?.id}`, to: "(deleted)" }],
+        destructive: {
+          reason: "deletes a service account's host token",
+          deletes: `whatever runs as service account ${token.subject?.id} can no longer reach ${token.host}`,
+        },
+      });
+    }
+  }
+  return operations;
+}
+
+export interface HostTokenApplyContext {
+  client: GitpodClient;
+  secrets: ReadonlyMap<string, string>;
+}
+
+function createRequest(
+  operation: HostAuthenticationTokenOperation,
+  secrets: ReadonlyMap<string, string>,
+  integrationId: string | undefined,
+): CreateHostAuthenticationTokenRequest {
+  const desired = operation.desired;
+  if (!desired) throw new Error(`internal: create without a desired state for ${operation.key}`);
+  return {
+    runnerId: operation.runnerId,
+    host: desired.host,
+    subject: { id: desired.serviceAccount, principal: SERVICE_ACCOUNT },
+    source: PAT,
+    token: secretFor(desired.tokenEnv, secrets),
+    ...(desired.refreshTokenEnv ? { refreshToken: secretFor(desired.refreshTokenEnv, secrets) } : {}),
+    ...(desired.expiresAt ? { expiresAt: desired.expiresAt } : {}),
+    ...(desired.scopes ? { scopes: desired.scopes } : {}),
+    ...(integrationId ? { integrationId } : {}),
+  };
+}
+
+/** The update an operation sends; the token comes from `secrets` by variable name. */
+export function hostTokenUpdateRequest(
+  operation: HostAuthenticationTokenOperation,
+  secrets: ReadonlyMap<string, string>,
+): UpdateHostAuthenticationTokenRequest {
+  const desired = operation.desired;
+  if (!desired || !operation.currentId) throw new Error(`internal: incomplete update for ${operation.key}`);
+  const request: UpdateHostAuthenticationTokenRequest = { id: operation.currentId };
+  const fields = new Set(operation.updateFields ?? []);
+  if (fields.has("expiresAt") && desired.expiresAt) request.expiresAt = desired.expiresAt;
+  if (fields.has("scopes")) request.scopes = desired.scopes ?? [];
+  if (operation.sendToken) {
+    request.token = secretFor(desired.tokenEnv, secrets);
+    if (desired.refreshTokenEnv) request.refreshToken = secretFor(desired.refreshTokenEnv, secrets);
+  }
+  return request;
+}
+
+async function runnerTokens(client: GitpodClient, runnerId: string): Promise<HostAuthenticationToken[]> {
+  return client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray();
+}
+
+/** The integration named by scmId, when the plan could not know its id (created by the same apply). */
+async function resolveIntegration(
+  client: GitpodClient,
+  operation: HostAuthenticationTokenOperation,
+): Promise<string | undefined> {
+  const desired = operation.desired;
+  if (!desired?.integration || desired.integrationId) return desired?.integrationId;
+  const integrations = await client.scmIntegrations
+    .list({ filter: { runnerIds: [operation.runnerId] } })
+    .toArray();
+  const found = integrations.find(
+    (integration) =>
+      integration.scmId === desired.integration &&
+      (integration.host ?? "").toLowerCase() === desired.host.toLowerCase(),
+  );
+  if (!found) {
+    throw new Error(
+      `host token ${operation.key}: SCM integration ${desired.integration} for ${desired.host} does not exist on the runner; nothing was sent`,
+    );
+  }
+  return found.id;
+}
+
+export async function applyHostTokenOperation(
+  context: HostTokenApplyContext,
+  operation: HostAuthenticationTokenOperation,
+): Promise<void> {
+  const { client, secrets } = context;
+  switch (operation.action) {
+    case "create": {
+      const request = createRequest(operation, secrets, await resolveIntegration(client, operation));
+      try {
+        await client.hostAuthenticationTokens.create(request);
+      } catch (error) {
+        // Unknown outcome or "already exists" (an earlier attempt landed): re-read before anything else.
+        if (!(error instanceof GitpodApiError && (error.outcomeUnknown || error.code === "already_exists"))) {
+          throw error;
+        }
+        const live = (await runnerTokens(client, operation.runnerId)).find(
+          (token) => isServiceAccountToken(token) && liveTokenKey(token) === operation.key,
+        );
+        if (live) {
+          // It exists; make sure it holds this token (the landed attempt may have been another run's).
+          await client.hostAuthenticationTokens.update({
+            id: live.id,
+            token: request.token ?? "",
+            ...(request.refreshToken ? { refreshToken: request.refreshToken } : {}),
+            ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
+            ...(request.scopes ? { scopes: request.scopes } : {}),
+          });
+          return;
+        }
+        throw new OutcomeUnknownError(
+          `${error.rpc} got no usable answer (${error.code}${error.status ? `, HTTP ${error.status}` : ""}) and a re-read does not show host token ${operation.key} yet; it may or may not exist: run plan again before applying`,
+        );
+      }
+      return;
+    }
+    case "update":
+      await client.hostAuthenticationTokens.update(hostTokenUpdateRequest(operation, secrets));
+      return;
+    case "delete":
+      if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
+      try {
+        await client.hostAuthenticationTokens.delete({ id: operation.currentId });
+      } catch (error) {
+        // Already gone: the desired state holds.
+        if (!(error instanceof GitpodApiError && error.code === "not_found")) throw error;
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+export const hostTokenSync = {
+  kind: "hostAuthenticationToken" as const,
+  list: (client: GitpodClient, runnerIds: string[]) =>
+    listEachRunner(runnerIds, (runnerId) => runnerTokens(client, runnerId)),
+  diff: diffHostTokens,
+  apply: applyHostTokenOperation,
+};
