@@ -6,7 +6,6 @@
 
 import * as core from "@actions/core";
 import { formatIssue, loadRunnerConfigs } from "../../shared/config/load.js";
-import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
 import { managedFromDesiredState } from "../../shared/scheduled/index.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
 import { logInfo } from "../log.js";
@@ -28,7 +27,7 @@ const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
 
 export async function loadManaged(
   file: string,
-): Promise<{ runners: ManagedRunner[]; integrations: ManagedScmIntegration[] } | undefined> {
+): Promise<ReturnType<typeof managedFromDesiredState> | undefined> {
   const sources = await readConfigSources(file);
   if (sources === undefined) return undefined;
   const loaded = loadRunnerConfigs(sources, EVERY_VARIABLE_SET);

@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import type { GitpodClient } from "../../shared/api/index.js";
 import {
   RotateOnlyError,
+  rotationItemText,
   rotationMarkdown,
   rotationText,
   rotationTitle,
@@ -33,12 +34,24 @@ export async function runRotateMode(
     const value = item.oauth ? env[item.oauth.clientSecretEnv] : undefined;
     if (value) core.setSecret(value);
   }
+  for (const item of managed.hostTokens) {
+    for (const name of [item.tokenEnv, item.refreshTokenEnv]) {
+      const value = name ? env[name] : undefined;
+      if (value) core.setSecret(value);
+    }
+  }
 
   let report: Awaited<ReturnType<typeof runScheduledRotation>>;
   try {
     report = await runScheduledRotation(
       client,
-      { integrations: managed.integrations, env, rotateOnly: scheduled.rotateOnly, dryRun: scheduled.dryRun },
+      {
+        integrations: managed.integrations,
+        hostTokens: managed.hostTokens,
+        env,
+        rotateOnly: scheduled.rotateOnly,
+        dryRun: scheduled.dryRun,
+      },
       {
         concurrency: Math.min(inputs.concurrency, 4),
         ...(cancellation && { stopStarting: cancellation.stopWrites, signal: cancellation.abandon }),
@@ -63,7 +76,10 @@ export async function runRotateMode(
 
   if (!report.ok) {
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));
-    const list = notDone.map((item) => `${item.host} on ${item.runnerName ?? item.runnerId}: ${item.status}`);
+    const list = notDone.map(
+      (item) =>
+        `${item.serviceAccount ? rotationItemText(item) : item.host} on ${item.runnerName ?? item.runnerId}: ${item.status}`,
+    );
     core.setFailed(`${title}. Not rotated: ${list.join("; ")}`);
   }
 }

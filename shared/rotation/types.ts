@@ -90,6 +90,9 @@ export interface RotationResult {
   runnerId?: string;
   scmId?: string;
   host?: string;
+  /** Set when a host token was rotated (not an OAuth secret): its id and owner in words. */
+  tokenId?: string;
+  tokenOwner?: string;
   /** The client id that was (or would be) stored. */
   clientId?: string;
   previousClientId?: string;

@@ -1,13 +1,15 @@
 /** The runner-config model (shared/config) narrowed to what the scheduled modes need. */
 import type { DesiredState } from "../config/types.js";
-import type { ManagedRunner, ManagedScmIntegration } from "./types.js";
+import type { ManagedHostToken, ManagedRunner, ManagedScmIntegration } from "./types.js";
 
 export function managedFromDesiredState(state: DesiredState): {
   runners: ManagedRunner[];
   integrations: ManagedScmIntegration[];
+  hostTokens: ManagedHostToken[];
 } {
   const runners: ManagedRunner[] = [];
   const integrations: ManagedScmIntegration[] = [];
+  const hostTokens: ManagedHostToken[] = [];
   for (const runner of state.runners) {
     runners.push(runner.name ? { id: runner.id, name: runner.name } : { id: runner.id });
     for (const scm of runner.scmIntegrations) {
@@ -17,6 +19,18 @@ export function managedFromDesiredState(state: DesiredState): {
         item.oauth = { clientId: scm.oauth.clientId, clientSecretEnv: scm.oauth.clientSecretEnv };
       integrations.push(item);
     }
+    for (const token of runner.hostAuthenticationTokens) {
+      const item: ManagedHostToken = {
+        runnerId: runner.id,
+        host: token.host,
+        serviceAccount: token.serviceAccount,
+        tokenEnv: token.tokenEnv,
+      };
+      if (runner.name) item.runnerName = runner.name;
+      if (token.refreshTokenEnv) item.refreshTokenEnv = token.refreshTokenEnv;
+      if (token.expiresAt) item.expiresAt = token.expiresAt;
+      hostTokens.push(item);
+    }
   }
-  return { runners, integrations };
+  return { runners, integrations, hostTokens };
 }

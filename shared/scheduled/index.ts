@@ -6,6 +6,6 @@ export { runScheduledRotation } from "./rotate.js";
 export { workflowRunLink, workflowRunUrl } from "./run-link.js";
 export { parseRotateOnly, RotateOnlyError, selectForRotation } from "./select.js";
 export { auditText, rotationText } from "./text.js";
-export { auditTitle, rotationTitle } from "./titles.js";
+export { auditTitle, rotationItemText, rotationTitle } from "./titles.js";
 export { auditTokens } from "./tokens.js";
 export type * from "./types.js";

@@ -1,5 +1,5 @@
 /** The reports as GitHub-flavoured markdown for the job summary: a headline and tables. */
-import { auditTitle, plural, rotationTitle, runnerText } from "./titles.js";
+import { auditTitle, plural, rotationItemText, rotationTitle, runnerText } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
 
 /** Table-cell text: no line breaks, no pipes, no HTML. */
@@ -39,7 +39,9 @@ export function rotationMarkdown(
 ): string {
   const lines = [`## ${cell(rotationTitle(report))}`, ""];
   if (report.items.length === 0) {
-    lines.push("No SCM integration in the runner-config file has an OAuth client secret to rotate.");
+    lines.push(
+      "No SCM integration in the runner-config file has an OAuth client secret to rotate, and it lists no host token.",
+    );
   } else {
     const rows = report.items.map((item) => {
       const failed = item.rotation?.steps.find((step) => step.status === "failed");
@@ -49,7 +51,7 @@ export function rotationMarkdown(
           : item.reason;
       return [
         cell(runnerText(item.runnerId, item.runnerName)),
-        `${cell(item.host)} (${cell(item.scmId)})`,
+        cell(rotationItemText(item)),
         ROTATION_ICONS[item.status],
         cell(details),
       ];

@@ -3,15 +3,17 @@
  * to Gitpod, one rotation protocol run per integration. Each integration stands alone: a refusal
  * or failure changes nothing for it and does not stop the others.
  */
-import type { ScmIntegration } from "../api/schemas.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { envValue } from "../config/env.js";
 import { describeApiError, scrubSecrets } from "../rotation/api-error-in-words.js";
+import { rotateHostToken } from "../rotation/host-token.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
-import { findLive, listIntegrations, uniqueRunnerIds } from "./live.js";
+import { findLive, listIntegrations, listRunnerTokens, sameHost, uniqueRunnerIds } from "./live.js";
 import { selectForRotation } from "./select.js";
 import type {
+  ManagedHostToken,
   ManagedScmIntegration,
   ScheduledApi,
   ScheduledRotationInput,
@@ -41,7 +43,8 @@ export async function runScheduledRotation(
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const dryRun = input.dryRun === true;
-  const selected = selectForRotation(input.integrations, input.rotateOnly);
+  const selection = selectForRotation(input.integrations, input.rotateOnly, input.hostTokens ?? []);
+  const selected = selection.integrations;
 
   const items: ScheduledRotationItem[] = [];
   const ready: Array<{ managed: ManagedScmIntegration; secret: string }> = [];
@@ -70,6 +73,12 @@ export async function runScheduledRotation(
       listError = describeApiError(error).text;
     }
   }
+
+  const tokenRotations = await hostTokenRotations(api, selection.hostTokens, input, {
+    dryRun,
+    now,
+    ...signalOption(options.signal),
+  });
 
   const rotations = ready.map(({ managed, secret }) => {
     const secrets = [secret];
@@ -114,22 +123,15 @@ export async function runScheduledRotation(
       return fromRotation(managed, result, secrets);
     };
   });
-  const done = await mapWithConcurrency(
-    rotations,
-    options.concurrency ?? DEFAULT_CONCURRENCY,
-    (run, index) =>
-      options.stopStarting?.aborted
-        ? Promise.resolve(
-            itemFor(
-              (ready[index] as (typeof ready)[number]).managed,
-              "refused",
-              "Not started: the run was cancelled. Nothing was changed.",
-            ),
-          )
-        : run(),
+  const jobs = [
+    ...rotations.map((run, index) => ({ run, managed: (ready[index] as (typeof ready)[number]).managed })),
+    ...tokenRotations,
+  ];
+  const done = await mapWithConcurrency(jobs, options.concurrency ?? DEFAULT_CONCURRENCY, (job) =>
+    options.stopStarting?.aborted ? Promise.resolve(notStarted(job.managed)) : job.run(),
   );
   items.push(...done);
-  items.sort(byRunnerAndHost(input.integrations));
+  items.sort(byRunnerAndHost(input.integrations, input.hostTokens ?? []));
 
   const counts: Record<ScheduledRotationStatus, number> = {
     rotated: 0,
@@ -149,6 +151,115 @@ export async function runScheduledRotation(
     startedAt,
     finishedAt: now().toISOString(),
   };
+}
+
+function notStarted(managed: ManagedScmIntegration | ManagedHostToken): ScheduledRotationItem {
+  const reason = "Not started: the run was cancelled. Nothing was changed.";
+  return "tokenEnv" in managed ? tokenItem(managed, "refused", reason) : itemFor(managed, "refused", reason);
+}
+
+function tokenItem(
+  managed: ManagedHostToken,
+  status: ScheduledRotationStatus,
+  reason: string,
+  tokenId?: string,
+): ScheduledRotationItem {
+  const item: ScheduledRotationItem = {
+    runnerId: managed.runnerId,
+    scmId: "",
+    host: managed.host,
+    serviceAccount: managed.serviceAccount,
+    status,
+    changed: false,
+    reason,
+  };
+  if (managed.runnerName) item.runnerName = managed.runnerName;
+  if (tokenId) item.tokenId = tokenId;
+  return item;
+}
+
+type Job = { run: () => Promise<ScheduledRotationItem>; managed: ManagedScmIntegration | ManagedHostToken };
+
+/**
+ * One job per selected service-account token: refused when its variable is unset or Gitpod has no
+ * such token (apply the file first), else the host-token protocol with the file's expiry.
+ */
+async function hostTokenRotations(
+  api: ScheduledApi,
+  selected: readonly ManagedHostToken[],
+  input: ScheduledRotationInput,
+  options: { dryRun: boolean; now: () => Date; signal?: AbortSignal },
+): Promise<Job[]> {
+  const jobs: Job[] = [];
+  const withValues: Array<{ managed: ManagedHostToken; token: string; refreshToken: string | undefined }> =
+    [];
+  for (const managed of selected) {
+    const token = envValue(input.env, managed.tokenEnv);
+    const refreshToken = managed.refreshTokenEnv ? envValue(input.env, managed.refreshTokenEnv) : undefined;
+    const unset = [
+      token === undefined || token.trim() === "" ? managed.tokenEnv : undefined,
+      managed.refreshTokenEnv && !refreshToken?.trim() ? managed.refreshTokenEnv : undefined,
+    ].filter((name): name is string => name !== undefined);
+    if (unset.length > 0) {
+      const reason = `The environment variable ${unset.join(" and ")} ${unset.length > 1 ? "are" : "is"} not set; nothing was changed.`;
+      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "refused", reason)) });
+    } else {
+      withValues.push({ managed, token: token as string, refreshToken });
+    }
+  }
+  if (withValues.length === 0) return jobs;
+
+  const live = new Map<string, HostAuthenticationToken[] | { error: string }>();
+  await Promise.all(
+    uniqueRunnerIds(withValues.map((entry) => entry.managed)).map(async (runnerId) => {
+      try {
+        live.set(runnerId, await listRunnerTokens(api, runnerId, signalOption(options.signal)));
+      } catch (error) {
+        live.set(runnerId, { error: describeApiError(error).text });
+      }
+    }),
+  );
+  for (const { managed, token, refreshToken } of withValues) {
+    const listed = live.get(managed.runnerId) ?? [];
+    if ("error" in listed) {
+      const reason = `Could not list the host tokens: ${listed.error} Nothing was changed.`;
+      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "failed", reason)) });
+      continue;
+    }
+    const found = listed.find(
+      (candidate) =>
+        candidate.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT" &&
+        candidate.subject.id?.toLowerCase() === managed.serviceAccount.toLowerCase() &&
+        sameHost(candidate.host, managed.host),
+    );
+    if (!found) {
+      const reason =
+        "No such service-account token in Gitpod: apply the runner-config file first. Nothing was changed.";
+      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "refused", reason)) });
+      continue;
+    }
+    jobs.push({
+      managed,
+      run: async () => {
+        const result = await rotateHostToken(
+          api,
+          { tokenId: found.id, token, refreshToken, expiresAt: managed.expiresAt },
+          { dryRun: options.dryRun, now: options.now, ...signalOption(options.signal) },
+        );
+        const item = tokenItem(
+          managed,
+          STATUS_OF[result.outcome],
+          scrubSecrets(result.summary, [token, refreshToken]),
+          found.id,
+        );
+        if (found.integrationId) item.integrationId = found.integrationId;
+        item.changed = result.changed;
+        item.rotation = result;
+        return item;
+      },
+    });
+  }
+  return jobs;
 }
 
 function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {
@@ -190,14 +301,23 @@ function fromRotation(
   return item;
 }
 
-/** File order: runners as they appear, then integrations as they appear. */
+/** File order: OAuth secrets as their integrations appear, then the host tokens as they appear. */
 function byRunnerAndHost(
   order: readonly ManagedScmIntegration[],
+  tokens: readonly ManagedHostToken[],
 ): (a: ScheduledRotationItem, b: ScheduledRotationItem) => number {
   const position = (item: ScheduledRotationItem) =>
-    order.findIndex(
-      (managed) =>
-        managed.runnerId === item.runnerId && managed.scmId === item.scmId && managed.host === item.host,
-    );
+    item.serviceAccount === undefined
+      ? order.findIndex(
+          (managed) =>
+            managed.runnerId === item.runnerId && managed.scmId === item.scmId && managed.host === item.host,
+        )
+      : order.length +
+        tokens.findIndex(
+          (managed) =>
+            managed.runnerId === item.runnerId &&
+            managed.serviceAccount === item.serviceAccount &&
+            managed.host === item.host,
+        );
   return (a, b) => position(a) - position(b);
 }

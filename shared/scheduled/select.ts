@@ -3,7 +3,7 @@
  * in the file and host compares case-insensitively. An entry that matches nothing is an error.
  */
 import { sameHost } from "./live.js";
-import type { ManagedScmIntegration } from "./types.js";
+import type { ManagedHostToken, ManagedScmIntegration } from "./types.js";
 
 export class RotateOnlyError extends Error {
   constructor(readonly problems: string[]) {
@@ -21,7 +21,9 @@ export function parseRotateOnly(text: string | undefined): string[] {
 }
 
 /** Runner names by id: any entry of a runner that carries its name names it. */
-function runnerNames(integrations: readonly ManagedScmIntegration[]): Map<string, string> {
+function runnerNames(
+  integrations: readonly (ManagedScmIntegration | ManagedHostToken)[],
+): Map<string, string> {
   const names = new Map<string, string>();
   for (const item of integrations) if (item.runnerName) names.set(item.runnerId, item.runnerName);
   return names;
@@ -35,12 +37,14 @@ function runnerNames(integrations: readonly ManagedScmIntegration[]): Map<string
 export function selectForRotation(
   integrations: readonly ManagedScmIntegration[],
   rotateOnly: readonly string[] | undefined,
-): ManagedScmIntegration[] {
+  hostTokens: readonly ManagedHostToken[] = [],
+): { integrations: ManagedScmIntegration[]; hostTokens: ManagedHostToken[] } {
   const withOAuth = integrations.filter((item) => item.oauth !== undefined);
-  if (!rotateOnly || rotateOnly.length === 0) return withOAuth;
-  const names = runnerNames(integrations);
+  if (!rotateOnly || rotateOnly.length === 0) return { integrations: withOAuth, hostTokens: [...hostTokens] };
+  const names = runnerNames([...integrations, ...hostTokens]);
   const problems: string[] = [];
   const chosen = new Set<ManagedScmIntegration>();
+  const chosenTokens = new Set<ManagedHostToken>();
   for (const raw of rotateOnly) {
     const slash = raw.indexOf("/");
     const runner = slash > 0 ? raw.slice(0, slash).trim() : "";
@@ -49,21 +53,27 @@ export function selectForRotation(
       problems.push(`"${raw}" is not of the form runner/host (runner id or name, then the host)`);
       continue;
     }
-    const hits = integrations.filter(
-      (item) =>
-        (item.runnerId === runner || names.get(item.runnerId) === runner) && sameHost(host, item.host),
-    );
-    if (hits.length === 0) {
-      problems.push(`"${raw}" matches no SCM integration in the runner-config file`);
+    const matches = (item: { runnerId: string; host: string }) =>
+      (item.runnerId === runner || names.get(item.runnerId) === runner) && sameHost(host, item.host);
+    const hits = integrations.filter(matches);
+    const tokenHits = hostTokens.filter(matches);
+    if (hits.length === 0 && tokenHits.length === 0) {
+      problems.push(
+        `"${raw}" matches no SCM integration${hostTokens.length > 0 ? " or host token" : ""} in the runner-config file`,
+      );
       continue;
     }
     const rotatable = hits.filter((item) => item.oauth !== undefined);
-    if (rotatable.length === 0) {
+    if (rotatable.length === 0 && tokenHits.length === 0) {
       problems.push(`"${raw}" has no OAuth client secret reference in the runner-config file`);
       continue;
     }
     for (const item of rotatable) chosen.add(item);
+    for (const item of tokenHits) chosenTokens.add(item);
   }
   if (problems.length > 0) throw new RotateOnlyError(problems);
-  return withOAuth.filter((item) => chosen.has(item));
+  return {
+    integrations: withOAuth.filter((item) => chosen.has(item)),
+    hostTokens: hostTokens.filter((item) => chosenTokens.has(item)),
+  };
 }

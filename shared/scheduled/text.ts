@@ -1,12 +1,12 @@
 /** The reports as plain text for the job log: one line per integration. */
-import { auditTitle, rotationTitle, runnerText } from "./titles.js";
+import { auditTitle, rotationItemText, rotationTitle, runnerText } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport } from "./types.js";
 
 export function rotationText(report: ScheduledRotationReport): string {
   const lines = [rotationTitle(report)];
   for (const item of report.items) {
     lines.push(
-      `  ${item.status.padEnd(10)} ${item.host} (${item.scmId}) on ${runnerText(item.runnerId, item.runnerName)}: ${item.reason}`,
+      `  ${item.status.padEnd(10)} ${rotationItemText(item)} on ${runnerText(item.runnerId, item.runnerName)}: ${item.reason}`,
     );
     const failed = item.rotation?.steps.find((step) => step.status === "failed");
     if (failed && !item.reason.includes(failed.detail))

@@ -32,6 +32,13 @@ export function auditTitle(report: AuditReport): string {
   return `Credential audit: ${verdict}, ${plural(total, "integration")} checked${detail}`;
 }
 
+/** What a rotation item is: "github.com (github)" or "github.com token of service account …". */
+export function rotationItemText(item: { host: string; scmId: string; serviceAccount?: string }): string {
+  return item.serviceAccount
+    ? `${item.host} token of service account ${item.serviceAccount}`
+    : `${item.host} (${item.scmId})`;
+}
+
 /** "aws-eu (d2c9…)" or the id alone. */
 export function runnerText(runnerId: string, runnerName: string | undefined): string {
   return runnerName ? `${runnerName} (${runnerId})` : runnerId;

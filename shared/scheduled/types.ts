@@ -4,11 +4,15 @@
  * hold ids, hosts, outcomes and words, never a secret.
  */
 import type { ScmIntegration } from "../api/schemas.js";
+import type { HostTokenRotationApi } from "../rotation/host-token.js";
 import type { CredentialsApi, RotationResult } from "../rotation/types.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 
 /** The part of GitpodClient the engines use; GitpodClient satisfies it. */
-export type ScheduledApi = CredentialsApi;
+export type ScheduledApi = CredentialsApi & {
+  hostAuthenticationTokens: CredentialsApi["hostAuthenticationTokens"] &
+    HostTokenRotationApi["hostAuthenticationTokens"];
+};
 
 export interface ManagedRunner {
   id: string;
@@ -29,15 +33,33 @@ export interface ManagedScmIntegration {
   };
 }
 
+/** One service account's host token of the runner-config file (no values: variable names). */
+export interface ManagedHostToken {
+  runnerId: string;
+  runnerName?: string;
+  host: string;
+  serviceAccount: string;
+  /** The environment variable that holds the token (`${VAR}` in the file). */
+  tokenEnv: string;
+  refreshTokenEnv?: string;
+  /** The expiry the file gives the token (sent with it). */
+  expiresAt?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rotation
 // ---------------------------------------------------------------------------------------------
 
 export interface ScheduledRotationInput {
   integrations: readonly ManagedScmIntegration[];
+  /** Service accounts' host tokens; rotated from their `tokenEnv` variables. */
+  hostTokens?: readonly ManagedHostToken[];
   /** Where the `clientSecretEnv` variables are looked up (process.env in the action). */
   env: Readonly<Record<string, string | undefined>>;
-  /** `runner/host` entries (runner = id or name); empty or absent: every integration with OAuth. */
+  /**
+   * `runner/host` entries (runner = id or name): the integration's OAuth secret and the service
+   * accounts' tokens for that host. Empty or absent: every integration with OAuth and every token.
+   */
   rotateOnly?: readonly string[];
   /** Only test the new secrets. */
   dryRun?: boolean;
@@ -69,6 +91,10 @@ export interface ScheduledRotationItem {
   host: string;
   /** The live integration's id, when it was found. */
   integrationId?: string;
+  /** Set for a service account's host token (the item is that token, not an OAuth secret). */
+  serviceAccount?: string;
+  /** The live host token's id, when it was found. */
+  tokenId?: string;
   status: ScheduledRotationStatus;
   /** Whether Gitpod's stored credentials changed. */
   changed: boolean | "unknown";

@@ -27,14 +27,23 @@ const STEP_ICONS: Record<RotationStep["status"], string> = {
   skipped: ":heavy_minus_sign:",
 };
 
-/** "github.com (github)" or the integration id when it could not be read. */
+/** "github.com (github)", "github.com token of service account …", or an id when it could not be read. */
 export function rotationSubject(result: RotationResult): string {
+  if (result.tokenId) {
+    return result.host
+      ? `${result.host} token of ${result.tokenOwner ?? "an unknown owner"}`
+      : `host token ${result.tokenId}`;
+  }
   return result.host ? `${result.host} (${result.scmId ?? "scm"})` : result.integrationId;
 }
 
 /** The one-line headline, e.g. ":white_check_mark: Rotated *github.com (github)*". */
 export function rotationHeadline(result: RotationResult): string {
-  return `${HEADLINES[result.outcome]}: ${bold(rotationSubject(result))}`;
+  const headline =
+    result.tokenId && result.outcome === "dry-run"
+      ? ":test_tube: Dry run: the token exists (a host token cannot be tested), nothing was changed"
+      : HEADLINES[result.outcome];
+  return `${headline}: ${bold(rotationSubject(result))}`;
 }
 
 /** One line per protocol step with its outcome in words. */
@@ -57,7 +66,7 @@ export function formatRotationResult(
   result: RotationResult,
   options: RotationResultOptions = {},
 ): SlackMessage {
-  const facts = [`ID ${code(result.integrationId)}`];
+  const facts = [result.tokenId ? `token ID ${code(result.tokenId)}` : `ID ${code(result.integrationId)}`];
   if (result.runnerId)
     facts.unshift(`Runner ${escapeMrkdwn(runnerName(result.runnerId, options.runnerLabels))}`);
   if (result.clientId) facts.push(`client ${code(result.clientId)}`);

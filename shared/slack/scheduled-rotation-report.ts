@@ -2,7 +2,7 @@
  * The result of a scheduled rotation run as Block Kit: a header, one section per integration in the
  * look of the bot's rotation messages, and a link to the workflow run. No secret: the report has none.
  */
-import { rotationTitle } from "../scheduled/titles.js";
+import { rotationItemText, rotationTitle } from "../scheduled/titles.js";
 import type {
   ScheduledRotationItem,
   ScheduledRotationReport,
@@ -25,14 +25,15 @@ const ICONS: Record<ScheduledRotationStatus, string> = {
 function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
   const headline = item.rotation
     ? rotationHeadline(item.rotation)
-    : `${ICONS[item.status]}: ${bold(`${item.host} (${item.scmId})`)}`;
+    : `${ICONS[item.status]}: ${bold(rotationItemText(item))}`;
   const lines = [headline, escapeMrkdwn(item.reason)];
   const failed = item.rotation?.steps.find((step) => step.status === "failed");
   if (failed && !item.reason.includes(failed.detail))
     lines.push(`${failed.step}: ${escapeMrkdwn(failed.detail)}`);
   const runner = item.runnerName ? `${item.runnerName} (${item.runnerId})` : item.runnerId;
   const facts = [`Runner ${escapeMrkdwn(runner)}`];
-  if (item.integrationId) facts.push(`ID ${code(item.integrationId)}`);
+  if (item.tokenId) facts.push(`token ID ${code(item.tokenId)}`);
+  else if (item.integrationId) facts.push(`ID ${code(item.integrationId)}`);
   return [...sections(lines.join("\n")), context(facts.join(" · "))];
 }
 

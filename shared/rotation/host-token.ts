@@ -1,0 +1,205 @@
+/**
+ * The rotation protocol for one service account's host authentication token:
+ * 1. read the token (it exists, and whose it is); 2. test: the API has no call that tests a host
+ * token, so this step is skipped and says so; 3. update the token (and refresh token, expiry);
+ * 4. verify: read it back (still there, the expiry as sent). The value itself can never be read
+ * back (Get omits it), and the result says so. The token never appears in the result.
+ */
+import { GitpodApiError } from "../api/errors.js";
+import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
+import { describeApiError, scrubSecrets } from "./api-error-in-words.js";
+import { rotationLock } from "./lock.js";
+import type {
+  CallOptions,
+  RotationOptions,
+  RotationOutcome,
+  RotationResult,
+  RotationStep,
+  RotationStepName,
+} from "./types.js";
+
+/** The part of GitpodClient this protocol needs; GitpodClient satisfies it. */
+export interface HostTokenRotationApi {
+  hostAuthenticationTokens: {
+    get(request: { id: string }, options?: CallOptions): Promise<HostAuthenticationToken>;
+    update(request: UpdateHostAuthenticationTokenRequest, options?: CallOptions): Promise<unknown>;
+  };
+}
+
+export interface HostTokenRotationRequest {
+  tokenId: string;
+  /** The new token in clear text. Never logged, never in the result. */
+  token: string;
+  refreshToken?: string | undefined;
+  /** RFC 3339; sent with the token when given (a new token usually has a new expiry). */
+  expiresAt?: string | undefined;
+}
+
+const STEP_ORDER: readonly RotationStepName[] = ["read", "test", "update", "verify"];
+const NOT_TESTABLE = "skipped: the API has no call that tests a host token before it is stored";
+
+export function tokenOwnerText(token: Pick<HostAuthenticationToken, "subject" | "userId">): string {
+  if (token.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT") return `service account ${token.subject.id}`;
+  const user = token.subject?.id || token.userId;
+  return user ? `user ${user}` : "an unknown owner";
+}
+
+export async function rotateHostToken(
+  api: HostTokenRotationApi,
+  request: HostTokenRotationRequest,
+  options: RotationOptions = {},
+): Promise<RotationResult> {
+  const lock = options.lock ?? rotationLock;
+  const now = options.now ?? (() => new Date());
+  const queuedAt = Date.now();
+  return lock.run(`host-token:${request.tokenId}`, () =>
+    new HostTokenRotation(api, request, options, now, Date.now() - queuedAt).execute(),
+  );
+}
+
+class HostTokenRotation {
+  readonly #steps = new Map<RotationStepName, RotationStep>();
+  readonly #startedAt: Date;
+  #token: HostAuthenticationToken | undefined;
+
+  constructor(
+    private readonly api: HostTokenRotationApi,
+    private readonly request: HostTokenRotationRequest,
+    private readonly options: RotationOptions,
+    private readonly now: () => Date,
+    private readonly waitedMs: number,
+  ) {
+    this.#startedAt = now();
+  }
+
+  get #secrets(): string[] {
+    return [this.request.token, this.request.refreshToken ?? ""];
+  }
+
+  async execute(): Promise<RotationResult> {
+    const signal = this.options.signal;
+    const read = await this.#step("read", async () => {
+      this.#token = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
+      return { ok: true, detail: `read the token of ${tokenOwnerText(this.#token)} for ${this.#token.host}` };
+    });
+    if (!read) return this.#finish("failed", false, "Could not read the host token; nothing was changed.");
+    if (!this.request.token.trim()) {
+      this.#record("test", "failed", "the new token is empty", 0);
+      return this.#finish("failed", false, "The new token is empty; nothing was changed.");
+    }
+    this.#record("test", "skipped", NOT_TESTABLE, 0);
+    if (this.options.dryRun) {
+      return this.#finish(
+        "dry-run",
+        false,
+        "Dry run: the token exists in Gitpod; a host token cannot be tested before it is stored, so nothing was tested or changed.",
+      );
+    }
+
+    const update: UpdateHostAuthenticationTokenRequest = {
+      id: this.request.tokenId,
+      token: this.request.token,
+    };
+    if (this.request.refreshToken) update.refreshToken = this.request.refreshToken;
+    if (this.request.expiresAt) update.expiresAt = this.request.expiresAt;
+    let updateError: unknown;
+    const updated = await this.#step("update", async () => {
+      try {
+        await this.api.hostAuthenticationTokens.update(update, { signal });
+      } catch (error) {
+        updateError = error;
+        throw error;
+      }
+      return {
+        ok: true,
+        detail: `stored the new token${this.request.expiresAt ? ` (expires ${this.request.expiresAt})` : ""}`,
+      };
+    });
+    if (!updated) {
+      // A 4xx answer is a refusal; no answer, a reset or a 5xx may have come after the write.
+      const definite =
+        updateError instanceof GitpodApiError &&
+        updateError.status !== undefined &&
+        updateError.status < 500 &&
+        updateError.status !== 429;
+      if (definite)
+        return this.#finish("failed", false, "The update was refused; the stored token is unchanged.");
+      return this.#finish(
+        "unknown",
+        "unknown",
+        "The update got no answer and Gitpod never shows a token's value, so whether the new token is stored is unknown: run the rotation again (it is safe to repeat).",
+      );
+    }
+
+    const verified = await this.#step("verify", async () => {
+      const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
+      if (
+        this.request.expiresAt &&
+        Date.parse(stored.expiresAt ?? "") !== Date.parse(this.request.expiresAt)
+      ) {
+        return {
+          ok: false,
+          detail: `the read-back shows expiry ${stored.expiresAt || "(none)"}, not ${this.request.expiresAt}`,
+        };
+      }
+      return {
+        ok: true,
+        detail: "the token is still there with the expiry sent; its value cannot be read back to compare",
+      };
+    });
+    if (!verified) {
+      return this.#finish(
+        "unverified",
+        true,
+        `UPDATED BUT NOT VERIFIED: ${this.#steps.get("verify")?.detail}. Check the token now.`,
+      );
+    }
+    return this.#finish("rotated", true, "Rotated: the new token is stored (its value cannot be read back).");
+  }
+
+  async #step(
+    name: RotationStepName,
+    body: () => Promise<{ ok: boolean; detail: string }>,
+  ): Promise<boolean> {
+    const started = performance.now();
+    try {
+      const { ok, detail } = await body();
+      this.#record(name, ok ? "ok" : "failed", detail, performance.now() - started);
+      return ok;
+    } catch (error) {
+      this.#record(name, "failed", describeApiError(error).text, performance.now() - started);
+      return false;
+    }
+  }
+
+  #record(step: RotationStepName, status: RotationStep["status"], detail: string, durationMs: number): void {
+    this.#steps.set(step, {
+      step,
+      status,
+      detail: scrubSecrets(detail, this.#secrets),
+      durationMs: Math.round(durationMs),
+    });
+  }
+
+  #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
+    const token = this.#token;
+    const result: RotationResult = {
+      integrationId: token?.integrationId ?? "",
+      outcome,
+      changed,
+      steps: STEP_ORDER.map(
+        (step) =>
+          this.#steps.get(step) ?? { step, status: "skipped" as const, detail: "did not run", durationMs: 0 },
+      ),
+      summary: scrubSecrets(summary, this.#secrets),
+      startedAt: this.#startedAt.toISOString(),
+      finishedAt: this.now().toISOString(),
+      waitedMs: this.waitedMs,
+    };
+    result.tokenId = this.request.tokenId;
+    if (token) result.tokenOwner = tokenOwnerText(token);
+    if (token?.runnerId) result.runnerId = token.runnerId;
+    if (token?.host) result.host = token.host;
+    return result;
+  }
+}
