@@ -62,7 +62,9 @@ export async function runAudit(
     }
     const runnerTokens = tokensByRunner.get(integration.runnerId) ?? [];
     const tokens: AuditTokens | Failed =
-      "error" in runnerTokens ? runnerTokens : auditTokens(integration, runnerTokens, now, windowDays);
+      "error" in runnerTokens
+        ? runnerTokens
+        : auditTokens(integration, runnerTokens, now, windowDays, input.hostTokens ?? []);
     const managed = input.integrations.some(
       (item) =>
         item.runnerId === integration.runnerId &&

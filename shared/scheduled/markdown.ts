@@ -111,13 +111,14 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
     lines.push("", "### Expired and expiring host tokens", "");
     lines.push(
       ...table(
-        ["Integration", "Token", "Owner", "Source", "Expires"],
+        ["Integration", "Token", "Owner", "Source", "Expires", "Renewal"],
         expiring.map(({ item, token }) => [
           `${cell(item.integration.host ?? "(no host)")} on ${cell(item.runnerName ?? item.integration.runnerId)}`,
           codeCell(token.id),
           token.owner ? codeCell(token.owner) : "–",
           cell(token.source ?? "–"),
           `${cell(token.expiresAt)}${token.expired ? " (**expired**)" : ""}`,
+          cell(token.remedy),
         ]),
       ),
     );

@@ -25,7 +25,7 @@ export function auditText(report: AuditReport): string {
     if (!("error" in item.tokens)) {
       for (const token of item.tokens.expiring) {
         lines.push(
-          `             token ${token.id}${token.owner ? ` of ${token.owner}` : ""}: ${token.expired ? "expired" : "expires"} ${token.expiresAt}`,
+          `             token ${token.id}${token.owner ? ` of ${token.principal ? `${token.principal} ` : ""}${token.owner}` : ""}: ${token.expired ? "expired" : "expires"} ${token.expiresAt}; ${token.remedy}`,
         );
       }
     }

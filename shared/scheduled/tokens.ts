@@ -5,7 +5,8 @@
  */
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { sameHost } from "./live.js";
-import type { AuditTokens, ExpiringToken } from "./types.js";
+import { runnerText } from "./titles.js";
+import type { AuditTokens, ExpiringToken, ManagedHostToken } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,6 +21,7 @@ export function auditTokens(
   tokens: readonly HostAuthenticationToken[],
   now: Date,
   windowDays: number,
+  managedTokens: readonly ManagedHostToken[] = [],
 ): AuditTokens {
   const horizon = now.getTime() + windowDays * DAY_MS;
   const result: AuditTokens = { count: 0, expiring: [] };
@@ -32,12 +34,45 @@ export function auditTokens(
       id: token.id,
       expiresAt: token.expiresAt as string,
       expired: at <= now.getTime(),
+      remedy: "",
     };
     if (token.source) expiring.source = token.source.replace(/^HOST_AUTHENTICATION_TOKEN_SOURCE_/, "");
     const owner = token.userId || token.subject?.id;
     if (owner) expiring.owner = owner;
+    Object.assign(expiring, renewal(token, managedTokens));
     result.expiring.push(expiring);
   }
   result.expiring.sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt));
   return result;
+}
+
+/** Who or what renews a token: a managed service account's variable, else whoever must sign in. */
+function renewal(
+  token: HostAuthenticationToken,
+  managedTokens: readonly ManagedHostToken[],
+): Pick<ExpiringToken, "principal" | "remedy"> {
+  const host = token.host ?? "the host";
+  if (token.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT") {
+    const id = token.subject.id ?? "";
+    const managed = managedTokens.find(
+      (item) =>
+        item.runnerId === token.runnerId &&
+        item.serviceAccount.toLowerCase() === id.toLowerCase() &&
+        sameHost(item.host, token.host),
+    );
+    if (managed) {
+      const runner = managed.runnerName ?? managed.runnerId;
+      return {
+        principal: "service account",
+        remedy: `the rotate mode renews it from the variable ${managed.tokenEnv}${managed.refreshTokenEnv ? ` (and ${managed.refreshTokenEnv})` : ""}: set the new token there and run it (rotate-only: ${runner}/${managed.host}); update expiresAt in the file with it`,
+      };
+    }
+    return {
+      principal: "service account",
+      remedy: `service account ${id}'s token is not in the runner-config file: add it under hostAuthenticationTokens of ${runnerText(token.runnerId ?? "", undefined)} to rotate it, or replace it in Gitpod by hand`,
+    };
+  }
+  const user = token.subject?.id || token.userId;
+  if (!user) return { remedy: `whoever holds it must sign in to ${host} again (the API names no owner)` };
+  return { principal: "user", remedy: `user ${user} must sign in to ${host} again` };
 }

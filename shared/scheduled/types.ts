@@ -121,6 +121,8 @@ export interface ScheduledRotationReport {
 export interface AuditInput {
   runners: readonly ManagedRunner[];
   integrations: readonly ManagedScmIntegration[];
+  /** Service accounts' tokens of the file: the audit says which variable rotates each. */
+  hostTokens?: readonly ManagedHostToken[];
   /** Tokens expiring within this many days are reported; default 14. */
   expiryWarningDays?: number;
 }
@@ -143,6 +145,10 @@ export interface ExpiringToken {
   source?: string;
   /** The user (or subject) the token belongs to. */
   owner?: string;
+  /** Whose it is: a user's (they sign in again) or a service account's (rotated by the file). */
+  principal?: "user" | "service account";
+  /** What renews it, in words: the rotate mode's variable, or who must sign in again. */
+  remedy: string;
 }
 
 export interface AuditTokens {

@@ -47,7 +47,7 @@ function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
       const owner = token.owner ? ` of ${code(token.owner)}` : "";
       const source = token.source ? ` (${escapeMrkdwn(token.source)})` : "";
       lines.push(
-        `• ${code(token.id)}${owner}${source}: ${escapeMrkdwn(expiryInWords(token.expiresAt, now))}`,
+        `• ${code(token.id)}${owner}${source}: ${escapeMrkdwn(expiryInWords(token.expiresAt, now))}; ${escapeMrkdwn(token.remedy)}`,
       );
     }
     if (expiring.length > TOKENS_SHOWN) lines.push(`• and ${expiring.length - TOKENS_SHOWN} more`);

@@ -78,8 +78,22 @@ describe("runAudit", () => {
     expect(github.tokens).toEqual({
       count: 4,
       expiring: [
-        { id: expired.id, expiresAt: inDays(-2), expired: true, source: "PAT" },
-        { id: soon.id, expiresAt: inDays(3), expired: false, source: "OAUTH", owner: "user-1" },
+        {
+          id: expired.id,
+          expiresAt: inDays(-2),
+          expired: true,
+          source: "PAT",
+          remedy: "whoever holds it must sign in to GitHub.com again (the API names no owner)",
+        },
+        {
+          id: soon.id,
+          expiresAt: inDays(3),
+          expired: false,
+          source: "OAUTH",
+          owner: "user-1",
+          principal: "user",
+          remedy: "user user-1 must sign in to github.com again",
+        },
       ],
     });
     expect(github.findings).toEqual(["1 host token expired", "1 host token expiring within 14 days"]);

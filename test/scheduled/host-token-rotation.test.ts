@@ -190,3 +190,50 @@ describe("mode: rotate, service accounts' host tokens", () => {
     expectNoTokens(result, "canary-docs-pat-77");
   });
 });
+
+describe("mode: audit, who renews an expiring token", () => {
+  it("names the rotate mode's variable for a managed service account's token and the user who must sign in again", async () => {
+    const soon = new Date(Date.now() + 3 * 24 * 60 * 60 * 1000).toISOString();
+    const managed = s.emu.state.seedHostToken({
+      runnerId: RUNNER_EU_ID,
+      host: "github.com",
+      subject: { id: SA_BUILD, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+      expiresAt: soon,
+    });
+    const stray = "0b7c1c9e-3c1d-4a5e-9f00-666666666666";
+    s.emu.state.seedHostToken({
+      runnerId: RUNNER_EU_ID,
+      host: "github.com",
+      subject: { id: stray, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+      expiresAt: soon,
+    });
+    const user = "f53d2330-3795-4c5d-a1f3-453121af9c60";
+    s.emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com", userId: user, expiresAt: soon });
+
+    const result = await runAction({
+      config: CONFIG,
+      inputs: { mode: "audit", "api-token": s.emu.token, "api-url": s.emu.url },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    const report = JSON.parse(result.outputs.report ?? "{}");
+    const github = report.integrations.find(
+      (item: { integration: { host: string } }) => item.integration.host === "github.com",
+    );
+    const byOwner = Object.fromEntries(
+      github.tokens.expiring.map((token: { owner: string; principal: string; remedy: string }) => [
+        token.owner,
+        [token.principal, token.remedy],
+      ]),
+    );
+    expect(byOwner[SA_BUILD]).toEqual([
+      "service account",
+      "the rotate mode renews it from the variable BUILD_BOT_PAT (and BUILD_BOT_REFRESH): set the new token there and run it (rotate-only: aws-eu/github.com); update expiresAt in the file with it",
+    ]);
+    expect(byOwner[stray]?.[1]).toContain(
+      "is not in the runner-config file: add it under hostAuthenticationTokens",
+    );
+    expect(byOwner[user]).toEqual(["user", `user ${user} must sign in to github.com again`]);
+    expect(result.summary).toContain("the rotate mode renews it from the variable BUILD_BOT_PAT");
+    expect(result.stdout).toContain(`token ${managed.id} of service account ${SA_BUILD}`);
+  });
+});
