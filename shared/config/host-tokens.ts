@@ -8,11 +8,7 @@ import { envValue } from "./env.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { type LazyPositions, lazyLines } from "./positions.js";
 import { type HostAuthenticationTokenEntry, SECRET_REFERENCE } from "./structure.js";
-import {
-  type DesiredHostAuthenticationToken,
-  type DesiredScmIntegration,
-  hostTokenKey,
-} from "./types.js";
+import { type DesiredHostAuthenticationToken, type DesiredScmIntegration, hostTokenKey } from "./types.js";
 
 type Entry = z.infer<typeof HostAuthenticationTokenEntry>;
 
@@ -108,9 +104,7 @@ export function loadHostTokens(
       path: formatPath(path),
     } as DesiredHostAuthenticationToken;
     tokens.push(
-      lazyLines(item, context.positions, path, () =>
-        FIELDS.map((name) => ({ name, path: [...path, name] })),
-      ),
+      lazyLines(item, context.positions, path, () => FIELDS.map((name) => ({ name, path: [...path, name] }))),
     );
   });
   return tokens;
