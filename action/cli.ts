@@ -83,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const run = RUN[command.name];
     if (!run) throw new Error(`internal: no handler for ${command.name}`);
     const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
-    return await run({ io, args, term, usageCode });
+    return await run({ io, args, argv: rest, term, usageCode });
   } catch (error) {
     return reportFailure(error, command, io, usageCode);
   }

@@ -20,6 +20,8 @@ export interface CliIo {
 export interface CommandContext {
   io: CliIo;
   args: ParsedArgs;
+  /** The command's raw arguments (to tell a flag given from its default). */
+  argv: string[];
   term: Terminal;
   /** The exit code of a usage error (2, or 1 with --detailed-exitcode). */
   usageCode: number;

@@ -118,13 +118,13 @@ async function configSources(setting: string): Promise<ConfigSource[]> {
 
 /** `validate FILE...` (as pre-commit calls it): each file in turn; fails if any fails. */
 async function validateEach(context: CommandContext, files: string[]): Promise<number> {
-  if (stringFlag(context.args, "config") !== ".gitpod/runner-config.yaml") {
+  if (context.argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config="))) {
     throw new UsageError("give the files either with --config or as arguments, not both");
   }
   let code = 0;
   for (const file of files) {
     const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
-    code = Math.max(code, await syncCommand("validate")({ ...context, args }));
+    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: [] }));
   }
   return code;
 }
@@ -133,7 +133,18 @@ export function syncCommand(mode: SyncMode) {
   return async (context: CommandContext): Promise<number> => {
     const { io, args, term } = context;
     const extra = context.args.positionals;
-    if (mode === "apply" && extra.length === 1 && extra[0]) return applySaved(context, extra[0]);
+    if (mode === "apply" && extra.length === 1 && extra[0]) {
+      // A saved plan carries its file and options: flags that would change them are a mistake.
+      const conflicting = ["config", "prune", "allow-destructive", "rotate-secrets", "json"].filter((name) =>
+        context.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)),
+      );
+      if (conflicting.length > 0) {
+        throw new UsageError(
+          `a saved plan carries its file and options: drop ${conflicting.map((name) => `--${name}`).join(", ")} (or plan again with them)`,
+        );
+      }
+      return applySaved(context, extra[0]);
+    }
     if (mode === "validate" && extra.length > 0) return validateEach(context, extra);
     if (extra.length > 0)
       throw new UsageError(`unexpected argument "${extra[mode === "apply" ? 1 : 0] ?? extra[0]}"`);

@@ -81,6 +81,14 @@ export function exportRunnerConfig(runners: ExportRunnerState[], options: Export
     }
   }
   const counts = { runners: runners.length, environmentClasses: 0, scmIntegrations: 0 };
+  // Two hosts can map to one name (`git.example.com`, `git-example.com`): later ones get `_2`, `_3`.
+  const used = new Set<string>();
+  const unique = (name: string): string => {
+    let candidate = name;
+    for (let n = 2; used.has(candidate); n++) candidate = `${name}_${n}`;
+    used.add(candidate);
+    return candidate;
+  };
 
   const runnerEntries = runners.map((runner) => {
     const byName = new Map<string, EnvironmentClass[]>();
@@ -118,10 +126,8 @@ export function exportRunnerConfig(runners: ExportRunnerState[], options: Export
       if (integration.virtualDirectory) entry.virtualDirectory = integration.virtualDirectory;
       const clientId = integration.oauth?.clientId;
       if (clientId) {
-        const variable = secretVariableName(
-          host,
-          runner.runnerId,
-          (oauthHosts.get(host.toLowerCase()) ?? 0) > 1,
+        const variable = unique(
+          secretVariableName(host, runner.runnerId, (oauthHosts.get(host.toLowerCase()) ?? 0) > 1),
         );
         secrets.push({ variable, runnerId: runner.runnerId, scmId: integration.scmId ?? "", host, clientId });
         const oauth: Record<string, string> = { clientId, clientSecret: `\${${variable}}` };

@@ -252,6 +252,10 @@ describe("plan and apply", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("changed since this plan was made");
 
+    const withFlags = await cli(["apply", saved, "--prune", "--config", EXAMPLE]);
+    expect(withFlags.code).toBe(2);
+    expect(withFlags.stderr).toContain("a saved plan carries its file and options: drop --config, --prune");
+
     const notPlan = await cli(["apply", EXAMPLE]);
     expect(notPlan.code).toBe(2);
     expect(notPlan.stderr).toContain("is not a saved plan");
