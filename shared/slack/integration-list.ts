@@ -36,8 +36,43 @@ function tokenLine(tokens: IntegrationListItem["tokens"], now: Date): string {
   if (tokens.count === 0) return "Host tokens: none";
   const parts = [`Host tokens: ${tokens.count}`];
   if (tokens.nearestExpiry) parts.push(`next expiry ${expiryInWords(tokens.nearestExpiry, now)}`);
-  if (tokens.expired > 0) parts.push(`${tokens.expired} expired`);
-  return parts.join(" · ");
+  if (tokens.expired > 0) parts.push(`${tokens.expired} expired${expiredOwners(tokens)}`);
+  return [parts.join(" · "), breakdownLine(tokens)].filter(Boolean).join("\n");
+}
+
+function counted(parts: Array<[number, string, string]>): string[] {
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`);
+}
+
+/** "By source: 2 OAuth, 1 PAT · by owner: 2 users, 1 service account". */
+function breakdownLine(tokens: TokenSummary): string {
+  if (!tokens.bySource || !tokens.byPrincipal) return "";
+  const sources = counted([
+    [tokens.bySource.oauth, "OAuth", "OAuth"],
+    [tokens.bySource.pat, "PAT", "PAT"],
+    [tokens.bySource.other, "unspecified", "unspecified"],
+  ]);
+  const owners = counted([
+    [tokens.byPrincipal.users, "user", "users"],
+    [tokens.byPrincipal.serviceAccounts, "service account", "service accounts"],
+    [tokens.byPrincipal.other, "unnamed owner", "unnamed owners"],
+  ]);
+  return `By source: ${sources.join(", ")} · by owner: ${owners.join(", ")}`;
+}
+
+/** " (1 user must sign in again, 1 service account's token needs rotating)". */
+function expiredOwners(tokens: TokenSummary): string {
+  if (!tokens.expiredByPrincipal) return "";
+  const { users, serviceAccounts } = tokens.expiredByPrincipal;
+  const parts: string[] = [];
+  if (users > 0) parts.push(`${users} ${users === 1 ? "user must" : "users must"} sign in again`);
+  if (serviceAccounts > 0)
+    parts.push(
+      `${serviceAccounts} service account${serviceAccounts === 1 ? "'s token needs" : "s' tokens need"} rotating`,
+    );
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 /** The lines describing one integration (no secret: only whether one is stored). */

@@ -76,6 +76,48 @@ describe("list", () => {
     expect(text).toContain(`aws-eu (${RUNNER_EU_ID})`);
   });
 
+  it("breaks an integration's tokens down by source and owner, and says who must act on expired ones", async () => {
+    const github = h.emu.state.seedScmIntegration({
+      runnerId: RUNNER_EU_ID,
+      scmId: "github",
+      host: "github.com",
+      pat: true,
+    });
+    const canary = "canary-listed-sa-token-51e0";
+    const user = "f53d2330-3795-4c5d-a1f3-453121af9c60";
+    const serviceAccount = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+    const common = { runnerId: RUNNER_EU_ID, host: "github.com", integrationId: github.id };
+    h.emu.state.seedHostToken({
+      ...common,
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH",
+      userId: user,
+      expiresAt: new Date(Date.now() - DAY),
+    });
+    h.emu.state.seedHostToken({
+      ...common,
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH",
+      userId: "0b7c1c9e-3c1d-4a5e-9f00-777777777777",
+      expiresAt: new Date(Date.now() + 10 * DAY),
+    });
+    h.emu.state.seedHostToken({
+      ...common,
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+      subject: { id: serviceAccount, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+      token: canary,
+      expiresAt: new Date(Date.now() - 2 * DAY),
+    });
+
+    const ack = await h.command("list");
+    const response = await h.waitForResponse(ack.responseUrlId);
+    const text = blocksText(response.args);
+    expect(text).toContain(
+      "Host tokens: 3 · next expiry", // then the date in words
+    );
+    expect(text).toContain("2 expired (1 user must sign in again, 1 service account's token needs rotating)");
+    expect(text).toContain("By source: 2 OAuth, 1 PAT · by owner: 2 users, 1 service account");
+    expect(JSON.stringify(h.slack.calls)).not.toContain(canary);
+  });
+
   it("narrows to one host or one runner, and refuses an unmanaged runner", async () => {
     h.emu.state.seedScmIntegration({ runnerId: RUNNER_EU_ID, scmId: "github", host: "github.com" });
     h.emu.state.seedScmIntegration({ runnerId: RUNNER_US_ID, scmId: "gitlab", host: "gitlab.com" });
