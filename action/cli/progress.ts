@@ -3,12 +3,8 @@
  * status line ("Applying 3/7…") is redrawn below the finished lines; elsewhere, plain lines only.
  */
 import type { OperationOutcome } from "../../shared/sync/apply.js";
-import { kindLabel } from "../../shared/sync/format.js";
+import { kindLabel } from "../../shared/sync/kinds.js";
 import type { Terminal } from "./terminal.js";
-
-function kind(outcome: OperationOutcome): string {
-  return kindLabel(outcome.operation);
-}
 
 export function outcomeLine(
   term: Terminal,
@@ -16,7 +12,7 @@ export function outcomeLine(
   finished: number,
   total: number,
 ): string {
-  const what = `${outcome.operation.action} ${kind(outcome)} ${outcome.operation.key}`;
+  const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${outcome.operation.key}`;
   const counter = `[${String(finished).padStart(String(total).length)}/${total}]`;
   if (outcome.status === "done") return `  ${term.paint("green", term.glyph("ok"))} ${counter} ${what}`;
   return `  ${term.paint("red", term.glyph("fail"))} ${counter} ${what}: ${outcome.status}: ${outcome.error ?? ""}`;

@@ -4,11 +4,11 @@
  * runner, trimmed with a pointer to the job summary when it does not fit. Pure.
  */
 import { htmlText, markdownText } from "../../shared/markdown/escape.js";
-import { changeText, kindLabel, summaryLine } from "../../shared/sync/format.js";
+import { changeText, summaryLine } from "../../shared/sync/format.js";
+import { kindLabel, operationLabel } from "../../shared/sync/kinds.js";
 import {
   destructiveNote,
   type Operation,
-  operationLabel,
   type Plan,
   pendingOperations,
   type RunnerPlan,

@@ -3,7 +3,7 @@
  * operation that was not a no-op, and a link to the workflow run. Plans hold no secret values.
  */
 import type { ApplyResult } from "../sync/apply.js";
-import { kindLabel } from "../sync/format.js";
+import { kindLabel } from "../sync/kinds.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { code, escapeMrkdwn } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";

@@ -5,13 +5,12 @@
  */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
-import { environmentClassSync } from "./environment-classes.js";
-import { hostTokenSync } from "./host-tokens.js";
+import type { RunnerState } from "./current-state.js";
+import { ALL_KINDS, kindOf } from "./kinds.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
-import type { ApplyContext } from "./resource.js";
-import { scmIntegrationSync } from "./scm-integrations.js";
+import type { ApplyContext, KindApplier } from "./resource.js";
 
 export interface OperationOutcome {
   operation: Operation;
@@ -39,8 +38,8 @@ export interface ApplyOptions {
   stopWrites?: AbortSignal | undefined;
   /** Once aborted, stop waiting for operations in flight and report them as unknown. */
   abandon?: AbortSignal | undefined;
-  /** Ids of environment classes that existed when the plan was made. */
-  knownEnvironmentClassIds?: ReadonlySet<string> | undefined;
+  /** What the runners held when the plan was made (kinds use it to recognise objects they create). */
+  before?: ReadonlyMap<string, RunnerState> | undefined;
   /** Called as each operation finishes (for progress output), with how many have finished. */
   onOutcome?: ((outcome: OperationOutcome, finished: number, total: number) => void) | undefined;
 }
@@ -52,25 +51,20 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   const refused = new Set(refusedOperations(plan));
-  const context: ApplyContext = {
-    client,
-    secrets,
-    knownEnvironmentClassIds: options.knownEnvironmentClassIds ?? new Set(),
-  };
+  const context: ApplyContext = { client, secrets, before: options.before ?? new Map() };
+  const appliers = startAppliers(context);
 
-  // Host tokens last: a token may link to an SCM integration that this same apply creates.
-  const pending = pendingOperations(plan);
-  const operations = [
-    ...pending.filter((operation) => operation.kind !== "hostAuthenticationToken"),
-    ...pending.filter((operation) => operation.kind === "hostAuthenticationToken"),
-  ];
+  // Kinds apply in phases (a sorted copy is stable): a later kind may link to what an earlier one creates.
+  const operations = pendingOperations(plan).sort(
+    (a, b) => (kindOf(a).applyPhase ?? 0) - (kindOf(b).applyPhase ?? 0),
+  );
   const outcomes = new Array<OperationOutcome | undefined>(operations.length);
   const started = new Set<number>();
   let finished = 0;
   const work = mapWithConcurrency(operations, options.concurrency, async (operation, index) => {
     if (options.stopWrites?.aborted) return;
     started.add(index);
-    const outcome = await applyOne(operation, refused, context);
+    const outcome = await applyOne(operation, refused, appliers);
     outcomes[index] = outcome;
     finished++;
     options.onOutcome?.(outcome, finished, operations.length);
@@ -91,6 +85,13 @@ export async function applyPlan(
   return { ok: settled.every((outcome) => outcome.status === "done"), outcomes: settled };
 }
 
+type Appliers = ReadonlyMap<Operation["kind"], KindApplier<Operation>>;
+
+/** One applier per kind for this apply (each builds its own per-apply state once). */
+function startAppliers(context: ApplyContext): Appliers {
+  return new Map(ALL_KINDS.map((kind) => [kind.kind, kind.applier(context)]));
+}
+
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
@@ -101,7 +102,7 @@ function aborted(signal: AbortSignal): Promise<void> {
 async function applyOne(
   operation: Operation,
   refused: ReadonlySet<Operation>,
-  context: ApplyContext,
+  appliers: Appliers,
 ): Promise<OperationOutcome> {
   if (refused.has(operation)) {
     return {
@@ -111,9 +112,9 @@ async function applyOne(
     };
   }
   try {
-    if (operation.kind === "environmentClass") await environmentClassSync.apply(operation, context);
-    else if (operation.kind === "hostAuthenticationToken") await hostTokenSync.apply(context, operation);
-    else await scmIntegrationSync.apply(operation, context);
+    const applier = appliers.get(operation.kind);
+    if (!applier) throw new Error(`internal: no resource kind ${operation.kind}`);
+    await applier.apply(operation);
     return { operation, status: "done" };
   } catch (error) {
     return {

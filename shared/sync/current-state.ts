@@ -1,4 +1,4 @@
-/** Reads what the runners have now: schema, environment classes and SCM integrations (all pages). */
+/** Reads what the runners have now: schema and, through each resource kind, their objects (all pages). */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type {
@@ -7,20 +7,33 @@ import type {
   RunnerConfigurationSchema,
   ScmIntegration,
 } from "../api/schemas.js";
-import { environmentClassSync } from "./environment-classes.js";
-import { hostTokenSync } from "./host-tokens.js";
-import { scmIntegrationSync } from "./scm-integrations.js";
+import type { DesiredState } from "../config/types.js";
+import { ALL_KINDS } from "./kinds.js";
+import type { Operation, Plan } from "./plan-types.js";
 
-export interface RunnerState {
+/** A runner's objects, one list per resource kind (each kind's module reads and diffs its own). */
+export interface RunnerObjects {
+  environmentClasses: EnvironmentClass[];
+  scmIntegrations: ScmIntegration[];
+}
+
+export interface RunnerState extends RunnerObjects {
   runnerId: string;
   /** Undefined when the runner reported none (the spec makes it optional). */
   schema: RunnerConfigurationSchema | undefined;
-  environmentClasses: EnvironmentClass[];
-  scmIntegrations: ScmIntegration[];
-  /** Host tokens, read only for runners whose file entry declares service-account tokens. */
-  hostAuthenticationTokens?: HostAuthenticationToken[];
   /** What the product could not read and how it degrades, in words (shown in the plan). */
   notes?: string[];
+  /**
+   * The host-token kind's objects: read only for runners whose file entry declares service-account
+   * tokens (absent elsewhere, so the fingerprint of other runners does not change).
+   */
+  hostAuthenticationTokens?: HostAuthenticationToken[];
+  /** Every host token of the runner, read only where a plan would delete some (to say how many). */
+  hostTokensToCount?: HostAuthenticationToken[] | undefined;
+}
+
+function noObjects(): RunnerObjects {
+  return { environmentClasses: [], scmIntegrations: [] };
 }
 
 export interface CurrentState {
@@ -29,11 +42,14 @@ export interface CurrentState {
   missing: string[];
 }
 
-/** One schema read per runner and, in parallel, each runner's pages of each list. */
+/** Runners to read per kind, for kinds read only where the file declares some (see ResourceKind). */
+export type ReadScope = Partial<Record<Operation["kind"], readonly string[]>>;
+
+/** One schema read per runner and, in parallel, each kind's reads (each runner's pages). */
 export async function readCurrentState(
   client: GitpodClient,
   runnerIds: string[],
-  tokenRunnerIds: readonly string[] = [],
+  scope: ReadScope = {},
 ): Promise<CurrentState> {
   const missing: string[] = [];
   const schemaOf = (runnerId: string) =>
@@ -44,48 +60,49 @@ export async function readCurrentState(
       }
       throw error;
     });
-  const [schemas, classes, listed, tokens] = await Promise.all([
+  const states = new Map<string, RunnerState>(
+    runnerIds.map((runnerId) => [runnerId, { runnerId, schema: undefined, ...noObjects() }]),
+  );
+  const [schemas] = await Promise.all([
     Promise.all(runnerIds.map(schemaOf)),
-    environmentClassSync.list(client, runnerIds),
-    scmIntegrationSync.list(client, runnerIds),
-    hostTokenSync.list(
-      client,
-      runnerIds.filter((id) => tokenRunnerIds.includes(id)),
+    ...ALL_KINDS.map((kind) =>
+      kind.read(client, kind.readOnlyWhereDeclared ? [...(scope[kind.kind] ?? [])] : runnerIds, states),
     ),
   ]);
-  const states = new Map<string, RunnerState>();
   runnerIds.forEach((runnerId, index) => {
-    states.set(runnerId, {
-      runnerId,
-      schema: schemas[index],
-      environmentClasses: [],
-      scmIntegrations: [],
-      ...(tokenRunnerIds.includes(runnerId) ? { hostAuthenticationTokens: [] } : {}),
-    });
+    const state = states.get(runnerId);
+    if (state) state.schema = schemas[index];
   });
-  // An integration listed without its runner id cannot be placed: ask runner by runner, so the
-  // client can fill it in from the one-runner filter.
-  const integrations =
-    runnerIds.length > 1 && listed.some((integration) => integration.runnerId === "")
-      ? (await Promise.all(runnerIds.map((runnerId) => scmIntegrationSync.list(client, [runnerId])))).flat()
-      : listed;
-  for (const environmentClass of classes)
-    states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
-  for (const integration of integrations) states.get(integration.runnerId)?.scmIntegrations.push(integration);
-  for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
   return { runners: states, missing };
 }
 
-/** Host authentication tokens per runner, read only for runners where a plan would delete some. */
-export async function readHostTokens(
+/** What destructive operations need to say what they delete, read only for these runners. */
+export async function readForDestructive(
   client: GitpodClient,
   runnerIds: string[],
-): Promise<Map<string, HostAuthenticationToken[]>> {
-  const entries = await Promise.all(
-    runnerIds.map(
-      async (runnerId) =>
-        [runnerId, await client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray()] as const,
-    ),
+  states: ReadonlyMap<string, RunnerState>,
+): Promise<void> {
+  await Promise.all(ALL_KINDS.map((kind) => kind.readForDestructive?.(client, runnerIds, states)));
+}
+
+/** The runners whose file entry declares objects of each kind that is read only where declared. */
+export function scopeOfFile(desired: DesiredState): ReadScope {
+  return Object.fromEntries(
+    ALL_KINDS.filter((kind) => kind.readOnlyWhereDeclared).map((kind) => [
+      kind.kind,
+      desired.runners.filter((runner) => kind.desired(runner).length > 0).map((runner) => runner.id),
+    ]),
   );
-  return new Map(entries);
+}
+
+/** The same for a saved plan: the runners whose plan has operations of each such kind. */
+export function scopeOfPlan(plan: Plan): ReadScope {
+  return Object.fromEntries(
+    ALL_KINDS.filter((kind) => kind.readOnlyWhereDeclared).map((kind) => [
+      kind.kind,
+      plan.runners
+        .filter((runner) => runner.operations.some((operation) => operation.kind === kind.kind))
+        .map((runner) => runner.runnerId),
+    ]),
+  );
 }

@@ -7,7 +7,7 @@ import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load
 import { checkAgainstSchema } from "../config/schema-check.js";
 import { type ConfigIssue, runnerLabel } from "../config/types.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
-import { readCurrentState, readHostTokens } from "./current-state.js";
+import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
@@ -93,10 +93,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const desired = loaded.desired;
 
   const runnerIds = desired.runners.map((runner) => runner.id);
-  const tokenRunnerIds = desired.runners
-    .filter((runner) => runner.hostAuthenticationTokens.length > 0)
-    .map((runner) => runner.id);
-  const current = await readCurrentState(client, runnerIds, tokenRunnerIds);
+  const current = await readCurrentState(client, runnerIds, scopeOfFile(desired));
   const issues: ConfigIssue[] = [...loaded.issues];
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {
@@ -134,8 +131,9 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     ),
   ];
   if (destructiveRunners.length > 0) {
-    // Say how many users' tokens a destructive operation would delete: read them only when needed.
-    plan = buildPlan(desired, current.runners, planOptions, await readHostTokens(client, destructiveRunners));
+    // Say what a destructive operation would delete (users' tokens): read it only when needed.
+    await readForDestructive(client, destructiveRunners, current.runners);
+    plan = buildPlan(desired, current.runners, planOptions);
   }
 
   const remoteIssues = await validateRemotely(
@@ -145,7 +143,9 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     current.runners,
     loaded.secrets,
     validationConcurrency(options.concurrency),
-    { environmentClasses: options.serverValidatesEnvironmentClasses ?? true },
+    {
+      skipKinds: new Set(options.serverValidatesEnvironmentClasses === false ? ["environmentClass"] : []),
+    },
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 
@@ -170,12 +170,9 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
       declined: true,
     };
   }
-  const knownEnvironmentClassIds = new Set(
-    [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
-  );
   const apply = await applyPlan(client, plan, loaded.secrets, {
     concurrency: options.concurrency,
-    knownEnvironmentClassIds,
+    before: current.runners,
     onOutcome: options.onOutcome,
     stopWrites: options.stopWrites,
     abandon: options.abandon,

@@ -3,6 +3,7 @@
  * configuration, so a configuration change is a replace (create the new class, then disable the
  * old one) and pruning disables.
  */
+import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
@@ -11,7 +12,7 @@ import type { DesiredEnvironmentClass } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
-import type { ResourceSync } from "./resource.js";
+import type { FieldError, ResourceKind } from "./resource.js";
 
 function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
   return new Map((configuration ?? []).map((field) => [field.key ?? "", field.value ?? ""]));
@@ -157,7 +158,7 @@ export function diffEnvironmentClasses(
   return operations;
 }
 
-export interface ApplyContext {
+interface ClassWriter {
   client: GitpodClient;
   /** Re-reads a runner's classes after an ambiguous create. */
   relist: (runnerId: string) => Promise<EnvironmentClass[]>;
@@ -165,7 +166,7 @@ export interface ApplyContext {
 
 /** Creates a class; after an ambiguous failure, re-reads and adopts the class if it was created. */
 async function createOnce(
-  context: ApplyContext,
+  context: ClassWriter,
   operation: EnvironmentClassOperation,
   knownIds: ReadonlySet<string>,
 ) {
@@ -203,7 +204,7 @@ async function createOnce(
  * the classes that did not exist before. Without it the follow-up cannot be done, and we say so.
  */
 async function idOfCreated(
-  context: ApplyContext,
+  context: ClassWriter,
   operation: EnvironmentClassOperation,
   knownIds: ReadonlySet<string>,
 ): Promise<string> {
@@ -226,7 +227,7 @@ async function idOfCreated(
 }
 
 export async function applyEnvironmentClassOperation(
-  context: ApplyContext,
+  context: ClassWriter,
   operation: EnvironmentClassOperation,
   knownIds: ReadonlySet<string>,
 ): Promise<void> {
@@ -267,27 +268,83 @@ export async function applyEnvironmentClassOperation(
   }
 }
 
-export const environmentClassSync: ResourceSync<
-  DesiredEnvironmentClass,
-  EnvironmentClass,
-  EnvironmentClassOperation
-> = {
+const listRunner = (client: GitpodClient, runnerId: string) =>
+  client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
+
+export const environmentClassKind: ResourceKind<EnvironmentClassOperation> = {
   kind: "environmentClass",
-  list: (client, runnerIds) =>
-    listEachRunner(runnerIds, (runnerId) =>
-      client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+  label: "environment class",
+  itemLabel: (key) => `environment class "${key}"`,
+  desired: (runner) => runner.environmentClasses,
+  async read(client, runnerIds, states) {
+    const classes = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
+    for (const environmentClass of classes)
+      states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
+  },
+  runnerPlanFields: (state) => ({
+    disabledEnvironmentClasses: (state?.environmentClasses ?? []).filter((c) => c.enabled !== true).length,
+  }),
+  runnerNotes(runner) {
+    const disabled = runner.disabledEnvironmentClasses ?? 0;
+    if (disabled === 0) return [];
+    return [
+      `${disabled} disabled environment class${disabled === 1 ? "" : "es"} already on this runner (classes cannot be deleted; each configuration change disables one more)`,
+    ];
+  },
+  diff: (runner, state, context) =>
+    diffEnvironmentClasses(
+      context.runnerId,
+      runner.environmentClasses,
+      state?.environmentClasses ?? [],
+      context.options.prune,
     ),
-  diff: (desired, current, context) =>
-    diffEnvironmentClasses(context.runnerId, desired, current, context.options.prune),
-  apply: (operation, context) =>
-    applyEnvironmentClassOperation(
-      {
-        client: context.client,
-        relist: (runnerId) =>
-          context.client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+  validationRequest(operation) {
+    if (!isWrite(operation) || !operation.desired) return undefined;
+    const { displayName, description, configuration } = operation.desired;
+    return {
+      runnerId: operation.runnerId,
+      environmentClass: {
+        // The SDK's EnvironmentClass requires id and runnerId: the class's own id for an update, a
+        // fresh one for a class that a create or replace would make.
+        id: operation.action === "update" && operation.currentId ? operation.currentId : randomUUID(),
+        runnerId: operation.runnerId,
+        displayName,
+        ...(description ? { description } : {}),
+        configuration,
       },
-      operation,
-      // Shared, read-only: a copy per operation would make an apply quadratic in the runner's classes.
-      context.knownEnvironmentClassIds,
-    ),
+    };
+  },
+  validationErrors(result) {
+    const classResult = result.environmentClass;
+    if (!classResult || classResult.valid === true) return undefined;
+    const errors: FieldError[] = [];
+    if (classResult.displayNameError)
+      errors.push({ field: "displayName", message: classResult.displayNameError });
+    if (classResult.descriptionError)
+      errors.push({ field: "description", message: classResult.descriptionError });
+    for (const error of classResult.configurationErrors ?? []) {
+      errors.push({
+        field: `configuration.${error.key ?? ""}`,
+        message: `${error.key}: ${error.error ?? "invalid"}`,
+      });
+    }
+    return errors;
+  },
+  secretVariables: () => [],
+  applier(context) {
+    // Built once per apply and shared read-only: a copy per operation would make an apply quadratic
+    // in the runner's classes.
+    const knownIds = new Set(
+      [...context.before.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
+    );
+    const writer: ClassWriter = {
+      client: context.client,
+      relist: (runnerId) => listRunner(context.client, runnerId),
+    };
+    return { apply: (operation) => applyEnvironmentClassOperation(writer, operation, knownIds) };
+  },
 };
+
+function isWrite(operation: EnvironmentClassOperation): boolean {
+  return operation.action === "create" || operation.action === "update" || operation.action === "replace";
+}

@@ -4,12 +4,12 @@ import { formatIssue } from "../config/load.js";
 import type { ConfigIssue } from "../config/types.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
+import { ALL_KINDS, kindLabel } from "./kinds.js";
 import {
   type Action,
   countByAction,
   destructiveNote,
   type FieldChange,
-  type Operation,
   type Plan,
   type RunnerPlan,
   refusedOperations,
@@ -23,16 +23,6 @@ const SYMBOL: Record<Action, string> = {
   delete: "-",
   "no-op": " ",
 };
-
-const KIND_LABEL: Record<Operation["kind"], string> = {
-  environmentClass: "environment class",
-  scmIntegration: "SCM integration",
-  hostAuthenticationToken: "service-account host token",
-};
-
-export function kindLabel(operation: Pick<Operation, "kind">): string {
-  return KIND_LABEL[operation.kind];
-}
 
 /** A value as the file writes it: booleans and numbers bare (`pat: true`), text quoted. */
 export function showValue(value: string | undefined): string {
@@ -103,16 +93,9 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** Runner-level notes: what could not be read, and the disabled classes it carries. */
+/** Runner-level notes: what could not be read, and what each kind says about the runner. */
 export function runnerNotes(runner: RunnerPlan): string[] {
-  const notes = [...(runner.notes ?? [])];
-  const disabled = runner.disabledEnvironmentClasses ?? 0;
-  if (disabled > 0) {
-    notes.push(
-      `${disabled} disabled environment class${disabled === 1 ? "" : "es"} already on this runner (classes cannot be deleted; each configuration change disables one more)`,
-    );
-  }
-  return notes;
+  return [...(runner.notes ?? []), ...ALL_KINDS.flatMap((kind) => kind.runnerNotes?.(runner) ?? [])];
 }
 
 export function formatPlanMarkdown(plan: Plan): string {

@@ -16,6 +16,7 @@ import { type DesiredHostAuthenticationToken, hostTokenKey } from "../config/typ
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import type { FieldChange, HostAuthenticationTokenOperation } from "./plan-types.js";
+import type { ResourceKind } from "./resource.js";
 import { secretFor } from "./scm-integrations.js";
 
 export const SERVICE_ACCOUNT = "PRINCIPAL_SERVICE_ACCOUNT";
@@ -270,10 +271,41 @@ export async function applyHostTokenOperation(
   }
 }
 
-export const hostTokenSync = {
-  kind: "hostAuthenticationToken" as const,
-  list: (client: GitpodClient, runnerIds: string[]) =>
-    listEachRunner(runnerIds, (runnerId) => runnerTokens(client, runnerId)),
-  diff: diffHostTokens,
-  apply: applyHostTokenOperation,
+export const hostAuthenticationTokenKind: ResourceKind<HostAuthenticationTokenOperation> = {
+  kind: "hostAuthenticationToken",
+  label: "service-account host token",
+  itemLabel: (key) => `host token ${key}`,
+  // Users' tokens are not the file's business: read only where the file declares service-account tokens.
+  readOnlyWhereDeclared: true,
+  // After SCM integrations: a token may link to an integration that this same apply creates.
+  applyPhase: 1,
+  desired: (runner) => runner.hostAuthenticationTokens,
+  async read(client, runnerIds, states) {
+    for (const runnerId of runnerIds) {
+      const state = states.get(runnerId);
+      if (state) state.hostAuthenticationTokens = [];
+    }
+    const tokens = await listEachRunner(runnerIds, (runnerId) => runnerTokens(client, runnerId));
+    for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
+  },
+  diff: (runner, state, context) =>
+    diffHostTokens(context.runnerId, runner.hostAuthenticationTokens, state?.hostAuthenticationTokens ?? [], {
+      prune: context.options.prune,
+      rotateSecrets: context.options.rotateSecrets,
+      integrations: state?.scmIntegrations ?? [],
+    }),
+  // The API has no way to test a host token before storing it.
+  validationRequest: () => undefined,
+  validationErrors: () => undefined,
+  secretVariables: (operation) =>
+    operation.sendToken && operation.desired
+      ? [
+          operation.desired.tokenEnv,
+          ...(operation.desired.refreshTokenEnv ? [operation.desired.refreshTokenEnv] : []),
+        ]
+      : [],
+  applier: (context) => ({
+    apply: (operation) =>
+      applyHostTokenOperation({ client: context.client, secrets: context.secrets }, operation),
+  }),
 };

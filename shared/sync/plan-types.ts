@@ -3,6 +3,11 @@
  * names secrets only by their environment variable, never by value.
  */
 
+/**
+ * `replace` is create-then-disable (Terraform's CreateThenDelete): the API cannot change a class's
+ * configuration and has no delete, so the new class is created first and the old one disabled
+ * after, and a failure between the two leaves both enabled rather than neither (docs/adr/0003).
+ */
 export type Action = "create" | "update" | "replace" | "disable" | "delete" | "no-op";
 
 export interface FieldChange {
@@ -148,13 +153,6 @@ export function countByAction(plan: Plan): Record<Action, number> {
 export function refusedOperations(plan: Plan): Operation[] {
   if (plan.options.allowDestructive) return [];
   return pendingOperations(plan).filter((operation) => operation.destructive);
-}
-
-export function operationLabel(operation: Operation): string {
-  if (operation.kind === "hostAuthenticationToken") return `host token ${operation.key}`;
-  return operation.kind === "environmentClass"
-    ? `environment class "${operation.key}"`
-    : `SCM integration ${operation.key}`;
 }
 
 /** "deletes the integration; 3 users' tokens for gitlab.com stop working and those users must sign in again" */

@@ -1,33 +1,92 @@
 /**
- * One module per resource kind behind one interface (the github/safe-settings shape): list what a
- * runner has, diff it against the file (pure), and apply one operation. plan.ts, apply.ts and
- * current-state.ts only talk to resource kinds through this interface, so a new kind is one module.
+ * One module per resource kind behind one interface (the github/safe-settings shape): read what the
+ * runners have, diff it against the file (pure), validate on the server, and apply one operation.
+ * plan.ts, apply.ts, current-state.ts, remote-validation.ts and the formatters reach a kind only
+ * through this interface and the registry in kinds.ts; CONTRIBUTING.md lists the steps for a new kind.
  */
 import type { GitpodClient } from "../api/client.js";
-import type { HostAuthenticationToken } from "../api/schemas.js";
-import type { Operation, PlanOptions } from "./plan-types.js";
+import type {
+  ValidateRunnerConfigurationRequest,
+  ValidateRunnerConfigurationResponse,
+} from "../api/schemas.js";
+import type { DesiredRunner, FieldLines } from "../config/types.js";
+import type { RunnerState } from "./current-state.js";
+import type { Operation, PlanOptions, RunnerPlan } from "./plan-types.js";
 
 export interface DiffContext {
   runnerId: string;
   options: PlanOptions;
-  /** The runner's host tokens, when read: destructive operations then say how many they delete. */
-  tokens?: HostAuthenticationToken[] | undefined;
 }
 
 export interface ApplyContext {
   client: GitpodClient;
   /** Secret values by environment variable name. */
   secrets: ReadonlyMap<string, string>;
-  /** Ids of environment classes that existed when the plan was made (to recognise a new one). */
-  knownEnvironmentClassIds: ReadonlySet<string>;
+  /** What the runners held when the plan was made (a kind may use it to recognise new objects). */
+  before: ReadonlyMap<string, RunnerState>;
 }
 
-export interface ResourceSync<Desired, Current, Op extends Operation> {
+export interface ValidationContext {
+  secrets: ReadonlyMap<string, string>;
+  /** The runner's objects as read for the plan. */
+  state: RunnerState | undefined;
+}
+
+/** A server validation error, by the file field it is about (`host`, `configuration.cpu`, ...). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Applies operations of one kind during one apply; per-apply state of the kind lives inside it. */
+export interface KindApplier<Op extends Operation> {
+  apply(operation: Op): Promise<void>;
+}
+
+export interface ResourceKind<Op extends Operation> {
   readonly kind: Op["kind"];
-  /** Every current object of this kind on these runners: all pages, one walk per runner, walks in parallel. */
-  list(client: GitpodClient, runnerIds: string[]): Promise<Current[]>;
+  /** What a user calls one object of this kind: "environment class". */
+  readonly label: string;
+  /** One object named in a sentence: `environment class "Large"`. */
+  itemLabel(key: string): string;
+  /** The file's objects of this kind for a runner (their path and lines place server errors). */
+  desired(runner: DesiredRunner): ReadonlyArray<{ path: string; line: number; lines: FieldLines }>;
+  /**
+   * Read only on runners whose file declares objects of this kind (a saved plan: runners whose plan
+   * has operations of it), not on every runner of the file.
+   */
+  readonly readOnlyWhereDeclared?: boolean;
+  /** Kinds apply in phases, lowest first (a kind whose objects link to another kind's goes later). */
+  readonly applyPhase?: number;
+  /**
+   * Reads every object of this kind on these runners (all pages, one walk per runner, walks in
+   * parallel) into `states`, which holds a state for each of `runnerIds`.
+   */
+  read(client: GitpodClient, runnerIds: string[], states: ReadonlyMap<string, RunnerState>): Promise<void>;
+  /**
+   * Reads what destructive operations of this kind need to say what they delete, only for the
+   * runners where the plan holds some (optional: a kind without destructive operations has none).
+   */
+  readForDestructive?(
+    client: GitpodClient,
+    runnerIds: string[],
+    states: ReadonlyMap<string, RunnerState>,
+  ): Promise<void>;
+  /** Facts about the runner as a whole that this kind adds to its plan (pure; optional). */
+  runnerPlanFields?(state: RunnerState | undefined): Partial<RunnerPlan>;
+  /** Runner-level notes in words from those facts (optional). */
+  runnerNotes?(runner: RunnerPlan): string[];
   /** Pure and linear in the number of objects: the operations that take current to desired. */
-  diff(desired: Desired[], current: Current[], context: DiffContext): Op[];
-  /** Executes one operation; after an ambiguous create it re-reads before creating again. */
-  apply(operation: Op, context: ApplyContext): Promise<void>;
+  diff(runner: DesiredRunner, state: RunnerState | undefined, context: DiffContext): Op[];
+  /** The ValidateRunnerConfiguration request for a create or change; undefined when there is none. */
+  validationRequest(
+    operation: Op,
+    context: ValidationContext,
+  ): ValidateRunnerConfigurationRequest | undefined;
+  /** The errors in a validation answer; undefined when the answer says this object is valid. */
+  validationErrors(result: ValidateRunnerConfigurationResponse): FieldError[] | undefined;
+  /** Names of the environment variables whose values the operation sends. */
+  secretVariables(operation: Op): string[];
+  /** Starts an apply: after an ambiguous create the applier re-reads before creating again. */
+  applier(context: ApplyContext): KindApplier<Op>;
 }

@@ -5,8 +5,9 @@
  */
 import type { GitpodClient } from "../api/client.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
-import { readCurrentState } from "./current-state.js";
+import { readCurrentState, scopeOfPlan } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
+import { kindOf } from "./kinds.js";
 import { type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
 
 export const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
@@ -53,26 +54,11 @@ export function parseSavedPlan(file: string, text: string): SavedPlan {
   return saved as SavedPlan;
 }
 
-/** The variables whose values the plan's pending operations send. */
-function secretVariables(plan: Plan): string[] {
-  const names: string[] = [];
-  for (const operation of pendingOperations(plan)) {
-    if (operation.kind === "scmIntegration" && operation.sendSecret) {
-      const name = operation.desired?.oauth?.clientSecretEnv;
-      if (name) names.push(name);
-    }
-    if (operation.kind === "hostAuthenticationToken" && operation.sendToken && operation.desired) {
-      names.push(operation.desired.tokenEnv);
-      if (operation.desired.refreshTokenEnv) names.push(operation.desired.refreshTokenEnv);
-    }
-  }
-  return names;
-}
-
 /** Environment variables the plan's operations need (a secret is sent), that are not set. */
 export function missingSecretVariables(plan: Plan, env: Record<string, string | undefined>): string[] {
   const names = new Set<string>();
-  for (const name of secretVariables(plan)) names.add(name);
+  for (const operation of pendingOperations(plan))
+    for (const name of kindOf(operation).secretVariables(operation)) names.add(name);
   return [...names].filter((name) => !env[name]);
 }
 
@@ -106,10 +92,7 @@ export async function applySavedPlan(
     };
   }
   const runnerIds = plan.runners.map((runner) => runner.runnerId);
-  const tokenRunnerIds = plan.runners
-    .filter((runner) => runner.operations.some((operation) => operation.kind === "hostAuthenticationToken"))
-    .map((runner) => runner.runnerId);
-  const current = await readCurrentState(client, runnerIds, tokenRunnerIds);
+  const current = await readCurrentState(client, runnerIds, scopeOfPlan(plan));
   const now = stateFingerprint(current.runners, runnerIds);
   if (current.missing.length > 0 || now !== saved.fingerprint) {
     return {
@@ -121,13 +104,12 @@ export async function applySavedPlan(
     return { status: "declined" };
   }
   const secrets = new Map<string, string>();
-  for (const name of secretVariables(plan)) {
-    const value = env[name];
-    if (value) secrets.set(name, value);
+  for (const operation of pendingOperations(plan)) {
+    for (const name of kindOf(operation).secretVariables(operation)) {
+      const value = env[name];
+      if (value) secrets.set(name, value);
+    }
   }
-  const knownEnvironmentClassIds = new Set(
-    [...current.runners.values()].flatMap((state) => state.environmentClasses.map((c) => c.id)),
-  );
-  const apply = await applyPlan(client, plan, secrets, { ...options, knownEnvironmentClassIds });
+  const apply = await applyPlan(client, plan, secrets, { ...options, before: current.runners });
   return { status: "applied", apply, secretValues: [...secrets.values()] };
 }

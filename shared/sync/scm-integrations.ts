@@ -9,10 +9,11 @@ import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { withLineOf } from "../config/positions.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
+import type { RunnerState } from "./current-state.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
-import type { ResourceSync } from "./resource.js";
+import type { FieldError, ResourceKind } from "./resource.js";
 
 /** The spec lets the API leave an integration's id out; without it nothing can be changed. */
 const MISSING_ID = (key: string, what: string) =>
@@ -226,14 +227,14 @@ export function secretFor(name: string, secrets: ReadonlyMap<string, string>): s
   return value;
 }
 
-export interface ScmApplyContext {
+interface ScmWriter {
   client: GitpodClient;
   secrets: ReadonlyMap<string, string>;
   relist: (runnerId: string) => Promise<ScmIntegration[]>;
 }
 
 export async function applyScmIntegrationOperation(
-  context: ScmApplyContext,
+  context: ScmWriter,
   operation: ScmIntegrationOperation,
 ): Promise<void> {
   const { client, secrets } = context;
@@ -288,30 +289,131 @@ export async function applyScmIntegrationOperation(
   }
 }
 
-export const scmIntegrationSync: ResourceSync<
-  DesiredScmIntegration,
-  ScmIntegration,
-  ScmIntegrationOperation
-> = {
+const listRunner = (client: GitpodClient, runnerId: string) =>
+  client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray();
+
+/** An index per listed array, built once: a search per operation would make validation quadratic. */
+const indexes = new WeakMap<ScmIntegration[], Map<string, ScmIntegration>>();
+function byId(integrations: ScmIntegration[]): Map<string, ScmIntegration> {
+  let index = indexes.get(integrations);
+  if (!index) {
+    index = new Map(integrations.map((integration) => [integration.id, integration]));
+    indexes.set(integrations, index);
+  }
+  return index;
+}
+
+/** The listed integration an operation changes; by host when the API left its id out (""). */
+function storedIntegration(
+  operation: ScmIntegrationOperation,
+  state: RunnerState | undefined,
+): ScmIntegration | undefined {
+  if (operation.currentId === undefined) return undefined;
+  const integrations = state?.scmIntegrations ?? [];
+  if (operation.currentId !== "") return byId(integrations).get(operation.currentId);
+  const host = operation.desired?.host.toLowerCase();
+  return integrations.find((i) => i.id === "" && (i.host ?? "").toLowerCase() === host);
+}
+
+/** The file field an SCM validation error is about, so it lands on the right line. */
+function scmErrorField(
+  resultField: "hostError" | "oauthError" | "patError" | "scmIdError",
+  message: string,
+): string {
+  switch (resultField) {
+    case "hostError":
+      return /virtual ?directory/i.test(message) ? "virtualDirectory" : "host";
+    case "oauthError":
+      return /secret/i.test(message)
+        ? "oauth.clientSecret"
+        : /issuer/i.test(message)
+          ? "oauth.issuerUrl"
+          : "oauth.clientId";
+    case "patError":
+      return "pat";
+    default:
+      return "scmId";
+  }
+}
+
+const SCM_RESULT_FIELDS = ["hostError", "oauthError", "patError", "scmIdError"] as const;
+
+export const scmIntegrationKind: ResourceKind<ScmIntegrationOperation> = {
   kind: "scmIntegration",
-  list: (client, runnerIds) =>
-    listEachRunner(runnerIds, (runnerId) =>
-      client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray(),
-    ),
-  diff: (desired, current, context) =>
-    diffScmIntegrations(context.runnerId, desired, current, {
+  label: "SCM integration",
+  itemLabel: (key) => `SCM integration ${key}`,
+  desired: (runner) => runner.scmIntegrations,
+  async read(client, runnerIds, states) {
+    const listed = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
+    // An integration listed without its runner id cannot be placed: ask runner by runner, so the
+    // client can fill it in from the one-runner filter.
+    const integrations =
+      runnerIds.length > 1 && listed.some((integration) => integration.runnerId === "")
+        ? (await Promise.all(runnerIds.map((runnerId) => listRunner(client, runnerId)))).flat()
+        : listed;
+    for (const integration of integrations)
+      states.get(integration.runnerId)?.scmIntegrations.push(integration);
+  },
+  async readForDestructive(client, runnerIds, states) {
+    // Say how many users' tokens a destructive operation would delete: read them only when needed.
+    await Promise.all(
+      runnerIds.map(async (runnerId) => {
+        const tokens = await client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray();
+        const state = states.get(runnerId);
+        if (state) state.hostTokensToCount = tokens;
+      }),
+    );
+  },
+  diff: (runner, state, context) =>
+    diffScmIntegrations(context.runnerId, runner.scmIntegrations, state?.scmIntegrations ?? [], {
       prune: context.options.prune,
       rotateSecrets: context.options.rotateSecrets,
-      tokens: context.tokens,
+      tokens: state?.hostTokensToCount,
     }),
-  apply: (operation, context) =>
-    applyScmIntegrationOperation(
-      {
-        client: context.client,
-        secrets: context.secrets,
-        relist: (runnerId) =>
-          context.client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray(),
+  validationRequest(operation, context) {
+    if (operation.action !== "create" && operation.action !== "update") return undefined;
+    const desired = operation.desired;
+    if (!desired) return undefined;
+    const oauth = desired.oauth;
+    return {
+      runnerId: operation.runnerId,
+      scmIntegration: {
+        id: operation.currentId,
+        scmId: desired.scmId,
+        host: desired.host,
+        pat: desired.pat,
+        virtualDirectory: desired.virtualDirectory,
+        issuerUrl: oauth?.issuerUrl,
+        oauthClientId: oauth?.clientId,
+        ...(oauth && operation.sendSecret
+          ? { oauthPlaintextClientSecret: secretFor(oauth.clientSecretEnv, context.secrets) }
+          : oauth
+            ? {
+                oauthEncryptedClientSecret: storedIntegration(operation, context.state)?.oauth
+                  ?.encryptedClientSecret,
+              }
+            : {}),
       },
-      operation,
-    ),
+    };
+  },
+  validationErrors(result) {
+    const scmResult = result.scmIntegration;
+    if (!scmResult || scmResult.valid === true) return undefined;
+    const errors: FieldError[] = [];
+    for (const resultField of SCM_RESULT_FIELDS) {
+      const message = scmResult[resultField];
+      if (message) errors.push({ field: scmErrorField(resultField, message), message });
+    }
+    return errors;
+  },
+  secretVariables: (operation) =>
+    operation.sendSecret && operation.desired?.oauth ? [operation.desired.oauth.clientSecretEnv] : [],
+  applier(context) {
+    const writer: ScmWriter = {
+      client: context.client,
+      secrets: context.secrets,
+      relist: (runnerId) => listRunner(context.client, runnerId),
+    };
+    return { apply: (operation) => applyScmIntegrationOperation(writer, operation) };
+  },
 };

@@ -208,23 +208,19 @@ describe("plan", () => {
       },
       { id: "t", runnerId: RUNNER, scmId: "gitlab", host: "gitlab.com", pat: true },
     ];
-    const tokens = new Map<string, HostAuthenticationToken[]>([
-      [
-        RUNNER,
-        [
-          { id: "1", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH" },
-          { id: "2", host: "GitHub.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
-          { id: "3", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
-          { id: "4", host: "gitlab.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
-        ],
-      ],
-    ]);
-    const plan = buildPlan(
-      desired([], [desiredScm("github.com", { pat: false })]),
-      state([], existing),
-      { ...OPTIONS, prune: true },
-      tokens,
-    );
+    const tokens: HostAuthenticationToken[] = [
+      { id: "1", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH" },
+      { id: "2", host: "GitHub.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+      { id: "3", host: "github.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+      { id: "4", host: "gitlab.com", source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT" },
+    ];
+    // The engine reads the tokens into the runner's state only when a plan would delete some.
+    const current = state([], existing);
+    for (const runnerState of current.values()) runnerState.hostTokensToCount = tokens;
+    const plan = buildPlan(desired([], [desiredScm("github.com", { pat: false })]), current, {
+      ...OPTIONS,
+      prune: true,
+    });
     const [github, gitlab] = plan.runners[0]?.operations ?? [];
     expect(github?.destructive?.reason).toBe("turns PAT support off and removes OAuth");
     expect(github?.destructive?.deletes).toBe(
