@@ -2,6 +2,8 @@
  * The Gitpod reads the bot needs, over the shared client: integrations of the managed runners
  * (every page), their host authentication tokens, and finding the integration a user meant.
  */
+import { sameHost } from "../shared/api/matching.js";
+import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
@@ -13,19 +15,13 @@ import { hostTokensOf, untilAborted } from "./host-token-cache.js";
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi;
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
-
 export async function listManagedIntegrations(
   api: BotGitpodApi,
   runnerIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<ScmIntegration[]> {
   if (runnerIds.length === 0) return [];
-  const integrations = await collect(
+  const integrations = await collectEveryPage(
     api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, { signal }),
   );
   // The filter is the API's job, but the bot must never act on another runner's integration.
@@ -33,7 +29,7 @@ export async function listManagedIntegrations(
 }
 
 function hostMatches(integration: ScmIntegration, host: string): boolean {
-  return (integration.host ?? "").toLowerCase() === host.toLowerCase();
+  return sameHost(integration.host, host);
 }
 
 export type ListScope =

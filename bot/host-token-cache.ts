@@ -4,6 +4,7 @@
  * (150 pages one after another at 15,000): concurrent commands share one read in flight, and its
  * result is kept for a few seconds. A failed read is not kept, so the next command tries again.
  */
+import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken } from "../shared/api/schemas.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 
@@ -18,10 +19,8 @@ interface Entry {
 /** Per client, so two bots (or two tests) in one process never share answers. */
 const entriesByApi = new WeakMap<CredentialsApi, Map<string, Entry>>();
 
-async function readAll(api: CredentialsApi, runnerId: string): Promise<HostAuthenticationToken[]> {
-  const all: HostAuthenticationToken[] = [];
-  for await (const token of api.hostAuthenticationTokens.list({ filter: { runnerId } })) all.push(token);
-  return all;
+function readAll(api: CredentialsApi, runnerId: string): Promise<HostAuthenticationToken[]> {
+  return collectEveryPage(api.hostAuthenticationTokens.list({ filter: { runnerId } }));
 }
 
 /** The runner's host tokens: the read in flight or a recent one, else a new read. */

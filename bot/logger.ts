@@ -4,7 +4,7 @@
  */
 import { format } from "node:util";
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
-import { scrubSecrets } from "../shared/rotation/api-error-in-words.js";
+import { scrub } from "../shared/text/scrub.js";
 
 export type Level = "debug" | "info" | "warn" | "error";
 
@@ -34,7 +34,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): JsonLogger {
   const log = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
     if (SEVERITY[level] < threshold) return;
     const line = JSON.stringify({ time: now().toISOString(), level, event, ...fields }, errorReplacer);
-    write(scrubSecrets(line, secrets));
+    write(scrub(line, secrets));
   };
   return {
     debug: (event, fields) => log("debug", event, fields),

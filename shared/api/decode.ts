@@ -4,8 +4,9 @@
  * that may echo a request is scrubbed of the call's secrets before it is kept.
  */
 import type { z } from "zod";
+import { scrub } from "../text/scrub.js";
 import { type ConnectCode, codeFromHttpStatus, GitpodApiError, isRetryableCode } from "./errors.js";
-import { redactDeep, scrub } from "./redact.js";
+import { redactDeep } from "./redact.js";
 
 /** What a response body that is not JSON parses to. */
 export const NOT_JSON: unique symbol = Symbol("not-json");

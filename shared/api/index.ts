@@ -1,7 +1,7 @@
+export { REDACTED } from "../text/scrub.js";
 export { GitpodClient, type GitpodClientOptions } from "./client.js";
 export { type ConnectCode, GitpodApiError, isRunnerOffline } from "./errors.js";
 export { MAX_PAGES, PAGE_SIZE, type Page, PageIterator } from "./pagination.js";
-export { REDACTED } from "./redact.js";
 export * from "./schemas.js";
 export {
   type CallOptions,

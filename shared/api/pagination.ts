@@ -96,3 +96,14 @@ export class PageIterator<T> implements AsyncIterable<T> {
 export function nextTokenOf(pagination: PaginationResponse | undefined): string | undefined {
   return pagination?.nextToken || undefined;
 }
+
+/**
+ * Every item of a listing. A PageIterator collects through toArray (which lists again from the start
+ * when a page token is refused); any other async iterable is read to its end.
+ */
+export async function collectEveryPage<T>(items: AsyncIterable<T>): Promise<T[]> {
+  if (items instanceof PageIterator) return items.toArray();
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}

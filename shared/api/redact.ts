@@ -3,9 +3,10 @@
  * and in the bearer token; none of them may leave it in an error message or a log line, even when
  * a server echoes one back.
  */
+import { REDACTED, scrub } from "../text/scrub.js";
 import { SECRET_FIELDS } from "./schemas.js";
 
-export const REDACTED = "[redacted]";
+export { REDACTED, scrub };
 
 const secretFieldNames = new Set<string>([...SECRET_FIELDS, "authorization", "apiKey", "bearerToken"]);
 
@@ -27,15 +28,6 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
     }
   }
   return into;
-}
-
-/** Replaces every occurrence of each secret in text. Short values are skipped: they are not secrets. */
-export function scrub(text: string, secrets: Iterable<string>): string {
-  // Longest first, so a secret that contains another is not left half replaced.
-  const ordered = [...secrets].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const secret of ordered) out = out.split(secret).join(REDACTED);
-  return out;
 }
 
 /** Deep copy with every secret field's value replaced and every other string scrubbed of `secrets`. */

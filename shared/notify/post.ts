@@ -3,8 +3,10 @@
  * wrong (a refusal, a timeout, no network) comes back as a warning whose text never contains the
  * webhook URL or the token.
  */
+
 import { type Dispatcher, fetch } from "undici";
 import { createDispatcher } from "../api/transport.js";
+import { scrub } from "../text/scrub.js";
 import type { NotifyOptions, NotifyResult, SlackMessage, SlackTarget } from "./types.js";
 
 export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
@@ -63,13 +65,6 @@ function prepare(target: SlackTarget, message: SlackMessage): Prepared | string 
 /** Slack's error answers are short words ("no_service", "channel_not_found"); anything else is dropped. */
 function errorWord(text: unknown): string | undefined {
   return typeof text === "string" && /^[a-z0-9_]{1,80}$/.test(text.trim()) ? text.trim() : undefined;
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets)
-    if (secret && secret.length >= 4) clean = clean.split(secret).join("[redacted]");
-  return clean;
 }
 
 function networkWords(error: unknown, timeoutMs: number): string {

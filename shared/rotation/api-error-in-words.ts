@@ -86,12 +86,3 @@ export function describeApiError(error: unknown): ApiErrorDescription {
 function appendRpc(text: string, rpc: string): string {
   return rpc ? `${text.slice(0, -1)}${rpc}.` : text;
 }
-
-/** Replace every occurrence of the given secrets in a text (defence in depth for messages). */
-export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let scrubbed = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) scrubbed = scrubbed.split(secret).join("[redacted]");
-  }
-  return scrubbed;
-}

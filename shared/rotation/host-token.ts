@@ -5,12 +5,14 @@
  * 4. verify: read it back (still there, the expiry as sent). The value itself can never be read
  * back (Get omits it), and the result says so. The token never appears in the result.
  */
+
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
-import { describeApiError, scrubSecrets } from "./api-error-in-words.js";
+import type { CallOptions } from "../api/transport.js";
+import { scrub } from "../text/scrub.js";
+import { describeApiError } from "./api-error-in-words.js";
 import { rotationLock } from "./lock.js";
 import type {
-  CallOptions,
   RotationOptions,
   RotationOutcome,
   RotationResult,
@@ -176,7 +178,7 @@ class HostTokenRotation {
     this.#steps.set(step, {
       step,
       status,
-      detail: scrubSecrets(detail, this.#secrets),
+      detail: scrub(detail, this.#secrets),
       durationMs: Math.round(durationMs),
     });
   }
@@ -191,7 +193,7 @@ class HostTokenRotation {
         (step) =>
           this.#steps.get(step) ?? { step, status: "skipped" as const, detail: "did not run", durationMs: 0 },
       ),
-      summary: scrubSecrets(summary, this.#secrets),
+      summary: scrub(summary, this.#secrets),
       startedAt: this.#startedAt.toISOString(),
       finishedAt: this.now().toISOString(),
       waitedMs: this.waitedMs,

@@ -1,10 +1,9 @@
 /** The credential-rotation protocol, shared by the Slack bot and scheduled rotation. */
-export { type ApiErrorDescription, describeApiError, scrubSecrets } from "./api-error-in-words.js";
+export { type ApiErrorDescription, describeApiError } from "./api-error-in-words.js";
 export { KeyedLock, rotationLock } from "./lock.js";
 export { rotateScmCredentials } from "./protocol.js";
 export { summarizeTokens, type TokenSummary } from "./token-summary.js";
 export type {
-  CallOptions,
   CredentialsApi,
   RotationApi,
   RotationOptions,

@@ -6,7 +6,8 @@
  * Every step's outcome ends up in the result; the secret never does.
  */
 import type { ScmIntegration } from "../api/schemas.js";
-import { describeApiError, scrubSecrets } from "./api-error-in-words.js";
+import { scrub } from "../text/scrub.js";
+import { describeApiError } from "./api-error-in-words.js";
 import { rotationLock } from "./lock.js";
 import type {
   RotationApi,
@@ -221,7 +222,7 @@ class RotationRun {
   }
 
   #record(step: RotationStepName, status: RotationStep["status"], detail: string, durationMs: number): void {
-    const safe = scrubSecrets(detail, [this.request.clientSecret]);
+    const safe = scrub(detail, [this.request.clientSecret]);
     this.#steps.set(step, { step, status, detail: safe, durationMs: Math.round(durationMs) });
   }
 
@@ -236,7 +237,7 @@ class RotationRun {
       outcome,
       changed,
       steps,
-      summary: scrubSecrets(summary, [this.request.clientSecret]),
+      summary: scrub(summary, [this.request.clientSecret]),
       startedAt: this.#startedAt.toISOString(),
       finishedAt: this.now().toISOString(),
       waitedMs: this.waitedMs,

@@ -1,8 +1,8 @@
 /**
  * Host authentication tokens per SCM integration: how many, how many expired, and the nearest
- * expiry still ahead. A token belongs to an integration by its integrationId, or, when it has
- * none, by the same runner and host.
+ * expiry still ahead (which tokens belong to it: tokenBelongsTo in shared/api/matching.ts).
  */
+import { tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 
 export interface TokenSummary {
@@ -27,15 +27,6 @@ function principalKind(token: HostAuthenticationToken): PrincipalKind {
   return "other";
 }
 
-function belongsTo(token: HostAuthenticationToken, integration: ScmIntegration): boolean {
-  if (token.integrationId) return token.integrationId === integration.id;
-  return token.runnerId === integration.runnerId && sameHost(token.host, integration.host);
-}
-
-function sameHost(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
-}
-
 export function summarizeTokens(
   integration: ScmIntegration,
   tokens: readonly HostAuthenticationToken[],
@@ -47,7 +38,7 @@ export function summarizeTokens(
   const summary: TokenSummary = { count: 0, expired: 0, bySource, byPrincipal, expiredByPrincipal };
   let nearest = Number.POSITIVE_INFINITY;
   for (const token of tokens) {
-    if (!belongsTo(token, integration)) continue;
+    if (!tokenBelongsTo(token, integration)) continue;
     summary.count += 1;
     const kind = principalKind(token);
     byPrincipal[kind] += 1;

@@ -2,6 +2,7 @@
  * Types of the credential-rotation protocol. A result never holds the secret: only ids, hosts,
  * outcomes and words.
  */
+
 import type {
   HostAuthenticationToken,
   ScmIntegration,
@@ -9,13 +10,9 @@ import type {
   ValidateRunnerConfigurationRequest,
   ValidateRunnerConfigurationResponse,
 } from "../api/schemas.js";
+import type { CallOptions } from "../api/transport.js";
 import type { KeyedLock } from "./lock.js";
 import type { ScmValidationDescription } from "./validation-in-words.js";
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
 
 /** The part of GitpodClient the protocol needs; GitpodClient satisfies it. */
 export interface RotationApi {

@@ -3,7 +3,8 @@
  * configured, its client id with the stored encrypted secret (`oauthEncryptedClientSecret`).
  */
 import type { ScmIntegration, ScmIntegrationValidationInput } from "../api/schemas.js";
-import type { CallOptions, RotationApi } from "./types.js";
+import type { CallOptions } from "../api/transport.js";
+import type { RotationApi } from "./types.js";
 import { describeScmValidation, type ScmValidationDescription } from "./validation-in-words.js";
 
 /** The integration's settings as a validation input, with the OAuth client id to check (if any). */

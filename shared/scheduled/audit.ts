@@ -2,11 +2,13 @@
  * The credential audit: for every SCM integration of the managed runners, does the stored secret
  * still validate, and which host tokens have expired or expire soon? Read-only: it never writes.
  */
+
+import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { describeApiError } from "../rotation/api-error-in-words.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
-import { findLive, listIntegrations, listRunnerTokens, sameHost } from "./live.js";
+import { findLive, listIntegrations, listRunnerTokens } from "./live.js";
 import { plural } from "./titles.js";
 import { auditTokens } from "./tokens.js";
 import type {

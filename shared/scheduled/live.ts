@@ -1,6 +1,8 @@
 /** Reads of the live state the scheduled modes need: every page, for the managed runners only. */
+import { sameHost } from "../api/matching.js";
+import { collectEveryPage } from "../api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import type { CallOptions } from "../rotation/types.js";
+import type { CallOptions } from "../api/transport.js";
 import type { ScheduledApi } from "./types.js";
 
 export async function listIntegrations(
@@ -9,13 +11,7 @@ export async function listIntegrations(
   options: CallOptions = {},
 ): Promise<ScmIntegration[]> {
   if (runnerIds.length === 0) return [];
-  const all: ScmIntegration[] = [];
-  for await (const integration of api.scmIntegrations.list(
-    { filter: { runnerIds: [...runnerIds] } },
-    options,
-  ))
-    all.push(integration);
-  return all;
+  return collectEveryPage(api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, options));
 }
 
 export async function listRunnerTokens(
@@ -23,14 +19,7 @@ export async function listRunnerTokens(
   runnerId: string,
   options: CallOptions = {},
 ): Promise<HostAuthenticationToken[]> {
-  const all: HostAuthenticationToken[] = [];
-  for await (const token of api.hostAuthenticationTokens.list({ filter: { runnerId } }, options))
-    all.push(token);
-  return all;
-}
-
-export function sameHost(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+  return collectEveryPage(api.hostAuthenticationTokens.list({ filter: { runnerId } }, options));
 }
 
 /** The live integration a file entry describes: same runner, scmId and host. */

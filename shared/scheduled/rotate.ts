@@ -3,14 +3,16 @@
  * to Gitpod, one rotation protocol run per integration. Each integration stands alone: a refusal
  * or failure changes nothing for it and does not stop the others.
  */
+import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { envValue } from "../config/env.js";
-import { describeApiError, scrubSecrets } from "../rotation/api-error-in-words.js";
+import { describeApiError } from "../rotation/api-error-in-words.js";
 import { rotateHostToken } from "../rotation/host-token.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
-import { findLive, listIntegrations, listRunnerTokens, sameHost, uniqueRunnerIds } from "./live.js";
+import { scrub } from "../text/scrub.js";
+import { findLive, listIntegrations, listRunnerTokens, uniqueRunnerIds } from "./live.js";
 import { selectForRotation } from "./select.js";
 import type {
   ManagedHostToken,
@@ -249,7 +251,7 @@ async function hostTokenRotations(
         const item = tokenItem(
           managed,
           STATUS_OF[result.outcome],
-          scrubSecrets(result.summary, [token, refreshToken]),
+          scrub(result.summary, [token, refreshToken]),
           found.id,
         );
         if (found.integrationId) item.integrationId = found.integrationId;
@@ -293,7 +295,7 @@ function fromRotation(
   const item = itemFor(
     managed,
     STATUS_OF[result.outcome],
-    scrubSecrets(result.summary, secrets),
+    scrub(result.summary, secrets),
     result.integrationId,
   );
   item.changed = result.changed;

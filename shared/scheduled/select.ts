@@ -2,7 +2,7 @@
  * The `rotate-only` selection: `runner/host` entries, where runner is a runner id or the name given
  * in the file and host compares case-insensitively. An entry that matches nothing is an error.
  */
-import { sameHost } from "./live.js";
+import { sameHost } from "../api/matching.js";
 import type { ManagedHostToken, ManagedScmIntegration } from "./types.js";
 
 export class RotateOnlyError extends Error {

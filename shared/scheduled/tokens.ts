@@ -3,17 +3,13 @@
  * to an integration by its integrationId or, when it has none, by the same runner and host (the
  * same rule as shared/rotation's summarizeTokens).
  */
+
+import { sameHost, tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import { sameHost } from "./live.js";
 import { runnerText } from "./titles.js";
 import type { AuditTokens, ExpiringToken, ManagedHostToken } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function belongsTo(token: HostAuthenticationToken, integration: ScmIntegration): boolean {
-  if (token.integrationId) return token.integrationId === integration.id;
-  return token.runnerId === integration.runnerId && sameHost(token.host, integration.host);
-}
 
 /** Count the integration's tokens and list those expired or expiring within `windowDays`. */
 export function auditTokens(
@@ -26,7 +22,7 @@ export function auditTokens(
   const horizon = now.getTime() + windowDays * DAY_MS;
   const result: AuditTokens = { count: 0, expiring: [] };
   for (const token of tokens) {
-    if (!belongsTo(token, integration)) continue;
+    if (!tokenBelongsTo(token, integration)) continue;
     result.count += 1;
     const at = token.expiresAt ? Date.parse(token.expiresAt) : Number.NaN;
     if (Number.isNaN(at) || at > horizon) continue;

@@ -6,6 +6,7 @@
  */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { withLineOf } from "../config/positions.js";
 import { type DesiredScmIntegration, scmKey } from "../config/types.js";
@@ -23,10 +24,8 @@ const OAUTH = "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH";
 const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
 
 function tokensFor(tokens: HostAuthenticationToken[] | undefined, host: string, source?: string): number {
-  return (tokens ?? []).filter(
-    (token) =>
-      (token.host ?? "").toLowerCase() === host.toLowerCase() && (!source || token.source === source),
-  ).length;
+  return (tokens ?? []).filter((token) => sameHost(token.host, host) && (!source || token.source === source))
+    .length;
 }
 
 const DELETED = { one: "is deleted with it", many: "are deleted with it" };
@@ -311,8 +310,7 @@ function storedIntegration(
   if (operation.currentId === undefined) return undefined;
   const integrations = state?.scmIntegrations ?? [];
   if (operation.currentId !== "") return byId(integrations).get(operation.currentId);
-  const host = operation.desired?.host.toLowerCase();
-  return integrations.find((i) => i.id === "" && (i.host ?? "").toLowerCase() === host);
+  return integrations.find((i) => i.id === "" && sameHost(i.host, operation.desired?.host));
 }
 
 /** The file field an SCM validation error is about, so it lands on the right line. */
