@@ -1,10 +1,11 @@
 /** The bot's own messages: help, usage, refusals and the "which one did you mean?" list. */
+
 import type { types } from "@slack/bolt";
 import type { ScmIntegration } from "../shared/api/schemas.js";
 import { context, type SlackMessage } from "../shared/slack/blocks.js";
-import { runnerName } from "../shared/slack/integration-list.js";
 import { bold, code, escapeMrkdwn, fallbackText } from "../shared/slack/mrkdwn.js";
 import { sections } from "../shared/slack/split.js";
+import { runnerLabel } from "../shared/text/runner-label.js";
 import { SUBCOMMANDS, type SubcommandName, usageLine } from "./commands.js";
 
 export function helpMessage(command: string): SlackMessage {
@@ -89,7 +90,7 @@ export function choiceBlocks(
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `${bold(integration.host ?? "")} · ${escapeMrkdwn(integration.scmId ?? "")}\nRunner ${escapeMrkdwn(runnerName(integration.runnerId, runnerLabels))}\nID ${code(integration.id)}`,
+        text: `${bold(integration.host ?? "")} · ${escapeMrkdwn(integration.scmId ?? "")}\nRunner ${escapeMrkdwn(runnerLabel(integration.runnerId, runnerLabels?.[integration.runnerId]))}\nID ${code(integration.id)}`,
       },
       accessory: {
         type: "button",

@@ -2,14 +2,15 @@
  * The rotate modal's views. It opens at once with a loading view (the trigger id expires after
  * three seconds), then is filled in with views.update: the form, a choice, a refusal or a result.
  */
+
 import type { types } from "@slack/bolt";
 import type { ScmIntegration } from "../shared/api/schemas.js";
 import type { RotationResult } from "../shared/rotation/types.js";
 import type { MessageBlock } from "../shared/slack/blocks.js";
-import { runnerName } from "../shared/slack/integration-list.js";
 import { bold, code, escapeMrkdwn } from "../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../shared/slack/rotation-result.js";
 import { sections } from "../shared/slack/split.js";
+import { runnerLabel } from "../shared/text/runner-label.js";
 
 export const ROTATE_CALLBACK_ID = "rotate_submit";
 export const CLIENT_ID_BLOCK = "client_id";
@@ -85,7 +86,7 @@ export function rotateFormView(
   const clientId = integration.oauth?.clientId ?? "";
   const about = [
     `${bold(integration.host ?? "(no host)")} · ${escapeMrkdwn(integration.scmId ?? "")}`,
-    `Runner ${escapeMrkdwn(runnerName(integration.runnerId, runnerLabels))}`,
+    `Runner ${escapeMrkdwn(runnerLabel(integration.runnerId, runnerLabels?.[integration.runnerId]))}`,
     `ID ${code(integration.id)}`,
   ].join("\n");
   const clientIdInput: types.PlainTextInput = {

@@ -84,7 +84,3 @@ export interface DesiredState {
 export function scmKey(item: { scmId?: string | undefined; host?: string | undefined }): string {
   return `${item.scmId ?? ""}@${(item.host ?? "").toLowerCase()}`;
 }
-
-export function runnerLabel(runner: { id: string; name?: string | undefined }): string {
-  return runner.name ? `${runner.name} (${runner.id})` : runner.id;
-}

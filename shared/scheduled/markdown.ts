@@ -1,5 +1,6 @@
 /** The reports as GitHub-flavoured markdown for the job summary: a headline and tables. */
-import { auditTitle, plural, rotationItemText, rotationTitle, runnerText } from "./titles.js";
+import { runnerLabel } from "../text/runner-label.js";
+import { auditTitle, plural, rotationItemText, rotationTitle } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
 
 /** Table-cell text: no line breaks, no pipes, no HTML. */
@@ -50,7 +51,7 @@ export function rotationMarkdown(
           ? `${item.reason} (${failed.step}: ${failed.detail})`
           : item.reason;
       return [
-        cell(runnerText(item.runnerId, item.runnerName)),
+        cell(runnerLabel(item.runnerId, item.runnerName)),
         cell(rotationItemText(item)),
         ROTATION_ICONS[item.status],
         cell(details),
@@ -88,7 +89,7 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
             : cell(item.validation.summary);
       const tokens = "error" in item.tokens ? "not listed" : String(item.tokens.count);
       return [
-        cell(runnerText(item.integration.runnerId, item.runnerName)),
+        cell(runnerLabel(item.integration.runnerId, item.runnerName)),
         `${cell(item.integration.host ?? "(no host)")} (${cell(item.integration.scmId ?? "scm")})`,
         item.managed ? "yes" : "**no** (not in the file)",
         AUDIT_ICONS[item.status],
@@ -127,7 +128,7 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
     lines.push("", "### In the runner-config file but not in Gitpod", "");
     for (const item of report.missing) {
       lines.push(
-        `- ${cell(item.host)} (${cell(item.scmId)}) on ${cell(runnerText(item.runnerId, item.runnerName))}`,
+        `- ${cell(item.host)} (${cell(item.scmId)}) on ${cell(runnerLabel(item.runnerId, item.runnerName))}`,
       );
     }
   }

@@ -1,12 +1,13 @@
 /** The reports as plain text for the job log: one line per integration. */
-import { auditTitle, rotationItemText, rotationTitle, runnerText } from "./titles.js";
+import { runnerLabel } from "../text/runner-label.js";
+import { auditTitle, rotationItemText, rotationTitle } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport } from "./types.js";
 
 export function rotationText(report: ScheduledRotationReport): string {
   const lines = [rotationTitle(report)];
   for (const item of report.items) {
     lines.push(
-      `  ${item.status.padEnd(10)} ${rotationItemText(item)} on ${runnerText(item.runnerId, item.runnerName)}: ${item.reason}`,
+      `  ${item.status.padEnd(10)} ${rotationItemText(item)} on ${runnerLabel(item.runnerId, item.runnerName)}: ${item.reason}`,
     );
     const failed = item.rotation?.steps.find((step) => step.status === "failed");
     if (failed && !item.reason.includes(failed.detail))
@@ -18,7 +19,7 @@ export function rotationText(report: ScheduledRotationReport): string {
 export function auditText(report: AuditReport): string {
   const lines = [auditTitle(report)];
   for (const item of report.integrations) {
-    const where = `${item.integration.host ?? "(no host)"} (${item.integration.scmId ?? "scm"}) on ${runnerText(item.integration.runnerId, item.runnerName)}`;
+    const where = `${item.integration.host ?? "(no host)"} (${item.integration.scmId ?? "scm"}) on ${runnerLabel(item.integration.runnerId, item.runnerName)}`;
     const unmanaged = item.managed ? "" : " [not in the file]";
     const findings = item.findings.length > 0 ? `: ${item.findings.join("; ")}` : "";
     lines.push(`  ${item.status.padEnd(9)} ${where}${unmanaged}${findings}`);
@@ -32,7 +33,7 @@ export function auditText(report: AuditReport): string {
   }
   for (const item of report.missing) {
     lines.push(
-      `  missing   ${item.host} (${item.scmId}) on ${runnerText(item.runnerId, item.runnerName)}: in the file but not in Gitpod`,
+      `  missing   ${item.host} (${item.scmId}) on ${runnerLabel(item.runnerId, item.runnerName)}: in the file but not in Gitpod`,
     );
   }
   return lines.join("\n");

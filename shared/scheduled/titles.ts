@@ -39,11 +39,6 @@ export function rotationItemText(item: { host: string; scmId: string; serviceAcc
     : `${item.host} (${item.scmId})`;
 }
 
-/** "aws-eu (d2c9…)" or the id alone. */
-export function runnerText(runnerId: string, runnerName: string | undefined): string {
-  return runnerName ? `${runnerName} (${runnerId})` : runnerId;
-}
-
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -6,7 +6,7 @@
 
 import { sameHost, tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import { runnerText } from "./titles.js";
+import { runnerLabel } from "../text/runner-label.js";
 import type { AuditTokens, ExpiringToken, ManagedHostToken } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -65,7 +65,7 @@ function renewal(
     }
     return {
       principal: "service account",
-      remedy: `service account ${id}'s token is not in the runner-config file: add it under hostAuthenticationTokens of ${runnerText(token.runnerId ?? "", undefined)} to rotate it, or replace it in Gitpod by hand`,
+      remedy: `service account ${id}'s token is not in the runner-config file: add it under hostAuthenticationTokens of ${runnerLabel(token.runnerId ?? "", undefined)} to rotate it, or replace it in Gitpod by hand`,
     };
   }
   const user = token.subject?.id || token.userId;

@@ -3,8 +3,10 @@
  * (what is wrong, which tokens expire), the healthy ones listed compactly, then the integrations of
  * the file that Gitpod does not have, and a link to the workflow run.
  */
+
 import { auditTitle, plural } from "../scheduled/titles.js";
 import type { AuditedIntegration, AuditReport, AuditStatus } from "../scheduled/types.js";
+import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
@@ -22,11 +24,6 @@ const TOKENS_SHOWN = 5;
 
 function subject(item: AuditedIntegration): string {
   return `${item.integration.host || "(no host)"} (${item.integration.scmId || "scm"})`;
-}
-
-function runnerText(item: AuditedIntegration): string {
-  const id = item.integration.runnerId;
-  return item.runnerName ? `${item.runnerName} (${id})` : id;
 }
 
 function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
@@ -54,7 +51,9 @@ function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
   }
   return [
     ...sections(lines.join("\n")),
-    context(`Runner ${escapeMrkdwn(runnerText(item))} · ID ${code(item.integration.id)}`),
+    context(
+      `Runner ${escapeMrkdwn(runnerLabel(item.integration.runnerId, item.runnerName))} · ID ${code(item.integration.id)}`,
+    ),
   ];
 }
 

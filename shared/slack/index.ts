@@ -15,7 +15,6 @@ export {
   type IntegrationListItem,
   type IntegrationListOptions,
   integrationLines,
-  runnerName,
 } from "./integration-list.js";
 export { bold, code, escapeMrkdwn, splitText, userMention } from "./mrkdwn.js";
 export {

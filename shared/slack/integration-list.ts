@@ -2,8 +2,10 @@
  * The list of SCM integrations, grouped by runner, one short section per integration so it reads
  * well on a phone. Any number of integrations: split into several messages, never cut.
  */
+
 import type { ScmIntegration } from "../api/schemas.js";
 import type { TokenSummary } from "../rotation/token-summary.js";
+import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
@@ -23,11 +25,6 @@ export interface IntegrationListOptions {
   now?: Date;
   /** For tests: a smaller block budget per message. */
   maxBlocks?: number;
-}
-
-export function runnerName(runnerId: string, labels?: Readonly<Record<string, string>>): string {
-  const label = labels?.[runnerId];
-  return label ? `${label} (${runnerId})` : runnerId;
 }
 
 function tokenLine(tokens: IntegrationListItem["tokens"], now: Date): string {
@@ -115,7 +112,9 @@ export function formatIntegrationList(
   const blocks: MessageBlock[] = [];
   for (const [runnerId, group] of byRunner) {
     const count = `${group.length} integration${group.length === 1 ? "" : "s"}`;
-    blocks.push(context(`Runner ${bold(runnerName(runnerId, options.runnerLabels))} · ${count}`));
+    blocks.push(
+      context(`Runner ${bold(runnerLabel(runnerId, options.runnerLabels?.[runnerId]))} · ${count}`),
+    );
     const sorted = [...group].sort(
       (a, b) =>
         (a.integration.host ?? "").localeCompare(b.integration.host ?? "") ||

@@ -1,7 +1,8 @@
 /** The outcome of a credential rotation, step by step; used by the bot and scheduled rotation. */
+
 import type { RotationOutcome, RotationResult, RotationStep } from "../rotation/types.js";
+import { runnerLabel } from "../text/runner-label.js";
 import { context, type SlackMessage } from "./blocks.js";
-import { runnerName } from "./integration-list.js";
 import { bold, code, escapeMrkdwn, fallbackText, userMention } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
 
@@ -68,7 +69,9 @@ export function formatRotationResult(
 ): SlackMessage {
   const facts = [result.tokenId ? `token ID ${code(result.tokenId)}` : `ID ${code(result.integrationId)}`];
   if (result.runnerId)
-    facts.unshift(`Runner ${escapeMrkdwn(runnerName(result.runnerId, options.runnerLabels))}`);
+    facts.unshift(
+      `Runner ${escapeMrkdwn(runnerLabel(result.runnerId, options.runnerLabels?.[result.runnerId]))}`,
+    );
   if (result.clientId) facts.push(`client ${code(result.clientId)}`);
   if (options.actorUserId) facts.push(`by ${userMention(options.actorUserId)}`);
   if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
@@ -106,7 +109,7 @@ export function formatRotationReport(
     if (deciding && deciding.status === "failed")
       lines.push(`${STEP_NAMES[deciding.step]}: ${escapeMrkdwn(deciding.detail)}`);
     const where = result.runnerId
-      ? `Runner ${escapeMrkdwn(runnerName(result.runnerId, options.runnerLabels))} · `
+      ? `Runner ${escapeMrkdwn(runnerLabel(result.runnerId, options.runnerLabels?.[result.runnerId]))} · `
       : "";
     return [...sections(lines.join("\n")), context(`${where}ID ${code(result.integrationId)}`)];
   });

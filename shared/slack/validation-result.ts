@@ -1,8 +1,9 @@
 /** The answer to "does the stored secret of this integration still work?". */
+
 import type { ScmIntegration } from "../api/schemas.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
+import { runnerLabel } from "../text/runner-label.js";
 import { context, type SlackMessage } from "./blocks.js";
-import { runnerName } from "./integration-list.js";
 import { bold, code, escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections } from "./split.js";
 
@@ -30,7 +31,7 @@ export function formatValidationResult(input: ValidationResultInput): SlackMessa
     blocks: [
       ...sections([headline, ...problems].join("\n")),
       context(
-        `Runner ${escapeMrkdwn(runnerName(integration.runnerId, input.runnerLabels))} · ID ${code(integration.id)}`,
+        `Runner ${escapeMrkdwn(runnerLabel(integration.runnerId, input.runnerLabels?.[integration.runnerId]))} · ID ${code(integration.id)}`,
       ),
     ],
   };

@@ -2,10 +2,12 @@
  * The sync engine that the action and the CLI share: read the file, check it (structure, live
  * schemas, server-side validation), plan, and apply. Nothing is written unless every check passes.
  */
+
 import type { GitpodClient } from "../api/client.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
-import { type ConfigIssue, runnerLabel } from "../config/types.js";
+import type { ConfigIssue } from "../config/types.js";
+import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
@@ -110,7 +112,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     if (state && !state.schema) {
       state.notes = [
         ...(state.notes ?? []),
-        `runner ${runnerLabel(runner)} reported no configuration schema; only server-side validation applies`,
+        `runner ${runnerLabel(runner.id, runner.name)} reported no configuration schema; only server-side validation applies`,
       ];
     }
     if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));

@@ -3,9 +3,11 @@
  * plaintext secret where a new one would be sent. Each kind builds its request and reads its answer;
  * errors come back as config issues at file lines.
  */
+
 import type { GitpodClient } from "../api/client.js";
 import { isRunnerOffline } from "../api/errors.js";
-import { type ConfigIssue, type DesiredState, type FieldLines, runnerLabel } from "../config/types.js";
+import type { ConfigIssue, DesiredState, FieldLines } from "../config/types.js";
+import { runnerLabel } from "../text/runner-label.js";
 import type { RunnerState } from "./current-state.js";
 import { ALL_KINDS, kindOf } from "./kinds.js";
 import { mapWithConcurrency } from "./limiter.js";
@@ -59,7 +61,7 @@ export async function validateRemotely(
       line: runner.line,
       column: 1,
       path: `${runner.path}.id`,
-      message: `runner ${runnerLabel(runner)} is offline: Gitpod validates through the runner, so nothing was checked or changed; run again when it is connected`,
+      message: `runner ${runnerLabel(runner.id, runner.name)} is offline: Gitpod validates through the runner, so nothing was checked or changed; run again when it is connected`,
     });
   }
   operations.forEach((operation, index) => {
