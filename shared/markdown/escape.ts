@@ -12,9 +12,24 @@ export function htmlText(text: string): string {
     .replaceAll('"', "&quot;");
 }
 
-/** For markdown text and table cells: one line, HTML-escaped, markdown punctuation backslashed. */
+/**
+ * For markdown text and table cells: one line, HTML-escaped, markdown punctuation backslashed. An
+ * underscore between letters or digits (`GL_OAUTH_SECRET`) cannot start or end emphasis and is left
+ * as is; `!` needs no escape because `[` always gets one (no image without a bracket).
+ */
 export function markdownText(text: string): string {
   return htmlText(text)
     .replace(/\s*[\r\n]+\s*/g, " ")
-    .replace(/[\\`*_[\]#~|!]/g, (character) => `\\${character}`);
+    .replace(/[\\`*[\]#~|]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (character) => `\\${character}`);
+}
+
+/**
+ * For an inline code span (a table cell may hold one): markdown escapes do not work inside code,
+ * so a backtick becomes ' and a line break a space; the pipe stays escaped for the table parser.
+ */
+export function codeSpan(text: string): string {
+  return `\`${text
+    .replace(/\s*[\r\n]+\s*/g, " ")
+    .replaceAll("`", "'")
+    .replaceAll("|", "\\|")}\``;
 }

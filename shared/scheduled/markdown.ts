@@ -1,21 +1,9 @@
 /** The reports as GitHub-flavoured markdown for the job summary: a headline and tables. */
+
+import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { auditTitle, plural, rotationItemText, rotationTitle } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
-
-/** Table-cell text: no line breaks, no pipes, no HTML. */
-export function cell(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll("|", "\\|")
-    .replace(/\s*\n\s*/g, " ");
-}
-
-function codeCell(text: string): string {
-  return `\`${cell(text).replaceAll("`", "'")}\``;
-}
 
 function table(head: string[], rows: string[][]): string[] {
   return [
@@ -115,8 +103,8 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
         ["Integration", "Token", "Owner", "Source", "Expires", "Renewal"],
         expiring.map(({ item, token }) => [
           `${cell(item.integration.host ?? "(no host)")} on ${cell(item.runnerName ?? item.integration.runnerId)}`,
-          codeCell(token.id),
-          token.owner ? codeCell(token.owner) : "–",
+          codeSpan(token.id),
+          token.owner ? codeSpan(token.owner) : "–",
           cell(token.source ?? "–"),
           `${cell(token.expiresAt)}${token.expired ? " (**expired**)" : ""}`,
           cell(token.remedy),

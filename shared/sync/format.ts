@@ -2,6 +2,7 @@
 
 import { formatIssue } from "../config/load.js";
 import type { ConfigIssue } from "../config/types.js";
+import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
 import { ALL_KINDS, kindLabel } from "./kinds.js";
@@ -89,10 +90,6 @@ export function formatPlanText(
   return lines.join("\n");
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
 /** Runner-level notes: what could not be read, and what each kind says about the runner. */
 export function runnerNotes(runner: RunnerPlan): string[] {
   return [...(runner.notes ?? []), ...ALL_KINDS.flatMap((kind) => kind.runnerNotes?.(runner) ?? [])];
@@ -110,15 +107,17 @@ export function formatPlanMarkdown(plan: Plan): string {
         notes.push(`- ${cell(name)}: ${kindLabel(operation)} ${cell(operation.key)}: ${cell(note)}`);
       }
       if (operation.action === "no-op") continue;
-      const changes = operation.changes.map((change) => `\`${cell(changeText(change))}\``).join("<br>");
+      const changes = operation.changes.map((change) => codeSpan(changeText(change))).join("<br>");
       const note = [
         ...(operation.destructive
-          ? [`${refused.has(operation) ? "**refused** " : ""}⚠️ ${destructiveNote(operation.destructive)}`]
+          ? [
+              `${refused.has(operation) ? "**refused** " : ""}⚠️ ${cell(destructiveNote(operation.destructive))}`,
+            ]
           : []),
-        ...(operation.notes ?? []),
+        ...(operation.notes ?? []).map(cell),
       ].join("; ");
       rows.push(
-        `| ${cell(runner.runnerName ?? runner.runnerId)} | ${operation.action} | ${kindLabel(operation)} | ${cell(operation.key)} | ${changes} | ${cell(note)} |`,
+        `| ${cell(runner.runnerName ?? runner.runnerId)} | ${operation.action} | ${kindLabel(operation)} | ${cell(operation.key)} | ${changes} | ${note} |`,
       );
     }
   }
@@ -186,7 +185,8 @@ export function formatIssuesText(issues: ConfigIssue[]): string {
 
 export function formatIssuesMarkdown(issues: ConfigIssue[]): string {
   const rows = issues.map(
-    (issue) => `| \`${cell(issue.file)}:${issue.line}\` | \`${cell(issue.path)}\` | ${cell(issue.message)} |`,
+    (issue) =>
+      `| ${codeSpan(`${issue.file}:${issue.line}`)} | ${codeSpan(issue.path)} | ${cell(issue.message)} |`,
   );
   return `### Gitpod runner configuration: ${issues.length} error(s), nothing was changed\n\n| where | field | error |\n| --- | --- | --- |\n${rows.join("\n")}\n`;
 }
