@@ -2,8 +2,9 @@
 
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { runnerLabel } from "../text/runner-label.js";
+import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS, type StatusWords } from "./status-words.js";
 import { auditTitle, plural, rotationItemText, rotationTitle } from "./titles.js";
-import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
+import type { AuditReport, ScheduledRotationReport } from "./types.js";
 
 function table(head: string[], rows: string[][]): string[] {
   return [
@@ -13,14 +14,9 @@ function table(head: string[], rows: string[][]): string[] {
   ];
 }
 
-const ROTATION_ICONS: Record<ScheduledRotationStatus, string> = {
-  rotated: "✅ rotated",
-  "dry-run": "🧪 dry run passed",
-  refused: "⛔ refused",
-  failed: "❌ failed",
-  unverified: "🚨 updated, NOT verified",
-  unknown: "⚠️ update uncertain",
-};
+function statusCell(words: StatusWords): string {
+  return `${words.emoji} ${words.label}`;
+}
 
 export function rotationMarkdown(
   report: ScheduledRotationReport,
@@ -41,7 +37,7 @@ export function rotationMarkdown(
       return [
         cell(runnerLabel(item.runnerId, item.runnerName)),
         cell(rotationItemText(item)),
-        ROTATION_ICONS[item.status],
+        statusCell(ROTATION_STATUS_WORDS[item.status]),
         cell(details),
       ];
     });
@@ -51,13 +47,6 @@ export function rotationMarkdown(
   if (link) lines.push("", `[${cell(link.text)}](${link.url})`);
   return `${lines.join("\n")}\n`;
 }
-
-const AUDIT_ICONS = {
-  healthy: "✅ healthy",
-  invalid: "❌ invalid",
-  expiring: "⚠️ expiring",
-  error: "❓ not checked",
-} as const;
 
 export function auditMarkdown(report: AuditReport, link?: { url: string; text: string }): string {
   const lines = [`## ${cell(auditTitle(report))}`, ""];
@@ -80,7 +69,7 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
         cell(runnerLabel(item.integration.runnerId, item.runnerName)),
         `${cell(item.integration.host ?? "(no host)")} (${cell(item.integration.scmId ?? "scm")})`,
         item.managed ? "yes" : "**no** (not in the file)",
-        AUDIT_ICONS[item.status],
+        statusCell(AUDIT_STATUS_WORDS[item.status]),
         credentials,
         tokens,
         cell(item.findings.join("; ")) || "–",

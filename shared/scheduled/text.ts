@@ -1,5 +1,7 @@
 /** The reports as plain text for the job log: one line per integration. */
+
 import { runnerLabel } from "../text/runner-label.js";
+import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
 import { auditTitle, rotationItemText, rotationTitle } from "./titles.js";
 import type { AuditReport, ScheduledRotationReport } from "./types.js";
 
@@ -7,7 +9,7 @@ export function rotationText(report: ScheduledRotationReport): string {
   const lines = [rotationTitle(report)];
   for (const item of report.items) {
     lines.push(
-      `  ${item.status.padEnd(10)} ${rotationItemText(item)} on ${runnerLabel(item.runnerId, item.runnerName)}: ${item.reason}`,
+      `  ${ROTATION_STATUS_WORDS[item.status].label.padEnd(10)} ${rotationItemText(item)} on ${runnerLabel(item.runnerId, item.runnerName)}: ${item.reason}`,
     );
     const failed = item.rotation?.steps.find((step) => step.status === "failed");
     if (failed && !item.reason.includes(failed.detail))
@@ -22,7 +24,7 @@ export function auditText(report: AuditReport): string {
     const where = `${item.integration.host ?? "(no host)"} (${item.integration.scmId ?? "scm"}) on ${runnerLabel(item.integration.runnerId, item.runnerName)}`;
     const unmanaged = item.managed ? "" : " [not in the file]";
     const findings = item.findings.length > 0 ? `: ${item.findings.join("; ")}` : "";
-    lines.push(`  ${item.status.padEnd(9)} ${where}${unmanaged}${findings}`);
+    lines.push(`  ${AUDIT_STATUS_WORDS[item.status].label.padEnd(9)} ${where}${unmanaged}${findings}`);
     if (!("error" in item.tokens)) {
       for (const token of item.tokens.expiring) {
         lines.push(

@@ -1,21 +1,13 @@
 /** One-line headlines for reports, shared by the job summary and Slack. */
+import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
 import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
-
-const ROTATION_WORDS: Record<ScheduledRotationStatus, string> = {
-  rotated: "rotated",
-  "dry-run": "passed",
-  refused: "refused",
-  failed: "failed",
-  unverified: "UNVERIFIED",
-  unknown: "uncertain",
-};
 
 export function rotationTitle(report: ScheduledRotationReport): string {
   const lead = report.dryRun ? "Scheduled rotation (dry run)" : "Scheduled rotation";
   if (report.items.length === 0) return `${lead}: nothing to rotate`;
-  const parts = (Object.keys(ROTATION_WORDS) as ScheduledRotationStatus[])
+  const parts = (Object.keys(ROTATION_STATUS_WORDS) as ScheduledRotationStatus[])
     .filter((status) => report.counts[status] > 0)
-    .map((status) => `${report.counts[status]} ${ROTATION_WORDS[status]}`);
+    .map((status) => `${report.counts[status]} ${ROTATION_STATUS_WORDS[status].count}`);
   return `${lead}: ${parts.join(", ")}`;
 }
 
@@ -23,9 +15,8 @@ export function auditTitle(report: AuditReport): string {
   const { counts } = report;
   const total = report.integrations.length;
   const parts: string[] = [];
-  if (counts.invalid) parts.push(`${counts.invalid} invalid`);
-  if (counts.expiring) parts.push(`${counts.expiring} with expiring tokens`);
-  if (counts.error) parts.push(`${counts.error} not checked`);
+  for (const status of ["invalid", "expiring", "error"] as const)
+    if (counts[status]) parts.push(`${counts[status]} ${AUDIT_STATUS_WORDS[status].count}`);
   if (counts.missing) parts.push(`${counts.missing} missing`);
   const verdict = report.healthy ? "healthy" : "needs attention";
   const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";

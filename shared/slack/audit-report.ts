@@ -4,20 +4,14 @@
  * the file that Gitpod does not have, and a link to the workflow run.
  */
 
+import { AUDIT_STATUS_WORDS } from "../scheduled/status-words.js";
 import { auditTitle, plural } from "../scheduled/titles.js";
-import type { AuditedIntegration, AuditReport, AuditStatus } from "../scheduled/types.js";
+import type { AuditedIntegration, AuditReport } from "../scheduled/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
 import { expiryInWords } from "./time.js";
-
-const ICONS: Record<AuditStatus, string> = {
-  healthy: ":white_check_mark:",
-  invalid: ":x:",
-  expiring: ":hourglass_flowing_sand:",
-  error: ":grey_question:",
-};
 
 /** Shown per integration; the rest are counted. */
 const TOKENS_SHOWN = 5;
@@ -28,7 +22,7 @@ function subject(item: AuditedIntegration): string {
 
 function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
   const lines = [
-    `${ICONS[item.status]} ${bold(subject(item))}${item.managed ? "" : " · _not in the runner-config file_"}`,
+    `${AUDIT_STATUS_WORDS[item.status].slackEmoji} ${bold(subject(item))}${item.managed ? "" : " · _not in the runner-config file_"}`,
   ];
   if ("error" in item.validation) lines.push(`Stored credentials: ${escapeMrkdwn(item.validation.error)}`);
   else if (item.validation.valid) lines.push("Stored credentials: valid");
@@ -71,7 +65,9 @@ export function formatAuditReport(report: AuditReport, options: AuditReportOptio
   const healthy = report.integrations.filter((item) => item.status === "healthy");
   for (const item of attention) blocks.push(...attentionBlocks(item, now));
   if (healthy.length > 0) {
-    const lines = [`${ICONS.healthy} *Healthy* (${healthy.length})`];
+    const lines = [
+      `${AUDIT_STATUS_WORDS.healthy.slackEmoji} *${AUDIT_STATUS_WORDS.healthy.headline}* (${healthy.length})`,
+    ];
     for (const item of healthy) {
       const unmanaged = item.managed ? "" : " · _not in the runner-config file_";
       lines.push(

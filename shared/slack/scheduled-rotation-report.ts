@@ -2,6 +2,7 @@
  * The result of a scheduled rotation run as Block Kit: a header, one section per integration in the
  * look of the bot's rotation messages, and a link to the workflow run. No secret: the report has none.
  */
+import { ROTATION_STATUS_WORDS } from "../scheduled/status-words.js";
 import { rotationItemText, rotationTitle } from "../scheduled/titles.js";
 import type {
   ScheduledRotationItem,
@@ -13,19 +14,15 @@ import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
 import { rotationHeadline } from "./rotation-result.js";
 import { sections, splitIntoMessages } from "./split.js";
 
-const ICONS: Record<ScheduledRotationStatus, string> = {
-  rotated: ":white_check_mark: Rotated",
-  "dry-run": ":test_tube: Dry run passed",
-  refused: ":no_entry: Refused, nothing was changed",
-  failed: ":x: Failed, nothing was changed",
-  unverified: ":rotating_light: *UPDATED BUT NOT VERIFIED*",
-  unknown: ":warning: *The update may or may not have happened*",
-};
+function statusHeadline(status: ScheduledRotationStatus): string {
+  const words = ROTATION_STATUS_WORDS[status];
+  return `${words.slackEmoji} ${words.headline}`;
+}
 
 function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
   const headline = item.rotation
     ? rotationHeadline(item.rotation)
-    : `${ICONS[item.status]}: ${bold(rotationItemText(item))}`;
+    : `${statusHeadline(item.status)}: ${bold(rotationItemText(item))}`;
   const lines = [headline, escapeMrkdwn(item.reason)];
   const failed = item.rotation?.steps.find((step) => step.status === "failed");
   if (failed && !item.reason.includes(failed.detail))
