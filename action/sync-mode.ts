@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
 import { workflowRunLink } from "../shared/scheduled/run-link.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
+import { shortfallNote } from "../shared/sync/apply-summary.js";
 import { runSync } from "../shared/sync/engine.js";
 import {
   formatApplyMarkdown,
@@ -12,7 +13,6 @@ import {
   formatIssuesText,
   formatPlanMarkdown,
   formatPlanText,
-  shortfallNote,
   summaryLine,
 } from "../shared/sync/format.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";

@@ -5,6 +5,7 @@ import type { ConfigIssue } from "../config/types.js";
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
+import { OUTCOME_SIGNS, summarizeApply } from "./apply-summary.js";
 import { ALL_KINDS, kindLabel } from "./kinds.js";
 import {
   type Action,
@@ -127,51 +128,25 @@ export function formatPlanMarkdown(plan: Plan): string {
 }
 
 export function formatApplyText(result: ApplyResult): string {
+  const summary = summarizeApply(result);
+  if (summary.total === 0) return summary.headline;
   const lines = result.outcomes.map((outcome) => {
     const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${oneLine(outcome.operation.key)}`;
     return outcome.status === "done"
       ? `  ✓ ${what}`
       : `  ✗ ${what}: ${outcome.status}: ${oneLine(outcome.error ?? "")}`;
   });
-  if (result.outcomes.length === 0) return NOTHING_TO_APPLY;
-  const done = result.outcomes.filter((o) => o.status === "done").length;
-  const failed = result.outcomes.length - done;
-  lines.push(
-    failed === 0
-      ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} done, ${failed} not done (listed above).${shortfallNote(result)}`,
-  );
+  lines.push(summary.headline);
   return lines.join("\n");
 }
 
-/**
- * What an apply did not establish or did not do, in words: writes whose effect is unknown, and
- * operations a cancellation kept from starting. Empty when there are none.
- */
-export function shortfallNote(result: ApplyResult): string {
-  const unknown = result.outcomes.filter((o) => o.status === "unknown").length;
-  const notStarted = result.outcomes.filter((o) => o.status === "not-started").length;
-  const notes: string[] = [];
-  if (unknown > 0)
-    notes.push(`${unknown} of them may or may not have happened: run plan again to see where things stand.`);
-  if (notStarted > 0) notes.push(`${notStarted} not started: the run was cancelled.`);
-  return notes.length === 0 ? "" : ` ${notes.join(" ")}`;
-}
-
-const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
-
 export function formatApplyMarkdown(result: ApplyResult): string {
-  if (result.outcomes.length === 0) return `### Gitpod runner configuration apply\n\n${NOTHING_TO_APPLY}\n`;
-  const done = result.outcomes.filter((o) => o.status === "done").length;
-  const head = `### Gitpod runner configuration apply\n\n${
-    result.ok
-      ? `Apply complete: ${done} change(s) made.`
-      : `Apply finished with errors: ${done} of ${result.outcomes.length} done.${shortfallNote(result)}`
-  }\n`;
-  if (result.outcomes.length === 0) return head;
+  const summary = summarizeApply(result);
+  const head = `### Gitpod runner configuration apply\n\n${summary.headline}\n`;
+  if (summary.total === 0) return head;
   const rows = result.outcomes.map(
     (outcome) =>
-      `| ${outcome.status === "done" ? "✅" : outcome.status === "unknown" ? "❓" : outcome.status === "not-started" ? "⏸️" : "❌"} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
+      `| ${OUTCOME_SIGNS[outcome.status].emoji} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
   );
   return `${head}\n| result | action | kind | item | error |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
 }
