@@ -3,6 +3,7 @@
  * names the input.
  */
 import * as core from "@actions/core";
+import { withoutCredentials } from "../shared/api/dispatcher.js";
 
 export const MODES = ["plan", "apply", "validate", "rotate", "audit"] as const;
 export type Mode = (typeof MODES)[number];
@@ -52,7 +53,8 @@ export function readInputs(): ActionInputs {
     throw new InputError(`input concurrency must be an integer from 1 to 64, got "${concurrencyText}"`);
   }
   const apiUrl = optional("api-url");
-  if (apiUrl && !URL.canParse(apiUrl)) throw new InputError(`input api-url must be a URL, got "${apiUrl}"`);
+  if (apiUrl && !URL.canParse(apiUrl))
+    throw new InputError(`input api-url must be a URL, got "${withoutCredentials(apiUrl)}"`);
   return {
     config: optional("config") ?? ".gitpod/runner-config.yaml",
     mode,

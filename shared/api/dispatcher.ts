@@ -36,6 +36,32 @@ function proxyVariable(env: Env, name: "HTTPS_PROXY" | "HTTP_PROXY"): string {
   return value;
 }
 
+/**
+ * The secret parts of the proxy variables (passwords, and the whole values that hold them), so the
+ * client can scrub them from everything a proxy or server sends back.
+ */
+export function proxySecrets(env: Env): string[] {
+  const secrets: string[] = [];
+  for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) {
+    const value = env[name];
+    if (!value || !URL.canParse(value)) continue;
+    const { password } = new URL(value);
+    if (!password) continue;
+    secrets.push(value, password);
+    try {
+      secrets.push(decodeURIComponent(password));
+    } catch {
+      // Not percent-encoded text: the raw form above is what a server could echo.
+    }
+  }
+  return secrets;
+}
+
+/** `value` with any `user:password@` part of a URL hidden, for error messages. */
+export function withoutCredentials(value: string): string {
+  return value.replace(/[^\s/@]*@/g, "***@");
+}
+
 function isHttpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const { protocol } = new URL(value);

@@ -13,7 +13,7 @@ import {
   OUTCOME_UNKNOWN_ADVICE,
   parseJson,
 } from "./decode.js";
-import { createDispatcher } from "./dispatcher.js";
+import { createDispatcher, proxySecrets, withoutCredentials } from "./dispatcher.js";
 import { GitpodApiError } from "./errors.js";
 import { scrubDecoded, secretValuesOf } from "./redact.js";
 import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./schemas.js";
@@ -95,10 +95,14 @@ export class Transport {
     this.#apiKey = apiKey;
     this.#runSecrets.add(apiKey);
     this.addSecrets(options.secrets ?? []);
+    // A proxy may echo its credentials (or the proxy URL) in an error page.
+    this.addSecrets(proxySecrets(env));
     this.baseUrl = (options.baseUrl || env.GITPOD_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, "");
     const parsed = URL.canParse(this.baseUrl) ? new URL(this.baseUrl) : undefined;
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-      throw new Error(`Invalid Gitpod API base URL "${this.baseUrl}": expected an http(s) URL.`);
+      throw new Error(
+        `Invalid Gitpod API base URL "${withoutCredentials(this.baseUrl)}": expected an http(s) URL.`,
+      );
     }
     this.#timeoutMs = positive("timeoutMs", options.timeoutMs, 30_000);
     this.#maxRetries = nonNegative("maxRetries", options.maxRetries, 4);

@@ -87,3 +87,27 @@ describe("secrets echoed by the server", () => {
     });
   });
 });
+
+describe("proxy credentials echoed by the proxy", () => {
+  it("scrubs the proxy password from an error page the proxy sends back", async () => {
+    const password = "pr0xy-S3cret%2Fcanary";
+    const proxy = await rawServer((request, res) => {
+      const auth = Buffer.from(
+        String(request.headers["proxy-authorization"] ?? "").replace(/^Basic /, ""),
+        "base64",
+      ).toString("utf8");
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end(
+        `<html>upstream refused for ${auth} via ${String(request.headers["x-proxy-url"] ?? "")}</html>`,
+      );
+    });
+    const proxyUrl = `${proxy.url.replace("//", `//ops:${password}@`)}`;
+    const client = clientFor("http://api.invalid", API_KEY, { env: { HTTP_PROXY: proxyUrl }, maxRetries: 0 });
+    const error = await rejectionOf(client.schema.get({ runnerId: "r" }));
+    expect(proxy.requests).toHaveLength(1);
+    const text = JSON.stringify({ message: (error as Error).message, error });
+    expect((error as Error).message).toContain(`upstream refused for ops:${REDACTED}`);
+    expect(text).not.toContain(decodeURIComponent(password));
+    expect(text).not.toContain(password);
+  });
+});

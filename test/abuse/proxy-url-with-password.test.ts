@@ -30,4 +30,14 @@ describe("a proxy variable that is not a URL", () => {
     expect(result.stderr).toContain("http_proxy is not a valid http(s) URL");
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it("an api-url input with a password that does not parse is named, not echoed", async () => {
+    const result = await h.action(configWith(ONE_CLASS), {
+      mode: "plan",
+      "api-url": `https://ops:${PASSWORD}@api example.com`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::error::input api-url must be a URL");
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
 });
