@@ -15,12 +15,14 @@ export function htmlText(text: string): string {
 /**
  * For markdown text and table cells: one line, HTML-escaped, markdown punctuation backslashed. An
  * underscore between letters or digits (`GL_OAUTH_SECRET`) cannot start or end emphasis and is left
- * as is; `!` needs no escape because `[` always gets one (no image without a bracket).
+ * as is; `!` needs no escape because `[` always gets one (no image without a bracket). `@name`
+ * mentions are defused (a zero-width space after the `@`) so foreign text cannot ping anyone.
  */
 export function markdownText(text: string): string {
   return htmlText(text)
     .replace(/\s*[\r\n]+\s*/g, " ")
-    .replace(/[\\`*[\]#~|]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (character) => `\\${character}`);
+    .replace(/[\\`*[\]#~|]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (character) => `\\${character}`)
+    .replace(/(^|[^\w.+-])@(?=\w)/g, "$1@\u200b");
 }
 
 /**
