@@ -102,10 +102,7 @@ describe("rotation report formatting", () => {
     });
     const markdown = rotationMarkdown(report);
     expect(markdown).toContain("## Scheduled rotation (dry run): 1 passed, 1 refused");
-    // Markdown-escaped (GL\_OAUTH\_SECRET), it reads as written.
-    expect(markdown).toContain(
-      "The environment variable GL\\_OAUTH\\_SECRET is not set; nothing was changed.",
-    );
+    expect(markdown).toContain("The environment variable GL_OAUTH_SECRET is not set; nothing was changed.");
     expect(markdown).toContain("Dry run: the new secrets were tested; nothing was changed.");
     const texts = blockTexts(formatScheduledRotationReport(report));
     expect(texts).toContain(
@@ -128,7 +125,7 @@ describe("rotation report formatting", () => {
       env: {},
     });
     const markdown = rotationMarkdown(report);
-    expect(markdown).toContain("&lt;\\!channel&gt;\\|x");
+    expect(markdown).toContain("&lt;!channel&gt;\\|x");
     expect(markdown).not.toContain("<!here>");
     const raw = JSON.stringify(formatScheduledRotationReport(report));
     expect(raw).not.toContain("<!channel>");
