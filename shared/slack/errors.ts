@@ -1,4 +1,4 @@
-/** Errors and notices as friendly messages: what failed, in words, and what to do. */
+/** Errors as friendly messages: what failed, in words, and what to do. */
 import { describeApiError } from "../rotation/api-error-in-words.js";
 import type { SlackMessage } from "./blocks.js";
 import { escapeMrkdwn, fallbackText } from "./mrkdwn.js";
@@ -9,12 +9,4 @@ export function formatError(doing: string, error: unknown): SlackMessage {
   const { text } = describeApiError(error);
   const line = `Could not ${doing}: ${text}`;
   return { text: fallbackText(line), blocks: sections(`:warning: ${escapeMrkdwn(line)}`) };
-}
-
-/** A notice; `mrkdwn` is already formatted (escape user text before passing it), `fallback` is plain. */
-export function formatNotice(mrkdwn: string, fallback?: string): SlackMessage {
-  return {
-    text: fallback === undefined ? mrkdwn.replace(/[*_`]/g, "") : fallbackText(fallback),
-    blocks: sections(mrkdwn),
-  };
 }

@@ -9,7 +9,7 @@ export {
   type SlackMessage,
   section,
 } from "./blocks.js";
-export { formatError, formatNotice } from "./errors.js";
+export { formatError } from "./errors.js";
 export {
   formatIntegrationList,
   type IntegrationListItem,
