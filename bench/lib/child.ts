@@ -14,7 +14,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Inside node_modules so the bundles resolve their external packages from the project's node_modules. */
 const OUT_DIR = join(REPO, "node_modules", ".cache", "runner-config-bench");
 
-export type WorkerName = "backend" | "bot-server" | "scale-point";
+export type WorkerName = "backend" | "bot-server" | "scale-point" | "plan-profile";
 
 const built = new Map<WorkerName, Promise<string>>();
 
@@ -33,6 +33,8 @@ export function buildWorker(name: WorkerName): Promise<string> {
         format: "esm",
         target: "node24",
         packages: "external",
+        // Linked maps let `npm run bench:profile` name the TypeScript source of a profiled frame.
+        sourcemap: "linked",
         logLevel: "error",
       });
       return outfile;

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:profile`: profiles that explain the benchmark's misses (bench/README.md).
+ * 1. The 10,000-object plan's peak RSS: memory after each engine phase (fresh process), the same
+ *    process shape with a smaller young generation (--max-semi-space-size=1), and the functions
+ *    that allocate the most bytes (V8 sampling heap profiler, garbage included).
+ * 2. Action start: `node dist/index.js` as in scenario 5 under --cpu-prof with a preload probe that
+ *    notes when undici creates the first request; CPU self time up to that moment per original
+ *    source (through dist/action.js.map), and the boot / bundle-to-first-request split.
+ * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { startEmulator } from "../test/emulator/index.js";
+import { runChild } from "./lib/child.js";
+import {
+  generateDesiredState,
+  prepareEmulator,
+  seedSyncedState,
+  toRunnerConfigYaml,
+} from "./lib/desired-state.js";
+import { benchEnv } from "./lib/engine.js";
+import { median } from "./lib/measure.js";
+import type { AllocationSummary } from "./profile/allocations.js";
+import { type CpuProfile, cpuBySource } from "./profile/cpu-profile.js";
+import { shapeFor } from "./scenarios/scale.js";
+import type { MemoryMark } from "./workers/plan-profile.js";
+import type { ProcessStats } from "./workers/protocol.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OBJECTS = Number(process.env.BENCH_PROFILE_OBJECTS ?? 10_000);
+const RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 5);
+const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+async function planMemory(dir: string): Promise<void> {
+  const runners = generateDesiredState(shapeFor(OBJECTS, 10));
+  const emu = await startEmulator({ latencyMs: 0 });
+  try {
+    prepareEmulator(emu, runners);
+    seedSyncedState(emu, runners, 100);
+    const file = join(dir, "runner-config.yaml");
+    writeFileSync(file, toRunnerConfigYaml(runners));
+    const env = {
+      BENCH_GITPOD_URL: emu.url,
+      BENCH_GITPOD_TOKEN: emu.token,
+      BENCH_CONFIG_PATH: file,
+      BENCH_CONCURRENCY: "8",
+    };
+    type Marked = ProcessStats & { marks: MemoryMark[] };
+    say(`## ${OBJECTS.toLocaleString("en-US")}-object plan: memory after each phase (fresh process)`);
+    const phases = await runChild<Marked>("plan-profile", { ...env, BENCH_PROFILE_MODE: "phases" });
+    say("| phase | RSS | heap used | heap total | external | peak RSS so far |");
+    say("| --- | --- | --- | --- | --- | --- |");
+    for (const m of phases.marks)
+      say(
+        `| ${m.phase} | ${MB(m.rssBytes)} | ${MB(m.heapUsedBytes)} | ${MB(m.heapTotalBytes)} | ${MB(m.externalBytes)} | ${MB(m.peakRssBytes)} |`,
+      );
+    say();
+    say(`## Whole runSync plan, peak RSS, median of ${RUNS} fresh processes, by young-generation size`);
+    for (const [label, argv] of [
+      ["default V8 flags", []],
+      ["--max-semi-space-size=1 (1 MB young generation)", ["--max-semi-space-size=1"]],
+      ["--max-old-space-size=128", ["--max-old-space-size=128"]],
+    ] as Array<[string, string[]]>) {
+      const peaks: number[] = [];
+      const cpu: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const stats = await runChild<Marked>("plan-profile", { ...env, BENCH_PROFILE_MODE: "whole" }, argv);
+        peaks.push(stats.peakRssBytes);
+        cpu.push(stats.cpuMs);
+      }
+      say(
+        `- ${label}: peak RSS ${MB(median(peaks))} (${MB(Math.min(...peaks))}..${MB(Math.max(...peaks))}), process CPU ${median(cpu).toFixed(0)} ms`,
+      );
+    }
+    say();
+    const alloc = await runChild<ProcessStats & AllocationSummary>("plan-profile", {
+      ...env,
+      BENCH_PROFILE_MODE: "allocations",
+    });
+    say(
+      `## Bytes allocated during the plan (sampling heap profiler, garbage included): ${MB(alloc.totalBytes)}`,
+    );
+    say("By source:");
+    for (const f of alloc.byFile) say(`- ${f.file}: ${MB(f.bytes)}`);
+    say("By function (self):");
+    for (const f of alloc.byFunction) say(`- ${f.frame}: ${MB(f.bytes)}`);
+    say();
+  } finally {
+    await emu.close();
+  }
+}
+
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (
+      value !== undefined &&
+      key !== "NODE_OPTIONS" &&
+      !key.startsWith("INPUT_") &&
+      !key.startsWith("GITHUB_")
+    )
+      env[key] = value;
+  return env;
+}
+
+function runNode(args: string[], env: Record<string, string>, cwd: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    const keep = (chunk: Buffer) => {
+      stderr += chunk.toString();
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`node exited with ${code}: ${stderr.slice(0, 500)}`)),
+    );
+  });
+}
+
+async function actionStart(dir: string): Promise<void> {
+  const emu = await startEmulator({ latencyMs: 0 });
+  try {
+    const runners = generateDesiredState({ runners: 1, classesPerRunner: 2, integrationsPerRunner: 1 });
+    prepareEmulator(emu, runners);
+    seedSyncedState(emu, runners);
+    const config = join(dir, "action-config.yaml");
+    writeFileSync(config, toRunnerConfigYaml(runners));
+    const bundle = join(REPO, "dist", "action.js");
+    const maps = new Map([
+      [pathToFileURL(bundle).href, new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")))],
+    ]);
+    const boot: number[] = [];
+    const toRequest: number[] = [];
+    const total = new Map<string, number>();
+    let profiledMs = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const profDir = mkdtempSync(join(dir, "cpu-"));
+      const probeOut = join(profDir, "probe.json");
+      writeFileSync(join(profDir, "output"), "");
+      writeFileSync(join(profDir, "summary"), "");
+      await runNode(
+        [
+          "--cpu-prof",
+          "--cpu-prof-interval=250",
+          `--cpu-prof-dir=${profDir}`,
+          `--import=${pathToFileURL(join(REPO, "bench", "profile", "first-request-probe.mjs")).href}`,
+          join(REPO, "dist", "index.js"),
+        ],
+        {
+          ...cleanEnv(),
+          ...benchEnv(),
+          BENCH_PROBE_OUT: probeOut,
+          INPUT_CONFIG: config,
+          INPUT_MODE: "plan",
+          "INPUT_API-TOKEN": emu.token,
+          "INPUT_API-URL": emu.url,
+          INPUT_CONCURRENCY: "8",
+          GITHUB_OUTPUT: join(profDir, "output"),
+          GITHUB_STEP_SUMMARY: join(profDir, "summary"),
+        },
+        profDir,
+      );
+      const probe = JSON.parse(readFileSync(probeOut, "utf8")) as {
+        processStart: number;
+        preload: number;
+        firstRequest: number;
+      };
+      const profileFile = readdirSync(profDir).find((name) => name.endsWith(".cpuprofile"));
+      if (!profileFile) throw new Error("no .cpuprofile written");
+      const profile = JSON.parse(readFileSync(join(profDir, profileFile), "utf8")) as CpuProfile;
+      boot.push((probe.preload - probe.processStart) / 1000);
+      toRequest.push((probe.firstRequest - probe.preload) / 1000);
+      const summary = cpuBySource(profile, maps, probe.firstRequest, 1000);
+      profiledMs += summary.totalMs;
+      for (const s of summary.bySource) total.set(s.source, (total.get(s.source) ?? 0) + s.ms);
+    }
+    say(`## Action start under --cpu-prof (slower than unprofiled), ${RUNS} runs, medians`);
+    say(`- process start to preload (Node boot): ${median(boot).toFixed(1)} ms`);
+    say(
+      `- preload to undici's first request (load dist/action.js, run to the first read): ${median(toRequest).toFixed(1)} ms`,
+    );
+    say(
+      `CPU self time from profile start to the first request, mean per run (${(profiledMs / RUNS).toFixed(1)} ms profiled):`,
+    );
+    for (const [source, ms] of [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14))
+      say(`- ${source}: ${(ms / RUNS).toFixed(1)} ms`);
+    say();
+  } finally {
+    await emu.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "runner-config-profile-"));
+  try {
+    const only = process.argv[2];
+    if (!only || only === "plan") await planMemory(dir);
+    if (!only || only === "action") await actionStart(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
