@@ -204,7 +204,7 @@ export async function runActionStart(
       requests: [],
       data: { ...facts, node: process.version },
       notes: [
-        "Where the start goes (row 'import cost alone'): each dependency imported alone from node_modules, minus a bare node; undici is the largest and @actions/core loads it as well (via @actions/http-client), so dropping it from our transport alone would not remove it. 'one request' compares Node's built-in fetch (undici inside the Node binary) with the undici package for a first request. Switching the transport to built-in fetch (with undici loaded only when a proxy is set) is not done: the transport's response cap, error classification and tests are written against undici's dispatcher API.",
+        "Import cost alone (row 'import cost alone'): each dependency imported alone from node_modules, minus a bare node. Those rows overstate undici's share of the bundled start: the CPU profile of the bundled action (npm run bench:profile -- action) puts most of the time before the first request in compiling and setting up the 1.4 MB bundle, then zod, Node's own modules and undici (see bench/README.md, Profiles). 'one request' compares Node's built-in fetch with the undici package for a first request. Not done: a smaller or lazily split bundle, and switching the transport to built-in fetch (its response cap, error classification and tests are written against undici's dispatcher API).",
         `${process.execPath} (${process.version}), timestamps in whole milliseconds (emulator arrival minus spawn); load average before each run: ${facts.load.map((l) => l.toFixed(2)).join(", ")}`,
       ],
     },
