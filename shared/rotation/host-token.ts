@@ -9,16 +9,9 @@
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
 import type { CallOptions } from "../api/transport.js";
-import { scrub } from "../text/scrub.js";
-import { describeApiError } from "./api-error-in-words.js";
 import { rotationLock } from "./lock.js";
-import type {
-  RotationOptions,
-  RotationOutcome,
-  RotationResult,
-  RotationStep,
-  RotationStepName,
-} from "./types.js";
+import { RotationStepLog } from "./step-log.js";
+import type { RotationOptions, RotationOutcome, RotationResult } from "./types.js";
 
 /** The part of GitpodClient this protocol needs; GitpodClient satisfies it. */
 export interface HostTokenRotationApi {
@@ -37,7 +30,6 @@ export interface HostTokenRotationRequest {
   expiresAt?: string | undefined;
 }
 
-const STEP_ORDER: readonly RotationStepName[] = ["read", "test", "update", "verify"];
 const NOT_TESTABLE = "skipped: the API has no call that tests a host token before it is stored";
 
 export function tokenOwnerText(token: Pick<HostAuthenticationToken, "subject" | "userId">): string {
@@ -60,7 +52,7 @@ export async function rotateHostToken(
 }
 
 class HostTokenRotation {
-  readonly #steps = new Map<RotationStepName, RotationStep>();
+  readonly #steps: RotationStepLog;
   readonly #startedAt: Date;
   #token: HostAuthenticationToken | undefined;
 
@@ -72,24 +64,21 @@ class HostTokenRotation {
     private readonly waitedMs: number,
   ) {
     this.#startedAt = now();
-  }
-
-  get #secrets(): string[] {
-    return [this.request.token, this.request.refreshToken ?? ""];
+    this.#steps = new RotationStepLog([request.token, request.refreshToken ?? ""]);
   }
 
   async execute(): Promise<RotationResult> {
     const signal = this.options.signal;
-    const read = await this.#step("read", async () => {
+    const read = await this.#steps.run("read", async () => {
       this.#token = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
       return { ok: true, detail: `read the token of ${tokenOwnerText(this.#token)} for ${this.#token.host}` };
     });
     if (!read) return this.#finish("failed", false, "Could not read the host token; nothing was changed.");
     if (!this.request.token.trim()) {
-      this.#record("test", "failed", "the new token is empty", 0);
+      this.#steps.record("test", "failed", "the new token is empty", 0);
       return this.#finish("failed", false, "The new token is empty; nothing was changed.");
     }
-    this.#record("test", "skipped", NOT_TESTABLE, 0);
+    this.#steps.record("test", "skipped", NOT_TESTABLE, 0);
     if (this.options.dryRun) {
       return this.#finish(
         "dry-run",
@@ -105,7 +94,7 @@ class HostTokenRotation {
     if (this.request.refreshToken) update.refreshToken = this.request.refreshToken;
     if (this.request.expiresAt) update.expiresAt = this.request.expiresAt;
     let updateError: unknown;
-    const updated = await this.#step("update", async () => {
+    const updated = await this.#steps.run("update", async () => {
       try {
         await this.api.hostAuthenticationTokens.update(update, { signal });
       } catch (error) {
@@ -133,7 +122,7 @@ class HostTokenRotation {
       );
     }
 
-    const verified = await this.#step("verify", async () => {
+    const verified = await this.#steps.run("verify", async () => {
       const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
       if (
         this.request.expiresAt &&
@@ -153,34 +142,10 @@ class HostTokenRotation {
       return this.#finish(
         "unverified",
         true,
-        `UPDATED BUT NOT VERIFIED: ${this.#steps.get("verify")?.detail}. Check the token now.`,
+        `UPDATED BUT NOT VERIFIED: ${this.#steps.detail("verify")}. Check the token now.`,
       );
     }
     return this.#finish("rotated", true, "Rotated: the new token is stored (its value cannot be read back).");
-  }
-
-  async #step(
-    name: RotationStepName,
-    body: () => Promise<{ ok: boolean; detail: string }>,
-  ): Promise<boolean> {
-    const started = performance.now();
-    try {
-      const { ok, detail } = await body();
-      this.#record(name, ok ? "ok" : "failed", detail, performance.now() - started);
-      return ok;
-    } catch (error) {
-      this.#record(name, "failed", describeApiError(error).text, performance.now() - started);
-      return false;
-    }
-  }
-
-  #record(step: RotationStepName, status: RotationStep["status"], detail: string, durationMs: number): void {
-    this.#steps.set(step, {
-      step,
-      status,
-      detail: scrub(detail, this.#secrets),
-      durationMs: Math.round(durationMs),
-    });
   }
 
   #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
@@ -189,11 +154,8 @@ class HostTokenRotation {
       integrationId: token?.integrationId ?? "",
       outcome,
       changed,
-      steps: STEP_ORDER.map(
-        (step) =>
-          this.#steps.get(step) ?? { step, status: "skipped" as const, detail: "did not run", durationMs: 0 },
-      ),
-      summary: scrub(summary, this.#secrets),
+      steps: this.#steps.inOrder(),
+      summary: this.#steps.scrub(summary),
       startedAt: this.#startedAt.toISOString(),
       finishedAt: this.now().toISOString(),
       waitedMs: this.waitedMs,

@@ -6,22 +6,17 @@
  * Every step's outcome ends up in the result; the secret never does.
  */
 import type { ScmIntegration } from "../api/schemas.js";
-import { scrub } from "../text/scrub.js";
-import { describeApiError } from "./api-error-in-words.js";
 import { rotationLock } from "./lock.js";
+import { RotationStepLog } from "./step-log.js";
 import type {
   RotationApi,
   RotationOptions,
   RotationOutcome,
   RotationRequest,
   RotationResult,
-  RotationStep,
-  RotationStepName,
 } from "./types.js";
 import { scmValidationInput } from "./validate-stored.js";
 import { describeScmValidation, type ScmValidationDescription } from "./validation-in-words.js";
-
-const STEP_ORDER: readonly RotationStepName[] = ["read", "test", "update", "verify"];
 
 /** Rotate (or, with dryRun, only test) an integration's OAuth credentials. Never throws for API errors. */
 export async function rotateScmCredentials(
@@ -39,7 +34,7 @@ export async function rotateScmCredentials(
 }
 
 class RotationRun {
-  readonly #steps = new Map<RotationStepName, RotationStep>();
+  readonly #steps: RotationStepLog;
   readonly #startedAt: Date;
   #integration: ScmIntegration | undefined;
   #newCredentials: ScmValidationDescription | undefined;
@@ -53,11 +48,12 @@ class RotationRun {
     private readonly waitedMs: number,
   ) {
     this.#startedAt = now();
+    this.#steps = new RotationStepLog([request.clientSecret]);
   }
 
   async execute(): Promise<RotationResult> {
     const signal = this.options.signal;
-    const before = await this.#step("read", async () => {
+    const before = await this.#steps.run("read", async () => {
       const integration = await this.api.scmIntegrations.get({ id: this.request.integrationId }, { signal });
       this.#integration = integration;
       return {
@@ -70,16 +66,16 @@ class RotationRun {
 
     const clientId = this.#clientId();
     if (!clientId) {
-      this.#fail("test", "no OAuth client id: the integration has none and none was given");
+      this.#steps.record("test", "failed", "no OAuth client id: the integration has none and none was given");
       return this.#finish("failed", false, "No OAuth client id to rotate; nothing was changed.");
     }
     if (!this.request.clientSecret.trim()) {
-      this.#fail("test", "the new client secret is empty");
+      this.#steps.record("test", "failed", "the new client secret is empty");
       return this.#finish("failed", false, "The new client secret is empty; nothing was changed.");
     }
 
     let rejected = false;
-    const tested = await this.#step("test", async () => {
+    const tested = await this.#steps.run("test", async () => {
       const response = await this.api.validate(
         {
           runnerId: integration.runnerId,
@@ -111,7 +107,7 @@ class RotationRun {
     }
 
     const previousSecret = integration.oauth?.encryptedClientSecret;
-    const updated = await this.#step("update", async () => {
+    const updated = await this.#steps.run("update", async () => {
       await this.api.scmIntegrations.update(
         {
           id: integration.id,
@@ -136,15 +132,15 @@ class RotationRun {
       if (!this.#secretChanged(previousSecret, after)) {
         return this.#finish("failed", false, "The update failed; the stored secret is unchanged.");
       }
-      this.#record(
+      this.#steps.record(
         "update",
         "ok",
-        `${this.#steps.get("update")?.detail}, yet the read-back shows the new secret stored`,
+        `${this.#steps.detail("update")}, yet the read-back shows the new secret stored`,
         0,
       );
     }
 
-    const verified = await this.#step("verify", async () => {
+    const verified = await this.#steps.run("verify", async () => {
       const stored = after ?? (await this.api.scmIntegrations.get({ id: integration.id }, { signal }));
       if (!this.#secretChanged(previousSecret, stored)) {
         return { ok: false, detail: "the read-back shows the stored secret did not change" };
@@ -174,7 +170,7 @@ class RotationRun {
       return this.#finish(
         "unverified",
         true,
-        `UPDATED BUT NOT VERIFIED: ${this.#steps.get("verify")?.detail}. Check the integration now.`,
+        `UPDATED BUT NOT VERIFIED: ${this.#steps.detail("verify")}. Check the integration now.`,
       );
     }
     return this.#finish("rotated", true, "Rotated: the new secret is stored and validates.");
@@ -201,43 +197,15 @@ class RotationRun {
     }
   }
 
-  /** Run one step, timing it; an exception becomes a failed step described in words. */
-  async #step(
-    name: RotationStepName,
-    body: () => Promise<{ ok: boolean; detail: string }>,
-  ): Promise<boolean> {
-    const started = performance.now();
-    try {
-      const { ok, detail } = await body();
-      this.#record(name, ok ? "ok" : "failed", detail, performance.now() - started);
-      return ok;
-    } catch (error) {
-      this.#record(name, "failed", describeApiError(error).text, performance.now() - started);
-      return false;
-    }
-  }
-
-  #fail(name: RotationStepName, detail: string): void {
-    this.#record(name, "failed", detail, 0);
-  }
-
-  #record(step: RotationStepName, status: RotationStep["status"], detail: string, durationMs: number): void {
-    const safe = scrub(detail, [this.request.clientSecret]);
-    this.#steps.set(step, { step, status, detail: safe, durationMs: Math.round(durationMs) });
-  }
-
   #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
     const integration = this.#integration;
-    const steps = STEP_ORDER.map(
-      (step) =>
-        this.#steps.get(step) ?? { step, status: "skipped" as const, detail: "did not run", durationMs: 0 },
-    );
+    const steps = this.#steps.inOrder();
     const result: RotationResult = {
       integrationId: this.request.integrationId,
       outcome,
       changed,
       steps,
-      summary: scrub(summary, [this.request.clientSecret]),
+      summary: this.#steps.scrub(summary),
       startedAt: this.#startedAt.toISOString(),
       finishedAt: this.now().toISOString(),
       waitedMs: this.waitedMs,
