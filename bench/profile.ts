@@ -6,7 +6,12 @@
  * 2. Action start: `node dist/index.js` as in scenario 5 under --cpu-prof with a preload probe that
  *    notes when undici creates the first request; CPU self time up to that moment per original
  *    source (through dist/action.js.map), and the boot / bundle-to-first-request split.
- * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5).
+ * 3. Bot ack: the bot worker of scenario 6 (bench/workers/bot-server.ts, HTTP mode, Gitpod emulator at
+ *    20 ms and the Slack stub in a backend process) under --cpu-prof while autocannon sends signed
+ *    `list` commands at 100 connections, max rate; CPU self time per package / our module (through
+ *    the worker bundle's source map), idle excluded.
+ * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5),
+ * BENCH_PROFILE_BOT_SECONDS (default 5).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,8 +19,9 @@ import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import autocannon from "autocannon";
 import { startEmulator } from "../test/emulator/index.js";
-import { runChild } from "./lib/child.js";
+import { buildWorker, runChild, startChild } from "./lib/child.js";
 import {
   generateDesiredState,
   prepareEmulator,
@@ -23,10 +29,14 @@ import {
   toRunnerConfigYaml,
 } from "./lib/desired-state.js";
 import { benchEnv } from "./lib/engine.js";
-import { median } from "./lib/measure.js";
+import { loadNow, median } from "./lib/measure.js";
+import { signedHeaders } from "./lib/slack-signature.js";
 import type { AllocationSummary } from "./profile/allocations.js";
 import { type CpuProfile, cpuBySource } from "./profile/cpu-profile.js";
+import { commandBody, SIGNING_SECRET } from "./scenarios/bot-ack.js";
 import { shapeFor } from "./scenarios/scale.js";
+import type { BackendInfo } from "./workers/backend.js";
+import type { BotServerInfo } from "./workers/bot-server.js";
 import type { MemoryMark } from "./workers/plan-profile.js";
 import type { ProcessStats } from "./workers/protocol.js";
 
@@ -197,12 +207,118 @@ async function actionStart(dir: string): Promise<void> {
   }
 }
 
+const BOT_SECONDS = Number(process.env.BENCH_PROFILE_BOT_SECONDS ?? 5);
+
+/** Scenario 6's load: signed `list` commands, 100 connections, as fast as the bot answers. */
+function flood(url: string, body: string, connections: number, seconds: number): Promise<autocannon.Result> {
+  if (!url.startsWith("http://127.0.0.1:"))
+    throw new Error(`refusing to load anything but 127.0.0.1: ${url}`);
+  return autocannon({
+    url,
+    method: "POST",
+    headers: signedHeaders(SIGNING_SECRET, body),
+    body,
+    connections,
+    duration: seconds,
+  });
+}
+
+interface BotProfile {
+  mode: "bot" | "peer";
+  commands: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  cpuMs: number;
+  busyMs: number;
+  bySource: Array<{ source: string; ms: number }>;
+}
+
+/** One worker (the bot, or scenario 6's bare Bolt peer) profiled under the flood. */
+async function profileBotWorker(dir: string, mode: "bot" | "peer"): Promise<BotProfile> {
+  const backend = await startChild<BackendInfo>("backend", { BENCH_LATENCY_MS: "20" });
+  const profDir = mkdtempSync(join(dir, `${mode}-cpu-`));
+  try {
+    const worker = await startChild<BotServerInfo>(
+      "bot-server",
+      {
+        BENCH_BOT_MODE: mode,
+        BENCH_SIGNING_SECRET: SIGNING_SECRET,
+        BENCH_GITPOD_URL: backend.info.gitpodUrl,
+        BENCH_GITPOD_TOKEN: backend.info.gitpodToken,
+        BENCH_SLACK_API_URL: backend.info.slackApiUrl,
+        BENCH_RUNNER_IDS: backend.info.runnerIds.join(","),
+      },
+      ["--cpu-prof", "--cpu-prof-interval=250", `--cpu-prof-dir=${profDir}`],
+    );
+    const body = commandBody(backend.info.responseUrl, "list");
+    let result: autocannon.Result;
+    let cpuMs: number;
+    try {
+      await flood(worker.info.url, body, 10, 1); // warm-up, as scenario 6
+      const before = await worker.stats();
+      result = await flood(worker.info.url, body, 100, BOT_SECONDS);
+      cpuMs = (await worker.stats()).cpuMs - before.cpuMs;
+    } finally {
+      await worker.stop(); // the profile is written when the worker exits
+    }
+    const profileFile = readdirSync(profDir).find((name) => name.endsWith(".cpuprofile"));
+    if (!profileFile) throw new Error(`the ${mode} worker wrote no .cpuprofile`);
+    const profile = JSON.parse(readFileSync(join(profDir, profileFile), "utf8")) as CpuProfile;
+    const bundle = await buildWorker("bot-server");
+    const maps = new Map([
+      [pathToFileURL(bundle).href, new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")))],
+    ]);
+    const summary = cpuBySource(profile, maps, undefined, 1000);
+    const idleMs = summary.bySource.find((s) => s.source === "(idle)")?.ms ?? 0;
+    return {
+      mode,
+      commands: result.requests.total,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      non2xx: result.non2xx,
+      cpuMs,
+      busyMs: summary.totalMs - idleMs,
+      bySource: summary.bySource.filter((s) => s.source !== "(idle)"),
+    };
+  } finally {
+    await backend.stop();
+  }
+}
+
+async function botAck(dir: string): Promise<void> {
+  const load = loadNow();
+  const peer = await profileBotWorker(dir, "peer");
+  const bot = await profileBotWorker(dir, "bot");
+  say(
+    `## Bot ack under --cpu-prof (slower than unprofiled): ${BOT_SECONDS} s of signed \`list\` at 100 connections, max rate, Gitpod at 20 ms, bare Bolt then the bot; load ${load.toFixed(2)}`,
+  );
+  for (const p of [bot, peer])
+    say(
+      `- ${p.mode === "bot" ? "bot" : "bare Bolt"}: ${p.commands} commands acked, p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, non-2xx ${p.non2xx}; process CPU during the load ${p.cpuMs.toFixed(0)} ms (${((p.cpuMs / Math.max(1, p.commands)) * 1000).toFixed(0)} us per command); ${p.busyMs.toFixed(0)} ms not idle in the whole profile (warm-up, load, follow-ups)`,
+    );
+  // Per command, so the bot and the peer compare although they answer different numbers of commands.
+  const us = (p: BotProfile, source: string) =>
+    ((p.bySource.find((s) => s.source === source)?.ms ?? 0) / Math.max(1, p.commands)) * 1000;
+  say(
+    "CPU self time per command acked (us), by package / our module / Node internal, the bot's largest first:",
+  );
+  say("| source | bot us/cmd | bot share | bare Bolt us/cmd | bot - Bolt |");
+  say("| --- | --- | --- | --- | --- |");
+  for (const s of bot.bySource.slice(0, 20))
+    say(
+      `| ${s.source} | ${us(bot, s.source).toFixed(1)} | ${((s.ms / bot.busyMs) * 100).toFixed(1)}% | ${us(peer, s.source).toFixed(1)} | ${(us(bot, s.source) - us(peer, s.source)).toFixed(1)} |`,
+    );
+  say();
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "runner-config-profile-"));
   try {
     const only = process.argv[2];
     if (!only || only === "plan") await planMemory(dir);
     if (!only || only === "action") await actionStart(dir);
+    if (!only || only === "bot") await botAck(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
