@@ -9,7 +9,7 @@
  * 3. Bot ack: the bot worker of scenario 6 (bench/workers/bot-server.ts, HTTP mode, Gitpod emulator at
  *    20 ms and the Slack stub in a backend process) under --cpu-prof while autocannon sends signed
  *    `list` commands at 100 connections, max rate; CPU self time per package / our module (through
- *    the worker bundle's source map), idle excluded.
+ *    the worker bundle's source map), idle excluded; bare Bolt (the peer) profiled the same way, per command.
  * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5),
  * BENCH_PROFILE_BOT_SECONDS (default 5).
  */
