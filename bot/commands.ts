@@ -5,7 +5,14 @@
 
 export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
-export type SubcommandName = "help" | "list" | "validate" | "rotate" | "history";
+export type SubcommandName = "help" | "list" | "validate" | "rotate" | "history" | "revoke";
+
+/** Whose host tokens `revoke` deletes: every token of the host, all users' tokens, or one owner's. */
+export type RevokeSelector =
+  | { kind: "everyone" }
+  | { kind: "all-users" }
+  | { kind: "user"; id: string }
+  | { kind: "service-account"; id: string };
 
 export type ParsedCommand =
   | { kind: "help" }
@@ -13,12 +20,20 @@ export type ParsedCommand =
   | { kind: "validate"; target: Target }
   | { kind: "rotate"; target: Target }
   | { kind: "history"; filter?: Target }
+  | { kind: "revoke"; host: string; selector: RevokeSelector }
   /** Unknown subcommand or a missing/bad argument: answer with the usage line(s). */
   | { kind: "usage"; subcommand?: SubcommandName; problem: string }
   /** Something secret-looking was typed: refuse, warn to revoke it. */
   | { kind: "secret"; subcommand: string };
 
-export const SUBCOMMANDS: readonly SubcommandName[] = ["help", "list", "validate", "rotate", "history"];
+export const SUBCOMMANDS: readonly SubcommandName[] = [
+  "help",
+  "list",
+  "validate",
+  "rotate",
+  "history",
+  "revoke",
+];
 
 export function usageLine(command: string, subcommand: SubcommandName): string {
   switch (subcommand) {
@@ -32,6 +47,8 @@ export function usageLine(command: string, subcommand: SubcommandName): string {
       return `${command} rotate <integration-id | host>`;
     case "history":
       return `${command} history [integration-id | host]`;
+    case "revoke":
+      return `${command} revoke <host> [@user-id | all-users | service-account <id>]`;
   }
 }
 
@@ -113,7 +130,35 @@ export function parseCommand(text: string): ParsedCommand {
       if (!filter) return { kind: "usage", subcommand, problem: "give at most one integration id or host." };
       return { kind: "history", filter };
     }
+    case "revoke":
+      return parseRevoke(args);
     default:
       return { kind: "usage", problem: `unknown command "${first.slice(0, 40)}".` };
   }
+}
+
+/** `revoke <host> [@user-id | all-users | service-account <id>]`; owners are Gitpod ids (UUIDs). */
+function parseRevoke(args: readonly string[]): ParsedCommand {
+  const subcommand = "revoke";
+  const [hostWord, ...rest] = args;
+  const target = hostWord === undefined ? undefined : parseTarget(hostWord);
+  if (target?.kind !== "host")
+    return { kind: "usage", subcommand, problem: "which host? Give the SCM host, e.g. github.com." };
+  const host = target.host;
+  const [first, second, ...extra] = rest;
+  if (first === undefined) return { kind: "revoke", host, selector: { kind: "everyone" } };
+  const word = first.toLowerCase();
+  if (word === "all-users" && second === undefined)
+    return { kind: "revoke", host, selector: { kind: "all-users" } };
+  if (word === "service-account" && second !== undefined && extra.length === 0 && UUID.test(second))
+    return { kind: "revoke", host, selector: { kind: "service-account", id: second.toLowerCase() } };
+  const user = /^@?([0-9a-f-]{36})$/i.exec(first)?.[1];
+  if (user && UUID.test(user) && second === undefined)
+    return { kind: "revoke", host, selector: { kind: "user", id: user.toLowerCase() } };
+  return {
+    kind: "usage",
+    subcommand,
+    problem:
+      "after the host give @<gitpod-user-id>, all-users or service-account <id> (or nothing for every token).",
+  };
 }

@@ -13,7 +13,11 @@ import type { Target } from "./commands.js";
 import { hostTokensOf, untilAborted } from "./host-token-cache.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
-export type BotGitpodApi = CredentialsApi;
+export type BotGitpodApi = CredentialsApi & {
+  hostAuthenticationTokens: CredentialsApi["hostAuthenticationTokens"] & {
+    delete(request: { id: string }, options?: { signal?: AbortSignal }): Promise<void>;
+  };
+};
 
 export async function listManagedIntegrations(
   api: BotGitpodApi,

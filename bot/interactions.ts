@@ -9,11 +9,13 @@ import { APPROVE_ACTION, DENY_ACTION, OPEN_FORM_ACTION } from "./approvals/messa
 import type { BotContext } from "./context.js";
 import { resolveTarget } from "./gitpod.js";
 import { handleHistory } from "./handlers/history.js";
+import { handleRevokeConfirm } from "./handlers/revoke.js";
 import { handleRotateChoice } from "./handlers/rotate.js";
 import { checkSubmission, handleRotateSubmission } from "./handlers/rotate-submit.js";
 import { validateOne } from "./handlers/validate.js";
 import { HISTORY_OLDER_ACTION, parseOlderButton } from "./history/format.js";
 import { CHOICE_ACTION_ID, notFoundMessage, RESTARTING_TEXT, refusedMessage } from "./messages.js";
+import { REVOKE_CANCEL_ACTION, REVOKE_CONFIRM_ACTION } from "./revoke/preview.js";
 import {
   CLIENT_ID_BLOCK,
   CLIENT_SECRET_BLOCK,
@@ -143,6 +145,34 @@ export function registerInteractions(app: App, bot: BotContext): void {
         error: describeApiError(error),
       });
     }
+  });
+
+  // `revoke`: the confirmation (only its requester) and the cancel button under the preview.
+  app.action<BlockButtonAction>(REVOKE_CONFIRM_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const started = performance.now();
+    let outcome = "";
+    try {
+      outcome = await handleRevokeConfirm(bot, { userId: body.user.id, value: action.value }, respond);
+    } catch (error) {
+      outcome = `error: ${describeApiError(error).code}`;
+      bot.logger.error("action_failed", {
+        kind: "revoke",
+        user: body.user.id,
+        error: describeApiError(error),
+      });
+    } finally {
+      bot.logger.info("action", {
+        kind: "revoke",
+        user: body.user.id,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+  });
+  app.action<BlockButtonAction>(REVOKE_CANCEL_ACTION, async ({ ack, respond }) => {
+    await ack();
+    await respond({ text: "Revoke cancelled: nothing was deleted.", replace_original: true });
   });
 
   app.view(ROTATE_CALLBACK_ID, async ({ ack, body, view }) => {

@@ -15,6 +15,7 @@ export function helpMessage(command: string): SlackMessage {
     `• ${code(usageLine(command, "validate"))}: check that the stored OAuth secret still works. Example: ${code(`${command} validate gitlab.com`)}`,
     `• ${code(usageLine(command, "rotate"))}: store a new OAuth client secret (opens a form). Example: ${code(`${command} rotate github.com`)}`,
     `• ${code(usageLine(command, "history"))}: who rotated or validated what, when, with which outcome. Example: ${code(`${command} history github.com`)}`,
+    `• ${code(usageLine(command, "revoke"))}: incident button: delete a host's authentication tokens (shows them first, asks you to confirm). Example: ${code(`${command} revoke github.com all-users`)}`,
     `• ${code(usageLine(command, "help"))}: this message.`,
     "",
     ":lock: Never type a secret into the command: secrets go only into the rotate form.",

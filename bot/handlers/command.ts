@@ -9,6 +9,7 @@ import type { Respond } from "../deliver.js";
 import { helpMessage, refusedMessage, secretRefusedMessage, usageMessage } from "../messages.js";
 import { handleHistory } from "./history.js";
 import { handleList } from "./list.js";
+import { handleRevokeCommand } from "./revoke.js";
 import { auditBase, handleRotateCommand } from "./rotate.js";
 import { handleValidate } from "./validate.js";
 
@@ -92,6 +93,12 @@ async function dispatch(
       return handleValidate(bot, parsed.target, respond, command.userId);
     case "history":
       return handleHistory(bot, parsed.filter, respond);
+    case "revoke":
+      return handleRevokeCommand(
+        bot,
+        { userId: command.userId, host: parsed.host, selector: parsed.selector },
+        respond,
+      );
     case "rotate":
       return handleRotateCommand(
         bot,

@@ -24,7 +24,9 @@ export type AuditOutcome =
   | "requested"
   | "approved"
   | "denied"
-  | "expired";
+  | "expired"
+  /** Host authentication tokens deleted from Slack (`revoke`). */
+  | "revoked";
 
 export interface AuditRecord {
   /** What was attempted, e.g. "rotate". */
@@ -65,6 +67,7 @@ const OUTCOME_ICONS: Record<AuditOutcome, string> = {
   approved: ":ballot_box_with_check:",
   denied: ":no_entry:",
   expired: ":alarm_clock:",
+  revoked: ":wastebasket:",
 };
 
 export function formatAuditRecord(record: AuditRecord): SlackMessage {

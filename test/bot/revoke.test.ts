@@ -1,0 +1,169 @@
+/** `revoke <host> [...]`, the incident button, driven by signed Slack requests against the emulator. */
+import { afterEach, describe, expect, it } from "vitest";
+import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
+import type { RecordedCall } from "../fakes/slack-api.js";
+import { ADMIN, AUDIT_CHANNEL, CHANNEL, callText, type Harness, startHarness } from "./harness.js";
+
+const SERVICE_ACCOUNT = "0b9e7c1a-3f2d-4c5b-8a6e-9d1f2e3c4b5a";
+const ALICE = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+const BOB = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a";
+const CANARIES = [
+  "canary-revoke-alice-7f7f",
+  "canary-revoke-bob-8e8e",
+  "canary-revoke-sa-9d9d",
+  "canary-gitlab-6c6c",
+];
+
+let h: Harness | undefined;
+let clicks = 0;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function seeded(options: Parameters<typeof startHarness>[0] = {}) {
+  h = await startHarness(options);
+  const user = (id: string, runnerId: string, token: string, host = "github.com") =>
+    h?.emu.state.seedHostToken({
+      runnerId,
+      host,
+      token,
+      subject: { id, principal: "PRINCIPAL_USER" },
+      expiresAt: "2031-01-01T00:00:00Z",
+    });
+  const alice = user(ALICE, RUNNER_EU_ID, CANARIES[0] ?? "");
+  const bob = user(BOB, RUNNER_US_ID, CANARIES[1] ?? "");
+  const sa = h.emu.state.seedHostToken({
+    runnerId: RUNNER_EU_ID,
+    host: "github.com",
+    token: CANARIES[2],
+    subject: { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+  });
+  const gitlab = user(ALICE, RUNNER_EU_ID, CANARIES[3] ?? "", "gitlab.com");
+  return { h, alice, bob, sa, gitlab };
+}
+
+function confirmButton(call: RecordedCall): string | undefined {
+  const blocks =
+    (call.args.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>) ??
+    [];
+  return blocks
+    .filter((block) => block.type === "actions")
+    .flatMap((block) => block.elements ?? [])
+    .find((element) => element.action_id === "revoke_confirm")?.value;
+}
+
+async function click(harness: Harness, user: string, value: string) {
+  const responseUrlId = `click${++clicks}`;
+  const result = await harness.interact({
+    type: "block_actions",
+    team: { id: "T0TEST", domain: "test" },
+    user: { id: user, team_id: "T0TEST" },
+    api_app_id: "A0TEST",
+    token: "legacy-verification-token",
+    trigger_id: `trigger-click-${clicks}`,
+    container: { type: "message", message_ts: "1.2", channel_id: CHANNEL },
+    channel: { id: CHANNEL, name: "ops" },
+    response_url: harness.slack.responseUrl(responseUrlId),
+    actions: [{ type: "button", action_id: "revoke_confirm", block_id: "b1", value, action_ts: "1.3" }],
+  });
+  expect(result.status).toBe(200);
+  return responseUrlId;
+}
+
+function remainingIds(harness: Harness): string[] {
+  return [...harness.emu.state.hostTokens.values()].map((token) => token.id).sort();
+}
+
+function expectNoCanary(harness: Harness) {
+  const everything = harness.slack.calls.map(callText).join("\n") + harness.logs.join("\n");
+  for (const canary of CANARIES) expect(everything).not.toContain(canary);
+}
+
+describe("revoke", () => {
+  it("previews the host's user tokens per runner, and the requester's confirmation deletes exactly those", async () => {
+    const { h, alice, bob, sa, gitlab } = await seeded();
+    const asked = await h.command("revoke github.com all-users");
+    expect(asked.status).toBe(200);
+    const preview = await h.waitForResponse(asked.responseUrlId, (text) => text.includes("Revoke"));
+    const text = callText(preview);
+    expect(text).toContain("Revoke 2 host authentication tokens");
+    expect(text).toContain(ALICE);
+    expect(text).toContain(BOB);
+    expect(text).toContain("aws-eu");
+    expect(text).toContain("aws-us");
+    expect(text).not.toContain(SERVICE_ACCOUNT);
+    expect(remainingIds(h)).toHaveLength(4); // a preview deletes nothing
+
+    const value = confirmButton(preview) ?? "";
+    expect(value).not.toBe("");
+    // Someone else (even an admin-looking user) cannot confirm it.
+    const other = await click(h, "U0OTHER", value);
+    await h.waitForResponse(other, (reply) => reply.includes("only the person who asked"));
+    expect(remainingIds(h)).toHaveLength(4);
+
+    const done = await click(h, ADMIN, value);
+    const result = await h.waitForResponse(done, (reply) => reply.includes("deleted"));
+    expect(callText(result)).toContain("2 deleted, 0 already gone");
+    expect(remainingIds(h)).toEqual([sa.id, gitlab?.id ?? ""].sort());
+    expect(remainingIds(h)).not.toContain(alice?.id);
+    expect(remainingIds(h)).not.toContain(bob?.id);
+
+    const audit = await h.slack.waitFor(
+      (call) => call.args.channel === AUDIT_CHANNEL && String(call.args.text).includes("revoked"),
+    );
+    expect(callText(audit)).toContain("2 deleted");
+    const history = await h.store.history({ host: "github.com", limit: 10 });
+    expect(history.some((event) => event.action === "revoke" && event.outcome === "revoked")).toBe(true);
+    expectNoCanary(h);
+  });
+
+  it("deletes one service account's token, and a token already gone is not an error", async () => {
+    const { h, sa } = await seeded();
+    const asked = await h.command(`revoke github.com service-account ${SERVICE_ACCOUNT}`);
+    const preview = await h.waitForResponse(asked.responseUrlId, (text) => text.includes("Revoke"));
+    expect(callText(preview)).toContain("Revoke 1 host authentication token");
+    h.emu.state.deleteHostToken(sa.id); // someone else deleted it between preview and confirm
+    const done = await click(h, ADMIN, confirmButton(preview) ?? "");
+    const result = await h.waitForResponse(done, (reply) => reply.includes("already gone"));
+    expect(callText(result)).toContain("0 deleted, 1 already gone");
+    expect(callText(result)).not.toContain("NOT deleted");
+    await h.slack.waitFor(
+      (call) => call.args.channel === AUDIT_CHANNEL && String(call.args.text).includes("revoked"),
+    );
+    expect(remainingIds(h)).toHaveLength(3);
+    expectNoCanary(h);
+  });
+
+  it("refuses and audits an unauthorized user, and deletes nothing", async () => {
+    const { h } = await seeded();
+    const asked = await h.command("revoke github.com", { user: "U0INTRUDER" });
+    const reply = await h.waitForResponse(asked.responseUrlId);
+    expect(callText(reply)).toContain("not allowed to revoke host tokens");
+    expect(confirmButton(reply)).toBeUndefined();
+    const audit = await h.slack.waitFor(
+      (call) => call.args.channel === AUDIT_CHANNEL && String(call.args.text).includes("unauthorized"),
+    );
+    expect(callText(audit)).toContain("revoke");
+    expect(remainingIds(h)).toHaveLength(4);
+    expectNoCanary(h);
+  });
+
+  it("refuses while four-eyes approval is on, saying approval for revoke is not supported yet", async () => {
+    const { h } = await seeded({
+      env: { SLACK_ROTATE_APPROVERS: "U0APPROVER", SLACK_ROTATE_APPROVALS_REQUIRED: "1" },
+    });
+    const asked = await h.command("revoke github.com all-users");
+    const reply = await h.waitForResponse(asked.responseUrlId);
+    expect(callText(reply)).toContain("revoke does not support approval yet");
+    expect(remainingIds(h)).toHaveLength(4);
+  });
+
+  it("answers usage for a missing host or an unknown owner form", async () => {
+    h = await startHarness();
+    const asked = await h.command("revoke github.com bob");
+    const reply = await h.waitForResponse(asked.responseUrlId);
+    expect(callText(reply)).toContain("revoke &lt;host&gt;");
+    expect(callText(reply)).not.toContain("revoke_confirm");
+  });
+});
