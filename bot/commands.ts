@@ -58,7 +58,8 @@ const HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})*(?::\\d{1,5})?$`, "i");
 
 /** Known token shapes plus long random-looking strings. */
 export function looksLikeSecret(word: string): boolean {
-  if (UUID.test(word)) return false;
+  // Ids are not secrets, also as `revoke`'s `@<user-id>`.
+  if (UUID.test(word.replace(/^@/, ""))) return false;
   if (/^[0-9a-f]{32,}$/i.test(word)) return true;
   if (/^(gh[opusr]_|github_pat_|glpat-|gloas-|xox[abpe]-|xapp-|sk-)/i.test(word)) return true;
   if (word.length >= 20 && !word.includes(".") && /[a-z]/i.test(word) && /\d/.test(word)) return true;

@@ -53,7 +53,7 @@ function confirmButton(call: RecordedCall): string | undefined {
     .find((element) => element.action_id === "revoke_confirm")?.value;
 }
 
-async function click(harness: Harness, user: string, value: string) {
+async function click(harness: Harness, user: string, value: string, actionId = "revoke_confirm") {
   const responseUrlId = `click${++clicks}`;
   const result = await harness.interact({
     type: "block_actions",
@@ -65,7 +65,7 @@ async function click(harness: Harness, user: string, value: string) {
     container: { type: "message", message_ts: "1.2", channel_id: CHANNEL },
     channel: { id: CHANNEL, name: "ops" },
     response_url: harness.slack.responseUrl(responseUrlId),
-    actions: [{ type: "button", action_id: "revoke_confirm", block_id: "b1", value, action_ts: "1.3" }],
+    actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1.3" }],
   });
   expect(result.status).toBe(200);
   return responseUrlId;
@@ -133,6 +133,18 @@ describe("revoke", () => {
     );
     expect(remainingIds(h)).toHaveLength(3);
     expectNoCanary(h);
+  });
+
+  it("selects one user's token by @id, and Cancel deletes nothing", async () => {
+    const { h } = await seeded();
+    const asked = await h.command(`revoke github.com @${BOB}`);
+    const preview = await h.waitForResponse(asked.responseUrlId, (text) => text.includes("Revoke"));
+    expect(callText(preview)).toContain("Revoke 1 host authentication token");
+    expect(callText(preview)).toContain(BOB);
+    expect(callText(preview)).not.toContain(ALICE);
+    const cancelled = await click(h, ADMIN, "cancel", "revoke_cancel");
+    await h.waitForResponse(cancelled, (reply) => reply.includes("nothing was deleted"));
+    expect(remainingIds(h)).toHaveLength(4);
   });
 
   it("refuses and audits an unauthorized user, and deletes nothing", async () => {
