@@ -33,19 +33,9 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
 /** Deep copy with every secret field's value replaced and every other string scrubbed of `secrets`. */
 export function redactDeep(value: unknown, secrets: Iterable<string>): unknown {
   const list = [...secrets];
-  const walk = (inner: unknown): unknown => {
-    if (typeof inner === "string") return scrub(inner, list);
-    if (Array.isArray(inner)) return inner.map(walk);
-    if (inner !== null && typeof inner === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [key, field] of Object.entries(inner)) {
-        out[key] = secretFieldNames.has(key) && typeof field === "string" ? REDACTED : walk(field);
-      }
-      return out;
-    }
-    return inner;
-  };
-  return walk(value);
+  return copyScrubbed(value, list, (key, field) =>
+    secretFieldNames.has(key) && typeof field === "string" ? REDACTED : undefined,
+  );
 }
 
 /**
@@ -55,15 +45,26 @@ export function redactDeep(value: unknown, secrets: Iterable<string>): unknown {
 export function scrubDecoded(raw: string, value: unknown, secrets: Iterable<string>): unknown {
   const list = [...secrets].filter((secret) => secret.length >= 4);
   if (!raw.includes("\\") && !list.some((secret) => raw.includes(secret))) return value;
+  return copyScrubbed(value, list, () => undefined);
+}
+
+/**
+ * The one deep copy both share: every string scrubbed of `secrets`, unless `replace` gives a field
+ * another value. Fields are defined, not assigned, so a "__proto__" key stays a plain field.
+ */
+function copyScrubbed(
+  value: unknown,
+  secrets: readonly string[],
+  replace: (key: string, field: unknown) => string | undefined,
+): unknown {
   const walk = (inner: unknown): unknown => {
-    if (typeof inner === "string") return scrub(inner, list);
+    if (typeof inner === "string") return scrub(inner, secrets);
     if (Array.isArray(inner)) return inner.map(walk);
     if (inner !== null && typeof inner === "object") {
       const out: Record<string, unknown> = {};
-      // defineProperty, not assignment: a "__proto__" key from the server stays a plain field.
       for (const [key, field] of Object.entries(inner)) {
         Object.defineProperty(out, key, {
-          value: walk(field),
+          value: replace(key, field) ?? walk(field),
           enumerable: true,
           writable: true,
           configurable: true,
