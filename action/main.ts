@@ -8,7 +8,7 @@ import * as core from "@actions/core";
 import { type Cancellation, listenForCancellation } from "./cancellation.js";
 import { clientFor } from "./client.js";
 import { InputError, readInputs } from "./inputs.js";
-import { runAuditMode } from "./modes/audit.js";
+import { runHealthCheckMode } from "./modes/health-check.js";
 import { runRotateMode } from "./modes/rotate.js";
 import { readScheduledInputs } from "./modes/scheduled-inputs.js";
 import { runValidateMode } from "./modes/validate.js";
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
           core.setFailed("The run was cancelled; see the summary for what was done.");
         break;
       case "audit":
-        await runAuditMode(inputs, scheduled, client, process.env);
+        await runHealthCheckMode(inputs, scheduled, client, process.env);
         break;
     }
   } catch (error) {

@@ -2,7 +2,6 @@
 
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
-import { workflowRunLink } from "../shared/scheduled/run-link.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
 import { shortfallNote } from "../shared/sync/apply-summary.js";
 import { runSync } from "../shared/sync/engine.js";
@@ -27,6 +26,7 @@ import { fitMarkdownBytes, writeJobSummary } from "./report/job-summary.js";
 import { COMMENT_BUDGET_CHARS } from "./report/limits.js";
 import { formatPlanComment } from "./report/plan-comment.js";
 import { publishPlan } from "./report/plan-output.js";
+import { workflowRunLink } from "./report/workflow-run-link.js";
 
 export async function runSyncMode(
   inputs: ActionInputs & { mode: "plan" | "apply" },

@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { App, type AppOptions, LogLevel, type webApi } from "@slack/bolt";
 import { KeyedLock } from "../shared/rotation/lock.js";
 import { Approvers } from "./approvals/approvers.js";
-import { Auditor } from "./audit.js";
+import { Auditor } from "./audit-trail.js";
 import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
 import type { BotContext } from "./context.js";

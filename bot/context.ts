@@ -1,7 +1,7 @@
 /** Everything a handler needs, built once per bot by createBot. */
 import type { KeyedLock } from "../shared/rotation/lock.js";
 import type { Approvers } from "./approvals/approvers.js";
-import type { Auditor } from "./audit.js";
+import type { Auditor } from "./audit-trail.js";
 import type { Authorizer } from "./authorization.js";
 import type { BotConfig } from "./config.js";
 import type { BotGitpodApi } from "./gitpod.js";

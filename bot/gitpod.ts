@@ -2,10 +2,11 @@
  * The Gitpod reads the bot needs, over the shared client: integrations of the managed runners
  * (every page), their host authentication tokens, and finding the integration a user meant.
  */
+
+import { describeApiError } from "../shared/api/error-in-words.js";
 import { sameHost } from "../shared/api/matching.js";
 import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
-import { describeApiError } from "../shared/rotation/api-error-in-words.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";

@@ -2,7 +2,7 @@
  * Listeners for buttons and the rotate form. Each acknowledges first, then hands off.
  */
 import type { App, BlockButtonAction } from "@slack/bolt";
-import { describeApiError } from "../shared/rotation/api-error-in-words.js";
+import { describeApiError } from "../shared/api/error-in-words.js";
 import { formatError } from "../shared/slack/errors.js";
 import { decideApproval, openApprovedForm } from "./approvals/flow.js";
 import { APPROVE_ACTION, DENY_ACTION, OPEN_FORM_ACTION } from "./approvals/messages.js";

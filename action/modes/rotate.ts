@@ -9,13 +9,13 @@ import {
   rotationText,
   rotationTitle,
   runScheduledRotation,
-  workflowRunLink,
 } from "../../shared/scheduled/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
 import { logInfo } from "../log.js";
 import { writeJobSummary } from "../report/job-summary.js";
+import { workflowRunLink } from "../report/workflow-run-link.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";

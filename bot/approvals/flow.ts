@@ -8,8 +8,8 @@
  * Every step goes into the history, and votes and expiries into the audit channel.
  */
 import { randomUUID } from "node:crypto";
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";

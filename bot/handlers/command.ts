@@ -2,7 +2,7 @@
  * The slash command, after it was acknowledged: parse, check the channel, hand off. The command's
  * text is never logged (it may hold a secret someone typed by mistake); only what it parsed to.
  */
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import { parseCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";

@@ -3,9 +3,10 @@
  * which host tokens would be deleted, and delete exactly those when the same person confirms.
  * Authorized like rotation; refused and audited otherwise. A token already gone is not an error.
  */
+
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import { collectEveryPage } from "../../shared/api/pagination.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import { fallbackText } from "../../shared/slack/mrkdwn.js";
 import type { RevokeSelector } from "../commands.js";

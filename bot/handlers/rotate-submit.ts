@@ -4,8 +4,8 @@
  * from the submission, handed to the protocol and dropped; it is in no message, log or record.
  */
 import { randomUUID } from "node:crypto";
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { section } from "../../shared/slack/blocks.js";

@@ -2,8 +2,9 @@
  * `rotate <integration-id | host>`: open the modal at once (loading), then decide what it shows:
  * a refusal, a choice between integrations, or the form with the client id prefilled.
  */
+
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { requestApproval } from "../approvals/flow.js";

@@ -8,8 +8,8 @@
  * Each entry is claimed through its lease first, so of many replicas exactly one resolves it.
  */
 import { randomUUID } from "node:crypto";
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";

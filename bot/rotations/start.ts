@@ -2,8 +2,9 @@
  * Starting and finishing a rotation in the shared state: take the integration's lease (waiting a
  * bounded time for another rotation of it), then write the journal entry ahead of any change.
  */
+
+import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { describeApiError } from "../../shared/rotation/api-error-in-words.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";

@@ -1,5 +1,6 @@
 export { REDACTED } from "../text/scrub.js";
 export { GitpodClient, type GitpodClientOptions } from "./client.js";
+export { type ApiErrorDescription, describeApiError } from "./error-in-words.js";
 export { type ConnectCode, GitpodApiError, isRunnerOffline } from "./errors.js";
 export { MAX_PAGES, PAGE_SIZE, type Page, PageIterator } from "./pagination.js";
 export * from "./schemas.js";

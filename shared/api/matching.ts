@@ -1,4 +1,4 @@
-/** How API objects are matched to each other: one rule each, used by sync, rotation, audit and the bot. */
+/** How API objects are matched to each other: one rule each, used by sync, rotation, the health check and the bot. */
 import type { HostAuthenticationToken, ScmIntegration } from "./schemas.js";
 
 /** Hosts are compared without case: `GitHub.com` and `github.com` are one host. */

@@ -1,5 +1,4 @@
 /** The credential-rotation protocol, shared by the Slack bot and scheduled rotation. */
-export { type ApiErrorDescription, describeApiError } from "./api-error-in-words.js";
 export { KeyedLock, rotationLock } from "./lock.js";
 export { rotateScmCredentials } from "./protocol.js";
 export { summarizeTokens, type TokenSummary } from "./token-summary.js";

@@ -2,8 +2,9 @@
  * The steps of one rotation as they ran, shared by every credential's protocol: each timed, an
  * exception turned into words, and every detail scrubbed of the secrets in play before it is kept.
  */
+
+import { describeApiError } from "../api/error-in-words.js";
 import { scrub } from "../text/scrub.js";
-import { describeApiError } from "./api-error-in-words.js";
 import type { RotationStep, RotationStepName } from "./types.js";
 
 const STEP_ORDER: readonly RotationStepName[] = ["read", "test", "update", "verify"];

@@ -26,7 +26,7 @@ export interface RotationApi {
   };
 }
 
-/** RotationApi plus the list reads of integrations and host tokens (the bot, scheduled rotation, audit). */
+/** RotationApi plus the list reads of integrations and host tokens (bot, scheduled rotation, health check). */
 export interface CredentialsApi extends RotationApi {
   scmIntegrations: RotationApi["scmIntegrations"] & {
     list(

@@ -1,11 +1,11 @@
-/** Scheduled rotation and the credential audit: engines over the client, and their reports. */
-export { DEFAULT_EXPIRY_WARNING_DAYS, runAudit } from "./audit.js";
+/** Scheduled rotation and the credential health check (`mode: audit`): engines over the client, and their reports. */
+
 export { managedFromDesiredState } from "./from-config.js";
-export { auditMarkdown, rotationMarkdown } from "./markdown.js";
+export { DEFAULT_EXPIRY_WARNING_DAYS, runHealthCheck } from "./health-check.js";
+export { healthCheckMarkdown, rotationMarkdown } from "./markdown.js";
 export { runScheduledRotation } from "./rotate.js";
-export { workflowRunLink, workflowRunUrl } from "./run-link.js";
 export { parseRotateOnly, RotateOnlyError, selectForRotation } from "./select.js";
-export { auditText, rotationText } from "./text.js";
-export { auditTitle, rotationItemText, rotationTitle } from "./titles.js";
-export { auditTokens } from "./tokens.js";
+export { healthCheckText, rotationText } from "./text.js";
+export { healthCheckTitle, rotationItemText, rotationTitle } from "./titles.js";
+export { checkTokens } from "./tokens.js";
 export type * from "./types.js";

@@ -2,9 +2,9 @@
 
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { runnerLabel } from "../text/runner-label.js";
-import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS, type StatusWords } from "./status-words.js";
-import { auditTitle, plural, rotationItemText, rotationTitle } from "./titles.js";
-import type { AuditReport, ScheduledRotationReport } from "./types.js";
+import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS, type StatusWords } from "./status-words.js";
+import { healthCheckTitle, plural, rotationItemText, rotationTitle } from "./titles.js";
+import type { HealthCheckReport, ScheduledRotationReport } from "./types.js";
 
 function table(head: string[], rows: string[][]): string[] {
   return [
@@ -48,8 +48,8 @@ export function rotationMarkdown(
   return `${lines.join("\n")}\n`;
 }
 
-export function auditMarkdown(report: AuditReport, link?: { url: string; text: string }): string {
-  const lines = [`## ${cell(auditTitle(report))}`, ""];
+export function healthCheckMarkdown(report: HealthCheckReport, link?: { url: string; text: string }): string {
+  const lines = [`## ${cell(healthCheckTitle(report))}`, ""];
   lines.push(
     `Host tokens that expire within ${plural(report.expiryWarningDays, "day")} or have expired are flagged.`,
     "",
@@ -69,7 +69,7 @@ export function auditMarkdown(report: AuditReport, link?: { url: string; text: s
         cell(runnerLabel(item.integration.runnerId, item.runnerName)),
         `${cell(item.integration.host ?? "(no host)")} (${cell(item.integration.scmId ?? "scm")})`,
         item.managed ? "yes" : "**no** (not in the file)",
-        statusCell(AUDIT_STATUS_WORDS[item.status]),
+        statusCell(HEALTH_STATUS_WORDS[item.status]),
         credentials,
         tokens,
         cell(item.findings.join("; ")) || "–",

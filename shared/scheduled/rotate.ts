@@ -3,10 +3,11 @@
  * to Gitpod, one rotation protocol run per integration. Each integration stands alone: a refusal
  * or failure changes nothing for it and does not stop the others.
  */
+
+import { describeApiError } from "../api/error-in-words.js";
 import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { envValue } from "../config/env.js";
-import { describeApiError } from "../rotation/api-error-in-words.js";
 import { rotateHostToken } from "../rotation/host-token.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";

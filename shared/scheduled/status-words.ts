@@ -4,7 +4,7 @@
  * ("2 rotated"), `label` names the status in a table or log line, `headline` leads a Slack section;
  * `emoji` is for markdown, `slackEmoji` for Block Kit.
  */
-import type { AuditStatus, ScheduledRotationStatus } from "./types.js";
+import type { HealthStatus, ScheduledRotationStatus } from "./types.js";
 
 export interface StatusWords {
   count: string;
@@ -59,7 +59,7 @@ export const ROTATION_STATUS_WORDS: Record<ScheduledRotationStatus, StatusWords>
   },
 };
 
-export const AUDIT_STATUS_WORDS: Record<AuditStatus, StatusWords> = {
+export const HEALTH_STATUS_WORDS: Record<HealthStatus, StatusWords> = {
   healthy: {
     count: "healthy",
     label: "healthy",

@@ -1,9 +1,9 @@
 /** The reports as plain text for the job log: one line per integration. */
 
 import { runnerLabel } from "../text/runner-label.js";
-import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
-import { auditTitle, rotationItemText, rotationTitle } from "./titles.js";
-import type { AuditReport, ScheduledRotationReport } from "./types.js";
+import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
+import { healthCheckTitle, rotationItemText, rotationTitle } from "./titles.js";
+import type { HealthCheckReport, ScheduledRotationReport } from "./types.js";
 
 export function rotationText(report: ScheduledRotationReport): string {
   const lines = [rotationTitle(report)];
@@ -18,13 +18,13 @@ export function rotationText(report: ScheduledRotationReport): string {
   return lines.join("\n");
 }
 
-export function auditText(report: AuditReport): string {
-  const lines = [auditTitle(report)];
+export function healthCheckText(report: HealthCheckReport): string {
+  const lines = [healthCheckTitle(report)];
   for (const item of report.integrations) {
     const where = `${item.integration.host ?? "(no host)"} (${item.integration.scmId ?? "scm"}) on ${runnerLabel(item.integration.runnerId, item.runnerName)}`;
     const unmanaged = item.managed ? "" : " [not in the file]";
     const findings = item.findings.length > 0 ? `: ${item.findings.join("; ")}` : "";
-    lines.push(`  ${AUDIT_STATUS_WORDS[item.status].label.padEnd(9)} ${where}${unmanaged}${findings}`);
+    lines.push(`  ${HEALTH_STATUS_WORDS[item.status].label.padEnd(9)} ${where}${unmanaged}${findings}`);
     if (!("error" in item.tokens)) {
       for (const token of item.tokens.expiring) {
         lines.push(

@@ -1,6 +1,6 @@
 /** One-line headlines for reports, shared by the job summary and Slack. */
-import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
-import type { AuditReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
+import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
+import type { HealthCheckReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
 
 export function rotationTitle(report: ScheduledRotationReport): string {
   const lead = report.dryRun ? "Scheduled rotation (dry run)" : "Scheduled rotation";
@@ -11,12 +11,12 @@ export function rotationTitle(report: ScheduledRotationReport): string {
   return `${lead}: ${parts.join(", ")}`;
 }
 
-export function auditTitle(report: AuditReport): string {
+export function healthCheckTitle(report: HealthCheckReport): string {
   const { counts } = report;
   const total = report.integrations.length;
   const parts: string[] = [];
   for (const status of ["invalid", "expiring", "error"] as const)
-    if (counts[status]) parts.push(`${counts[status]} ${AUDIT_STATUS_WORDS[status].count}`);
+    if (counts[status]) parts.push(`${counts[status]} ${HEALTH_STATUS_WORDS[status].count}`);
   if (counts.missing) parts.push(`${counts.missing} missing`);
   const verdict = report.healthy ? "healthy" : "needs attention";
   const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";

@@ -7,20 +7,20 @@
 import { sameHost, tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { runnerLabel } from "../text/runner-label.js";
-import type { AuditTokens, ExpiringToken, ManagedHostToken } from "./types.js";
+import type { CheckedTokens, ExpiringToken, ManagedHostToken } from "./types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Count the integration's tokens and list those expired or expiring within `windowDays`. */
-export function auditTokens(
+export function checkTokens(
   integration: ScmIntegration,
   tokens: readonly HostAuthenticationToken[],
   now: Date,
   windowDays: number,
   managedTokens: readonly ManagedHostToken[] = [],
-): AuditTokens {
+): CheckedTokens {
   const horizon = now.getTime() + windowDays * DAY_MS;
-  const result: AuditTokens = { count: 0, expiring: [] };
+  const result: CheckedTokens = { count: 0, expiring: [] };
   for (const token of tokens) {
     if (!tokenBelongsTo(token, integration)) continue;
     result.count += 1;

@@ -1,5 +1,5 @@
 /**
- * Types of scheduled rotation and the credential audit. Inputs are the managed part of the
+ * Types of scheduled rotation and the credential health check. Inputs are the managed part of the
  * runner-config file (no secret values: only the names of the variables that hold them); results
  * hold ids, hosts, outcomes and words, never a secret.
  */
@@ -115,19 +115,19 @@ export interface ScheduledRotationReport {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Audit
+// Health check (the action's `audit` mode)
 // ---------------------------------------------------------------------------------------------
 
-export interface AuditInput {
+export interface HealthCheckInput {
   runners: readonly ManagedRunner[];
   integrations: readonly ManagedScmIntegration[];
-  /** Service accounts' tokens of the file: the audit says which variable rotates each. */
+  /** Service accounts' tokens of the file: the health check says which variable rotates each. */
   hostTokens?: readonly ManagedHostToken[];
   /** Tokens expiring within this many days are reported; default 14. */
   expiryWarningDays?: number;
 }
 
-export interface AuditOptions {
+export interface HealthCheckOptions {
   /** How many validations run at the same time; default 4. */
   concurrency?: number;
   /** Aborts the API calls in flight (their rotations end as failed or unknown). */
@@ -151,15 +151,15 @@ export interface ExpiringToken {
   remedy: string;
 }
 
-export interface AuditTokens {
+export interface CheckedTokens {
   count: number;
   /** Soonest first. */
   expiring: ExpiringToken[];
 }
 
-export type AuditStatus = "healthy" | "invalid" | "expiring" | "error";
+export type HealthStatus = "healthy" | "invalid" | "expiring" | "error";
 
-export interface AuditedIntegration {
+export interface CheckedIntegration {
   integration: ScmIntegration;
   runnerName?: string;
   /** In the runner-config file (false: exists only in Gitpod). */
@@ -167,9 +167,9 @@ export interface AuditedIntegration {
   /** The stored credentials' validation, or why it could not run. */
   validation: ScmValidationDescription | { error: string };
   /** The integration's host tokens, or why they could not be listed. */
-  tokens: AuditTokens | { error: string };
+  tokens: CheckedTokens | { error: string };
   /** The worst finding: error (could not check) > invalid > expiring > healthy. */
-  status: AuditStatus;
+  status: HealthStatus;
   /** The findings in words, e.g. "2 host tokens expire within 14 days". */
   findings: string[];
 }
@@ -182,7 +182,7 @@ export interface MissingIntegration {
   host: string;
 }
 
-export interface AuditReport {
+export interface HealthCheckReport {
   /**
    * False when any integration of the managed runners is invalid, has expiring or expired tokens,
    * could not be checked, or when an integration of the file is missing in Gitpod. Unmanaged
@@ -192,7 +192,7 @@ export interface AuditReport {
   healthy: boolean;
   expiryWarningDays: number;
   checkedAt: string;
-  integrations: AuditedIntegration[];
+  integrations: CheckedIntegration[];
   missing: MissingIntegration[];
-  counts: Record<AuditStatus, number> & { unmanaged: number; missing: number };
+  counts: Record<HealthStatus, number> & { unmanaged: number; missing: number };
 }

@@ -1,5 +1,5 @@
 /** Errors as friendly messages: what failed, in words, and what to do. */
-import { describeApiError } from "../rotation/api-error-in-words.js";
+import { describeApiError } from "../api/error-in-words.js";
 import type { SlackMessage } from "./blocks.js";
 import { escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections } from "./split.js";

@@ -73,7 +73,7 @@ describe("the committed bundle", () => {
         "action/report/plan-output.ts",
         "action/modes/scheduled-inputs.ts",
         "action/modes/rotate.ts",
-        "action/modes/audit.ts",
+        "action/modes/health-check.ts",
       ].map((file) => readFile(file, "utf8")),
     );
     const code = sources.join("\n");

@@ -69,7 +69,7 @@ describe("README.md", () => {
       unionOf("shared/scheduled/types.ts", "ScheduledRotationStatus").sort(),
     );
     expect(backtickedAfter("an audit as", ".\n").sort()).toEqual(
-      unionOf("shared/scheduled/types.ts", "AuditStatus").sort(),
+      unionOf("shared/scheduled/types.ts", "HealthStatus").sort(),
     );
   });
 });

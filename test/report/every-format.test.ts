@@ -6,18 +6,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  auditMarkdown,
-  auditText,
+  healthCheckMarkdown,
+  healthCheckText,
   rotationMarkdown,
   rotationText,
-  runAudit,
+  runHealthCheck,
   runScheduledRotation,
 } from "../../shared/scheduled/index.js";
-import { AUDIT_STATUS_WORDS, ROTATION_STATUS_WORDS } from "../../shared/scheduled/status-words.js";
-import { auditTitle, rotationTitle } from "../../shared/scheduled/titles.js";
+import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "../../shared/scheduled/status-words.js";
+import { healthCheckTitle, rotationTitle } from "../../shared/scheduled/titles.js";
 import { formatApplyReport } from "../../shared/slack/apply-report.js";
-import { formatAuditReport } from "../../shared/slack/audit-report.js";
 import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
+import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { ApplyResult } from "../../shared/sync/apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "../../shared/sync/apply-summary.js";
@@ -193,16 +193,16 @@ describe("the scheduled reports in every format", () => {
 
   it("audit: the title, each integration, its runner and its status", async () => {
     s.emu.state.setOAuthAppSecrets("gitlab.com", GITLAB_OAUTH_CLIENT_ID, [NEW_GITLAB_SECRET]);
-    const report = await runAudit(s.client, { runners: s.runners, integrations: s.integrations });
+    const report = await runHealthCheck(s.client, { runners: s.runners, integrations: s.integrations });
     expect(new Set(report.integrations.map((item) => item.status))).toEqual(new Set(["healthy", "invalid"]));
     const renderings = {
-      text: auditText(report),
-      markdown: plain(auditMarkdown(report)),
-      slack: slackText(formatAuditReport(report)),
+      text: healthCheckText(report),
+      markdown: plain(healthCheckMarkdown(report)),
+      slack: slackText(formatHealthCheckReport(report)),
     };
-    expectInEvery(renderings, [auditTitle(report)]);
+    expectInEvery(renderings, [healthCheckTitle(report)]);
     for (const item of report.integrations) {
-      const words = AUDIT_STATUS_WORDS[item.status];
+      const words = HEALTH_STATUS_WORDS[item.status];
       expectInEvery(renderings, [
         item.integration.host ?? "",
         item.integration.scmId ?? "",

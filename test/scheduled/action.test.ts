@@ -287,6 +287,19 @@ describe("mode: audit", () => {
     expectNoSecrets(result, ALL_SECRETS);
   });
 
+  it("a rejected api-token fails the step in words for action users, with no bot wording and no token", async () => {
+    const wrongToken = "gitpod-canary-wrong-token-5c1e";
+    const result = await run("audit", { "api-token": wrongToken, "slack-webhook-url": webhookUrl() });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "::error::Could not run the credential audit: The Gitpod API rejected the API token (unauthenticated): check GITPOD_API_KEY, or the action's api-token input",
+    );
+    expect(result.everything).not.toMatch(/\bbot('s)?\b/i);
+    expect(webhook.posts).toHaveLength(1);
+    expect(webhook.posts[0]?.raw ?? "").not.toMatch(/\bbot('s)?\b/i);
+    expectNoSecrets(result, ALL_SECRETS, wrongToken);
+  });
+
   it("a healthy audit passes and notify-on: failure posts nothing", async () => {
     const result = await run("audit", {
       "fail-on-unhealthy": "true",

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { workflowRunLink, workflowRunUrl } from "../../action/report/workflow-run-link.js";
 import {
-  auditMarkdown,
+  healthCheckMarkdown,
   rotationMarkdown,
-  runAudit,
+  runHealthCheck,
   runScheduledRotation,
-  workflowRunLink,
-  workflowRunUrl,
 } from "../../shared/scheduled/index.js";
-import { formatAuditReport } from "../../shared/slack/audit-report.js";
 import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
+import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import {
@@ -145,7 +144,7 @@ describe("audit report formatting", () => {
       expiresAt: "2025-06-04T12:00:00Z",
     });
     s.emu.state.seedScmIntegration({ runnerId: RUNNER_US_ID, scmId: "bitbucket", host: "bitbucket.org" });
-    const report = await runAudit(
+    const report = await runHealthCheck(
       s.client,
       {
         runners: s.runners,
@@ -157,7 +156,7 @@ describe("audit report formatting", () => {
       { now: () => now },
     );
 
-    const markdown = auditMarkdown(report, workflowRunLink(RUN_ENV));
+    const markdown = healthCheckMarkdown(report, workflowRunLink(RUN_ENV));
     expect(markdown).toContain(
       "## Credential audit: needs attention, 3 integrations checked (1 invalid, 1 with expiring tokens, 1 missing)",
     );
@@ -175,7 +174,7 @@ describe("audit report formatting", () => {
     expect(markdown).toContain("- gitlab.example.com (gitlab) on aws-eu");
     expect(markdown).toContain(`[View the workflow run](${RUN_URL})`);
 
-    const messages = formatAuditReport(report, { link: workflowRunLink(RUN_ENV) });
+    const messages = formatHealthCheckReport(report, { link: workflowRunLink(RUN_ENV) });
     expect(messages).toHaveLength(1);
     const texts = blockTexts(messages);
     expect(report.healthy).toBe(false);
@@ -200,9 +199,9 @@ describe("audit report formatting", () => {
   });
 
   it("says so when everything is healthy", async () => {
-    const report = await runAudit(s.client, { runners: s.runners, integrations: s.integrations });
-    expect(auditMarkdown(report)).toContain("## Credential audit: healthy, 2 integrations checked\n");
-    const [message] = formatAuditReport(report);
+    const report = await runHealthCheck(s.client, { runners: s.runners, integrations: s.integrations });
+    expect(healthCheckMarkdown(report)).toContain("## Credential audit: healthy, 2 integrations checked\n");
+    const [message] = formatHealthCheckReport(report);
     expect(message?.text).toBe("Credential audit: healthy, 2 integrations checked");
   });
 
@@ -216,8 +215,8 @@ describe("audit report formatting", () => {
         oauthClientSecret: "y",
       });
     }
-    const report = await runAudit(s.client, { runners: s.runners, integrations: s.integrations });
-    const messages = formatAuditReport(report);
+    const report = await runHealthCheck(s.client, { runners: s.runners, integrations: s.integrations });
+    const messages = formatHealthCheckReport(report);
     expect(messages.length).toBeGreaterThan(1);
     for (const message of messages) expect(message.blocks.length).toBeLessThanOrEqual(50);
     const all = blockTexts(messages).join("\n");

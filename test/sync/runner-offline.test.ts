@@ -6,7 +6,12 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
-import { auditText, rotationText, runAudit, runScheduledRotation } from "../../shared/scheduled/index.js";
+import {
+  healthCheckText,
+  rotationText,
+  runHealthCheck,
+  runScheduledRotation,
+} from "../../shared/scheduled/index.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { formatIssuesText } from "../../shared/sync/format.js";
 import {
@@ -90,12 +95,12 @@ describe.each(["failed_precondition", "unavailable"] as const)(
       expect(rotationText(rotation)).toContain("The runner is offline");
       expect(e.requests.writes()).toHaveLength(0);
 
-      const audit = await runAudit(c, {
+      const audit = await runHealthCheck(c, {
         runners: [{ id: RUNNER_EU_ID, name: RUNNER_EU_NAME }],
         integrations,
       });
       expect(audit.healthy).toBe(false);
-      expect(auditText(audit)).toContain("The runner is offline");
+      expect(healthCheckText(audit)).toContain("The runner is offline");
     });
   },
 );

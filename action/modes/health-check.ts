@@ -1,26 +1,25 @@
-/** The action's audit mode: check stored credentials and host-token expiry, then report. */
+/** The action's `audit` mode, the credential health check: stored credentials and host-token expiry. */
 
 import * as core from "@actions/core";
-import type { GitpodClient } from "../../shared/api/index.js";
-import { describeApiError } from "../../shared/rotation/index.js";
+import { describeApiError, type GitpodClient } from "../../shared/api/index.js";
 import {
-  auditMarkdown,
-  auditText,
-  auditTitle,
-  runAudit,
-  workflowRunLink,
+  healthCheckMarkdown,
+  healthCheckText,
+  healthCheckTitle,
+  runHealthCheck,
 } from "../../shared/scheduled/index.js";
-import { formatAuditReport } from "../../shared/slack/audit-report.js";
 import { formatError } from "../../shared/slack/errors.js";
+import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import type { ActionInputs } from "../inputs.js";
 import { logInfo } from "../log.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
 import { writeJobSummary } from "../report/job-summary.js";
+import { workflowRunLink } from "../report/workflow-run-link.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
 
-export async function runAuditMode(
+export async function runHealthCheckMode(
   inputs: ActionInputs,
   scheduled: ScheduledInputs,
   client: GitpodClient,
@@ -30,9 +29,9 @@ export async function runAuditMode(
   const managed = await loadManaged(inputs.config);
   if (!managed) return;
 
-  let report: Awaited<ReturnType<typeof runAudit>>;
+  let report: Awaited<ReturnType<typeof runHealthCheck>>;
   try {
-    report = await runAudit(
+    report = await runHealthCheck(
       client,
       { ...managed, expiryWarningDays: scheduled.expiryWarningDays },
       { concurrency: Math.min(inputs.concurrency, 8) },
@@ -44,14 +43,14 @@ export async function runAuditMode(
     return;
   }
 
-  const title = auditTitle(report);
+  const title = healthCheckTitle(report);
   const link = workflowRunLink(env);
-  logInfo(auditText(report));
+  logInfo(healthCheckText(report));
   core.setOutput("healthy", String(report.healthy));
   core.setOutput("summary", title);
   core.setOutput("report", JSON.stringify(report));
-  await writeJobSummary(auditMarkdown(report, link), env, "the report output");
-  await notifySlack(scheduled, formatAuditReport(report, link ? { link } : {}), report.healthy, env);
+  await writeJobSummary(healthCheckMarkdown(report, link), env, "the report output");
+  await notifySlack(scheduled, formatHealthCheckReport(report, link ? { link } : {}), report.healthy, env);
 
   const findings: Annotation[] = [];
   for (const item of report.integrations) {

@@ -1,23 +1,24 @@
 /**
- * The credential audit: for every SCM integration of the managed runners, does the stored secret
- * still validate, and which host tokens have expired or expire soon? Read-only: it never writes.
+ * The credential health check (the action's `audit` mode): for every SCM integration of the
+ * managed runners, does the stored secret still validate, and which host tokens have expired or
+ * expire soon? Read-only: it never writes.
  */
 
+import { describeApiError } from "../api/error-in-words.js";
 import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import { describeApiError } from "../rotation/api-error-in-words.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
 import { findLive, listIntegrations, listRunnerTokens } from "./live.js";
 import { plural } from "./titles.js";
-import { auditTokens } from "./tokens.js";
+import { checkTokens } from "./tokens.js";
 import type {
-  AuditedIntegration,
-  AuditInput,
-  AuditOptions,
-  AuditReport,
-  AuditStatus,
-  AuditTokens,
+  CheckedIntegration,
+  CheckedTokens,
+  HealthCheckInput,
+  HealthCheckOptions,
+  HealthCheckReport,
+  HealthStatus,
   ManagedScmIntegration,
   MissingIntegration,
   ScheduledApi,
@@ -29,11 +30,11 @@ const DEFAULT_CONCURRENCY = 4;
 type Failed = { error: string };
 
 /** Throws the client's error when the integrations cannot be listed; everything else is a finding. */
-export async function runAudit(
+export async function runHealthCheck(
   api: ScheduledApi,
-  input: AuditInput,
-  options: AuditOptions = {},
-): Promise<AuditReport> {
+  input: HealthCheckInput,
+  options: HealthCheckOptions = {},
+): Promise<HealthCheckReport> {
   const now = (options.now ?? (() => new Date()))();
   const windowDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   const call = options.signal ? { signal: options.signal } : {};
@@ -56,24 +57,24 @@ export async function runAudit(
   );
 
   const integrations = await mapWithConcurrency(live, concurrency, async (integration) => {
-    let validation: AuditedIntegration["validation"];
+    let validation: CheckedIntegration["validation"];
     try {
       validation = await validateStoredCredentials(api, integration, call);
     } catch (error) {
       validation = { error: `could not validate: ${describeApiError(error).text}` };
     }
     const runnerTokens = tokensByRunner.get(integration.runnerId) ?? [];
-    const tokens: AuditTokens | Failed =
+    const tokens: CheckedTokens | Failed =
       "error" in runnerTokens
         ? runnerTokens
-        : auditTokens(integration, runnerTokens, now, windowDays, input.hostTokens ?? []);
+        : checkTokens(integration, runnerTokens, now, windowDays, input.hostTokens ?? []);
     const managed = input.integrations.some(
       (item) =>
         item.runnerId === integration.runnerId &&
         item.scmId === integration.scmId &&
         sameHost(item.host, integration.host),
     );
-    const audited: AuditedIntegration = {
+    const checked: CheckedIntegration = {
       integration,
       managed,
       validation,
@@ -81,8 +82,8 @@ export async function runAudit(
       ...judge(validation, tokens, windowDays),
     };
     const name = names.get(integration.runnerId);
-    if (name) audited.runnerName = name;
-    return audited;
+    if (name) checked.runnerName = name;
+    return checked;
   });
 
   const missing: MissingIntegration[] = input.integrations
@@ -109,7 +110,7 @@ export async function runAudit(
   };
 }
 
-function runnerNames(input: AuditInput): Map<string, string> {
+function runnerNames(input: HealthCheckInput): Map<string, string> {
   const names = new Map<string, string>();
   for (const item of input.integrations) if (item.runnerName) names.set(item.runnerId, item.runnerName);
   for (const runner of input.runners) if (runner.name) names.set(runner.id, runner.name);
@@ -118,14 +119,14 @@ function runnerNames(input: AuditInput): Map<string, string> {
 
 /** The worst finding decides the status; every finding is listed in words. */
 function judge(
-  validation: AuditedIntegration["validation"],
-  tokens: AuditTokens | Failed,
+  validation: CheckedIntegration["validation"],
+  tokens: CheckedTokens | Failed,
   windowDays: number,
-): { status: AuditStatus; findings: string[] } {
+): { status: HealthStatus; findings: string[] } {
   const findings: string[] = [];
-  let status: AuditStatus = "healthy";
-  const worse = (candidate: AuditStatus) => {
-    const rank: Record<AuditStatus, number> = { healthy: 0, expiring: 1, invalid: 2, error: 3 };
+  let status: HealthStatus = "healthy";
+  const worse = (candidate: HealthStatus) => {
+    const rank: Record<HealthStatus, number> = { healthy: 0, expiring: 1, invalid: 2, error: 3 };
     if (rank[candidate] > rank[status]) status = candidate;
   };
   if ("error" in validation) {

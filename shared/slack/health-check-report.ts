@@ -1,12 +1,12 @@
 /**
- * The credential audit as Block Kit: every integration that needs attention in its own section
+ * The credential health check (`mode: audit`) as Block Kit: every integration that needs attention in its own section
  * (what is wrong, which tokens expire), the healthy ones listed compactly, then the integrations of
  * the file that Gitpod does not have, and a link to the workflow run.
  */
 
-import { AUDIT_STATUS_WORDS } from "../scheduled/status-words.js";
-import { auditTitle, plural } from "../scheduled/titles.js";
-import type { AuditedIntegration, AuditReport } from "../scheduled/types.js";
+import { HEALTH_STATUS_WORDS } from "../scheduled/status-words.js";
+import { healthCheckTitle, plural } from "../scheduled/titles.js";
+import type { CheckedIntegration, HealthCheckReport } from "../scheduled/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
@@ -16,13 +16,13 @@ import { expiryInWords } from "./time.js";
 /** Shown per integration; the rest are counted. */
 const TOKENS_SHOWN = 5;
 
-function subject(item: AuditedIntegration): string {
+function subject(item: CheckedIntegration): string {
   return `${item.integration.host || "(no host)"} (${item.integration.scmId || "scm"})`;
 }
 
-function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
+function attentionBlocks(item: CheckedIntegration, now: Date): MessageBlock[] {
   const lines = [
-    `${AUDIT_STATUS_WORDS[item.status].slackEmoji} ${bold(subject(item))}${item.managed ? "" : " · _not in the runner-config file_"}`,
+    `${HEALTH_STATUS_WORDS[item.status].slackEmoji} ${bold(subject(item))}${item.managed ? "" : " · _not in the runner-config file_"}`,
   ];
   if ("error" in item.validation) lines.push(`Stored credentials: ${escapeMrkdwn(item.validation.error)}`);
   else if (item.validation.valid) lines.push("Stored credentials: valid");
@@ -51,22 +51,25 @@ function attentionBlocks(item: AuditedIntegration, now: Date): MessageBlock[] {
   ];
 }
 
-export interface AuditReportOptions {
+export interface HealthCheckReportOptions {
   link?: { url: string; text: string };
   /** For tests: a smaller block budget per message. */
   maxBlocks?: number;
 }
 
-export function formatAuditReport(report: AuditReport, options: AuditReportOptions = {}): SlackMessage[] {
+export function formatHealthCheckReport(
+  report: HealthCheckReport,
+  options: HealthCheckReportOptions = {},
+): SlackMessage[] {
   const now = new Date(report.checkedAt);
-  const title = auditTitle(report);
+  const title = healthCheckTitle(report);
   const blocks: MessageBlock[] = [];
   const attention = report.integrations.filter((item) => item.status !== "healthy");
   const healthy = report.integrations.filter((item) => item.status === "healthy");
   for (const item of attention) blocks.push(...attentionBlocks(item, now));
   if (healthy.length > 0) {
     const lines = [
-      `${AUDIT_STATUS_WORDS.healthy.slackEmoji} *${AUDIT_STATUS_WORDS.healthy.headline}* (${healthy.length})`,
+      `${HEALTH_STATUS_WORDS.healthy.slackEmoji} *${HEALTH_STATUS_WORDS.healthy.headline}* (${healthy.length})`,
     ];
     for (const item of healthy) {
       const unmanaged = item.managed ? "" : " · _not in the runner-config file_";

@@ -1,9 +1,11 @@
 /**
- * Friendly words for a failed Gitpod API call. Works on anything thrown; reads the fields of
- * GitpodApiError (code, status, rpc, outcomeUnknown) by shape so it also copes with plain errors.
- * The client guarantees its error messages carry no secret; callers may scrub further.
+ * Friendly words for a failed Gitpod API call, for every caller (the action, the CLI, the bot): they
+ * name no caller, and where a person must act they name both places the API token is set. Works on
+ * anything thrown; reads the fields of GitpodApiError (code, status, rpc, outcomeUnknown) by shape so
+ * it also copes with plain errors. The client guarantees its error messages carry no secret; callers
+ * may scrub further.
  */
-import { isRunnerOffline } from "../api/errors.js";
+import { isRunnerOffline } from "./errors.js";
 
 export interface ApiErrorDescription {
   /** A Connect code, "network" for transport failures, or "unexpected" for anything else. */
@@ -24,11 +26,11 @@ interface ApiErrorShape {
 
 const WORDS: Record<string, { text: string; transient: boolean }> = {
   unauthenticated: {
-    text: "The Gitpod API rejected the bot's API key (unauthenticated): check GITPOD_API_KEY.",
+    text: "The Gitpod API rejected the API token (unauthenticated): check GITPOD_API_KEY, or the action's api-token input.",
     transient: false,
   },
   permission_denied: {
-    text: "The bot's API key is not allowed to do this (permission denied).",
+    text: "The API token is not allowed to do this (permission denied).",
     transient: false,
   },
   not_found: { text: "Gitpod could not find it (not found).", transient: false },
@@ -46,7 +48,7 @@ const WORDS: Record<string, { text: string; transient: boolean }> = {
   },
   canceled: { text: "The request to the Gitpod API was cancelled.", transient: true },
   internal: { text: "The Gitpod API had an internal error.", transient: true },
-  network: { text: "The bot could not reach the Gitpod API (network error).", transient: true },
+  network: { text: "Could not reach the Gitpod API (network error).", transient: true },
 };
 
 function isTimeout(shape: ApiErrorShape): boolean {
@@ -78,7 +80,7 @@ export function describeApiError(error: unknown): ApiErrorDescription {
   }
   return {
     code: "unexpected",
-    text: "Something unexpected went wrong; the bot's log has the details.",
+    text: "Something unexpected went wrong; the log has the details.",
     transient: false,
   };
 }

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AuditedIntegration, type AuditReport, runAudit } from "../../shared/scheduled/index.js";
+import {
+  type CheckedIntegration,
+  type HealthCheckReport,
+  runHealthCheck,
+} from "../../shared/scheduled/index.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import { expectNoCanary, NEW_GITLAB_SECRET, type Seeded, seeded } from "./setup.js";
 
@@ -17,14 +21,14 @@ afterEach(async () => {
   await s.close();
 });
 
-function byHost(report: AuditReport, host: string): AuditedIntegration {
+function byHost(report: HealthCheckReport, host: string): CheckedIntegration {
   const found = report.integrations.find((item) => item.integration.host === host);
   if (!found) throw new Error(`no ${host} in the report`);
   return found;
 }
 
-const audit = (days?: number) =>
-  runAudit(
+const check = (days?: number) =>
+  runHealthCheck(
     s.client,
     {
       runners: s.runners,
@@ -34,10 +38,10 @@ const audit = (days?: number) =>
     { now: () => NOW },
   );
 
-describe("runAudit", () => {
+describe("runHealthCheck", () => {
   it("reports every integration healthy when secrets validate and no token expires soon", async () => {
     s.emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com", expiresAt: inDays(60) });
-    const report = await audit();
+    const report = await check();
     expect(report.healthy).toBe(true);
     expect(report.integrations.map((item) => `${item.integration.host}:${item.status}`)).toEqual([
       "github.com:healthy",
@@ -71,7 +75,7 @@ describe("runAudit", () => {
     // Another runner's token at the same host does not count.
     s.emu.state.seedHostToken({ runnerId: RUNNER_US_ID, host: "github.com", expiresAt: inDays(1) });
 
-    const report = await audit();
+    const report = await check();
     expect(report.healthy).toBe(false);
     const github = byHost(report, "github.com");
     expect(github.status).toBe("expiring");
@@ -107,8 +111,8 @@ describe("runAudit", () => {
 
   it("honours expiryWarningDays", async () => {
     s.emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com", expiresAt: inDays(30) });
-    expect((await audit()).healthy).toBe(true);
-    const wide = await audit(45);
+    expect((await check()).healthy).toBe(true);
+    const wide = await check(45);
     expect(wide.healthy).toBe(false);
     expect(byHost(wide, "github.com").findings).toEqual(["1 host token expiring within 45 days"]);
   });
@@ -124,7 +128,7 @@ describe("runAudit", () => {
       ...s.integrations,
       { runnerId: RUNNER_EU_ID, runnerName: "aws-eu", scmId: "azure-devops-server", host: "ado.example.com" },
     ];
-    const report = await runAudit(s.client, { runners: s.runners, integrations }, { now: () => NOW });
+    const report = await runHealthCheck(s.client, { runners: s.runners, integrations }, { now: () => NOW });
     const bitbucket = byHost(report, "bitbucket.org");
     expect(bitbucket).toMatchObject({ managed: false, status: "healthy", runnerName: "aws-us" });
     expect(report.counts.unmanaged).toBe(1);
@@ -133,7 +137,10 @@ describe("runAudit", () => {
     ]);
     expect(report.healthy).toBe(false);
 
-    const withoutMissing = await runAudit(s.client, { runners: s.runners, integrations: s.integrations });
+    const withoutMissing = await runHealthCheck(s.client, {
+      runners: s.runners,
+      integrations: s.integrations,
+    });
     expect(withoutMissing.counts.unmanaged).toBe(1);
     expect(withoutMissing.healthy).toBe(true);
   });
@@ -147,7 +154,7 @@ describe("runAudit", () => {
         expiresAt: inDays(index === 129 ? 1 : 90),
       });
     }
-    const report = await audit();
+    const report = await check();
     const github = byHost(report, "github.com");
     expect("error" in github.tokens ? -1 : github.tokens.count).toBe(130);
     expect(github.status).toBe("expiring");
@@ -157,7 +164,7 @@ describe("runAudit", () => {
   it("a failed token listing or validation is an error finding, not a crash", async () => {
     s.emu.faults.add({ kind: "status", status: 503, rpc: "ListHostAuthenticationTokens", times: 5 });
     s.emu.faults.add({ kind: "status", status: 500, rpc: "ValidateRunnerConfiguration", times: 1 });
-    const report = await audit();
+    const report = await check();
     expect(report.healthy).toBe(false);
     expect(report.counts.error).toBe(2);
     const findings = report.integrations.flatMap((item) => item.findings);
@@ -173,6 +180,6 @@ describe("runAudit", () => {
 
   it("throws when the integrations cannot be listed", async () => {
     s.emu.faults.add({ kind: "status", status: 503, rpc: "ListSCMIntegrations", times: 5 });
-    await expect(audit()).rejects.toMatchObject({ code: "unavailable" });
+    await expect(check()).rejects.toMatchObject({ code: "unavailable" });
   });
 });
