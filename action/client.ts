@@ -17,14 +17,18 @@ export function clientFor(
   env: Record<string, string | undefined> = process.env,
   concurrency?: number,
 ): GitpodClient {
+  const baseUrl = apiUrl ?? env.GITPOD_BASE_URL;
+  // Tuning knobs for slow networks (and fast tests): per-attempt timeout and retry backoff base.
+  const timeoutMs = numberFromEnv(env, "GITPOD_CLIENT_TIMEOUT_MS");
+  const retryBaseDelayMs = numberFromEnv(env, "GITPOD_CLIENT_RETRY_BASE_MS");
+  const retryMaxDelayMs = numberFromEnv(env, "GITPOD_CLIENT_RETRY_MAX_MS");
   return new GitpodClient({
     apiKey: apiToken,
     // As wide as the sync's validation rounds, so none of them waits for a free connection.
-    connections: concurrency === undefined ? undefined : connectionsFor(concurrency),
-    baseUrl: apiUrl ?? env.GITPOD_BASE_URL,
-    // Tuning knobs for slow networks (and fast tests): per-attempt timeout and retry backoff base.
-    timeoutMs: numberFromEnv(env, "GITPOD_CLIENT_TIMEOUT_MS"),
-    retryBaseDelayMs: numberFromEnv(env, "GITPOD_CLIENT_RETRY_BASE_MS"),
-    retryMaxDelayMs: numberFromEnv(env, "GITPOD_CLIENT_RETRY_MAX_MS"),
+    ...(concurrency === undefined ? {} : { connections: connectionsFor(concurrency) }),
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs }),
+    ...(retryMaxDelayMs === undefined ? {} : { retryMaxDelayMs }),
   });
 }

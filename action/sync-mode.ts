@@ -49,8 +49,7 @@ export async function runSyncMode(
     allowDestructive: inputs.allowDestructive,
     rotateSecrets: inputs.rotateSecrets,
     concurrency: inputs.concurrency,
-    stopWrites: cancellation?.stopWrites,
-    abandon: cancellation?.abandon,
+    ...(cancellation ? { stopWrites: cancellation.stopWrites, abandon: cancellation.abandon } : {}),
   });
   for (const secret of result.secretValues) core.setSecret(secret);
   core.setOutput("changed", String(result.changed));
@@ -87,8 +86,7 @@ export async function runSyncMode(
       await commentOnPullRequest(inputs, env, (headSha) =>
         formatPlanComment(plan, {
           config: inputs.config,
-          commitSha: headSha ?? env.GITHUB_SHA,
-          runUrl: workflowRunLink(env)?.url,
+          ...commentLinks(headSha ?? env.GITHUB_SHA, workflowRunLink(env)?.url),
         }),
       );
     }
@@ -117,8 +115,8 @@ export async function runSyncMode(
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.${unknownNote}`;
   core.setOutput("summary", summary);
   await writeJobSummary(formatApplyMarkdown(apply), env);
-  if (notify)
-    await notifySlack(notify, formatApplyReport(apply, { link: workflowRunLink(env) }), apply.ok, env);
+  const link = workflowRunLink(env);
+  if (notify) await notifySlack(notify, formatApplyReport(apply, link ? { link } : {}), apply.ok, env);
   if (!apply.ok) {
     core.setFailed(
       `${apply.outcomes.length - done} change(s) were not made; see the list above.${unknownNote}`,
@@ -149,4 +147,12 @@ async function commentOnPullRequest(
       `Could not post the plan comment: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The comment's commit and run links, each left out when the environment does not give it. */
+function commentLinks(
+  commitSha: string | undefined,
+  runUrl: string | undefined,
+): { commitSha?: string; runUrl?: string } {
+  return { ...(commitSha === undefined ? {} : { commitSha }), ...(runUrl === undefined ? {} : { runUrl }) };
 }

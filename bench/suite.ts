@@ -23,23 +23,23 @@ import { runSyncScenarios, type SyncBenchOptions, type SyncBenchResult } from ".
 
 /** A scenario left undefined is skipped. */
 export interface SuiteConfig {
-  sync?: SyncBenchOptions | undefined;
-  scale?: ScaleOptions | undefined;
-  largeChange?: LargeChangeOptions | undefined;
-  actionStart?: ActionStartOptions | undefined;
-  botAck?: (BotAckOptions & { sustainedRate?: number; runs?: number }) | undefined;
-  botListLarge?: BotListLargeOptions | undefined;
+  sync?: SyncBenchOptions;
+  scale?: ScaleOptions;
+  largeChange?: LargeChangeOptions;
+  actionStart?: ActionStartOptions;
+  botAck?: BotAckOptions & { sustainedRate?: number; runs?: number };
+  botListLarge?: BotListLargeOptions;
 }
 
 export interface SuiteResult {
   report: BenchReport;
   text: string;
-  sync?: SyncBenchResult | undefined;
-  scale?: ScaleResult | undefined;
-  largeChange?: Awaited<ReturnType<typeof runLargeChange>> | undefined;
-  actionStart?: ActionStartFacts | undefined;
-  botAck?: BotAckResult | undefined;
-  botListLarge?: BotListLargeResult | undefined;
+  sync?: SyncBenchResult;
+  scale?: ScaleResult;
+  largeChange?: Awaited<ReturnType<typeof runLargeChange>>;
+  actionStart?: ActionStartFacts;
+  botAck?: BotAckResult;
+  botListLarge?: BotListLargeResult;
 }
 
 export function machineInfo(): MachineInfo {
@@ -86,43 +86,48 @@ export async function runSuite(
     return value;
   };
   const { sync, scale, largeChange, actionStart, botAck, botListLarge } = config;
-  result.sync = await step(
+  const syncResult = await step(
     "1-3 cold apply (engine, competent and naive SDK peers), no-op, drift",
     sync,
     () => runSyncScenarios(sync as SyncBenchOptions),
     (value) => value.reports,
   );
-  result.scale = await step(
+  if (syncResult) result.sync = syncResult;
+  const scaleResult = await step(
     "4 scale curve (plan, a fresh process per run)",
     scale,
     () => runScale(scale as ScaleOptions),
     (value) => [value.report],
   );
-  result.largeChange = await step(
+  if (scaleResult) result.scale = scaleResult;
+  const largeChangeResult = await step(
     "4b large change (10% changed apply, 100% invalid plan)",
     largeChange,
     () => runLargeChange(largeChange as LargeChangeOptions),
     (value) => [value.report],
   );
+  if (largeChangeResult) result.largeChange = largeChangeResult;
   const start = await step(
     "5 action start (node dist/index.js)",
     actionStart,
     () => runActionStart(actionStart as ActionStartOptions),
     (value) => [value.report],
   );
-  result.actionStart = start?.facts;
-  result.botAck = await step(
+  if (start) result.actionStart = start.facts;
+  const botAckResult = await step(
     "6 bot acknowledgement (autocannon: bare Bolt peer, then the bot)",
     botAck,
     () => runBotAck(botAck as NonNullable<SuiteConfig["botAck"]>),
     (value) => [value.report],
   );
-  result.botListLarge = await step(
+  if (botAckResult) result.botAck = botAckResult;
+  const botListLargeResult = await step(
     "7 bot list in a large workspace",
     botListLarge,
     () => runBotListLarge(botListLarge as BotListLargeOptions),
     (value) => [value.report],
   );
+  if (botListLargeResult) result.botListLarge = botListLargeResult;
 
   report.machine.loadAverageAtEnd = loadavg();
   report.durationMs = performance.now() - started;

@@ -148,12 +148,13 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     // start() runs init(): auth.test once, failing with a clear message instead of an unhandled rejection.
     deferInitialization: true,
   };
-  const socketMode = Boolean(config.slack.appToken);
-  const app = socketMode
+  const appToken = config.slack.appToken;
+  const socketMode = Boolean(appToken);
+  const app = appToken
     ? new App({
         ...common,
         socketMode: true,
-        appToken: config.slack.appToken,
+        appToken,
         installerOptions: { port: config.port },
       })
     : new App({ ...common, signingSecret: config.slack.signingSecret ?? "", endpoints: "/slack/events" });

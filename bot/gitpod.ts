@@ -7,6 +7,7 @@ import { describeApiError } from "../shared/api/error-in-words.js";
 import { sameHost } from "../shared/api/matching.js";
 import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
+import { signalOption } from "../shared/api/transport.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
@@ -27,7 +28,7 @@ export async function listManagedIntegrations(
 ): Promise<ScmIntegration[]> {
   if (runnerIds.length === 0) return [];
   const integrations = await collectEveryPage(
-    api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, { signal }),
+    api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, signalOption(signal)),
   );
   // The filter is the API's job, but the bot must never act on another runner's integration.
   return integrations.filter((integration) => runnerIds.includes(integration.runnerId));
@@ -100,7 +101,7 @@ export async function resolveTarget(
   if (target.kind === "id") {
     let integration: ScmIntegration;
     try {
-      integration = await api.scmIntegrations.get({ id: target.id }, { signal });
+      integration = await api.scmIntegrations.get({ id: target.id }, signalOption(signal));
     } catch (error) {
       if (describeApiError(error).code === "not_found") {
         return { kind: "none", reason: "No SCM integration has this id." };

@@ -10,11 +10,11 @@ export interface CliIo {
   err: (text: string) => void;
   env: Record<string, string | undefined>;
   /** Writes without a newline (progress redraws); only used when standard output is a terminal. */
-  write?: ((text: string) => void) | undefined;
-  stdoutIsTTY?: boolean | undefined;
-  stdinIsTTY?: boolean | undefined;
+  write?: (text: string) => void;
+  stdoutIsTTY?: boolean;
+  stdinIsTTY?: boolean;
   /** Asks a question on the terminal and resolves with the answer. */
-  ask?: ((question: string) => Promise<string>) | undefined;
+  ask?: (question: string) => Promise<string>;
 }
 
 export interface CommandContext {

@@ -26,7 +26,7 @@ export interface Progress {
 
 export function applyProgress(
   term: Terminal,
-  io: { out: (text: string) => void; write?: ((text: string) => void) | undefined },
+  io: { out: (text: string) => void; write?: (text: string) => void },
 ): Progress {
   const redraw = term.tty && io.write !== undefined;
   let statusShown = false;

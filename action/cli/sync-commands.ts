@@ -22,12 +22,16 @@ function concurrencyOf(context: CommandContext): number {
 }
 
 /** Asks on a terminal unless --yes; elsewhere (CI, pipes) goes ahead, as before. */
-function confirmer(context: CommandContext, printPlan: (plan: Plan) => void) {
+/** `{ confirm }` when the user is asked before applying; `{}` with --yes or without a terminal. */
+function confirmOption(
+  context: CommandContext,
+  printPlan: (plan: Plan) => void,
+): { confirm?: (plan: Plan) => Promise<boolean> } {
   const { io, args } = context;
-  if (booleanFlag(args, "yes") || booleanFlag(args, "auto-approve")) return undefined;
-  if (!io.stdinIsTTY || !io.ask) return undefined;
+  if (booleanFlag(args, "yes") || booleanFlag(args, "auto-approve")) return {};
+  if (!io.stdinIsTTY || !io.ask) return {};
   const ask = io.ask;
-  return async (plan: Plan) => {
+  const confirm = async (plan: Plan) => {
     printPlan(plan);
     const count = pendingOperations(plan).length;
     const answer = await ask(`Apply ${count === 1 ? "this change" : `these ${count} changes`}? [y/N] `);
@@ -35,6 +39,7 @@ function confirmer(context: CommandContext, printPlan: (plan: Plan) => void) {
     if (!yes) io.err("Not applied: nothing was changed.");
     return yes;
   };
+  return { confirm };
 }
 
 async function validateFileOffline(context: CommandContext, file: string, text: string): Promise<number> {
@@ -70,12 +75,12 @@ async function applySaved(context: CommandContext, planFile: string): Promise<nu
   const client = apiClient(context, requireToken(context));
   const progress = applyProgress(term, io);
   try {
-    const confirm = confirmer(context, printPlan);
-    if (!confirm) printPlan(saved.plan);
+    const confirming = confirmOption(context, printPlan);
+    if (!confirming.confirm) printPlan(saved.plan);
     const result = await applySavedPlan(client, saved, io.env, {
       concurrency: concurrencyOf(context),
       onOutcome: progress.onOutcome,
-      confirm,
+      ...confirming,
     });
     progress.end();
     switch (result.status) {
@@ -173,8 +178,7 @@ export function syncCommand(mode: SyncMode) {
         allowDestructive: booleanFlag(args, "allow-destructive"),
         rotateSecrets: booleanFlag(args, "rotate-secrets"),
         concurrency,
-        onOutcome: json ? undefined : progress.onOutcome,
-        confirm: json ? undefined : confirmer(context, printPlan),
+        ...(json ? {} : { onOutcome: progress.onOutcome, ...confirmOption(context, printPlan) }),
       });
       progress.end();
       const out = stringFlag(args, "out");

@@ -20,9 +20,9 @@ export interface CommentContext {
   /** The config input this plan is for (one sticky comment per config). */
   config: string;
   /** The commit the plan was made at (the pull request's head). */
-  commitSha?: string | undefined;
+  commitSha?: string;
   /** The workflow run, whose job summary holds the whole plan. */
-  runUrl?: string | undefined;
+  runUrl?: string;
 }
 
 /** Destructive operations named in the banner; the rest are counted. */

@@ -95,7 +95,7 @@ export interface PlanPhases {
   /** RSS right after the file was loaded (its parsed document still alive). */
   rssAfterLoadBytes: number;
   /** Live heap right after the load, after a full GC (when the process runs with --expose-gc). */
-  liveHeapAfterLoadBytes?: number | undefined;
+  liveHeapAfterLoadBytes?: number;
   /** Reading the runners' current state from the API (all pages). */
   readWallMs: number;
   readCpuMs: number;
@@ -131,7 +131,7 @@ export async function planPhases(target: EngineTarget, text: string): Promise<Pl
     return {
       loadCpuMs,
       rssAfterLoadBytes,
-      liveHeapAfterLoadBytes,
+      ...(liveHeapAfterLoadBytes === undefined ? {} : { liveHeapAfterLoadBytes }),
       readWallMs,
       readCpuMs,
       diffCpuMs,

@@ -263,7 +263,7 @@ export interface BotAckResult {
   /** The last closed-loop run (its invariants are checked by the small suite). */
   flood: Comparison;
   floodRuns: Comparison[];
-  sustained?: Comparison | undefined;
+  sustained?: Comparison;
 }
 
 function medianRows(options: BotAckOptions, runs: readonly Comparison[]): Row[] {
@@ -326,7 +326,7 @@ export async function runBotAck(
   return {
     flood,
     floodRuns,
-    sustained,
+    ...(sustained ? { sustained } : {}),
     report: {
       id: "bot-ack",
       title: "Bot acknowledgement",

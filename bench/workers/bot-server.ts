@@ -46,7 +46,7 @@ async function startRealBot(): Promise<Served> {
   });
   const { store } = await openStore(config.state.database);
   const gitpod = new GitpodClient({
-    baseUrl: config.gitpod.baseUrl,
+    ...(config.gitpod.baseUrl === undefined ? {} : { baseUrl: config.gitpod.baseUrl }),
     apiKey: config.gitpod.apiKey,
     timeoutMs: config.gitpod.timeoutMs,
     maxRetries: 2,

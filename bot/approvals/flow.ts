@@ -199,7 +199,7 @@ export async function openApprovedForm(
  */
 export async function useApprovalForSubmission(
   bot: BotContext,
-  submission: { userId: string; integrationId: string; approvalId?: string | undefined },
+  submission: { userId: string; integrationId: string; approvalId?: string },
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
   const approval = await bot.store.getApproval(submission.approvalId);

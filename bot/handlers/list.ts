@@ -28,7 +28,7 @@ export async function handleList(
       scope.kind === "host" ? scope.host : scope.kind === "runner" ? `runner ${scope.runnerId}` : undefined;
     const messages = formatIntegrationList(items, {
       runnerLabels: bot.runnerLabels,
-      filter: filterText,
+      ...(filterText === undefined ? {} : { filter: filterText }),
       now,
     });
     await deliver(messages, respond, bot.slack, recipient);

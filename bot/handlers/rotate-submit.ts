@@ -84,7 +84,11 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
   // Four-eyes: only under an approved request for this integration by this person, used up here.
   let approvalId = submission.approvalId ?? metadata.approvalId;
   if (bot.config.approvals.required > 0) {
-    const approval = await useApprovalForSubmission(bot, { userId, integrationId, approvalId });
+    const approval = await useApprovalForSubmission(bot, {
+      userId,
+      integrationId,
+      ...(approvalId === undefined ? {} : { approvalId }),
+    });
     if (!approval.ok) {
       const text = `:no_entry_sign: Not rotated: ${escapeMrkdwn(approval.reason)}. Nothing was changed.`;
       await show(messageView(text, metadata));
@@ -132,7 +136,7 @@ export async function handleRotateSubmission(bot: BotContext, submission: Rotate
     userId,
     viewId,
     integration,
-    approvalId,
+    ...(approvalId === undefined ? {} : { approvalId }),
     onWait: (text) =>
       show(messageView(`:hourglass_flowing_sand: ${text} Waiting for it to finish…`, metadata)),
   });

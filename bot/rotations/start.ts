@@ -45,7 +45,7 @@ export async function startJournaledRotation(
     userId: string;
     viewId: string;
     integration: ScmIntegration;
-    approvalId?: string | undefined;
+    approvalId?: string;
     onWait?: (text: string) => unknown;
   },
 ): Promise<RotationStart> {

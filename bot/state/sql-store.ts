@@ -24,8 +24,14 @@ type Row = Record<string, unknown>;
 
 const opt = (value: string | number | undefined): SqlValue => value ?? null;
 
-function withDefined<T extends object>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+/** `T` with each field that may be undefined made optional instead: absent, never set to undefined. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Leaves out the fields whose column is NULL. (`Object.fromEntries` forgets the keys' types.) */
+function withDefined<T extends object>(object: T): Defined<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Defined<T>;
 }
 
 function journalFrom(row: Row): JournalEntry {

@@ -88,7 +88,7 @@ export function decodeErrorResponse(input: {
     rpc,
     status,
     message: outcomeUnknown ? `${message}; ${OUTCOME_UNKNOWN_ADVICE}` : message,
-    details,
+    ...(details ? { details } : {}),
     retryable,
     outcomeUnknown,
   });

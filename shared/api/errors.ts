@@ -28,10 +28,10 @@ export interface GitpodApiErrorInit {
   code: ConnectCode;
   rpc: string;
   message: string;
-  status?: number | undefined;
+  status?: number;
   retryable?: boolean;
   outcomeUnknown?: boolean;
-  details?: unknown[] | undefined;
+  details?: unknown[];
   /** Kept for debugging; must already be free of secrets. */
   cause?: unknown;
 }

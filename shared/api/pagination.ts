@@ -84,7 +84,7 @@ export class PageIterator<T> implements AsyncIterable<T> {
           throw new GitpodApiError({
             code: "invalid_argument",
             rpc: this.#rpc,
-            status: error.status,
+            ...(error.status === undefined ? {} : { status: error.status }),
             message: `${error.rawMessage}; the next-page token was refused after ${pagesRead} page(s) (it may have expired), also after listing again from the start ${restarts} time(s)`,
           });
         }

@@ -32,34 +32,39 @@ export interface Logger {
 
 export interface TransportOptions {
   /** Default: env GITPOD_BASE_URL, else https://app.gitpod.io/api. */
-  baseUrl?: string | undefined;
+  baseUrl?: string;
   /** Bearer token. Default: env GITPOD_API_KEY. */
-  apiKey?: string | undefined;
+  apiKey?: string;
   /** Per attempt, in milliseconds. Default 30 000. */
-  timeoutMs?: number | undefined;
+  timeoutMs?: number;
   /** Retries after the first attempt. Default 4. */
-  maxRetries?: number | undefined;
+  maxRetries?: number;
   /** Backoff: a random delay up to min(max, base * 2^attempt). Defaults 200 and 10 000 ms. */
-  retryBaseDelayMs?: number | undefined;
-  retryMaxDelayMs?: number | undefined;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
   /** Keep-alive connections per origin. Default 16. */
-  connections?: number | undefined;
-  logger?: Logger | undefined;
+  connections?: number;
+  logger?: Logger;
   /** Environment to read defaults and proxy settings from. Default: process.env. */
-  env?: Readonly<Record<string, string | undefined>> | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Replaces the pooled dispatcher (custom TLS, tests); the caller then owns closing it. */
-  dispatcher?: Dispatcher | undefined;
+  dispatcher?: Dispatcher;
   /** A larger answer fails the call (not retried). Default 4 MiB. */
-  maxResponseBytes?: number | undefined;
+  maxResponseBytes?: number;
   /** Secrets the caller holds beyond those in request bodies: scrubbed from every answer too. */
-  secrets?: Iterable<string> | undefined;
+  secrets?: Iterable<string>;
 }
 
 export interface CallOptions {
   /** Aborts the call (any attempt or backoff in progress) with code `canceled`. */
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout for this call. */
-  timeoutMs?: number | undefined;
+  timeoutMs?: number;
+}
+
+/** `{ signal }` when the caller has one, `{}` when not (an absent signal is left out, not set to undefined). */
+export function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
 }
 
 type Attempt =

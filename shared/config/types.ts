@@ -81,6 +81,7 @@ export interface DesiredState {
   runners: DesiredRunner[];
 }
 
+/** Takes both a desired item and an API object (zod types an absent field as `| undefined`). */
 export function scmKey(item: { scmId?: string | undefined; host?: string | undefined }): string {
   return `${item.scmId ?? ""}@${(item.host ?? "").toLowerCase()}`;
 }

@@ -36,7 +36,7 @@ export interface ExportOptions {
   source: string;
   now: Date;
   /** URL of the JSON Schema for the `yaml-language-server` line; omitted when undefined. */
-  schemaUrl?: string | undefined;
+  schemaUrl?: string;
 }
 
 /**

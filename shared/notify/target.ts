@@ -2,10 +2,10 @@
 import type { SlackTarget } from "./types.js";
 
 export interface SlackInputs {
-  webhookUrl?: string | undefined;
-  botToken?: string | undefined;
-  channel?: string | undefined;
-  apiUrl?: string | undefined;
+  webhookUrl?: string;
+  botToken?: string;
+  channel?: string;
+  apiUrl?: string;
 }
 
 /**

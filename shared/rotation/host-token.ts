@@ -8,7 +8,7 @@
 
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
-import type { CallOptions } from "../api/transport.js";
+import { type CallOptions, signalOption } from "../api/transport.js";
 import { rotationLock } from "./lock.js";
 import { RotationStepLog } from "./step-log.js";
 import type { RotationOptions, RotationOutcome, RotationResult } from "./types.js";
@@ -25,9 +25,9 @@ export interface HostTokenRotationRequest {
   tokenId: string;
   /** The new token in clear text. Never logged, never in the result. */
   token: string;
-  refreshToken?: string | undefined;
+  refreshToken?: string;
   /** RFC 3339; sent with the token when given (a new token usually has a new expiry). */
-  expiresAt?: string | undefined;
+  expiresAt?: string;
 }
 
 const NOT_TESTABLE = "skipped: the API has no call that tests a host token before it is stored";
@@ -68,9 +68,9 @@ class HostTokenRotation {
   }
 
   async execute(): Promise<RotationResult> {
-    const signal = this.options.signal;
+    const call = signalOption(this.options.signal);
     const read = await this.#steps.run("read", async () => {
-      this.#token = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
+      this.#token = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, call);
       return { ok: true, detail: `read the token of ${tokenOwnerText(this.#token)} for ${this.#token.host}` };
     });
     if (!read) return this.#finish("failed", false, "Could not read the host token; nothing was changed.");
@@ -96,7 +96,7 @@ class HostTokenRotation {
     let updateError: unknown;
     const updated = await this.#steps.run("update", async () => {
       try {
-        await this.api.hostAuthenticationTokens.update(update, { signal });
+        await this.api.hostAuthenticationTokens.update(update, call);
       } catch (error) {
         updateError = error;
         throw error;
@@ -123,7 +123,7 @@ class HostTokenRotation {
     }
 
     const verified = await this.#steps.run("verify", async () => {
-      const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, { signal });
+      const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, call);
       if (
         this.request.expiresAt &&
         Date.parse(stored.expiresAt ?? "") !== Date.parse(this.request.expiresAt)

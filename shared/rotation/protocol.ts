@@ -6,6 +6,7 @@
  * Every step's outcome ends up in the result; the secret never does.
  */
 import type { ScmIntegration } from "../api/schemas.js";
+import { signalOption } from "../api/transport.js";
 import { rotationLock } from "./lock.js";
 import { RotationStepLog } from "./step-log.js";
 import type {
@@ -52,9 +53,9 @@ class RotationRun {
   }
 
   async execute(): Promise<RotationResult> {
-    const signal = this.options.signal;
+    const call = signalOption(this.options.signal);
     const before = await this.#steps.run("read", async () => {
-      const integration = await this.api.scmIntegrations.get({ id: this.request.integrationId }, { signal });
+      const integration = await this.api.scmIntegrations.get({ id: this.request.integrationId }, call);
       this.#integration = integration;
       return {
         ok: true,
@@ -84,7 +85,7 @@ class RotationRun {
             oauthPlaintextClientSecret: this.request.clientSecret,
           },
         },
-        { signal },
+        call,
       );
       this.#newCredentials = describeScmValidation(response.scmIntegration);
       rejected = !this.#newCredentials.valid;
@@ -114,7 +115,7 @@ class RotationRun {
           oauthClientId: clientId,
           oauthPlaintextClientSecret: this.request.clientSecret,
         },
-        { signal },
+        call,
       );
       return { ok: true, detail: "stored the new client id and secret" };
     });
@@ -141,7 +142,7 @@ class RotationRun {
     }
 
     const verified = await this.#steps.run("verify", async () => {
-      const stored = after ?? (await this.api.scmIntegrations.get({ id: integration.id }, { signal }));
+      const stored = after ?? (await this.api.scmIntegrations.get({ id: integration.id }, call));
       if (!this.#secretChanged(previousSecret, stored)) {
         return { ok: false, detail: "the read-back shows the stored secret did not change" };
       }
@@ -156,7 +157,7 @@ class RotationRun {
             oauthEncryptedClientSecret: stored.oauth?.encryptedClientSecret,
           },
         },
-        { signal },
+        call,
       );
       this.#storedCredentials = describeScmValidation(response.scmIntegration);
       return {
@@ -190,7 +191,7 @@ class RotationRun {
     try {
       return await this.api.scmIntegrations.get(
         { id: this.request.integrationId },
-        { signal: this.options.signal },
+        signalOption(this.options.signal),
       );
     } catch {
       return undefined;

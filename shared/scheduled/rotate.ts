@@ -7,6 +7,7 @@
 import { describeApiError } from "../api/error-in-words.js";
 import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
 import { rotateHostToken } from "../rotation/host-token.js";
 import { rotateScmCredentials } from "../rotation/protocol.js";
@@ -120,7 +121,11 @@ export async function runScheduledRotation(
     return async () => {
       const result = await rotateScmCredentials(
         api,
-        { integrationId: integration.id, clientId: managed.oauth?.clientId, clientSecret: secret },
+        {
+          integrationId: integration.id,
+          ...(managed.oauth ? { clientId: managed.oauth.clientId } : {}),
+          clientSecret: secret,
+        },
         { dryRun, ...signalOption(options.signal), now },
       );
       return fromRotation(managed, result, secrets);
@@ -246,7 +251,12 @@ async function hostTokenRotations(
       run: async () => {
         const result = await rotateHostToken(
           api,
-          { tokenId: found.id, token, refreshToken, expiresAt: managed.expiresAt },
+          {
+            tokenId: found.id,
+            token,
+            ...(refreshToken === undefined ? {} : { refreshToken }),
+            ...(managed.expiresAt === undefined ? {} : { expiresAt: managed.expiresAt }),
+          },
           { dryRun: options.dryRun, now: options.now, ...signalOption(options.signal) },
         );
         const item = tokenItem(
@@ -263,10 +273,6 @@ async function hostTokenRotations(
     });
   }
   return jobs;
-}
-
-function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-  return signal ? { signal } : {};
 }
 
 function itemFor(

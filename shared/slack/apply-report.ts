@@ -11,7 +11,7 @@ import { sections, splitIntoMessages } from "./split.js";
 
 export function formatApplyReport(
   result: ApplyResult,
-  options: { link?: { url: string; text: string } | undefined; maxBlocks?: number } = {},
+  options: { link?: { url: string; text: string }; maxBlocks?: number } = {},
 ): SlackMessage[] {
   const summary = summarizeApply(result);
   const title = summary.title;
@@ -24,5 +24,5 @@ export function formatApplyReport(
   const blocks: MessageBlock[] = lines.length > 0 ? sections(lines.join("\n")) : sections(summary.headline);
   if (options.link)
     blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
-  return splitIntoMessages(blocks, { text: title, title, maxBlocks: options.maxBlocks });
+  return splitIntoMessages(blocks, { text: title, title }, options);
 }

@@ -96,5 +96,5 @@ export function formatHealthCheckReport(
     facts.push(`${plural(report.counts.unmanaged, "integration")} not in the file`);
   if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
   blocks.push(context(facts.join(" · ")));
-  return splitIntoMessages(blocks, { text: title, title, maxBlocks: options.maxBlocks });
+  return splitIntoMessages(blocks, { text: title, title }, options);
 }

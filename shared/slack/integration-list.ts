@@ -123,5 +123,5 @@ export function formatIntegrationList(
     for (const item of sorted) blocks.push(...sections(integrationLines(item, now).join("\n")));
   }
   const total = `${items.length} SCM integration${items.length === 1 ? "" : "s"}${scope}`;
-  return splitIntoMessages(blocks, { text: total, title, maxBlocks: options.maxBlocks });
+  return splitIntoMessages(blocks, { text: total, title }, options);
 }

@@ -116,9 +116,5 @@ export function formatRotationReport(
   if (options.link) {
     blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
   }
-  return splitIntoMessages(blocks, {
-    text: options.title,
-    title: options.title,
-    maxBlocks: options.maxBlocks,
-  });
+  return splitIntoMessages(blocks, { text: options.title, title: options.title }, options);
 }

@@ -53,5 +53,5 @@ export function formatScheduledRotationReport(
   }
   if (options.link)
     blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
-  return splitIntoMessages(blocks, { text: title, title, maxBlocks: options.maxBlocks });
+  return splitIntoMessages(blocks, { text: title, title }, options);
 }

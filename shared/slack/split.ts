@@ -15,12 +15,20 @@ export interface SplitOptions {
   text: string;
   /** A header on the first message; later messages repeat it in a context line. */
   title?: string;
+}
+
+/** The renderers' options carry it, so they pass themselves on. */
+export interface BlockBudget {
   /** For tests: a smaller block budget. */
   maxBlocks?: number;
 }
 
-export function splitIntoMessages(blocks: readonly MessageBlock[], options: SplitOptions): SlackMessage[] {
-  const maxBlocks = options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage;
+export function splitIntoMessages(
+  blocks: readonly MessageBlock[],
+  options: SplitOptions,
+  budget: BlockBudget = {},
+): SlackMessage[] {
+  const maxBlocks = budget.maxBlocks ?? SLACK_LIMITS.blocksPerMessage;
   // Room for the header (or "continued" line) and the part counter.
   const perMessage = Math.max(1, maxBlocks - 2);
   const chunks: MessageBlock[][] = [];

@@ -20,7 +20,7 @@ export interface OperationOutcome {
    * cancelled before this operation began, so nothing was sent for it.
    */
   status: "done" | "failed" | "refused" | "unknown" | "not-started";
-  error?: string | undefined;
+  error?: string;
 }
 
 function outcomeIsUnknown(error: unknown): boolean {
@@ -35,13 +35,13 @@ export interface ApplyResult {
 export interface ApplyOptions {
   concurrency: number;
   /** Once aborted, no further operation starts; those in flight finish (or time out). */
-  stopWrites?: AbortSignal | undefined;
+  stopWrites?: AbortSignal;
   /** Once aborted, stop waiting for operations in flight and report them as unknown. */
-  abandon?: AbortSignal | undefined;
+  abandon?: AbortSignal;
   /** What the runners held when the plan was made (kinds use it to recognise objects they create). */
-  before?: ReadonlyMap<string, RunnerState> | undefined;
+  before?: ReadonlyMap<string, RunnerState>;
   /** Called as each operation finishes (for progress output), with how many have finished. */
-  onOutcome?: ((outcome: OperationOutcome, finished: number, total: number) => void) | undefined;
+  onOutcome?: (outcome: OperationOutcome, finished: number, total: number) => void;
 }
 
 export async function applyPlan(

@@ -29,7 +29,7 @@ export interface RunnerState extends RunnerObjects {
    */
   hostAuthenticationTokens?: HostAuthenticationToken[];
   /** Every host token of the runner, read only where a plan would delete some (to say how many). */
-  hostTokensToCount?: HostAuthenticationToken[] | undefined;
+  hostTokensToCount?: HostAuthenticationToken[];
 }
 
 function noObjects(): RunnerObjects {

@@ -48,28 +48,28 @@ export interface SyncSettings extends PlanOptions {
    * that the runner checks nothing else, and a rejection mid-apply would leave the apply half done.
    * The benchmark measures both.
    */
-  serverValidatesEnvironmentClasses?: boolean | undefined;
+  serverValidatesEnvironmentClasses?: boolean;
   /** Apply progress: called as each operation finishes. */
   onOutcome?: ApplyOptions["onOutcome"];
   /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
-  confirm?: ((plan: Plan) => Promise<boolean>) | undefined;
+  confirm?: (plan: Plan) => Promise<boolean>;
   /** Cancellation: stop starting writes / stop waiting for writes in flight (see applyPlan). */
-  stopWrites?: AbortSignal | undefined;
-  abandon?: AbortSignal | undefined;
+  stopWrites?: AbortSignal;
+  abandon?: AbortSignal;
 }
 
 export interface SyncResult {
   mode: SyncMode;
   /** Problems found before any write; when non-empty nothing was written. */
   issues: ConfigIssue[];
-  plan?: Plan | undefined;
-  apply?: ApplyResult | undefined;
+  plan?: Plan;
+  apply?: ApplyResult;
   /** Secret values the file references, for the caller to mask in its logs. */
   secretValues: string[];
   /** Fingerprint of the objects the plan was made against (see fingerprint.ts). */
-  fingerprint?: string | undefined;
+  fingerprint?: string;
   /** Apply: the confirmation was declined, nothing was written. */
-  declined?: boolean | undefined;
+  declined?: boolean;
   /** Plan: changes are pending. Apply: something was written. */
   changed: boolean;
   ok: boolean;
@@ -84,7 +84,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
     mode: options.mode,
     issues: sortIssues(issues),
-    plan,
+    ...(plan ? { plan } : {}),
     secretValues,
     changed: false,
     ok: false,
@@ -175,9 +175,9 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const apply = await applyPlan(client, plan, loaded.secrets, {
     concurrency: options.concurrency,
     before: current.runners,
-    onOutcome: options.onOutcome,
-    stopWrites: options.stopWrites,
-    abandon: options.abandon,
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+    ...(options.stopWrites ? { stopWrites: options.stopWrites } : {}),
+    ...(options.abandon ? { abandon: options.abandon } : {}),
   });
   return {
     mode: options.mode,

@@ -11,7 +11,7 @@ import { withLineOf } from "../config/positions.js";
 import type { DesiredEnvironmentClass } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
-import type { EnvironmentClassOperation, FieldChange } from "./plan-types.js";
+import { type EnvironmentClassOperation, type FieldChange, fieldChange } from "./plan-types.js";
 import type { FieldError, ResourceKind } from "./resource.js";
 
 function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
@@ -31,11 +31,10 @@ function configurationChanges(
   const map = configurationMap(current);
   const changes: FieldChange[] = [];
   for (const [key, value] of Object.entries(desired)) {
-    if (map.get(key) !== value)
-      changes.push({ field: `configuration.${key}`, from: map.get(key), to: value });
+    if (map.get(key) !== value) changes.push(fieldChange(`configuration.${key}`, map.get(key), value));
   }
   for (const [key, value] of map) {
-    if (!(key in desired)) changes.push({ field: `configuration.${key}`, from: value, to: undefined });
+    if (!(key in desired)) changes.push(fieldChange(`configuration.${key}`, value, undefined));
   }
   return changes;
 }
@@ -72,7 +71,7 @@ export function diffEnvironmentClasses(
   for (const item of desired) {
     const target = {
       displayName: item.displayName,
-      description: item.description,
+      ...(item.description === undefined ? {} : { description: item.description }),
       enabled: item.enabled,
       configuration: Object.entries(item.configuration).map(([key, value]) => ({ key, value })),
     };
@@ -88,7 +87,7 @@ export function diffEnvironmentClasses(
     );
     if (!existing) {
       const changes: FieldChange[] = [
-        { field: "description", to: item.description },
+        fieldChange("description", undefined, item.description),
         ...Object.entries(item.configuration).map(([key, value]) => ({
           field: `configuration.${key}`,
           to: value,
@@ -122,10 +121,10 @@ export function diffEnvironmentClasses(
         `description ${JSON.stringify(existing.description)} is kept: the file has none and the API cannot clear a description`,
       );
     } else if ((existing.description ?? "") !== (item.description ?? "")) {
-      changes.push({ field: "description", from: existing.description, to: item.description });
+      changes.push(fieldChange("description", existing.description, item.description));
     }
     if ((existing.enabled ?? false) !== item.enabled) {
-      changes.push({ field: "enabled", from: String(existing.enabled ?? false), to: String(item.enabled) });
+      changes.push(fieldChange("enabled", String(existing.enabled ?? false), String(item.enabled)));
     }
     operations.push(
       withLineOf(
@@ -151,7 +150,7 @@ export function diffEnvironmentClasses(
         key: environmentClass.displayName ?? environmentClass.id,
         action: "disable",
         currentId: environmentClass.id,
-        changes: [{ field: "enabled", from: "true", to: "false" }],
+        changes: [fieldChange("enabled", "true", "false")],
       });
     }
   }

@@ -15,7 +15,7 @@ import type {
 import { type DesiredHostAuthenticationToken, hostTokenKey } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
-import type { FieldChange, HostAuthenticationTokenOperation } from "./plan-types.js";
+import { type FieldChange, fieldChange, type HostAuthenticationTokenOperation } from "./plan-types.js";
 import type { ResourceKind } from "./resource.js";
 import { secretFor } from "./scm-integrations.js";
 
@@ -75,10 +75,10 @@ export function diffHostTokens(
         host: item.host,
         serviceAccount: item.serviceAccount,
         tokenEnv: item.tokenEnv,
-        refreshTokenEnv: item.refreshTokenEnv,
-        expiresAt: item.expiresAt,
-        scopes: item.scopes,
-        integrationId,
+        ...(item.refreshTokenEnv === undefined ? {} : { refreshTokenEnv: item.refreshTokenEnv }),
+        ...(item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt }),
+        ...(item.scopes === undefined ? {} : { scopes: item.scopes }),
+        ...(integrationId === undefined ? {} : { integrationId }),
         ...(item.integration && !integrationId ? { integration: item.integration } : {}),
       },
     };
@@ -98,7 +98,7 @@ export function diffHostTokens(
     const notes: string[] = [];
     let sendToken = false;
     if (item.expiresAt !== undefined && item.expiresAt !== (existing.expiresAt ?? "")) {
-      changes.push({ field: "expiresAt", from: existing.expiresAt || undefined, to: item.expiresAt });
+      changes.push(fieldChange("expiresAt", existing.expiresAt || undefined, item.expiresAt));
       changes.push({ field: "token", to: "(secret sent with the new expiry)" });
       updateFields.push("expiresAt");
       sendToken = true;
@@ -107,7 +107,7 @@ export function diffHostTokens(
       sendToken = true;
     }
     if (item.scopes !== undefined && !sameScopes(item.scopes, existing.scopes)) {
-      changes.push({ field: "scopes", from: (existing.scopes ?? []).join(" "), to: item.scopes.join(" ") });
+      changes.push(fieldChange("scopes", (existing.scopes ?? []).join(" "), item.scopes.join(" ")));
       updateFields.push("scopes");
     }
     if (integrationId && existing.integrationId && existing.integrationId !== integrationId) {
@@ -122,7 +122,7 @@ export function diffHostTokens(
       currentId: existing.id,
       changes,
       sendToken,
-      updateFields: changed ? updateFields : undefined,
+      ...(changed ? { updateFields } : {}),
       ...(notes.length > 0 ? { notes } : {}),
     });
   }

@@ -12,8 +12,13 @@ export type Action = "create" | "update" | "replace" | "disable" | "delete" | "n
 
 export interface FieldChange {
   field: string;
-  from?: string | undefined;
-  to?: string | undefined;
+  from?: string;
+  to?: string;
+}
+
+/** A change with `from` / `to` left out where there is no value (nothing before, or nothing after). */
+export function fieldChange(field: string, from: string | undefined, to: string | undefined): FieldChange {
+  return { field, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
 interface OperationBase {
@@ -22,71 +27,65 @@ interface OperationBase {
   /** The item's key within its runner: display name, or `scmId@host`. */
   key: string;
   /** Id of the existing object the operation changes (update, replace, disable, delete). */
-  currentId?: string | undefined;
+  currentId?: string;
   changes: FieldChange[];
   /**
    * Set when the operation deletes something users depend on: `reason` what it does, `deletes` the
    * consequence; `destructiveNote` joins them into one sentence.
    */
-  destructive?: { reason: string; deletes: string } | undefined;
+  destructive?: { reason: string; deletes: string };
   /** Where the item is in the file (absent for items only in the API). */
-  path?: string | undefined;
-  line?: number | undefined;
+  path?: string;
+  line?: number;
   /** What the plan keeps as is on purpose, in words (shown even when the action is no-op). */
-  notes?: string[] | undefined;
+  notes?: string[];
 }
 
 export interface EnvironmentClassOperation extends OperationBase {
   kind: "environmentClass";
-  desired?:
-    | {
-        displayName: string;
-        description?: string | undefined;
-        enabled: boolean;
-        configuration: Array<{ key: string; value: string }>;
-      }
-    | undefined;
+  desired?: {
+    displayName: string;
+    description?: string;
+    enabled: boolean;
+    configuration: Array<{ key: string; value: string }>;
+  };
 }
 
 export interface ScmIntegrationOperation extends OperationBase {
   kind: "scmIntegration";
-  desired?:
-    | {
-        scmId: string;
-        host: string;
-        pat: boolean;
-        virtualDirectory?: string | undefined;
-        oauth?: { clientId: string; clientSecretEnv: string; issuerUrl?: string | undefined } | undefined;
-      }
-    | undefined;
+  desired?: {
+    scmId: string;
+    host: string;
+    pat: boolean;
+    virtualDirectory?: string;
+    oauth?: { clientId: string; clientSecretEnv: string; issuerUrl?: string };
+  };
   /** The OAuth secret is sent (create, new client id, rotation): it cannot be read back to compare. */
-  sendSecret?: boolean | undefined;
+  sendSecret?: boolean;
   /** Removes the OAuth configuration (sends an empty client id). */
-  clearOAuth?: boolean | undefined;
+  clearOAuth?: boolean;
   /** Which fields an update sends. */
-  updateFields?: Array<"pat" | "virtualDirectory" | "issuerUrl" | "oauth"> | undefined;
+  updateFields?: Array<"pat" | "virtualDirectory" | "issuerUrl" | "oauth">;
 }
 
 export interface HostAuthenticationTokenOperation extends OperationBase {
   kind: "hostAuthenticationToken";
-  desired?:
-    | {
-        host: string;
-        serviceAccount: string;
-        tokenEnv: string;
-        refreshTokenEnv?: string | undefined;
-        expiresAt?: string | undefined;
-        scopes?: string[] | undefined;
-        /** The live SCM integration's id the token links to, when the file names one. */
-        integrationId?: string | undefined;
-        /** Its scmId, when the integration does not exist yet (the same apply creates it). */
-        integration?: string | undefined;
-      }
-    | undefined;
+  desired?: {
+    host: string;
+    serviceAccount: string;
+    tokenEnv: string;
+    refreshTokenEnv?: string;
+    expiresAt?: string;
+    scopes?: string[];
+    /** The live SCM integration's id the token links to, when the file names one. */
+    integrationId?: string;
+    /** Its scmId, when the integration does not exist yet (the same apply creates it). */
+    integration?: string;
+  };
   /** The token is sent (create, rotation, new expiry): it cannot be read back to compare. */
-  sendToken?: boolean | undefined;
+  sendToken?: boolean;
   /** Which non-secret fields an update sends. */
-  updateFields?: Array<"expiresAt" | "scopes"> | undefined;
+  updateFields?: Array<"expiresAt" | "scopes">;
 }
 
 export type Operation =
@@ -96,15 +95,15 @@ export type Operation =
 
 export interface RunnerPlan {
   runnerId: string;
-  runnerName?: string | undefined;
+  runnerName?: string;
   operations: Operation[];
   /**
    * Disabled environment classes the runner already carries: they cannot be deleted, and every
    * configuration change adds one.
    */
-  disabledEnvironmentClasses?: number | undefined;
+  disabledEnvironmentClasses?: number;
   /** About the runner as a whole (no schema reported, offline), in words. */
-  notes?: string[] | undefined;
+  notes?: string[];
 }
 
 export interface PlanOptions {

@@ -15,7 +15,7 @@ import { type Operation, type Plan, pendingOperations } from "./plan-types.js";
 
 export interface RemoteValidationOptions {
   /** Kinds whose operations are not sent for validation (the server checks them on write anyway). */
-  skipKinds?: ReadonlySet<Operation["kind"]> | undefined;
+  skipKinds?: ReadonlySet<Operation["kind"]>;
 }
 
 export async function validateRemotely(

@@ -73,7 +73,7 @@ export async function applySavedPlan(
   client: GitpodClient,
   saved: SavedPlan,
   env: Record<string, string | undefined>,
-  options: ApplyOptions & { confirm?: ((plan: Plan) => Promise<boolean>) | undefined },
+  options: ApplyOptions & { confirm?: (plan: Plan) => Promise<boolean> },
 ): Promise<SavedApplyResult> {
   const { plan } = saved;
   const refused = refusedOperations(plan);

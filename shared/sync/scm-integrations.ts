@@ -9,11 +9,11 @@ import { GitpodApiError } from "../api/errors.js";
 import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
 import { withLineOf } from "../config/positions.js";
-import { type DesiredScmIntegration, scmKey } from "../config/types.js";
+import { type DesiredOAuth, type DesiredScmIntegration, scmKey } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
-import type { FieldChange, ScmIntegrationOperation } from "./plan-types.js";
+import { type FieldChange, fieldChange, type ScmIntegrationOperation } from "./plan-types.js";
 import type { FieldError, ResourceKind } from "./resource.js";
 
 /** The spec lets the API leave an integration's id out; without it nothing can be changed. */
@@ -49,11 +49,19 @@ function consequence(parts: string[], host: string, verb: { one: string; many: s
   return `${counted.join(" and ")} for ${host} ${one ? verb.one : verb.many} and ${one ? "that user" : "those users"} must sign in again`;
 }
 
+/** The plan's copy of the desired OAuth client, without an issuer URL the file does not set. */
+function desiredOAuth(
+  oauth: DesiredOAuth,
+): NonNullable<NonNullable<ScmIntegrationOperation["desired"]>["oauth"]> {
+  const { clientId, clientSecretEnv, issuerUrl } = oauth;
+  return { clientId, clientSecretEnv, ...(issuerUrl === undefined ? {} : { issuerUrl }) };
+}
+
 export function diffScmIntegrations(
   runnerId: string,
   desired: DesiredScmIntegration[],
   current: ScmIntegration[],
-  options: { prune: boolean; rotateSecrets: boolean; tokens?: HostAuthenticationToken[] | undefined },
+  options: { prune: boolean; rotateSecrets: boolean; tokens?: HostAuthenticationToken[] },
 ): ScmIntegrationOperation[] {
   const byKey = new Map(current.map((integration) => [scmKey(integration), integration]));
   const matched = new Set<string>();
@@ -65,8 +73,8 @@ export function diffScmIntegrations(
       scmId: item.scmId,
       host: item.host,
       pat: item.pat,
-      virtualDirectory: item.virtualDirectory,
-      oauth: item.oauth,
+      ...(item.virtualDirectory === undefined ? {} : { virtualDirectory: item.virtualDirectory }),
+      ...(item.oauth === undefined ? {} : { oauth: desiredOAuth(item.oauth) }),
     };
     const base = {
       kind: "scmIntegration" as const,
@@ -98,7 +106,7 @@ export function diffScmIntegrations(
     let clearOAuth = false;
 
     if ((existing.pat ?? false) !== item.pat) {
-      changes.push({ field: "pat", from: String(existing.pat ?? false), to: String(item.pat) });
+      changes.push(fieldChange("pat", String(existing.pat ?? false), String(item.pat)));
       updateFields.push("pat");
       if (!item.pat) {
         destructive.push("turns PAT support off");
@@ -106,7 +114,7 @@ export function diffScmIntegrations(
       }
     }
     if ((existing.virtualDirectory ?? "") !== (item.virtualDirectory ?? "")) {
-      changes.push({ field: "virtualDirectory", from: existing.virtualDirectory, to: item.virtualDirectory });
+      changes.push(fieldChange("virtualDirectory", existing.virtualDirectory, item.virtualDirectory));
       updateFields.push("virtualDirectory");
     }
     const currentClientId = existing.oauth?.clientId ?? "";
@@ -117,11 +125,7 @@ export function diffScmIntegrations(
       deletes.push(usersTokens(tokensFor(options.tokens, item.host, OAUTH), "OAuth "));
     } else if (item.oauth) {
       if (currentClientId !== item.oauth.clientId) {
-        changes.push({
-          field: "oauth.clientId",
-          from: currentClientId || undefined,
-          to: item.oauth.clientId,
-        });
+        changes.push(fieldChange("oauth.clientId", currentClientId || undefined, item.oauth.clientId));
         changes.push({ field: "oauth.clientSecret", to: "(secret set)" });
         sendSecret = true;
       } else if (options.rotateSecrets) {
@@ -129,7 +133,7 @@ export function diffScmIntegrations(
         sendSecret = true;
       }
       if ((existing.oauth?.issuerUrl ?? "") !== (item.oauth.issuerUrl ?? "")) {
-        changes.push({ field: "oauth.issuerUrl", from: existing.oauth?.issuerUrl, to: item.oauth.issuerUrl });
+        changes.push(fieldChange("oauth.issuerUrl", existing.oauth?.issuerUrl, item.oauth.issuerUrl));
         updateFields.push("issuerUrl");
       }
       if (sendSecret) updateFields.push("oauth");
@@ -144,11 +148,15 @@ export function diffScmIntegrations(
           changes,
           sendSecret,
           clearOAuth,
-          updateFields: changed ? updateFields : undefined,
-          destructive:
-            destructive.length > 0
-              ? { reason: destructive.join(" and "), deletes: consequence(deletes, item.host, DELETED) }
-              : undefined,
+          ...(changed ? { updateFields } : {}),
+          ...(destructive.length > 0
+            ? {
+                destructive: {
+                  reason: destructive.join(" and "),
+                  deletes: consequence(deletes, item.host, DELETED),
+                },
+              }
+            : {}),
         },
         item,
       ),
@@ -366,7 +374,7 @@ export const scmIntegrationKind: ResourceKind<ScmIntegrationOperation> = {
     diffScmIntegrations(context.runnerId, runner.scmIntegrations, state?.scmIntegrations ?? [], {
       prune: context.options.prune,
       rotateSecrets: context.options.rotateSecrets,
-      tokens: state?.hostTokensToCount,
+      ...(state?.hostTokensToCount ? { tokens: state.hostTokensToCount } : {}),
     }),
   validationRequest(operation, context) {
     if (operation.action !== "create" && operation.action !== "update") return undefined;

@@ -37,7 +37,7 @@ export async function startEchoingGateway(upstream: string): Promise<EchoingGate
     let answer: Response;
     try {
       answer = await fetch(`${upstream}${request.url ?? "/"}`, {
-        method: request.method,
+        ...(request.method === undefined ? {} : { method: request.method }),
         headers,
         ...(request.method === "GET" || request.method === "HEAD" ? {} : { body }),
       });

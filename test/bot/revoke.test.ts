@@ -36,7 +36,7 @@ async function seeded(options: Parameters<typeof startHarness>[0] = {}) {
   const sa = h.emu.state.seedHostToken({
     runnerId: RUNNER_EU_ID,
     host: "github.com",
-    token: CANARIES[2],
+    token: CANARIES[2] ?? "",
     subject: { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
   });
   const gitlab = user(ALICE, RUNNER_EU_ID, CANARIES[3] ?? "", "gitlab.com");

@@ -148,7 +148,7 @@ export function formatTimestamp(date: Date): string {
 }
 
 export interface ListQuery<T> {
-  runnerIds?: readonly string[] | undefined;
+  runnerIds?: readonly string[];
   afterSeq: number;
   pageSize: number;
   /** Filters besides the runner. */

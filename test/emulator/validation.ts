@@ -96,9 +96,9 @@ export function configurationErrors(
 }
 
 export interface EnvironmentClassCheck {
-  displayName?: string | undefined;
-  description?: string | undefined;
-  configuration?: readonly FieldValue[] | undefined;
+  displayName?: string;
+  description?: string;
+  configuration?: readonly FieldValue[];
 }
 
 export interface EnvironmentClassErrors {
@@ -163,6 +163,7 @@ export function issuerUrlError(issuerUrl: string | undefined): string | undefine
   return "issuerUrl must be an http(s) URL";
 }
 
+/** The request's fields as decoded: zod gives a field the wire leaves out as undefined. */
 export interface ScmCheck {
   scmId?: string | undefined;
   host?: string | undefined;

@@ -140,7 +140,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         method: "response_url",
         args,
         raw,
-        responseUrlId: responseMatch[1],
+        ...(responseMatch[1] === undefined ? {} : { responseUrlId: responseMatch[1] }),
         at: Date.now(),
       };
       const handler = handlers.get("response_url");

@@ -46,6 +46,13 @@ afterEach(async () => {
   await s.close();
 });
 
+/** The run link of RUN_ENV (which names a run, so there is one). */
+function runLink(): { url: string; text: string } {
+  const link = workflowRunLink(RUN_ENV);
+  if (!link) throw new Error("RUN_ENV gives no workflow run link");
+  return link;
+}
+
 describe("workflow run link", () => {
   it("is built from the GitHub variables, and absent without them", () => {
     expect(workflowRunUrl(RUN_ENV)).toBe(RUN_URL);
@@ -73,7 +80,7 @@ describe("rotation report formatting", () => {
     );
     expect(markdown).toContain(`[View the workflow run](${RUN_URL})`);
 
-    const messages = formatScheduledRotationReport(report, { link: workflowRunLink(RUN_ENV) });
+    const messages = formatScheduledRotationReport(report, { link: runLink() });
     expect(messages).toHaveLength(1);
     const [message] = messages as [SlackMessage];
     expect(message.text).toBe("Scheduled rotation: 1 rotated, 1 refused");
@@ -174,7 +181,7 @@ describe("audit report formatting", () => {
     expect(markdown).toContain("- gitlab.example.com (gitlab) on aws-eu");
     expect(markdown).toContain(`[View the workflow run](${RUN_URL})`);
 
-    const messages = formatHealthCheckReport(report, { link: workflowRunLink(RUN_ENV) });
+    const messages = formatHealthCheckReport(report, { link: runLink() });
     expect(messages).toHaveLength(1);
     const texts = blockTexts(messages);
     expect(report.healthy).toBe(false);

@@ -5,6 +5,7 @@ import type {
   EnvironmentClass,
   GetEnvironmentClassRequest,
   ListEnvironmentClassesRequest,
+  RpcResponse,
   UpdateEnvironmentClassRequest,
 } from "../schemas.js";
 import type { CallOptions, Transport } from "../transport.js";
@@ -17,7 +18,7 @@ export class EnvironmentClasses {
   async create(
     request: CreateEnvironmentClassRequest,
     options?: CallOptions,
-  ): Promise<{ id?: string | undefined }> {
+  ): Promise<RpcResponse<"CreateEnvironmentClass">> {
     return this.transport.call("CreateEnvironmentClass", request, options);
   }
 

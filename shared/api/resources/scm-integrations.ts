@@ -5,6 +5,7 @@ import type {
   DeleteScmIntegrationRequest,
   GetScmIntegrationRequest,
   ListScmIntegrationsRequest,
+  RpcResponse,
   ScmIntegration,
   ScmIntegrationWire,
   UpdateScmIntegrationRequest,
@@ -19,7 +20,7 @@ export class ScmIntegrations {
   async create(
     request: CreateScmIntegrationRequest,
     options?: CallOptions,
-  ): Promise<{ id?: string | undefined }> {
+  ): Promise<RpcResponse<"CreateSCMIntegration">> {
     return this.transport.call("CreateSCMIntegration", request, options);
   }
 

@@ -84,7 +84,7 @@ export const listEnvironmentClasses: RpcHandler<"ListEnvironmentClasses"> = (
   // Unlike `enabled`, canCreateEnvironments asks for classes the caller may use: the enabled ones.
   const onlyEnabled = filter.canCreateEnvironments === true;
   const result = state.listEnvironmentClasses({
-    runnerIds: filter.runnerIds?.length ? filter.runnerIds : undefined,
+    ...(filter.runnerIds?.length ? { runnerIds: filter.runnerIds } : {}),
     afterSeq: page.afterSeq,
     pageSize: page.pageSize,
     accept: (stored) => {

@@ -35,7 +35,7 @@ function checkScopes(scopes: string[] | undefined): void {
 function subjectOf(request: { subject?: Subject; userId?: string }): Subject | undefined {
   const { subject, userId } = request;
   if (subject && (subject.id || subject.principal)) {
-    requireUuid(subject.id, "subject.id");
+    const id = requireUuid(subject.id, "subject.id");
     if (!subject.principal || !TOKEN_PRINCIPALS.has(subject.principal)) {
       throw invalidArgument("subject.principal: must be PRINCIPAL_USER or PRINCIPAL_SERVICE_ACCOUNT");
     }
@@ -43,7 +43,7 @@ function subjectOf(request: { subject?: Subject; userId?: string }): Subject | u
     if (userId && (subject.principal !== "PRINCIPAL_USER" || userId !== subject.id)) {
       throw invalidArgument("user_id: must be empty or equal to subject.id of a PRINCIPAL_USER subject");
     }
-    return { id: subject.id, principal: subject.principal };
+    return { id, principal: subject.principal };
   }
   return userId ? { id: userId, principal: "PRINCIPAL_USER" } : undefined;
 }
@@ -156,7 +156,7 @@ export const listHostAuthenticationTokens: RpcHandler<"ListHostAuthenticationTok
   const page = resolvePageRequest(request.pagination, query, options.pageTokenTtlSeconds);
   const { runnerId, userId, subjectId } = request.filter ?? {};
   const result = state.listHostTokens({
-    runnerIds: runnerId ? [runnerId] : undefined,
+    ...(runnerId ? { runnerIds: [runnerId] } : {}),
     afterSeq: page.afterSeq,
     pageSize: page.pageSize,
     accept: (stored) =>

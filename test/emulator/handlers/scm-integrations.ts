@@ -170,7 +170,7 @@ export const listScmIntegrations: RpcHandler<"ListSCMIntegrations"> = (
   const page = resolvePageRequest(request.pagination, query, options.pageTokenTtlSeconds);
   const runnerIds = request.filter?.runnerIds;
   const result = state.listScmIntegrations({
-    runnerIds: runnerIds?.length ? runnerIds : undefined,
+    ...(runnerIds?.length ? { runnerIds } : {}),
     afterSeq: page.afterSeq,
     pageSize: page.pageSize,
   });
