@@ -1,6 +1,6 @@
 /**
- * The Slack bot as a Bolt app. Listeners are thin: they acknowledge at once (before any Gitpod
- * call) and hand off to plain functions. HTTP mode serves POST /slack/events and GET /healthz;
+ * The Slack bot as a Bolt app. Listeners (listeners/) are thin: they acknowledge at once (before
+ * any Gitpod call) and hand off to plain functions. HTTP mode serves POST /slack/events and GET /healthz;
  * with an app token the bot uses Socket Mode instead.
  */
 
@@ -16,11 +16,9 @@ import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
 import type { BotContext } from "./context.js";
 import type { BotGitpodApi } from "./gitpod.js";
-import { handleCommand } from "./handlers/command.js";
-import { BUSY_TEXT, InFlightLimit } from "./in-flight-limit.js";
-import { registerInteractions } from "./interactions.js";
+import { InFlightLimit } from "./in-flight-limit.js";
+import { registerListeners } from "./listeners/index.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
-import { RESTARTING_TEXT } from "./messages.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
 import type { BotStore } from "./state/store.js";
@@ -179,37 +177,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   };
 
   const followUps = new InFlightLimit(config.maxInFlight);
-  app.command(config.command, async ({ command, ack, respond }) => {
-    if (lifecycle.draining) {
-      await ack({ response_type: "ephemeral", text: RESTARTING_TEXT });
-      return;
-    }
-    // Under a burst, unbounded follow-up work would starve the acks of everyone else: past the
-    // limit the ack itself says "busy" and no Gitpod call is made.
-    if (!followUps.tryEnter()) {
-      await ack({ response_type: "ephemeral", text: BUSY_TEXT });
-      // Debug only: during a burst a line per refusal would itself cost what the limit saves.
-      logger.debug("command_busy", { inFlight: followUps.inFlight, refused: followUps.refused });
-      return;
-    }
-    try {
-      await ack();
-      await handleCommand(
-        context,
-        {
-          text: command.text ?? "",
-          userId: command.user_id,
-          channelId: command.channel_id,
-          triggerId: command.trigger_id,
-          responseUrl: command.response_url,
-        },
-        respond,
-      );
-    } finally {
-      followUps.leave();
-    }
-  });
-  registerInteractions(app, context);
+  registerListeners(app, context, followUps);
   app.error(async (error) => {
     logger.error("bolt_error", { code: (error as { code?: string }).code, message: error.message });
   });

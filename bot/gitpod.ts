@@ -11,8 +11,8 @@ import { signalOption } from "../shared/api/transport.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
-import type { Target } from "./commands.js";
 import { hostTokensOf, untilAborted } from "./host-token-cache.js";
+import type { Target } from "./listeners/commands/words.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi & {

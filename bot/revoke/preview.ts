@@ -9,7 +9,13 @@ import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { sections } from "../../shared/slack/split.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
-import type { RevokeSelector } from "../commands.js";
+
+/** Whose host tokens `revoke` deletes: every token of the host, all users' tokens, or one owner's. */
+export type RevokeSelector =
+  | { kind: "everyone" }
+  | { kind: "all-users" }
+  | { kind: "user"; id: string }
+  | { kind: "service-account"; id: string };
 
 export const REVOKE_CONFIRM_ACTION = "revoke_confirm";
 export const REVOKE_CANCEL_ACTION = "revoke_cancel";

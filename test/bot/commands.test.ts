@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { looksLikeSecret, parseCommand, parseTarget } from "../../bot/commands.js";
+import { parseCommand } from "../../bot/listeners/commands/table.js";
+import { looksLikeSecret, parseTarget } from "../../bot/listeners/commands/words.js";
 
 const ID = "0f8e6d1c-2b3a-4c5d-8e9f-a0b1c2d3e4f5";
 

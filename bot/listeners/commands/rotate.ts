@@ -3,28 +3,62 @@
  * a refusal, a choice between integrations, or the form with the client id prefilled.
  */
 
-import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
-import type { AuditRecord } from "../../shared/slack/audit-record.js";
-import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
-import { requestApproval } from "../approvals/flow.js";
-import type { Target } from "../commands.js";
-import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
-import { resolveTarget } from "../gitpod.js";
-import { choiceBlocks, refusedMessage } from "../messages.js";
-import { choiceView, loadingView, messageView, type RotateModalMetadata, rotateFormView } from "../views.js";
+import { describeApiError } from "../../../shared/api/error-in-words.js";
+import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import type { AuditRecord } from "../../../shared/slack/audit-record.js";
+import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
+import { requestApproval } from "../../approvals/flow.js";
+import type { BotContext } from "../../context.js";
+import type { Respond } from "../../deliver.js";
+import { resolveTarget } from "../../gitpod.js";
+import { choiceBlocks, refusedMessage } from "../../messages.js";
+import {
+  choiceView,
+  loadingView,
+  messageView,
+  type RotateModalMetadata,
+  rotateFormView,
+} from "../../views.js";
+import { inViewChannel } from "./authorize.js";
+import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
+import { parseTarget, type Target, targetText } from "./words.js";
 
-export interface RotateRequest {
+export const rotateCommand = defineCommand({
+  name: "rotate",
+  usage: "<integration-id | host>",
+  summary: "store a new OAuth client secret (opens a form)",
+  example: "rotate github.com",
+  auditRefusals: true,
+  parse(args): { target: Target } | ParseProblem {
+    // Anything beyond one id/host may be a secret: refuse it all rather than guess.
+    const [word, ...extra] = args;
+    if (word === undefined) return new ParseProblem("which integration? Give its id or host.");
+    const target = parseTarget(word);
+    if (!target || extra.length > 0) return SECRET_TYPED;
+    return { target };
+  },
+  // Who may rotate is checked in the handler: the modal must open first (the trigger's three seconds).
+  authorize: inViewChannel,
+  handle: (bot, command, args, respond) =>
+    handleRotateCommand(
+      bot,
+      {
+        userId: command.userId,
+        channelId: command.channelId,
+        triggerId: command.triggerId,
+        responseUrl: command.responseUrl,
+        target: args.target,
+      },
+      respond,
+    ),
+});
+
+interface RotateRequest {
   userId: string;
   channelId: string;
   triggerId: string;
   responseUrl: string;
   target: Target;
-}
-
-function targetText(target: Target): string {
-  return target.kind === "id" ? target.id : target.host;
 }
 
 export function auditBase(
@@ -35,7 +69,7 @@ export function auditBase(
 }
 
 /** The modal must open within the trigger's three seconds: open first, think after. */
-export async function handleRotateCommand(
+async function handleRotateCommand(
   bot: BotContext,
   request: RotateRequest,
   respond: Respond,

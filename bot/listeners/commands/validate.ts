@@ -1,15 +1,31 @@
 /** `validate <integration-id | host>`: does the stored OAuth secret still work? */
-import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
-import { formatError } from "../../shared/slack/errors.js";
-import { formatValidationResult } from "../../shared/slack/validation-result.js";
-import type { Target } from "../commands.js";
-import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
-import { resolveTarget } from "../gitpod.js";
-import { choiceMessage, notFoundMessage } from "../messages.js";
+import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import { validateStoredCredentials } from "../../../shared/rotation/validate-stored.js";
+import { formatError } from "../../../shared/slack/errors.js";
+import { formatValidationResult } from "../../../shared/slack/validation-result.js";
+import type { BotContext } from "../../context.js";
+import type { Respond } from "../../deliver.js";
+import { resolveTarget } from "../../gitpod.js";
+import { choiceMessage, notFoundMessage } from "../../messages.js";
+import { inViewChannel } from "./authorize.js";
+import { defineCommand, ParseProblem } from "./command.js";
+import { parseTarget, type Target } from "./words.js";
 
-export async function handleValidate(
+export const validateCommand = defineCommand({
+  name: "validate",
+  usage: "<integration-id | host>",
+  summary: "check that the stored OAuth secret still works",
+  example: "validate gitlab.com",
+  parse(args): { target: Target } | ParseProblem {
+    if (args.length === 0) return new ParseProblem("which integration? Give its id or host.");
+    const target = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
+    return target ? { target } : new ParseProblem("give one integration id or host.");
+  },
+  authorize: inViewChannel,
+  handle: (bot, command, args, respond) => handleValidate(bot, args.target, respond, command.userId),
+});
+
+async function handleValidate(
   bot: BotContext,
   target: Target,
   respond: Respond,
@@ -41,6 +57,7 @@ export async function handleValidate(
   }
 }
 
+/** Also the "Validate" button of the choice between integrations. */
 export async function validateOne(
   bot: BotContext,
   integration: ScmIntegration,

@@ -1,10 +1,27 @@
 /** `history [integration-id | host]`: the last rotations, validations and approvals, from the store. */
-import type { Target } from "../commands.js";
-import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
-import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../history/format.js";
-import type { Approval } from "../state/store.js";
+import type { BotContext } from "../../context.js";
+import type { Respond } from "../../deliver.js";
+import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../../history/format.js";
+import type { Approval } from "../../state/store.js";
+import { inViewChannel } from "./authorize.js";
+import { defineCommand, ParseProblem } from "./command.js";
+import { parseTarget, type Target } from "./words.js";
 
+export const historyCommand = defineCommand({
+  name: "history",
+  usage: "[integration-id | host]",
+  summary: "who rotated or validated what, when, with which outcome",
+  example: "history github.com",
+  parse(args): { filter?: Target } | ParseProblem {
+    if (args.length === 0) return {};
+    const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
+    return filter ? { filter } : new ParseProblem("give at most one integration id or host.");
+  },
+  authorize: inViewChannel,
+  handle: (bot, _command, args, respond) => handleHistory(bot, args.filter, respond),
+});
+
+/** A page of the history; also the "Older" button under a page. */
 export async function handleHistory(
   bot: BotContext,
   filter: Target | undefined,

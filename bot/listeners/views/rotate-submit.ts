@@ -4,24 +4,61 @@
  * from the submission, handed to the protocol and dropped; it is in no message, log or record.
  */
 import { randomUUID } from "node:crypto";
-import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
-import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
-import type { RotationResult } from "../../shared/rotation/types.js";
-import { section } from "../../shared/slack/blocks.js";
-import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
-import { formatRotationResult } from "../../shared/slack/rotation-result.js";
-import { useApprovalForSubmission } from "../approvals/flow.js";
-import type { BotContext } from "../context.js";
-import { respondTo } from "../deliver.js";
-import { resolveTarget } from "../gitpod.js";
-import { refusedMessage } from "../messages.js";
-import { journaledApi } from "../rotations/journaled-api.js";
-import { finishJournaledRotation, startJournaledRotation } from "../rotations/start.js";
-import { messageView, type RotateModalMetadata, resultView } from "../views.js";
-import { auditBase } from "./rotate.js";
+import type { App } from "@slack/bolt";
+import { describeApiError } from "../../../shared/api/error-in-words.js";
+import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import { rotateScmCredentials } from "../../../shared/rotation/protocol.js";
+import type { RotationResult } from "../../../shared/rotation/types.js";
+import { section } from "../../../shared/slack/blocks.js";
+import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
+import { formatRotationResult } from "../../../shared/slack/rotation-result.js";
+import { useApprovalForSubmission } from "../../approvals/flow.js";
+import type { BotContext } from "../../context.js";
+import { respondTo } from "../../deliver.js";
+import { resolveTarget } from "../../gitpod.js";
+import { RESTARTING_TEXT, refusedMessage } from "../../messages.js";
+import { journaledApi } from "../../rotations/journaled-api.js";
+import { finishJournaledRotation, startJournaledRotation } from "../../rotations/start.js";
+import {
+  CLIENT_ID_BLOCK,
+  CLIENT_SECRET_BLOCK,
+  decodeMetadata,
+  INPUT_ACTION,
+  messageView,
+  progressView,
+  ROTATE_CALLBACK_ID,
+  type RotateModalMetadata,
+  resultView,
+} from "../../views.js";
+import { auditBase } from "../commands/rotate.js";
+import { ranAs } from "../log-requests.js";
 
-export interface RotateSubmission {
+export function registerRotateSubmission(app: App, bot: BotContext): void {
+  app.view(ROTATE_CALLBACK_ID, async ({ ack, body, view, context }) => {
+    const values = view.state.values;
+    const clientId = (values[CLIENT_ID_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
+    const clientSecret = (values[CLIENT_SECRET_BLOCK]?.[INPUT_ACTION]?.value ?? "").trim();
+    const metadata = decodeMetadata(view.private_metadata);
+    if (bot.lifecycle.draining) {
+      // The form stays open with what was typed; nothing was sent anywhere.
+      await ack({ response_action: "errors", errors: { [CLIENT_SECRET_BLOCK]: RESTARTING_TEXT } });
+      ranAs(context, "rotate", "restarting");
+      return;
+    }
+    const errors = checkSubmission(clientId, clientSecret);
+    if (errors) {
+      await ack({ response_action: "errors", errors });
+      ranAs(context, "rotate", "form-errors");
+      return;
+    }
+    await ack({ response_action: "update", view: progressView(metadata) });
+    ranAs(context, "rotate");
+    const submission = { userId: body.user.id, viewId: view.id, metadata, clientId, clientSecret };
+    ranAs(context, "rotate", await handleRotateSubmission(bot, submission));
+  });
+}
+
+interface RotateSubmission {
   userId: string;
   viewId: string;
   metadata: RotateModalMetadata;
@@ -32,7 +69,7 @@ export interface RotateSubmission {
 }
 
 /** Problems with the form's input, keyed by block id, as Slack's `response_action: "errors"` wants. */
-export function checkSubmission(clientId: string, clientSecret: string): Record<string, string> | undefined {
+function checkSubmission(clientId: string, clientSecret: string): Record<string, string> | undefined {
   const errors: Record<string, string> = {};
   if (!clientId) errors.client_id = "Enter the OAuth app's client id.";
   else if (/\s/.test(clientId)) errors.client_id = "A client id has no spaces.";
@@ -42,7 +79,7 @@ export function checkSubmission(clientId: string, clientSecret: string): Record<
   return Object.keys(errors).length > 0 ? errors : undefined;
 }
 
-export async function handleRotateSubmission(bot: BotContext, submission: RotateSubmission): Promise<string> {
+async function handleRotateSubmission(bot: BotContext, submission: RotateSubmission): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const integrationId = metadata.integrationId ?? "";
   const respond = metadata.responseUrl ? respondTo(metadata.responseUrl) : undefined;

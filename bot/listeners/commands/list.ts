@@ -1,0 +1,57 @@
+/** `list [runner-id | host]`: every integration of the managed runners, with token counts. */
+import { formatError } from "../../../shared/slack/errors.js";
+import { formatIntegrationList } from "../../../shared/slack/integration-list.js";
+import type { BotContext } from "../../context.js";
+import { deliver, type Recipient, type Respond } from "../../deliver.js";
+import { listScope, listWithTokens } from "../../gitpod.js";
+import { notFoundMessage } from "../../messages.js";
+import { inViewChannel } from "./authorize.js";
+import { defineCommand, ParseProblem } from "./command.js";
+import { parseTarget, type Target } from "./words.js";
+
+export const listCommand = defineCommand({
+  name: "list",
+  usage: "[runner-id | host]",
+  summary: "integrations, token counts and expiry",
+  example: "list github.com",
+  parse(args): { filter?: Target } | ParseProblem {
+    if (args.length === 0) return {};
+    const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
+    return filter ? { filter } : new ParseProblem("give at most one runner id or host.");
+  },
+  authorize: inViewChannel,
+  handle: (bot, command, args, respond) =>
+    handleList(bot, args.filter, respond, { channelId: command.channelId, userId: command.userId }),
+});
+
+async function handleList(
+  bot: BotContext,
+  filter: Target | undefined,
+  respond: Respond,
+  recipient: Recipient,
+): Promise<string> {
+  const scope = listScope(filter, bot.runnerIds);
+  if (scope.kind === "unknown-runner") {
+    await respond({
+      ...notFoundMessage(scope.id, "is not a runner this bot manages."),
+      response_type: "ephemeral",
+    });
+    return "unknown-runner";
+  }
+  try {
+    const now = bot.now();
+    const items = await listWithTokens(bot.gitpod, bot.runnerIds, scope, now);
+    const filterText =
+      scope.kind === "host" ? scope.host : scope.kind === "runner" ? `runner ${scope.runnerId}` : undefined;
+    const messages = formatIntegrationList(items, {
+      runnerLabels: bot.runnerLabels,
+      ...(filterText === undefined ? {} : { filter: filterText }),
+      now,
+    });
+    await deliver(messages, respond, bot.slack, recipient);
+    return `listed ${items.length} in ${messages.length} message(s)`;
+  } catch (error) {
+    await respond({ ...formatError("list the SCM integrations", error), response_type: "ephemeral" });
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Who may revoke, and what there is to revoke. Authorized like rotation; refused and audited
+ * otherwise. Used by the command (the preview) and by the confirm button.
+ */
+import { collectEveryPage } from "../../shared/api/pagination.js";
+import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { AuditRecord } from "../../shared/slack/audit-record.js";
+import type { BotContext } from "../context.js";
+import type { Respond } from "../deliver.js";
+import { refusedMessage } from "../messages.js";
+
+export function revokeAuditBase(
+  bot: BotContext,
+  userId: string,
+  host: string,
+  selector: string,
+): Pick<AuditRecord, "action" | "at" | "actor" | "source" | "host" | "target"> {
+  return {
+    action: "revoke",
+    at: bot.now().toISOString(),
+    actor: userId,
+    source: "slack",
+    host,
+    target: selector,
+  };
+}
+
+/** Refused (and audited) unless the user may rotate, and while four-eyes approval is on. */
+async function refusal(
+  bot: BotContext,
+  userId: string,
+): Promise<{ outcome: "unauthorized" | "refused"; reason: string } | undefined> {
+  const decision = await bot.authorizer.canRotate(userId);
+  if (!decision.allowed) return { outcome: "unauthorized", reason: decision.reason };
+  if (bot.config.approvals.required > 0)
+    return {
+      outcome: "refused",
+      reason:
+        "four-eyes approval is on, and revoke does not support approval yet: ask an admin to delete the tokens through the Gitpod API",
+    };
+  return undefined;
+}
+
+export async function refuseRevoke(
+  bot: BotContext,
+  userId: string,
+  host: string,
+  selector: string,
+  respond: Respond,
+): Promise<string | undefined> {
+  const refused = await refusal(bot, userId);
+  if (!refused) return undefined;
+  await respond({
+    ...refusedMessage("revoke host tokens", refused.reason),
+    response_type: "ephemeral",
+    replace_original: false,
+  });
+  await bot.auditor.record({
+    ...revokeAuditBase(bot, userId, host, selector),
+    outcome: refused.outcome,
+    reason: refused.reason,
+  });
+  return refused.outcome;
+}
+
+/** Every managed runner's tokens, read fresh (not the list cache): this preview is what gets deleted. */
+export async function currentTokens(bot: BotContext): Promise<HostAuthenticationToken[]> {
+  const perRunner = await Promise.all(
+    bot.runnerIds.map((runnerId) =>
+      collectEveryPage(bot.gitpod.hostAuthenticationTokens.list({ filter: { runnerId } })),
+    ),
+  );
+  // The filter is the API's job, but the bot never acts on another runner's token.
+  return perRunner
+    .flat()
+    .filter((token) => token.runnerId === undefined || bot.runnerIds.includes(token.runnerId));
+}
