@@ -106,7 +106,11 @@ describe("a bot killed mid-rotation", () => {
       const open = store;
       const entry = await until<JournalEntry>(async () => {
         const [unfinished] = await open.abandonedRotations(Date.now() + 3_600_000);
-        return unfinished?.phase === phase ? unfinished : undefined;
+        if (unfinished?.phase !== phase) return undefined;
+        // The "started" audit row follows the journal entry; killing before it is written would
+        // test the race between the two writes, not recovery.
+        const events = await open.history({ integrationId: integration.id, limit: 10 });
+        return events.some((event) => event.outcome === "started") ? unfinished : undefined;
       });
       // Kill it without warning while it waits on the hanging request.
       first.child.kill("SIGKILL");
