@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { GitpodClient } from "../shared/api/index.js";
 import { runSync, type SyncMode } from "../shared/sync/engine.js";
-import { formatApplyText, formatIssuesText, formatPlanText } from "../shared/sync/format.js";
+import { formatApplyText, formatIssuesText } from "../shared/sync/format.js";
+import { formatPlanText } from "../shared/sync/plan-text.js";
 import { GITHUB_OAUTH_SECRET, startEmulator } from "../test/emulator/index.js";
 
 const FILE = "examples/runner-config.yaml";

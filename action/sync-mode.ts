@@ -10,10 +10,10 @@ import {
   formatApplyText,
   formatIssuesMarkdown,
   formatIssuesText,
-  formatPlanMarkdown,
-  formatPlanText,
-  summaryLine,
 } from "../shared/sync/format.js";
+import { formatPlanMarkdown } from "../shared/sync/plan-markdown.js";
+import { summaryLine } from "../shared/sync/plan-report.js";
+import { formatPlanText } from "../shared/sync/plan-text.js";
 import { refusedOperations } from "../shared/sync/plan-types.js";
 import type { Cancellation } from "./cancellation.js";
 import { annotateIssues, readConfigSources } from "./config-file.js";

@@ -1,19 +1,14 @@
 /**
- * The plan as a pull-request comment that fits GitHub's 65,536 characters: a short header (counts,
- * a destructive banner, the commit it was planned at, the run), then one collapsible block per
- * runner, trimmed with a pointer to the job summary when it does not fit. Pure.
+ * The plan as a pull-request comment: the plan report (shared/sync/plan-report.ts) laid out to fit
+ * GitHub's 65,536 characters. The words and the table cells are the job summary's; what is the
+ * comment's own is layout: a short header (the summary, a destructive banner, the commit it was
+ * planned at, the run), one collapsible block per runner, and trimming with a pointer to the job
+ * summary when it does not fit. Pure.
  */
 import { htmlText, markdownText } from "../../shared/markdown/escape.js";
-import { changeText, summaryLine } from "../../shared/sync/format.js";
-import { kindLabel, operationLabel } from "../../shared/sync/kinds.js";
-import {
-  destructiveNote,
-  type Operation,
-  type Plan,
-  pendingOperations,
-  type RunnerPlan,
-  refusedOperations,
-} from "../../shared/sync/plan-types.js";
+import { planNoteLines, planTableHead, planTableRow } from "../../shared/sync/plan-markdown.js";
+import { describePlan, type PlanReport } from "../../shared/sync/plan-report.js";
+import type { Plan } from "../../shared/sync/plan-types.js";
 import { COMMENT_BUDGET_CHARS } from "./limits.js";
 
 export interface CommentContext {
@@ -28,10 +23,6 @@ export interface CommentContext {
 /** Destructive operations named in the banner; the rest are counted. */
 const BANNER_NAMES = 20;
 
-function runnerTitle(runner: RunnerPlan): string {
-  return runner.runnerName ? `${runner.runnerName} (${runner.runnerId})` : runner.runnerId;
-}
-
 function stamp(context: CommentContext): string {
   const parts: string[] = [];
   if (context.commitSha)
@@ -40,40 +31,22 @@ function stamp(context: CommentContext): string {
   return parts.join(" · ");
 }
 
-function counts(operations: readonly Operation[]): string {
-  const byAction = new Map<string, number>();
-  for (const operation of operations)
-    byAction.set(operation.action, (byAction.get(operation.action) ?? 0) + 1);
-  return [...byAction].map(([action, count]) => `${count} to ${action}`).join(", ");
+function banner(report: PlanReport): string {
+  const { destructive } = report;
+  if (destructive.items.length === 0) return "";
+  const lines = destructive.items.slice(0, BANNER_NAMES).map((item) => `> - ${markdownText(item)}`);
+  if (destructive.items.length > BANNER_NAMES)
+    lines.push(`> - and ${destructive.items.length - BANNER_NAMES} more`);
+  return `> [!CAUTION]\n> **Destructive:** ${markdownText(`${destructive.warning} ${destructive.gate}`)}\n${lines.join("\n")}\n\n`;
 }
 
-function row(operation: Operation, refused: ReadonlySet<Operation>): string {
-  const changes = operation.changes.map((change) => markdownText(changeText(change))).join("<br>");
-  const note = operation.destructive
-    ? `${refused.has(operation) ? "**refused** " : ""}⚠️ ${markdownText(destructiveNote(operation.destructive))}`
-    : "";
-  return `| ${operation.action} | ${kindLabel(operation)} | ${markdownText(operation.key)} | ${changes} | ${note} |`;
-}
-
-function banner(plan: Plan): string {
-  const destructive = pendingOperations(plan).filter((operation) => operation.destructive);
-  if (destructive.length === 0) return "";
-  const names = new Map(
-    plan.runners.map((runner) => [runner.runnerId, runner.runnerName ?? runner.runnerId]),
-  );
-  const lines = destructive
-    .slice(0, BANNER_NAMES)
-    .map(
-      (operation) =>
-        `> - ${markdownText(`${operationLabel(operation)} on ${names.get(operation.runnerId)}: ${operation.destructive ? destructiveNote(operation.destructive) : ""}`)}`,
-    );
-  if (destructive.length > BANNER_NAMES) lines.push(`> - and ${destructive.length - BANNER_NAMES} more`);
-  const refused = refusedOperations(plan).length;
-  const gate =
-    refused > 0
-      ? "An apply refuses them, and writes nothing, unless `allow-destructive` is set."
-      : "`allow-destructive` is set: an apply will do this.";
-  return `> [!CAUTION]\n> **Destructive:** ${destructive.length} operation(s) delete what users depend on. ${gate}\n${lines.join("\n")}\n\n`;
+/** What did not fit, counted, with the way to the rest. */
+function trimNote(operations: number, notes: number, context: CommentContext): string {
+  const parts = [
+    ...(operations > 0 ? [`${operations} more operations`] : []),
+    ...(notes > 0 ? [`${notes} more notes`] : []),
+  ];
+  return `\n**${parts.join(" and ")}: see the job summary**${context.runUrl ? ` of [the workflow run](${context.runUrl})` : " of the workflow run"}.\n`;
 }
 
 export function formatPlanComment(
@@ -81,46 +54,55 @@ export function formatPlanComment(
   context: CommentContext,
   budget = COMMENT_BUDGET_CHARS,
 ): string {
-  const pending = pendingOperations(plan);
+  const report = describePlan(plan);
   const where = markdownText(context.config);
   const when = stamp(context);
-  if (pending.length === 0) {
-    return `**Gitpod runner configuration** ${where}: no changes. ${markdownText(summaryLine(plan))}${when ? ` (${when})` : ""}\n`;
+  const runners = report.runners
+    .map((runner) => ({ runner, notes: planNoteLines(runner) }))
+    .filter(({ runner, notes }) => runner.changing.length > 0 || notes.length > 0);
+  const totalNotes = runners.reduce((sum, { notes }) => sum + notes.length, 0);
+  if (runners.length === 0) {
+    return `**Gitpod runner configuration** ${where}: no changes. ${markdownText(report.summary)}${when ? ` (${when})` : ""}\n`;
   }
-  const refused = new Set(refusedOperations(plan));
-  const head = `### Gitpod runner configuration plan: ${where}\n\n**${markdownText(summaryLine(plan))}**\n${when ? `\n${when[0]?.toUpperCase()}${when.slice(1)}\n` : ""}\n${banner(plan)}`;
-  const tableHead = "| action | kind | item | changes | notes |\n| --- | --- | --- | --- | --- |\n";
-  const trimNote = (rest: number) =>
-    `\n**${rest} more operations: see the job summary**${context.runUrl ? ` of [the workflow run](${context.runUrl})` : " of the workflow run"}.\n`;
-  // Keep room for the trimming note whatever its count.
-  const room = budget - trimNote(pending.length).length;
+  const head = `### ${report.title}: ${where}\n\n**${markdownText(report.summary)}**\n${when ? `\n${when[0]?.toUpperCase()}${when.slice(1)}\n` : ""}\n${banner(report)}`;
+  // Keep room for the trimming note whatever its counts.
+  const room = budget - trimNote(report.pending, totalNotes, context).length;
 
   let body = head;
-  let shown = 0;
-  let trimmed = false;
-  for (const runner of plan.runners) {
-    const operations = runner.operations.filter((operation) => operation.action !== "no-op");
-    if (operations.length === 0) continue;
-    const open = `<details><summary>${htmlText(runnerTitle(runner))}: ${counts(operations)}</summary>\n\n${tableHead}`;
+  let shownOperations = 0;
+  let shownNotes = 0;
+  for (const { runner, notes } of runners) {
+    const what = runner.changing.length > 0 ? runner.counts : "no changes";
+    const open = `<details><summary>${htmlText(runner.heading)}: ${what}</summary>\n\n`;
     const close = "\n</details>\n\n";
-    if (trimmed || body.length + open.length + close.length > room) {
-      trimmed = true;
-      break;
-    }
     let block = open;
-    let rows = 0;
-    for (const operation of operations) {
-      const line = `${row(operation, refused)}\n`;
-      if (body.length + block.length + line.length + close.length > room) {
-        trimmed = true;
+    const fits = (line: string) => body.length + block.length + line.length + close.length <= room;
+    let full = false;
+    for (const note of notes) {
+      if (!fits(`${note}\n`)) {
+        full = true;
+        break;
+      }
+      block += `${note}\n`;
+      shownNotes++;
+    }
+    let table = notes.length > 0 ? `\n${planTableHead()}` : planTableHead();
+    for (const item of full ? [] : runner.changing) {
+      const line = `${table}${planTableRow(item)}\n`;
+      if (!fits(line)) {
+        full = true;
         break;
       }
       block += line;
-      rows++;
+      table = "";
+      shownOperations++;
     }
-    if (rows > 0) body += `${block.trimEnd()}${close}`;
-    shown += rows;
-    if (trimmed) break;
+    if (block !== open) body += `${block.trimEnd()}${close}`;
+    if (full) break;
   }
-  return shown < pending.length ? `${body}${trimNote(pending.length - shown)}` : body;
+  const restOperations = report.pending - shownOperations;
+  const restNotes = totalNotes - shownNotes;
+  return restOperations > 0 || restNotes > 0
+    ? `${body}${trimNote(restOperations, restNotes, context)}`
+    : body;
 }

@@ -1,10 +1,11 @@
 /**
- * Each report (plan, apply, scheduled rotation, credential audit) rendered in every format it has
- * (job log text, job summary markdown, Slack Block Kit): the same facts and the same words must
+ * Each report (plan, apply, scheduled rotation, credential health check) rendered in every format it
+ * has (job log text, job summary markdown, the plan's pull-request comment, Slack Block Kit): the same facts and the same words must
  * appear in each, so the renderers only lay the model out. Escaping differs per format, so each
  * rendering is read back to plain text before the comparison.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatPlanComment } from "../../action/report/plan-comment.js";
 import {
   healthCheckMarkdown,
   healthCheckText,
@@ -21,14 +22,11 @@ import { formatHealthCheckReport } from "../../shared/slack/health-check-report.
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { ApplyResult } from "../../shared/sync/apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "../../shared/sync/apply-summary.js";
-import {
-  formatApplyMarkdown,
-  formatApplyText,
-  formatPlanMarkdown,
-  formatPlanText,
-  summaryLine,
-} from "../../shared/sync/format.js";
+import { formatApplyMarkdown, formatApplyText } from "../../shared/sync/format.js";
 import { kindLabel } from "../../shared/sync/kinds.js";
+import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
+import { describePlan } from "../../shared/sync/plan-report.js";
+import { formatPlanText } from "../../shared/sync/plan-text.js";
 import type { Operation, Plan } from "../../shared/sync/plan-types.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID } from "../emulator/index.js";
 import {
@@ -141,23 +139,69 @@ describe("the apply report in every format", () => {
 });
 
 describe("the plan report in every format", () => {
-  it("shows the same summary line, items, changes and destructive notes as text and markdown", () => {
-    const plan: Plan = {
-      version: 1,
-      file: "runners.yaml",
-      options: { prune: true, allowDestructive: false, rotateSecrets: false },
-      runners: [{ runnerId: RUNNER_EU_ID, runnerName: "aws-eu", operations: [create, remove] }],
+  const keep: Operation = {
+    kind: "environmentClass",
+    action: "no-op",
+    runnerId: RUNNER_EU_ID,
+    key: "Small",
+    currentId: "c-1",
+    changes: [],
+    notes: ['description "old <i>words</i>" is kept: the file has none'],
+  };
+  const plan: Plan = {
+    version: 1,
+    file: "runners.yaml",
+    options: { prune: true, allowDestructive: false, rotateSecrets: false },
+    runners: [
+      {
+        runnerId: RUNNER_EU_ID,
+        runnerName: "aws-eu",
+        operations: [create, remove, keep],
+        notes: ["runner aws-eu reported no configuration schema"],
+      },
+      { runnerId: "r-quiet", operations: [], notes: ["runner r-quiet could not be read: *offline*"] },
+    ],
+  };
+
+  it("shows the same title, summary line, items, changes and notes as text, job summary and PR comment", () => {
+    const report = describePlan(plan);
+    const renderings = {
+      text: formatPlanText(plan),
+      markdown: plain(formatPlanMarkdown(plan)),
+      comment: plain(formatPlanComment(plan, { config: "runners.yaml" })),
     };
-    expectInEvery({ text: formatPlanText(plan), markdown: plain(formatPlanMarkdown(plan)) }, [
-      summaryLine(plan),
+    expectInEvery(renderings, [
+      report.summary,
       "aws-eu",
       "Large_*x*",
       "gitlab@gitlab.com",
       kindLabel(create),
       kindLabel(remove),
       "configuration.cpu: 8",
+      'integration: "gitlab gitlab.com" -> "(deleted)"',
       "deletes the integration; 1 user's token for gitlab.com stops working",
+      "runner aws-eu reported no configuration schema",
+      'environment class Small: description "old <i>words</i>" is kept: the file has none',
+      "runner r-quiet could not be read: *offline*",
     ]);
+    expectInEvery({ markdown: renderings.markdown, comment: renderings.comment }, [report.title]);
+    expect(renderings.text).toContain("[REFUSED: destructive]");
+    for (const markdown of [renderings.markdown, renderings.comment]) expect(markdown).toContain("refused ⚠️");
+  });
+
+  it("lays the comment out from the same table cells as the job summary", () => {
+    const summary = formatPlanMarkdown(plan);
+    const comment = formatPlanComment(plan, { config: "runners.yaml" });
+    const rows = (markdown: string) =>
+      markdown
+        .split("\n")
+        .filter(
+          (line) =>
+            /^\| (create|delete) /.test(line) || line.includes("| create |") || line.includes("| delete |"),
+        )
+        .map((line) => line.replace(/^\| aws-eu /, ""));
+    expect(rows(comment)).toEqual(rows(summary));
+    expect(rows(comment)).toHaveLength(2);
   });
 });
 

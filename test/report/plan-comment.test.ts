@@ -51,10 +51,15 @@ describe("formatPlanComment", () => {
     const body = formatPlanComment(plan([create(hostile)], `</summary><script>x</script>`), {
       config: "a|b.yaml",
     });
-    expect(body).not.toContain("<img");
-    expect(body).not.toContain("<script>");
-    expect(body).not.toContain("</summary><");
-    expect(body).not.toContain("[link](");
+    // Changes are code spans, as in the job summary: GitHub shows everything in them literally.
+    expect(body).toContain(
+      '`description: "about <img src=x onerror=alert(1)> \\| **bold** [link](https://evil.example)"`',
+    );
+    const outsideCode = body.replace(/`[^`\n]*`/g, "");
+    expect(outsideCode).not.toContain("<img");
+    expect(outsideCode).not.toContain("<script>");
+    expect(outsideCode).not.toContain("</summary><");
+    expect(outsideCode).not.toContain("[link](");
     expect(body).toContain("&lt;img src=x onerror=alert(1)&gt; \\| \\*\\*bold\\*\\*");
     expect(body).toContain("a\\|b.yaml");
   });

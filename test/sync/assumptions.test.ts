@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
-import { formatApplyText, formatPlanText } from "../../shared/sync/format.js";
+import { formatApplyText } from "../../shared/sync/format.js";
+import { formatPlanText } from "../../shared/sync/plan-text.js";
 import {
   type Emulator,
   type EmulatorOptions,

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
 import { runSync, type SyncMode, type SyncResult } from "../../shared/sync/engine.js";
-import { formatApplyText, formatIssuesText, formatPlanText } from "../../shared/sync/format.js";
+import { formatApplyText, formatIssuesText } from "../../shared/sync/format.js";
+import { formatPlanText } from "../../shared/sync/plan-text.js";
 import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,

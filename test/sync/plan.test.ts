@@ -7,8 +7,9 @@ import type {
   DesiredState,
 } from "../../shared/config/types.js";
 import type { RunnerState } from "../../shared/sync/current-state.js";
-import { formatPlanMarkdown, formatPlanText } from "../../shared/sync/format.js";
 import { buildPlan } from "../../shared/sync/plan.js";
+import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
+import { formatPlanText } from "../../shared/sync/plan-text.js";
 import { countByAction, type PlanOptions, refusedOperations } from "../../shared/sync/plan-types.js";
 
 const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";

@@ -1,0 +1,50 @@
+/** The plan as text, for terminals and the job log: a thin layout of the plan report. Pure. */
+import { oneLine } from "../text/untrusted.js";
+import { describePlan, type PlanItem } from "./plan-report.js";
+import type { Action, Plan } from "./plan-types.js";
+
+const SYMBOL: Record<Action, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  disable: "⊘",
+  delete: "-",
+  "no-op": " ",
+};
+
+const ASCII_SYMBOL: Record<Action, string> = { ...SYMBOL, disable: "x" };
+
+export function formatPlanText(
+  plan: Plan,
+  options: { showUnchanged?: boolean; ascii?: boolean } = {},
+): string {
+  const report = describePlan(plan);
+  const symbols = options.ascii ? ASCII_SYMBOL : SYMBOL;
+  const lines: string[] = [];
+  const item = (entry: PlanItem) => {
+    const flag = entry.destructive
+      ? entry.destructive.refused
+        ? "  [REFUSED: destructive]"
+        : "  [destructive]"
+      : "";
+    lines.push(
+      `  ${symbols[entry.action].padEnd(3)} ${entry.action} ${entry.kind} ${oneLine(entry.key)}${flag}`,
+    );
+    for (const change of entry.changes) lines.push(`        ${oneLine(change)}`);
+    for (const note of entry.notes) lines.push(`        note: ${oneLine(note)}`);
+    if (entry.destructive) lines.push(`        ${options.ascii ? "!" : "⚠"} ${entry.destructive.note}`);
+  };
+  for (const runner of report.runners) {
+    lines.push(`Runner ${oneLine(runner.heading)}`);
+    for (const note of runner.notes) lines.push(`  note: ${oneLine(note)}`);
+    if (runner.changing.length === 0) lines.push("  no changes");
+    for (const entry of runner.items) {
+      if (entry.action !== "no-op" || options.showUnchanged) item(entry);
+      else
+        for (const note of entry.notes)
+          lines.push(`  note: ${entry.kind} ${oneLine(entry.key)}: ${oneLine(note)}`);
+    }
+  }
+  lines.push(report.summary);
+  return lines.join("\n");
+}
