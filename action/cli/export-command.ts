@@ -1,8 +1,9 @@
 /** `export --runner <ID|all> [--out FILE]`: what runners have now, as a runner-config file. */
 import { z } from "zod";
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
-import { exportRunnerConfig } from "../../shared/export/export.js";
+import { countsText, exportRunnerConfig } from "../../shared/export/export.js";
 import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
+import { ALL_KINDS } from "../../shared/sync/kinds.js";
 import { listFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, apiSource, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
@@ -33,7 +34,9 @@ export async function exportCommand(context: CommandContext): Promise<number> {
     });
     if (runners.length === 0) {
       throw new CliFailure(
-        "no runner has an environment class or SCM integration: nothing to export (name runners with --runner ID)",
+        `no runner has ${ALL_KINDS.filter((kind) => kind.readEveryRunner)
+          .map((kind) => `an ${kind.label}`)
+          .join(" or ")}: nothing to export (name runners with --runner ID)`,
         1,
       );
     }
@@ -45,14 +48,13 @@ export async function exportCommand(context: CommandContext): Promise<number> {
     if (out) await writeTextFile(out, result.text, "--out");
     else io.out(result.text.trimEnd());
     // What export did goes to standard error, so that standard output stays the file.
-    const { counts } = result;
     io.err(
-      `${term.paint("green", term.glyph("ok"))} Exported ${counts.runners} runner(s), ${counts.environmentClasses} environment class(es), ${counts.scmIntegrations} SCM integration(s)${out ? ` to ${out}` : ""}.`,
+      `${term.paint("green", term.glyph("ok"))} Exported ${countsText(result.counts)}${out ? ` to ${out}` : ""}.`,
     );
     for (const note of result.notes) io.err(`${term.paint("yellow", term.glyph("warn"))} ${note}`);
     if (result.secrets.length > 0) {
       io.err(
-        `Set ${result.secrets.map((secret) => secret.variable).join(", ")} before plan or apply (the OAuth client secrets cannot be read back).`,
+        `Set ${result.secrets.map((secret) => secret.variable).join(", ")} before plan or apply (secrets cannot be read back).`,
       );
     }
     return 0;

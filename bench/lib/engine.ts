@@ -38,8 +38,8 @@ export function benchEnv(): Record<string, string> {
 }
 
 export interface EngineSyncOptions {
-  /** Ask the server to validate environment classes too (the engine's default: true). */
-  serverValidatesEnvironmentClasses?: boolean;
+  /** Ask the server to validate the kinds the live schema check covers too, environment classes (the engine's default: true). */
+  serverValidationAfterSchemaCheck?: boolean;
   /** Return the number of issues instead of throwing (the "100% invalid" scenario). */
   expectIssues?: boolean;
 }
@@ -61,8 +61,8 @@ export async function engineSync(
       mode,
       concurrency,
       ...PLAN_OPTIONS,
-      ...(options.serverValidatesEnvironmentClasses === false
-        ? { serverValidatesEnvironmentClasses: false }
+      ...(options.serverValidationAfterSchemaCheck === false
+        ? { serverValidationAfterSchemaCheck: false }
         : {}),
     });
     if (options.expectIssues) {

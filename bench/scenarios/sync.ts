@@ -237,7 +237,7 @@ async function runOnce(options: SyncBenchOptions, runners: DesiredRunner[], text
   const local = await withEmulator(latencyMs, runners, async (emu) => {
     const run = await measure(() =>
       engineSync({ url: emu.url, token: emu.token }, text, "apply", concurrency, {
-        serverValidatesEnvironmentClasses: false,
+        serverValidationAfterSchemaCheck: false,
       }),
     );
     const entries = [...emu.requests.entries];
@@ -472,7 +472,7 @@ function reportsOf(options: SyncBenchOptions, facts: SyncFacts): ScenarioReport[
     `${shapeText}, ${latencyMs} ms per request, write concurrency ${concurrency}, ${options.runs} runs (median, min..max), each on fresh emulators; load average at the start of each run: ${t.load.map((l) => l.toFixed(2)).join(", ")}.`,
     `Bound = (ceil(reads / pool ${w.pool}) + ceil(validations / validation width ${w.validation}) + ceil(writes / write concurrency ${w.write})) x RTT: the widths the engine really runs (reads are each runner's lists in parallel through the pool; validations must all finish before the first write).`,
     `Competent peer: @gitpod/sdk, every runner's lists at once, validates every missing item ${w.validation} wide, then creates ${w.write} at a time (bench/peers/competent-sdk-sync.ts). With equal widths both are bound by the same ${bound.writeRoundTrips} write rounds, so ">= 1.5x faster" is out of reach for any engine that makes the same writes at the same concurrency: the best possible ratio is peer / our bound = ${(t.competent.median / bound.withValidationsMs).toFixed(2)}x.`,
-    `Environment classes: the engine as shipped still asks the server to validate them after the live-schema check (the spec's ValidateRunnerConfiguration is the runner's own check and the spec does not promise it checks nothing beyond the schema; a rejected create mid-apply would leave the apply half done). "EC checked by schema only" measures the alternative (serverValidatesEnvironmentClasses: false): ${facts.coldLocal.requests.ValidateRunnerConfiguration ?? 0} validations instead of ${facts.cold.requests.ValidateRunnerConfiguration ?? 0}.`,
+    `Environment classes: the engine as shipped still asks the server to validate them after the live-schema check (the spec's ValidateRunnerConfiguration is the runner's own check and the spec does not promise it checks nothing beyond the schema; a rejected create mid-apply would leave the apply half done). "EC checked by schema only" measures the alternative (serverValidationAfterSchemaCheck: false): ${facts.coldLocal.requests.ValidateRunnerConfiguration ?? 0} validations instead of ${facts.cold.requests.ValidateRunnerConfiguration ?? 0}.`,
   ];
   return [
     {

@@ -5,13 +5,7 @@
 import type { z } from "zod";
 import { didYouMean } from "../text/did-you-mean.js";
 import type { PathPart } from "./locate.js";
-import {
-  EnvironmentClassEntry,
-  OAuthEntry,
-  RunnerConfigFile,
-  RunnerEntry,
-  ScmIntegrationEntry,
-} from "./structure.js";
+import { RunnerConfigFile } from "./structure.js";
 
 const EXPECTED: Record<string, string> = {
   boolean: "true or false",
@@ -32,22 +26,31 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** The keys allowed where `path` points (an object in the file), for "did you mean". */
+/** The schema inside optional, default and array wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  for (;;) {
+    const def = inner.def as { type: string; innerType?: z.ZodType; element?: z.ZodType };
+    if ((def.type === "optional" || def.type === "default") && def.innerType) inner = def.innerType;
+    else if (def.type === "array" && def.element) inner = def.element;
+    else return inner;
+  }
+}
+
+/**
+ * The keys allowed where `path` points (an object in the file), for "did you mean": found by
+ * walking the file's structure, so every kind's entries (and their nested maps) are covered.
+ */
 export function knownKeysAt(path: readonly PathPart[]): string[] {
-  const names = path.filter((part): part is string => typeof part === "string");
-  const last = names[names.length - 1];
-  const shape =
-    names.length === 0
-      ? RunnerConfigFile.shape
-      : last === "runners"
-        ? RunnerEntry.shape
-        : last === "environmentClasses"
-          ? EnvironmentClassEntry.shape
-          : last === "scmIntegrations"
-            ? ScmIntegrationEntry.shape
-            : last === "oauth"
-              ? OAuthEntry.shape
-              : undefined;
+  let schema: z.ZodType = RunnerConfigFile;
+  for (const part of path) {
+    if (typeof part === "number") continue;
+    const shape = (unwrap(schema).def as { shape?: Record<string, z.ZodType> }).shape;
+    const next = shape?.[part];
+    if (!next) return [];
+    schema = next;
+  }
+  const shape = (unwrap(schema).def as { shape?: Record<string, z.ZodType> }).shape;
   return shape ? Object.keys(shape) : [];
 }
 

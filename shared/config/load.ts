@@ -1,26 +1,20 @@
 /**
  * Reads a runner-config file into the desired state. Every problem is collected with its line:
- * YAML syntax, structure (strict), duplicate keys and items, secret references. Nothing here talks
+ * YAML syntax, structure (strict), then each resource kind's own checks of its entries (duplicates,
+ * secret references, references between kinds: see FileFormat.load). Nothing here talks
  * to the API; see schema-check.ts for checks against the runners' live schemas. A clean file is read
  * by the fast path (fast-parse.ts) and its lines are worked out only when asked for (positions.ts).
  */
 import type { z } from "zod";
-import { envValue } from "./env.js";
+import { FILE_FORMATS } from "../sync/kinds.js";
 import { fastPlainData } from "./fast-parse.js";
-import { loadHostTokens } from "./host-tokens.js";
+import type { FileFormat, Located } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { LazyPositions, lazyLines } from "./positions.js";
-import { RunnerConfigFile, SECRET_REFERENCE } from "./structure.js";
-import {
-  type ConfigIssue,
-  type DesiredEnvironmentClass,
-  type DesiredRunner,
-  type DesiredScmIntegration,
-  type DesiredState,
-  scmKey,
-} from "./types.js";
+import { RunnerConfigFile } from "./structure.js";
+import type { ConfigIssue, DesiredRunner, DesiredState } from "./types.js";
 import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
 
 export interface LoadedConfig {
@@ -92,103 +86,22 @@ export function loadRunnerConfig(
     if (seenRunners.has(runner.id)) issue([...runnerPath, "id"], `runner ${runner.id} is listed twice`);
     seenRunners.add(runner.id);
 
-    const classes: DesiredEnvironmentClass[] = [];
-    const seenClasses = new Set<string>();
-    runner.environmentClasses.forEach((entry, c) => {
-      const path: PathPart[] = [...runnerPath, "environmentClasses", c];
-      if (seenClasses.has(entry.displayName)) {
-        issue([...path, "displayName"], `duplicate environment class "${entry.displayName}" in this runner`);
-      }
-      seenClasses.add(entry.displayName);
-      const configuration: Record<string, string> = {};
-      for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
-      const item = {
-        displayName: entry.displayName,
-        description: entry.description,
-        enabled: entry.enabled,
-        configuration,
-        path: formatPath(path),
-      } as DesiredEnvironmentClass;
-      classes.push(
-        lazyLines(item, positions, path, () => [
-          ...["displayName", "description", "enabled", "configuration"].map((name) => ({
-            name,
-            path: [...path, name],
-          })),
-          ...Object.keys(configuration).map((key) => ({
-            name: `configuration.${key}`,
-            path: [...path, "configuration", key],
-          })),
-        ]),
+    // Each kind reads its own list, in the registry's order (a kind may refer to an earlier one's).
+    const objects = new Map<string, readonly Located[]>();
+    for (const format of FILE_FORMATS) {
+      const entries = (runner as unknown as Record<string, readonly unknown[]>)[format.key] ?? [];
+      objects.set(
+        format.key,
+        format.load(entries, {
+          listPath: [...runnerPath, format.key],
+          env,
+          issue,
+          positions,
+          secrets,
+          loaded: <D extends Located>(earlier: FileFormat<D>) => (objects.get(earlier.key) ?? []) as D[],
+        }),
       );
-    });
-
-    const integrations: DesiredScmIntegration[] = [];
-    const seenIntegrations = new Set<string>();
-    runner.scmIntegrations.forEach((entry, s) => {
-      const path: PathPart[] = [...runnerPath, "scmIntegrations", s];
-      const key = scmKey(entry);
-      if (seenIntegrations.has(key)) {
-        issue(
-          [...path, "host"],
-          `duplicate SCM integration ${entry.scmId} for host ${entry.host} in this runner`,
-        );
-      }
-      seenIntegrations.add(key);
-      let oauth: DesiredScmIntegration["oauth"];
-      if (entry.oauth) {
-        const reference = SECRET_REFERENCE.exec(entry.oauth.clientSecret.trim());
-        if (!reference?.[1]) {
-          issue(
-            [...path, "oauth", "clientSecret"],
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
-            "clientSecret must be a ${ENV_VAR} reference: a literal secret in this file would be committed to git",
-          );
-        } else {
-          const name = reference[1];
-          const value = envValue(env, name);
-          if (value === undefined || value === "") {
-            issue(
-              [...path, "oauth", "clientSecret"],
-              `environment variable ${name} is not set (clientSecret)`,
-            );
-          } else {
-            secrets.set(name, value);
-          }
-          oauth = { clientId: entry.oauth.clientId, clientSecretEnv: name, issuerUrl: entry.oauth.issuerUrl };
-        }
-      }
-      const hasOAuth = entry.oauth !== undefined;
-      const item = {
-        scmId: entry.scmId,
-        host: entry.host,
-        pat: entry.pat,
-        oauth,
-        virtualDirectory: entry.virtualDirectory,
-        path: formatPath(path),
-      } as DesiredScmIntegration;
-      integrations.push(
-        lazyLines(item, positions, path, () => [
-          ...["scmId", "host", "pat", "oauth", "virtualDirectory"].map((name) => ({
-            name,
-            path: [...path, name],
-          })),
-          ...(hasOAuth ? ["clientId", "clientSecret", "issuerUrl"] : []).map((name) => ({
-            name: `oauth.${name}`,
-            path: [...path, "oauth", name],
-          })),
-        ]),
-      );
-    });
-
-    const hostAuthenticationTokens = loadHostTokens(runner.hostAuthenticationTokens, {
-      runnerPath,
-      integrations,
-      env,
-      issue,
-      positions,
-      secrets,
-    });
+    }
 
     runners.push(
       lazyLines(
@@ -196,9 +109,7 @@ export function loadRunnerConfig(
           file,
           id: runner.id,
           name: runner.name,
-          environmentClasses: classes,
-          scmIntegrations: integrations,
-          hostAuthenticationTokens,
+          ...Object.fromEntries(objects),
           path: formatPath(runnerPath),
         } as DesiredRunner,
         positions,

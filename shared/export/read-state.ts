@@ -1,15 +1,30 @@
-/** Reads what export needs: the runners' classes and integrations (all pages), or every runner's. */
+/** Reads what export needs: each kind's objects of the named runners (all pages), or of every runner. */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import type { RunnerState } from "../sync/current-state.js";
+import { emptyRunnerState } from "../sync/current-state.js";
+import { ALL_KINDS } from "../sync/kinds.js";
 import type { ExportRunnerState } from "./export.js";
 
 export class UnknownRunnerError extends Error {}
 
-/** `runnerIds` undefined: every runner that has at least one environment class or SCM integration. */
+/**
+ * `runnerIds` undefined: every runner that has an object of a kind that can be listed across
+ * runners (environment classes, SCM integrations); the other kinds are read on those runners.
+ */
 export async function readExportState(
   client: GitpodClient,
   runnerIds: string[] | undefined,
 ): Promise<ExportRunnerState[]> {
+  const states = new Map<string, RunnerState>();
+  const stateOf = (runnerId: string): RunnerState => {
+    let state = states.get(runnerId);
+    if (!state) {
+      state = emptyRunnerState(runnerId);
+      states.set(runnerId, state);
+    }
+    return state;
+  };
   if (runnerIds) {
     // The schema read is the one call that says whether a runner exists.
     await Promise.all(
@@ -22,21 +37,15 @@ export async function readExportState(
         }),
       ),
     );
+    for (const runnerId of runnerIds) stateOf(runnerId);
+    await Promise.all(ALL_KINDS.map((kind) => kind.read(client, runnerIds, states)));
+  } else {
+    const listed = ALL_KINDS.filter((kind) => kind.readEveryRunner);
+    await Promise.all(listed.map((kind) => kind.readEveryRunner?.(client, stateOf)));
+    const found = [...states.keys()];
+    await Promise.all(
+      ALL_KINDS.filter((kind) => !kind.readEveryRunner).map((kind) => kind.read(client, found, states)),
+    );
   }
-  const filter = runnerIds ? { runnerIds } : {};
-  const [classes, integrations] = await Promise.all([
-    client.environmentClasses.list({ filter }).toArray(),
-    client.scmIntegrations.list({ filter }).toArray(),
-  ]);
-  const ids = runnerIds ?? [
-    ...new Set([...classes.map((c) => c.runnerId ?? ""), ...integrations.map((i) => i.runnerId ?? "")]),
-  ];
-  const states = new Map<string, ExportRunnerState>(
-    ids.map((runnerId) => [runnerId, { runnerId, environmentClasses: [], scmIntegrations: [] }]),
-  );
-  for (const environmentClass of classes)
-    states.get(environmentClass.runnerId ?? "")?.environmentClasses.push(environmentClass);
-  for (const integration of integrations)
-    states.get(integration.runnerId ?? "")?.scmIntegrations.push(integration);
-  return [...states.values()];
+  return [...states.values()].map(({ schema: _schema, notes: _notes, ...objects }) => objects);
 }

@@ -32,8 +32,9 @@ export interface RunnerState extends RunnerObjects {
   hostTokensToCount?: HostAuthenticationToken[];
 }
 
-function noObjects(): RunnerObjects {
-  return { environmentClasses: [], scmIntegrations: [] };
+/** A runner with no objects read yet. */
+export function emptyRunnerState(runnerId: string): RunnerState {
+  return { runnerId, schema: undefined, environmentClasses: [], scmIntegrations: [] };
 }
 
 export interface CurrentState {
@@ -61,7 +62,7 @@ export async function readCurrentState(
       throw error;
     });
   const states = new Map<string, RunnerState>(
-    runnerIds.map((runnerId) => [runnerId, { runnerId, schema: undefined, ...noObjects() }]),
+    runnerIds.map((runnerId) => [runnerId, emptyRunnerState(runnerId)]),
   );
   const [schemas] = await Promise.all([
     Promise.all(runnerIds.map(schemaOf)),

@@ -11,6 +11,7 @@ import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
+import { ALL_KINDS } from "./kinds.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
@@ -43,12 +44,12 @@ export interface SyncSettings extends PlanOptions {
   mode: SyncMode;
   concurrency: number;
   /**
-   * Also ask the server to validate new and changed environment classes (default true). Their
-   * configuration is checked against the runner's live schema before, but the spec does not promise
-   * that the runner checks nothing else, and a rejection mid-apply would leave the apply half done.
-   * The benchmark measures both.
+   * Also ask the server to validate new and changed objects of the kinds the live schema check
+   * covers (default true; ResourceKind.needsServerValidationAfterSchemaCheck says which: environment
+   * classes). The spec does not promise that the runner checks nothing beyond its schema, and a
+   * rejection mid-apply would leave the apply half done. The benchmark measures both.
    */
-  serverValidatesEnvironmentClasses?: boolean;
+  serverValidationAfterSchemaCheck?: boolean;
   /** Apply progress: called as each operation finishes. */
   onOutcome?: ApplyOptions["onOutcome"];
   /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
@@ -146,7 +147,11 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     loaded.secrets,
     validationConcurrency(options.concurrency),
     {
-      skipKinds: new Set(options.serverValidatesEnvironmentClasses === false ? ["environmentClass"] : []),
+      skipKinds: new Set(
+        options.serverValidationAfterSchemaCheck === false
+          ? ALL_KINDS.filter((kind) => !kind.needsServerValidationAfterSchemaCheck).map((kind) => kind.kind)
+          : [],
+      ),
     },
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);

@@ -7,12 +7,13 @@ import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
+import { type DesiredEnvironmentClass, environmentClassFormat } from "../config/kinds/environment-classes.js";
 import { withLineOf } from "../config/positions.js";
-import type { DesiredEnvironmentClass } from "../config/types.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import { type EnvironmentClassOperation, type FieldChange, fieldChange } from "./plan-types.js";
 import type { FieldError, ResourceKind } from "./resource.js";
+import { sortedById } from "./sorted-by-id.js";
 
 function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
   return new Map((configuration ?? []).map((field) => [field.key ?? "", field.value ?? ""]));
@@ -270,15 +271,28 @@ export async function applyEnvironmentClassOperation(
 const listRunner = (client: GitpodClient, runnerId: string) =>
   client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
 
-export const environmentClassKind: ResourceKind<EnvironmentClassOperation> = {
+export const environmentClassKind: ResourceKind<
+  EnvironmentClassOperation,
+  DesiredEnvironmentClass,
+  "environmentClasses"
+> = {
   kind: "environmentClass",
   label: "environment class",
   itemLabel: (key) => `environment class "${key}"`,
+  file: environmentClassFormat,
   desired: (runner) => runner.environmentClasses,
+  // The live schema check covers a class's configuration; the server round is a second opinion.
+  needsServerValidationAfterSchemaCheck: false,
+  fingerprint: (state) => ({ environmentClasses: sortedById(state?.environmentClasses ?? []) }),
   async read(client, runnerIds, states) {
     const classes = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
     for (const environmentClass of classes)
       states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
+  },
+  async readEveryRunner(client, stateOf) {
+    const classes = await client.environmentClasses.list({ filter: {} }).toArray();
+    for (const environmentClass of classes)
+      stateOf(environmentClass.runnerId ?? "").environmentClasses.push(environmentClass);
   },
   runnerPlanFields: (state) => ({
     disabledEnvironmentClasses: (state?.environmentClasses ?? []).filter((c) => c.enabled !== true).length,

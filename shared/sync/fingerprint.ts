@@ -1,10 +1,11 @@
 /**
- * A fingerprint of the objects a plan was made against: every environment class and SCM integration
- * of the plan's runners (ids and all fields, the encrypted secret included) and each runner's schema
- * version. A saved plan is applied only while the fingerprint still matches.
+ * A fingerprint of the objects a plan was made against: each kind's objects of the plan's runners
+ * (ids and all fields, encrypted secrets included; see ResourceKind.fingerprint) and each runner's
+ * schema version. A saved plan is applied only while the fingerprint still matches.
  */
 import { createHash } from "node:crypto";
 import type { RunnerState } from "./current-state.js";
+import { ALL_KINDS } from "./kinds.js";
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -53,18 +54,12 @@ function writeCanonical(value: unknown, write: (text: string) => void): void {
 }
 
 export function stateFingerprint(runners: ReadonlyMap<string, RunnerState>, runnerIds: string[]): string {
-  const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => (a.id < b.id ? -1 : 1));
   const parts = [...new Set(runnerIds)].sort().map((runnerId) => {
     const state = runners.get(runnerId);
-    return {
-      runnerId,
-      schemaVersion: state?.schema?.version ?? "",
-      environmentClasses: byId(state?.environmentClasses ?? []),
-      scmIntegrations: byId(state?.scmIntegrations ?? []),
-      ...(state?.hostAuthenticationTokens
-        ? { hostAuthenticationTokens: byId(state.hostAuthenticationTokens) }
-        : {}),
-    };
+    return Object.assign(
+      { runnerId, schemaVersion: state?.schema?.version ?? "" },
+      ...ALL_KINDS.map((kind) => kind.fingerprint(state)),
+    );
   });
   const hash = createHash("sha256");
   // Small pieces are joined before hashing: one update call per token would cost more than it saves.

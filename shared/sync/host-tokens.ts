@@ -12,23 +12,22 @@ import type {
   ScmIntegration,
   UpdateHostAuthenticationTokenRequest,
 } from "../api/schemas.js";
-import { type DesiredHostAuthenticationToken, hostTokenKey } from "../config/types.js";
+import {
+  type DesiredHostAuthenticationToken,
+  hostAuthenticationTokenFormat,
+  hostTokenKey,
+  isServiceAccountToken,
+  liveTokenKey,
+  SERVICE_ACCOUNT,
+} from "../config/kinds/host-tokens.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import { type FieldChange, fieldChange, type HostAuthenticationTokenOperation } from "./plan-types.js";
 import type { ResourceKind } from "./resource.js";
 import { secretFor } from "./scm-integrations.js";
+import { sortedById } from "./sorted-by-id.js";
 
-export const SERVICE_ACCOUNT = "PRINCIPAL_SERVICE_ACCOUNT";
 const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
-
-export function isServiceAccountToken(token: HostAuthenticationToken): boolean {
-  return token.subject?.principal === SERVICE_ACCOUNT && Boolean(token.subject.id);
-}
-
-export function liveTokenKey(token: HostAuthenticationToken): string {
-  return hostTokenKey({ host: token.host ?? "", serviceAccount: token.subject?.id ?? "" });
-}
 
 function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   const left = [...new Set(a ?? [])].sort();
@@ -271,10 +270,22 @@ export async function applyHostTokenOperation(
   }
 }
 
-export const hostAuthenticationTokenKind: ResourceKind<HostAuthenticationTokenOperation> = {
+export const hostAuthenticationTokenKind: ResourceKind<
+  HostAuthenticationTokenOperation,
+  DesiredHostAuthenticationToken,
+  "hostAuthenticationTokens"
+> = {
   kind: "hostAuthenticationToken",
   label: "service-account host token",
   itemLabel: (key) => `host token ${key}`,
+  file: hostAuthenticationTokenFormat,
+  // The API cannot validate a token: there is no server round to skip or keep.
+  needsServerValidationAfterSchemaCheck: true,
+  // Absent (not empty) on runners where the kind was not read, so their fingerprint stays as it was.
+  fingerprint: (state) =>
+    state?.hostAuthenticationTokens
+      ? { hostAuthenticationTokens: sortedById(state.hostAuthenticationTokens) }
+      : {},
   // Users' tokens are not the file's business: read only where the file declares service-account tokens.
   readOnlyWhereDeclared: true,
   // After SCM integrations: a token may link to an integration that this same apply creates.

@@ -9,7 +9,8 @@ import type {
   ValidateRunnerConfigurationRequest,
   ValidateRunnerConfigurationResponse,
 } from "../api/schemas.js";
-import type { DesiredRunner, FieldLines } from "../config/types.js";
+import type { FileFormat, Located } from "../config/file-format.js";
+import type { DesiredRunner } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import type { Operation, PlanOptions, RunnerPlan } from "./plan-types.js";
 
@@ -43,19 +44,42 @@ export interface KindApplier<Op extends Operation> {
   apply(operation: Op): Promise<void>;
 }
 
-export interface ResourceKind<Op extends Operation> {
+export interface ResourceKind<
+  Op extends Operation,
+  Desired extends Located = Located,
+  Key extends string = string,
+> {
   readonly kind: Op["kind"];
+  /** The kind's part of the file format: its key, entries, JSON Schema, live-schema checks, export. */
+  readonly file: FileFormat<Desired, Key>;
   /** What a user calls one object of this kind: "environment class". */
   readonly label: string;
   /** One object named in a sentence: `environment class "Large"`. */
   itemLabel(key: string): string;
   /** The file's objects of this kind for a runner (their path and lines place server errors). */
-  desired(runner: DesiredRunner): ReadonlyArray<{ path: string; line: number; lines: FieldLines }>;
+  desired(runner: DesiredRunner): readonly Desired[];
   /**
    * Read only on runners whose file declares objects of this kind (a saved plan: runners whose plan
    * has operations of it), not on every runner of the file.
    */
   readonly readOnlyWhereDeclared?: boolean;
+  /**
+   * Whether server validation still has something to say once the file passed the runner's live
+   * schema check. False lets the engine skip the server round for this kind when asked to
+   * (`serverValidationAfterSchemaCheck: false`); a kind the live schema does not cover says true.
+   */
+  readonly needsServerValidationAfterSchemaCheck: boolean;
+  /**
+   * The kind's objects of one runner for the saved-plan fingerprint (ids and all fields, sorted by
+   * id), under the kind's own name; `{}` when the kind was not read for the runner.
+   */
+  fingerprint(state: RunnerState | undefined): Record<string, unknown>;
+  /**
+   * Export of every runner (`--runner all`): reads all objects of this kind without a runner filter
+   * into `stateOf(runnerId)`, which finds the runners. Optional: a kind without it is read runner by
+   * runner (`read`) on the runners the others found.
+   */
+  readEveryRunner?(client: GitpodClient, stateOf: (runnerId: string) => RunnerState): Promise<void>;
   /** Kinds apply in phases, lowest first (a kind whose objects link to another kind's goes later). */
   readonly applyPhase?: number;
   /**

@@ -8,13 +8,19 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
+import {
+  type DesiredOAuth,
+  type DesiredScmIntegration,
+  scmIntegrationFormat,
+  scmKey,
+} from "../config/kinds/scm-integrations.js";
 import { withLineOf } from "../config/positions.js";
-import { type DesiredOAuth, type DesiredScmIntegration, scmKey } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import { type FieldChange, fieldChange, type ScmIntegrationOperation } from "./plan-types.js";
 import type { FieldError, ResourceKind } from "./resource.js";
+import { sortedById } from "./sorted-by-id.js";
 
 /** The spec lets the API leave an integration's id out; without it nothing can be changed. */
 const MISSING_ID = (key: string, what: string) =>
@@ -344,11 +350,24 @@ function scmErrorField(
 
 const SCM_RESULT_FIELDS = ["hostError", "oauthError", "patError", "scmIdError"] as const;
 
-export const scmIntegrationKind: ResourceKind<ScmIntegrationOperation> = {
+export const scmIntegrationKind: ResourceKind<
+  ScmIntegrationOperation,
+  DesiredScmIntegration,
+  "scmIntegrations"
+> = {
   kind: "scmIntegration",
   label: "SCM integration",
   itemLabel: (key) => `SCM integration ${key}`,
+  file: scmIntegrationFormat,
   desired: (runner) => runner.scmIntegrations,
+  // The live schema knows only the scmId: hosts and OAuth clients are the server's to check.
+  needsServerValidationAfterSchemaCheck: true,
+  fingerprint: (state) => ({ scmIntegrations: sortedById(state?.scmIntegrations ?? []) }),
+  async readEveryRunner(client, stateOf) {
+    const integrations = await client.scmIntegrations.list({ filter: {} }).toArray();
+    for (const integration of integrations)
+      stateOf(integration.runnerId ?? "").scmIntegrations.push(integration);
+  },
   async read(client, runnerIds, states) {
     const listed = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
     // An integration listed without its runner id cannot be placed: ask runner by runner, so the

@@ -1,0 +1,83 @@
+/**
+ * A resource kind's part of the file format: its key under a runner, the structure of one entry,
+ * reading entries into the desired state (with file, line and field for every problem), its JSON
+ * Schema, its checks against a runner's live schema, and the way back (export: live objects as
+ * entries). The loader, json-schema.ts, schema-check.ts and export reach a kind only through this.
+ */
+import type { z } from "zod";
+import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerState } from "../sync/current-state.js";
+import type { PathPart } from "./locate.js";
+import type { LazyPositions } from "./positions.js";
+import type { SecretReferenceContext } from "./secret-reference.js";
+import type { ConfigIssue, FieldLines } from "./types.js";
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Every item read from the file knows where it is. */
+export interface Located {
+  /** Dotted path, e.g. `runners[0].scmIntegrations[1]`. */
+  path: string;
+  line: number;
+  lines: FieldLines;
+}
+
+export interface LoadContext extends SecretReferenceContext {
+  /** Where the kind's list is: `["runners", 0, "scmIntegrations"]`. */
+  listPath: readonly PathPart[];
+  /** Lines are worked out only when asked for (see positions.ts). */
+  positions: LazyPositions;
+  /** The runner's items of a kind that loads before this one (the registry's order). */
+  loaded<D extends Located>(format: FileFormat<D>): readonly D[];
+}
+
+export interface SchemaCheckContext {
+  file: string;
+  runner: { id: string; name: string | undefined };
+}
+
+/** A variable an exported file refers to: the value cannot be read back. */
+export interface ExportedSecret {
+  variable: string;
+  runnerId: string;
+  /** What it holds, for the file's header: `github github.com on runner … (client …)`. */
+  describes: string;
+}
+
+/** What export reads of a runner: its objects, one list per kind (no schema). */
+export type LiveRunner = Omit<RunnerState, "schema" | "notes">;
+
+export interface ExportContext {
+  /** Every runner being exported (a variable name may depend on the others). */
+  runners: readonly LiveRunner[];
+  /** A variable name not yet used in this file: `name`, else `name_2`, `name_3`, ... */
+  variable(name: string): string;
+  secret(secret: ExportedSecret): void;
+  /** Something the file cannot hold as it is, in one sentence. */
+  note(text: string): void;
+}
+
+export interface FileFormat<Desired extends Located = Located, Key extends string = string, Entry = unknown> {
+  /** The key under a runner: `environmentClasses`. */
+  readonly key: Key;
+  /** One entry of the list, strict (unknown keys are errors with their line). */
+  readonly entry: z.ZodType<Entry>;
+  /** For counts in words: "environment class(es)". */
+  readonly counted: string;
+  /** The list's JSON Schema (its items refer to `defs`) and the definitions it adds to `$defs`. */
+  readonly jsonSchema: { list: JsonSchema; defs: Readonly<Record<string, JsonSchema>> };
+  /** The entries (already checked against `entry`) as the desired state; problems go to `issue`. */
+  load(entries: readonly Entry[], context: LoadContext): Desired[];
+  /** The JSON Schema of the list for one runner's live schema (undefined: nothing runner-specific). */
+  liveSchemaRule?(schema: RunnerConfigurationSchema): JsonSchema | undefined;
+  /** Problems with the items against the runner's live schema, before anything is sent. */
+  checkAgainstSchema?(
+    items: readonly Desired[],
+    schema: RunnerConfigurationSchema,
+    context: SchemaCheckContext,
+  ): ConfigIssue[];
+  /** The runner's live objects of this kind as entries that plan to no changes. */
+  exportEntries(state: LiveRunner, context: ExportContext): Array<Record<string, unknown>>;
+  /** Header lines above the list of this kind's exported variables: why they are needed. */
+  readonly exportedSecretsHeader?: readonly string[];
+}

@@ -1,0 +1,223 @@
+/**
+ * `environmentClasses:` in the file: classes matched by display name within a runner, their
+ * configuration checked against the runner's live schema, and the way back from live classes.
+ */
+import { z } from "zod";
+import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
+import { didYouMean } from "../../text/did-you-mean.js";
+import { checkConfigurationValue, fieldSchema } from "../configuration-fields.js";
+import type { FileFormat, JsonSchema, LoadContext } from "../file-format.js";
+import { MAX_FIELD_LENGTH } from "../limits.js";
+import { formatPath, type PathPart } from "../locate.js";
+import { lazyLines } from "../positions.js";
+import type { ConfigIssue, FieldLines } from "../types.js";
+
+const configurationValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "must be a string, a number or a boolean",
+});
+
+const EnvironmentClassEntry = z.strictObject({
+  displayName: z.string().min(1, "displayName must not be empty"),
+  description: z.string().optional(),
+  enabled: z.boolean().default(true),
+  configuration: z.record(z.string(), configurationValue).default({}),
+});
+type Entry = z.infer<typeof EnvironmentClassEntry>;
+
+export interface DesiredEnvironmentClass {
+  displayName: string;
+  description: string | undefined;
+  enabled: boolean;
+  /** Values as the API stores them: strings. */
+  configuration: Record<string, string>;
+  path: string;
+  line: number;
+  lines: FieldLines;
+}
+
+const FIELDS = ["displayName", "description", "enabled", "configuration"];
+
+function load(entries: readonly Entry[], context: LoadContext): DesiredEnvironmentClass[] {
+  const classes: DesiredEnvironmentClass[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const path: PathPart[] = [...context.listPath, index];
+    if (seen.has(entry.displayName)) {
+      context.issue(
+        [...path, "displayName"],
+        `duplicate environment class "${entry.displayName}" in this runner`,
+      );
+    }
+    seen.add(entry.displayName);
+    const configuration: Record<string, string> = {};
+    for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
+    const item = {
+      displayName: entry.displayName,
+      description: entry.description,
+      enabled: entry.enabled,
+      configuration,
+      path: formatPath(path),
+    } as DesiredEnvironmentClass;
+    classes.push(
+      lazyLines(item, context.positions, path, () => [
+        ...FIELDS.map((name) => ({ name, path: [...path, name] })),
+        ...Object.keys(configuration).map((key) => ({
+          name: `configuration.${key}`,
+          path: [...path, "configuration", key],
+        })),
+      ]),
+    );
+  });
+  return classes;
+}
+
+const ENTRY_SCHEMA: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["displayName"],
+  properties: {
+    displayName: {
+      type: "string",
+      minLength: 1,
+      maxLength: MAX_FIELD_LENGTH.displayName,
+      description: "Name users pick; unique within a runner.",
+    },
+    description: { type: "string", maxLength: MAX_FIELD_LENGTH.description },
+    enabled: { type: "boolean", default: true, description: "false keeps the class but hides it." },
+    configuration: {
+      type: "object",
+      description:
+        "Keys and values from the runner's configuration schema (`schema --runner ID` lists them).",
+      propertyNames: { maxLength: MAX_FIELD_LENGTH.configurationKey },
+      additionalProperties: {
+        type: ["string", "number", "boolean"],
+        maxLength: MAX_FIELD_LENGTH.configurationValue,
+      },
+    },
+  },
+};
+
+/** The configuration keys of one runner's live schema (a runner that reports none is left open). */
+function liveSchemaRule(schema: RunnerConfigurationSchema): JsonSchema | undefined {
+  if (!schema.environmentClasses) return undefined;
+  const fields = schema.environmentClasses.filter((field) => field.id);
+  const configuration: JsonSchema = {
+    type: "object",
+    additionalProperties: false,
+    properties: Object.fromEntries(fields.map((field) => [field.id, fieldSchema(field)])),
+    required: fields.filter((field) => field.required).map((field) => field.id),
+  };
+  return { type: "array", items: { type: "object", properties: { configuration } } };
+}
+
+function checkAgainstSchema(
+  items: readonly DesiredEnvironmentClass[],
+  schema: RunnerConfigurationSchema,
+  { file }: { file: string },
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const fields = new Map((schema.environmentClasses ?? []).map((field) => [field.id ?? "", field]));
+  for (const environmentClass of items) {
+    const at = (key: string) => environmentClass.lines[key] ?? environmentClass.line;
+    for (const [key, value] of Object.entries(environmentClass.configuration)) {
+      const field = fields.get(key);
+      // Looked up only for an issue: a line costs the positioned parse of the file (positions.ts).
+      const line = () => at(`configuration.${key}`);
+      const path = `${environmentClass.path}.configuration.${key}`;
+      if (!field) {
+        const known = [...fields.keys()].join(", ");
+        issues.push({
+          file,
+          line: line(),
+          column: 1,
+          path,
+          message: `unknown configuration key "${key}"${didYouMean(key, fields.keys())} (known: ${known})`,
+        });
+        continue;
+      }
+      const error = checkConfigurationValue(field, value);
+      if (error) issues.push({ file, line: line(), column: 1, path, message: `${key} ${error}` });
+    }
+    for (const field of fields.values()) {
+      if (field.required && field.id && !(field.id in environmentClass.configuration)) {
+        issues.push({
+          file,
+          line: at("configuration"),
+          column: 1,
+          path: `${environmentClass.path}.configuration`,
+          message: `missing required configuration key "${field.id}"`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * A configuration value as the file should hold it: numbers and booleans bare when they read back
+ * as the same string, everything else a string (the YAML writer quotes it when it would not).
+ */
+function fileValue(value: string): string | number | boolean {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^-?(0|[1-9][0-9]{0,14})$/.test(value) && String(Number(value)) === value) return Number(value);
+  return value;
+}
+
+/** Among classes sharing a display name, the one the planner would match: first enabled, else first. */
+function keptClass(candidates: EnvironmentClass[]): EnvironmentClass {
+  const kept = candidates.find((c) => c.enabled) ?? candidates[0];
+  if (!kept) throw new Error("internal: no candidates");
+  return kept;
+}
+
+function exportEntry(environmentClass: EnvironmentClass): Record<string, unknown> {
+  const entry: Record<string, unknown> = { displayName: environmentClass.displayName ?? "" };
+  if (environmentClass.description) entry.description = environmentClass.description;
+  if (!environmentClass.enabled) entry.enabled = false;
+  const configuration: Record<string, string | number | boolean> = {};
+  for (const field of environmentClass.configuration ?? []) {
+    configuration[field.key ?? ""] = fileValue(field.value ?? "");
+  }
+  if (Object.keys(configuration).length > 0) entry.configuration = configuration;
+  return entry;
+}
+
+export const environmentClassFormat: FileFormat<DesiredEnvironmentClass, "environmentClasses", Entry> = {
+  key: "environmentClasses",
+  entry: EnvironmentClassEntry,
+  counted: "environment class(es)",
+  jsonSchema: {
+    list: {
+      type: "array",
+      description: "Environment classes, matched by display name within the runner.",
+      items: { $ref: "#/$defs/environmentClass" },
+    },
+    defs: { environmentClass: ENTRY_SCHEMA },
+  },
+  load,
+  liveSchemaRule,
+  checkAgainstSchema,
+  exportEntries(state, context) {
+    const byName = new Map<string, EnvironmentClass[]>();
+    for (const environmentClass of state.environmentClasses) {
+      const name = environmentClass.displayName ?? "";
+      byName.set(name, [...(byName.get(name) ?? []), environmentClass]);
+    }
+    const entries: Array<Record<string, unknown>> = [];
+    for (const [name, candidates] of byName) {
+      const kept = keptClass(candidates);
+      entries.push(exportEntry(kept));
+      const left = candidates.filter((c) => c !== kept);
+      if (left.length === 0) continue;
+      const leftEnabled = left.filter((c) => c.enabled).length;
+      context.note(
+        `Runner ${state.runnerId} has ${candidates.length} environment classes named ${JSON.stringify(name)}, ` +
+          `and a file holds one per runner: the export keeps ${kept.id}${kept.enabled ? " (enabled)" : " (disabled)"} ` +
+          `and leaves out ${left.map((c) => c.id).join(", ")}; plan and apply leave those alone` +
+          (leftEnabled > 0 ? `, except that --prune would disable the ${leftEnabled} enabled one(s).` : "."),
+      );
+    }
+    return entries;
+  },
+};
