@@ -40,9 +40,21 @@ export async function readExportState(
     for (const runnerId of runnerIds) stateOf(runnerId);
     await Promise.all(ALL_KINDS.map((kind) => kind.read(client, runnerIds, states)));
   } else {
+    // The lists are read at once; runners are ordered as the kinds list them, in registry order.
     const listed = ALL_KINDS.filter((kind) => kind.readEveryRunner);
-    await Promise.all(listed.map((kind) => kind.readEveryRunner?.(client, stateOf)));
-    const found = [...states.keys()];
+    const seen = listed.map(() => new Set<string>());
+    await Promise.all(
+      listed.map((kind, index) =>
+        kind.readEveryRunner?.(client, (runnerId) => {
+          seen[index]?.add(runnerId);
+          return stateOf(runnerId);
+        }),
+      ),
+    );
+    const found = [...new Set(seen.flatMap((ids) => [...ids]))];
+    const ordered = new Map(found.map((runnerId) => [runnerId, stateOf(runnerId)]));
+    states.clear();
+    for (const [runnerId, state] of ordered) states.set(runnerId, state);
     await Promise.all(
       ALL_KINDS.filter((kind) => !kind.readEveryRunner).map((kind) => kind.read(client, found, states)),
     );

@@ -1,7 +1,9 @@
 /**
  * Randomised runner states for the export round trip, seeded straight into the emulator: classes
  * (disabled ones, display names shared across runners and within one runner, YAML-awkward text),
- * SCM integrations (with and without OAuth, Azure DevOps with a virtual directory, mixed-case hosts).
+ * SCM integrations (with and without OAuth, Azure DevOps with a virtual directory, mixed-case hosts),
+ * and host tokens: service accounts' (linked to an integration or not, with and without expiry and
+ * scopes, the same account on several runners) and users' (which export must never write).
  */
 import type { EmulatorState } from "../emulator/index.js";
 
@@ -49,11 +51,24 @@ const HOSTS = [
   { scmId: "azure-devops-server", host: "tfs.corp.example:8443", clientId: "tfs" },
 ];
 const VIRTUAL_DIRECTORIES = ["", "/tfs", "/DefaultCollection", "/tfs/Team Project"];
+/** Few accounts, so the same account often has tokens on several runners. */
+export const SERVICE_ACCOUNTS = [
+  "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
+  "0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f",
+  "3c2b1a09-8f7e-4d6c-8b5a-493827160504",
+];
+export const USERS = ["5b4a3928-1706-4f5e-8d3c-2b1a09f8e7d6", "6c5b4a39-2817-4e6f-9a4d-3c2b1a0f9e8d"];
+const SCOPES = ["repo", "read:org", "workflow", "api", "read_repository"];
+const EXPIRIES = ["2027-01-31T00:00:00Z", "2030-06-15T12:30:45.250Z", "2026-12-01T08:00:00+02:00"];
 
 export interface SeededState {
   runnerIds: string[];
   /** Runners with two or more classes of one display name. */
   duplicateNames: number;
+  /** Service accounts' host tokens seeded (export writes each one). */
+  serviceAccountTokens: number;
+  /** Users' host tokens seeded (export writes none). */
+  userTokens: number;
 }
 
 export function seedRandomState(state: EmulatorState, seed: number): SeededState {
@@ -63,6 +78,8 @@ export function seedRandomState(state: EmulatorState, seed: number): SeededState
   const runnerIds = [...state.runners.keys()];
   for (let extra = Math.floor(next() * 3); extra > 0; extra--) runnerIds.push(state.addRunner());
   let duplicateNames = 0;
+  let serviceAccountTokens = 0;
+  let userTokens = 0;
   for (const runnerId of runnerIds) {
     const names = new Map<string, number>();
     for (let count = Math.floor(next() * 7); count > 0; count--) {
@@ -91,7 +108,7 @@ export function seedRandomState(state: EmulatorState, seed: number): SeededState
     for (const host of HOSTS) {
       if (next() < 0.5) continue;
       const oauth = next() < 0.5;
-      state.seedScmIntegration({
+      const integration = state.seedScmIntegration({
         runnerId,
         scmId: host.scmId,
         host: host.host,
@@ -105,7 +122,46 @@ export function seedRandomState(state: EmulatorState, seed: number): SeededState
           : {}),
         ...(host.scmId === "azure-devops-server" ? { virtualDirectory: pick(VIRTUAL_DIRECTORIES) } : {}),
       });
+      // One token per (runner, host, account): the emulator's default rule.
+      for (const serviceAccount of SERVICE_ACCOUNTS) {
+        if (next() < 0.7) continue;
+        serviceAccountTokens++;
+        const scopes = SCOPES.filter(() => next() < 0.4);
+        state.seedHostToken({
+          runnerId,
+          host: host.host,
+          subject: { id: serviceAccount, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+          source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+          token: `canary-token-${seed}-${serviceAccount}`,
+          ...(next() < 0.5 ? { refreshToken: `canary-refresh-${seed}` } : {}),
+          ...(next() < 0.6 ? { integrationId: integration.id } : {}),
+          ...(next() < 0.6 ? { expiresAt: pick(EXPIRIES) } : {}),
+          ...(scopes.length > 0 ? { scopes } : {}),
+        });
+      }
+      for (const userId of USERS) {
+        if (next() < 0.6) continue;
+        userTokens++;
+        state.seedHostToken({
+          runnerId,
+          host: host.host,
+          userId,
+          token: `canary-user-token-${seed}`,
+          ...(next() < 0.5 ? { integrationId: integration.id } : {}),
+        });
+      }
+    }
+    // A service account's token for a host the runner has no integration for.
+    if (next() < 0.3) {
+      serviceAccountTokens++;
+      state.seedHostToken({
+        runnerId,
+        host: "git.internal.example",
+        subject: { id: pick(SERVICE_ACCOUNTS), principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+        source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+        token: `canary-token-${seed}-internal`,
+      });
     }
   }
-  return { runnerIds, duplicateNames };
+  return { runnerIds, duplicateNames, serviceAccountTokens, userTokens };
 }

@@ -1,7 +1,8 @@
 /**
  * The export round trip as a property: on 240 randomised states, `plan` on the exported file (with
  * every referenced variable set to anything) reports no changes, and with --prune it would only
- * disable the duplicate-named classes the export said it left out. Secrets never reach the file.
+ * disable the duplicate-named classes the export said it left out. Secrets never reach the file;
+ * service accounts' host tokens are written (as variables), users' tokens never.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
@@ -10,7 +11,7 @@ import { readExportState } from "../../shared/export/read-state.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { pendingOperations } from "../../shared/sync/plan-types.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
-import { seedRandomState } from "./random-state.js";
+import { seedRandomState, USERS } from "./random-state.js";
 
 const STATES = 240;
 let emu: Emulator;
@@ -32,6 +33,8 @@ describe("export round trip", () => {
     let withDisabled = 0;
     let withVirtualDirectory = 0;
     let withoutOAuth = 0;
+    let withServiceAccountTokens = 0;
+    let withUserTokens = 0;
     for (let seed = 1; seed <= STATES; seed++) {
       const seeded = seedRandomState(emu.state, seed);
       const stored = [...emu.state.environmentClasses.values()];
@@ -40,6 +43,8 @@ describe("export round trip", () => {
       withVirtualDirectory += integrations.some((i) => i.virtualDirectory) ? 1 : 0;
       withoutOAuth += integrations.some((i) => !i.oauth) ? 1 : 0;
       withDuplicates += seeded.duplicateNames > 0 ? 1 : 0;
+      withServiceAccountTokens += seeded.serviceAccountTokens > 0 ? 1 : 0;
+      withUserTokens += seeded.userTokens > 0 ? 1 : 0;
 
       const exported = exportRunnerConfig(await readExportState(client, seeded.runnerIds), {
         source: emu.url,
@@ -47,7 +52,11 @@ describe("export round trip", () => {
         schemaUrl: "https://example.com/schema.json",
       });
       const context = `seed ${seed}:\n${exported.text}`;
-      expect(exported.text, context).not.toContain("canary-secret");
+      expect(exported.text, context).not.toContain("canary-");
+      for (const user of USERS) expect(exported.text, context).not.toContain(user);
+      const written = exported.counts.entries.find(([, what]) => what.includes("host token"))?.[0];
+      expect(written, context).toBe(seeded.serviceAccountTokens);
+      expect((exported.text.match(/serviceAccount: /g) ?? []).length, context).toBe(seeded.serviceAccountTokens);
       expect(exported.notes.length > 0, context).toBe(seeded.duplicateNames > 0);
       const env = Object.fromEntries(exported.secrets.map((secret) => [secret.variable, "anything"]));
       const options = {
@@ -81,5 +90,7 @@ describe("export round trip", () => {
     expect(withDisabled).toBeGreaterThan(STATES / 2);
     expect(withVirtualDirectory).toBeGreaterThan(STATES / 4);
     expect(withoutOAuth).toBeGreaterThan(STATES / 2);
+    expect(withServiceAccountTokens).toBeGreaterThan(STATES / 2);
+    expect(withUserTokens).toBeGreaterThan(STATES / 2);
   });
 });
