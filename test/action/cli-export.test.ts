@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
 import { seedRandomState } from "../export/random-state.js";
 import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
@@ -149,6 +150,67 @@ describe("gitpod-runner-config export", () => {
       expect(plan.code, `seed ${seed}: ${plan.stdout}${plan.stderr}\n${exported.stdout}`).toBe(0);
       expect(plan.stdout).toContain("No changes.");
     }
+  });
+
+  it("writes service accounts' host tokens as variables, never users' tokens, and plans to no changes", async () => {
+    const serviceAccount = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+    const user = "5b4a3928-1706-4f5e-8d3c-2b1a09f8e7d6";
+    const canaries = ["canary-sa-token-5d2e", "canary-sa-refresh-91c0", "canary-user-token-77ab"];
+    const integration = emu.state.seedScmIntegration({
+      runnerId: RUNNER_EU_ID,
+      scmId: "github",
+      host: "github.com",
+      pat: true,
+    });
+    emu.state.seedHostToken({
+      runnerId: RUNNER_EU_ID,
+      host: "github.com",
+      subject: { id: serviceAccount, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+      source: "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
+      token: canaries[0],
+      refreshToken: canaries[1],
+      integrationId: integration.id,
+      expiresAt: "2027-01-31T00:00:00Z",
+      scopes: ["repo", "read:org"],
+    });
+    emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com", userId: user, token: canaries[2] });
+
+    const file = join(dir, "tokens.yaml");
+    const result = await cli(["export", "--runner", RUNNER_EU_ID, "--out", file]);
+    expect(result.code, result.stderr).toBe(0);
+    const text = await readFile(file, "utf8");
+    const variable = "HOST_TOKEN_GITHUB_COM_7D1E6F0A";
+    expect(parse(text).runners[0].hostAuthenticationTokens).toEqual([
+      {
+        host: "github.com",
+        serviceAccount,
+        token: `\${${variable}}`,
+        expiresAt: "2027-01-31T00:00:00Z",
+        scopes: ["repo", "read:org"],
+        integration: "github",
+      },
+    ]);
+    expect(text).toContain(
+      `#   ${variable}: service account ${serviceAccount} at github.com on runner ${RUNNER_EU_ID}`,
+    );
+    expect(text).toContain("A refresh token cannot be read back either");
+    expect(result.stderr).toContain("1 SCM integration(s), 1 service-account host token(s)");
+    expect(result.stderr).toContain(`Set ${variable} before plan or apply`);
+    // The user's token is the user's: not in the file, not even its owner.
+    expect(text).not.toContain(user);
+    for (const canary of canaries) expect(`${text}${result.stdout}${result.stderr}`).not.toContain(canary);
+
+    emu.requests.clear();
+    const plan = await cli(["plan", "--config", file, "--detailed-exitcode"], { [variable]: "x" });
+    expect(plan.code, `${plan.stdout}${plan.stderr}`).toBe(0);
+    expect(plan.stdout).toContain("No changes.");
+    expect(emu.requests.writes()).toHaveLength(0);
+    // What the file cannot know, the token itself, is sent only when asked to.
+    const rotate = await cli(["plan", "--config", file, "--detailed-exitcode", "--rotate-secrets"], {
+      [variable]: "x",
+    });
+    expect(rotate.code, `${rotate.stdout}${rotate.stderr}`).toBe(2);
+    expect(rotate.stdout).toContain("(secret rotated)");
   });
 
   it("says what is wrong with the arguments or the runner", async () => {

@@ -78,4 +78,56 @@ runners:
     expect(issues[0]?.message).toMatch(/^YAML: /);
     expect(issues[0]?.line).toBeGreaterThanOrEqual(3);
   });
+
+  it("holds every secret field of every kind to one rule: a reference, never a literal, and never echoed", () => {
+    const literals = ["gho_literal-oauth-secret-1f2e", "ghp_literal-token-3d4c", "literal-refresh-5b6a"];
+    const text = `version: 1
+runners:
+  - id: ${RUNNER}
+    scmIntegrations:
+      - scmId: github
+        host: github.com
+        oauth:
+          clientId: Iv1.abc
+          clientSecret: ${literals[0]}
+    hostAuthenticationTokens:
+      - host: github.com
+        serviceAccount: 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6
+        token: ${literals[1]}
+        refreshToken: ${literals[2]}
+      - host: gitlab.com
+        serviceAccount: 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6
+        token: \${UNSET_HOST_TOKEN}
+`;
+    const { issues, secrets } = loadRunnerConfig("s.yaml", text, {});
+    expect(issues.map((issue) => [issue.file, issue.line, issue.path, issue.message])).toEqual([
+      [
+        "s.yaml",
+        9,
+        "runners[0].scmIntegrations[0].oauth.clientSecret",
+        "clientSecret must be a ${ENV_VAR} reference: a literal secret in this file would be committed to git",
+      ],
+      [
+        "s.yaml",
+        13,
+        "runners[0].hostAuthenticationTokens[0].token",
+        "token must be a ${ENV_VAR} reference: a literal token in this file would be committed to git",
+      ],
+      [
+        "s.yaml",
+        14,
+        "runners[0].hostAuthenticationTokens[0].refreshToken",
+        "refreshToken must be a ${ENV_VAR} reference: a literal token in this file would be committed to git",
+      ],
+      [
+        "s.yaml",
+        17,
+        "runners[0].hostAuthenticationTokens[1].token",
+        "environment variable UNSET_HOST_TOKEN is not set (token)",
+      ],
+    ]);
+    const said = JSON.stringify(issues);
+    for (const literal of literals) expect(said).not.toContain(literal);
+    expect(secrets.size).toBe(0);
+  });
 });

@@ -56,7 +56,9 @@ describe("export round trip", () => {
       for (const user of USERS) expect(exported.text, context).not.toContain(user);
       const written = exported.counts.entries.find(([, what]) => what.includes("host token"))?.[0];
       expect(written, context).toBe(seeded.serviceAccountTokens);
-      expect((exported.text.match(/serviceAccount: /g) ?? []).length, context).toBe(seeded.serviceAccountTokens);
+      expect((exported.text.match(/serviceAccount: /g) ?? []).length, context).toBe(
+        seeded.serviceAccountTokens,
+      );
       expect(exported.notes.length > 0, context).toBe(seeded.duplicateNames > 0);
       const env = Object.fromEntries(exported.secrets.map((secret) => [secret.variable, "anything"]));
       const options = {

@@ -243,7 +243,10 @@ export const hostAuthenticationTokenFormat: FileFormat<
   load,
   exportedSecretsHeader: [
     "Host tokens cannot be read back from the API. Set these variables before plan/apply",
-    "(plan and apply send a token only on create, with --rotate-secrets, or when expiresAt changes):",
+    "(plan and apply send a token only on create, with --rotate-secrets, or when expiresAt changes).",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
+    "A refresh token cannot be read back either: add refreshToken: ${VAR} by hand where a token has one.",
+    "Users' tokens are theirs and are not written. Service accounts' tokens:",
   ],
   exportEntries(state, context) {
     const keyCounts = runnersPerKey(context.runners);
