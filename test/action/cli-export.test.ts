@@ -155,7 +155,7 @@ describe("gitpod-runner-config export", () => {
   it("writes service accounts' host tokens as variables, never users' tokens, and plans to no changes", async () => {
     const serviceAccount = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
     const user = "5b4a3928-1706-4f5e-8d3c-2b1a09f8e7d6";
-    const canaries = ["canary-sa-token-5d2e", "canary-sa-refresh-91c0", "canary-user-token-77ab"];
+    const canaries = ["canary-sa-token-5d2e", "canary-sa-refresh-91c0", "canary-user-token-77ab"] as const;
     const integration = emu.state.seedScmIntegration({
       runnerId: RUNNER_EU_ID,
       scmId: "github",

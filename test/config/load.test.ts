@@ -105,18 +105,21 @@ runners:
         "s.yaml",
         9,
         "runners[0].scmIntegrations[0].oauth.clientSecret",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
         "clientSecret must be a ${ENV_VAR} reference: a literal secret in this file would be committed to git",
       ],
       [
         "s.yaml",
         13,
         "runners[0].hostAuthenticationTokens[0].token",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
         "token must be a ${ENV_VAR} reference: a literal token in this file would be committed to git",
       ],
       [
         "s.yaml",
         14,
         "runners[0].hostAuthenticationTokens[0].refreshToken",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
         "refreshToken must be a ${ENV_VAR} reference: a literal token in this file would be committed to git",
       ],
       [
