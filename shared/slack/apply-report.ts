@@ -6,13 +6,10 @@ import type { ApplyResult } from "../sync/apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "../sync/apply-summary.js";
 import { kindLabel } from "../sync/kinds.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
-import { code, escapeMrkdwn } from "./mrkdwn.js";
-import { sections, splitIntoMessages } from "./split.js";
+import { code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";
+import { type ReportOptions, sections, splitIntoMessages } from "./split.js";
 
-export function formatApplyReport(
-  result: ApplyResult,
-  options: { link?: { url: string; text: string }; maxBlocks?: number } = {},
-): SlackMessage[] {
+export function formatApplyReport(result: ApplyResult, options: ReportOptions = {}): SlackMessage[] {
   const summary = summarizeApply(result);
   const title = summary.title;
   const lines = result.outcomes.map(({ operation, status, error }) => {
@@ -22,7 +19,6 @@ export function formatApplyReport(
     return `${icon} ${operation.action} ${kind} ${code(operation.key)} on ${code(operation.runnerId)}${reason}`;
   });
   const blocks: MessageBlock[] = lines.length > 0 ? sections(lines.join("\n")) : sections(summary.headline);
-  if (options.link)
-    blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
+  if (options.link) blocks.push(context(linkMrkdwn(options.link)));
   return splitIntoMessages(blocks, { text: title, title }, options);
 }

@@ -9,8 +9,8 @@ import { healthCheckTitle, plural } from "../scheduled/titles.js";
 import type { CheckedIntegration, HealthCheckReport } from "../scheduled/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
-import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
-import { sections, splitIntoMessages } from "./split.js";
+import { bold, code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";
+import { type ReportOptions, sections, splitIntoMessages } from "./split.js";
 import { expiryInWords } from "./time.js";
 
 /** Shown per integration; the rest are counted. */
@@ -51,15 +51,9 @@ function attentionBlocks(item: CheckedIntegration, now: Date): MessageBlock[] {
   ];
 }
 
-export interface HealthCheckReportOptions {
-  link?: { url: string; text: string };
-  /** For tests: a smaller block budget per message. */
-  maxBlocks?: number;
-}
-
 export function formatHealthCheckReport(
   report: HealthCheckReport,
-  options: HealthCheckReportOptions = {},
+  options: ReportOptions = {},
 ): SlackMessage[] {
   const now = new Date(report.checkedAt);
   const title = healthCheckTitle(report);
@@ -94,7 +88,7 @@ export function formatHealthCheckReport(
   const facts = [`Tokens expiring within ${plural(report.expiryWarningDays, "day")} are flagged`];
   if (report.counts.unmanaged > 0)
     facts.push(`${plural(report.counts.unmanaged, "integration")} not in the file`);
-  if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
+  if (options.link) facts.push(linkMrkdwn(options.link));
   blocks.push(context(facts.join(" · ")));
   return splitIntoMessages(blocks, { text: title, title }, options);
 }

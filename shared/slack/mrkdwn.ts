@@ -26,6 +26,17 @@ export function bold(text: string): string {
   return `*${escapeMrkdwn(text).replaceAll("*", "∗")}*`;
 }
 
+/** A link with words to show, such as the workflow run a report came from. */
+export interface Link {
+  url: string;
+  text: string;
+}
+
+/** A mrkdwn link: the URL encoded, the words escaped (a `>` in them cannot end the link early). */
+export function linkMrkdwn(link: Link): string {
+  return `<${encodeURI(link.url)}|${escapeMrkdwn(link.text)}>`;
+}
+
 /** A user mention for a Slack user id (ids are [A-Z0-9]; anything else is shown escaped). */
 export function userMention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);

@@ -3,8 +3,8 @@
 import type { RotationOutcome, RotationResult, RotationStep } from "../rotation/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type SlackMessage } from "./blocks.js";
-import { bold, code, escapeMrkdwn, fallbackText, userMention } from "./mrkdwn.js";
-import { sections, splitIntoMessages } from "./split.js";
+import { bold, code, escapeMrkdwn, fallbackText, type Link, linkMrkdwn, userMention } from "./mrkdwn.js";
+import { type ReportOptions, sections, splitIntoMessages } from "./split.js";
 
 const HEADLINES: Record<RotationOutcome, string> = {
   rotated: ":white_check_mark: Rotated",
@@ -60,7 +60,7 @@ export interface RotationResultOptions {
   actorUserId?: string;
   runnerLabels?: Readonly<Record<string, string>>;
   /** A link to more detail, e.g. the workflow run. */
-  link?: { url: string; text: string };
+  link?: Link;
 }
 
 export function formatRotationResult(
@@ -74,7 +74,7 @@ export function formatRotationResult(
     );
   if (result.clientId) facts.push(`client ${code(result.clientId)}`);
   if (options.actorUserId) facts.push(`by ${userMention(options.actorUserId)}`);
-  if (options.link) facts.push(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`);
+  if (options.link) facts.push(linkMrkdwn(options.link));
   const body = [rotationHeadline(result), escapeMrkdwn(result.summary), "", ...rotationStepLines(result)];
   return {
     text: fallbackText(
@@ -84,13 +84,10 @@ export function formatRotationResult(
   };
 }
 
-export interface RotationReportOptions {
+export interface RotationReportOptions extends ReportOptions {
   /** Header, e.g. "Scheduled rotation: 3 rotated, 1 refused". */
   title: string;
   runnerLabels?: Readonly<Record<string, string>>;
-  link?: { url: string; text: string };
-  /** For tests: a smaller block budget per message. */
-  maxBlocks?: number;
 }
 
 /**
@@ -114,7 +111,7 @@ export function formatRotationReport(
     return [...sections(lines.join("\n")), context(`${where}ID ${code(result.integrationId)}`)];
   });
   if (options.link) {
-    blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
+    blocks.push(context(linkMrkdwn(options.link)));
   }
   return splitIntoMessages(blocks, { text: options.title, title: options.title }, options);
 }

@@ -10,9 +10,9 @@ import type {
   ScheduledRotationStatus,
 } from "../scheduled/types.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
-import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
+import { bold, code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";
 import { rotationHeadline } from "./rotation-result.js";
-import { sections, splitIntoMessages } from "./split.js";
+import { type ReportOptions, sections, splitIntoMessages } from "./split.js";
 
 function statusHeadline(status: ScheduledRotationStatus): string {
   const words = ROTATION_STATUS_WORDS[status];
@@ -34,15 +34,9 @@ function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
   return [...sections(lines.join("\n")), context(facts.join(" · "))];
 }
 
-export interface ScheduledReportOptions {
-  link?: { url: string; text: string };
-  /** For tests: a smaller block budget per message. */
-  maxBlocks?: number;
-}
-
 export function formatScheduledRotationReport(
   report: ScheduledRotationReport,
-  options: ScheduledReportOptions = {},
+  options: ReportOptions = {},
 ): SlackMessage[] {
   const title = rotationTitle(report);
   const blocks: MessageBlock[] = report.items.flatMap(itemBlocks);
@@ -51,7 +45,6 @@ export function formatScheduledRotationReport(
       ...sections("No SCM integration in the runner-config file has an OAuth client secret to rotate."),
     );
   }
-  if (options.link)
-    blocks.push(context(`<${encodeURI(options.link.url)}|${escapeMrkdwn(options.link.text)}>`));
+  if (options.link) blocks.push(context(linkMrkdwn(options.link)));
   return splitIntoMessages(blocks, { text: title, title }, options);
 }

@@ -3,7 +3,7 @@
  * per section text. Long content is split across blocks and messages, never cut.
  */
 import { context, header, type MessageBlock, SLACK_LIMITS, type SlackMessage, section } from "./blocks.js";
-import { escapeMrkdwn, fallbackText, splitText } from "./mrkdwn.js";
+import { escapeMrkdwn, fallbackText, type Link, splitText } from "./mrkdwn.js";
 
 /** One section per ≤3000-character piece of the text. */
 export function sections(text: string): MessageBlock[] {
@@ -21,6 +21,11 @@ export interface SplitOptions {
 export interface BlockBudget {
   /** For tests: a smaller block budget. */
   maxBlocks?: number;
+}
+
+/** What a report renderer takes: a link to more detail (the workflow run) and the block budget. */
+export interface ReportOptions extends BlockBudget {
+  link?: Link;
 }
 
 export function splitIntoMessages(
