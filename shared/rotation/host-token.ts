@@ -9,7 +9,7 @@
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
-import { rotationLock } from "./lock.js";
+import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type { RotationOptions, RotationOutcome, RotationResult } from "./types.js";
 
@@ -43,27 +43,21 @@ export async function rotateHostToken(
   request: HostTokenRotationRequest,
   options: RotationOptions = {},
 ): Promise<RotationResult> {
-  const lock = options.lock ?? rotationLock;
-  const now = options.now ?? (() => new Date());
-  const queuedAt = Date.now();
-  return lock.run(`host-token:${request.tokenId}`, () =>
-    new HostTokenRotation(api, request, options, now, Date.now() - queuedAt).execute(),
+  return rotateInTurn(`host-token:${request.tokenId}`, options, (clock) =>
+    new HostTokenRotation(api, request, options, clock).execute(),
   );
 }
 
 class HostTokenRotation {
   readonly #steps: RotationStepLog;
-  readonly #startedAt: Date;
   #token: HostAuthenticationToken | undefined;
 
   constructor(
     private readonly api: HostTokenRotationApi,
     private readonly request: HostTokenRotationRequest,
     private readonly options: RotationOptions,
-    private readonly now: () => Date,
-    private readonly waitedMs: number,
+    private readonly clock: RotationClock,
   ) {
-    this.#startedAt = now();
     this.#steps = new RotationStepLog([request.token, request.refreshToken ?? ""]);
   }
 
@@ -150,16 +144,11 @@ class HostTokenRotation {
 
   #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
     const token = this.#token;
-    const result: RotationResult = {
-      integrationId: token?.integrationId ?? "",
+    const result = rotationResult(this.clock, this.#steps, token?.integrationId ?? "", {
       outcome,
       changed,
-      steps: this.#steps.inOrder(),
-      summary: this.#steps.scrub(summary),
-      startedAt: this.#startedAt.toISOString(),
-      finishedAt: this.now().toISOString(),
-      waitedMs: this.waitedMs,
-    };
+      summary,
+    });
     result.tokenId = this.request.tokenId;
     if (token) result.tokenOwner = tokenOwnerText(token);
     if (token?.runnerId) result.runnerId = token.runnerId;

@@ -7,7 +7,7 @@
  */
 import type { ScmIntegration } from "../api/schemas.js";
 import { signalOption } from "../api/transport.js";
-import { rotationLock } from "./lock.js";
+import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type {
   RotationApi,
@@ -25,18 +25,13 @@ export async function rotateScmCredentials(
   request: RotationRequest,
   options: RotationOptions = {},
 ): Promise<RotationResult> {
-  const lock = options.lock ?? rotationLock;
-  const now = options.now ?? (() => new Date());
-  const queuedAt = Date.now();
-  return lock.run(request.integrationId, async () => {
-    const run = new RotationRun(api, request, options, now, Date.now() - queuedAt);
-    return run.execute();
-  });
+  return rotateInTurn(request.integrationId, options, (clock) =>
+    new RotationRun(api, request, options, clock).execute(),
+  );
 }
 
 class RotationRun {
   readonly #steps: RotationStepLog;
-  readonly #startedAt: Date;
   #integration: ScmIntegration | undefined;
   #newCredentials: ScmValidationDescription | undefined;
   #storedCredentials: ScmValidationDescription | undefined;
@@ -45,10 +40,8 @@ class RotationRun {
     private readonly api: RotationApi,
     private readonly request: RotationRequest,
     private readonly options: RotationOptions,
-    private readonly now: () => Date,
-    private readonly waitedMs: number,
+    private readonly clock: RotationClock,
   ) {
-    this.#startedAt = now();
     this.#steps = new RotationStepLog([request.clientSecret]);
   }
 
@@ -200,17 +193,11 @@ class RotationRun {
 
   #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
     const integration = this.#integration;
-    const steps = this.#steps.inOrder();
-    const result: RotationResult = {
-      integrationId: this.request.integrationId,
+    const result = rotationResult(this.clock, this.#steps, this.request.integrationId, {
       outcome,
       changed,
-      steps,
-      summary: this.#steps.scrub(summary),
-      startedAt: this.#startedAt.toISOString(),
-      finishedAt: this.now().toISOString(),
-      waitedMs: this.waitedMs,
-    };
+      summary,
+    });
     if (integration?.runnerId) result.runnerId = integration.runnerId;
     if (integration?.scmId) result.scmId = integration.scmId;
     if (integration?.host) result.host = integration.host;
