@@ -163,27 +163,7 @@ export async function runScheduledRotation(
 
 function notStarted(managed: ManagedScmIntegration | ManagedHostToken): ScheduledRotationItem {
   const reason = "Not started: the run was cancelled. Nothing was changed.";
-  return "tokenEnv" in managed ? tokenItem(managed, "refused", reason) : itemFor(managed, "refused", reason);
-}
-
-function tokenItem(
-  managed: ManagedHostToken,
-  status: ScheduledRotationStatus,
-  reason: string,
-  tokenId?: string,
-): ScheduledRotationItem {
-  const item: ScheduledRotationItem = {
-    runnerId: managed.runnerId,
-    scmId: "",
-    host: managed.host,
-    serviceAccount: managed.serviceAccount,
-    status,
-    changed: false,
-    reason,
-  };
-  if (managed.runnerName) item.runnerName = managed.runnerName;
-  if (tokenId) item.tokenId = tokenId;
-  return item;
+  return itemFor(managed, "refused", reason);
 }
 
 type Job = { run: () => Promise<ScheduledRotationItem>; managed: ManagedScmIntegration | ManagedHostToken };
@@ -210,7 +190,7 @@ async function hostTokenRotations(
     ].filter((name): name is string => name !== undefined);
     if (unset.length > 0) {
       const reason = `The environment variable ${unset.join(" and ")} ${unset.length > 1 ? "are" : "is"} not set; nothing was changed.`;
-      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "refused", reason)) });
+      jobs.push({ managed, run: () => Promise.resolve(itemFor(managed, "refused", reason)) });
     } else {
       withValues.push({ managed, token: token as string, refreshToken });
     }
@@ -231,7 +211,7 @@ async function hostTokenRotations(
     const listed = live.get(managed.runnerId) ?? [];
     if ("error" in listed) {
       const reason = `Could not list the host tokens: ${listed.error} Nothing was changed.`;
-      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "failed", reason)) });
+      jobs.push({ managed, run: () => Promise.resolve(itemFor(managed, "failed", reason)) });
       continue;
     }
     const found = listed.find(
@@ -243,7 +223,7 @@ async function hostTokenRotations(
     if (!found) {
       const reason =
         "No such service-account token in Gitpod: apply the runner-config file first. Nothing was changed.";
-      jobs.push({ managed, run: () => Promise.resolve(tokenItem(managed, "refused", reason)) });
+      jobs.push({ managed, run: () => Promise.resolve(itemFor(managed, "refused", reason)) });
       continue;
     }
     jobs.push({
@@ -259,7 +239,7 @@ async function hostTokenRotations(
           },
           { dryRun: options.dryRun, now: options.now, ...signalOption(options.signal) },
         );
-        const item = tokenItem(
+        const item = itemFor(
           managed,
           STATUS_OF[result.outcome],
           scrub(result.summary, [token, refreshToken]),
@@ -275,22 +255,27 @@ async function hostTokenRotations(
   return jobs;
 }
 
+/** An unchanged item for one credential of the file: an OAuth client secret, or a service account's token. */
 function itemFor(
-  managed: ManagedScmIntegration,
+  managed: ManagedScmIntegration | ManagedHostToken,
   status: ScheduledRotationStatus,
   reason: string,
-  integrationId?: string,
+  /** The live integration's id, or the live token's id. */
+  liveId?: string,
 ): ScheduledRotationItem {
+  const isToken = "tokenEnv" in managed;
   const item: ScheduledRotationItem = {
     runnerId: managed.runnerId,
-    scmId: managed.scmId,
+    scmId: isToken ? "" : managed.scmId,
     host: managed.host,
+    ...(isToken ? { serviceAccount: managed.serviceAccount } : {}),
     status,
     changed: false,
     reason,
   };
   if (managed.runnerName) item.runnerName = managed.runnerName;
-  if (integrationId) item.integrationId = integrationId;
+  if (liveId && isToken) item.tokenId = liveId;
+  else if (liveId) item.integrationId = liveId;
   return item;
 }
 
