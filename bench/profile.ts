@@ -9,17 +9,21 @@
  * 3. Bot ack: the bot worker of scenario 6 (bench/workers/bot-server.ts, HTTP mode, Gitpod emulator at
  *    20 ms and the Slack stub in a backend process) under --cpu-prof while autocannon sends signed
  *    `list` commands at 100 connections, max rate; CPU self time per package / our module (through
- *    the worker bundle's source map), idle excluded; bare Bolt (the peer) profiled the same way, per command.
+ *    the worker bundle's source map), idle excluded; bare Bolt (the peer) profiled the same way, per command;
+ *    and the signature check alone, Bolt's default against the bot's own (bot/signed-receiver.ts).
  * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5),
  * BENCH_PROFILE_BOT_SECONDS (default 5).
  */
 import { spawn } from "node:child_process";
+import { createSecretKey } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { verifySlackRequest } from "@slack/bolt";
 import autocannon from "autocannon";
+import { signatureProblem } from "../bot/signed-receiver.js";
 import { startEmulator } from "../test/emulator/index.js";
 import { buildWorker, runChild, startChild } from "./lib/child.js";
 import {
@@ -286,8 +290,48 @@ async function profileBotWorker(dir: string, mode: "bot" | "peer"): Promise<BotP
   }
 }
 
+/**
+ * The signature check alone, in this process: Bolt's verifySlackRequest (its default, tsscmp compare)
+ * against the bot's own check (bot/signed-receiver.ts), on scenario 6's signed `list` body.
+ */
+function signatureCheckCost(): { boltUs: number; botUs: number } {
+  const body = commandBody("http://127.0.0.1:1/response/profile", "list");
+  const headers = signedHeaders(SIGNING_SECRET, body);
+  const timestamp = Number(headers["x-slack-request-timestamp"]);
+  const rawBody = Buffer.from(body);
+  const key = createSecretKey(Buffer.from(SIGNING_SECRET, "utf8"));
+  const n = 50_000;
+  const cpuUsPer = (check: () => void) => {
+    for (let i = 0; i < 1000; i += 1) check(); // warm-up
+    const start = process.cpuUsage();
+    for (let i = 0; i < n; i += 1) check();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  const boltUs = cpuUsPer(() =>
+    verifySlackRequest({
+      signingSecret: SIGNING_SECRET,
+      body: rawBody.toString(),
+      headers: {
+        "x-slack-signature": headers["x-slack-signature"] ?? "",
+        "x-slack-request-timestamp": timestamp,
+      },
+    }),
+  );
+  const botUs = cpuUsPer(() => {
+    if (signatureProblem(key, headers, rawBody, Date.now()) !== undefined)
+      throw new Error("signature refused");
+  });
+  return { boltUs, botUs };
+}
+
 async function botAck(dir: string): Promise<void> {
   const load = loadNow();
+  const costs = [signatureCheckCost(), signatureCheckCost(), signatureCheckCost()];
+  const signature = {
+    boltUs: median(costs.map((c) => c.boltUs)),
+    botUs: median(costs.map((c) => c.botUs)),
+  };
   const peer = await profileBotWorker(dir, "peer");
   const bot = await profileBotWorker(dir, "bot");
   say(
@@ -309,6 +353,10 @@ async function botAck(dir: string): Promise<void> {
     say(
       `| ${s.source} | ${us(bot, s.source).toFixed(1)} | ${((s.ms / bot.busyMs) * 100).toFixed(1)}% | ${us(peer, s.source).toFixed(1)} | ${(us(bot, s.source) - us(peer, s.source)).toFixed(1)} |`,
     );
+  say();
+  say(
+    `Signature check alone, CPU per request (median of 3 x 50,000, in this process): Bolt's default (verifySlackRequest, tsscmp) ${signature.boltUs.toFixed(1)} us, the bot's (bot/signed-receiver.ts, timingSafeEqual) ${signature.botUs.toFixed(1)} us`,
+  );
   say();
 }
 

@@ -21,6 +21,7 @@ import { registerListeners } from "./listeners/index.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
+import { createSignedReceiver } from "./signed-receiver.js";
 import type { BotStore } from "./state/store.js";
 
 export interface BotDeps {
@@ -138,11 +139,14 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
       writeJson(response, ready ? 200 : 503, { ready, store, draining: lifecycle.draining });
     },
   };
+  const customRoutes = [healthRoute, readyRoute];
+  const boltLog = boltLogger(logger, LogLevel.INFO);
   const common: AppOptions = {
     token: config.slack.botToken,
-    logger: boltLogger(logger, LogLevel.INFO),
+    logger: boltLog,
     clientOptions,
-    customRoutes: [healthRoute, readyRoute],
+    // The bot keeps no Bolt conversation state; without the store Bolt skips a middleware per request.
+    convoStore: false,
     // start() runs init(): auth.test once, failing with a clear message instead of an unhandled rejection.
     deferInitialization: true,
   };
@@ -151,11 +155,20 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
   const app = appToken
     ? new App({
         ...common,
+        customRoutes,
         socketMode: true,
         appToken,
         installerOptions: { port: config.port },
       })
-    : new App({ ...common, signingSecret: config.slack.signingSecret ?? "", endpoints: "/slack/events" });
+    : new App({
+        ...common,
+        receiver: createSignedReceiver({
+          signingSecret: config.slack.signingSecret ?? "",
+          endpoint: "/slack/events",
+          customRoutes,
+          logger: boltLog,
+        }),
+      });
 
   const instanceId = deps.instanceId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const context: BotContext = {
