@@ -67,6 +67,42 @@ describe("stateFingerprint, streamed", () => {
     expect(stateFingerprint(runners, ids)).toBe(referenceFingerprint(runners, ids));
   });
 
+  it("gives the same fingerprint for keys Object.prototype has and for non-plain values (general path)", () => {
+    const odd = stateWith(20);
+    const first = odd.environmentClasses[0] as unknown as Record<string, unknown>;
+    Object.defineProperty(first, "__proto__", {
+      value: "own",
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    first.constructor = "own constructor";
+    first.seenAt = new Date(0);
+    (odd.environmentClasses[1] as unknown as Record<string, unknown>).toString = "own toString";
+    const runners = new Map([["r1", odd]]);
+    expect(stateFingerprint(runners, ["r1"])).toBe(referenceFingerprint(runners, ["r1"]));
+  });
+
+  it("sorts keys once per run, not once per object (10,000 objects)", () => {
+    const runners = new Map([["r1", stateWith(10_000)]]);
+    const sort = Array.prototype.sort;
+    let sorts = 0;
+    Array.prototype.sort = function counted(
+      this: unknown[],
+      ...args: [((a: unknown, b: unknown) => number)?]
+    ) {
+      sorts += 1;
+      return sort.apply(this, args);
+    };
+    try {
+      stateFingerprint(runners, ["r1"]);
+    } finally {
+      Array.prototype.sort = sort;
+    }
+    // The streamed writer sorted every object's keys (over 20,000 sorts here).
+    expect(sorts).toBeLessThan(50);
+  });
+
   it("changes when one field of one object changes", () => {
     const runners = new Map([["r1", stateWith(50)]]);
     const before = stateFingerprint(runners, ["r1"]);
