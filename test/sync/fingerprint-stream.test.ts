@@ -76,9 +76,8 @@ describe("stateFingerprint, streamed", () => {
       writable: true,
       configurable: true,
     });
-    first.constructor = "own constructor";
-    first.seenAt = new Date(0);
-    (odd.environmentClasses[1] as unknown as Record<string, unknown>).toString = "own toString";
+    Object.assign(first, { constructor: "own constructor", seenAt: new Date(0) });
+    Object.assign(odd.environmentClasses[1] as object, { toString: "own toString" });
     const runners = new Map([["r1", odd]]);
     expect(stateFingerprint(runners, ["r1"])).toBe(referenceFingerprint(runners, ["r1"]));
   });
