@@ -9,7 +9,7 @@
 import { GitpodApiError } from "../api/errors.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
-import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
+import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type { RotationOptions, RotationOutcome, RotationResult } from "./types.js";
 
@@ -133,11 +133,7 @@ class HostTokenRotation {
       };
     });
     if (!verified) {
-      return this.#finish(
-        "unverified",
-        true,
-        `UPDATED BUT NOT VERIFIED: ${this.#steps.detail("verify")}. Check the token now.`,
-      );
+      return this.#finish("unverified", true, notVerifiedSummary(this.#steps, "token"));
     }
     return this.#finish("rotated", true, "Rotated: the new token is stored (its value cannot be read back).");
   }

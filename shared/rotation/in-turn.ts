@@ -46,3 +46,8 @@ export function rotationResult(
     waitedMs: clock.waitedMs,
   };
 }
+
+/** The summary of an update whose read-back did not confirm it, in the verify step's words. */
+export function notVerifiedSummary(steps: RotationStepLog, credential: "integration" | "token"): string {
+  return `UPDATED BUT NOT VERIFIED: ${steps.detail("verify")}. Check the ${credential} now.`;
+}

@@ -7,7 +7,7 @@
  */
 import type { ScmIntegration } from "../api/schemas.js";
 import { signalOption } from "../api/transport.js";
-import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
+import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type {
   RotationApi,
@@ -161,11 +161,7 @@ class RotationRun {
       };
     });
     if (!verified) {
-      return this.#finish(
-        "unverified",
-        true,
-        `UPDATED BUT NOT VERIFIED: ${this.#steps.detail("verify")}. Check the integration now.`,
-      );
+      return this.#finish("unverified", true, notVerifiedSummary(this.#steps, "integration"));
     }
     return this.#finish("rotated", true, "Rotated: the new secret is stored and validates.");
   }

@@ -20,6 +20,7 @@ import {
   liveTokenKey,
   SERVICE_ACCOUNT,
 } from "../config/kinds/host-tokens.js";
+import { deleteUnlessGone } from "./delete-unless-gone.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import { type FieldChange, fieldChange, type HostAuthenticationTokenOperation } from "./plan-types.js";
@@ -258,12 +259,10 @@ export async function applyHostTokenOperation(
       return;
     case "delete":
       if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
-      try {
-        await client.hostAuthenticationTokens.delete({ id: operation.currentId });
-      } catch (error) {
-        // Already gone: the desired state holds.
-        if (!(error instanceof GitpodApiError && error.code === "not_found")) throw error;
-      }
+      await deleteUnlessGone(
+        (request) => client.hostAuthenticationTokens.delete(request),
+        operation.currentId,
+      );
       return;
     default:
       return;

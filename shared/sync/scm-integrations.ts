@@ -16,6 +16,7 @@ import {
 } from "../config/kinds/scm-integrations.js";
 import { withLineOf } from "../config/positions.js";
 import type { RunnerState } from "./current-state.js";
+import { deleteUnlessGone } from "./delete-unless-gone.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { listEachRunner } from "./per-runner.js";
 import { type FieldChange, fieldChange, type ScmIntegrationOperation } from "./plan-types.js";
@@ -290,12 +291,7 @@ export async function applyScmIntegrationOperation(
     case "delete":
       if (operation.currentId === "") throw new Error(MISSING_ID(operation.key, "deleted"));
       if (!operation.currentId) throw new Error(`internal: delete without an id for ${operation.key}`);
-      try {
-        await client.scmIntegrations.delete({ id: operation.currentId });
-      } catch (error) {
-        // Already gone (a retried delete, or someone else): the desired state holds.
-        if (!(error instanceof GitpodApiError && error.code === "not_found")) throw error;
-      }
+      await deleteUnlessGone((request) => client.scmIntegrations.delete(request), operation.currentId);
       return;
     default:
       return;
