@@ -11,12 +11,10 @@ import {
 import { formatError } from "../../shared/slack/errors.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import type { ActionInputs } from "../inputs.js";
-import { logInfo } from "../log.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
-import { writeJobSummary } from "../report/job-summary.js";
-import { workflowRunLink } from "../report/workflow-run-link.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
+import { publishReport } from "./publish-report.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 export async function runHealthCheckMode(
@@ -44,13 +42,19 @@ export async function runHealthCheckMode(
   }
 
   const title = healthCheckTitle(report);
-  const link = workflowRunLink(env);
-  logInfo(healthCheckText(report));
   core.setOutput("healthy", String(report.healthy));
-  core.setOutput("summary", title);
-  core.setOutput("report", JSON.stringify(report));
-  await writeJobSummary(healthCheckMarkdown(report, link), env, "the report output");
-  await notifySlack(scheduled, formatHealthCheckReport(report, link ? { link } : {}), report.healthy, env);
+  await publishReport(
+    {
+      title,
+      data: report,
+      ok: report.healthy,
+      text: healthCheckText(report),
+      markdown: (link) => healthCheckMarkdown(report, link),
+      slack: (options) => formatHealthCheckReport(report, options),
+    },
+    scheduled,
+    env,
+  );
 
   const findings: Annotation[] = [];
   for (const item of report.integrations) {

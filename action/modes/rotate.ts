@@ -13,11 +13,8 @@ import {
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
-import { logInfo } from "../log.js";
-import { writeJobSummary } from "../report/job-summary.js";
-import { workflowRunLink } from "../report/workflow-run-link.js";
 import { loadManaged } from "./managed-config.js";
-import { notifySlack } from "./notify.js";
+import { publishReport } from "./publish-report.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 export async function runRotateMode(
@@ -66,13 +63,19 @@ export async function runRotateMode(
   }
 
   const title = rotationTitle(report);
-  const link = workflowRunLink(env);
-  logInfo(rotationText(report));
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
-  core.setOutput("summary", title);
-  core.setOutput("report", JSON.stringify(report));
-  await writeJobSummary(rotationMarkdown(report, link), env, "the report output");
-  await notifySlack(scheduled, formatScheduledRotationReport(report, link ? { link } : {}), report.ok, env);
+  await publishReport(
+    {
+      title,
+      data: report,
+      ok: report.ok,
+      text: rotationText(report),
+      markdown: (link) => rotationMarkdown(report, link),
+      slack: (options) => formatScheduledRotationReport(report, options),
+    },
+    scheduled,
+    env,
+  );
 
   if (!report.ok) {
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));

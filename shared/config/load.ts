@@ -13,6 +13,7 @@ import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { LazyPositions, lazyLines } from "./positions.js";
+import { runnerIssue } from "./runner-issue.js";
 import { RunnerConfigFile } from "./structure.js";
 import type { ConfigIssue, DesiredRunner, DesiredState } from "./types.js";
 import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
@@ -239,13 +240,12 @@ export function loadRunnerConfigs(
         continue;
       }
       if (first.file === runner.file) continue; // reported by the file's own load
-      issues.push({
-        file: runner.file,
-        line: runner.line,
-        column: 1,
-        path: `${runner.path}.id`,
-        message: `runner ${runner.id} is also configured in ${first.file}:${first.line} (${first.path}); a runner may be in one file only`,
-      });
+      issues.push(
+        runnerIssue(
+          runner,
+          `runner ${runner.id} is also configured in ${first.file}:${first.line} (${first.path}); a runner may be in one file only`,
+        ),
+      );
     }
   }
   return {

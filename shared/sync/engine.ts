@@ -5,6 +5,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
+import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import type { ConfigIssue } from "../config/types.js";
 import { runnerLabel } from "../text/runner-label.js";
@@ -100,13 +101,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   const issues: ConfigIssue[] = [...loaded.issues];
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {
-      issues.push({
-        file: runner.file,
-        line: runner.line,
-        column: 1,
-        path: `${runner.path}.id`,
-        message: `runner ${runner.id} was not found (or this token cannot see it)`,
-      });
+      issues.push(runnerIssue(runner, `runner ${runner.id} was not found (or this token cannot see it)`));
       continue;
     }
     const state = current.runners.get(runner.id);

@@ -6,6 +6,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { isRunnerOffline } from "../api/errors.js";
+import { runnerIssue } from "../config/runner-issue.js";
 import type { ConfigIssue, DesiredState, FieldLines } from "../config/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import type { RunnerState } from "./current-state.js";
@@ -56,13 +57,12 @@ export async function validateRemotely(
   const issues: ConfigIssue[] = [];
   for (const runner of desired.runners) {
     if (!offline.has(runner.id)) continue;
-    issues.push({
-      file: runner.file,
-      line: runner.line,
-      column: 1,
-      path: `${runner.path}.id`,
-      message: `runner ${runnerLabel(runner.id, runner.name)} is offline: Gitpod validates through the runner, so nothing was checked or changed; run again when it is connected`,
-    });
+    issues.push(
+      runnerIssue(
+        runner,
+        `runner ${runnerLabel(runner.id, runner.name)} is offline: Gitpod validates through the runner, so nothing was checked or changed; run again when it is connected`,
+      ),
+    );
   }
   operations.forEach((operation, index) => {
     const result = results[index];

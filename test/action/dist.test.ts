@@ -74,6 +74,7 @@ describe("the committed bundle", () => {
         "action/modes/scheduled-inputs.ts",
         "action/modes/rotate.ts",
         "action/modes/health-check.ts",
+        "action/modes/publish-report.ts",
       ].map((file) => readFile(file, "utf8")),
     );
     const code = sources.join("\n");
