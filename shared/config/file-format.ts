@@ -66,6 +66,13 @@ export interface FileFormat<Desired extends Located = Located, Key extends strin
   readonly counted: string;
   /** The list's JSON Schema (its items refer to `defs`) and the definitions it adds to `$defs`. */
   readonly jsonSchema: { list: JsonSchema; defs: Readonly<Record<string, JsonSchema>> };
+  /**
+   * The longest text allowed at `at` (a path inside one entry: `["displayName"]`,
+   * `["configuration", "diskSize"]`); undefined: the file's general limit (limits.ts).
+   */
+  maxLength?(at: readonly PathPart[]): number | undefined;
+  /** The longest key allowed in the map at `at` inside one entry; undefined: no limit of its own. */
+  maxKeyLength?(at: readonly PathPart[]): number | undefined;
   /** The entries (already checked against `entry`) as the desired state; problems go to `issue`. */
   load(entries: readonly Entry[], context: LoadContext): Desired[];
   /** The JSON Schema of the list for one runner's live schema (undefined: nothing runner-specific). */

@@ -138,23 +138,32 @@ function reportStructureIssue(
   issue(path, structureMessage(zodIssue, field, valueAt(raw, path)));
 }
 
-/** Strings over their limit (see limits.ts), so nothing oversized is ever uploaded. */
+const OTHER_MAX = MAX_FIELD_LENGTH.other ?? 2048;
+
+/** The kind whose entry `path` is inside (`runners[r].<key>[i]...`), and where inside the entry. */
+function entryPlace(path: readonly PathPart[]): { format: FileFormat; at: PathPart[] } | undefined {
+  const key = path[2];
+  if (path.length < 5 || path[0] !== "runners" || typeof key !== "string") return undefined;
+  const format = FILE_FORMATS.find((candidate) => candidate.key === key);
+  return format ? { format, at: path.slice(4) } : undefined;
+}
+
+/**
+ * Strings over their limit (see limits.ts; each kind says its own fields' limits), so nothing
+ * oversized is ever uploaded.
+ */
 function reportTooLong(
   raw: unknown,
   issue: (path: readonly PathPart[], message: string, key?: boolean) => void,
 ): void {
   // One path stack for the whole walk (copied only for an issue): a 10,000-object file has ~100,000 nodes.
   const path: PathPart[] = [];
-  const walk = (node: unknown, parentKey: string | undefined): void => {
+  const walk = (node: unknown): void => {
     if (typeof node === "string") {
-      const field = typeof path[path.length - 1] === "string" ? String(path[path.length - 1]) : "";
-      const kind =
-        parentKey === "configuration"
-          ? "configurationValue"
-          : field === "displayName" || field === "description"
-            ? field
-            : "other";
-      const limit = MAX_FIELD_LENGTH[kind] ?? 2048;
+      const last = path[path.length - 1];
+      const field = typeof last === "string" ? last : "";
+      const place = entryPlace(path);
+      const limit = place?.format.maxLength?.(place.at) ?? OTHER_MAX;
       if (node.length > limit)
         issue([...path], `${field || "value"} must be at most ${limit} characters, got ${node.length}`);
       return;
@@ -162,28 +171,29 @@ function reportTooLong(
     if (Array.isArray(node)) {
       node.forEach((item, index) => {
         path.push(index);
-        walk(item, undefined);
+        walk(item);
         path.pop();
       });
       return;
     }
     if (node !== null && typeof node === "object") {
-      const last = path[path.length - 1];
+      const place = entryPlace(path);
+      const keyLimit = place?.format.maxKeyLength?.(place.at);
       for (const [key, value] of Object.entries(node)) {
-        if (last === "configuration" && key.length > (MAX_FIELD_LENGTH.configurationKey ?? 256)) {
+        if (keyLimit !== undefined && key.length > keyLimit) {
           issue(
             [...path, key],
-            `configuration key must be at most ${MAX_FIELD_LENGTH.configurationKey} characters, got ${key.length}`,
+            `${String(path[path.length - 1])} key must be at most ${keyLimit} characters, got ${key.length}`,
             true,
           );
         }
         path.push(key);
-        walk(value, typeof last === "string" ? last : undefined);
+        walk(value);
         path.pop();
       }
     }
   };
-  walk(raw, undefined);
+  walk(raw);
 }
 
 function valueAt(root: unknown, path: readonly PathPart[]): unknown {

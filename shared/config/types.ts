@@ -17,7 +17,7 @@ export type FieldLines = Record<string, number>;
  * A runner's items, one list per resource kind under the kind's key in the file
  * (`environmentClasses: DesiredEnvironmentClass[]`, ...): derived from the registry (sync/kinds.ts).
  */
-export type DesiredObjects = {
+type DesiredObjects = {
   [K in keyof ResourceKinds as ResourceKinds[K]["file"]["key"]]: ReturnType<ResourceKinds[K]["file"]["load"]>;
 };
 

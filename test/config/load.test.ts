@@ -133,4 +133,54 @@ runners:
     for (const literal of literals) expect(said).not.toContain(literal);
     expect(secrets.size).toBe(0);
   });
+
+  it("holds each kind's text to its limits, by field, before anything is sent", () => {
+    const text = `version: 1
+runners:
+  - id: ${RUNNER}
+    environmentClasses:
+      - displayName: ${"d".repeat(128)}
+        description: ${"e".repeat(201)}
+        configuration:
+          ${"k".repeat(257)}: 1
+          imageId: ${"v".repeat(10_001)}
+    scmIntegrations:
+      - scmId: github
+        host: ${"h".repeat(2049)}
+    hostAuthenticationTokens:
+      - host: github.com
+        serviceAccount: 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6
+        token: \${T}
+        scopes: [${"s".repeat(2049)}]
+`;
+    const { issues } = loadRunnerConfig("l.yaml", text, { T: "x" });
+    expect(issues.map((issue) => [issue.line, issue.path, issue.message])).toEqual([
+      [
+        5,
+        "runners[0].environmentClasses[0].displayName",
+        "displayName must be at most 127 characters, got 128",
+      ],
+      [
+        6,
+        "runners[0].environmentClasses[0].description",
+        "description must be at most 200 characters, got 201",
+      ],
+      [
+        8,
+        `runners[0].environmentClasses[0].configuration.${"k".repeat(257)}`,
+        "configuration key must be at most 256 characters, got 257",
+      ],
+      [
+        9,
+        "runners[0].environmentClasses[0].configuration.imageId",
+        "imageId must be at most 10000 characters, got 10001",
+      ],
+      [12, "runners[0].scmIntegrations[0].host", "host must be at most 2048 characters, got 2049"],
+      [
+        17,
+        "runners[0].hostAuthenticationTokens[0].scopes[0]",
+        "value must be at most 2048 characters, got 2049",
+      ],
+    ]);
+  });
 });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
 import { didYouMean } from "../../text/did-you-mean.js";
 import { checkConfigurationValue, fieldSchema } from "../configuration-fields.js";
-import type { FileFormat, JsonSchema, LoadContext } from "../file-format.js";
+import type { FileFormat, JsonSchema, LoadContext, SchemaCheckContext } from "../file-format.js";
 import { MAX_FIELD_LENGTH } from "../limits.js";
 import { formatPath, type PathPart } from "../locate.js";
 import { lazyLines } from "../positions.js";
@@ -113,7 +113,7 @@ function liveSchemaRule(schema: RunnerConfigurationSchema): JsonSchema | undefin
 function checkAgainstSchema(
   items: readonly DesiredEnvironmentClass[],
   schema: RunnerConfigurationSchema,
-  { file }: { file: string },
+  { file }: SchemaCheckContext,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const fields = new Map((schema.environmentClasses ?? []).map((field) => [field.id ?? "", field]));
@@ -195,6 +195,14 @@ export const environmentClassFormat: FileFormat<DesiredEnvironmentClass, "enviro
     },
     defs: { environmentClass: ENTRY_SCHEMA },
   },
+  maxLength(at) {
+    const [field] = at;
+    if (at.length === 1 && (field === "displayName" || field === "description"))
+      return MAX_FIELD_LENGTH[field];
+    return at.length === 2 && field === "configuration" ? MAX_FIELD_LENGTH.configurationValue : undefined;
+  },
+  maxKeyLength: (at) =>
+    at.length === 1 && at[0] === "configuration" ? MAX_FIELD_LENGTH.configurationKey : undefined,
   load,
   liveSchemaRule,
   checkAgainstSchema,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { RunnerConfigurationSchema, ScmIntegration } from "../../api/schemas.js";
 import { didYouMean } from "../../text/did-you-mean.js";
 import { oneLine } from "../../text/untrusted.js";
-import type { FileFormat, JsonSchema, LiveRunner, LoadContext } from "../file-format.js";
+import type { FileFormat, JsonSchema, LiveRunner, LoadContext, SchemaCheckContext } from "../file-format.js";
 import { MAX_FIELD_LENGTH } from "../limits.js";
 import { formatPath, type PathPart } from "../locate.js";
 import { lazyLines } from "../positions.js";
@@ -152,7 +152,7 @@ function liveSchemaRule(schema: RunnerConfigurationSchema): JsonSchema | undefin
 function checkAgainstSchema(
   items: readonly DesiredScmIntegration[],
   schema: RunnerConfigurationSchema,
-  { file, runner }: { file: string; runner: { id: string; name: string | undefined } },
+  { file, runner }: SchemaCheckContext,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const providers = new Set((schema.scm ?? []).map((scm) => scm.scmId ?? ""));
