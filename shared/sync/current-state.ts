@@ -1,40 +1,33 @@
 /** Reads what the runners have now: schema and, through each resource kind, their objects (all pages). */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
-import type {
-  EnvironmentClass,
-  HostAuthenticationToken,
-  RunnerConfigurationSchema,
-  ScmIntegration,
-} from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import type { DesiredState } from "../config/types.js";
-import { ALL_KINDS } from "./kinds.js";
+import { ALL_KINDS, type ResourceKinds } from "./kinds.js";
 import type { Operation, Plan } from "./plan-types.js";
 
-/** A runner's objects, one list per resource kind (each kind's module reads and diffs its own). */
-export interface RunnerObjects {
-  environmentClasses: EnvironmentClass[];
-  scmIntegrations: ScmIntegration[];
-}
+type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
+  ? I
+  : never;
 
-export interface RunnerState extends RunnerObjects {
+/**
+ * A runner's objects: each resource kind's fields (`environmentClasses: EnvironmentClass[]`, ...),
+ * as its `emptyState` declares them; derived from the registry (kinds.ts). Each kind's module reads
+ * and diffs its own.
+ */
+type RunnerObjects = Intersection<ReturnType<ResourceKinds[keyof ResourceKinds]["emptyState"]>>;
+
+export type RunnerState = RunnerObjects & {
   runnerId: string;
   /** Undefined when the runner reported none (the spec makes it optional). */
   schema: RunnerConfigurationSchema | undefined;
   /** What the product could not read and how it degrades, in words (shown in the plan). */
   notes?: string[];
-  /**
-   * The host-token kind's objects: read only for runners whose file entry declares service-account
-   * tokens (absent elsewhere, so the fingerprint of other runners does not change).
-   */
-  hostAuthenticationTokens?: HostAuthenticationToken[];
-  /** Every host token of the runner, read only where a plan would delete some (to say how many). */
-  hostTokensToCount?: HostAuthenticationToken[];
-}
+};
 
 /** A runner with no objects read yet. */
 export function emptyRunnerState(runnerId: string): RunnerState {
-  return { runnerId, schema: undefined, environmentClasses: [], scmIntegrations: [] };
+  return Object.assign({ runnerId, schema: undefined }, ...ALL_KINDS.map((kind) => kind.emptyState()));
 }
 
 export interface CurrentState {

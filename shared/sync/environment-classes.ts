@@ -274,12 +274,14 @@ const listRunner = (client: GitpodClient, runnerId: string) =>
 export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
-  "environmentClasses"
+  "environmentClasses",
+  { environmentClasses: EnvironmentClass[] }
 > = {
   kind: "environmentClass",
   label: "environment class",
   itemLabel: (key) => `environment class "${key}"`,
   file: environmentClassFormat,
+  emptyState: () => ({ environmentClasses: [] }),
   desired: (runner) => runner.environmentClasses,
   // The live schema check covers a class's configuration; the server round is a second opinion.
   needsServerValidationAfterSchemaCheck: false,

@@ -272,12 +272,20 @@ export async function applyHostTokenOperation(
 export const hostAuthenticationTokenKind: ResourceKind<
   HostAuthenticationTokenOperation,
   DesiredHostAuthenticationToken,
-  "hostAuthenticationTokens"
+  "hostAuthenticationTokens",
+  {
+    /**
+     * Read only for runners whose file entry declares service-account tokens (absent elsewhere, so
+     * the fingerprint of other runners does not change).
+     */
+    hostAuthenticationTokens?: HostAuthenticationToken[];
+  }
 > = {
   kind: "hostAuthenticationToken",
   label: "service-account host token",
   itemLabel: (key) => `host token ${key}`,
   file: hostAuthenticationTokenFormat,
+  emptyState: () => ({}),
   // The API cannot validate a token: there is no server round to skip or keep.
   needsServerValidationAfterSchemaCheck: true,
   // Absent (not empty) on runners where the kind was not read, so their fingerprint stays as it was.

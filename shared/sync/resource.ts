@@ -48,6 +48,7 @@ export interface ResourceKind<
   Op extends Operation,
   Desired extends Located = Located,
   Key extends string = string,
+  Live extends object = object,
 > {
   readonly kind: Op["kind"];
   /** The kind's part of the file format: its key, entries, JSON Schema, live-schema checks, export. */
@@ -56,6 +57,12 @@ export interface ResourceKind<
   readonly label: string;
   /** One object named in a sentence: `environment class "Large"`. */
   itemLabel(key: string): string;
+  /**
+   * The kind's fields on a runner's state before anything is read (`{ environmentClasses: [] }`).
+   * Its return type declares them: RunnerState is derived from it. A field the kind does not
+   * always read is optional and left out here.
+   */
+  emptyState(): Live;
   /** The file's objects of this kind for a runner (their path and lines place server errors). */
   desired(runner: DesiredRunner): readonly Desired[];
   /**

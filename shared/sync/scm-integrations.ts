@@ -349,12 +349,18 @@ const SCM_RESULT_FIELDS = ["hostError", "oauthError", "patError", "scmIdError"] 
 export const scmIntegrationKind: ResourceKind<
   ScmIntegrationOperation,
   DesiredScmIntegration,
-  "scmIntegrations"
+  "scmIntegrations",
+  {
+    scmIntegrations: ScmIntegration[];
+    /** Every host token of the runner, read only where a plan would delete some (to say how many). */
+    hostTokensToCount?: HostAuthenticationToken[];
+  }
 > = {
   kind: "scmIntegration",
   label: "SCM integration",
   itemLabel: (key) => `SCM integration ${key}`,
   file: scmIntegrationFormat,
+  emptyState: () => ({ scmIntegrations: [] }),
   desired: (runner) => runner.scmIntegrations,
   // The live schema knows only the scmId: hosts and OAuth clients are the server's to check.
   needsServerValidationAfterSchemaCheck: true,
