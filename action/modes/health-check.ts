@@ -3,6 +3,7 @@
 import * as core from "@actions/core";
 import { describeApiError, type GitpodClient } from "../../shared/api/index.js";
 import {
+  type HealthCheckReport,
   healthCheckMarkdown,
   healthCheckText,
   healthCheckTitle,
@@ -14,8 +15,16 @@ import type { ActionInputs } from "../inputs.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
 import { loadManaged } from "./managed-config.js";
 import { notifySlack } from "./notify.js";
-import { publishReport } from "./publish-report.js";
+import { publishReport, type ReportRenderers } from "./publish-report.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
+
+const HEALTH_CHECK_REPORT: ReportRenderers<HealthCheckReport> = {
+  title: healthCheckTitle,
+  ok: (report) => report.healthy,
+  text: healthCheckText,
+  markdown: healthCheckMarkdown,
+  slack: formatHealthCheckReport,
+};
 
 export async function runHealthCheckMode(
   inputs: ActionInputs,
@@ -27,7 +36,7 @@ export async function runHealthCheckMode(
   const managed = await loadManaged(inputs.config);
   if (!managed) return;
 
-  let report: Awaited<ReturnType<typeof runHealthCheck>>;
+  let report: HealthCheckReport;
   try {
     report = await runHealthCheck(
       client,
@@ -43,18 +52,7 @@ export async function runHealthCheckMode(
 
   const title = healthCheckTitle(report);
   core.setOutput("healthy", String(report.healthy));
-  await publishReport(
-    {
-      title,
-      data: report,
-      ok: report.healthy,
-      text: healthCheckText(report),
-      markdown: (link) => healthCheckMarkdown(report, link),
-      slack: (options) => formatHealthCheckReport(report, options),
-    },
-    scheduled,
-    env,
-  );
+  await publishReport(report, HEALTH_CHECK_REPORT, scheduled, env);
 
   const findings: Annotation[] = [];
   for (const item of report.integrations) {

@@ -13,27 +13,26 @@ import { workflowRunLink } from "../report/workflow-run-link.js";
 import { notifySlack } from "./notify.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
 
-/** One report, with its renderers. */
-export interface PublishedReport {
-  title: string;
-  /** The report as data: the `report` output. */
-  data: unknown;
-  /** Whether it is a success (Slack's notify-on). */
-  ok: boolean;
-  text: string;
-  markdown: (link: Link | undefined) => string;
-  slack: (options: ReportOptions) => SlackMessage[];
+/** A report's title, whether it is a success (Slack's notify-on), and its renderers. */
+export interface ReportRenderers<R> {
+  title: (report: R) => string;
+  ok: (report: R) => boolean;
+  text: (report: R) => string;
+  markdown: (report: R, link: Link | undefined) => string;
+  slack: (report: R, options: ReportOptions) => SlackMessage[];
 }
 
-export async function publishReport(
-  report: PublishedReport,
+/** The report itself is the `report` output. */
+export async function publishReport<R>(
+  report: R,
+  renderers: ReportRenderers<R>,
   scheduled: ScheduledInputs,
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const link = workflowRunLink(env);
-  logInfo(report.text);
-  core.setOutput("summary", report.title);
-  core.setOutput("report", JSON.stringify(report.data));
-  await writeJobSummary(report.markdown(link), env, "the report output");
-  await notifySlack(scheduled, report.slack(link ? { link } : {}), report.ok, env);
+  logInfo(renderers.text(report));
+  core.setOutput("summary", renderers.title(report));
+  core.setOutput("report", JSON.stringify(report));
+  await writeJobSummary(renderers.markdown(report, link), env, "the report output");
+  await notifySlack(scheduled, renderers.slack(report, link ? { link } : {}), renderers.ok(report), env);
 }

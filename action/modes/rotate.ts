@@ -9,13 +9,22 @@ import {
   rotationText,
   rotationTitle,
   runScheduledRotation,
+  type ScheduledRotationReport,
 } from "../../shared/scheduled/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
 import { loadManaged } from "./managed-config.js";
-import { publishReport } from "./publish-report.js";
+import { publishReport, type ReportRenderers } from "./publish-report.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
+
+const ROTATION_REPORT: ReportRenderers<ScheduledRotationReport> = {
+  title: rotationTitle,
+  ok: (report) => report.ok,
+  text: rotationText,
+  markdown: rotationMarkdown,
+  slack: formatScheduledRotationReport,
+};
 
 export async function runRotateMode(
   inputs: ActionInputs,
@@ -38,7 +47,7 @@ export async function runRotateMode(
     }
   }
 
-  let report: Awaited<ReturnType<typeof runScheduledRotation>>;
+  let report: ScheduledRotationReport;
   try {
     report = await runScheduledRotation(
       client,
@@ -64,18 +73,7 @@ export async function runRotateMode(
 
   const title = rotationTitle(report);
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
-  await publishReport(
-    {
-      title,
-      data: report,
-      ok: report.ok,
-      text: rotationText(report),
-      markdown: (link) => rotationMarkdown(report, link),
-      slack: (options) => formatScheduledRotationReport(report, options),
-    },
-    scheduled,
-    env,
-  );
+  await publishReport(report, ROTATION_REPORT, scheduled, env);
 
   if (!report.ok) {
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));
