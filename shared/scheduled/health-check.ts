@@ -5,11 +5,10 @@
  */
 
 import { describeApiError } from "../api/error-in-words.js";
-import { sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
-import { findLive, listIntegrations, listRunnerTokens } from "./live.js";
+import { describes, findLive, listIntegrations, listRunnerTokens } from "./live.js";
 import { plural } from "./titles.js";
 import { checkTokens } from "./tokens.js";
 import type {
@@ -68,12 +67,7 @@ export async function runHealthCheck(
       "error" in runnerTokens
         ? runnerTokens
         : checkTokens(integration, runnerTokens, now, windowDays, input.hostTokens ?? []);
-    const managed = input.integrations.some(
-      (item) =>
-        item.runnerId === integration.runnerId &&
-        item.scmId === integration.scmId &&
-        sameHost(item.host, integration.host),
-    );
+    const managed = input.integrations.some((item) => describes(item, integration));
     const checked: CheckedIntegration = {
       integration,
       managed,
@@ -152,12 +146,7 @@ function judge(
 /** Managed integrations in file order first, then the unmanaged ones by runner and host. */
 function sortLikeFile(live: ScmIntegration[], order: readonly ManagedScmIntegration[]): ScmIntegration[] {
   const position = (integration: ScmIntegration) => {
-    const index = order.findIndex(
-      (item) =>
-        item.runnerId === integration.runnerId &&
-        item.scmId === integration.scmId &&
-        sameHost(item.host, integration.host),
-    );
+    const index = order.findIndex((item) => describes(item, integration));
     return index < 0 ? Number.MAX_SAFE_INTEGER : index;
   };
   return [...live].sort(

@@ -22,15 +22,23 @@ export async function listRunnerTokens(
   return collectEveryPage(api.hostAuthenticationTokens.list({ filter: { runnerId } }, options));
 }
 
-/** The live integration a file entry describes: same runner, scmId and host. */
-export function findLive(
-  live: readonly ScmIntegration[],
-  wanted: { runnerId: string; scmId: string; host: string },
-): ScmIntegration | undefined {
-  return live.find(
-    (item) =>
-      item.runnerId === wanted.runnerId && item.scmId === wanted.scmId && sameHost(item.host, wanted.host),
+type FileEntry = { runnerId: string; scmId: string; host: string };
+
+/** Whether a live integration is the one a file entry describes: same runner, scmId and host. */
+export function describes(
+  entry: FileEntry,
+  integration: Pick<ScmIntegration, "runnerId" | "scmId" | "host">,
+): boolean {
+  return (
+    integration.runnerId === entry.runnerId &&
+    integration.scmId === entry.scmId &&
+    sameHost(integration.host, entry.host)
   );
+}
+
+/** The live integration a file entry describes. */
+export function findLive(live: readonly ScmIntegration[], wanted: FileEntry): ScmIntegration | undefined {
+  return live.find((item) => describes(wanted, item));
 }
 
 /** Unique runner ids, in first-seen order. */
