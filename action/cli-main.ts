@@ -2,6 +2,9 @@
 import { createInterface } from "node:readline/promises";
 import { escapeWorkflowCommands } from "../shared/text/untrusted.js";
 import { runCli } from "./cli.js";
+import { keepYoungGenerationSmall } from "./young-generation.js";
+
+keepYoungGenerationSmall();
 
 // The CLI may run in a workflow step too: its output must not forge workflow commands either.
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { SourceMap } from "node:module";
 import { clientFor } from "../../action/client.js";
+import { keepYoungGenerationSmall } from "../../action/young-generation.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
 import { readCurrentState } from "../../shared/sync/current-state.js";
 import { buildPlan } from "../../shared/sync/plan.js";
@@ -71,6 +72,8 @@ async function phases(target: { url: string; token: string }, text: string): Pro
 }
 
 async function main(): Promise<void> {
+  // As dist/index.js and dist/cli.js do once loaded; BENCH_PROFILE_YOUNG=grow leaves V8's default.
+  if (process.env.BENCH_PROFILE_YOUNG !== "grow") keepYoungGenerationSmall();
   const target = { url: required("BENCH_GITPOD_URL"), token: required("BENCH_GITPOD_TOKEN") };
   const text = readFileSync(required("BENCH_CONFIG_PATH"), "utf8");
   const concurrency = Number(required("BENCH_CONCURRENCY"));

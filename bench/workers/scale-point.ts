@@ -6,6 +6,7 @@
  * same as the action's apply mode. "invalid": a plan whose items the server rejects (issues counted).
  */
 import { readFileSync } from "node:fs";
+import { keepYoungGenerationSmall } from "../../action/young-generation.js";
 import { engineSync, type PlanPhases, planPhases } from "../lib/engine.js";
 import { cpuMsSince } from "../lib/measure.js";
 import { ownStats, type ProcessStats, send } from "./protocol.js";
@@ -29,6 +30,8 @@ function required(name: string): string {
 }
 
 async function main(): Promise<void> {
+  // As dist/index.js and dist/cli.js do once loaded (action/young-generation.ts).
+  keepYoungGenerationSmall();
   const baselineRssBytes = process.memoryUsage().rss;
   const target = { url: required("BENCH_GITPOD_URL"), token: required("BENCH_GITPOD_TOKEN") };
   const text = readFileSync(required("BENCH_CONFIG_PATH"), "utf8");
