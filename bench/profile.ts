@@ -25,6 +25,7 @@ import { verifySlackRequest } from "@slack/bolt";
 import autocannon from "autocannon";
 import { signatureProblem } from "../bot/signed-receiver.js";
 import { startEmulator } from "../test/emulator/index.js";
+import { signedHeaders } from "../test/support/slack-signing.js";
 import { buildWorker, runChild, startChild } from "./lib/child.js";
 import {
   generateDesiredState,
@@ -34,7 +35,6 @@ import {
 } from "./lib/desired-state.js";
 import { benchEnv } from "./lib/engine.js";
 import { loadNow, median } from "./lib/measure.js";
-import { signedHeaders } from "./lib/slack-signature.js";
 import type { AllocationSummary } from "./profile/allocations.js";
 import { type CpuProfile, cpuBySource } from "./profile/cpu-profile.js";
 import { commandBody, SIGNING_SECRET } from "./scenarios/bot-ack.js";

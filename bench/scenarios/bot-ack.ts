@@ -5,10 +5,10 @@
  * a third. The list command acks at once; its Gitpod calls and response_url post come after.
  */
 import autocannon from "autocannon";
+import { signedHeaders } from "../../test/support/slack-signing.js";
 import { startChild } from "../lib/child.js";
 import { loadNow, spread } from "../lib/measure.js";
 import { ms, type Row, ratio, type ScenarioReport, spreadText, verdict } from "../lib/report.js";
-import { signedHeaders } from "../lib/slack-signature.js";
 import type { BackendInfo } from "../workers/backend.js";
 import type { BotServerInfo } from "../workers/bot-server.js";
 import type { ProcessStats } from "../workers/protocol.js";

@@ -4,10 +4,11 @@
  * signed `/gitpod-scm list` to the real bot (a fresh process per run, so no cache is warm), timed
  * from sending it to the Slack stub receiving the answer on response_url.
  */
+
+import { signedHeaders } from "../../test/support/slack-signing.js";
 import { startChild } from "../lib/child.js";
 import { loadNow, type Spread, spread } from "../lib/measure.js";
 import { type Row, type ScenarioReport, spreadText, verdict } from "../lib/report.js";
-import { signedHeaders } from "../lib/slack-signature.js";
 import type { BackendInfo } from "../workers/backend.js";
 import type { BotServerInfo } from "../workers/bot-server.js";
 import type { ProcessStats } from "../workers/protocol.js";

@@ -7,7 +7,6 @@
 import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
 import {
   GITHUB_OAUTH_CLIENT_ID,
   GITHUB_OAUTH_SECRET,
@@ -16,6 +15,7 @@ import {
   RUNNER_EU_ID,
   RUNNER_US_ID,
 } from "../emulator/index.js";
+import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
 import { configWith, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -51,9 +51,11 @@ async function runAndSignal(
     }
   };
   try {
+    // The workspace is removed after the exit is timed, so that removing it does not count.
     const result = await runAction({
       workspace,
-      inputs: { "api-token": h.emu.token, "api-url": h.emu.url, ...inputs },
+      api: h.emu,
+      inputs,
       env: { ...FAST_CLIENT_ENV, ...env },
       onStart: (child) => void signalWhenReady(child),
     });

@@ -3,12 +3,16 @@
  * API (and keys from the file) that try to ping a team, add a link, hide the rest of the comment or
  * embed an image. The bundled action must print them as plain text.
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
 import { GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import {
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  pullRequestEnv,
+  removeWorkspace,
+  runAction,
+} from "../support/run-action.js";
 import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -33,12 +37,11 @@ afterEach(async () => {
 async function planWithComment(config: string, inputs: Record<string, string> = {}) {
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace(config);
-  await writeFile(join(workspace, "event.json"), JSON.stringify({ pull_request: { number: 3 } }));
+  const pullRequest = await pullRequestEnv(workspace, github, { number: 3 });
   const result = await runAction({
     workspace,
+    api: h.emu,
     inputs: {
-      "api-token": h.emu.token,
-      "api-url": h.emu.url,
       "github-token": GITHUB_TOKEN,
       mode: "plan",
       "comment-on-pr": "true",
@@ -46,9 +49,7 @@ async function planWithComment(config: string, inputs: Record<string, string> = 
     },
     env: {
       GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: "acme/platform",
-      GITHUB_EVENT_PATH: join(workspace, "event.json"),
+      ...pullRequest,
       ...FAST_CLIENT_ENV,
     },
   });

@@ -4,12 +4,16 @@
  * comment, the job summary, annotations and (in rotate mode) the `report` output: the secret must
  * appear in none of them, nor anywhere in the log.
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import {
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  pullRequestEnv,
+  removeWorkspace,
+  runAction,
+} from "../support/run-action.js";
 import { type EchoingGateway, startEchoingGateway } from "./echoing-gateway.js";
 import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
 
@@ -33,17 +37,12 @@ async function run(inputs: Record<string, string>, secret: string) {
   gateway ??= await startEchoingGateway(h.emu.url);
   github ??= await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace ??= await makeWorkspace(configWith(ONE_CLASS));
-  await writeFile(join(workspace, "event.json"), JSON.stringify({ pull_request: { number: 7 } }));
+  const pullRequest = await pullRequestEnv(workspace, github, { number: 7 });
   const result = await runAction({
     workspace,
-    inputs: { "api-token": h.emu.token, "api-url": gateway.url, "github-token": GITHUB_TOKEN, ...inputs },
-    env: {
-      GITHUB_OAUTH_CLIENT_SECRET: secret,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: "acme/platform",
-      GITHUB_EVENT_PATH: join(workspace, "event.json"),
-      ...FAST_CLIENT_ENV,
-    },
+    api: { url: gateway.url, token: h.emu.token },
+    inputs: { "github-token": GITHUB_TOKEN, ...inputs },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: secret, ...pullRequest, ...FAST_CLIENT_ENV },
   });
   const comments = [...github.comments.values()].flat().map((c) => c.body);
   // `::add-mask::` lines are the runner's instruction to hide the value: the one place it must appear.

@@ -1,14 +1,6 @@
 /** Shared pieces of the abuse suite: an emulator per test and the built action or CLI run against it. */
 import { afterEach, beforeEach } from "vitest";
 import {
-  CLI_ENTRY,
-  FAST_CLIENT_ENV,
-  makeWorkspace,
-  removeWorkspace,
-  runAction,
-  runNode,
-} from "../action/run-action.js";
-import {
   type Emulator,
   type EmulatorOptions,
   GITHUB_OAUTH_CLIENT_ID,
@@ -16,8 +8,18 @@ import {
   RUNNER_EU_ID,
   startEmulator,
 } from "../emulator/index.js";
+import {
+  type ActionResult,
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  type ProcessResult,
+  removeWorkspace,
+  runAction,
+  runCli,
+  WORKSPACE_CONFIG,
+} from "../support/run-action.js";
 
-export const CONFIG_FILE = ".gitpod/runner-config.yaml";
+export const CONFIG_FILE = WORKSPACE_CONFIG;
 
 /** One runner with one class and one OAuth integration (its secret from GITHUB_OAUTH_CLIENT_SECRET). */
 export function configWith(classes: string, integrations = ""): string {
@@ -52,12 +54,12 @@ export interface AbuseHarness {
     config: string | Buffer,
     inputs: Record<string, string>,
     env?: Record<string, string>,
-  ): ReturnType<typeof runAction>;
+  ): Promise<ActionResult>;
   /** The CLI as a process, in a workspace holding `config` at CONFIG_FILE. */
-  cli(config: string | Buffer, args: string[], env?: Record<string, string>): ReturnType<typeof runNode>;
+  cli(config: string | Buffer, args: string[], env?: Record<string, string>): Promise<ProcessResult>;
 }
 
-/** Registers before/after hooks: a fresh emulator (with `options`) and workspaces removed after each test. */
+/** Registers before/after hooks: a fresh emulator (with `options`), and the CLI's workspaces removed after each test. */
 export function useAbuseHarness(options: EmulatorOptions = {}): AbuseHarness {
   let emu: Emulator | undefined;
   let workspaces: string[] = [];
@@ -77,31 +79,22 @@ export function useAbuseHarness(options: EmulatorOptions = {}): AbuseHarness {
     get emu() {
       return current();
     },
-    async action(config, inputs, env = {}) {
-      const workspace = await makeWorkspace(config);
-      workspaces.push(workspace);
+    action(config, inputs, env = {}) {
       return runAction({
-        workspace,
-        inputs: { "api-token": current().token, "api-url": current().url, ...inputs },
+        configYaml: config,
+        api: current(),
+        inputs,
         env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
       });
     },
     async cli(config, args, env = {}) {
       const workspace = await makeWorkspace(config);
       workspaces.push(workspace);
-      return runNode(
-        CLI_ENTRY,
-        args,
-        {
-          PATH: process.env.PATH ?? "",
-          GITPOD_API_KEY: current().token,
-          GITPOD_BASE_URL: current().url,
-          GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-          ...FAST_CLIENT_ENV,
-          ...env,
-        },
-        workspace,
-      );
+      return runCli(args, {
+        cwd: workspace,
+        api: current(),
+        env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+      });
     },
   };
 }

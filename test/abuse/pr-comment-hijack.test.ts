@@ -3,12 +3,16 @@
  * marker before the action runs. The bundled action must leave it alone and keep its own comment,
  * both with a workflow's GITHUB_TOKEN (github-actions[bot]) and with a personal token.
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { ACTIONS_BOT_LOGIN, type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import {
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  pullRequestEnv,
+  removeWorkspace,
+  runAction,
+} from "../support/run-action.js";
 import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -27,23 +31,12 @@ afterEach(async () => {
 
 async function planOnPullRequest(fake: FakeGitHub) {
   workspace ??= await makeWorkspace(configWith(ONE_CLASS));
-  await writeFile(join(workspace, "event.json"), JSON.stringify({ pull_request: { number: 42 } }));
+  const pullRequest = await pullRequestEnv(workspace, fake, { number: 42 });
   return runAction({
     workspace,
-    inputs: {
-      "api-token": h.emu.token,
-      "api-url": h.emu.url,
-      "github-token": GITHUB_TOKEN,
-      mode: "plan",
-      "comment-on-pr": "true",
-    },
-    env: {
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      GITHUB_API_URL: fake.url,
-      GITHUB_REPOSITORY: "acme/platform",
-      GITHUB_EVENT_PATH: join(workspace, "event.json"),
-      ...FAST_CLIENT_ENV,
-    },
+    api: h.emu,
+    inputs: { "github-token": GITHUB_TOKEN, mode: "plan", "comment-on-pr": "true" },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...pullRequest, ...FAST_CLIENT_ENV },
   });
 }
 

@@ -10,7 +10,7 @@ import {
   RUNNER_EU_ID,
   startEmulator,
 } from "../emulator/index.js";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import { FAST_CLIENT_ENV, runAction } from "../support/run-action.js";
 
 const CONFIG = `version: 1
 runners:
@@ -36,23 +36,19 @@ runners:
 `;
 
 let emu: Emulator;
-let workspaces: string[] = [];
 
 beforeEach(async () => {
   emu = await startEmulator();
 });
 afterEach(async () => {
   await emu.close();
-  await Promise.all(workspaces.map(removeWorkspace));
-  workspaces = [];
 });
 
-async function action(config: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const workspace = await makeWorkspace(config);
-  workspaces.push(workspace);
+function action(config: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   return runAction({
-    workspace,
-    inputs: { "api-token": emu.token, "api-url": emu.url, ...inputs },
+    configYaml: config,
+    api: emu,
+    inputs,
     env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
   });
 }

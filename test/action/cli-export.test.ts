@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
 import { seedRandomState } from "../export/random-state.js";
-import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
+import { runCli } from "../support/run-action.js";
 
 let emu: Emulator;
 let dir: string;
@@ -26,18 +26,7 @@ afterAll(async () => {
 beforeEach(() => emu.state.reset());
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return runNode(
-    CLI_ENTRY,
-    args,
-    {
-      PATH: process.env.PATH ?? "",
-      GITPOD_API_KEY: emu.token,
-      GITPOD_BASE_URL: emu.url,
-      ...FAST_CLIENT_ENV,
-      ...env,
-    },
-    dir,
-  );
+  return runCli(args, { cwd: dir, api: emu, env });
 }
 
 function seedAwkward() {

@@ -16,7 +16,7 @@ import {
   startEmulator,
 } from "../emulator/index.js";
 import { type StrippingProxy, startStrippingProxy } from "../fakes/field-stripping-proxy.js";
-import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
+import { runCli } from "../support/run-action.js";
 
 const EXAMPLE = "examples/runner-config.yaml";
 let emu: Emulator | undefined;
@@ -40,17 +40,10 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
 }
 
 function cli(command: string, url: string, token: string, config = EXAMPLE) {
-  return runNode(
-    CLI_ENTRY,
-    [command, "--config", config, "--api-url", url],
-    {
-      PATH: process.env.PATH ?? "",
-      GITPOD_API_KEY: token,
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      ...FAST_CLIENT_ENV,
-    },
-    process.cwd(),
-  );
+  return runCli([command, "--config", config, "--api-url", url], {
+    api: { token },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+  });
 }
 
 describe("the CLI when the service behaves like a real one", () => {

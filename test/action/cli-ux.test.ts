@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Emulator, GITHUB_OAUTH_SECRET, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
-import { ACTION_ENTRY, CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
+import { ACTION_ENTRY, CLI_ENTRY, FAST_CLIENT_ENV, runCli } from "../support/run-action.js";
 
 const EXAMPLE = resolve("examples/runner-config.yaml");
 const VERSION = JSON.parse(execFileSync("cat", ["package.json"], { encoding: "utf8" })).version as string;
@@ -30,19 +30,11 @@ afterAll(async () => {
 beforeEach(() => emu.state.reset());
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return runNode(
-    CLI_ENTRY,
-    args,
-    {
-      PATH: process.env.PATH ?? "",
-      GITPOD_API_KEY: emu.token,
-      GITPOD_BASE_URL: emu.url,
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      ...FAST_CLIENT_ENV,
-      ...env,
-    },
-    dir,
-  );
+  return runCli(args, {
+    cwd: dir,
+    api: emu,
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+  });
 }
 
 async function file(name: string, text: string): Promise<string> {

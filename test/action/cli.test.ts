@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, GITHUB_OAUTH_SECRET, startEmulator } from "../emulator/index.js";
-import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
+import { runCli } from "../support/run-action.js";
 
 const EXAMPLE = "examples/runner-config.yaml";
 let emu: Emulator;
@@ -20,18 +20,10 @@ afterAll(async () => {
 });
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return runNode(
-    CLI_ENTRY,
-    args,
-    {
-      PATH: process.env.PATH ?? "",
-      GITPOD_API_KEY: emu.token,
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      ...FAST_CLIENT_ENV,
-      ...env,
-    },
-    process.cwd(),
-  );
+  return runCli(args, {
+    api: { token: emu.token },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+  });
 }
 
 describe("gitpod-runner-config CLI", () => {

@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../shared/sync/plan-types.js";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import {
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  pullRequestEnv,
+  removeWorkspace,
+  runAction,
+} from "../support/run-action.js";
 
 const API_TOKEN = "limits-api-token-3e9d";
 const GITHUB_TOKEN = "limits-github-token-51aa";
@@ -52,16 +58,14 @@ runners:
 let emu: Emulator;
 let github: FakeGitHub;
 let workspace: string;
+let pullRequest: Record<string, string>;
 
 beforeAll(async () => {
   emu = await startEmulator({ token: API_TOKEN });
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace("version: 1\nrunners: []\n");
   await mkdir(join(workspace, "tmp"));
-  await writeFile(
-    join(workspace, "event.json"),
-    JSON.stringify({ pull_request: { number: 7, head: { sha: HEAD_SHA } } }),
-  );
+  pullRequest = await pullRequestEnv(workspace, github, { number: 7, head: { sha: HEAD_SHA } }, "acme/infra");
 });
 afterAll(async () => {
   await emu.close();
@@ -72,9 +76,8 @@ afterAll(async () => {
 function plan(inputs: Record<string, string>) {
   return runAction({
     workspace,
+    api: { url: emu.url, token: API_TOKEN },
     inputs: {
-      "api-token": API_TOKEN,
-      "api-url": emu.url,
       "github-token": GITHUB_TOKEN,
       mode: "plan",
       "comment-on-pr": "true",
@@ -83,12 +86,10 @@ function plan(inputs: Record<string, string>) {
     env: {
       ...FAST_CLIENT_ENV,
       RUNNER_TEMP: join(workspace, "tmp"),
-      GITHUB_API_URL: github.url,
+      ...pullRequest,
       GITHUB_SERVER_URL: "https://github.example",
-      GITHUB_REPOSITORY: "acme/infra",
       GITHUB_RUN_ID: "99",
       GITHUB_SHA: "ffffffffffffffffffffffffffffffffffffffff",
-      GITHUB_EVENT_PATH: join(workspace, "event.json"),
     },
   });
 }

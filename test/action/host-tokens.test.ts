@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
-import { type ActionResult, makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import { type ActionResult, makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
 
 const SERVICE_ACCOUNT = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
 const USER = "f53d2330-3795-4c5d-a1f3-453121af9c60";
@@ -46,7 +46,8 @@ afterAll(async () => {
 async function run(mode: string, token: string, extraInputs: Record<string, string> = {}) {
   const result = await runAction({
     workspace,
-    inputs: { mode, "api-token": emu.token, "api-url": emu.url, ...extraInputs },
+    api: emu,
+    inputs: { mode, ...extraInputs },
     env: { CI_BOT_TOKEN: token, CI_BOT_REFRESH: REFRESH },
   });
   runs.push(result);

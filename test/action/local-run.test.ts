@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Emulator, GITHUB_OAUTH_SECRET, startEmulator } from "../emulator/index.js";
-import { makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import { makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
 
 let emu: Emulator;
 let workspace: string;
@@ -23,7 +23,8 @@ describe("a local run", () => {
   it("warns that the job summary was not written when GITHUB_STEP_SUMMARY is not set, and succeeds", async () => {
     const result = await runAction({
       workspace,
-      inputs: { mode: "plan", "api-url": emu.url, "api-token": "local-run-token" },
+      api: emu,
+      inputs: { mode: "plan" },
       env: { GITHUB_STEP_SUMMARY: "", GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
     });
     expect(result.stderr).toBe("");

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRunnerConfigs } from "../../shared/config/load.js";
 import type { Plan } from "../../shared/sync/plan-types.js";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
-import { CLI_ENTRY, makeWorkspace, removeWorkspace, runAction, runNode } from "./run-action.js";
+import { makeWorkspace, removeWorkspace, runAction, runCli } from "../support/run-action.js";
 
 const TOKEN = "many-files-token";
 
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const action = (config: string) =>
-  runAction({ workspace, inputs: { mode: "plan", config, "api-url": emu.url, "api-token": TOKEN } });
+  runAction({ workspace, api: { url: emu.url, token: TOKEN }, inputs: { mode: "plan", config } });
 
 describe("config naming several files", () => {
   it("plans a glob's files as one plan", async () => {
@@ -53,11 +53,9 @@ describe("config naming several files", () => {
   it("takes a comma- or newline-separated list, and the CLI takes the same", async () => {
     const list = await action(".gitpod/runners/team-b.yaml,\n.gitpod/runners/team-a.yaml");
     expect(list.outputs.summary).toBe("Plan: 3 to create; 0 unchanged.");
-    const cli = await runNode(
-      CLI_ENTRY,
+    const cli = await runCli(
       ["plan", "--config", ".gitpod/runners/team-a.yaml,.gitpod/runners/team-b.yaml", "--api-url", emu.url],
-      { PATH: process.env.PATH ?? "", GITPOD_API_KEY: TOKEN },
-      workspace,
+      { cwd: workspace, api: { token: TOKEN }, fastClient: false },
     );
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain("Plan: 3 to create; 0 unchanged.");

@@ -13,9 +13,11 @@ import {
   type ActionResult,
   FAST_CLIENT_ENV,
   makeWorkspace,
+  pullRequestEnv,
   removeWorkspace,
   runAction,
-} from "./run-action.js";
+  WORKSPACE_CONFIG,
+} from "../support/run-action.js";
 
 const API_TOKEN = "canary-api-token-5d1f0c7e9b";
 const OAUTH_SECRET = "canary-oauth-secret-8a2e6b4d13";
@@ -41,6 +43,7 @@ runners:
 let emu: Emulator;
 let github: FakeGitHub;
 let workspace: string;
+let pullRequest: Record<string, string>;
 const runs: ActionResult[] = [];
 
 beforeAll(async () => {
@@ -52,7 +55,7 @@ beforeAll(async () => {
   });
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace(config("8 CPU"));
-  await writeFile(join(workspace, "event.json"), JSON.stringify({ pull_request: { number: 42 } }));
+  pullRequest = await pullRequestEnv(workspace, github, { number: 42 });
 });
 afterAll(async () => {
   await emu.close();
@@ -61,17 +64,12 @@ afterAll(async () => {
 });
 
 async function run(inputs: Record<string, string>, text?: string): Promise<ActionResult> {
-  if (text) await writeFile(join(workspace, ".gitpod", "runner-config.yaml"), text);
+  if (text) await writeFile(join(workspace, WORKSPACE_CONFIG), text);
   const result = await runAction({
     workspace,
-    inputs: { "api-token": API_TOKEN, "api-url": emu.url, "github-token": GITHUB_TOKEN, ...inputs },
-    env: {
-      GITHUB_OAUTH_CLIENT_SECRET: OAUTH_SECRET,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: "acme/platform",
-      GITHUB_EVENT_PATH: join(workspace, "event.json"),
-      ...FAST_CLIENT_ENV,
-    },
+    api: { url: emu.url, token: API_TOKEN },
+    inputs: { "github-token": GITHUB_TOKEN, ...inputs },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: OAUTH_SECRET, ...pullRequest, ...FAST_CLIENT_ENV },
   });
   runs.push(result);
   return result;

@@ -3,30 +3,26 @@
  * logging sets it) the stack trace of a failure names the TypeScript sources and their lines.
  */
 import { describe, expect, it } from "vitest";
-import { makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import { runAction } from "../support/run-action.js";
 
 const CONFIG = `version: 1
 runners:
   - id: d2c94c27-3b76-4a42-b88c-95a85e392c68
 `;
 
-async function failingRun(env: Record<string, string>) {
-  const workspace = await makeWorkspace(CONFIG);
-  try {
-    // Port 9 (discard) is closed on 127.0.0.1: the first API call fails.
-    return await runAction({
-      workspace,
-      inputs: { mode: "plan", "api-url": "http://127.0.0.1:9", "api-token": "source-map-token" },
-      env: {
-        GITPOD_CLIENT_TIMEOUT_MS: "500",
-        GITPOD_CLIENT_RETRY_BASE_MS: "1",
-        GITPOD_CLIENT_RETRY_MAX_MS: "2",
-        ...env,
-      },
-    });
-  } finally {
-    await removeWorkspace(workspace);
-  }
+function failingRun(env: Record<string, string>) {
+  // Port 9 (discard) is closed on 127.0.0.1: the first API call fails.
+  return runAction({
+    configYaml: CONFIG,
+    api: { url: "http://127.0.0.1:9", token: "source-map-token" },
+    inputs: { mode: "plan" },
+    env: {
+      GITPOD_CLIENT_TIMEOUT_MS: "500",
+      GITPOD_CLIENT_RETRY_BASE_MS: "1",
+      GITPOD_CLIENT_RETRY_MAX_MS: "2",
+      ...env,
+    },
+  });
 }
 
 const stackOf = (stdout: string) =>

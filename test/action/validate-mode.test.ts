@@ -5,24 +5,20 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, GITHUB_OAUTH_SECRET, startEmulator } from "../emulator/index.js";
-import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "./run-action.js";
+import { FAST_CLIENT_ENV, runAction } from "../support/run-action.js";
 
 const CONFIG = readFileSync("examples/runner-config.yaml", "utf8");
 let emu: Emulator;
-const workspaces: string[] = [];
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(async () => {
   await emu.close();
-  await Promise.all(workspaces.map(removeWorkspace));
 });
 
-async function validate(config: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const workspace = await makeWorkspace(config);
-  workspaces.push(workspace);
+function validate(config: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   return runAction({
-    workspace,
+    configYaml: config,
     inputs: { mode: "validate", ...inputs },
     env: { ...FAST_CLIENT_ENV, ...env },
   });

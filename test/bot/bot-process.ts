@@ -5,7 +5,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
 import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
-import { COMMAND, openedViewId, SIGNING_SECRET, sign } from "./harness.js";
+import { signedHeaders } from "../support/slack-signing.js";
+import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
 
 export interface BotProcess {
   child: ChildProcess;
@@ -64,16 +65,7 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
 }
 
 async function signedPost(url: string, body: string): Promise<Response> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return fetch(`${url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
-    },
-    body,
-  });
+  return fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(SIGNING_SECRET, body), body });
 }
 
 let triggers = 0;

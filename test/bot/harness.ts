@@ -1,8 +1,7 @@
 /**
  * End-to-end harness: the emulator, the fake Slack API and a real Bolt app on 127.0.0.1, driven
- * over HTTP with requests signed as Slack signs them (v0 HMAC-SHA256 of "v0:timestamp:body").
+ * over HTTP with requests signed as Slack signs them (test/support/slack-signing.ts).
  */
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import {
   startEmulator,
 } from "../emulator/index.js";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
+import { signedHeaders } from "../support/slack-signing.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-bot-token";
@@ -74,10 +74,6 @@ export interface Harness {
     options?: { user?: string; clientId?: string },
   ): Promise<HttpResult>;
   close(): Promise<void>;
-}
-
-export function sign(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
 /** The id the fake gave a modal opened with views.open. */
@@ -150,13 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return { status: response.status, text, json, ackMs };
   };
 
-  const signedPost = (body: string) => {
-    const timestamp = Math.floor(Date.now() / 1000);
-    return post(body, {
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
-    });
-  };
+  const signedPost = (body: string) => post(body, signedHeaders(SIGNING_SECRET, body));
 
   const interact = (payload: Record<string, unknown>) =>
     signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());

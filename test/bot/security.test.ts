@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUNNER_EU_ID } from "../emulator/index.js";
-import { BOT_TOKEN, type Harness, SIGNING_SECRET, sign, startHarness } from "./harness.js";
+import { signedHeaders } from "../support/slack-signing.js";
+import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness } from "./harness.js";
 
 describe("request verification and health", () => {
   let h: Harness;
@@ -34,11 +35,7 @@ describe("request verification and health", () => {
 
   it("answers 401 to a bad signature and runs no handler", async () => {
     const body = commandBody("list");
-    const timestamp = Math.floor(Date.now() / 1000);
-    const result = await h.post(body, {
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": sign("not-the-signing-secret", timestamp, body),
-    });
+    const result = await h.post(body, signedHeaders("not-the-signing-secret", body));
     expect(result.status).toBe(401);
     const unsigned = await h.post(body, {});
     expect(unsigned.status).toBe(401);
@@ -48,11 +45,7 @@ describe("request verification and health", () => {
 
   it("answers 401 to a correctly signed request older than five minutes", async () => {
     const body = commandBody("list");
-    const timestamp = Math.floor(Date.now() / 1000) - 6 * 60;
-    const result = await h.post(body, {
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
-    });
+    const result = await h.post(body, signedHeaders(SIGNING_SECRET, body, Date.now() - 6 * 60 * 1000));
     expect(result.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(handlerRan()).toBe(false);

@@ -12,7 +12,6 @@ import { parse } from "yaml";
 import { runnerConfigJsonSchema } from "../../shared/config/json-schema.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
 import { checkAgainstSchema } from "../../shared/config/schema-check.js";
-import { CLI_ENTRY, runNode } from "../action/run-action.js";
 import {
   defaultRunnerSchema,
   type Emulator,
@@ -20,6 +19,7 @@ import {
   RUNNER_US_ID,
   startEmulator,
 } from "../emulator/index.js";
+import { runCli } from "../support/run-action.js";
 
 const CORPUS = resolve("test/action/bad-configs");
 const EXAMPLES = [resolve("examples/runner-config.yaml")];
@@ -117,13 +117,7 @@ describe("gitpod-runner-config schema", () => {
     emu = await startEmulator();
   });
   afterAll(async () => emu.close());
-  const cli = (args: string[]) =>
-    runNode(
-      CLI_ENTRY,
-      args,
-      { PATH: process.env.PATH ?? "", GITPOD_API_KEY: emu.token, GITPOD_BASE_URL: emu.url },
-      process.cwd(),
-    );
+  const cli = (args: string[]) => runCli(args, { api: emu, fastClient: false });
 
   it("prints the committed structure-only schema (keep schema/ in sync: `schema --out schema/runner-config.schema.json`)", async () => {
     const result = await cli(["schema"]);

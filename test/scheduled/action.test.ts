@@ -13,7 +13,7 @@ import {
 } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { type FakeWebhook, startFakeWebhook } from "../notify/webhook-server.js";
-import { type ActionRun, runAction } from "./action-harness.js";
+import { type ActionResult, FAST_CLIENT_ENV, runAction, WORKSPACE_CONFIG } from "../support/run-action.js";
 import {
   CANARIES,
   NEW_GITHUB_SECRET,
@@ -70,9 +70,11 @@ function run(
   config = CONFIG,
 ) {
   return runAction({
-    config,
-    inputs: { mode, "api-token": s.emu.token, "api-url": s.emu.url, ...inputs },
+    configYaml: config,
+    api: s.emu,
+    inputs: { config: WORKSPACE_CONFIG, mode, ...inputs },
     env: {
+      ...FAST_CLIENT_ENV,
       GITHUB_SERVER_URL: "https://github.com",
       GITHUB_REPOSITORY: "acme/platform",
       GITHUB_RUN_ID: "99",
@@ -82,7 +84,7 @@ function run(
 }
 
 /** The secrets may appear only in the runner's ::add-mask:: commands, which it strips from logs. */
-function expectNoSecrets(result: ActionRun, secrets: string[], ...more: string[]): void {
+function expectNoSecrets(result: ActionResult, secrets: string[], ...more: string[]): void {
   const visible = result.everything
     .split("\n")
     .filter((line) => !line.startsWith("::add-mask::"))
@@ -92,7 +94,7 @@ function expectNoSecrets(result: ActionRun, secrets: string[], ...more: string[]
   }
 }
 
-function masked(result: ActionRun): string[] {
+function masked(result: ActionResult): string[] {
   return result.stdout
     .split("\n")
     .filter((line) => line.startsWith("::add-mask::"))

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_CLIENT_ID, RUNNER_EU_ID } from "../emulator/index.js";
 import { type FakeWebhook, startFakeWebhook } from "../notify/webhook-server.js";
-import { type ActionRun, runAction } from "./action-harness.js";
+import { type ActionResult, FAST_CLIENT_ENV, runAction, WORKSPACE_CONFIG } from "../support/run-action.js";
 import { NEW_GITHUB_SECRET, type Seeded, seeded } from "./setup.js";
 
 const SA_BUILD = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
@@ -62,17 +62,18 @@ function seedServiceAccountToken(serviceAccount: string) {
   });
 }
 
-function run(inputs: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
+function run(inputs: Record<string, string>, env: Record<string, string>): Promise<ActionResult> {
   return runAction({
-    config: CONFIG,
-    inputs: { mode: "rotate", "api-token": s.emu.token, "api-url": s.emu.url, ...inputs },
-    env,
+    configYaml: CONFIG,
+    api: s.emu,
+    inputs: { config: WORKSPACE_CONFIG, mode: "rotate", ...inputs },
+    env: { ...FAST_CLIENT_ENV, ...env },
   });
 }
 
 const CANARIES = [NEW_BUILD_TOKEN, NEW_BUILD_REFRESH, NEW_DEPLOY_TOKEN, NEW_GITHUB_SECRET, WEBHOOK_PATH];
 
-function expectNoTokens(result: ActionRun, ...more: string[]): void {
+function expectNoTokens(result: ActionResult, ...more: string[]): void {
   const visible = result.everything
     .split("\n")
     .filter((line) => !line.startsWith("::add-mask::"))
@@ -211,8 +212,10 @@ describe("mode: audit, who renews an expiring token", () => {
     s.emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com", userId: user, expiresAt: soon });
 
     const result = await runAction({
-      config: CONFIG,
-      inputs: { mode: "audit", "api-token": s.emu.token, "api-url": s.emu.url },
+      configYaml: CONFIG,
+      api: s.emu,
+      inputs: { config: WORKSPACE_CONFIG, mode: "audit" },
+      env: FAST_CLIENT_ENV,
     });
     expect(result.code, result.stdout).toBe(0);
     const report = JSON.parse(result.outputs.report ?? "{}");

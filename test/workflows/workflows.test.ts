@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 // @ts-expect-error: a plain .mjs script without type declarations
 import { projectRules } from "../../scripts/lint-workflows.mjs";
-import { makeWorkspace, removeWorkspace, runAction } from "../action/run-action.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
+import { makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
 
 const rules = projectRules as (text: string) => Array<{ line: number; message: string }>;
 
