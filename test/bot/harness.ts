@@ -66,7 +66,11 @@ export interface Harness {
   post(body: string, headers: Record<string, string>, contentType?: string): Promise<HttpResult>;
   /** The response_url messages for one command. */
   responses(responseUrlId: string): RecordedCall[];
-  waitForResponse(responseUrlId: string, predicate?: (text: string) => boolean): Promise<RecordedCall>;
+  waitForResponse(
+    responseUrlId: string,
+    predicate?: (text: string) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedCall>;
   /** Submit the rotate form last shown in this modal, with the prefilled client id unless given. */
   submitRotation(
     viewId: string,
@@ -195,8 +199,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     post,
     responses: (responseUrlId) =>
       slack.callsTo("response_url").filter((call) => call.responseUrlId === responseUrlId),
-    waitForResponse: (responseUrlId, predicate = () => true) =>
-      slack.waitFor((call) => call.responseUrlId === responseUrlId && predicate(callText(call))),
+    waitForResponse: (responseUrlId, predicate = () => true, timeoutMs) =>
+      slack.waitFor((call) => call.responseUrlId === responseUrlId && predicate(callText(call)), timeoutMs),
     async submitRotation(viewId, clientSecret, submitOptions = {}) {
       const view = lastView(viewId);
       const blocks = (view.blocks as Array<Record<string, unknown>>) ?? [];
