@@ -16,6 +16,7 @@ import {
   RUNNER_US_ID,
 } from "../emulator/index.js";
 import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
+import { waitUntil } from "../support/wait.js";
 import { configWith, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -43,10 +44,11 @@ async function runAndSignal(
   const workspace = await makeWorkspace(config);
   const sent: number[] = [];
   const signalWhenReady = async (child: ChildProcess) => {
-    while (!ready()) await sleep(10);
+    await waitUntil(ready, { what: "the run to be mid-apply", intervalMs: 10 });
     for (const signal of signals) {
       child.kill(signal);
       sent.push(Date.now());
+      // Part of the scenario: a person pressing Cancel twice, not at the same instant.
       await sleep(100);
     }
   };
@@ -73,7 +75,8 @@ describe("SIGINT during apply", () => {
     const { result } = await applyAndSignal(() => classCount() >= 2, ["SIGINT"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("Received SIGINT: no new writes will start");
-    await sleep(600);
+    // Creates still in flight when it exited would land now: wait until the emulator answered all.
+    await waitUntil(() => h.emu.idle(), { what: "the emulator to answer every request of the run" });
     const created = classCount();
     // Two in flight at the signal may finish; nothing else starts.
     expect(created).toBeGreaterThanOrEqual(2);

@@ -231,6 +231,7 @@ describe("four-eyes approval", () => {
 
     h.slack.calls.length = 0;
     const second = await requestRotation(h, "github.com");
+    // Part of the scenario: the approval's 1 s lifetime (SLACK_ROTATE_APPROVAL_TTL_MS) runs out.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const late = await click(h, BOB, AUDIT_CHANNEL, "approval_approve", second.approvalId);
     expect(callText(await h.waitForResponse(late.responseUrlId))).toContain("expired");

@@ -16,6 +16,7 @@ import {
   startEmulator,
 } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
+import { waitUntil } from "../support/wait.js";
 import { type BotProcess, openRotateForm, startBotProcess, submitRotateForm } from "./bot-process.js";
 import { ADMIN, BOT_TOKEN } from "./harness.js";
 
@@ -38,16 +39,6 @@ afterEach(async () => {
   await slack?.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe("a bot killed mid-rotation", () => {
   it.each([
@@ -104,7 +95,7 @@ describe("a bot killed mid-rotation", () => {
 
       store = (await openStore({ kind: "sqlite", path: join(dir, "bot.sqlite") })).store;
       const open = store;
-      const entry = await until<JournalEntry>(async () => {
+      const entry = await waitUntil<JournalEntry>(async () => {
         const [unfinished] = await open.abandonedRotations(Date.now() + 3_600_000);
         if (unfinished?.phase !== phase) return undefined;
         // The "started" audit row follows the journal entry; killing before it is written would
@@ -140,13 +131,14 @@ describe("a bot killed mid-rotation", () => {
           call.args.view_id === viewId &&
           JSON.stringify(call.args).includes(says),
       );
-      const resolved = await until(async () => {
+      const resolved = await waitUntil(async () => {
         const row = await open.getRotation(entry.id);
         return row?.outcome ? row : undefined;
       });
       expect(resolved).toMatchObject({ outcome: "interrupted", actor: ADMIN, integrationId: integration.id });
       expect(resolved.resolvedBy).toContain("/");
-      // Once, not once per sweep.
+      // Once, not once per sweep. The sweeps (every second with a 1 s lease) leave no trace a test
+      // can wait on, so this waits long enough for at least one more to run.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(
         slack.calls.filter(

@@ -18,6 +18,7 @@ import {
   startEmulator,
 } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
+import { waitUntil } from "../support/wait.js";
 import {
   type BotProcess,
   openRotateForm,
@@ -47,16 +48,6 @@ afterEach(async () => {
   await slack?.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function setUp(graceMs: number, fault: FaultRule) {
   const dir = mkdtempSync(join(tmpdir(), "bot-shutdown-"));
@@ -92,7 +83,7 @@ async function setUp(graceMs: number, fault: FaultRule) {
   await submitRotateForm(bot, opened.form, opened.viewId, ADMIN, NEW_SECRET);
   store = (await openStore({ kind: "sqlite", path: join(dir, "bot.sqlite") })).store;
   const open = store;
-  const entry = await until<JournalEntry>(async () => {
+  const entry = await waitUntil<JournalEntry>(async () => {
     const [unfinished] = await open.abandonedRotations(Date.now() + 3_600_000);
     return unfinished?.phase === "updating" || unfinished?.phase === "updated" ? unfinished : undefined;
   });
@@ -107,7 +98,7 @@ describe("SIGTERM", () => {
       latencyMs: 1500,
     });
     bot.child.kill("SIGTERM");
-    await until(async () => (bot.events().some((line) => line.event === "draining") ? true : undefined));
+    await waitUntil(async () => (bot.events().some((line) => line.event === "draining") ? true : undefined));
 
     const refused = await sendCommand(bot, slack as FakeSlack, "list", ADMIN);
     expect(refused.status).toBe(200);

@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { GitpodApiError } from "../../shared/api/index.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
+import { waitUntil } from "../support/wait.js";
 import { json } from "./raw-server.js";
 import { clientFor, emulator, rawServer, rejectionOf } from "./setup.js";
 
@@ -237,10 +238,13 @@ describe("cancellation", () => {
     emu.faults.add({ kind: "hang", rpc: "GetRunnerConfigurationSchema", nth: 1 });
     const client = clientFor(emu.url, emu.token);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await rejectionOf(
-      client.schema.get({ runnerId: RUNNER_EU_ID }, { signal: controller.signal }),
-    );
+    const pending = rejectionOf(client.schema.get({ runnerId: RUNNER_EU_ID }, { signal: controller.signal }));
+    // Abort once the request hangs at the emulator (the hang is logged when it starts).
+    await waitUntil(() => emu.requests.count("GetRunnerConfigurationSchema") === 1, {
+      what: "the request to reach the emulator",
+    });
+    controller.abort();
+    const error = await pending;
     expect(error).toMatchObject({ code: "canceled", retryable: false, outcomeUnknown: false });
     expect(emu.requests.count("GetRunnerConfigurationSchema")).toBe(1);
   });
@@ -249,9 +253,15 @@ describe("cancellation", () => {
     const server = await rawServer((_req, res) =>
       json(res, 503, { code: "unavailable", message: "later" }, { "retry-after": "5" }),
     );
-    const client = clientFor(server.url, "t");
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    const client = clientFor(server.url, "t", {
+      logger: {
+        // The client logs the failed attempt just before it waits 5 s; abort a little way into that wait.
+        debug: (_message, fields) => {
+          if (fields?.retryInMs !== undefined) setTimeout(() => controller.abort(), 20);
+        },
+      },
+    });
     const started = performance.now();
     const error = await rejectionOf(client.schema.get({ runnerId: "r" }, { signal: controller.signal }));
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -274,8 +284,13 @@ describe("cancellation", () => {
     emu.faults.add({ kind: "hang", rpc: "CreateEnvironmentClass", nth: 1, after: true });
     const client = clientFor(emu.url, emu.token);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await rejectionOf(client.environmentClasses.create(CLASS, { signal: controller.signal }));
+    const pending = rejectionOf(client.environmentClasses.create(CLASS, { signal: controller.signal }));
+    // Abort once the create has committed and hangs (the hang is logged when it starts).
+    await waitUntil(() => emu.requests.count("CreateEnvironmentClass") === 1, {
+      what: "the create to reach the emulator",
+    });
+    controller.abort();
+    const error = await pending;
     expect(error).toMatchObject({ code: "canceled", outcomeUnknown: true });
     expect((error as Error).message).toMatch(/may or may not have happened/);
     expect(emu.state.environmentClasses.size).toBe(1);

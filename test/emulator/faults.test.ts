@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitUntil } from "../support/wait.js";
 import { RUNNER_EU_ID } from "./fixtures.js";
 import { call, ok } from "./helpers.js";
 import { type Emulator, type FaultRule, startEmulator } from "./index.js";
@@ -109,7 +110,7 @@ describe("connection faults", () => {
   it("closes promptly with a hanging request open", async () => {
     emu.faults.add({ kind: "hang" });
     const hung = call(emu, ...SCHEMA).catch((error: unknown) => error);
-    while (emu.requests.count() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitUntil(() => emu.requests.count() > 0, { what: "the request to hang", intervalMs: 5 });
     const started = performance.now();
     await emu.close();
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -159,6 +160,7 @@ describe("latency faults", () => {
   it("delays after committing with after: true", async () => {
     emu.faults.add({ kind: "latency", latencyMs: 300, rpc: "CreateSCMIntegration", after: true });
     const pending = call(emu, ...CREATE_SCM);
+    // Inside the 300 ms the answer is held back: the create is already there.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(emu.state.scmIntegrations.size).toBe(1);
     expect((await pending).status).toBe(200);

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { type FaultRule, Faults } from "./faults.js";
 import type { OAuthApp, RunnerFixture } from "./fixtures.js";
 import { DEFAULT_HANDLER_OPTIONS, type HandlerOptions } from "./handlers/context.js";
@@ -75,6 +75,11 @@ export interface Emulator {
   state: EmulatorState;
   requests: RequestLog;
   faults: Faults;
+  /**
+   * True when no client is connected and no request is being answered: once a client process has
+   * exited, everything it sent has then been answered (or hung up on) and logged.
+   */
+  idle(): boolean;
   close(): Promise<void>;
 }
 
@@ -123,6 +128,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
     }),
   );
+  const connections = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -150,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     requests,
     faults,
+    idle: () => connections.size === 0 && requests.answering === 0,
     close,
   };
 }

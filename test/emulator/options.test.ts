@@ -30,6 +30,7 @@ describe("listLagMs", () => {
     expect((await ok(e, "GetEnvironmentClass", { environmentClassId: id })).environmentClass.id).toBe(id);
     const before = await ok(e, "ListEnvironmentClasses", { filter: { runnerIds: [RUNNER_EU_ID] } });
     expect(before.environmentClasses).toBeUndefined();
+    // Part of the scenario: the 300 ms lag passes.
     await new Promise((resolve) => setTimeout(resolve, 350));
     const after = await ok(e, "ListEnvironmentClasses", { filter: { runnerIds: [RUNNER_EU_ID] } });
     expect(after.environmentClasses.map((c: { id: string }) => c.id)).toEqual([id]);
@@ -96,6 +97,7 @@ describe("pageTokenTtlSeconds", () => {
     const first = await ok(e, "ListEnvironmentClasses", { pagination: { pageSize: 1 } });
     const token = first.pagination.nextToken as string;
     await ok(e, "ListEnvironmentClasses", { pagination: { pageSize: 1, token } });
+    // Part of the scenario: the page token's 1 s lifetime runs out.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const expired = await call(e, "ListEnvironmentClasses", { pagination: { pageSize: 1, token } });
     expect(expired.status).toBe(400);

@@ -25,6 +25,23 @@ const WRITE_RPC = /^(Create|Update|Delete)/;
 
 export class RequestLog {
   readonly #entries: RequestLogEntry[] = [];
+  #answering = 0;
+
+  /** Requests that arrived and are not logged yet (answered after a delay, or still being read). */
+  get answering(): number {
+    return this.#answering;
+  }
+
+  /** Called by the server around each request, so that `answering` counts it until it is logged. */
+  arrived(): () => void {
+    this.#answering += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#answering -= 1;
+    };
+  }
 
   get entries(): readonly RequestLogEntry[] {
     return this.#entries;

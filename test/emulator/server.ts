@@ -128,10 +128,13 @@ function execute(
 
 export function createRequestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handle(req, res, deps).catch(() => {
-      if (!res.headersSent && !res.destroyed)
-        writeConnectError(res, new ConnectError("internal", "internal error"));
-    });
+    const departed = deps.log.arrived();
+    handle(req, res, deps)
+      .catch(() => {
+        if (!res.headersSent && !res.destroyed)
+          writeConnectError(res, new ConnectError("internal", "internal error"));
+      })
+      .finally(departed);
   };
 }
 

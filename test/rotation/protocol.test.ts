@@ -153,6 +153,7 @@ describe("KeyedLock", () => {
     const events: string[] = [];
     const task = (name: string, ms: number) => async () => {
       events.push(`start ${name}`);
+      // The task's own duration, so that tasks overlap.
       await new Promise((resolve) => setTimeout(resolve, ms));
       events.push(`end ${name}`);
     };
