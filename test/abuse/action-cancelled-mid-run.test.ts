@@ -15,9 +15,10 @@ import {
   RUNNER_EU_ID,
   RUNNER_US_ID,
 } from "../emulator/index.js";
+import { sampleConfig } from "../support/fixtures.js";
 import { FAST_CLIENT_ENV, makeWorkspace, removeWorkspace, runAction } from "../support/run-action.js";
 import { waitUntil } from "../support/wait.js";
-import { configWith, useAbuseHarness } from "./harness.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 const CLASSES = Array.from(
@@ -27,7 +28,7 @@ const CLASSES = Array.from(
 
 /** Runs apply with 20 new classes; see runAndSignal. */
 function applyAndSignal(ready: () => boolean, signals: NodeJS.Signals[], env: Record<string, string> = {}) {
-  return runAndSignal(configWith(CLASSES), { mode: "apply", concurrency: "2" }, ready, signals, {
+  return runAndSignal(sampleConfig(CLASSES), { mode: "apply", concurrency: "2" }, ready, signals, {
     GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
     ...env,
   });

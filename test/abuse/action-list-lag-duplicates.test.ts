@@ -7,7 +7,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import type { FaultRule } from "../emulator/index.js";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
+import { useAbuseHarness } from "./harness.js";
 
 // Longer than the action's client timeout in tests (1500 ms), so even a timed-out create is not yet listed.
 const LAG_MS = 2500;
@@ -25,7 +26,7 @@ describe("lost create answers while the list lags", () => {
   for (const [name, rule] of LOST_ANSWERS) {
     it(`${name}: one class, reported as "may or may not exist; run plan again"`, async () => {
       h.emu.faults.add(rule);
-      const result = await h.action(configWith(ONE_CLASS), { mode: "apply" });
+      const result = await h.action(sampleConfig(LARGE_INSTANCE), { mode: "apply" });
       const classes = [...h.emu.state.environmentClasses.values()].filter(
         (c) => c.displayName === "Large Instance",
       );
@@ -38,7 +39,7 @@ describe("lost create answers while the list lags", () => {
       // Once the list has caught up, plan sees the one class and nothing left to create.
       // Part of the scenario: the emulator's list lags by LAG_MS by design; let that pass.
       await sleep(LAG_MS + 100);
-      const plan = await h.action(configWith(ONE_CLASS), { mode: "plan" });
+      const plan = await h.action(sampleConfig(LARGE_INSTANCE), { mode: "plan" });
       expect(plan.code).toBe(0);
       expect(plan.outputs.changed).toBe("false");
     });
@@ -46,7 +47,7 @@ describe("lost create answers while the list lags", () => {
 
   it("an SCM integration whose create answer was lost: not created again either, and said so", async () => {
     h.emu.faults.add({ kind: "reset", rpc: "CreateSCMIntegration", after: true, times: 1 });
-    const result = await h.action(configWith(ONE_CLASS), { mode: "apply" });
+    const result = await h.action(sampleConfig(LARGE_INSTANCE), { mode: "apply" });
     expect([...h.emu.state.scmIntegrations.values()]).toHaveLength(1);
     expect(h.emu.requests.count("CreateSCMIntegration")).toBe(1);
     expect(result.code).toBe(1);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 
@@ -36,7 +37,7 @@ describe("names that try to forge workflow commands", () => {
   it("class display names from the API print inertly (plan with prune)", async () => {
     for (const displayName of FORGED)
       h.emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName });
-    const result = await h.action(configWith(ONE_CLASS), { mode: "plan", prune: "true" });
+    const result = await h.action(sampleConfig(LARGE_INSTANCE), { mode: "plan", prune: "true" });
     expect(result.code, result.stdout).toBe(0);
     expect(forgedCommands(result.stdout)).toEqual([]);
     // They are still shown: one line each, newlines visible as \n.
@@ -46,8 +47,8 @@ describe("names that try to forge workflow commands", () => {
   });
 
   it("a display name with a newline in the file prints inertly", async () => {
-    const config = configWith(
-      ONE_CLASS.replace(
+    const config = sampleConfig(
+      LARGE_INSTANCE.replace(
         "displayName: Large Instance",
         'displayName: "Large\\n::error title=Approved::Security review passed\\n::add-mask::Large"',
       ),
@@ -61,7 +62,7 @@ describe("names that try to forge workflow commands", () => {
   it("the CLI's output is inert too (it may run inside a workflow step)", async () => {
     for (const displayName of FORGED)
       h.emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName });
-    const result = await h.cli(configWith(ONE_CLASS), ["plan", "--prune"]);
+    const result = await h.cli(sampleConfig(LARGE_INSTANCE), ["plan", "--prune"]);
     expect(forgedCommands(result.stdout + result.stderr)).toEqual([]);
     expect(result.stdout).toContain("legacy\\n::error title=Approved");
   });

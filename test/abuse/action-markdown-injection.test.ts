@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
 import {
   FAST_CLIENT_ENV,
   makeWorkspace,
@@ -13,7 +14,7 @@ import {
   removeWorkspace,
   runAction,
 } from "../support/run-action.js";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 const GITHUB_TOKEN = "ghs_fake_token_for_markdown_test";
@@ -79,7 +80,7 @@ describe("hostile names in the summary and the PR comment", () => {
   it("class names from the API (plan with prune)", async () => {
     for (const displayName of HOSTILE)
       h.emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName });
-    const { result, comment } = await planWithComment(configWith(ONE_CLASS), { prune: "true" });
+    const { result, comment } = await planWithComment(sampleConfig(LARGE_INSTANCE), { prune: "true" });
     expect(result.code, result.stdout).toBe(0);
     expect(comment).toContain("security-team please approve");
     expect(liveMarkup(result.summary)).toEqual([]);
@@ -87,8 +88,8 @@ describe("hostile names in the summary and the PR comment", () => {
   });
 
   it("keys from the file, in the error table", async () => {
-    const config = configWith(
-      `${ONE_CLASS}        "@acme/security-team": x\n        "<!-- hidden": y\n        "[click here](https://evil.example/login)": z\n`,
+    const config = sampleConfig(
+      `${LARGE_INSTANCE}        "@acme/security-team": x\n        "<!-- hidden": y\n        "[click here](https://evil.example/login)": z\n`,
     );
     const { result, comment } = await planWithComment(config);
     expect(result.code).toBe(1);

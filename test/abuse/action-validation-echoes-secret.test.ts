@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
 import {
   FAST_CLIENT_ENV,
   makeWorkspace,
@@ -15,7 +16,7 @@ import {
   runAction,
 } from "../support/run-action.js";
 import { type EchoingGateway, startEchoingGateway } from "./echoing-gateway.js";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 const GITHUB_TOKEN = "ghs_fake_token_for_echo_test";
@@ -36,7 +37,7 @@ afterEach(async () => {
 async function run(inputs: Record<string, string>, secret: string) {
   gateway ??= await startEchoingGateway(h.emu.url);
   github ??= await startFakeGitHub({ token: GITHUB_TOKEN });
-  workspace ??= await makeWorkspace(configWith(ONE_CLASS));
+  workspace ??= await makeWorkspace(sampleConfig(LARGE_INSTANCE));
   const pullRequest = await pullRequestEnv(workspace, github, { number: 7 });
   const result = await runAction({
     workspace,
@@ -73,7 +74,7 @@ describe("secrets echoed inside 200 validation answers", () => {
 
   it("rotate: the report output and summary carry the refusal, not the new secret", async () => {
     // The integration exists first (applied straight at the emulator), then a rotation goes through the gateway.
-    expect((await h.action(configWith(ONE_CLASS), { mode: "apply" })).code).toBe(0);
+    expect((await h.action(sampleConfig(LARGE_INSTANCE), { mode: "apply" })).code).toBe(0);
     const { result, everything } = await run({ mode: "rotate" }, NEW_SECRET);
     expect(gateway?.echoed).toBeGreaterThan(0);
     expect(result.code).toBe(1);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { RUNNER_EU_ID } from "../emulator/index.js";
-import { CONFIG_FILE, configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
+import { CONFIG_FILE, useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 
@@ -42,7 +43,7 @@ describe("hostile config files, through the CLI", () => {
 
   for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
     it(`clientSecret: \${${name}} is an unset variable, not a crash`, async () => {
-      const result = await cliPlan(configWith(ONE_CLASS, OAUTH_WITH(name)));
+      const result = await cliPlan(sampleConfig(LARGE_INSTANCE, OAUTH_WITH(name)));
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`${CONFIG_FILE}:16:25:`);
       expect(result.stderr).toContain(`environment variable ${name} is not set (clientSecret)`);
@@ -52,7 +53,7 @@ describe("hostile config files, through the CLI", () => {
   }
 
   it("a __proto__ key is an unknown key like any other, in configuration and at the top", async () => {
-    const config = configWith(`${ONE_CLASS}          __proto__: m6i.large\n`).replace(
+    const config = sampleConfig(`${LARGE_INSTANCE}          __proto__: m6i.large\n`).replace(
       "version: 1\n",
       "version: 1\n__proto__: {}\n",
     );
@@ -65,7 +66,7 @@ describe("hostile config files, through the CLI", () => {
   });
 
   it("a 50 MB file is refused before it is read, naming the limit", async () => {
-    const big = configWith(ONE_CLASS.replace("8 CPU, 32 GiB RAM", "x".repeat(50 * 1024 * 1024)));
+    const big = sampleConfig(LARGE_INSTANCE.replace("8 CPU, 32 GiB RAM", "x".repeat(50 * 1024 * 1024)));
     const result = await cliPlan(big);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bytes; the limit is 16777216 bytes \(16 MiB\)/);
@@ -73,8 +74,11 @@ describe("hostile config files, through the CLI", () => {
   });
 
   it("fields over the API's lengths are refused at their line before any upload", async () => {
-    const config = configWith(
-      ONE_CLASS.replace("8 CPU, 32 GiB RAM", "d".repeat(5000)).replace("Large Instance", "N".repeat(128)),
+    const config = sampleConfig(
+      LARGE_INSTANCE.replace("8 CPU, 32 GiB RAM", "d".repeat(5000)).replace(
+        "Large Instance",
+        "N".repeat(128),
+      ),
     );
     const result = await cliPlan(config);
     expect(result.code).toBe(1);
@@ -86,7 +90,7 @@ describe("hostile config files, through the CLI", () => {
   });
 
   it("invalid UTF-8 is refused at the line of the first bad byte, not stored as U+FFFD", async () => {
-    const text = configWith(ONE_CLASS);
+    const text = sampleConfig(LARGE_INSTANCE);
     const at = text.indexOf("8 CPU");
     const bytes = Buffer.concat([
       Buffer.from(text.slice(0, at)),
@@ -100,7 +104,7 @@ describe("hostile config files, through the CLI", () => {
   });
 
   it("an unclosed quote on line 5 of a 500-line file is reported at line 5", async () => {
-    const lines = configWith(ONE_CLASS).split("\n");
+    const lines = sampleConfig(LARGE_INSTANCE).split("\n");
     lines[4] = `    name: "aws-eu`;
     const filler = Array.from({ length: 500 - lines.length }, (_, i) => `# filler ${i}`);
     const result = await cliPlan([...lines, ...filler].join("\n"));
@@ -116,7 +120,7 @@ describe("hostile config files, through the CLI", () => {
 
 describe("hostile config files, through the bundled action", () => {
   it("annotates the invalid UTF-8 line and fails the step without calling the API", async () => {
-    const text = configWith(ONE_CLASS);
+    const text = sampleConfig(LARGE_INSTANCE);
     const at = text.indexOf("m6i");
     const config = `${text.slice(0, at)}\u00ff${text.slice(at)}`;
     // Written as latin1 so \u00ff becomes the single byte 0xff (invalid in UTF-8).

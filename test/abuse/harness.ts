@@ -3,9 +3,7 @@ import { afterEach, beforeEach } from "vitest";
 import {
   type Emulator,
   type EmulatorOptions,
-  GITHUB_OAUTH_CLIENT_ID,
   GITHUB_OAUTH_SECRET,
-  RUNNER_EU_ID,
   startEmulator,
 } from "../emulator/index.js";
 import {
@@ -19,34 +17,8 @@ import {
   WORKSPACE_CONFIG,
 } from "../support/run-action.js";
 
+/** Where the action and the CLI find the config in the harness's workspaces. */
 export const CONFIG_FILE = WORKSPACE_CONFIG;
-
-/** One runner with one class and one OAuth integration (its secret from GITHUB_OAUTH_CLIENT_SECRET). */
-export function configWith(classes: string, integrations = ""): string {
-  return `version: 1
-runners:
-  - id: ${RUNNER_EU_ID}
-    name: aws-eu
-    environmentClasses:
-${classes}
-    scmIntegrations:
-${
-  integrations ||
-  `      - scmId: github
-        host: github.com
-        pat: true
-        oauth:
-          clientId: ${GITHUB_OAUTH_CLIENT_ID}
-          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
-`
-}`;
-}
-
-export const ONE_CLASS = `      - displayName: Large Instance
-        description: 8 CPU, 32 GiB RAM
-        configuration:
-          instanceType: m6i.2xlarge
-`;
 
 export interface AbuseHarness {
   readonly emu: Emulator;

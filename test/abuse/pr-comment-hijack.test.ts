@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { ACTIONS_BOT_LOGIN, type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
 import {
   FAST_CLIENT_ENV,
   makeWorkspace,
@@ -13,7 +14,7 @@ import {
   removeWorkspace,
   runAction,
 } from "../support/run-action.js";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 const GITHUB_TOKEN = "ghs_fake_token_for_hijack_test";
@@ -30,7 +31,7 @@ afterEach(async () => {
 });
 
 async function planOnPullRequest(fake: FakeGitHub) {
-  workspace ??= await makeWorkspace(configWith(ONE_CLASS));
+  workspace ??= await makeWorkspace(sampleConfig(LARGE_INSTANCE));
   const pullRequest = await pullRequestEnv(workspace, fake, { number: 42 });
   return runAction({
     workspace,

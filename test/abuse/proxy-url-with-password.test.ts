@@ -4,7 +4,8 @@
  * clear message that names the variable, through setFailed, without the password anywhere.
  */
 import { describe, expect, it } from "vitest";
-import { configWith, ONE_CLASS, useAbuseHarness } from "./harness.js";
+import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
+import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
 const PASSWORD = "pr0xy-Pa55word-canary";
@@ -13,7 +14,7 @@ const BAD_PROXIES = [`http://user:${PASSWORD}@proxy host:3128`, `user:${PASSWORD
 describe("a proxy variable that is not a URL", () => {
   for (const value of BAD_PROXIES) {
     it(`the action fails cleanly for ${JSON.stringify(value.replace(PASSWORD, "…"))}`, async () => {
-      const result = await h.action(configWith(ONE_CLASS), { mode: "plan" }, { HTTPS_PROXY: value });
+      const result = await h.action(sampleConfig(LARGE_INSTANCE), { mode: "plan" }, { HTTPS_PROXY: value });
       expect(result.code).toBe(1);
       const everything = result.stdout + result.stderr + result.summary + JSON.stringify(result.outputs);
       expect(everything).not.toContain(PASSWORD);
@@ -24,7 +25,7 @@ describe("a proxy variable that is not a URL", () => {
   }
 
   it("the CLI fails cleanly too, naming the variable (lower case http_proxy)", async () => {
-    const result = await h.cli(configWith(ONE_CLASS), ["plan"], { http_proxy: BAD_PROXIES[0] ?? "" });
+    const result = await h.cli(sampleConfig(LARGE_INSTANCE), ["plan"], { http_proxy: BAD_PROXIES[0] ?? "" });
     expect(result.code).toBe(2);
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     expect(result.stderr).toContain("http_proxy is not a valid http(s) URL");
@@ -32,7 +33,7 @@ describe("a proxy variable that is not a URL", () => {
   });
 
   it("an api-url input with a password that does not parse is named, not echoed", async () => {
-    const result = await h.action(configWith(ONE_CLASS), {
+    const result = await h.action(sampleConfig(LARGE_INSTANCE), {
       mode: "plan",
       "api-url": `https://ops:${PASSWORD}@api example.com`,
     });

@@ -4,8 +4,9 @@
  * and expiry.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
+import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
@@ -31,14 +32,7 @@ async function setUp(env: Record<string, string> = {}) {
     env: { SLACK_ROTATE_APPROVERS: `${BOB},S0APPROVERS`, SLACK_ROTATE_APPROVALS_REQUIRED: "1", ...env },
     usergroups: { S0APPROVERS: [CAROL] },
   });
-  const integration = h.emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  });
+  const integration = seedGitHubIntegration(h.emu.state);
   h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
   return { h, integration };
 }

@@ -16,6 +16,7 @@ import {
   startEmulator,
 } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 import { type BotProcess, openRotateForm, startBotProcess, submitRotateForm } from "./bot-process.js";
 import { ADMIN, BOT_TOKEN } from "./harness.js";
@@ -66,14 +67,7 @@ describe("a bot killed mid-rotation", () => {
       const databaseUrl = `sqlite:${join(dir, "bot.sqlite")}`;
       emu = await startEmulator();
       slack = await startFakeSlack();
-      const integration = emu.state.seedScmIntegration({
-        runnerId: RUNNER_EU_ID,
-        scmId: "github",
-        host: "github.com",
-        oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-        oauthClientSecret: GITHUB_OAUTH_SECRET,
-        pat: true,
-      });
+      const integration = seedGitHubIntegration(emu.state);
       emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, NEW_SECRET]);
       const env = {
         DATABASE_URL: databaseUrl,

@@ -1,7 +1,8 @@
 /** /healthz and /readyz report the store; with the store down, a rotation is not started. */
 import { afterEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
+import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { startPostgres } from "../state/postgres-server.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { AUDIT_CHANNEL, callText, type Harness, openedViewId, startHarness } from "./harness.js";
 
 const CANARY = "canary-health-secret-3e4f5a";
@@ -29,14 +30,7 @@ describe("health", () => {
     const pg = await startPostgres();
     cleanups.push(() => pg.stop());
     h = await startHarness({ databaseUrl: await pg.createDatabase("health") });
-    const integration = h.emu.state.seedScmIntegration({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-      pat: true,
-    });
+    const integration = seedGitHubIntegration(h.emu.state);
     h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
     const up = await fetch(`${h.url}/healthz`);
     expect(await up.json()).toEqual({ ok: true, store: "ok", storeKind: "postgres" });

@@ -1,7 +1,8 @@
 /** `history [integration-id | host]`, driven by signed Slack requests against the in-process bot. */
 import { afterEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
+import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
@@ -22,14 +23,7 @@ afterEach(async () => {
 
 async function seeded() {
   h = await startHarness();
-  const integration = h.emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  });
+  const integration = seedGitHubIntegration(h.emu.state);
   h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
   return { h, integration };
 }

@@ -4,7 +4,8 @@
  * who holds it and since when.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
+import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { ADMIN, AUDIT_CHANNEL, callText, type Harness, openedViewId, startHarness } from "./harness.js";
 
 const CANARY = "canary-lease-secret-6f7a8b";
@@ -18,14 +19,7 @@ afterEach(async () => {
 
 async function setUp(waitMs: number) {
   h = await startHarness({ env: { BOT_LEASE_WAIT_MS: String(waitMs) } });
-  const integration = h.emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  });
+  const integration = seedGitHubIntegration(h.emu.state);
   h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
   const ack = await h.command(`rotate ${integration.id}`);
   const open = await h.slack.waitFor((call) => call.method === "views.open");

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   GITHUB_OAUTH_CLIENT_ID,
-  GITHUB_OAUTH_SECRET,
   GITLAB_OAUTH_CLIENT_ID,
   GITLAB_OAUTH_SECRET,
   RUNNER_EU_ID,
   RUNNER_US_ID,
 } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { CHANNEL, callText, type Harness, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
@@ -30,14 +30,7 @@ describe("list", () => {
   });
 
   it("lists the managed runners' integrations with token counts and the nearest expiry", async () => {
-    const github = h.emu.state.seedScmIntegration({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-      pat: true,
-    });
+    const github = seedGitHubIntegration(h.emu.state);
     h.emu.state.seedScmIntegration({
       runnerId: RUNNER_US_ID,
       scmId: "gitlab",
@@ -195,13 +188,7 @@ describe("validate", () => {
   });
 
   it("says valid for a working stored secret, and which part is wrong for a revoked one", async () => {
-    const github = h.emu.state.seedScmIntegration({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-    });
+    const github = seedGitHubIntegration(h.emu.state, { pat: false });
     h.emu.state.seedScmIntegration({
       runnerId: RUNNER_EU_ID,
       scmId: "gitlab",

@@ -15,6 +15,7 @@ import {
 import type { RequestLogEntry } from "../emulator/request-log.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import {
   type BotProcess,
   openRotateForm,
@@ -69,14 +70,7 @@ describe("two bot processes on one PostgreSQL database", () => {
     const databaseUrl = await server.createDatabase("replicas");
     emu = await startEmulator({ latencyMs: 150 });
     slack = await startFakeSlack();
-    const integration = emu.state.seedScmIntegration({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-      pat: true,
-    });
+    const integration = seedGitHubIntegration(emu.state);
     emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [
       GITHUB_OAUTH_SECRET,
       ...Object.values(SECRETS),

@@ -6,6 +6,7 @@ import {
   RUNNER_US_ID,
 } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
@@ -26,14 +27,7 @@ afterEach(async () => {
 
 async function setUp(options: HarnessOptions = {}): Promise<{ h: Harness; integrationId: string }> {
   h = await startHarness(options);
-  const integration = h.emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  });
+  const integration = seedGitHubIntegration(h.emu.state);
   return { h, integrationId: integration.id };
 }
 
@@ -193,13 +187,7 @@ describe("rotate", () => {
 
   it("lets the user choose when a host matches several integrations", async () => {
     const { h, integrationId } = await setUp();
-    const us = h.emu.state.seedScmIntegration({
-      runnerId: RUNNER_US_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-    });
+    const us = seedGitHubIntegration(h.emu.state, { runnerId: RUNNER_US_ID, pat: false });
     const { viewId, filled } = await openRotate(h, "github.com");
     const view = filled.args.view as {
       blocks: Array<{ accessory?: { action_id: string; value: string } }>;

@@ -1,6 +1,7 @@
 /** The bot over signed Slack requests: a rotation whose runner is offline says so and changes nothing. */
 import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { ADMIN, callText, type Harness, openedViewId, startHarness } from "./harness.js";
 
 const CANARY = "canary-offline-secret-41c9e2";
@@ -14,13 +15,7 @@ afterEach(async () => {
 describe("rotation through the bot with the runner offline", () => {
   it("reports the runner offline in words, writes nothing, and leaks no secret", async () => {
     h = await startHarness({ gitpodMaxRetries: 0 });
-    const integration = h.emu.state.seedScmIntegration({
-      runnerId: RUNNER_EU_ID,
-      scmId: "github",
-      host: "github.com",
-      oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-      oauthClientSecret: GITHUB_OAUTH_SECRET,
-    });
+    const integration = seedGitHubIntegration(h.emu.state, { pat: false });
     h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
     const harness = h;
     const ack = await harness.command(`rotate ${integration.id}`, { user: ADMIN });

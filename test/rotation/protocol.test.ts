@@ -8,6 +8,7 @@ import {
   RUNNER_EU_ID,
   startEmulator,
 } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 
 const CANARY = "canary-rotation-secret-51c2e0";
 
@@ -18,14 +19,7 @@ let integrationId: string;
 beforeEach(async () => {
   emu = await startEmulator();
   client = new GitpodClient({ baseUrl: emu.url, apiKey: emu.token, maxRetries: 0, timeoutMs: 2000 });
-  integrationId = emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  }).id;
+  integrationId = seedGitHubIntegration(emu.state).id;
   emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
 });
 

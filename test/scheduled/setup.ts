@@ -13,6 +13,7 @@ import {
   RUNNER_US_NAME,
   startEmulator,
 } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 
 /** New secrets the OAuth apps accept; canaries: they must never show up in any output. */
 export const NEW_GITHUB_SECRET = "canary-gh-new-secret-7d1f0a9e";
@@ -39,14 +40,7 @@ export async function seeded(): Promise<Seeded> {
     maxRetries: 0,
     timeoutMs: 3000,
   });
-  const githubId = emu.state.seedScmIntegration({
-    runnerId: RUNNER_EU_ID,
-    scmId: "github",
-    host: "github.com",
-    oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-    oauthClientSecret: GITHUB_OAUTH_SECRET,
-    pat: true,
-  }).id;
+  const githubId = seedGitHubIntegration(emu.state).id;
   const gitlabId = emu.state.seedScmIntegration({
     runnerId: RUNNER_US_ID,
     scmId: "gitlab",

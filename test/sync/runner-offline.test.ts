@@ -22,6 +22,7 @@ import {
   RUNNER_EU_NAME,
   startEmulator,
 } from "../emulator/index.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 
 const FILE = "examples/runner-config.yaml";
 const TEXT = readFileSync(FILE, "utf8");
@@ -71,13 +72,7 @@ describe.each(["failed_precondition", "unavailable"] as const)(
 
     it("scheduled rotation and audit say the runner is offline", async () => {
       const { e, c } = await start();
-      e.state.seedScmIntegration({
-        runnerId: RUNNER_EU_ID,
-        scmId: "github",
-        host: "github.com",
-        oauthClientId: GITHUB_OAUTH_CLIENT_ID,
-        oauthClientSecret: GITHUB_OAUTH_SECRET,
-      });
+      seedGitHubIntegration(e.state, { pat: false });
       const integrations = [
         {
           runnerId: RUNNER_EU_ID,

@@ -1,0 +1,61 @@
+/**
+ * Fixtures many suites share: the seeded GitHub integration and the sample runner config. Built on
+ * the emulator's own fixtures (test/emulator/fixtures.ts), so the ids and OAuth apps agree.
+ */
+import {
+  type EmulatorState,
+  GITHUB_OAUTH_CLIENT_ID,
+  GITHUB_OAUTH_SECRET,
+  RUNNER_EU_ID,
+  type SeedScmIntegration,
+  type StoredScmIntegration,
+} from "../emulator/index.js";
+
+/** github.com on aws-eu with the emulator's GitHub OAuth app (its current secret) and PATs on. */
+export const GITHUB_INTEGRATION: Readonly<SeedScmIntegration> = {
+  runnerId: RUNNER_EU_ID,
+  scmId: "github",
+  host: "github.com",
+  oauthClientId: GITHUB_OAUTH_CLIENT_ID,
+  oauthClientSecret: GITHUB_OAUTH_SECRET,
+  pat: true,
+};
+
+/** Seeds GITHUB_INTEGRATION, with `changes` (another runner, PATs off, …). */
+export function seedGitHubIntegration(
+  state: EmulatorState,
+  changes: Partial<SeedScmIntegration> = {},
+): StoredScmIntegration {
+  return state.seedScmIntegration({ ...GITHUB_INTEGRATION, ...changes });
+}
+
+/** One environment class of the sample config, indented for `environmentClasses:` under a runner. */
+export const LARGE_INSTANCE = `      - displayName: Large Instance
+        description: 8 CPU, 32 GiB RAM
+        configuration:
+          instanceType: m6i.2xlarge
+`;
+
+/** The sample config's integration: GitHub with OAuth (secret from GITHUB_OAUTH_CLIENT_SECRET) and PATs. */
+export const GITHUB_OAUTH_INTEGRATION = `      - scmId: github
+        host: github.com
+        pat: true
+        oauth:
+          clientId: ${GITHUB_OAUTH_CLIENT_ID}
+          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
+`;
+
+/**
+ * The sample runner config: aws-eu with `classes` and `integrations` (GITHUB_OAUTH_INTEGRATION when
+ * empty). Tests assert line numbers in it: change its layout only with theirs.
+ */
+export function sampleConfig(classes: string, integrations = ""): string {
+  return `version: 1
+runners:
+  - id: ${RUNNER_EU_ID}
+    name: aws-eu
+    environmentClasses:
+${classes}
+    scmIntegrations:
+${integrations || GITHUB_OAUTH_INTEGRATION}`;
+}
