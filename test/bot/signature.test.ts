@@ -3,7 +3,8 @@ import { isValidSlackRequest } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signatureProblem } from "../../bot/signed-receiver.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
-import { type Harness, SIGNING_SECRET, sign, startHarness } from "./harness.js";
+import { slackSignature } from "../support/slack-signing.js";
+import { type Harness, SIGNING_SECRET, startHarness } from "./harness.js";
 
 describe("the bot's own signature check accepts exactly what Bolt's does", () => {
   const secret = "differential-secret-0123456789";
@@ -125,7 +126,7 @@ describe("signed Slack requests over HTTP", () => {
       const body = commandBody("help");
       const result = await h.post(body, {
         "x-slack-request-timestamp": String(timestamp),
-        "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
+        "x-slack-signature": slackSignature(SIGNING_SECRET, timestamp, body),
       });
       expect(result.status).toBe(200);
     }
@@ -138,14 +139,14 @@ describe("signed Slack requests over HTTP", () => {
     const emuRequests = h.emu.requests.count();
     const body = commandBody("list");
     const timestamp = now();
-    const good = sign(SIGNING_SECRET, timestamp, body);
+    const good = slackSignature(SIGNING_SECRET, timestamp, body);
     const attempts: Array<[string, string, Record<string, string>]> = [
       [
         "wrong secret",
         body,
         {
           "x-slack-request-timestamp": String(timestamp),
-          "x-slack-signature": sign("wrong", timestamp, body),
+          "x-slack-signature": slackSignature("wrong", timestamp, body),
         },
       ],
       [
@@ -153,7 +154,7 @@ describe("signed Slack requests over HTTP", () => {
         body,
         {
           "x-slack-request-timestamp": String(timestamp - 6 * 60),
-          "x-slack-signature": sign(SIGNING_SECRET, timestamp - 6 * 60, body),
+          "x-slack-signature": slackSignature(SIGNING_SECRET, timestamp - 6 * 60, body),
         },
       ],
       [
@@ -191,7 +192,7 @@ describe("signed Slack requests over HTTP", () => {
       body,
       {
         "x-slack-request-timestamp": String(timestamp),
-        "x-slack-signature": sign(SIGNING_SECRET, timestamp, body),
+        "x-slack-signature": slackSignature(SIGNING_SECRET, timestamp, body),
       },
       "application/json",
     );
