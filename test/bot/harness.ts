@@ -21,6 +21,7 @@ import {
 } from "../emulator/index.js";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
+import { waitUntil } from "../support/wait.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-bot-token";
@@ -71,6 +72,13 @@ export interface Harness {
     predicate?: (text: string) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedCall>;
+  /**
+   * Sends a signed `help` and waits for its answer and its log line; resolves with its response_url
+   * id. The bot takes requests in the order they come, so whatever an earlier request started has
+   * shown by then: the way to show that a refused request ran nothing, without sleeping. The help
+   * itself logs one command and posts one response_url message.
+   */
+  afterNextCommand(): Promise<string>;
   /** Submit the rotate form last shown in this modal, with the prefilled client id unless given. */
   submitRotation(
     viewId: string,
@@ -167,7 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return call.args.view as Record<string, unknown>;
   };
 
-  return {
+  const harness: Harness = {
     emu,
     store,
     slack,
@@ -194,6 +202,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }).toString();
       const result = await signedPost(body);
       return { ...result, responseUrlId };
+    },
+    async afterNextCommand() {
+      const commandsLogged = () => logs.filter((line) => line.includes('"event":"command"')).length;
+      const before = commandsLogged();
+      const ack = await harness.command("help");
+      await harness.waitForResponse(ack.responseUrlId);
+      // The request's log line is written once its listener has finished, after the answer.
+      await waitUntil(() => commandsLogged() > before, { what: "the help command's log line" });
+      return ack.responseUrlId;
     },
     interact,
     post,
@@ -242,4 +259,5 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await emu.close();
     },
   };
+  return harness;
 }

@@ -25,18 +25,11 @@ describe("request verification and health", () => {
     }).toString();
   }
 
-  /** The response_url ids of the barrier commands (see afterTheNextCommand). */
+  /** The response_url ids of the barrier commands (harness.afterNextCommand). */
   const barriers = new Set<string>();
-
-  /**
-   * Sends a signed `help` and waits for its answer. The bot takes requests in the order they come,
-   * so a handler that a refused request had started would have shown by then: no sleeping and hoping.
-   */
-  async function afterTheNextCommand(): Promise<void> {
-    const ack = await h.command("help");
-    barriers.add(ack.responseUrlId);
-    await h.waitForResponse(ack.responseUrlId);
-  }
+  const afterTheNextCommand = async () => {
+    barriers.add(await h.afterNextCommand());
+  };
 
   function handlerRan(): boolean {
     const commandsLogged = h.logs.filter((line) => line.includes('"event":"command"')).length;
