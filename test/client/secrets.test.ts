@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { GitpodApiError, type GitpodClient } from "../../shared/api/index.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
+import { waitUntil } from "../support/wait.js";
 import { json } from "./raw-server.js";
 import { clientFor, emulator, rawServer, rejectionOf } from "./setup.js";
 
@@ -142,10 +143,18 @@ describe("secrets never leave the client", () => {
     const timeout = await rejectionOf((calls[3]?.[1] ?? (() => Promise.resolve()))());
     expect(timeout).toMatchObject({ code: "deadline_exceeded" });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error(`aborted with ${CANARY.token}`)), 20);
-    const canceled = await rejectionOf(
-      client.hostAuthenticationTokens.update({ id: "t", token: CANARY.token }, { signal: controller.signal }),
+    // Cancelled while it hangs at the emulator; its own timeout is out of the way, so only the abort ends it.
+    const pending = rejectionOf(
+      client.hostAuthenticationTokens.update(
+        { id: "t", token: CANARY.token },
+        { signal: controller.signal, timeoutMs: 30_000 },
+      ),
     );
+    await waitUntil(() => emu.requests.count("UpdateHostAuthenticationToken") === 1, {
+      what: "the update to hang at the emulator",
+    });
+    controller.abort(new Error(`aborted with ${CANARY.token}`));
+    const canceled = await pending;
     expect(canceled).toMatchObject({ code: "canceled" });
     for (const error of [reset, timeout, canceled]) expectNoCanary(everyFormOf(error));
     expectNoCanary(lines);
