@@ -12,7 +12,7 @@ import { generateDesiredState, prepareEmulator, toRunnerConfigYaml } from "../..
 import { benchEnv } from "../../bench/lib/engine.js";
 import { shapeFor } from "../../bench/scenarios/scale.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
-import { CLI_ENTRY, FAST_CLIENT_ENV, runNode } from "./run-action.js";
+import { runCli } from "../support/run-action.js";
 
 const PROBE = `
 const v8 = require("node:v8");
@@ -46,20 +46,15 @@ afterAll(async () => {
 
 async function planYoungGeneration(control: boolean): Promise<number> {
   const out = join(dir, control ? "control" : "shipped");
-  const result = await runNode(
-    CLI_ENTRY,
-    ["plan", "--config", file, "--api-url", emu.url],
-    {
-      PATH: process.env.PATH ?? "",
-      GITPOD_API_KEY: emu.token,
+  const result = await runCli(["plan", "--config", file, "--api-url", emu.url], {
+    api: { token: emu.token },
+    env: {
       NODE_OPTIONS: `--require ${join(dir, "probe.cjs")}`,
       YOUNG_PROBE_OUT: out,
       YOUNG_PROBE_CONTROL: control ? "1" : "0",
-      ...FAST_CLIENT_ENV,
       ...benchEnv(),
     },
-    process.cwd(),
-  );
+  });
   expect(result.code).toBe(0);
   return Number(await readFile(out, "utf8"));
 }
