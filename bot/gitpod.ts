@@ -8,6 +8,7 @@ import { sameHost } from "../shared/api/matching.js";
 import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { signalOption } from "../shared/api/transport.js";
+import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
@@ -16,9 +17,10 @@ import type { Target } from "./listeners/commands/words.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi & {
-  hostAuthenticationTokens: CredentialsApi["hostAuthenticationTokens"] & {
-    delete(request: { id: string }, options?: { signal?: AbortSignal }): Promise<void>;
-  };
+  hostAuthenticationTokens: CredentialsApi["hostAuthenticationTokens"] &
+    HostTokenRotationApi["hostAuthenticationTokens"] & {
+      delete(request: { id: string }, options?: { signal?: AbortSignal }): Promise<void>;
+    };
 };
 
 export async function listManagedIntegrations(

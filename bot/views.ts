@@ -1,10 +1,11 @@
 /**
- * The rotate modal's views. It opens at once with a loading view (the trigger id expires after
- * three seconds), then is filled in with views.update: the form, a choice, a refusal or a result.
+ * The rotate modals' views (an OAuth secret, a service account's host token). A modal opens at
+ * once with a loading view (the trigger id expires after three seconds), then is filled in with
+ * views.update: the form, a choice, a refusal or a result.
  */
 
 import type { types } from "@slack/bolt";
-import type { ScmIntegration } from "../shared/api/schemas.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import type { RotationResult } from "../shared/rotation/types.js";
 import type { MessageBlock } from "../shared/slack/blocks.js";
 import { bold, code, escapeMrkdwn } from "../shared/slack/mrkdwn.js";
@@ -16,6 +17,9 @@ export const ROTATE_CALLBACK_ID = "rotate_submit";
 export const CLIENT_ID_BLOCK = "client_id";
 export const CLIENT_SECRET_BLOCK = "client_secret";
 export const INPUT_ACTION = "value";
+export const ROTATE_TOKEN_CALLBACK_ID = "rotate_token_submit";
+export const HOST_TOKEN_BLOCK = "host_token";
+export const TOKEN_EXPIRY_BLOCK = "token_expires";
 
 /** What the modal carries between steps (Slack returns it signed with the submission). */
 export interface RotateModalMetadata {
@@ -26,6 +30,9 @@ export interface RotateModalMetadata {
   integrationId?: string;
   /** The approved four-eyes request the form was opened under. */
   approvalId?: string;
+  /** Set for a host token's modal, with the token once it is known. */
+  kind?: "host-token";
+  tokenId?: string;
 }
 
 export function encodeMetadata(metadata: RotateModalMetadata): string {
@@ -39,27 +46,30 @@ export function decodeMetadata(raw: string | undefined): RotateModalMetadata {
     const record = value as Record<string, unknown>;
     const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : undefined);
     const metadata: RotateModalMetadata = {};
-    const responseUrl = text("responseUrl");
-    const channelId = text("channelId");
-    const integrationId = text("integrationId");
-    const approvalId = text("approvalId");
-    if (approvalId) metadata.approvalId = approvalId;
-    if (responseUrl) metadata.responseUrl = responseUrl;
-    if (channelId) metadata.channelId = channelId;
-    if (integrationId) metadata.integrationId = integrationId;
+    for (const key of ["responseUrl", "channelId", "integrationId", "approvalId", "tokenId"] as const) {
+      const value = text(key);
+      if (value) metadata[key] = value;
+    }
+    if (text("kind") === "host-token") metadata.kind = "host-token";
     return metadata;
   } catch {
     return {};
   }
 }
 
-const TITLE: types.PlainTextElement = { type: "plain_text", text: "Rotate OAuth secret" };
 const CLOSE: types.PlainTextElement = { type: "plain_text", text: "Close" };
+
+function titleOf(metadata: RotateModalMetadata): types.PlainTextElement {
+  return {
+    type: "plain_text",
+    text: metadata.kind === "host-token" ? "Rotate host token" : "Rotate OAuth secret",
+  };
+}
 
 function modal(blocks: (MessageBlock | types.KnownBlock)[], metadata: RotateModalMetadata): types.ModalView {
   return {
     type: "modal",
-    title: TITLE,
+    title: titleOf(metadata),
     close: CLOSE,
     private_metadata: encodeMetadata(metadata),
     blocks: blocks as types.KnownBlock[],
@@ -67,7 +77,8 @@ function modal(blocks: (MessageBlock | types.KnownBlock)[], metadata: RotateModa
 }
 
 export function loadingView(metadata: RotateModalMetadata): types.ModalView {
-  return modal(sections(":hourglass_flowing_sand: Looking up the integration…"), metadata);
+  const what = metadata.kind === "host-token" ? "the token" : "the integration";
+  return modal(sections(`:hourglass_flowing_sand: Looking up ${what}…`), metadata);
 }
 
 export function messageView(mrkdwn: string, metadata: RotateModalMetadata): types.ModalView {
@@ -99,7 +110,7 @@ export function rotateFormView(
   return {
     type: "modal",
     callback_id: ROTATE_CALLBACK_ID,
-    title: TITLE,
+    title: titleOf(metadata),
     submit: { type: "plain_text", text: "Test and rotate" },
     close: { type: "plain_text", text: "Cancel" },
     private_metadata: encodeMetadata({ ...metadata, integrationId: integration.id }),
@@ -135,8 +146,72 @@ export function rotateFormView(
   };
 }
 
+/**
+ * The host token form: the new token (never shown back) and its new expiry. The API cannot test a
+ * host token, so the form says so instead of promising a test.
+ */
+export function tokenFormView(
+  token: HostAuthenticationToken,
+  metadata: RotateModalMetadata,
+  runnerLabels: Readonly<Record<string, string>>,
+): types.ModalView {
+  const runnerId = token.runnerId ?? "";
+  const about = [
+    `${bold(token.host ?? "(no host)")} · service account ${code(token.subject?.id ?? "")}`,
+    `Runner ${escapeMrkdwn(runnerLabel(runnerId, runnerLabels?.[runnerId]))}`,
+    `Token ID ${code(token.id)} · expires ${escapeMrkdwn(token.expiresAt || "never (no expiry stored)")}`,
+  ].join("\n");
+  const form = { ...metadata, kind: "host-token" as const, tokenId: token.id };
+  return {
+    type: "modal",
+    callback_id: ROTATE_TOKEN_CALLBACK_ID,
+    title: titleOf(form),
+    submit: { type: "plain_text", text: "Rotate" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: encodeMetadata(form),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: about } },
+      {
+        type: "input",
+        block_id: HOST_TOKEN_BLOCK,
+        label: { type: "plain_text", text: "New token" },
+        element: {
+          type: "plain_text_input",
+          action_id: INPUT_ACTION,
+          placeholder: { type: "plain_text", text: "Paste the service account's new token" },
+          max_length: 4000,
+        },
+      },
+      {
+        type: "input",
+        block_id: TOKEN_EXPIRY_BLOCK,
+        optional: true,
+        label: { type: "plain_text", text: "The new token expires on (UTC)" },
+        hint: {
+          type: "plain_text",
+          text: "Stored as 00:00 UTC of that day, so expiry warnings come early. Leave empty to keep the stored expiry.",
+        },
+        element: { type: "datepicker", action_id: INPUT_ACTION },
+      },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "The API cannot test a host token before storing it: check that it works at the host first. It is read back after the update; its value is never shown or logged.",
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function progressView(metadata: RotateModalMetadata): types.ModalView {
-  return modal(sections(":hourglass_flowing_sand: Testing the new credentials, then rotating…"), metadata);
+  const text =
+    metadata.kind === "host-token"
+      ? ":hourglass_flowing_sand: Storing the new token, then reading it back…"
+      : ":hourglass_flowing_sand: Testing the new credentials, then rotating…";
+  return modal(sections(text), metadata);
 }
 
 export function resultView(

@@ -9,15 +9,27 @@
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
+import { isServiceAccountToken } from "../host-tokens/find.js";
+import {
+  type CredentialRef,
+  credentialColumns,
+  credentialText,
+  type RotatedCredential,
+  refOf,
+  sameCredential,
+} from "../rotations/credential.js";
 import type { Approval } from "../state/store.js";
-import { messageView, type RotateModalMetadata, rotateFormView } from "../views.js";
+import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage } from "./messages.js";
 
-function integrationText(approval: Pick<Approval, "host" | "integrationId">): string {
+/** What the approval is for, in words ("github.com", "the github.com token of service account …"). */
+function integrationText(approval: Approval): string {
+  if (approval.credential === "host-token")
+    return `the ${approval.host ?? "host"} token of service account ${approval.subjectId ?? "?"}`;
   return approval.host ?? approval.integrationId;
 }
 
@@ -27,8 +39,15 @@ function base(bot: BotContext, actor: string, approval: Approval) {
     at: bot.now().toISOString(),
     actor,
     source: "slack",
-    integrationId: approval.integrationId,
+    ...(approval.integrationId ? { integrationId: approval.integrationId } : {}),
     ...(approval.host ? { host: approval.host } : {}),
+    ...(approval.tokenId ? { tokenId: approval.tokenId } : {}),
+    ...(approval.credential === "host-token"
+      ? {
+          tokenOwner: `service account ${approval.subjectId ?? "?"}`,
+          target: `service account ${approval.subjectId ?? "?"}`,
+        }
+      : {}),
     approvalId: approval.id,
   };
 }
@@ -36,14 +55,18 @@ function base(bot: BotContext, actor: string, approval: Approval) {
 /** Step 1: instead of the form, an approval request. Returns the text the modal shows. */
 export async function requestApproval(
   bot: BotContext,
-  request: { userId: string; channelId: string; integration: ScmIntegration },
+  request: { userId: string; channelId: string; credential: RotatedCredential },
 ): Promise<string> {
-  const { integration } = request;
+  const { credential } = request;
+  const { credential: kind, integrationId, tokenId, subjectId, host } = credentialColumns(credential);
   const now = Date.now();
   const approval: Approval = {
     id: randomUUID(),
-    integrationId: integration.id,
-    ...(integration.host ? { host: integration.host } : {}),
+    credential: kind,
+    integrationId,
+    ...(tokenId ? { tokenId } : {}),
+    ...(subjectId ? { subjectId } : {}),
+    ...(host ? { host } : {}),
     requester: request.userId,
     required: bot.config.approvals.required,
     status: "pending",
@@ -52,7 +75,7 @@ export async function requestApproval(
     votes: [],
   };
   await bot.store.createApproval(approval);
-  const message = approvalRequestMessage(approval, integration);
+  const message = approvalRequestMessage(approval, credential);
   const posted = (await bot.slack.chat.postMessage({
     channel: bot.config.auditChannelId,
     text: message.text,
@@ -61,7 +84,8 @@ export async function requestApproval(
   // Where the requester asked (to tell them the decision) and the request's post.
   await bot.store.setApprovalMessage(approval.id, request.channelId, posted.ts ?? "");
   await bot.auditor.remember({ ...base(bot, request.userId, approval), outcome: "requested" });
-  return `:raised_hand: Rotating ${escapeMrkdwn(integrationText(approval))} needs approval by someone else. The request is in the audit channel; once it is approved you will get a button in this channel to enter the new secret (nothing to type until then).`;
+  const value = credential.kind === "host-token" ? "token" : "secret";
+  return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel; once it is approved you will get a button in this channel to enter the new ${value} (nothing to type until then).`;
 }
 
 const REFUSALS: Record<string, string> = {
@@ -175,6 +199,7 @@ export async function openApprovedForm(
       "not-approved",
     );
   }
+  if (approval.credential === "host-token") return openApprovedTokenForm(bot, approval, request, refuse);
   const metadata: RotateModalMetadata = {
     integrationId: approval.integrationId,
     approvalId: approval.id,
@@ -193,18 +218,47 @@ export async function openApprovedForm(
   return "form";
 }
 
+/** The host token form, for the token the approval names, if it is still a service account's. */
+async function openApprovedTokenForm(
+  bot: BotContext,
+  approval: Approval,
+  request: { triggerId: string },
+  refuse: (text: string, outcome: string) => Promise<string>,
+): Promise<string> {
+  let token: HostAuthenticationToken;
+  try {
+    token = await bot.gitpod.hostAuthenticationTokens.get({ id: approval.tokenId ?? "" });
+  } catch (error) {
+    return refuse(`Could not read the host token: ${describeApiError(error).text}`, "read-failed");
+  }
+  if (!isServiceAccountToken(token) || !bot.runnerIds.includes(token.runnerId ?? ""))
+    return refuse("This token is no longer a service account's token of the bot's runners.", "not-managed");
+  const metadata: RotateModalMetadata = {
+    kind: "host-token",
+    approvalId: approval.id,
+    ...(approval.channelId ? { channelId: approval.channelId } : {}),
+  };
+  await bot.slack.views.open({
+    trigger_id: request.triggerId,
+    view: tokenFormView(token, metadata, bot.runnerLabels),
+  });
+  return "form";
+}
+
 /**
  * At submission: with approvals on, a rotation runs only under an approved request for this
- * integration by this person, and uses it up (a second submission is refused).
+ * credential by this person, and uses it up (a second submission is refused).
  */
 export async function useApprovalForSubmission(
   bot: BotContext,
-  submission: { userId: string; integrationId: string; approvalId?: string },
+  submission: { userId: string; credential: CredentialRef; approvalId?: string },
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
   const approval = await bot.store.getApproval(submission.approvalId);
-  if (!approval || approval.integrationId !== submission.integrationId)
-    return { ok: false, reason: "the approval does not belong to this integration" };
+  if (!approval || !sameCredential(refOf(approval), submission.credential)) {
+    const what = submission.credential.kind === "host-token" ? "token" : "integration";
+    return { ok: false, reason: `the approval does not belong to this ${what}` };
+  }
   const used = await bot.store.useApproval(approval.id, submission.userId, Date.now());
   if (!used) return { ok: false, reason: "the approval is not valid (already used, expired, or not yours)" };
   return { ok: true };

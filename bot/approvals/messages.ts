@@ -1,8 +1,8 @@
 /** The four-eyes approval's Slack messages. Pure; texts from Gitpod are escaped. */
 import type { types } from "@slack/bolt";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
 import { context, type MessageBlock, section } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
+import { credentialText, type RotatedCredential } from "../rotations/credential.js";
 import type { Approval } from "../state/store.js";
 
 export const APPROVE_ACTION = "approval_approve";
@@ -14,10 +14,24 @@ export interface ApprovalMessage {
   blocks: (MessageBlock | types.KnownBlock)[];
 }
 
-function subject(integration: Pick<ScmIntegration, "host" | "scmId" | "id">): string {
-  return integration.host
-    ? `${escapeMrkdwn(integration.host)}${integration.scmId ? ` (${escapeMrkdwn(integration.scmId)})` : ""}`
-    : code(integration.id);
+/** "the OAuth secret of *github.com (github)*", "*the github.com token of service account …*". */
+function subject(credential: RotatedCredential): string {
+  if (credential.kind === "host-token") return `*${escapeMrkdwn(credentialText(credential))}*`;
+  const what = credential.host
+    ? `${escapeMrkdwn(credential.host)}${credential.scmId ? ` (${escapeMrkdwn(credential.scmId)})` : ""}`
+    : code(credential.integrationId);
+  return `the OAuth secret of *${what}*`;
+}
+
+function plainSubject(credential: RotatedCredential): string {
+  return credential.kind === "host-token"
+    ? credentialText(credential)
+    : `the OAuth secret of ${credentialText(credential)}`;
+}
+
+/** The words for what is typed into the form once approved. */
+function newValue(approval: Pick<Approval, "credential">): string {
+  return approval.credential === "host-token" ? "the new token" : "the new secret";
 }
 
 function utc(at: number): string {
@@ -25,19 +39,17 @@ function utc(at: number): string {
 }
 
 /** Posted to the audit channel: who asks, for what, and the two buttons. */
-export function approvalRequestMessage(
-  approval: Approval,
-  integration: Pick<ScmIntegration, "host" | "scmId" | "id" | "runnerId">,
-): ApprovalMessage {
-  const what = subject(integration);
+export function approvalRequestMessage(approval: Approval, credential: RotatedCredential): ApprovalMessage {
   const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
+  const ids =
+    credential.kind === "host-token"
+      ? `token ID ${code(credential.tokenId)}`
+      : `ID ${code(credential.integrationId)}`;
   return {
-    text: fallbackText(
-      `Approval needed: ${approval.requester} wants to rotate the OAuth secret of ${integration.host ?? integration.id}`,
-    ),
+    text: fallbackText(`Approval needed: ${approval.requester} wants to rotate ${plainSubject(credential)}`),
     blocks: [
       section(
-        `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate the OAuth secret of *${what}*.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
+        `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate ${subject(credential)}.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
       ),
       {
         type: "actions",
@@ -58,9 +70,7 @@ export function approvalRequestMessage(
           },
         ],
       },
-      context(
-        `ID ${code(integration.id)} · runner ${code(integration.runnerId)} · request ${code(approval.id)}`,
-      ),
+      context(`${ids} · runner ${code(credential.runnerId)} · request ${code(approval.id)}`),
     ],
   };
 }
@@ -73,11 +83,11 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
     .join(", ");
   return {
     text: fallbackText(
-      `Your rotation of ${integrationText} was approved; open the form to enter the new secret.`,
+      `Your rotation of ${integrationText} was approved; open the form to enter ${newValue(approval)}.`,
     ),
     blocks: [
       section(
-        `:ballot_box_with_check: Your rotation of *${escapeMrkdwn(integrationText)}* was approved by ${approvers}. Enter the new secret before ${utc(approval.expiresAt)}.`,
+        `:ballot_box_with_check: Your rotation of *${escapeMrkdwn(integrationText)}* was approved by ${approvers}. Enter ${newValue(approval)} before ${utc(approval.expiresAt)}.`,
       ),
       {
         type: "actions",
@@ -86,7 +96,10 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
             type: "button",
             action_id: OPEN_FORM_ACTION,
             style: "primary",
-            text: { type: "plain_text", text: "Enter the new secret" },
+            text: {
+              type: "plain_text",
+              text: approval.credential === "host-token" ? "Enter the new token" : "Enter the new secret",
+            },
             value: approval.id,
           },
         ],

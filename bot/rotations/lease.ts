@@ -1,14 +1,10 @@
 /**
- * The lease a rotation holds on its integration in the shared store, so rotations of the same
- * integration never interleave, whichever replica runs them. A second rotation waits a bounded
+ * The lease a rotation holds on its credential (an integration's OAuth secret, a host token) in the
+ * shared store, so rotations of the same credential never interleave, whichever replica runs them. A second rotation waits a bounded
  * time, then is refused with who holds the lease. An expired lease (its holder crashed) is taken
  * over only after that holder's journal entry is resolved (recovery.ts).
  */
 import type { BotStore, Lease } from "../state/store.js";
-
-export function rotationLeaseKey(integrationId: string): string {
-  return `rotation:${integrationId}`;
-}
 
 export interface HeldLease {
   key: string;
@@ -25,7 +21,8 @@ export type LeaseOutcome =
 
 export interface LeaseWaitOptions {
   store: BotStore;
-  integrationId: string;
+  /** The credential's lease key (credentialLeaseKey). */
+  key: string;
   /** Unique per rotation (a process may run several). */
   owner: string;
   holder: string;
@@ -45,7 +42,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function acquireRotationLease(options: LeaseWaitOptions): Promise<LeaseOutcome> {
   const now = options.now ?? Date.now;
-  const key = rotationLeaseKey(options.integrationId);
+  const key = options.key;
   const started = now();
   const deadline = started + options.waitMs;
   let told = false;

@@ -1,26 +1,59 @@
 /**
- * Resolving rotations whose process stopped before it finished (crash, kill, deploy): read the
- * integration, validate what is stored, and say in the audit channel what is now true. The
- * journal's phase decides what can be known without keeping anything derived from a secret:
- * - started: the update was never sent, so the stored secret is unchanged;
- * - updated: Gitpod confirmed the update, so the stored secret is the new one;
+ * Resolving rotations whose process stopped before it finished (crash, kill, deploy): read what is
+ * stored, check it where the API can, and say in the audit channel what is now true. The journal's
+ * phase decides what can be known without keeping anything derived from a secret:
+ * - started: the update was never sent, so the stored secret (or token) is unchanged;
+ * - updated: Gitpod confirmed the update, so the stored one is the new one;
  * - updating: the update was sent and no answer was recorded: unknown, a person must look.
+ * An OAuth secret is validated; a host token cannot be tested (the API has no call), only read.
  * Each entry is claimed through its lease first, so of many replicas exactly one resolves it.
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { tokenOwnerText } from "../../shared/rotation/host-token.js";
 import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { JournalEntry } from "../state/store.js";
 import { messageView } from "../views.js";
-import { rotationLeaseKey } from "./lease.js";
+import { credentialLeaseKey, refOf, rotationAction } from "./credential.js";
 
 export interface Resolution {
-  /** What the stored secret is, in the words of the audit message. */
-  state: "new-valid" | "new-invalid" | "unchanged" | "unknown";
+  /** What the stored secret is, in the words of the audit message ("new": a token, not testable). */
+  state: "new-valid" | "new-invalid" | "new" | "unchanged" | "unknown";
   text: string;
+}
+
+/** Pure: the journal phase plus whether the host token is still there → what to tell people. */
+export function describeTokenInterruption(
+  entry: Pick<JournalEntry, "phase" | "interruptedAt">,
+  stored: { owner: string } | { error: string },
+): Resolution {
+  const who = `The rotation was interrupted${entry.interruptedAt ? " by a shutdown" : ""}`;
+  if ("error" in stored) {
+    return {
+      state: "unknown",
+      text: `${who}; the stored token is unknown: look at it (the bot could not read it: ${stored.error}). Rotating it again is safe.`,
+    };
+  }
+  switch (entry.phase) {
+    case "started":
+      return {
+        state: "unchanged",
+        text: `${who} before the update was sent; the stored token of ${stored.owner} is unchanged.`,
+      };
+    case "updated":
+      return {
+        state: "new",
+        text: `${who} after Gitpod stored the new token; the stored token of ${stored.owner} is the new one (a host token cannot be tested by the API).`,
+      };
+    case "updating":
+      return {
+        state: "unknown",
+        text: `${who} while the update was in flight; whether the stored token of ${stored.owner} is the new one is unknown: rotate it again (it is safe to repeat).`,
+      };
+  }
 }
 
 /** Pure: the journal phase plus what Gitpod says now → what to tell people. */
@@ -82,10 +115,43 @@ async function checkStored(
   }
 }
 
+/** What is stored now, in words, for either kind of credential. */
+async function resolveEntry(
+  bot: BotContext,
+  entry: JournalEntry,
+): Promise<{ resolution: Resolution; host?: string; runnerId?: string; scmId?: string }> {
+  const known = {
+    ...(entry.host ? { host: entry.host } : {}),
+    ...(entry.runnerId ? { runnerId: entry.runnerId } : {}),
+    ...(entry.scmId ? { scmId: entry.scmId } : {}),
+  };
+  if (entry.credential === "host-token") {
+    try {
+      const token = await bot.gitpod.hostAuthenticationTokens.get({ id: entry.tokenId ?? "" });
+      return { ...known, resolution: describeTokenInterruption(entry, { owner: tokenOwnerText(token) }) };
+    } catch (error) {
+      return {
+        ...known,
+        resolution: describeTokenInterruption(entry, { error: describeApiError(error).text }),
+      };
+    }
+  }
+  const { integration, stored } = await checkStored(bot, entry.integrationId);
+  const host = integration?.host ?? entry.host;
+  const runnerId = integration?.runnerId ?? entry.runnerId;
+  const scmId = integration?.scmId ?? entry.scmId;
+  return {
+    resolution: describeInterruption(entry, stored),
+    ...(host ? { host } : {}),
+    ...(runnerId ? { runnerId } : {}),
+    ...(scmId ? { scmId } : {}),
+  };
+}
+
 /** Resolve one abandoned entry, unless another process claims it first. */
 export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Promise<boolean> {
   const owner = `${bot.instanceId}:recovery:${randomUUID()}`;
-  const key = rotationLeaseKey(entry.integrationId);
+  const key = credentialLeaseKey(refOf(entry));
   const claimed = await bot.store.claimAbandoned({
     key,
     owner,
@@ -96,19 +162,16 @@ export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Pr
   });
   if (!claimed) return false;
   try {
-    const { integration, stored } = await checkStored(bot, entry.integrationId);
-    const resolution = describeInterruption(entry, stored);
-    const host = integration?.host ?? entry.host;
-    const runnerId = integration?.runnerId ?? entry.runnerId;
-    const scmId = integration?.scmId ?? entry.scmId;
+    const { resolution, host, runnerId, scmId } = await resolveEntry(bot, entry);
     // Post first, then close the entry: a crash in between repeats the post rather than losing it.
     await bot.auditor.record({
-      action: "rotate",
+      action: rotationAction(entry.credential ?? "oauth-secret"),
       at: bot.now().toISOString(),
       actor: entry.actor,
       source: entry.source,
       outcome: "interrupted",
-      integrationId: entry.integrationId,
+      ...(entry.integrationId ? { integrationId: entry.integrationId } : {}),
+      ...(entry.tokenId ? { tokenId: entry.tokenId } : {}),
       ...(host ? { host } : {}),
       ...(runnerId ? { runnerId } : {}),
       ...(scmId ? { scmId } : {}),
@@ -136,6 +199,7 @@ export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Pr
     bot.logger.warn("rotation_recovered", {
       journalId: entry.id,
       integrationId: entry.integrationId,
+      ...(entry.tokenId ? { tokenId: entry.tokenId } : {}),
       phase: entry.phase,
       state: resolution.state,
     });

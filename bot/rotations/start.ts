@@ -1,20 +1,25 @@
 /**
- * Starting and finishing a rotation in the shared state: take the integration's lease (waiting a
+ * Starting and finishing a rotation in the shared state: take the credential's lease (waiting a
  * bounded time for another rotation of it), then write the journal entry ahead of any change.
+ * The same for both kinds of credential (OAuth secret, host token).
  */
-
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Lease } from "../state/store.js";
+import {
+  credentialColumns,
+  credentialLeaseKey,
+  credentialText,
+  type RotatedCredential,
+} from "./credential.js";
 import { acquireRotationLease, type HeldLease } from "./lease.js";
 import { resolveAbandonedById } from "./recovery.js";
 
 export type RotationStart =
   | { kind: "started"; lease: HeldLease }
-  /** Another rotation of the integration holds the lease; `reason` says who and since when. */
+  /** Another rotation of the credential holds the lease; `reason` says who and since when. */
   | { kind: "busy"; reason: { mrkdwn: string; plain: string } }
   /** The store could not be used: nothing was started. */
   | { kind: "store-error"; reason: string };
@@ -22,9 +27,9 @@ export type RotationStart =
 /** Who holds the lease, as mrkdwn ("<@U0ALICE> is rotating github.com since 14:02 UTC") and plain. */
 export function busyReason(
   holder: Lease | undefined,
-  integration: ScmIntegration,
+  credential: RotatedCredential,
 ): { mrkdwn: string; plain: string } {
-  const what = integration.host ?? integration.id;
+  const what = credentialText(credential);
   if (!holder) {
     const plain = `Another rotation of ${what} is running`;
     return { mrkdwn: escapeMrkdwn(plain), plain };
@@ -44,12 +49,12 @@ export async function startJournaledRotation(
     journalId: string;
     userId: string;
     viewId: string;
-    integration: ScmIntegration;
+    credential: RotatedCredential;
     approvalId?: string;
     onWait?: (text: string) => unknown;
   },
 ): Promise<RotationStart> {
-  const { journalId, integration } = request;
+  const { journalId, credential } = request;
   const storeError = (error: unknown): RotationStart => {
     bot.logger.error("store_failed", {
       journalId,
@@ -65,17 +70,17 @@ export async function startJournaledRotation(
   try {
     const outcome = await acquireRotationLease({
       store: bot.store,
-      integrationId: integration.id,
+      key: credentialLeaseKey(credential),
       owner: `${bot.instanceId}:${journalId}`,
       holder: request.userId,
       journalId,
       ttlMs: bot.config.state.leaseTtlMs,
       waitMs: bot.config.state.leaseWaitMs,
       resolveAbandoned: (id) => resolveAbandonedById(bot, id),
-      onWait: (holder) => request.onWait?.(`${busyReason(holder, integration).mrkdwn}.`),
+      onWait: (holder) => request.onWait?.(`${busyReason(holder, credential).mrkdwn}.`),
       onHeartbeatError: (error) => bot.logger.warn("lease_renew_failed", { journalId, error: String(error) }),
     });
-    if (outcome.kind === "busy") return { kind: "busy", reason: busyReason(outcome.holder, integration) };
+    if (outcome.kind === "busy") return { kind: "busy", reason: busyReason(outcome.holder, credential) };
     lease = outcome.lease;
   } catch (error) {
     return storeError(error);
@@ -83,10 +88,7 @@ export async function startJournaledRotation(
   try {
     await bot.store.beginRotation({
       id: journalId,
-      integrationId: integration.id,
-      runnerId: integration.runnerId,
-      ...(integration.host ? { host: integration.host } : {}),
-      ...(integration.scmId ? { scmId: integration.scmId } : {}),
+      ...credentialColumns(credential),
       actor: request.userId,
       source: "slack",
       owner: bot.instanceId,

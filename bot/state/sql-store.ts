@@ -7,6 +7,7 @@ import type {
   Approval,
   ApprovalStatus,
   BotStore,
+  CredentialKind,
   DecisionResult,
   HistoryEvent,
   HistoryQuery,
@@ -34,10 +35,16 @@ function withDefined<T extends object>(object: T): Defined<T> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Defined<T>;
 }
 
+function credentialFrom(row: Row): CredentialKind {
+  return row.credential_kind === "host-token" ? "host-token" : "oauth-secret";
+}
+
 function journalFrom(row: Row): JournalEntry {
   return withDefined({
     id: String(row.id),
+    credential: credentialFrom(row),
     integrationId: String(row.integration_id),
+    tokenId: toText(row.token_id),
     host: toText(row.host),
     runnerId: toText(row.runner_id),
     scmId: toText(row.scm_id),
@@ -71,7 +78,10 @@ function leaseFrom(row: Row): Lease {
 function approvalFrom(row: Row, votes: Row[]): Approval {
   return withDefined({
     id: String(row.id),
+    credential: credentialFrom(row),
     integrationId: String(row.integration_id),
+    tokenId: toText(row.token_id),
+    subjectId: toText(row.subject_id),
     host: toText(row.host),
     requester: String(row.requester),
     required: toNumber(row.required) ?? 1,
@@ -141,11 +151,14 @@ export class SqlStore implements BotStore {
 
   async beginRotation(entry: NewJournalEntry): Promise<void> {
     await this.db.run(
-      `INSERT INTO rotation_journal (id, integration_id, host, runner_id, scm_id, actor, source, owner, phase,
-        approval_id, view_id, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'started', ?, ?, ?, ?)`,
+      `INSERT INTO rotation_journal (id, credential_kind, integration_id, token_id, host, runner_id, scm_id, actor,
+        source, owner, phase, approval_id, view_id, started_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'started', ?, ?, ?, ?)`,
       [
         entry.id,
+        entry.credential ?? "oauth-secret",
         entry.integrationId,
+        opt(entry.tokenId),
         opt(entry.host),
         opt(entry.runnerId),
         opt(entry.scmId),
@@ -274,11 +287,14 @@ export class SqlStore implements BotStore {
 
   async createApproval(approval: NewApproval): Promise<void> {
     await this.db.run(
-      `INSERT INTO approvals (id, integration_id, host, requester, required, status, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, requester, required,
+        status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       [
         approval.id,
+        approval.credential ?? "oauth-secret",
         approval.integrationId,
+        opt(approval.tokenId),
+        opt(approval.subjectId),
         opt(approval.host),
         approval.requester,
         approval.required,

@@ -12,9 +12,17 @@
  */
 export type JournalPhase = "started" | "updating" | "updated";
 
+/** What is rotated: an OAuth client secret, or a service account's host authentication token. */
+export type CredentialKind = "oauth-secret" | "host-token";
+
 export interface JournalEntry {
   id: string;
+  /** Absent on rows written before host tokens existed: an OAuth secret. */
+  credential?: CredentialKind;
+  /** For an OAuth secret its integration; for a host token the one it is linked to ("" when none). */
   integrationId: string;
+  /** The host authentication token rotated (credential "host-token"). */
+  tokenId?: string;
   host?: string;
   runnerId?: string;
   scmId?: string;
@@ -73,7 +81,13 @@ export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "us
 
 export interface Approval {
   id: string;
+  /** Absent on rows written before host tokens existed: an OAuth secret. */
+  credential?: CredentialKind;
   integrationId: string;
+  /** The host authentication token to rotate (credential "host-token"). */
+  tokenId?: string;
+  /** Whose token it is: the service account's id (credential "host-token"). */
+  subjectId?: string;
   host?: string;
   requester: string;
   required: number;
@@ -89,7 +103,16 @@ export interface Approval {
 
 export type NewApproval = Pick<
   Approval,
-  "id" | "integrationId" | "host" | "requester" | "required" | "createdAt" | "expiresAt"
+  | "id"
+  | "credential"
+  | "integrationId"
+  | "tokenId"
+  | "subjectId"
+  | "host"
+  | "requester"
+  | "required"
+  | "createdAt"
+  | "expiresAt"
 >;
 
 export type DecisionResult =

@@ -43,6 +43,9 @@ export interface AuditRecord {
   runnerId?: string;
   host?: string;
   scmId?: string;
+  /** A host authentication token the operation was about (an id), and whose it is in words. */
+  tokenId?: string;
+  tokenOwner?: string;
   /** In words, e.g. why it was refused. */
   reason?: string;
   steps?: Array<Pick<RotationStep, "step" | "status" | "detail">>;
@@ -72,9 +75,11 @@ const OUTCOME_ICONS: Record<AuditOutcome, string> = {
 
 export function formatAuditRecord(record: AuditRecord): SlackMessage {
   const who = record.source === "slack" ? userMention(record.actor) : escapeMrkdwn(record.actor);
-  const subject = record.host
-    ? `${record.host} (${record.scmId ?? "scm"})`
-    : (record.integrationId ?? record.target ?? "no integration");
+  const subject = record.tokenOwner
+    ? `${record.host ?? "host"} token of ${record.tokenOwner}`
+    : record.host
+      ? `${record.host} (${record.scmId ?? "scm"})`
+      : (record.integrationId ?? record.target ?? "no integration");
   const lines = [
     `${OUTCOME_ICONS[record.outcome]} *${escapeMrkdwn(record.action)}* by ${who}: *${escapeMrkdwn(record.outcome)}* · ${escapeMrkdwn(subject)}`,
   ];
@@ -86,6 +91,7 @@ export function formatAuditRecord(record: AuditRecord): SlackMessage {
   }
   const facts = [`at ${escapeMrkdwn(record.at)}`, `via ${escapeMrkdwn(record.source)}`];
   if (record.integrationId) facts.push(`ID ${code(record.integrationId)}`);
+  if (record.tokenId) facts.push(`token ID ${code(record.tokenId)}`);
   if (record.runnerId) facts.push(`runner ${code(record.runnerId)}`);
   if (record.target && record.target !== record.integrationId) facts.push(`asked for ${code(record.target)}`);
   return {

@@ -12,6 +12,7 @@ import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { resolveTarget } from "../../gitpod.js";
 import { choiceBlocks, refusedMessage } from "../../messages.js";
+import { oauthSecretOf } from "../../rotations/credential.js";
 import {
   choiceView,
   loadingView,
@@ -154,7 +155,11 @@ async function formOrApproval(
   userId: string,
 ) {
   if (bot.config.approvals.required > 0 && integration.oauth?.clientId) {
-    const text = await requestApproval(bot, { userId, channelId: metadata.channelId ?? "", integration });
+    const text = await requestApproval(bot, {
+      userId,
+      channelId: metadata.channelId ?? "",
+      credential: oauthSecretOf(integration),
+    });
     return messageView(text, metadata);
   }
   return formFor(bot, integration, metadata);
