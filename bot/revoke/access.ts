@@ -62,16 +62,3 @@ export async function refuseRevoke(
   });
   return refused.outcome;
 }
-
-/** Every managed runner's tokens, read fresh (not the list cache): this preview is what gets deleted. */
-export async function currentTokens(bot: BotContext): Promise<HostAuthenticationToken[]> {
-  const perRunner = await Promise.all(
-    bot.runnerIds.map((runnerId) =>
-      collectEveryPage(bot.gitpod.hostAuthenticationTokens.list({ filter: { runnerId } })),
-    ),
-  );
-  // The filter is the API's job, but the bot never acts on another runner's token.
-  return perRunner
-    .flat()
-    .filter((token) => token.runnerId === undefined || bot.runnerIds.includes(token.runnerId));
-}

@@ -6,7 +6,8 @@ import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
-import { currentTokens, refuseRevoke } from "../../revoke/access.js";
+import { readManagedHostTokens } from "../../host-tokens/read.js";
+import { refuseRevoke } from "../../revoke/access.js";
 import {
   MAX_TOKENS_PER_REVOKE,
   previewMessage,
@@ -57,9 +58,9 @@ async function handleRevokeCommand(
   const whose = selectorText(request.selector);
   const refused = await refuseRevoke(bot, request.userId, request.host, whose, respond);
   if (refused) return refused;
-  let tokens: Awaited<ReturnType<typeof currentTokens>>;
+  let tokens: Awaited<ReturnType<typeof readManagedHostTokens>>;
   try {
-    tokens = selectTokens(await currentTokens(bot), request.host, request.selector);
+    tokens = selectTokens(await readManagedHostTokens(bot), request.host, request.selector);
   } catch (error) {
     await respond({
       text: fallbackText(

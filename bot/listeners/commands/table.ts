@@ -9,6 +9,7 @@ import { historyCommand } from "./history.js";
 import { listCommand } from "./list.js";
 import { revokeCommand } from "./revoke.js";
 import { rotateCommand } from "./rotate.js";
+import { rotateTokenCommand } from "./rotate-token.js";
 import { validateCommand } from "./validate.js";
 import { looksLikeSecret } from "./words.js";
 
@@ -20,6 +21,7 @@ export const COMMANDS = [
   listCommand,
   validateCommand,
   rotateCommand,
+  rotateTokenCommand,
   historyCommand,
   revokeCommand,
   helpCommand(table),
