@@ -67,8 +67,9 @@ function approvalLine(approval: Approval | undefined, id: string): string {
 
 export function eventLine(event: HistoryEvent, approvals: Record<string, Approval>): string {
   const icon = ICONS[event.outcome] ?? ":grey_question:";
+  // A host token's events name the host and whose token it is (the target, e.g. "service account …").
   const subject = event.host
-    ? `${escapeMrkdwn(event.host)}${event.scmId ? ` (${escapeMrkdwn(event.scmId)})` : ""}`
+    ? `${escapeMrkdwn(event.host)}${event.scmId ? ` (${escapeMrkdwn(event.scmId)})` : event.target ? ` · ${escapeMrkdwn(event.target)}` : ""}`
     : escapeMrkdwn(event.integrationId ?? event.target ?? "no integration");
   const head = `${icon} ${when(event.at)} · *${escapeMrkdwn(event.action)}* by ${who(event)}: *${escapeMrkdwn(event.outcome)}* · ${subject}`;
   const details: string[] = [];

@@ -29,7 +29,7 @@ function isUsersToken(token: HostAuthenticationToken, id: string): boolean {
 }
 
 /** A runner given by id or by its label in GITPOD_RUNNER_IDS (case-insensitive). */
-export function matchesRunner(
+function matchesRunner(
   runnerId: string | undefined,
   given: string,
   runnerLabels: Readonly<Record<string, string>>,

@@ -70,11 +70,6 @@ export function credentialText(credential: RotatedCredential): string {
   return `the ${credential.host} token of service account ${credential.serviceAccountId}`;
 }
 
-/** What the rotated thing is called in messages ("the OAuth secret", "the host token"). */
-export function credentialNoun(kind: CredentialKind): string {
-  return kind === "oauth-secret" ? "secret" : "token";
-}
-
 /** The audit/history action of a rotation of this kind. */
 export function rotationAction(kind: CredentialKind): "rotate" | "rotate-token" {
   return kind === "oauth-secret" ? "rotate" : "rotate-token";

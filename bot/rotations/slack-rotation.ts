@@ -25,7 +25,7 @@ import { auditFieldsOf, type CredentialRef, type RotatedCredential, rotationActi
 import { finishJournaledRotation, startJournaledRotation } from "./start.js";
 
 /** Where a submission's progress and result go: the modal and the command's response_url. */
-export interface ModalReporter {
+interface ModalReporter {
   show(view: ReturnType<typeof messageView>): Promise<unknown>;
   tell(message: { text: string; blocks: unknown[] }): Promise<void>;
 }
@@ -60,7 +60,7 @@ export function rotationAuditBase(
   return { action: rotationAction(kind), at: bot.now().toISOString(), actor: userId, source: "slack" };
 }
 
-export type Admission = { ok: true; approvalId?: string } | { ok: false; outcome: string };
+type Admission = { ok: true; approvalId?: string } | { ok: false; outcome: string };
 
 /**
  * Step 1, before anything is read for the rotation: still allowed to rotate, and (four-eyes) the

@@ -1,8 +1,9 @@
 /** The pure parts of rotate-token: the command's words, which token is meant, the form, recovery words. */
 import { describe, expect, it } from "vitest";
-import { parseRotateToken } from "../../bot/handlers/rotate-token.js";
-import { checkTokenSubmission } from "../../bot/handlers/rotate-token-submit.js";
 import { chooseServiceAccountToken } from "../../bot/host-tokens/find.js";
+import { ParseProblem, SECRET_TYPED } from "../../bot/listeners/commands/command.js";
+import { parseRotateToken } from "../../bot/listeners/commands/rotate-token.js";
+import { checkTokenSubmission } from "../../bot/listeners/views/rotate-token-submit.js";
 import { describeTokenInterruption } from "../../bot/rotations/recovery.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
 
@@ -27,7 +28,6 @@ const sa = (id: string, runnerId: string, host?: string) =>
 describe("parseRotateToken", () => {
   it("takes a host, a service account id and an optional runner", () => {
     expect(parseRotateToken(["GitHub.com", SA.toUpperCase()])).toEqual({
-      kind: "rotate-token",
       target: { host: "github.com", serviceAccountId: SA },
     });
     expect(parseRotateToken(["<https://github.com|github.com>", SA, "aws-eu"])).toMatchObject({
@@ -37,9 +37,10 @@ describe("parseRotateToken", () => {
 
   it("answers usage without quoting what was typed", () => {
     const missing = parseRotateToken([]);
-    expect(missing).toMatchObject({ kind: "usage" });
+    expect(missing).toBeInstanceOf(ParseProblem);
+    expect(missing).toMatchObject({ secret: false });
     const notUuid = parseRotateToken(["github.com", "ci-bot"]);
-    expect(notUuid).toMatchObject({ kind: "usage" });
+    expect(notUuid).toMatchObject({ secret: false, problem: expect.stringContaining("UUID") });
     expect(JSON.stringify(notUuid)).not.toContain("ci-bot");
   });
 
@@ -50,7 +51,7 @@ describe("parseRotateToken", () => {
       ["github.com", SA, "aws-eu", "extra"],
       ["github.com", SA, "not/a*runner"],
     ]) {
-      expect(parseRotateToken(args)).toEqual({ kind: "secret" });
+      expect(parseRotateToken(args)).toBe(SECRET_TYPED);
     }
   });
 });

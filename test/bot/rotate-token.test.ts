@@ -249,6 +249,11 @@ describe("rotate-token", () => {
       outcome: "rotated",
       phase: "updated",
     });
+    const asked = await h.command("history github.com");
+    const page = await h.waitForResponse(asked.responseUrlId, (text) => text.includes("History"));
+    expect(callText(page)).toContain(
+      `*rotate-token* by <@${ADMIN}>: *rotated* · github.com · service account ${SERVICE_ACCOUNT}`,
+    );
     // The lease is released: a second rotation may start at once.
     expect(await h.store.getLease(`rotation:host-token:${token.id}`)).toBeUndefined();
     await expectNoCanary(h, [early.text, submitted.text]);

@@ -367,6 +367,66 @@ describe.each(flavours)("store on $name", (flavour) => {
     }
   });
 
+  it("records which credential a rotation or approval is about; rows from before migration 002 are OAuth secrets", async () => {
+    const target = await flavour.fresh();
+    const raw = flavour.rawDb(target);
+    await migrate(raw, loadMigrations(migrationsDir(flavour.name)).slice(0, 1));
+    await raw.run(
+      `INSERT INTO rotation_journal (id, integration_id, actor, source, owner, phase, started_at, updated_at)
+       VALUES ('old', '${INTEGRATION}', 'U1', 'slack', 'p0', 'started', ${T0}, ${T0})`,
+    );
+    await raw.close();
+    const { store } = await openStore(target);
+    try {
+      expect(await store.getRotation("old")).toMatchObject({
+        credential: "oauth-secret",
+        integrationId: INTEGRATION,
+      });
+      await store.beginRotation({
+        id: "tok",
+        credential: "host-token",
+        integrationId: "",
+        tokenId: "token-1",
+        host: "github.com",
+        actor: "U1",
+        source: "slack",
+        owner: "p1",
+        startedAt: T0,
+      });
+      const entry = await store.getRotation("tok");
+      expect(entry).toMatchObject({ credential: "host-token", tokenId: "token-1", integrationId: "" });
+      await store.createApproval({
+        id: "a-tok",
+        credential: "host-token",
+        integrationId: "",
+        tokenId: "token-1",
+        subjectId: "sa-1",
+        host: "github.com",
+        requester: "U1",
+        required: 1,
+        createdAt: T0,
+        expiresAt: T0 + 1000,
+      });
+      expect(await store.getApproval("a-tok")).toMatchObject({
+        credential: "host-token",
+        tokenId: "token-1",
+        subjectId: "sa-1",
+      });
+      await store.createApproval({
+        id: "a-oauth",
+        integrationId: INTEGRATION,
+        requester: "U1",
+        required: 1,
+        createdAt: T0,
+        expiresAt: T0 + 1000,
+      });
+      expect(await store.getApproval("a-oauth")).toMatchObject({ credential: "oauth-secret" });
+      expect((await store.getApproval("a-oauth"))?.tokenId).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("history: newest first, by integration or host, in pages", async () => {
     const { store, close } = await fresh();
     try {

@@ -84,7 +84,7 @@ interface RotateTokenRequest {
 }
 
 /** How the audit names a request before a token is found: the host and the service account. */
-export function requestedToken(target: RotateTokenTarget): Partial<AuditRecord> {
+function requestedToken(target: RotateTokenTarget): Partial<AuditRecord> {
   const owner = `service account ${target.serviceAccountId}`;
   return { host: target.host, tokenOwner: owner, target: owner };
 }
