@@ -1,9 +1,7 @@
 /**
- * Who may revoke, and what there is to revoke. Authorized like rotation; refused and audited
- * otherwise. Used by the command (the preview) and by the confirm button.
+ * Who may revoke. Authorized like rotation; refused and audited otherwise. Used by the command
+ * (the preview) and by the confirm button. What there is to revoke is read by host-tokens/read.ts.
  */
-import { collectEveryPage } from "../../shared/api/pagination.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
