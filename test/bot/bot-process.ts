@@ -6,11 +6,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
 import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
+import { waitUntil } from "../support/wait.js";
 import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
 
-export interface BotProcess {
+export interface SpawnedBot {
   child: ChildProcess;
-  url: string;
   stdout(): string;
   stderr(): string;
   /** The JSON log lines so far. */
@@ -18,16 +18,15 @@ export interface BotProcess {
   exited(): Promise<number | null>;
 }
 
-export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+export interface BotProcess extends SpawnedBot {
+  url: string;
+}
+
+/** `npm run bot` with PATH and `env` only, not waited on: for tests of how it starts or refuses to. */
+export function spawnBot(env: Record<string, string>): SpawnedBot {
   const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
     cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -39,29 +38,36 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
     err += chunk.toString();
   });
   const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const events = () =>
-    out
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const deadline = Date.now() + timeoutMs;
-  let port: number | undefined;
-  while (port === undefined) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the bot did not start: ${err || out}`);
-    }
-    port = events().find((line) => line.event === "started")?.port as number | undefined;
-    if (port === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   return {
     child,
-    url: `http://127.0.0.1:${port}`,
     stdout: () => out,
     stderr: () => err,
-    events,
+    events: () =>
+      out
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     exited: () => exit,
   };
+}
+
+/** A bot on a free port of 127.0.0.1 with the harness's signing secret, once it says it has started. */
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
+  const bot = spawnBot({ SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", HOST: "127.0.0.1", ...env });
+  let port: number;
+  try {
+    port = await waitUntil(
+      () => {
+        if (bot.child.exitCode !== null) throw new Error("it exited");
+        return bot.events().find((line) => line.event === "started")?.port as number | undefined;
+      },
+      { what: "the bot's started line", timeoutMs, intervalMs: 50 },
+    );
+  } catch {
+    bot.child.kill("SIGKILL");
+    throw new Error(`the bot did not start: ${bot.stderr() || bot.stdout()}`);
+  }
+  return { ...bot, url: `http://127.0.0.1:${port}` };
 }
 
 async function signedPost(url: string, body: string): Promise<Response> {
