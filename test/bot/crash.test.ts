@@ -2,6 +2,7 @@
  * A bot process killed (SIGKILL) in the middle of a rotation; a restarted bot on the same store
  * finds the journal entry and posts what is now true to the audit channel.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,
   GITHUB_OAUTH_SECRET,
+  GITLAB_OAUTH_CLIENT_ID,
+  GITLAB_OAUTH_SECRET,
   RUNNER_EU_ID,
   startEmulator,
 } from "../emulator/index.js";
@@ -131,12 +134,35 @@ describe("a bot killed mid-rotation", () => {
       });
       expect(resolved).toMatchObject({ outcome: "interrupted", actor: ADMIN, integrationId: integration.id });
       expect(resolved.resolvedBy).toContain("/");
-      // Once, not once per sweep. The sweeps (every second with a 1 s lease) leave no trace a test
-      // can wait on, so this waits long enough for at least one more to run.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Once, not once per sweep. A second abandoned rotation (of another integration, begun by a
+      // process that is gone) can only be resolved by a sweep that starts after it: once it is,
+      // such a sweep has passed over the first entry too (oldest first).
+      const gitlab = emu.state.seedScmIntegration({
+        runnerId: RUNNER_EU_ID,
+        scmId: "gitlab",
+        host: "gitlab.com",
+        oauthClientId: GITLAB_OAUTH_CLIENT_ID,
+        oauthClientSecret: GITLAB_OAUTH_SECRET,
+      });
+      const later = randomUUID();
+      await open.beginRotation({
+        id: later,
+        integrationId: gitlab.id,
+        host: "gitlab.com",
+        runnerId: RUNNER_EU_ID,
+        scmId: "gitlab",
+        actor: ADMIN,
+        source: "slack",
+        owner: "a-bot-process-that-is-gone",
+        startedAt: Date.now(),
+      });
+      await waitUntil(async () => (await open.getRotation(later))?.outcome, {
+        what: "a later sweep to resolve the second abandoned rotation",
+      });
       expect(
         slack.calls.filter(
-          (call) => call.args.channel === AUDIT && String(call.args.text).includes(": interrupted ("),
+          (call) =>
+            call.args.channel === AUDIT && String(call.args.text).includes(": interrupted (github.com"),
         ),
       ).toHaveLength(1);
       expect(slack.everything()).not.toContain(NEW_SECRET);
