@@ -16,6 +16,7 @@ import type { RequestLogEntry } from "../emulator/request-log.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import {
   type BotProcess,
   openRotateForm,
@@ -145,8 +146,10 @@ describe("two bot processes on one PostgreSQL database", () => {
     ).toBe(true);
     // Each process ran one of them; the shared history has both, with no secret in it.
     const ran = () => bots.map((bot) => bot.events().filter((line) => line.event === "rotation").length);
-    for (let tries = 0; tries < 100 && ran().join() !== "1,1"; tries++)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => ran().join() === "1,1", {
+      what: "each process's rotation log line",
+      timeoutMs: 5000,
+    }).catch(() => undefined); // the assertion below says what was seen
     expect(ran()).toEqual([1, 1]);
     const { store } = await openStore({ kind: "postgres", url: databaseUrl });
     try {
