@@ -14,6 +14,7 @@ import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
 import { isServiceAccountToken } from "../host-tokens/find.js";
+import { runApprovedRevoke } from "../revoke/approval.js";
 import {
   type CredentialRef,
   credentialColumns,
@@ -48,8 +49,24 @@ function base(bot: BotContext, actor: string, approval: Approval) {
           target: `service account ${approval.subjectId ?? "?"}`,
         }
       : {}),
+    ...(approval.revoke ? { target: `revoke ${approval.revoke.selector}` } : {}),
     approvalId: approval.id,
   };
+}
+
+/** A rotation of "github.com", or a revoke of "2 host tokens for github.com (all users)". */
+function requested(approval: Approval): { verb: "rotation" | "revoke"; of: string } {
+  if (!approval.revoke) return { verb: "rotation", of: integrationText(approval) };
+  const { host, selector, ids } = approval.revoke;
+  return {
+    verb: "revoke",
+    of: `${ids.length} host token${ids.length === 1 ? "" : "s"} for ${host} (${selector})`,
+  };
+}
+
+/** What a denied or expired request would have done, in words. */
+function nothingDone(approval: Approval): string {
+  return approval.revoke ? "nothing is deleted with it" : "nothing can be rotated with it";
 }
 
 /** Step 1: instead of the form, an approval request. Returns the text the modal shows. */
@@ -114,11 +131,10 @@ export async function decideApproval(
       response_type: "ephemeral",
       replace_original: false,
     });
-    await bot.auditor.remember({
-      ...base(bot, vote.userId, approval),
-      outcome: "refused",
-      reason: may.reason,
-    });
+    const refusal = { ...base(bot, vote.userId, approval), outcome: "refused" as const, reason: may.reason };
+    // A revoke deletes at once when approved: a refused vote on it goes to the audit channel too.
+    if (approval.revoke) await bot.auditor.record(refusal);
+    else await bot.auditor.remember(refusal);
     return "refused";
   }
   const result = await bot.store.decideApproval({
@@ -137,7 +153,7 @@ export async function decideApproval(
       await bot.auditor.record({
         ...base(bot, vote.userId, approval),
         outcome: "expired",
-        reason: "An approver answered after the request had expired; nothing can be rotated with it.",
+        reason: `An approver answered after the request had expired; ${nothingDone(approval)}.`,
       });
     }
     return result.reason;
@@ -149,17 +165,22 @@ export async function decideApproval(
     outcome: vote.decision === "deny" ? "denied" : "approved",
     reason:
       vote.decision === "deny"
-        ? "The request was denied; nothing can be rotated with it."
+        ? `The request was denied; ${nothingDone(decided)}.`
         : decided.status === "approved"
-          ? `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
+          ? decided.revoke
+            ? `Approved (${approvals} of ${decided.required}); the tokens are deleted now.`
+            : `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
           : `${approvals} of ${decided.required} approvals so far.`,
   });
   await respond({ text: "Recorded, thank you.", response_type: "ephemeral", replace_original: false });
+  if (decided.status === "approved" && decided.revoke) {
+    return `approved: ${await runApprovedRevoke(bot, decided)}`;
+  }
   if (decided.status === "approved" || decided.status === "denied") {
     const message =
       decided.status === "approved"
         ? approvedMessage(decided, integrationText(decided))
-        : deniedMessage(decided, integrationText(decided), vote.userId);
+        : deniedMessage(decided, requested(decided), vote.userId);
     try {
       await bot.slack.chat.postEphemeral({
         channel: decided.channelId ?? bot.config.auditChannelId,
@@ -191,6 +212,7 @@ export async function openApprovedForm(
   if (!approval) return refuse(REFUSALS["not-found"] ?? "", "not-found");
   if (approval.requester !== request.userId)
     return refuse("Only the person who asked for this rotation can enter the secret.", "not-requester");
+  if (approval.revoke) return refuse("This approval is for a revoke: there is no form.", "not-a-rotation");
   if (approval.status !== "approved" || Date.now() > approval.expiresAt) {
     return refuse(
       approval.status === "used"
@@ -255,7 +277,7 @@ export async function useApprovalForSubmission(
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
   const approval = await bot.store.getApproval(submission.approvalId);
-  if (!approval || !sameCredential(refOf(approval), submission.credential)) {
+  if (!approval || approval.revoke || !sameCredential(refOf(approval), submission.credential)) {
     const what = submission.credential.kind === "host-token" ? "token" : "integration";
     return { ok: false, reason: `the approval does not belong to this ${what}` };
   }

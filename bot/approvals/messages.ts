@@ -34,7 +34,7 @@ function newValue(approval: Pick<Approval, "credential">): string {
   return approval.credential === "host-token" ? "the new token" : "the new secret";
 }
 
-function utc(at: number): string {
+export function utc(at: number): string {
   return `${new Date(at).toISOString().slice(11, 16)} UTC`;
 }
 
@@ -108,12 +108,17 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
   };
 }
 
-export function deniedMessage(approval: Approval, integrationText: string, by: string): ApprovalMessage {
+/** `request`: what was asked, e.g. `{ verb: "rotation", of: "github.com" }`. */
+export function deniedMessage(
+  approval: Approval,
+  request: { verb: "rotation" | "revoke"; of: string },
+  by: string,
+): ApprovalMessage {
   return {
-    text: fallbackText(`Your rotation of ${integrationText} was denied by ${by}. Nothing was changed.`),
+    text: fallbackText(`Your ${request.verb} of ${request.of} was denied by ${by}. Nothing was changed.`),
     blocks: [
       section(
-        `:no_entry: Your rotation of *${escapeMrkdwn(integrationText)}* was denied by ${userMention(by)}. Nothing was changed. (request ${code(approval.id)})`,
+        `:no_entry: Your ${request.verb} of *${escapeMrkdwn(request.of)}* was denied by ${userMention(by)}. Nothing was changed. (request ${code(approval.id)})`,
       ),
     ],
   };

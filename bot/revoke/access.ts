@@ -23,19 +23,13 @@ export function revokeAuditBase(
   };
 }
 
-/** Refused (and audited) unless the user may rotate, and while four-eyes approval is on. */
+/** Refused (and audited) unless the user may rotate. */
 async function refusal(
   bot: BotContext,
   userId: string,
-): Promise<{ outcome: "unauthorized" | "refused"; reason: string } | undefined> {
+): Promise<{ outcome: "unauthorized"; reason: string } | undefined> {
   const decision = await bot.authorizer.canRotate(userId);
   if (!decision.allowed) return { outcome: "unauthorized", reason: decision.reason };
-  if (bot.config.approvals.required > 0)
-    return {
-      outcome: "refused",
-      reason:
-        "four-eyes approval is on, and revoke does not support approval yet: ask an admin to delete the tokens through the Gitpod API",
-    };
   return undefined;
 }
 

@@ -1,14 +1,17 @@
 /**
- * `revoke`: which host tokens a selector matches, and the messages around deleting them. Pure: the
- * handler reads the tokens and deletes them. Nothing here sees a token value (the API never returns one).
+ * `revoke`: which host tokens a selector matches, and the messages around deleting them and
+ * approving that. Pure: the handlers read the tokens and delete them. Nothing here sees a token
+ * value (the API never returns one).
  */
 import type { types } from "@slack/bolt";
 import { sameHost } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
-import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
-import { code, escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
+import { context, type MessageBlock, type SlackMessage } from "../../shared/slack/blocks.js";
+import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import { sections } from "../../shared/slack/split.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
+import { APPROVE_ACTION, DENY_ACTION, utc } from "../approvals/messages.js";
+import type { Approval, RevokeApprovalPlan } from "../state/store.js";
 
 /** Whose host tokens `revoke` deletes: every token of the host, all users' tokens, or one owner's. */
 export type RevokeSelector =
@@ -88,7 +91,7 @@ function ownerText(token: HostAuthenticationToken): string {
 }
 
 /** Per runner: how many tokens, and whose. */
-function perRunnerLines(
+export function perRunnerLines(
   tokens: readonly HostAuthenticationToken[],
   labels: Readonly<Record<string, string>>,
 ): string[] {
@@ -208,5 +211,51 @@ export function resultMessage(host: string, selector: string, result: RevokeResu
   return {
     text: fallbackText(`Revoke for ${host} (${selector}): ${parts.join(", ")}.`),
     blocks: sections(lines.join("\n")),
+  };
+}
+
+/** Posted to the audit channel under four-eyes approval: exactly what would be deleted, as it is now. */
+export function revokeApprovalRequestMessage(
+  approval: Pick<Approval, "id" | "requester" | "required" | "expiresAt">,
+  plan: RevokeApprovalPlan,
+  tokens: readonly HostAuthenticationToken[],
+  labels: Readonly<Record<string, string>>,
+): { text: string; blocks: Array<MessageBlock | types.KnownBlock> } {
+  const count = plan.ids.length;
+  const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
+  const what = `${count} host authentication token${count === 1 ? "" : "s"}`;
+  const lines = [
+    `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to revoke ${what} for ${code(plan.host)} (${escapeMrkdwn(plan.selector)}). Once approved they are deleted at once; their owners must sign in again.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
+    ...perRunnerLines(tokens, labels),
+  ];
+  const gone = count - tokens.length;
+  if (gone > 0) lines.push(`${gone} of the confirmed tokens ${gone === 1 ? "is" : "are"} already gone.`);
+  return {
+    text: fallbackText(
+      `Approval needed: ${approval.requester} wants to revoke ${what} for ${plan.host} (${plan.selector})`,
+    ),
+    blocks: [
+      ...sections(lines.join("\n")),
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            action_id: APPROVE_ACTION,
+            style: "primary",
+            text: { type: "plain_text", text: "Approve" },
+            value: approval.id,
+          },
+          {
+            type: "button",
+            action_id: DENY_ACTION,
+            style: "danger",
+            text: { type: "plain_text", text: "Deny" },
+            value: approval.id,
+          },
+        ],
+      },
+      context(`request ${code(approval.id)}`),
+    ],
   };
 }

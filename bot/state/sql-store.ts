@@ -19,6 +19,7 @@ import type {
   NewApproval,
   NewHistoryEvent,
   NewJournalEntry,
+  RevokeApprovalPlan,
 } from "./store.js";
 
 type Row = Record<string, unknown>;
@@ -75,6 +76,14 @@ function leaseFrom(row: Row): Lease {
   });
 }
 
+function revokePlanFrom(value: unknown): RevokeApprovalPlan | undefined {
+  if (typeof value !== "string") return undefined;
+  const plan = JSON.parse(value) as Partial<RevokeApprovalPlan>;
+  if (typeof plan.host !== "string" || typeof plan.selector !== "string" || !Array.isArray(plan.ids))
+    throw new Error("an approval's revoke_plan is not a revoke plan");
+  return { host: plan.host, selector: plan.selector, ids: plan.ids.map(String) };
+}
+
 function approvalFrom(row: Row, votes: Row[]): Approval {
   return withDefined({
     id: String(row.id),
@@ -92,6 +101,7 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
     usedAt: toNumber(row.used_at),
     channelId: toText(row.channel_id),
     messageTs: toText(row.message_ts),
+    revoke: revokePlanFrom(row.revoke_plan),
     votes: votes.map((vote) => ({
       approver: String(vote.approver),
       decision: String(vote.decision) as "approve" | "deny",
@@ -288,7 +298,7 @@ export class SqlStore implements BotStore {
   async createApproval(approval: NewApproval): Promise<void> {
     await this.db.run(
       `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, requester, required,
-        status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+        status, created_at, expires_at, revoke_plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       [
         approval.id,
         approval.credential ?? "oauth-secret",
@@ -300,6 +310,7 @@ export class SqlStore implements BotStore {
         approval.required,
         approval.createdAt,
         approval.expiresAt,
+        opt(approval.revoke ? JSON.stringify(approval.revoke) : undefined),
       ],
     );
   }

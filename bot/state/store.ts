@@ -99,6 +99,16 @@ export interface Approval {
   channelId?: string;
   messageTs?: string;
   votes: Array<{ approver: string; decision: "approve" | "deny"; at: number }>;
+  /** Set when the approval is for a `revoke` instead of a rotation (then integrationId is ""). */
+  revoke?: RevokeApprovalPlan;
+}
+
+/** What a revoke's approvers approve: exactly these host tokens (ids only; never a token value). */
+export interface RevokeApprovalPlan {
+  host: string;
+  /** Whose tokens, in words ("all users", "service account <id>"). */
+  selector: string;
+  ids: string[];
 }
 
 export type NewApproval = Pick<
@@ -113,6 +123,7 @@ export type NewApproval = Pick<
   | "required"
   | "createdAt"
   | "expiresAt"
+  | "revoke"
 >;
 
 export type DecisionResult =

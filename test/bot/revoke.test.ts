@@ -161,16 +161,6 @@ describe("revoke", () => {
     expectNoCanary(h);
   });
 
-  it("refuses while four-eyes approval is on, saying approval for revoke is not supported yet", async () => {
-    const { h } = await seeded({
-      env: { SLACK_ROTATE_APPROVERS: "U0APPROVER", SLACK_ROTATE_APPROVALS_REQUIRED: "1" },
-    });
-    const asked = await h.command("revoke github.com all-users");
-    const reply = await h.waitForResponse(asked.responseUrlId);
-    expect(callText(reply)).toContain("revoke does not support approval yet");
-    expect(remainingIds(h)).toHaveLength(4);
-  });
-
   it("answers usage for a missing host or an unknown owner form", async () => {
     h = await startHarness();
     const asked = await h.command("revoke github.com bob");

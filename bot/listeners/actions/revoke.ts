@@ -3,16 +3,16 @@
  * exactly the previewed ids; a token already gone is not an error) and Cancel.
  */
 import type { App, BlockButtonAction } from "@slack/bolt";
-import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { refusedMessage } from "../../messages.js";
 import { refuseRevoke, revokeAuditBase } from "../../revoke/access.js";
+import { requestRevokeApproval } from "../../revoke/approval.js";
+import { auditRevoke, deleteTokens } from "../../revoke/delete.js";
 import {
   parseRevokeButton,
   REVOKE_CANCEL_ACTION,
   REVOKE_CONFIRM_ACTION,
-  type RevokeResult,
   resultMessage,
 } from "../../revoke/preview.js";
 import { ranAs } from "../log-requests.js";
@@ -24,7 +24,11 @@ export function registerRevokeButtons(app: App, bot: BotContext): void {
     ranAs(
       context,
       "revoke",
-      await handleRevokeConfirm(bot, { userId: body.user.id, value: action.value }, respond),
+      await handleRevokeConfirm(
+        bot,
+        { userId: body.user.id, channelId: body.channel?.id, value: action.value },
+        respond,
+      ),
     );
   });
   app.action<BlockButtonAction>(REVOKE_CANCEL_ACTION, async ({ ack, respond, context }) => {
@@ -34,10 +38,13 @@ export function registerRevokeButtons(app: App, bot: BotContext): void {
   });
 }
 
-/** The confirm button: only the person who asked, still authorized, deletes exactly the previewed ids. */
+/**
+ * The confirm button: only the person who asked, still authorized, deletes exactly the previewed
+ * ids, or with four-eyes approval on, asks for approval of exactly those.
+ */
 async function handleRevokeConfirm(
   bot: BotContext,
-  press: { userId: string; value: string | undefined },
+  press: { userId: string; channelId: string | undefined; value: string | undefined },
   respond: Respond,
 ): Promise<string> {
   const value = parseRevokeButton(press.value);
@@ -58,23 +65,11 @@ async function handleRevokeConfirm(
   const refused = await refuseRevoke(bot, press.userId, value.host, value.selector, respond);
   if (refused) return refused;
 
-  const result: RevokeResult = { deleted: [], alreadyGone: [], failed: [] };
-  for (const id of value.ids) {
-    try {
-      await bot.gitpod.hostAuthenticationTokens.delete({ id });
-      result.deleted.push(id);
-    } catch (error) {
-      const described = describeApiError(error);
-      if (described.code === "not_found") result.alreadyGone.push(id);
-      else result.failed.push({ id, reason: described.text });
-    }
-  }
-  const summary = `${result.deleted.length} deleted, ${result.alreadyGone.length} already gone, ${result.failed.length} not deleted (${value.ids.length} confirmed)`;
+  // Four-eyes: the confirmation becomes an approval request; the deletion runs once approved.
+  if (bot.config.approvals.required > 0) return requestRevokeApproval(bot, press, value, respond);
+
+  const result = await deleteTokens(bot, value.ids);
   await respond({ ...resultMessage(value.host, value.selector, result), replace_original: true });
-  await bot.auditor.record({
-    ...revokeAuditBase(bot, press.userId, value.host, value.selector),
-    outcome: result.failed.length > 0 ? "failed" : "revoked",
-    reason: result.failed.length > 0 ? `${summary}; the state of those not deleted is unknown` : summary,
-  });
+  const summary = await auditRevoke(bot, { actor: press.userId, ...value, result });
   return `revoke ${summary}`;
 }

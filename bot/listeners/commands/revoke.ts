@@ -1,6 +1,7 @@
 /**
  * `revoke <host> [@user-id | all-users | service-account <id>]`, the incident button: show exactly
- * which host tokens would be deleted; the confirm button (listeners/actions/revoke.ts) deletes them.
+ * which host tokens would be deleted; the confirm button (listeners/actions/revoke.ts) deletes them,
+ * or asks for approval first when four-eyes approval is on (bot/revoke/approval.ts).
  */
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { fallbackText } from "../../../shared/slack/mrkdwn.js";
@@ -22,7 +23,8 @@ import { isUuid, parseTarget } from "./words.js";
 export const revokeCommand = defineCommand({
   name: "revoke",
   usage: "<host> [@user-id | all-users | service-account <id>]",
-  summary: "incident button: delete a host's authentication tokens (shows them first, asks you to confirm)",
+  summary:
+    "incident button: delete a host's authentication tokens (shows them first, asks you to confirm, and for approval when four-eyes approval is on)",
   example: "revoke github.com all-users",
   parse: parseRevoke,
   authorize: inViewChannel,
