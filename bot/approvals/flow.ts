@@ -16,8 +16,10 @@ import type { Respond } from "../deliver.js";
 import { isServiceAccountToken } from "../host-tokens/find.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
 import {
+  auditFieldsOf,
   type CredentialRef,
   credentialColumns,
+  credentialOfApproval,
   credentialText,
   type RotatedCredential,
   refOf,
@@ -29,9 +31,7 @@ import { approvalRequestMessage, approvedMessage, deniedMessage } from "./messag
 
 /** What the approval is for, in words ("github.com", "the github.com token of service account …"). */
 function integrationText(approval: Approval): string {
-  if (approval.credential === "host-token")
-    return `the ${approval.host ?? "host"} token of service account ${approval.subjectId ?? "?"}`;
-  return approval.host ?? approval.integrationId;
+  return credentialText(credentialOfApproval(approval));
 }
 
 function base(bot: BotContext, actor: string, approval: Approval) {
@@ -40,15 +40,7 @@ function base(bot: BotContext, actor: string, approval: Approval) {
     at: bot.now().toISOString(),
     actor,
     source: "slack",
-    ...(approval.integrationId ? { integrationId: approval.integrationId } : {}),
-    ...(approval.host ? { host: approval.host } : {}),
-    ...(approval.tokenId ? { tokenId: approval.tokenId } : {}),
-    ...(approval.credential === "host-token"
-      ? {
-          tokenOwner: `service account ${approval.subjectId ?? "?"}`,
-          target: `service account ${approval.subjectId ?? "?"}`,
-        }
-      : {}),
+    ...auditFieldsOf(credentialOfApproval(approval)),
     ...(approval.revoke ? { target: `revoke ${approval.revoke.selector}` } : {}),
     approvalId: approval.id,
   };

@@ -4,7 +4,7 @@
  * one description, so both kinds share the same protocol around their different API calls.
  */
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
-import type { CredentialKind } from "../state/store.js";
+import type { Approval, CredentialKind } from "../state/store.js";
 
 /** The identity of a credential: enough to lease it, journal it and match an approval to it. */
 export type CredentialRef =
@@ -86,6 +86,26 @@ export function refOf(row: {
     : { kind: "oauth-secret", integrationId: row.integrationId };
 }
 
+/** The credential a stored approval is for (rows from before host tokens are OAuth secrets). */
+export function credentialOfApproval(approval: Approval): RotatedCredential {
+  if (approval.credential === "host-token") {
+    return {
+      kind: "host-token",
+      tokenId: approval.tokenId ?? "",
+      runnerId: "",
+      host: approval.host ?? "",
+      serviceAccountId: approval.subjectId ?? "",
+      ...(approval.integrationId ? { integrationId: approval.integrationId } : {}),
+    };
+  }
+  return {
+    kind: "oauth-secret",
+    integrationId: approval.integrationId,
+    runnerId: "",
+    ...(approval.host ? { host: approval.host } : {}),
+  };
+}
+
 /** The journal/approval columns for a credential: host tokens keep their (possibly empty) integration. */
 export function credentialColumns(credential: RotatedCredential): {
   credential: CredentialKind;
@@ -127,7 +147,7 @@ export function auditFieldsOf(credential: RotatedCredential): {
 } {
   if (credential.kind === "oauth-secret") {
     return {
-      integrationId: credential.integrationId,
+      ...(credential.integrationId ? { integrationId: credential.integrationId } : {}),
       ...(credential.runnerId ? { runnerId: credential.runnerId } : {}),
       ...(credential.host ? { host: credential.host } : {}),
       ...(credential.scmId ? { scmId: credential.scmId } : {}),

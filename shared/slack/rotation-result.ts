@@ -22,6 +22,14 @@ const STEP_NAMES: Record<RotationStep["step"], string> = {
   verify: "Read back and validate the stored secret",
 };
 
+/** A host token's protocol: it cannot be tested or validated, only stored and read back. */
+const TOKEN_STEP_NAMES: Record<RotationStep["step"], string> = {
+  read: "Read the token",
+  test: "Test the new token",
+  update: "Store the new token",
+  verify: "Read back the stored token",
+};
+
 const STEP_ICONS: Record<RotationStep["status"], string> = {
   ok: ":white_check_mark:",
   failed: ":x:",
@@ -49,9 +57,10 @@ export function rotationHeadline(result: RotationResult): string {
 
 /** One line per protocol step with its outcome in words. */
 export function rotationStepLines(result: RotationResult): string[] {
+  const names = result.tokenId ? TOKEN_STEP_NAMES : STEP_NAMES;
   return result.steps.map(
     (step, index) =>
-      `${STEP_ICONS[step.status]} ${index + 1}. ${STEP_NAMES[step.step]}: ${escapeMrkdwn(step.detail)}`,
+      `${STEP_ICONS[step.status]} ${index + 1}. ${names[step.step]}: ${escapeMrkdwn(step.detail)}`,
   );
 }
 

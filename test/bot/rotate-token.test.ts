@@ -229,6 +229,10 @@ describe("rotate-token", () => {
 
     const report = await h.waitForResponse(ack.responseUrlId, (text) => text.includes("Rotated"));
     expect(callText(report)).toContain(`github.com token of service account ${SERVICE_ACCOUNT}`);
+    expect(callText(report)).toContain(
+      ":heavy_minus_sign: 2. Test the new token: skipped: the API has no call",
+    );
+    expect(callText(report)).toContain(":white_check_mark: 4. Read back the stored token");
     const result = await h.slack.waitFor(
       (call) =>
         call.method === "views.update" && call.args.view_id === viewId && callText(call).includes("Rotated"),
