@@ -1,4 +1,7 @@
 /** `npm run bot` as a process: configuration errors, start, health check, clean stop. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
@@ -34,8 +37,11 @@ describe("npm run bot", () => {
   it("starts, answers /healthz and stops cleanly on SIGTERM", async () => {
     emu = await startEmulator();
     slack = await startFakeSlack();
+    // Its own store, not the default ./data/bot.sqlite in the repository.
+    const stateDir = mkdtempSync(join(tmpdir(), "bot-main-"));
     const bot = await startBotProcess(
       {
+        DATABASE_URL: `sqlite:${join(stateDir, "bot.sqlite")}`,
         SLACK_BOT_TOKEN: CANARY_TOKEN,
         SLACK_SIGNING_SECRET: "signing-secret-canary",
         SLACK_API_URL: slack.apiUrl,
@@ -54,5 +60,6 @@ describe("npm run bot", () => {
     expect(await bot.exited()).toBe(0);
     expect(bot.stdout()).not.toContain(CANARY_TOKEN);
     expect(slack.callsTo("auth.test")).toHaveLength(1);
+    rmSync(stateDir, { recursive: true, force: true });
   });
 });
