@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
 import { countsText, exportRunnerConfig } from "../../shared/export/export.js";
 import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
-import { ALL_KINDS } from "../../shared/sync/kinds.js";
+import { ALL_KINDS } from "../../shared/kinds/registry.js";
 import { listFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, apiSource, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";

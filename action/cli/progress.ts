@@ -2,8 +2,9 @@
  * Apply progress: each operation as it completes, ✓/✗ with the item and a counter. On a terminal a
  * status line ("Applying 3/7…") is redrawn below the finished lines; elsewhere, plain lines only.
  */
+
+import { kindLabel } from "../../shared/kinds/registry.js";
 import type { OperationOutcome } from "../../shared/sync/apply.js";
-import { kindLabel } from "../../shared/sync/kinds.js";
 import type { Terminal } from "./terminal.js";
 
 export function outcomeLine(

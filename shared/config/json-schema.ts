@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
-import { FILE_FORMATS } from "../sync/kinds.js";
+import { FILE_FORMATS } from "../kinds/registry.js";
 import type { JsonSchema } from "./file-format.js";
 import { MAX_FIELD_LENGTH } from "./limits.js";
 

@@ -6,7 +6,7 @@
  * by the fast path (fast-parse.ts) and its lines are worked out only when asked for (positions.ts).
  */
 import type { z } from "zod";
-import { FILE_FORMATS } from "../sync/kinds.js";
+import { FILE_FORMATS } from "../kinds/registry.js";
 import { fastPlainData } from "./fast-parse.js";
 import type { FileFormat, Located } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";

@@ -4,7 +4,7 @@
  * configuration keys, int ranges, patterns, enums).
  */
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
-import { ALL_KINDS } from "../sync/kinds.js";
+import { ALL_KINDS } from "../kinds/registry.js";
 import type { ConfigIssue, DesiredRunner } from "./types.js";
 
 export function checkAgainstSchema(

@@ -3,7 +3,7 @@
  * holds one list per resource kind, under the kind's key, of the kind's own entries (its FileFormat).
  */
 import { z } from "zod";
-import { FILE_FORMATS } from "../sync/kinds.js";
+import { FILE_FORMATS } from "../kinds/registry.js";
 
 const kindLists = Object.fromEntries(
   FILE_FORMATS.map((format) => [format.key, z.array(format.entry).default([])]),

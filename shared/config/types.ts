@@ -1,5 +1,5 @@
 /** The desired state read from a runner-config file, with the file line of every field. */
-import type { ResourceKinds } from "../sync/kinds.js";
+import type { ResourceKinds } from "../kinds/registry.js";
 
 export interface ConfigIssue {
   file: string;
@@ -15,7 +15,7 @@ export type FieldLines = Record<string, number>;
 
 /**
  * A runner's items, one list per resource kind under the kind's key in the file
- * (`environmentClasses: DesiredEnvironmentClass[]`, ...): derived from the registry (sync/kinds.ts).
+ * (`environmentClasses: DesiredEnvironmentClass[]`, ...): derived from the registry (kinds/registry.ts).
  */
 type DesiredObjects = {
   [K in keyof ResourceKinds as ResourceKinds[K]["file"]["key"]]: ReturnType<ResourceKinds[K]["file"]["load"]>;

@@ -7,7 +7,7 @@
  */
 import { stringify } from "yaml";
 import type { ExportedSecret, LiveRunner } from "../config/file-format.js";
-import { ALL_KINDS } from "../sync/kinds.js";
+import { ALL_KINDS } from "../kinds/registry.js";
 import { oneLine } from "../text/untrusted.js";
 
 /** A runner's objects as read for export: one list per kind (lists of kinds not read may be absent). */

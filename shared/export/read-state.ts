@@ -1,9 +1,9 @@
 /** Reads what export needs: each kind's objects of the named runners (all pages), or of every runner. */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import { ALL_KINDS } from "../kinds/registry.js";
 import type { RunnerState } from "../sync/current-state.js";
 import { emptyRunnerState } from "../sync/current-state.js";
-import { ALL_KINDS } from "../sync/kinds.js";
 import type { ExportRunnerState } from "./export.js";
 
 export class UnknownRunnerError extends Error {}

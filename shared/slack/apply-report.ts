@@ -2,9 +2,10 @@
  * The result of an apply as Block Kit, in the look of the scheduled reports: a header, one line per
  * operation that was not a no-op, and a link to the workflow run. Plans hold no secret values.
  */
+
+import { kindLabel } from "../kinds/registry.js";
 import type { ApplyResult } from "../sync/apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "../sync/apply-summary.js";
-import { kindLabel } from "../sync/kinds.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";
 import { type ReportOptions, sections, splitIntoMessages } from "./split.js";

@@ -5,8 +5,8 @@
  */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import { ALL_KINDS, kindOf } from "../kinds/registry.js";
 import type { RunnerState } from "./current-state.js";
-import { ALL_KINDS, kindOf } from "./kinds.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { OutcomeUnknownError } from "./outcome.js";
 import { type Operation, type Plan, pendingOperations, refusedOperations } from "./plan-types.js";

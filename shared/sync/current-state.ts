@@ -3,7 +3,7 @@ import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import type { DesiredState } from "../config/types.js";
-import { ALL_KINDS, type ResourceKinds } from "./kinds.js";
+import { ALL_KINDS, type ResourceKinds } from "../kinds/registry.js";
 import type { Operation, Plan } from "./plan-types.js";
 
 type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
@@ -12,7 +12,7 @@ type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (
 
 /**
  * A runner's objects: each resource kind's fields (`environmentClasses: EnvironmentClass[]`, ...),
- * as its `emptyState` declares them; derived from the registry (kinds.ts). Each kind's module reads
+ * as its `emptyState` declares them; derived from the registry (../kinds/registry.ts). Each kind's module reads
  * and diffs its own.
  */
 type RunnerObjects = Intersection<ReturnType<ResourceKinds[keyof ResourceKinds]["emptyState"]>>;

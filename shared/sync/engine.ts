@@ -8,11 +8,11 @@ import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load
 import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import type { ConfigIssue } from "../config/types.js";
+import { ALL_KINDS } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
-import { ALL_KINDS } from "./kinds.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";

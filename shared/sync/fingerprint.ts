@@ -4,8 +4,8 @@
  * schema version. A saved plan is applied only while the fingerprint still matches.
  */
 import { createHash } from "node:crypto";
+import { ALL_KINDS } from "../kinds/registry.js";
 import type { RunnerState } from "./current-state.js";
-import { ALL_KINDS } from "./kinds.js";
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

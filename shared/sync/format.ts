@@ -5,11 +5,11 @@
 
 import { formatIssue } from "../config/load.js";
 import type { ConfigIssue } from "../config/types.js";
+import { kindLabel } from "../kinds/registry.js";
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "./apply-summary.js";
-import { kindLabel } from "./kinds.js";
 
 export function formatApplyText(result: ApplyResult): string {
   const summary = summarizeApply(result);

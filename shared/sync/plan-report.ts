@@ -3,8 +3,9 @@
  * terminals, the job summary, the pull-request comment), worked out once. The renderers only lay it
  * out and escape it. Pure.
  */
+
+import { ALL_KINDS, kindLabel, operationLabel } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
-import { ALL_KINDS, kindLabel, operationLabel } from "./kinds.js";
 import {
   type Action,
   countByAction,

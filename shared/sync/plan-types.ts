@@ -2,6 +2,10 @@
  * A plan is plain data: it can be printed, serialised (JSON, `version: 1`) and applied later. It
  * names secrets only by their environment variable, never by value.
  */
+import type { Operation } from "../kinds/registry.js";
+
+/** Every kind's operation: assembled in the registry (shared/kinds/registry.ts). */
+export type { Operation };
 
 /**
  * `replace` is create-then-disable (Terraform's CreateThenDelete): the API cannot change a class's
@@ -21,7 +25,8 @@ export function fieldChange(field: string, from: string | undefined, to: string 
   return { field, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
-interface OperationBase {
+/** What every kind's operation has; a kind's own fields are in shared/kinds/<kind>/operation.ts. */
+export interface OperationBase {
   action: Action;
   runnerId: string;
   /** The item's key within its runner: display name, or `scmId@host`. */
@@ -40,58 +45,6 @@ interface OperationBase {
   /** What the plan keeps as is on purpose, in words (shown even when the action is no-op). */
   notes?: string[];
 }
-
-export interface EnvironmentClassOperation extends OperationBase {
-  kind: "environmentClass";
-  desired?: {
-    displayName: string;
-    description?: string;
-    enabled: boolean;
-    configuration: Array<{ key: string; value: string }>;
-  };
-}
-
-export interface ScmIntegrationOperation extends OperationBase {
-  kind: "scmIntegration";
-  desired?: {
-    scmId: string;
-    host: string;
-    pat: boolean;
-    virtualDirectory?: string;
-    oauth?: { clientId: string; clientSecretEnv: string; issuerUrl?: string };
-  };
-  /** The OAuth secret is sent (create, new client id, rotation): it cannot be read back to compare. */
-  sendSecret?: boolean;
-  /** Removes the OAuth configuration (sends an empty client id). */
-  clearOAuth?: boolean;
-  /** Which fields an update sends. */
-  updateFields?: Array<"pat" | "virtualDirectory" | "issuerUrl" | "oauth">;
-}
-
-export interface HostAuthenticationTokenOperation extends OperationBase {
-  kind: "hostAuthenticationToken";
-  desired?: {
-    host: string;
-    serviceAccount: string;
-    tokenEnv: string;
-    refreshTokenEnv?: string;
-    expiresAt?: string;
-    scopes?: string[];
-    /** The live SCM integration's id the token links to, when the file names one. */
-    integrationId?: string;
-    /** Its scmId, when the integration does not exist yet (the same apply creates it). */
-    integration?: string;
-  };
-  /** The token is sent (create, rotation, new expiry): it cannot be read back to compare. */
-  sendToken?: boolean;
-  /** Which non-secret fields an update sends. */
-  updateFields?: Array<"expiresAt" | "scopes">;
-}
-
-export type Operation =
-  | EnvironmentClassOperation
-  | ScmIntegrationOperation
-  | HostAuthenticationTokenOperation;
 
 export interface RunnerPlan {
   runnerId: string;

@@ -1,7 +1,7 @@
 /** Builds the plan: desired state vs the runners' current state, kind by kind. Pure: no I/O. */
 import type { DesiredState } from "../config/types.js";
+import { ALL_KINDS } from "../kinds/registry.js";
 import type { RunnerState } from "./current-state.js";
-import { ALL_KINDS } from "./kinds.js";
 import type { Plan, PlanOptions } from "./plan-types.js";
 
 export function buildPlan(

@@ -8,9 +8,9 @@ import type { GitpodClient } from "../api/client.js";
 import { isRunnerOffline } from "../api/errors.js";
 import { runnerIssue } from "../config/runner-issue.js";
 import type { ConfigIssue, DesiredState, FieldLines } from "../config/types.js";
+import { ALL_KINDS, kindOf } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import type { RunnerState } from "./current-state.js";
-import { ALL_KINDS, kindOf } from "./kinds.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { type Operation, type Plan, pendingOperations } from "./plan-types.js";
 

@@ -1,8 +1,9 @@
 /**
- * One module per resource kind behind one interface (the github/safe-settings shape): read what the
- * runners have, diff it against the file (pure), validate on the server, and apply one operation.
- * plan.ts, apply.ts, current-state.ts, remote-validation.ts and the formatters reach a kind only
- * through this interface and the registry in kinds.ts; CONTRIBUTING.md lists the steps for a new kind.
+ * One folder per resource kind (shared/kinds/<kind>/) behind one interface (the github/safe-settings
+ * shape): read what the runners have, diff it against the file (pure), validate on the server, and
+ * apply one operation. plan.ts, apply.ts, current-state.ts, remote-validation.ts and the formatters
+ * reach a kind only through this interface and the registry (shared/kinds/registry.ts);
+ * CONTRIBUTING.md lists the steps for a new kind.
  */
 import type { GitpodClient } from "../api/client.js";
 import type {

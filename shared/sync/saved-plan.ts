@@ -4,10 +4,10 @@
  * names secrets by their environment variable only.
  */
 import type { GitpodClient } from "../api/client.js";
+import { kindOf } from "../kinds/registry.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, scopeOfPlan } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
-import { kindOf } from "./kinds.js";
 import { type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
 
 export const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";

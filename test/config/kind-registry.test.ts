@@ -8,8 +8,8 @@ import { knownKeysAt } from "../../shared/config/issue-words.js";
 import { runnerConfigJsonSchema } from "../../shared/config/json-schema.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
 import { exportRunnerConfig } from "../../shared/export/export.js";
+import { ALL_KINDS } from "../../shared/kinds/registry.js";
 import { emptyRunnerState } from "../../shared/sync/current-state.js";
-import { ALL_KINDS } from "../../shared/sync/kinds.js";
 
 const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
 

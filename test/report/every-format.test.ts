@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatPlanComment } from "../../action/report/plan-comment.js";
+import { kindLabel } from "../../shared/kinds/registry.js";
 import {
   healthCheckMarkdown,
   healthCheckText,
@@ -23,7 +24,6 @@ import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rota
 import type { ApplyResult } from "../../shared/sync/apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "../../shared/sync/apply-summary.js";
 import { formatApplyMarkdown, formatApplyText } from "../../shared/sync/format.js";
-import { kindLabel } from "../../shared/sync/kinds.js";
 import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
 import { describePlan } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";

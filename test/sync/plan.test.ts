@@ -1,9 +1,9 @@
 /** The plan as pure data: field-level diffs, API facts it must respect, and its cost at scale. */
 import { describe, expect, it } from "vitest";
 import type { EnvironmentClass, HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
-import type { DesiredEnvironmentClass } from "../../shared/config/kinds/environment-classes.js";
-import type { DesiredScmIntegration } from "../../shared/config/kinds/scm-integrations.js";
 import type { DesiredState } from "../../shared/config/types.js";
+import type { DesiredEnvironmentClass } from "../../shared/kinds/environment-classes/file-format.js";
+import type { DesiredScmIntegration } from "../../shared/kinds/scm-integrations/file-format.js";
 import type { RunnerState } from "../../shared/sync/current-state.js";
 import { buildPlan } from "../../shared/sync/plan.js";
 import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";

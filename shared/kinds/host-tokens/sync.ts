@@ -4,14 +4,21 @@
  * pruned. The token cannot be read back (Get omits it), so like an OAuth secret it is sent on
  * create, on rotate-secrets, or when expiresAt changes (a new expiry means a new token).
  */
-import type { GitpodClient } from "../api/client.js";
-import { GitpodApiError } from "../api/errors.js";
+import type { GitpodClient } from "../../api/client.js";
+import { GitpodApiError } from "../../api/errors.js";
 import type {
   CreateHostAuthenticationTokenRequest,
   HostAuthenticationToken,
   ScmIntegration,
   UpdateHostAuthenticationTokenRequest,
-} from "../api/schemas.js";
+} from "../../api/schemas.js";
+import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
+import { OutcomeUnknownError } from "../../sync/outcome.js";
+import { listEachRunner } from "../../sync/per-runner.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import type { ResourceKind } from "../../sync/resource.js";
+import { sortedById } from "../../sync/sorted-by-id.js";
+import { secretFor } from "../scm-integrations/sync.js";
 import {
   type DesiredHostAuthenticationToken,
   hostAuthenticationTokenFormat,
@@ -19,14 +26,8 @@ import {
   isServiceAccountToken,
   liveTokenKey,
   SERVICE_ACCOUNT,
-} from "../config/kinds/host-tokens.js";
-import { deleteUnlessGone } from "./delete-unless-gone.js";
-import { OutcomeUnknownError } from "./outcome.js";
-import { listEachRunner } from "./per-runner.js";
-import { type FieldChange, fieldChange, type HostAuthenticationTokenOperation } from "./plan-types.js";
-import type { ResourceKind } from "./resource.js";
-import { secretFor } from "./scm-integrations.js";
-import { sortedById } from "./sorted-by-id.js";
+} from "./file-format.js";
+import type { HostAuthenticationTokenOperation } from "./operation.js";
 
 const PAT = "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT";
 

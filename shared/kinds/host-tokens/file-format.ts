@@ -7,14 +7,19 @@
  */
 import { z } from "zod";
 import type { HostAuthenticationToken } from "../../api/schemas.js";
+import type { FileFormat, JsonSchema, LoadContext } from "../../config/file-format.js";
+import { MAX_FIELD_LENGTH } from "../../config/limits.js";
+import { formatPath, type PathPart } from "../../config/locate.js";
+import { lazyLines } from "../../config/positions.js";
+import {
+  referenceTo,
+  secretReference,
+  secretReferenceSchema,
+  variablePart,
+} from "../../config/secret-reference.js";
+import type { FieldLines } from "../../config/types.js";
 import { oneLine } from "../../text/untrusted.js";
-import type { FileFormat, JsonSchema, LoadContext } from "../file-format.js";
-import { MAX_FIELD_LENGTH } from "../limits.js";
-import { formatPath, type PathPart } from "../locate.js";
-import { lazyLines } from "../positions.js";
-import { referenceTo, secretReference, secretReferenceSchema, variablePart } from "../secret-reference.js";
-import type { FieldLines } from "../types.js";
-import { scmIntegrationFormat } from "./scm-integrations.js";
+import { scmIntegrationFormat } from "../scm-integrations/file-format.js";
 
 const OTHER = MAX_FIELD_LENGTH.other ?? 2048;
 

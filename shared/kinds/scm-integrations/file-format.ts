@@ -5,14 +5,25 @@
  */
 import { z } from "zod";
 import type { RunnerConfigurationSchema, ScmIntegration } from "../../api/schemas.js";
+import type {
+  FileFormat,
+  JsonSchema,
+  LiveRunner,
+  LoadContext,
+  SchemaCheckContext,
+} from "../../config/file-format.js";
+import { MAX_FIELD_LENGTH } from "../../config/limits.js";
+import { formatPath, type PathPart } from "../../config/locate.js";
+import { lazyLines } from "../../config/positions.js";
+import {
+  referenceTo,
+  secretReference,
+  secretReferenceSchema,
+  variablePart,
+} from "../../config/secret-reference.js";
+import type { ConfigIssue, FieldLines } from "../../config/types.js";
 import { didYouMean } from "../../text/did-you-mean.js";
 import { oneLine } from "../../text/untrusted.js";
-import type { FileFormat, JsonSchema, LiveRunner, LoadContext, SchemaCheckContext } from "../file-format.js";
-import { MAX_FIELD_LENGTH } from "../limits.js";
-import { formatPath, type PathPart } from "../locate.js";
-import { lazyLines } from "../positions.js";
-import { referenceTo, secretReference, secretReferenceSchema, variablePart } from "../secret-reference.js";
-import type { ConfigIssue, FieldLines } from "../types.js";
 
 const OTHER = MAX_FIELD_LENGTH.other ?? 2048;
 

@@ -1,15 +1,22 @@
 /**
- * The registry of resource kinds. Keyed by `Operation["kind"]`, so the compiler refuses a kind in the
- * Operation union that has no module here. Everything generic (the file's structure and JSON Schema,
- * loading, live-schema checks, read, plan, validate, apply, fingerprint, export, print) goes through
- * this table; nothing outside a kind's modules names a kind.
+ * The registry of resource kinds: one folder per kind (shared/kinds/<kind>/), listed here twice, in
+ * the table and in the Operation union. The table is keyed by `Operation["kind"]`, so the compiler
+ * refuses a kind in the union that has no module here, and a module whose operation is not in it.
+ * Everything generic (the file's structure and JSON Schema, loading, live-schema checks, read, plan,
+ * validate, apply, fingerprint, export, print) goes through this table; nothing outside a kind's
+ * folder names a kind.
  */
 import type { FileFormat } from "../config/file-format.js";
-import { environmentClassKind } from "./environment-classes.js";
-import { hostAuthenticationTokenKind } from "./host-tokens.js";
-import type { Operation } from "./plan-types.js";
-import type { ResourceKind } from "./resource.js";
-import { scmIntegrationKind } from "./scm-integrations.js";
+import type { ResourceKind } from "../sync/resource.js";
+import { type EnvironmentClassOperation, environmentClassKind } from "./environment-classes/index.js";
+import { type HostAuthenticationTokenOperation, hostAuthenticationTokenKind } from "./host-tokens/index.js";
+import { type ScmIntegrationOperation, scmIntegrationKind } from "./scm-integrations/index.js";
+
+/** Every kind's operation: one line per kind, next to its line in RESOURCE_KINDS. */
+export type Operation =
+  | EnvironmentClassOperation
+  | ScmIntegrationOperation
+  | HostAuthenticationTokenOperation;
 
 type OperationOf<K extends Operation["kind"]> = Extract<Operation, { kind: K }>;
 

@@ -4,13 +4,13 @@
  */
 import { z } from "zod";
 import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
+import { checkConfigurationValue, fieldSchema } from "../../config/configuration-fields.js";
+import type { FileFormat, JsonSchema, LoadContext, SchemaCheckContext } from "../../config/file-format.js";
+import { MAX_FIELD_LENGTH } from "../../config/limits.js";
+import { formatPath, type PathPart } from "../../config/locate.js";
+import { lazyLines } from "../../config/positions.js";
+import type { ConfigIssue, FieldLines } from "../../config/types.js";
 import { didYouMean } from "../../text/did-you-mean.js";
-import { checkConfigurationValue, fieldSchema } from "../configuration-fields.js";
-import type { FileFormat, JsonSchema, LoadContext, SchemaCheckContext } from "../file-format.js";
-import { MAX_FIELD_LENGTH } from "../limits.js";
-import { formatPath, type PathPart } from "../locate.js";
-import { lazyLines } from "../positions.js";
-import type { ConfigIssue, FieldLines } from "../types.js";
 
 const configurationValue = z.union([z.string(), z.number(), z.boolean()], {
   error: "must be a string, a number or a boolean",

@@ -4,24 +4,29 @@
  * unchanged secret is not a diff. Removing OAuth, turning PATs off and deleting an integration
  * delete users' host authentication tokens: those operations are flagged destructive.
  */
-import type { GitpodClient } from "../api/client.js";
-import { GitpodApiError } from "../api/errors.js";
-import { sameHost } from "../api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration, UpdateScmIntegrationRequest } from "../api/schemas.js";
+import type { GitpodClient } from "../../api/client.js";
+import { GitpodApiError } from "../../api/errors.js";
+import { sameHost } from "../../api/matching.js";
+import type {
+  HostAuthenticationToken,
+  ScmIntegration,
+  UpdateScmIntegrationRequest,
+} from "../../api/schemas.js";
+import { withLineOf } from "../../config/positions.js";
+import type { RunnerState } from "../../sync/current-state.js";
+import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
+import { OutcomeUnknownError } from "../../sync/outcome.js";
+import { listEachRunner } from "../../sync/per-runner.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import type { FieldError, ResourceKind } from "../../sync/resource.js";
+import { sortedById } from "../../sync/sorted-by-id.js";
 import {
   type DesiredOAuth,
   type DesiredScmIntegration,
   scmIntegrationFormat,
   scmKey,
-} from "../config/kinds/scm-integrations.js";
-import { withLineOf } from "../config/positions.js";
-import type { RunnerState } from "./current-state.js";
-import { deleteUnlessGone } from "./delete-unless-gone.js";
-import { OutcomeUnknownError } from "./outcome.js";
-import { listEachRunner } from "./per-runner.js";
-import { type FieldChange, fieldChange, type ScmIntegrationOperation } from "./plan-types.js";
-import type { FieldError, ResourceKind } from "./resource.js";
-import { sortedById } from "./sorted-by-id.js";
+} from "./file-format.js";
+import type { ScmIntegrationOperation } from "./operation.js";
 
 /** The spec lets the API leave an integration's id out; without it nothing can be changed. */
 const MISSING_ID = (key: string, what: string) =>

@@ -4,16 +4,17 @@
  * old one) and pruning disables.
  */
 import { randomUUID } from "node:crypto";
-import type { GitpodClient } from "../api/client.js";
-import { GitpodApiError } from "../api/errors.js";
-import type { EnvironmentClass, FieldValue } from "../api/schemas.js";
-import { type DesiredEnvironmentClass, environmentClassFormat } from "../config/kinds/environment-classes.js";
-import { withLineOf } from "../config/positions.js";
-import { OutcomeUnknownError } from "./outcome.js";
-import { listEachRunner } from "./per-runner.js";
-import { type EnvironmentClassOperation, type FieldChange, fieldChange } from "./plan-types.js";
-import type { FieldError, ResourceKind } from "./resource.js";
-import { sortedById } from "./sorted-by-id.js";
+import type { GitpodClient } from "../../api/client.js";
+import { GitpodApiError } from "../../api/errors.js";
+import type { EnvironmentClass, FieldValue } from "../../api/schemas.js";
+import { withLineOf } from "../../config/positions.js";
+import { OutcomeUnknownError } from "../../sync/outcome.js";
+import { listEachRunner } from "../../sync/per-runner.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import type { FieldError, ResourceKind } from "../../sync/resource.js";
+import { sortedById } from "../../sync/sorted-by-id.js";
+import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
+import type { EnvironmentClassOperation } from "./operation.js";
 
 function configurationMap(configuration: FieldValue[] | undefined): Map<string, string> {
   return new Map((configuration ?? []).map((field) => [field.key ?? "", field.value ?? ""]));
