@@ -4,7 +4,7 @@
  * value (the API never returns one).
  */
 import type { types } from "@slack/bolt";
-import { sameHost } from "../../shared/api/matching.js";
+import { isServiceAccountToken, sameHost } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
 import { context, type MessageBlock, type SlackMessage } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
@@ -45,7 +45,7 @@ export function ownerOf(token: HostAuthenticationToken): {
 } {
   const principal = token.subject?.principal;
   const id = token.subject?.id || token.userId || "";
-  if (principal === "PRINCIPAL_SERVICE_ACCOUNT") return { kind: "service-account", id };
+  if (isServiceAccountToken(token)) return { kind: "service-account", id };
   if (principal === "PRINCIPAL_USER" || (!principal && token.userId)) return { kind: "user", id };
   return { kind: "other", id };
 }

@@ -7,8 +7,8 @@
 import type { z } from "zod";
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import type { RunnerState } from "../sync/current-state.js";
-import type { PathPart } from "./locate.js";
-import type { LazyPositions } from "./positions.js";
+import { formatPath, type PathPart } from "./locate.js";
+import { type LazyPositions, lazyLines } from "./positions.js";
 import type { SecretReferenceContext } from "./secret-reference.js";
 import type { ConfigIssue, FieldLines } from "./types.js";
 
@@ -73,8 +73,20 @@ export interface FileFormat<Desired extends Located = Located, Key extends strin
   maxLength?(at: readonly PathPart[]): number | undefined;
   /** The longest key allowed in the map at `at` inside one entry; undefined: no limit of its own. */
   maxKeyLength?(at: readonly PathPart[]): number | undefined;
-  /** The entries (already checked against `entry`) as the desired state; problems go to `issue`. */
-  load(entries: readonly Entry[], context: LoadContext): Desired[];
+  /**
+   * What makes an entry one object. Entries with the same `key` describe it twice: the loader
+   * reports each later one at its `field` with the words `duplicate(entry)`.
+   */
+  readonly identity: {
+    key(entry: Entry): string;
+    field: string;
+    duplicate(entry: Entry): string;
+  };
+  /**
+   * One entry (already checked against `entry`), at `path`, as a desired item (built with
+   * `locatedItem`); problems go to `context.issue`. Undefined when they leave nothing to plan.
+   */
+  loadEntry(entry: Entry, path: readonly PathPart[], context: LoadContext): Desired | undefined;
   /** The JSON Schema of the list for one runner's live schema (undefined: nothing runner-specific). */
   liveSchemaRule?(schema: RunnerConfigurationSchema): JsonSchema | undefined;
   /** Problems with the items against the runner's live schema, before anything is sent. */
@@ -87,4 +99,44 @@ export interface FileFormat<Desired extends Located = Located, Key extends strin
   exportEntries(state: LiveRunner, context: ExportContext): Array<Record<string, unknown>>;
   /** Header lines above the list of this kind's exported variables: why they are needed. */
   readonly exportedSecretsHeader?: readonly string[];
+}
+
+/**
+ * An entry's item as the desired state holds it: its dotted `path`, its `line`, and the `lines` of
+ * its `fields` and of the keys of its nested blocks (`{ configuration: ["cpu"] }` gives
+ * `configuration.cpu`), worked out only when read.
+ */
+export function locatedItem<Desired extends Located>(
+  item: Omit<Desired, keyof Located>,
+  path: readonly PathPart[],
+  context: Pick<LoadContext, "positions">,
+  fields: readonly string[],
+  nested: Readonly<Record<string, readonly string[]>> = {},
+): Desired {
+  const located = { ...item, path: formatPath(path) } as Desired;
+  return lazyLines(located, context.positions, path, () => [
+    ...fields.map((name) => ({ name, path: [...path, name] })),
+    ...Object.entries(nested).flatMap(([block, keys]) =>
+      keys.map((key) => ({ name: `${block}.${key}`, path: [...path, block, key] })),
+    ),
+  ]);
+}
+
+/** A kind's list as desired items: each entry through the kind, and the same key twice is an issue. */
+export function loadList<Desired extends Located, Entry>(
+  format: FileFormat<Desired, string, Entry>,
+  entries: readonly Entry[],
+  context: LoadContext,
+): Desired[] {
+  const items: Desired[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const path: PathPart[] = [...context.listPath, index];
+    const key = format.identity.key(entry);
+    if (seen.has(key)) context.issue([...path, format.identity.field], format.identity.duplicate(entry));
+    seen.add(key);
+    const item = format.loadEntry(entry, path, context);
+    if (item !== undefined) items.push(item);
+  });
+  return items;
 }

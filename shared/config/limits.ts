@@ -9,11 +9,13 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** "16 MiB", for messages. */
 export const MAX_CONFIG_SIZE_TEXT = `${MAX_CONFIG_BYTES / 1024 / 1024} MiB`;
 
+/** Any other string in the file: ids, names, hosts, client ids, URLs. */
+export const MAX_OTHER_LENGTH = 2048;
+
 export const MAX_FIELD_LENGTH: Readonly<Record<string, number>> = {
   displayName: 127,
   description: 200,
   configurationKey: 256,
   configurationValue: 10_000,
-  /** Any other string in the file: ids, names, hosts, client ids, URLs. */
-  other: 2048,
+  other: MAX_OTHER_LENGTH,
 };

@@ -1,14 +1,15 @@
 /**
  * Reads a runner-config file into the desired state. Every problem is collected with its line:
- * YAML syntax, structure (strict), then each resource kind's own checks of its entries (duplicates,
- * secret references, references between kinds: see FileFormat.load). Nothing here talks
+ * YAML syntax, structure (strict), entries listed twice (by each kind's key: loadList), then each
+ * resource kind's own checks of an entry (secret references, references between kinds: see
+ * FileFormat.loadEntry). Nothing here talks
  * to the API; see schema-check.ts for checks against the runners' live schemas. A clean file is read
  * by the fast path (fast-parse.ts) and its lines are worked out only when asked for (positions.ts).
  */
 import type { z } from "zod";
 import { FILE_FORMATS } from "../kinds/registry.js";
 import { fastPlainData } from "./fast-parse.js";
-import type { FileFormat, Located } from "./file-format.js";
+import { type FileFormat, type Located, loadList } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
@@ -93,7 +94,7 @@ export function loadRunnerConfig(
       const entries = (runner as unknown as Record<string, readonly unknown[]>)[format.key] ?? [];
       objects.set(
         format.key,
-        format.load(entries, {
+        loadList(format, entries, {
           listPath: [...runnerPath, format.key],
           env,
           issue,

@@ -3,6 +3,7 @@
  * `${ENV_VAR}` reference, never the secret. The literal is never echoed in an error, and the value
  * of a set variable goes to `secrets` (for the caller to send and to mask), never into the model.
  */
+import { z } from "zod";
 import { envValue } from "./env.js";
 import type { PathPart } from "./locate.js";
 
@@ -10,6 +11,11 @@ const SECRET_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /** The same rule for editors (JSON Schema); the loader trims around the reference too. */
 const SECRET_REFERENCE_PATTERN = "^\\s*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}\\s*$";
+
+/** A required secret field of an entry (the reference itself is checked by `secretReference`). */
+export function secretReferenceEntry(name: string, when = ""): z.ZodString {
+  return z.string({ error: `${name} is required${when}: a \${ENV_VAR} reference` });
+}
 
 export interface SecretReferenceContext {
   env: Readonly<Record<string, string | undefined>>;

@@ -18,7 +18,9 @@ export type FieldLines = Record<string, number>;
  * (`environmentClasses: DesiredEnvironmentClass[]`, ...): derived from the registry (kinds/registry.ts).
  */
 type DesiredObjects = {
-  [K in keyof ResourceKinds as ResourceKinds[K]["file"]["key"]]: ReturnType<ResourceKinds[K]["file"]["load"]>;
+  [K in keyof ResourceKinds as ResourceKinds[K]["file"]["key"]]: Array<
+    NonNullable<ReturnType<ResourceKinds[K]["file"]["loadEntry"]>>
+  >;
 };
 
 export type DesiredRunner = DesiredObjects & {

@@ -7,6 +7,7 @@
  */
 
 import { GitpodApiError } from "../api/errors.js";
+import { isServiceAccountToken } from "../api/matching.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
 import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
@@ -33,7 +34,7 @@ export interface HostTokenRotationRequest {
 const NOT_TESTABLE = "skipped: the API has no call that tests a host token before it is stored";
 
 export function tokenOwnerText(token: Pick<HostAuthenticationToken, "subject" | "userId">): string {
-  if (token.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT") return `service account ${token.subject.id}`;
+  if (isServiceAccountToken(token)) return `service account ${token.subject?.id}`;
   const user = token.subject?.id || token.userId;
   return user ? `user ${user}` : "an unknown owner";
 }

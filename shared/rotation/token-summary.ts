@@ -2,7 +2,7 @@
  * Host authentication tokens per SCM integration: how many, how many expired, and the nearest
  * expiry still ahead (which tokens belong to it: tokenBelongsTo in shared/api/matching.ts).
  */
-import { tokenBelongsTo } from "../api/matching.js";
+import { isServiceAccountToken, tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 
 export interface TokenSummary {
@@ -22,7 +22,7 @@ type Counts = { users: number; serviceAccounts: number; other: number };
 type PrincipalKind = keyof Counts;
 
 function principalKind(token: HostAuthenticationToken): PrincipalKind {
-  if (token.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT") return "serviceAccounts";
+  if (isServiceAccountToken(token)) return "serviceAccounts";
   if (token.subject?.principal === "PRINCIPAL_USER" || token.userId) return "users";
   return "other";
 }

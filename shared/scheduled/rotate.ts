@@ -5,7 +5,7 @@
  */
 
 import { describeApiError } from "../api/error-in-words.js";
-import { sameHost } from "../api/matching.js";
+import { isServiceAccountToken, sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
@@ -216,8 +216,8 @@ async function hostTokenRotations(
     }
     const found = listed.find(
       (candidate) =>
-        candidate.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT" &&
-        candidate.subject.id?.toLowerCase() === managed.serviceAccount.toLowerCase() &&
+        isServiceAccountToken(candidate) &&
+        candidate.subject?.id?.toLowerCase() === managed.serviceAccount.toLowerCase() &&
         sameHost(candidate.host, managed.host),
     );
     if (!found) {

@@ -4,7 +4,7 @@
  * same rule as shared/rotation's summarizeTokens).
  */
 
-import { sameHost, tokenBelongsTo } from "../api/matching.js";
+import { isServiceAccountToken, sameHost, tokenBelongsTo } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { runnerLabel } from "../text/runner-label.js";
 import type { CheckedTokens, ExpiringToken, ManagedHostToken } from "./types.js";
@@ -48,8 +48,8 @@ function renewal(
   managedTokens: readonly ManagedHostToken[],
 ): Pick<ExpiringToken, "principal" | "remedy"> {
   const host = token.host ?? "the host";
-  if (token.subject?.principal === "PRINCIPAL_SERVICE_ACCOUNT") {
-    const id = token.subject.id ?? "";
+  if (isServiceAccountToken(token)) {
+    const id = token.subject?.id ?? "";
     const managed = managedTokens.find(
       (item) =>
         item.runnerId === token.runnerId &&

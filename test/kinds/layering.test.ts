@@ -2,7 +2,7 @@
  * A kind's part of the file format (shared/kinds/<kind>/file-format.ts) reads and writes files and
  * never calls the API: the loader, the JSON Schema and the CLI's `schema` and offline checks use it
  * without a client. Its runtime imports, followed to the end, must stay out of the API client, the
- * transport, the sync and every kind's sync; it may name the API's data types (`import type`).
+ * transport, the sync and every kind's sync; it may use the API's data types and pure rules.
  * Each kind is one folder (file format, operation, sync, index) and one entry in the registry.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,8 +21,12 @@ const IMPORT =
 function callsTheApi(file: string, specifier: string): string | undefined {
   if (specifier === "undici") return "the HTTP client (undici)";
   const path = relative(REPO, file);
-  // The wire schemas are data (zod), not calls; everything else under api/ is the client.
-  if (path.startsWith("shared/api/") && path !== "shared/api/schemas.ts") return "the API client";
+  // The API's data types and pure rules (schemas.ts, matching.ts, errors.ts) are fine; these call it.
+  if (
+    /^shared\/api\/(client|transport|dispatcher|pagination|index)\.ts$|^shared\/api\/resources\//.test(path)
+  ) {
+    return "the API client";
+  }
   if (path.startsWith("shared/sync/")) return "the sync";
   if (/^shared\/kinds\/[^/]+\/(sync|index)\.ts$/.test(path) || path === "shared/kinds/registry.ts") {
     return "a kind's sync";

@@ -5,10 +5,15 @@
 import { z } from "zod";
 import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
 import { checkConfigurationValue, fieldSchema } from "../../config/configuration-fields.js";
-import type { FileFormat, JsonSchema, LoadContext, SchemaCheckContext } from "../../config/file-format.js";
+import {
+  type FileFormat,
+  type JsonSchema,
+  type LoadContext,
+  locatedItem,
+  type SchemaCheckContext,
+} from "../../config/file-format.js";
 import { MAX_FIELD_LENGTH } from "../../config/limits.js";
-import { formatPath, type PathPart } from "../../config/locate.js";
-import { lazyLines } from "../../config/positions.js";
+import type { PathPart } from "../../config/locate.js";
 import type { ConfigIssue, FieldLines } from "../../config/types.js";
 import { didYouMean } from "../../text/did-you-mean.js";
 
@@ -37,38 +42,18 @@ export interface DesiredEnvironmentClass {
 
 const FIELDS = ["displayName", "description", "enabled", "configuration"];
 
-function load(entries: readonly Entry[], context: LoadContext): DesiredEnvironmentClass[] {
-  const classes: DesiredEnvironmentClass[] = [];
-  const seen = new Set<string>();
-  entries.forEach((entry, index) => {
-    const path: PathPart[] = [...context.listPath, index];
-    if (seen.has(entry.displayName)) {
-      context.issue(
-        [...path, "displayName"],
-        `duplicate environment class "${entry.displayName}" in this runner`,
-      );
-    }
-    seen.add(entry.displayName);
-    const configuration: Record<string, string> = {};
-    for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
-    const item = {
-      displayName: entry.displayName,
-      description: entry.description,
-      enabled: entry.enabled,
-      configuration,
-      path: formatPath(path),
-    } as DesiredEnvironmentClass;
-    classes.push(
-      lazyLines(item, context.positions, path, () => [
-        ...FIELDS.map((name) => ({ name, path: [...path, name] })),
-        ...Object.keys(configuration).map((key) => ({
-          name: `configuration.${key}`,
-          path: [...path, "configuration", key],
-        })),
-      ]),
-    );
+function loadEntry(entry: Entry, path: readonly PathPart[], context: LoadContext): DesiredEnvironmentClass {
+  const configuration: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
+  const item = {
+    displayName: entry.displayName,
+    description: entry.description,
+    enabled: entry.enabled,
+    configuration,
+  };
+  return locatedItem<DesiredEnvironmentClass>(item, path, context, FIELDS, {
+    configuration: Object.keys(configuration),
   });
-  return classes;
 }
 
 const ENTRY_SCHEMA: JsonSchema = {
@@ -203,7 +188,12 @@ export const environmentClassFormat: FileFormat<DesiredEnvironmentClass, "enviro
   },
   maxKeyLength: (at) =>
     at.length === 1 && at[0] === "configuration" ? MAX_FIELD_LENGTH.configurationKey : undefined,
-  load,
+  identity: {
+    key: (entry) => entry.displayName,
+    field: "displayName",
+    duplicate: (entry) => `duplicate environment class "${entry.displayName}" in this runner`,
+  },
+  loadEntry,
   liveSchemaRule,
   checkAgainstSchema,
   exportEntries(state, context) {

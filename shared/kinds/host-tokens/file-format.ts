@@ -6,14 +6,15 @@
  * and export never writes them.
  */
 import { z } from "zod";
+import { isServiceAccountToken } from "../../api/matching.js";
 import type { HostAuthenticationToken } from "../../api/schemas.js";
-import type { FileFormat, JsonSchema, LoadContext } from "../../config/file-format.js";
-import { MAX_FIELD_LENGTH } from "../../config/limits.js";
-import { formatPath, type PathPart } from "../../config/locate.js";
-import { lazyLines } from "../../config/positions.js";
+import { type FileFormat, type JsonSchema, type LoadContext, locatedItem } from "../../config/file-format.js";
+import { MAX_OTHER_LENGTH } from "../../config/limits.js";
+import type { PathPart } from "../../config/locate.js";
 import {
   referenceTo,
   secretReference,
+  secretReferenceEntry,
   secretReferenceSchema,
   variablePart,
 } from "../../config/secret-reference.js";
@@ -21,13 +22,10 @@ import type { FieldLines } from "../../config/types.js";
 import { oneLine } from "../../text/untrusted.js";
 import { scmIntegrationFormat } from "../scm-integrations/file-format.js";
 
-const OTHER = MAX_FIELD_LENGTH.other ?? 2048;
-
 const HostAuthenticationTokenEntry = z.strictObject({
   host: z.string().min(1, "host must not be empty"),
   serviceAccount: z.uuid({ error: "serviceAccount must be a service account id (a UUID)" }),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
-  token: z.string({ error: "token is required: a ${ENV_VAR} reference" }),
+  token: secretReferenceEntry("token"),
   refreshToken: z.string().optional(),
   expiresAt: z.string({ error: "expiresAt must be an RFC 3339 time in quotes" }).optional(),
   scopes: z.array(z.string().min(1, "a scope must not be empty")).max(100, "at most 100 scopes").optional(),
@@ -57,10 +55,9 @@ export function hostTokenKey(item: { host: string; serviceAccount: string }): st
   return `${item.host.toLowerCase()}/${item.serviceAccount.toLowerCase()}`;
 }
 
-export const SERVICE_ACCOUNT = "PRINCIPAL_SERVICE_ACCOUNT";
-
-export function isServiceAccountToken(token: HostAuthenticationToken): boolean {
-  return token.subject?.principal === SERVICE_ACCOUNT && Boolean(token.subject.id);
+/** The kind's live objects: service accounts' tokens whose subject names the account (the key needs it). */
+export function isServiceAccountTokenWithId(token: HostAuthenticationToken): boolean {
+  return isServiceAccountToken(token) && Boolean(token.subject?.id);
 }
 
 export function liveTokenKey(token: HostAuthenticationToken): string {
@@ -81,84 +78,70 @@ function normaliseTimestamp(text: string): string | undefined {
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
 
-function load(entries: readonly Entry[], context: LoadContext): DesiredHostAuthenticationToken[] {
+function loadEntry(
+  entry: Entry,
+  path: readonly PathPart[],
+  context: LoadContext,
+): DesiredHostAuthenticationToken | undefined {
   const { issue } = context;
-  const integrations = context.loaded(scmIntegrationFormat);
-  const tokens: DesiredHostAuthenticationToken[] = [];
-  const seen = new Set<string>();
-  entries.forEach((entry, index) => {
-    const path: PathPart[] = [...context.listPath, index];
-    const key = hostTokenKey(entry);
-    if (seen.has(key)) {
+  const tokenEnv = secretReference(
+    entry.token,
+    [...path, "token"],
+    { name: "token", holds: "token" },
+    context,
+  );
+  const refreshTokenEnv =
+    entry.refreshToken === undefined
+      ? undefined
+      : secretReference(
+          entry.refreshToken,
+          [...path, "refreshToken"],
+          { name: "refreshToken", holds: "token" },
+          context,
+        );
+
+  let expiresAt: string | undefined;
+  if (entry.expiresAt !== undefined) {
+    expiresAt = normaliseTimestamp(entry.expiresAt.trim());
+    if (!expiresAt) {
       issue(
-        [...path, "serviceAccount"],
-        `duplicate host token of service account ${entry.serviceAccount} for host ${entry.host} in this runner`,
+        [...path, "expiresAt"],
+        `expiresAt must be an RFC 3339 time with a time zone, e.g. 2027-01-31T00:00:00Z, got "${entry.expiresAt}"`,
       );
     }
-    seen.add(key);
-    const tokenEnv = secretReference(
-      entry.token,
-      [...path, "token"],
-      { name: "token", holds: "token" },
-      context,
-    );
-    const refreshTokenEnv =
-      entry.refreshToken === undefined
-        ? undefined
-        : secretReference(
-            entry.refreshToken,
-            [...path, "refreshToken"],
-            { name: "refreshToken", holds: "token" },
-            context,
-          );
+  }
 
-    let expiresAt: string | undefined;
-    if (entry.expiresAt !== undefined) {
-      expiresAt = normaliseTimestamp(entry.expiresAt.trim());
-      if (!expiresAt) {
-        issue(
-          [...path, "expiresAt"],
-          `expiresAt must be an RFC 3339 time with a time zone, e.g. 2027-01-31T00:00:00Z, got "${entry.expiresAt}"`,
-        );
-      }
+  if (entry.scopes) {
+    const duplicate = entry.scopes.find((scope, at) => entry.scopes?.indexOf(scope) !== at);
+    if (duplicate !== undefined) issue([...path, "scopes"], `scope "${duplicate}" is listed twice`);
+  }
+
+  if (entry.integration !== undefined) {
+    const named = context.loaded(scmIntegrationFormat).filter((scm) => scm.scmId === entry.integration);
+    if (named.length === 0) {
+      issue(
+        [...path, "integration"],
+        `integration "${entry.integration}" is not an scmId of this runner's scmIntegrations in the file`,
+      );
+    } else if (!named.some((scm) => scm.host.toLowerCase() === entry.host.toLowerCase())) {
+      issue(
+        [...path, "integration"],
+        `integration "${entry.integration}" is for host ${named.map((scm) => scm.host).join(", ")}, not ${entry.host}`,
+      );
     }
+  }
 
-    if (entry.scopes) {
-      const duplicate = entry.scopes.find((scope, at) => entry.scopes?.indexOf(scope) !== at);
-      if (duplicate !== undefined) issue([...path, "scopes"], `scope "${duplicate}" is listed twice`);
-    }
-
-    if (entry.integration !== undefined) {
-      const named = integrations.filter((scm) => scm.scmId === entry.integration);
-      if (named.length === 0) {
-        issue(
-          [...path, "integration"],
-          `integration "${entry.integration}" is not an scmId of this runner's scmIntegrations in the file`,
-        );
-      } else if (!named.some((scm) => scm.host.toLowerCase() === entry.host.toLowerCase())) {
-        issue(
-          [...path, "integration"],
-          `integration "${entry.integration}" is for host ${named.map((scm) => scm.host).join(", ")}, not ${entry.host}`,
-        );
-      }
-    }
-
-    if (tokenEnv === undefined) return;
-    const item = {
-      host: entry.host,
-      serviceAccount: entry.serviceAccount.toLowerCase(),
-      tokenEnv,
-      refreshTokenEnv,
-      expiresAt,
-      scopes: entry.scopes ? [...entry.scopes] : undefined,
-      integration: entry.integration,
-      path: formatPath(path),
-    } as DesiredHostAuthenticationToken;
-    tokens.push(
-      lazyLines(item, context.positions, path, () => FIELDS.map((name) => ({ name, path: [...path, name] }))),
-    );
-  });
-  return tokens;
+  if (tokenEnv === undefined) return undefined;
+  const item = {
+    host: entry.host,
+    serviceAccount: entry.serviceAccount.toLowerCase(),
+    tokenEnv,
+    refreshTokenEnv,
+    expiresAt,
+    scopes: entry.scopes ? [...entry.scopes] : undefined,
+    integration: entry.integration,
+  };
+  return locatedItem<DesiredHostAuthenticationToken>(item, path, context, FIELDS);
 }
 
 const ENTRY_SCHEMA: JsonSchema = {
@@ -166,7 +149,12 @@ const ENTRY_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ["host", "serviceAccount", "token"],
   properties: {
-    host: { type: "string", minLength: 1, maxLength: OTHER, description: "Host name, e.g. github.com." },
+    host: {
+      type: "string",
+      minLength: 1,
+      maxLength: MAX_OTHER_LENGTH,
+      description: "Host name, e.g. github.com.",
+    },
     serviceAccount: {
       type: "string",
       pattern: z.regexes.uuid().source,
@@ -187,12 +175,12 @@ const ENTRY_SCHEMA: JsonSchema = {
       type: "array",
       maxItems: 100,
       uniqueItems: true,
-      items: { type: "string", minLength: 1, maxLength: OTHER },
+      items: { type: "string", minLength: 1, maxLength: MAX_OTHER_LENGTH },
     },
     integration: {
       type: "string",
       minLength: 1,
-      maxLength: OTHER,
+      maxLength: MAX_OTHER_LENGTH,
       description: "The scmId of this runner's SCM integration (in the file) the token belongs to.",
     },
   },
@@ -220,7 +208,9 @@ function runnersPerKey(runners: readonly { hostAuthenticationTokens?: HostAuthen
   if (!counts) {
     counts = new Map();
     for (const runner of runners) {
-      const keys = (runner.hostAuthenticationTokens ?? []).filter(isServiceAccountToken).map(liveTokenKey);
+      const keys = (runner.hostAuthenticationTokens ?? [])
+        .filter(isServiceAccountTokenWithId)
+        .map(liveTokenKey);
       for (const key of new Set(keys)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     keyCountsOf.set(runners, counts);
@@ -245,7 +235,13 @@ export const hostAuthenticationTokenFormat: FileFormat<
     },
     defs: { hostAuthenticationToken: ENTRY_SCHEMA },
   },
-  load,
+  identity: {
+    key: hostTokenKey,
+    field: "serviceAccount",
+    duplicate: (entry) =>
+      `duplicate host token of service account ${entry.serviceAccount} for host ${entry.host} in this runner`,
+  },
+  loadEntry,
   exportedSecretsHeader: [
     "Host tokens cannot be read back from the API. Set these variables before plan/apply",
     "(plan and apply send a token only on create, with --rotate-secrets, or when expiresAt changes).",
@@ -258,7 +254,7 @@ export const hostAuthenticationTokenFormat: FileFormat<
     const written = new Map<string, HostAuthenticationToken>();
     const entries: Array<Record<string, unknown>> = [];
     // Users' tokens are theirs: only service accounts' tokens are written.
-    for (const token of (state.hostAuthenticationTokens ?? []).filter(isServiceAccountToken)) {
+    for (const token of (state.hostAuthenticationTokens ?? []).filter(isServiceAccountTokenWithId)) {
       const serviceAccount = token.subject?.id ?? "";
       const host = token.host ?? "";
       const what = `the host token of service account ${oneLine(serviceAccount)} for ${oneLine(host)} on runner ${state.runnerId} (${oneLine(token.id)})`;

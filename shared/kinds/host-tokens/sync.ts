@@ -6,6 +6,7 @@
  */
 import type { GitpodClient } from "../../api/client.js";
 import { GitpodApiError } from "../../api/errors.js";
+import { SERVICE_ACCOUNT } from "../../api/matching.js";
 import type {
   CreateHostAuthenticationTokenRequest,
   HostAuthenticationToken,
@@ -23,9 +24,8 @@ import {
   type DesiredHostAuthenticationToken,
   hostAuthenticationTokenFormat,
   hostTokenKey,
-  isServiceAccountToken,
+  isServiceAccountTokenWithId,
   liveTokenKey,
-  SERVICE_ACCOUNT,
 } from "./file-format.js";
 import type { HostAuthenticationTokenOperation } from "./operation.js";
 
@@ -56,7 +56,7 @@ export function diffHostTokens(
   current: readonly HostAuthenticationToken[],
   options: { prune: boolean; rotateSecrets: boolean; integrations: readonly ScmIntegration[] },
 ): HostAuthenticationTokenOperation[] {
-  const serviceTokens = current.filter(isServiceAccountToken);
+  const serviceTokens = current.filter(isServiceAccountTokenWithId);
   const byKey = new Map<string, HostAuthenticationToken>();
   for (const token of serviceTokens)
     if (!byKey.has(liveTokenKey(token))) byKey.set(liveTokenKey(token), token);
@@ -236,7 +236,7 @@ export async function applyHostTokenOperation(
           throw error;
         }
         const live = (await runnerTokens(client, operation.runnerId)).find(
-          (token) => isServiceAccountToken(token) && liveTokenKey(token) === operation.key,
+          (token) => isServiceAccountTokenWithId(token) && liveTokenKey(token) === operation.key,
         );
         if (live) {
           // It exists; make sure it holds this token (the landed attempt may have been another run's).

@@ -5,19 +5,20 @@
  */
 import { z } from "zod";
 import type { RunnerConfigurationSchema, ScmIntegration } from "../../api/schemas.js";
-import type {
-  FileFormat,
-  JsonSchema,
-  LiveRunner,
-  LoadContext,
-  SchemaCheckContext,
+import {
+  type FileFormat,
+  type JsonSchema,
+  type LiveRunner,
+  type LoadContext,
+  locatedItem,
+  type SchemaCheckContext,
 } from "../../config/file-format.js";
-import { MAX_FIELD_LENGTH } from "../../config/limits.js";
-import { formatPath, type PathPart } from "../../config/locate.js";
-import { lazyLines } from "../../config/positions.js";
+import { MAX_OTHER_LENGTH } from "../../config/limits.js";
+import type { PathPart } from "../../config/locate.js";
 import {
   referenceTo,
   secretReference,
+  secretReferenceEntry,
   secretReferenceSchema,
   variablePart,
 } from "../../config/secret-reference.js";
@@ -25,12 +26,9 @@ import type { ConfigIssue, FieldLines } from "../../config/types.js";
 import { didYouMean } from "../../text/did-you-mean.js";
 import { oneLine } from "../../text/untrusted.js";
 
-const OTHER = MAX_FIELD_LENGTH.other ?? 2048;
-
 const OAuthEntry = z.strictObject({
   clientId: z.string().min(1, "clientId must not be empty"),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
-  clientSecret: z.string({ error: "clientSecret is required with oauth: a ${ENV_VAR} reference" }),
+  clientSecret: secretReferenceEntry("clientSecret", " with oauth"),
   issuerUrl: z.url({ error: "issuerUrl must be a URL" }).optional(),
 });
 
@@ -69,51 +67,33 @@ export function scmKey(item: { scmId?: string | undefined; host?: string | undef
 const FIELDS = ["scmId", "host", "pat", "oauth", "virtualDirectory"];
 const OAUTH_FIELDS = ["clientId", "clientSecret", "issuerUrl"];
 
-function load(entries: readonly Entry[], context: LoadContext): DesiredScmIntegration[] {
-  const integrations: DesiredScmIntegration[] = [];
-  const seen = new Set<string>();
-  entries.forEach((entry, index) => {
-    const path: PathPart[] = [...context.listPath, index];
-    const key = scmKey(entry);
-    if (seen.has(key)) {
-      context.issue(
-        [...path, "host"],
-        `duplicate SCM integration ${entry.scmId} for host ${entry.host} in this runner`,
-      );
-    }
-    seen.add(key);
-    let oauth: DesiredOAuth | undefined;
-    if (entry.oauth) {
-      const clientSecretEnv = secretReference(
-        entry.oauth.clientSecret,
-        [...path, "oauth", "clientSecret"],
-        { name: "clientSecret", holds: "secret" },
-        context,
-      );
-      if (clientSecretEnv !== undefined) {
-        oauth = { clientId: entry.oauth.clientId, clientSecretEnv, issuerUrl: entry.oauth.issuerUrl };
-      }
-    }
-    const hasOAuth = entry.oauth !== undefined;
-    const item = {
-      scmId: entry.scmId,
-      host: entry.host,
-      pat: entry.pat,
-      oauth,
-      virtualDirectory: entry.virtualDirectory,
-      path: formatPath(path),
-    } as DesiredScmIntegration;
-    integrations.push(
-      lazyLines(item, context.positions, path, () => [
-        ...FIELDS.map((name) => ({ name, path: [...path, name] })),
-        ...(hasOAuth ? OAUTH_FIELDS : []).map((name) => ({
-          name: `oauth.${name}`,
-          path: [...path, "oauth", name],
-        })),
-      ]),
+function loadEntry(entry: Entry, path: readonly PathPart[], context: LoadContext): DesiredScmIntegration {
+  let oauth: DesiredOAuth | undefined;
+  if (entry.oauth) {
+    const clientSecretEnv = secretReference(
+      entry.oauth.clientSecret,
+      [...path, "oauth", "clientSecret"],
+      { name: "clientSecret", holds: "secret" },
+      context,
     );
-  });
-  return integrations;
+    if (clientSecretEnv !== undefined) {
+      oauth = { clientId: entry.oauth.clientId, clientSecretEnv, issuerUrl: entry.oauth.issuerUrl };
+    }
+  }
+  const item = {
+    scmId: entry.scmId,
+    host: entry.host,
+    pat: entry.pat,
+    oauth,
+    virtualDirectory: entry.virtualDirectory,
+  };
+  return locatedItem<DesiredScmIntegration>(
+    item,
+    path,
+    context,
+    FIELDS,
+    entry.oauth ? { oauth: OAUTH_FIELDS } : {},
+  );
 }
 
 const ENTRY_SCHEMA: JsonSchema = {
@@ -124,15 +104,20 @@ const ENTRY_SCHEMA: JsonSchema = {
     scmId: {
       type: "string",
       minLength: 1,
-      maxLength: OTHER,
+      maxLength: MAX_OTHER_LENGTH,
       description: "Provider: github, gitlab, bitbucket, azure-devops-server, ...",
     },
-    host: { type: "string", minLength: 1, maxLength: OTHER, description: "Host name, e.g. github.com." },
+    host: {
+      type: "string",
+      minLength: 1,
+      maxLength: MAX_OTHER_LENGTH,
+      description: "Host name, e.g. github.com.",
+    },
     pat: { type: "boolean", default: false, description: "Allow personal access tokens." },
     oauth: { $ref: "#/$defs/oauth" },
     virtualDirectory: {
       type: "string",
-      maxLength: OTHER,
+      maxLength: MAX_OTHER_LENGTH,
       description: "Azure DevOps Server collection path, e.g. /tfs.",
     },
   },
@@ -143,10 +128,10 @@ const OAUTH_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ["clientId", "clientSecret"],
   properties: {
-    clientId: { type: "string", minLength: 1, maxLength: OTHER },
+    clientId: { type: "string", minLength: 1, maxLength: MAX_OTHER_LENGTH },
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
     clientSecret: secretReferenceSchema("A ${ENV_VAR} reference; never the secret itself."),
-    issuerUrl: { type: "string", format: "uri", maxLength: OTHER },
+    issuerUrl: { type: "string", format: "uri", maxLength: MAX_OTHER_LENGTH },
   },
 };
 
@@ -220,7 +205,12 @@ export const scmIntegrationFormat: FileFormat<DesiredScmIntegration, "scmIntegra
     },
     defs: { scmIntegration: ENTRY_SCHEMA, oauth: OAUTH_SCHEMA },
   },
-  load,
+  identity: {
+    key: scmKey,
+    field: "host",
+    duplicate: (entry) => `duplicate SCM integration ${entry.scmId} for host ${entry.host} in this runner`,
+  },
+  loadEntry,
   liveSchemaRule,
   checkAgainstSchema,
   exportedSecretsHeader: [
