@@ -9,11 +9,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
+import { isServiceAccountToken } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
-import { isServiceAccountToken } from "../host-tokens/find.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
 import {
   auditFieldsOf,

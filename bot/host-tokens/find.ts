@@ -3,7 +3,7 @@
  * the caller reads the tokens. Only service accounts' tokens of the bot's runners are ever
  * chosen; a user's token is named as such and refused (users' tokens belong to the users).
  */
-import { sameHost } from "../../shared/api/matching.js";
+import { isServiceAccountToken, sameHost } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
 
 export type TokenChoice =
@@ -17,9 +17,8 @@ export type TokenChoice =
 export const USER_TOKEN_REASON =
   "that id owns a user's token, and users' tokens are never rotated by the bot (the user signs in again to renew it)";
 
-export function isServiceAccountToken(token: HostAuthenticationToken, id?: string): boolean {
-  if (token.subject?.principal !== "PRINCIPAL_SERVICE_ACCOUNT") return false;
-  return id === undefined || (token.subject.id ?? "").toLowerCase() === id.toLowerCase();
+function isTokenOfServiceAccount(token: HostAuthenticationToken, id: string): boolean {
+  return isServiceAccountToken(token) && (token.subject?.id ?? "").toLowerCase() === id.toLowerCase();
 }
 
 function isUsersToken(token: HostAuthenticationToken, id: string): boolean {
@@ -55,7 +54,7 @@ export function chooseServiceAccountToken(
       return { kind: "none", reason: "the bot manages no runner of that id or name" };
     onHost = onHost.filter((token) => matchesRunner(token.runnerId, runner, runnerLabels));
   }
-  const matching = onHost.filter((token) => isServiceAccountToken(token, request.serviceAccountId));
+  const matching = onHost.filter((token) => isTokenOfServiceAccount(token, request.serviceAccountId));
   if (matching.length === 1 && matching[0]) return { kind: "one", token: matching[0] };
   if (matching.length > 1) return { kind: "many", tokens: matching };
   if (onHost.some((token) => isUsersToken(token, request.serviceAccountId)))

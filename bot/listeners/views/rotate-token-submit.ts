@@ -7,11 +7,12 @@
  */
 import type { App } from "@slack/bolt";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
+import { isServiceAccountToken } from "../../../shared/api/matching.js";
 import type { HostAuthenticationToken } from "../../../shared/api/schemas.js";
 import { rotateHostToken } from "../../../shared/rotation/host-token.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
-import { isServiceAccountToken, USER_TOKEN_REASON } from "../../host-tokens/find.js";
+import { USER_TOKEN_REASON } from "../../host-tokens/find.js";
 import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf } from "../../rotations/credential.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
