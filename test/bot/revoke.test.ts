@@ -161,6 +161,30 @@ describe("revoke", () => {
     expectNoCanary(h);
   });
 
+  it("audits a revoke refused for the channel or for a typed secret, and deletes nothing", async () => {
+    const { h } = await seeded({ env: { SLACK_VIEW_CHANNEL_IDS: CHANNEL } });
+    const elsewhere = await h.command("revoke github.com all-users", { channel: "C0RANDOM" });
+    expect(callText(await h.waitForResponse(elsewhere.responseUrlId))).toContain(
+      "not available in this channel",
+    );
+    const refused = await h.slack.waitFor(
+      (call) =>
+        call.args.channel === AUDIT_CHANNEL &&
+        String(call.args.text).includes(`revoke by ${ADMIN}: unauthorized`),
+    );
+    expect(callText(refused)).toContain("not available in this channel");
+    const typed = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    const secret = await h.command(`revoke github.com ${typed}`);
+    expect(callText(await h.waitForResponse(secret.responseUrlId))).toContain("looks like a secret");
+    await h.slack.waitFor(
+      (call) =>
+        call.args.channel === AUDIT_CHANNEL && String(call.args.text).includes(`revoke by ${ADMIN}: refused`),
+    );
+    expect(h.slack.everything()).not.toContain(typed);
+    expect(remainingIds(h)).toHaveLength(4);
+    expect(h.emu.requests.count("ListHostAuthenticationTokens")).toBe(0);
+  });
+
   it("answers usage for a missing host or an unknown owner form", async () => {
     h = await startHarness();
     const asked = await h.command("revoke github.com bob");

@@ -26,6 +26,7 @@ export const revokeCommand = defineCommand({
   summary:
     "incident button: delete a host's authentication tokens (shows them first, asks you to confirm, and for approval when four-eyes approval is on)",
   example: "revoke github.com all-users",
+  auditRefusals: true,
   parse: parseRevoke,
   authorize: inViewChannel,
   handle: (bot, command, args, respond) =>
