@@ -140,3 +140,19 @@ export function loadList<Desired extends Located, Entry>(
   });
   return items;
 }
+
+/**
+ * A kind's list in the JSON Schema: an array whose items refer to the entry's schema, defined once
+ * in `$defs` under `name` (with any other definitions the entry uses).
+ */
+export function listSchema(
+  name: string,
+  entry: JsonSchema,
+  description: string,
+  otherDefs: Readonly<Record<string, JsonSchema>> = {},
+): FileFormat["jsonSchema"] {
+  return {
+    list: { type: "array", description, items: { $ref: `#/$defs/${name}` } },
+    defs: { [name]: entry, ...otherDefs },
+  };
+}

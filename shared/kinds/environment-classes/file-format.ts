@@ -9,6 +9,7 @@ import {
   type FileFormat,
   type JsonSchema,
   type LoadContext,
+  listSchema,
   locatedItem,
   type SchemaCheckContext,
 } from "../../config/file-format.js";
@@ -172,14 +173,11 @@ export const environmentClassFormat: FileFormat<DesiredEnvironmentClass, "enviro
   key: "environmentClasses",
   entry: EnvironmentClassEntry,
   counted: "environment class(es)",
-  jsonSchema: {
-    list: {
-      type: "array",
-      description: "Environment classes, matched by display name within the runner.",
-      items: { $ref: "#/$defs/environmentClass" },
-    },
-    defs: { environmentClass: ENTRY_SCHEMA },
-  },
+  jsonSchema: listSchema(
+    "environmentClass",
+    ENTRY_SCHEMA,
+    "Environment classes, matched by display name within the runner.",
+  ),
   maxLength(at) {
     const [field] = at;
     if (at.length === 1 && (field === "displayName" || field === "description"))

@@ -8,7 +8,13 @@
 import { z } from "zod";
 import { isServiceAccountToken } from "../../api/matching.js";
 import type { HostAuthenticationToken } from "../../api/schemas.js";
-import { type FileFormat, type JsonSchema, type LoadContext, locatedItem } from "../../config/file-format.js";
+import {
+  type FileFormat,
+  type JsonSchema,
+  type LoadContext,
+  listSchema,
+  locatedItem,
+} from "../../config/file-format.js";
 import { MAX_OTHER_LENGTH } from "../../config/limits.js";
 import type { PathPart } from "../../config/locate.js";
 import {
@@ -226,15 +232,11 @@ export const hostAuthenticationTokenFormat: FileFormat<
   key: "hostAuthenticationTokens",
   entry: HostAuthenticationTokenEntry,
   counted: "service-account host token(s)",
-  jsonSchema: {
-    list: {
-      type: "array",
-      description:
-        "Service accounts' tokens at SCM hosts, matched by host and serviceAccount within the runner. Users' tokens are never managed here.",
-      items: { $ref: "#/$defs/hostAuthenticationToken" },
-    },
-    defs: { hostAuthenticationToken: ENTRY_SCHEMA },
-  },
+  jsonSchema: listSchema(
+    "hostAuthenticationToken",
+    ENTRY_SCHEMA,
+    "Service accounts' tokens at SCM hosts, matched by host and serviceAccount within the runner. Users' tokens are never managed here.",
+  ),
   identity: {
     key: hostTokenKey,
     field: "serviceAccount",

@@ -10,6 +10,7 @@ import {
   type JsonSchema,
   type LiveRunner,
   type LoadContext,
+  listSchema,
   locatedItem,
   type SchemaCheckContext,
 } from "../../config/file-format.js";
@@ -197,14 +198,14 @@ export const scmIntegrationFormat: FileFormat<DesiredScmIntegration, "scmIntegra
   key: "scmIntegrations",
   entry: ScmIntegrationEntry,
   counted: "SCM integration(s)",
-  jsonSchema: {
-    list: {
-      type: "array",
-      description: "SCM integrations, matched by scmId and host within the runner.",
-      items: { $ref: "#/$defs/scmIntegration" },
+  jsonSchema: listSchema(
+    "scmIntegration",
+    ENTRY_SCHEMA,
+    "SCM integrations, matched by scmId and host within the runner.",
+    {
+      oauth: OAUTH_SCHEMA,
     },
-    defs: { scmIntegration: ENTRY_SCHEMA, oauth: OAUTH_SCHEMA },
-  },
+  ),
   identity: {
     key: scmKey,
     field: "host",
