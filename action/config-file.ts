@@ -7,7 +7,7 @@ import type { ConfigIssue } from "../shared/config/types.js";
 import { emitAnnotations } from "./report/annotations.js";
 
 /** The file's text, or undefined after failing the step with a message naming the input. */
-export async function readConfigFile(file: string): Promise<string | undefined> {
+async function readConfigFile(file: string): Promise<string | undefined> {
   const read = await readConfigText(file);
   if (read.ok) return read.text;
   if (read.issue) {

@@ -5,8 +5,8 @@
 import * as core from "@actions/core";
 import { withoutCredentials } from "../shared/api/dispatcher.js";
 
-export const MODES = ["plan", "apply", "validate", "rotate", "audit"] as const;
-export type Mode = (typeof MODES)[number];
+const MODES = ["plan", "apply", "validate", "rotate", "audit"] as const;
+type Mode = (typeof MODES)[number];
 
 export interface ActionInputs {
   config: string;

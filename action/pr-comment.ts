@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
  * one pull request each keep their own comment. The path is URI-encoded so it cannot end the HTML
  * comment.
  */
-export function commentMarker(config: string): string {
+function commentMarker(config: string): string {
   return `<!-- gitpod-runner-config:plan config=${encodeURIComponent(config)} -->`;
 }
 
@@ -76,7 +76,7 @@ async function github(
 }
 
 /** The author GitHub records for comments made with a workflow's GITHUB_TOKEN. */
-export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
+const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 
 /**
  * The login the token writes comments as: GET /user for a personal token; a workflow's GITHUB_TOKEN

@@ -42,7 +42,7 @@ export interface SuiteResult {
   botListLarge?: BotListLargeResult;
 }
 
-export function machineInfo(): MachineInfo {
+function machineInfo(): MachineInfo {
   return {
     cpuModel: cpus()[0]?.model.trim() ?? "unknown",
     cores: availableParallelism(),

@@ -40,7 +40,7 @@ export interface BotDeps {
   usergroupCacheMs?: number;
 }
 
-export interface StartOptions {
+interface StartOptions {
   /** Interface to listen on in HTTP mode; default all interfaces. */
   host?: string;
   /** Overrides config.port (0 picks a free port). */

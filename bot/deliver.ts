@@ -6,7 +6,7 @@ import type { types } from "@slack/bolt";
 import type { MessageBlock, SlackMessage } from "../shared/slack/blocks.js";
 import type { SlackPoster } from "./slack-api.js";
 
-export const RESPONSE_URL_LIMIT = 5;
+const RESPONSE_URL_LIMIT = 5;
 
 export type Respond = (message: {
   text: string;

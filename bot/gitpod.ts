@@ -23,7 +23,7 @@ export type BotGitpodApi = CredentialsApi & {
     };
 };
 
-export async function listManagedIntegrations(
+async function listManagedIntegrations(
   api: BotGitpodApi,
   runnerIds: readonly string[],
   signal?: AbortSignal,

@@ -6,7 +6,7 @@ import { format } from "node:util";
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { scrub } from "../shared/text/scrub.js";
 
-export type Level = "debug" | "info" | "warn" | "error";
+type Level = "debug" | "info" | "warn" | "error";
 
 const SEVERITY: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -35,7 +35,7 @@ export interface RotateModalMetadata {
   tokenId?: string;
 }
 
-export function encodeMetadata(metadata: RotateModalMetadata): string {
+function encodeMetadata(metadata: RotateModalMetadata): string {
   return JSON.stringify(metadata);
 }
 

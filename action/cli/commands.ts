@@ -1,6 +1,6 @@
 /** The CLI's commands and flags: one table drives parsing, `help <command>` and "did you mean". */
 
-export interface FlagSpec {
+interface FlagSpec {
   type: "string" | "boolean";
   /** Value placeholder in help, for string flags. */
   value?: string;

@@ -45,7 +45,7 @@ export function requireToken(context: CommandContext): string {
 }
 
 /** The API URL given with --api-url (else the client uses GITPOD_BASE_URL or its default). */
-export function apiUrlFlag(context: CommandContext): string | undefined {
+function apiUrlFlag(context: CommandContext): string | undefined {
   return stringFlag(context.args, "api-url");
 }
 

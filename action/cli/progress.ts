@@ -7,12 +7,7 @@ import { kindLabel } from "../../shared/kinds/registry.js";
 import type { OperationOutcome } from "../../shared/sync/apply.js";
 import type { Terminal } from "./terminal.js";
 
-export function outcomeLine(
-  term: Terminal,
-  outcome: OperationOutcome,
-  finished: number,
-  total: number,
-): string {
+function outcomeLine(term: Terminal, outcome: OperationOutcome, finished: number, total: number): string {
   const what = `${outcome.operation.action} ${kindLabel(outcome.operation)} ${outcome.operation.key}`;
   const counter = `[${String(finished).padStart(String(total).length)}/${total}]`;
   if (outcome.status === "done") return `  ${term.paint("green", term.glyph("ok"))} ${counter} ${what}`;

@@ -17,7 +17,7 @@ const LIMIT: Record<Annotation["level"], number> = {
 };
 
 /** Which annotations to emit: per level at most its limit, the last one summarising the rest. Pure. */
-export function fitAnnotations(annotations: readonly Annotation[], where: string): Annotation[] {
+function fitAnnotations(annotations: readonly Annotation[], where: string): Annotation[] {
   const fitted: Annotation[] = [];
   for (const level of ["error", "warning"] as const) {
     const all = annotations.filter((annotation) => annotation.level === level);

@@ -14,7 +14,7 @@ import { logInfo } from "../log.js";
 import { PLAN_OUTPUT_MAX_BYTES } from "./limits.js";
 
 /** One file per config input, so two steps of one job with different configs do not overwrite each other. */
-export function planFilePath(config: string, env: Record<string, string | undefined>): string {
+function planFilePath(config: string, env: Record<string, string | undefined>): string {
   const readable = config.replace(/[^A-Za-z0-9._-]+/g, "_").slice(-60);
   const hash = createHash("sha256").update(config).digest("hex").slice(0, 8);
   return join(env.RUNNER_TEMP || tmpdir(), "gitpod-runner-config", `plan-${readable}-${hash}.json`);

@@ -20,8 +20,8 @@ import { FULL_SCALE } from "../scenarios/scale.js";
 import { FULL_SYNC } from "../scenarios/sync.js";
 import type { SuiteConfig } from "../suite.js";
 
-export const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list"] as const;
-export type ScenarioId = (typeof SCENARIO_IDS)[number];
+const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list"] as const;
+type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -13,13 +13,13 @@ export interface BenchShape {
   integrationsPerRunner: number;
 }
 
-export interface DesiredClass {
+interface DesiredClass {
   displayName: string;
   description: string;
   configuration: { instanceType: string; diskSize: number; spot: boolean };
 }
 
-export interface DesiredIntegration {
+interface DesiredIntegration {
   scmId: string;
   host: string;
   pat: boolean;
@@ -40,7 +40,7 @@ export const OAUTH_SECRET = "bench-oauth-client-secret-0123456789";
 const INSTANCE_TYPES = ["m6i.large", "m6i.xlarge", "m6i.2xlarge", "m6i.4xlarge", "g5.xlarge"];
 const SCM_IDS = ["github", "gitlab", "bitbucket"];
 
-export function runnerId(index: number): string {
+function runnerId(index: number): string {
   return `b0000000-0000-4000-8000-${(index + 1).toString(16).padStart(12, "0")}`;
 }
 
@@ -48,7 +48,7 @@ export function objectCount(shape: BenchShape): number {
   return shape.runners * (shape.classesPerRunner + shape.integrationsPerRunner);
 }
 
-export function integrationHost(index: number): string {
+function integrationHost(index: number): string {
   return `scm-${index + 1}.bench.example`;
 }
 
@@ -150,7 +150,7 @@ export function prepareEmulator(emu: Emulator, runners: readonly DesiredRunner[]
   }
 }
 
-export const DRIFTED_DESCRIPTION = "changed out of band";
+const DRIFTED_DESCRIPTION = "changed out of band";
 
 /**
  * Seeds the runners as if the file had been applied already (no API calls, no request log). With

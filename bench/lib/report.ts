@@ -17,7 +17,7 @@ export interface Row {
   verdict: Verdict;
 }
 
-export interface RequestCountsRow {
+interface RequestCountsRow {
   /** Which run made them, e.g. "1 cold apply: engine". */
   run: string;
   counts: RpcCounts;

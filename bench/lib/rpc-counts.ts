@@ -18,7 +18,7 @@ export function writeRequests(counts: RpcCounts): number {
 }
 
 /** Short names for the table: "ListEnvironmentClasses" -> "ListEC". */
-export function shortRpcName(rpc: string): string {
+function shortRpcName(rpc: string): string {
   return rpc
     .replace("ValidateRunnerConfiguration", "Validate")
     .replace("GetRunnerConfigurationSchema", "GetSchema")

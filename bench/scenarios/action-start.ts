@@ -21,7 +21,7 @@ import { loadNow, median, spread } from "../lib/measure.js";
 import { megabytes, ms, type Row, ratio, type ScenarioReport, spreadText, verdict } from "../lib/report.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const ACTION_BUNDLE = join(REPO, "dist", "index.js");
+const ACTION_BUNDLE = join(REPO, "dist", "index.js");
 /** dist/index.js is the Node version guard; the bundle it loads is dist/action.js. */
 const ACTION_CODE = join(REPO, "dist", "action.js");
 

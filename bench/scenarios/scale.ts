@@ -45,7 +45,7 @@ export const FULL_SCALE: ScaleOptions = {
   runs: 5,
 };
 
-export interface MeasuredScalePoint extends ScalePoint {
+interface MeasuredScalePoint extends ScalePoint {
   objects: number;
   drifted: number;
   operations: number;

@@ -46,7 +46,7 @@ export const FULL_SYNC: SyncBenchOptions = {
 /** The API's page size for List calls made by the engine. */
 const PAGE_SIZE = 100;
 
-export interface SyncTimings {
+interface SyncTimings {
   cold: Spread;
   coldLocal: Spread;
   competent: Spread;
@@ -59,7 +59,7 @@ export interface SyncTimings {
 }
 
 /** Invariants of one run (the last), and every run's timings. */
-export interface SyncFacts {
+interface SyncFacts {
   objects: number;
   cold: { wallMs: number; cpuMs: number; requests: RpcCounts; createsOnce: boolean; storedObjects: number };
   coldLocal: { requests: RpcCounts; createsOnce: boolean };
@@ -294,7 +294,7 @@ async function runOnce(options: SyncBenchOptions, runners: DesiredRunner[], text
  * (each runner's lists walked in parallel: the chain is one runner's pages), validations at the
  * validation width (itself capped by the pool), writes at the write concurrency.
  */
-export function coldApplyBound(
+function coldApplyBound(
   options: Pick<SyncBenchOptions, "shape" | "latencyMs" | "concurrency">,
   validations: number,
 ) {

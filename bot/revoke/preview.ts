@@ -39,7 +39,7 @@ export interface RevokeButtonValue {
   ids: string[];
 }
 
-export function ownerOf(token: HostAuthenticationToken): {
+function ownerOf(token: HostAuthenticationToken): {
   kind: "user" | "service-account" | "other";
   id: string;
 } {
@@ -91,7 +91,7 @@ function ownerText(token: HostAuthenticationToken): string {
 }
 
 /** Per runner: how many tokens, and whose. */
-export function perRunnerLines(
+function perRunnerLines(
   tokens: readonly HostAuthenticationToken[],
   labels: Readonly<Record<string, string>>,
 ): string[] {

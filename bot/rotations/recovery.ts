@@ -57,7 +57,7 @@ export function describeTokenInterruption(
 }
 
 /** Pure: the journal phase plus what Gitpod says now → what to tell people. */
-export function describeInterruption(
+function describeInterruption(
   entry: Pick<JournalEntry, "phase" | "interruptedAt">,
   stored: { valid: boolean; summary: string } | { error: string },
 ): Resolution {
@@ -149,7 +149,7 @@ async function resolveEntry(
 }
 
 /** Resolve one abandoned entry, unless another process claims it first. */
-export async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Promise<boolean> {
+async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Promise<boolean> {
   const owner = `${bot.instanceId}:recovery:${randomUUID()}`;
   const key = credentialLeaseKey(refOf(entry));
   const claimed = await bot.store.claimAbandoned({

@@ -25,7 +25,7 @@ export type RotationStart =
   | { kind: "store-error"; reason: string };
 
 /** Who holds the lease, as mrkdwn ("<@U0ALICE> is rotating github.com since 14:02 UTC") and plain. */
-export function busyReason(
+function busyReason(
   holder: Lease | undefined,
   credential: RotatedCredential,
 ): { mrkdwn: string; plain: string } {

@@ -9,7 +9,7 @@ import { SqlStore } from "./sql-store.js";
 import { openSqliteDb } from "./sqlite-db.js";
 import type { BotStore } from "./store.js";
 
-export const DEFAULT_DATABASE_URL = "sqlite:./data/bot.sqlite";
+const DEFAULT_DATABASE_URL = "sqlite:./data/bot.sqlite";
 
 export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 

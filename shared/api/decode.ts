@@ -47,7 +47,7 @@ export function isDefiniteRefusal(status: number | undefined): boolean {
 }
 
 /** A create answered with this status may have been carried out (5xx, 429 and 408 all prove nothing). */
-export function createMayHaveRun(status: number): boolean {
+function createMayHaveRun(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 

@@ -35,14 +35,13 @@ export const PaginationResponse = z.object({
 export type PaginationResponse = z.infer<typeof PaginationResponse>;
 
 /** Update/Delete RPCs answer `{}`; anything else is tolerated and ignored. */
-export const EmptyResponse = z.object({});
-export type EmptyResponse = z.infer<typeof EmptyResponse>;
+const EmptyResponse = z.object({});
 
 // ---------------------------------------------------------------------------------------------
 // ValidateRunnerConfiguration
 // ---------------------------------------------------------------------------------------------
 
-export const EnvironmentClassInput = z.object({
+const EnvironmentClassInput = z.object({
   id: z.string().optional(),
   runnerId: z.string().optional(),
   displayName: z.string().optional(),
@@ -50,7 +49,6 @@ export const EnvironmentClassInput = z.object({
   configuration: z.array(FieldValue).optional(),
   enabled: z.boolean().optional(),
 });
-export type EnvironmentClassInput = z.infer<typeof EnvironmentClassInput>;
 
 export const ScmIntegrationValidationInput = z.object({
   id: z.string().optional(),
@@ -72,19 +70,17 @@ export const ValidateRunnerConfigurationRequest = z.object({
 });
 export type ValidateRunnerConfigurationRequest = z.infer<typeof ValidateRunnerConfigurationRequest>;
 
-export const FieldValidationError = z.object({
+const FieldValidationError = z.object({
   key: z.string().optional(),
   error: z.string().optional(),
 });
-export type FieldValidationError = z.infer<typeof FieldValidationError>;
 
-export const EnvironmentClassValidationResult = z.object({
+const EnvironmentClassValidationResult = z.object({
   configurationErrors: z.array(FieldValidationError).optional(),
   descriptionError: z.string().optional(),
   displayNameError: z.string().optional(),
   valid: z.boolean().optional(),
 });
-export type EnvironmentClassValidationResult = z.infer<typeof EnvironmentClassValidationResult>;
 
 export const ScmIntegrationValidationResult = z.object({
   hostError: z.string().optional(),
@@ -124,16 +120,15 @@ export const CreateEnvironmentClassRequest = z.object({
 export type CreateEnvironmentClassRequest = z.infer<typeof CreateEnvironmentClassRequest>;
 
 /** The spec marks `id` optional (EnvironmentClassCreateResponse: `id: Optional[str]`). */
-export const CreateEnvironmentClassResponse = z.object({ id: z.string().optional() });
-export type CreateEnvironmentClassResponse = z.infer<typeof CreateEnvironmentClassResponse>;
+const CreateEnvironmentClassResponse = z.object({ id: z.string().optional() });
 
-export const RunnerKind = openEnum([
+const RunnerKind = openEnum([
   "RUNNER_KIND_UNSPECIFIED",
   "RUNNER_KIND_LOCAL",
   "RUNNER_KIND_REMOTE",
   "RUNNER_KIND_LOCAL_CONFIGURATION",
 ]);
-export const RunnerProvider = openEnum([
+const RunnerProvider = openEnum([
   "RUNNER_PROVIDER_UNSPECIFIED",
   "RUNNER_PROVIDER_AWS_EC2",
   "RUNNER_PROVIDER_LINUX_HOST",
@@ -143,14 +138,13 @@ export const RunnerProvider = openEnum([
   "RUNNER_PROVIDER_DEV_AGENT",
 ]);
 
-export const ListEnvironmentClassesFilter = z.object({
+const ListEnvironmentClassesFilter = z.object({
   runnerIds: z.array(z.string()).optional(),
   enabled: z.boolean().optional(),
   canCreateEnvironments: z.boolean().optional(),
   runnerKinds: z.array(RunnerKind).optional(),
   runnerProviders: z.array(RunnerProvider).optional(),
 });
-export type ListEnvironmentClassesFilter = z.infer<typeof ListEnvironmentClassesFilter>;
 
 export const ListEnvironmentClassesRequest = z.object({
   filter: ListEnvironmentClassesFilter.optional(),
@@ -158,17 +152,15 @@ export const ListEnvironmentClassesRequest = z.object({
 });
 export type ListEnvironmentClassesRequest = z.infer<typeof ListEnvironmentClassesRequest>;
 
-export const ListEnvironmentClassesResponse = z.object({
+const ListEnvironmentClassesResponse = z.object({
   environmentClasses: z.array(EnvironmentClass).optional(),
   pagination: PaginationResponse.optional(),
 });
-export type ListEnvironmentClassesResponse = z.infer<typeof ListEnvironmentClassesResponse>;
 
 export const GetEnvironmentClassRequest = z.object({ environmentClassId: z.string() });
 export type GetEnvironmentClassRequest = z.infer<typeof GetEnvironmentClassRequest>;
 
-export const GetEnvironmentClassResponse = z.object({ environmentClass: EnvironmentClass.optional() });
-export type GetEnvironmentClassResponse = z.infer<typeof GetEnvironmentClassResponse>;
+const GetEnvironmentClassResponse = z.object({ environmentClass: EnvironmentClass.optional() });
 
 export const UpdateEnvironmentClassRequest = z.object({
   environmentClassId: z.string(),
@@ -182,14 +174,13 @@ export type UpdateEnvironmentClassRequest = z.infer<typeof UpdateEnvironmentClas
 // Host authentication tokens
 // ---------------------------------------------------------------------------------------------
 
-export const HostAuthenticationTokenSource = openEnum([
+const HostAuthenticationTokenSource = openEnum([
   "HOST_AUTHENTICATION_TOKEN_SOURCE_UNSPECIFIED",
   "HOST_AUTHENTICATION_TOKEN_SOURCE_OAUTH",
   "HOST_AUTHENTICATION_TOKEN_SOURCE_PAT",
 ]);
-export type HostAuthenticationTokenSource = z.infer<typeof HostAuthenticationTokenSource>;
 
-export const Principal = openEnum([
+const Principal = openEnum([
   "PRINCIPAL_UNSPECIFIED",
   "PRINCIPAL_ACCOUNT",
   "PRINCIPAL_USER",
@@ -198,13 +189,11 @@ export const Principal = openEnum([
   "PRINCIPAL_SERVICE_ACCOUNT",
   "PRINCIPAL_RUNNER_MANAGER",
 ]);
-export type Principal = z.infer<typeof Principal>;
 
-export const Subject = z.object({
+const Subject = z.object({
   id: z.string().optional(),
   principal: Principal.optional(),
 });
-export type Subject = z.infer<typeof Subject>;
 
 /** RFC 3339 timestamp, kept as the string the API sent. */
 const Timestamp = z.string();
@@ -236,15 +225,13 @@ export const CreateHostAuthenticationTokenRequest = z.object({
 });
 export type CreateHostAuthenticationTokenRequest = z.infer<typeof CreateHostAuthenticationTokenRequest>;
 
-export const CreateHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
-export type CreateHostAuthenticationTokenResponse = z.infer<typeof CreateHostAuthenticationTokenResponse>;
+const CreateHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
 
-export const ListHostAuthenticationTokensFilter = z.object({
+const ListHostAuthenticationTokensFilter = z.object({
   runnerId: z.string().optional(),
   subjectId: z.string().optional(),
   userId: z.string().optional(),
 });
-export type ListHostAuthenticationTokensFilter = z.infer<typeof ListHostAuthenticationTokensFilter>;
 
 export const ListHostAuthenticationTokensRequest = z.object({
   filter: ListHostAuthenticationTokensFilter.optional(),
@@ -252,17 +239,15 @@ export const ListHostAuthenticationTokensRequest = z.object({
 });
 export type ListHostAuthenticationTokensRequest = z.infer<typeof ListHostAuthenticationTokensRequest>;
 
-export const ListHostAuthenticationTokensResponse = z.object({
+const ListHostAuthenticationTokensResponse = z.object({
   tokens: z.array(HostAuthenticationToken).optional(),
   pagination: PaginationResponse.optional(),
 });
-export type ListHostAuthenticationTokensResponse = z.infer<typeof ListHostAuthenticationTokensResponse>;
 
 export const GetHostAuthenticationTokenRequest = z.object({ id: z.string() });
 export type GetHostAuthenticationTokenRequest = z.infer<typeof GetHostAuthenticationTokenRequest>;
 
-export const GetHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
-export type GetHostAuthenticationTokenResponse = z.infer<typeof GetHostAuthenticationTokenResponse>;
+const GetHostAuthenticationTokenResponse = z.object({ token: HostAuthenticationToken });
 
 export const UpdateHostAuthenticationTokenRequest = z.object({
   id: z.string(),
@@ -280,12 +265,11 @@ export type DeleteHostAuthenticationTokenRequest = z.infer<typeof DeleteHostAuth
 // Configuration schema
 // ---------------------------------------------------------------------------------------------
 
-export const EnumValue = z.object({
+const EnumValue = z.object({
   title: z.string().optional(),
   subtitle: z.string().optional(),
   detail: z.string().optional(),
 });
-export type EnumValue = z.infer<typeof EnumValue>;
 
 /** One configurable field; exactly one of bool/display/enum/int/string says its kind. */
 export const SchemaField = z.object({
@@ -315,14 +299,13 @@ export const SchemaField = z.object({
 });
 export type SchemaField = z.infer<typeof SchemaField>;
 
-export const SchemaScm = z.object({
+const SchemaScm = z.object({
   scmId: z.string().optional(),
   name: z.string().optional(),
   defaultHosts: z.array(z.string()).optional(),
   oauth: z.object({ callbackUrl: z.string().optional() }).optional(),
   pat: z.object({ description: z.string().optional(), docsLink: z.string().optional() }).optional(),
 });
-export type SchemaScm = z.infer<typeof SchemaScm>;
 
 export const RunnerConfigurationSchema = z.object({
   environmentClasses: z.array(SchemaField).optional(),
@@ -336,22 +319,20 @@ export const GetRunnerConfigurationSchemaRequest = z.object({ runnerId: z.string
 export type GetRunnerConfigurationSchemaRequest = z.infer<typeof GetRunnerConfigurationSchemaRequest>;
 
 /** A runner may report no schema: `schema: Optional[RunnerConfigurationSchema]`. */
-export const GetRunnerConfigurationSchemaResponse = z.object({
+const GetRunnerConfigurationSchemaResponse = z.object({
   schema: RunnerConfigurationSchema.optional(),
 });
-export type GetRunnerConfigurationSchemaResponse = z.infer<typeof GetRunnerConfigurationSchemaResponse>;
 
 // ---------------------------------------------------------------------------------------------
 // SCM integrations
 // ---------------------------------------------------------------------------------------------
 
-export const ScmIntegrationOAuthConfig = z.object({
+const ScmIntegrationOAuthConfig = z.object({
   clientId: z.string().optional(),
   /** base64 RSA-OAEP ciphertext made with the runner's public key; never the plaintext. */
   encryptedClientSecret: z.string().optional(),
   issuerUrl: z.string().optional(),
 });
-export type ScmIntegrationOAuthConfig = z.infer<typeof ScmIntegrationOAuthConfig>;
 
 /** On the wire every field is optional (the spec marks `id` and `runner_id` optional too). */
 export const ScmIntegrationWire = z.object({
@@ -384,13 +365,11 @@ export const CreateScmIntegrationRequest = z.object({
 });
 export type CreateScmIntegrationRequest = z.infer<typeof CreateScmIntegrationRequest>;
 
-export const CreateScmIntegrationResponse = z.object({ id: z.string().optional() });
-export type CreateScmIntegrationResponse = z.infer<typeof CreateScmIntegrationResponse>;
+const CreateScmIntegrationResponse = z.object({ id: z.string().optional() });
 
-export const ListScmIntegrationsFilter = z.object({
+const ListScmIntegrationsFilter = z.object({
   runnerIds: z.array(z.string()).optional(),
 });
-export type ListScmIntegrationsFilter = z.infer<typeof ListScmIntegrationsFilter>;
 
 export const ListScmIntegrationsRequest = z.object({
   filter: ListScmIntegrationsFilter.optional(),
@@ -398,17 +377,15 @@ export const ListScmIntegrationsRequest = z.object({
 });
 export type ListScmIntegrationsRequest = z.infer<typeof ListScmIntegrationsRequest>;
 
-export const ListScmIntegrationsResponse = z.object({
+const ListScmIntegrationsResponse = z.object({
   integrations: z.array(ScmIntegrationWire).optional(),
   pagination: PaginationResponse.optional(),
 });
-export type ListScmIntegrationsResponse = z.infer<typeof ListScmIntegrationsResponse>;
 
 export const GetScmIntegrationRequest = z.object({ id: z.string() });
 export type GetScmIntegrationRequest = z.infer<typeof GetScmIntegrationRequest>;
 
-export const GetScmIntegrationResponse = z.object({ integration: ScmIntegrationWire.optional() });
-export type GetScmIntegrationResponse = z.infer<typeof GetScmIntegrationResponse>;
+const GetScmIntegrationResponse = z.object({ integration: ScmIntegrationWire.optional() });
 
 export const UpdateScmIntegrationRequest = z.object({
   id: z.string(),
@@ -503,7 +480,6 @@ export const RPCS = {
 } as const;
 
 export type RpcName = keyof typeof RPCS;
-export type RpcRequest<N extends RpcName> = z.input<(typeof RPCS)[N]["request"]>;
 export type RpcResponse<N extends RpcName> = z.output<(typeof RPCS)[N]["response"]>;
 export const RPC_NAMES = Object.keys(RPCS) as RpcName[];
 

@@ -47,7 +47,7 @@ export interface ExportedSecret {
 /** What export reads of a runner: its objects, one list per kind (no schema). */
 export type LiveRunner = Omit<RunnerState, "schema" | "notes">;
 
-export interface ExportContext {
+interface ExportContext {
   /** Every runner being exported (a variable name may depend on the others). */
   runners: readonly LiveRunner[];
   /** A variable name not yet used in this file: `name`, else `name_2`, `name_3`, ... */

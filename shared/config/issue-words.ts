@@ -17,7 +17,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** What a value is, for "got …": the value itself when short, else its kind. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return "nothing (null)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";

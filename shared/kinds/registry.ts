@@ -21,7 +21,7 @@ export type Operation =
 type OperationOf<K extends Operation["kind"]> = Extract<Operation, { kind: K }>;
 
 /** In the order plans list them and files hold them (a kind's file part may use an earlier one's). */
-export const RESOURCE_KINDS = {
+const RESOURCE_KINDS = {
   environmentClass: environmentClassKind,
   scmIntegration: scmIntegrationKind,
   hostAuthenticationToken: hostAuthenticationTokenKind,

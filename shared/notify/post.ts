@@ -9,8 +9,8 @@ import { createDispatcher } from "../api/transport.js";
 import { scrub } from "../text/scrub.js";
 import type { NotifyOptions, NotifyResult, SlackMessage, SlackTarget } from "./types.js";
 
-export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
-export const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
+const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+const DEFAULT_NOTIFY_TIMEOUT_MS = 10_000;
 
 const PREFIX = "Slack notification not sent";
 

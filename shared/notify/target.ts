@@ -27,7 +27,7 @@ export function slackTargetFrom(inputs: SlackInputs): SlackTarget | undefined | 
   return undefined;
 }
 
-export const NOTIFY_ON = ["always", "failure", "never"] as const;
+const NOTIFY_ON = ["always", "failure", "never"] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
 
 export function parseNotifyOn(text: string | undefined): NotifyOn | { error: string } {

@@ -1,12 +1,12 @@
 /** Where a notification goes and what came of it. Both kinds of target hold a secret. */
 import type { SlackMessage } from "../slack/blocks.js";
 
-export interface WebhookTarget {
+interface WebhookTarget {
   /** An incoming-webhook URL: a secret (anyone holding it can post). */
   webhookUrl: string;
 }
 
-export interface BotTarget {
+interface BotTarget {
   /** A bot token (xoxb-…): a secret. */
   botToken: string;
   /** A channel id (C…) or name the bot is a member of. */

@@ -62,7 +62,7 @@ export interface RotationOptions {
 
 export type RotationStepName = "read" | "test" | "update" | "verify";
 
-export type RotationStepStatus = "ok" | "failed" | "skipped";
+type RotationStepStatus = "ok" | "failed" | "skipped";
 
 export interface RotationStep {
   step: RotationStepName;

@@ -4,9 +4,9 @@
  */
 import type { ScmIntegrationValidationResult } from "../api/schemas.js";
 
-export type ScmValidationField = "hostError" | "oauthError" | "patError" | "scmIdError";
+type ScmValidationField = "hostError" | "oauthError" | "patError" | "scmIdError";
 
-export interface ScmValidationProblem {
+interface ScmValidationProblem {
   field: ScmValidationField;
   /** What the problem is about, e.g. "OAuth client id and secret". */
   label: string;
@@ -21,7 +21,7 @@ export interface ScmValidationDescription {
   summary: string;
 }
 
-export const SCM_VALIDATION_LABELS: Readonly<Record<ScmValidationField, string>> = {
+const SCM_VALIDATION_LABELS: Readonly<Record<ScmValidationField, string>> = {
   oauthError: "OAuth client id and secret",
   hostError: "Host",
   scmIdError: "SCM provider",

@@ -7,7 +7,7 @@ import { context, type SlackMessage } from "./blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "./mrkdwn.js";
 import { sections } from "./split.js";
 
-export type AuditOutcome =
+type AuditOutcome =
   | "rotated"
   | "dry-run"
   | "rejected"

@@ -3,12 +3,12 @@
  * structurally compatible with @slack/types' KnownBlock.
  */
 
-export interface MrkdwnText {
+interface MrkdwnText {
   type: "mrkdwn";
   text: string;
 }
 
-export interface PlainText {
+interface PlainText {
   type: "plain_text";
   text: string;
   emoji?: boolean;
@@ -30,7 +30,7 @@ export interface ContextBlock {
   elements: MrkdwnText[];
 }
 
-export interface DividerBlock {
+interface DividerBlock {
   type: "divider";
 }
 
@@ -63,8 +63,4 @@ export function header(text: string): HeaderBlock {
 
 export function context(...texts: string[]): ContextBlock {
   return { type: "context", elements: texts.map((text) => ({ type: "mrkdwn", text })) };
-}
-
-export function divider(): DividerBlock {
-  return { type: "divider" };
 }

@@ -73,7 +73,7 @@ function expiredOwners(tokens: TokenSummary): string {
 }
 
 /** The lines describing one integration (no secret: only whether one is stored). */
-export function integrationLines(item: IntegrationListItem, now: Date): string[] {
+function integrationLines(item: IntegrationListItem, now: Date): string[] {
   const { integration } = item;
   const oauth = integration.oauth;
   const title = `${bold(integration.host || "(no host)")} · ${escapeMrkdwn(integration.scmId || "unknown provider")}`;

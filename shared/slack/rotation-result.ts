@@ -37,7 +37,7 @@ const STEP_ICONS: Record<RotationStep["status"], string> = {
 };
 
 /** "github.com (github)", "github.com token of service account …", or an id when it could not be read. */
-export function rotationSubject(result: RotationResult): string {
+function rotationSubject(result: RotationResult): string {
   if (result.tokenId) {
     return result.host
       ? `${result.host} token of ${result.tokenOwner ?? "an unknown owner"}`
@@ -56,7 +56,7 @@ export function rotationHeadline(result: RotationResult): string {
 }
 
 /** One line per protocol step with its outcome in words. */
-export function rotationStepLines(result: RotationResult): string[] {
+function rotationStepLines(result: RotationResult): string[] {
   const names = result.tokenId ? TOKEN_STEP_NAMES : STEP_NAMES;
   return result.steps.map(
     (step, index) =>

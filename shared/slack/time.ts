@@ -3,7 +3,7 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export function relativeTime(target: Date, now: Date): string {
+function relativeTime(target: Date, now: Date): string {
   const delta = target.getTime() - now.getTime();
   const magnitude = Math.abs(delta);
   let amount: string;

@@ -15,7 +15,7 @@ export const OUTCOME_SIGNS: Record<OutcomeStatus, { emoji: string; slackEmoji: s
   "not-started": { emoji: "⏸️", slackEmoji: ":double_vertical_bar:" },
 };
 
-export const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
+const NOTHING_TO_APPLY = "No changes: the runners already match the file; nothing was written.";
 
 export interface ApplySummary {
   done: number;

@@ -36,11 +36,11 @@ export function connectionsFor(writeConcurrency: number): number {
 export type SyncMode = "validate" | "plan" | "apply";
 
 /** The config: one file, or several (one per team or runner) planned as one. */
-export type SyncSources = { file: string; text: string } | { sources: readonly ConfigSource[] };
+type SyncSources = { file: string; text: string } | { sources: readonly ConfigSource[] };
 
 export type SyncOptions = SyncSettings & SyncSources;
 
-export interface SyncSettings extends PlanOptions {
+interface SyncSettings extends PlanOptions {
   env: Record<string, string | undefined>;
   mode: SyncMode;
   concurrency: number;

@@ -17,7 +17,7 @@ import {
   refusedOperations,
 } from "./plan-types.js";
 
-export const PLAN_TITLE = "Gitpod runner configuration plan";
+const PLAN_TITLE = "Gitpod runner configuration plan";
 
 /** The actions that change something, in the order counts name them. */
 const CHANGE_ACTIONS = ["create", "update", "replace", "disable", "delete"] as const;
@@ -77,14 +77,14 @@ export interface PlanReport {
 }
 
 /** A value as the file writes it: booleans and numbers bare (`pat: true`), text quoted. */
-export function showValue(value: string | undefined): string {
+function showValue(value: string | undefined): string {
   if (value === undefined) return "(none)";
   if (value === "true" || value === "false") return value;
   if (/^-?(0|[1-9][0-9]{0,14})(\.[0-9]+)?$/.test(value)) return value;
   return JSON.stringify(value);
 }
 
-export function changeText(change: FieldChange): string {
+function changeText(change: FieldChange): string {
   if (change.to?.startsWith("(secret")) return `${change.field}: ${change.to}`;
   if (change.from === undefined) return `${change.field}: ${showValue(change.to)}`;
   return `${change.field}: ${showValue(change.from)} -> ${showValue(change.to)}`;
@@ -101,7 +101,7 @@ export function summaryLine(plan: Plan): string {
 }
 
 /** Runner-level notes: what could not be read, and what each kind says about the runner. */
-export function runnerNotes(runner: RunnerPlan): string[] {
+function runnerNotes(runner: RunnerPlan): string[] {
   return [...(runner.notes ?? []), ...ALL_KINDS.flatMap((kind) => kind.runnerNotes?.(runner) ?? [])];
 }
 

@@ -72,13 +72,7 @@ export interface Plan {
   runners: RunnerPlan[];
 }
 
-export const CHANGING_ACTIONS: ReadonlySet<Action> = new Set([
-  "create",
-  "update",
-  "replace",
-  "disable",
-  "delete",
-]);
+const CHANGING_ACTIONS: ReadonlySet<Action> = new Set(["create", "update", "replace", "disable", "delete"]);
 
 export function allOperations(plan: Plan): Operation[] {
   return plan.runners.flatMap((runner) => runner.operations);

@@ -15,7 +15,7 @@ import type { DesiredRunner } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import type { Operation, PlanOptions, RunnerPlan } from "./plan-types.js";
 
-export interface DiffContext {
+interface DiffContext {
   runnerId: string;
   options: PlanOptions;
 }
@@ -28,7 +28,7 @@ export interface ApplyContext {
   before: ReadonlyMap<string, RunnerState>;
 }
 
-export interface ValidationContext {
+interface ValidationContext {
   secrets: ReadonlyMap<string, string>;
   /** The runner's objects as read for the plan. */
   state: RunnerState | undefined;

@@ -10,7 +10,7 @@ import { readCurrentState, scopeOfPlan } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
 import { type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
 
-export const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
+const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
 
 export interface SavedPlan {
   format: typeof SAVED_PLAN_FORMAT;
@@ -55,7 +55,7 @@ export function parseSavedPlan(file: string, text: string): SavedPlan {
 }
 
 /** Environment variables the plan's operations need (a secret is sent), that are not set. */
-export function missingSecretVariables(plan: Plan, env: Record<string, string | undefined>): string[] {
+function missingSecretVariables(plan: Plan, env: Record<string, string | undefined>): string[] {
   const names = new Set<string>();
   for (const operation of pendingOperations(plan))
     for (const name of kindOf(operation).secretVariables(operation)) names.add(name);

@@ -1,7 +1,7 @@
 /** "Did you mean" for a mistyped name: the closest known name within a small edit distance. */
 
 /** Edit distance counting a swap of two neighbouring letters as one edit ("paln" → "plan"). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
   );
@@ -20,7 +20,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The known name closest to `typed` (case-insensitive), if close enough to be a likely typo. */
-export function closestName(typed: string, known: Iterable<string>): string | undefined {
+function closestName(typed: string, known: Iterable<string>): string | undefined {
   const wanted = typed.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {

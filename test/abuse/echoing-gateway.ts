@@ -14,7 +14,7 @@ export interface EchoingGateway {
   close(): Promise<void>;
 }
 
-export function jsonEscaped(text: string): string {
+function jsonEscaped(text: string): string {
   return [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
 }
 

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-export interface RawRequest {
+interface RawRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -83,9 +83,4 @@ export function json(
 ): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
-}
-
-/** Drops the connection without an answer, as a crashed server or a middlebox would. */
-export function reset(res: ServerResponse): void {
-  res.socket?.destroy();
 }

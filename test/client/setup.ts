@@ -5,7 +5,7 @@ import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/
 import { type RawServer, type Script, startRawServer } from "./raw-server.js";
 
 /** Retry delays small enough for tests, large enough to be measurable. */
-export const FAST_RETRIES = { retryBaseDelayMs: 1, retryMaxDelayMs: 20 } as const;
+const FAST_RETRIES = { retryBaseDelayMs: 1, retryMaxDelayMs: 20 } as const;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from "node:http";
 
-export const CONNECT_HTTP_STATUS = {
+const CONNECT_HTTP_STATUS = {
   canceled: 499,
   unknown: 500,
   invalid_argument: 400,

@@ -17,8 +17,8 @@ export const GITLAB_OAUTH_SECRET = "demo-gitlab-oauth-secret-1";
 /** The SCM provider that accepts a virtual directory (an Azure DevOps Server collection path). */
 export const VIRTUAL_DIRECTORY_SCM_ID = "azure-devops-server";
 
-export const SCHEMA_VERSION = "2025.06.1";
-export const OAUTH_CALLBACK_URL = "https://app.gitpod.io/auth/oauth2/callback";
+const SCHEMA_VERSION = "2025.06.1";
+const OAUTH_CALLBACK_URL = "https://app.gitpod.io/auth/oauth2/callback";
 
 /** An OAuth app registered at an SCM host; several secrets may be valid at once (rotation). */
 export interface OAuthApp {

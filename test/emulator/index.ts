@@ -17,7 +17,7 @@ import { RequestLog } from "./request-log.js";
 import { createRequestListener } from "./server.js";
 import { EmulatorState, type StateRules } from "./store.js";
 
-export interface EmulatorFixtures {
+interface EmulatorFixtures {
   /** Runners with their configuration schemas; default: aws-eu and aws-us with the default schema. */
   runners?: RunnerFixture[];
   /** OAuth apps the SCM hosts know (checked by ValidateRunnerConfiguration). */
@@ -165,21 +165,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-export type { FaultKind, FaultRule, FaultStatus } from "./faults.js";
-export { Faults } from "./faults.js";
+export type { FaultRule, FaultStatus } from "./faults.js";
+
 export * from "./fixtures.js";
-export type { RateLimitOptions } from "./rate-limit.js";
+
 export type { RequestLogEntry } from "./request-log.js";
-export { RequestLog } from "./request-log.js";
+
 export type {
-  SeedEnvironmentClass,
-  SeedHostToken,
   SeedScmIntegration,
-  StateRules,
-  StoredEnvironmentClass,
-  StoredHostToken,
-  StoredOAuthConfig,
-  StoredRunner,
   StoredScmIntegration,
 } from "./store.js";
 export { EmulatorState } from "./store.js";

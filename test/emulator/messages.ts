@@ -21,7 +21,7 @@ export interface PaginationRequest {
   pageSize?: number;
 }
 
-export interface EnvironmentClassMessage {
+interface EnvironmentClassMessage {
   id?: string;
   runnerId?: string;
   configuration?: FieldValue[];
@@ -52,7 +52,7 @@ export interface Subject {
   principal?: string;
 }
 
-export interface EnumValue {
+interface EnumValue {
   title?: string;
   subtitle?: string;
   detail?: string;
@@ -173,10 +173,7 @@ export type RpcName = keyof Requests;
 
 export type ScalarKind = "string" | "bool" | "int32" | "int64" | "bytes" | "timestamp";
 
-export type FieldKind =
-  | { scalar: ScalarKind }
-  | { enum: readonly string[] }
-  | { message: () => MessageDescriptor };
+type FieldKind = { scalar: ScalarKind } | { enum: readonly string[] } | { message: () => MessageDescriptor };
 
 export interface FieldDescriptor {
   /** proto name, snake_case */

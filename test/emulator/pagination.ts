@@ -8,8 +8,8 @@
 import { invalidArgument } from "./connect-errors.js";
 import type { PaginationRequest } from "./messages.js";
 
-export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
 const TOKEN_PREFIX = "emu2:";
 
 export interface PageRequest {
@@ -18,7 +18,7 @@ export interface PageRequest {
 }
 
 /** The issue time is only written when tokens expire, so tokens are otherwise deterministic. */
-export function encodePageToken(seq: number, issuedAt = 0): string {
+function encodePageToken(seq: number, issuedAt = 0): string {
   return Buffer.from(`${TOKEN_PREFIX}${seq}:${issuedAt}`, "utf8").toString("base64url");
 }
 

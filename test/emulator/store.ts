@@ -95,7 +95,7 @@ export interface StateRules {
   uniqueHostTokenPerSubject: boolean;
 }
 
-export const DEFAULT_RULES: StateRules = {
+const DEFAULT_RULES: StateRules = {
   uniqueScmHostPerRunner: true,
   caseInsensitiveHosts: true,
   uniqueHostTokenPerSubject: true,
@@ -137,7 +137,7 @@ export interface SeedHostToken {
 }
 
 /** Key of the (runnerId, host) uniqueness rule of SCM integrations. */
-export function scmKey(runnerId: string, host: string, caseInsensitive = true): string {
+function scmKey(runnerId: string, host: string, caseInsensitive = true): string {
   return `${runnerId}\n${caseInsensitive ? host.toLowerCase() : host}`;
 }
 

@@ -5,7 +5,7 @@
 import { VIRTUAL_DIRECTORY_SCM_ID } from "./fixtures.js";
 import type { FieldValue, RunnerConfigurationSchema, SchemaField, SchemaScm } from "./messages.js";
 
-export interface FieldValidationError {
+interface FieldValidationError {
   key: string;
   error: string;
 }
@@ -62,7 +62,7 @@ function fieldValueError(field: SchemaField, value: string): string | undefined 
 }
 
 /** Checks an environment class configuration against the runner schema's environmentClasses fields. */
-export function configurationErrors(
+function configurationErrors(
   fields: readonly SchemaField[],
   configuration: readonly FieldValue[],
 ): FieldValidationError[] {

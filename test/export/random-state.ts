@@ -8,7 +8,7 @@
 import type { EmulatorState } from "../emulator/index.js";
 
 /** mulberry32: small, fast and reproducible from a seed. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -52,7 +52,7 @@ const HOSTS = [
 ];
 const VIRTUAL_DIRECTORIES = ["", "/tfs", "/DefaultCollection", "/tfs/Team Project"];
 /** Few accounts, so the same account often has tokens on several runners. */
-export const SERVICE_ACCOUNTS = [
+const SERVICE_ACCOUNTS = [
   "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
   "0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f",
   "3c2b1a09-8f7e-4d6c-8b5a-493827160504",

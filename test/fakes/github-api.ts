@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface FakeComment {
+interface FakeComment {
   id: number;
   body: string;
   /** The author, as GitHub reports it in `user.login`. */
@@ -15,7 +15,7 @@ export interface FakeComment {
 /** The author GitHub records for comments made with a workflow's GITHUB_TOKEN. */
 export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 
-export interface FakeGitHubRequest {
+interface FakeGitHubRequest {
   method: string;
   path: string;
   authorization: string | undefined;

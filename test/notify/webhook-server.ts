@@ -2,13 +2,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface WebhookPost {
+interface WebhookPost {
   path: string;
   body: unknown;
   raw: string;
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   body: string;
   /** Never answer (to test timeouts). */

@@ -12,7 +12,7 @@ import {
 } from "../emulator/index.js";
 
 /** github.com on aws-eu with the emulator's GitHub OAuth app (its current secret) and PATs on. */
-export const GITHUB_INTEGRATION: Readonly<SeedScmIntegration> = {
+const GITHUB_INTEGRATION: Readonly<SeedScmIntegration> = {
   runnerId: RUNNER_EU_ID,
   scmId: "github",
   host: "github.com",
@@ -37,7 +37,7 @@ export const LARGE_INSTANCE = `      - displayName: Large Instance
 `;
 
 /** The sample config's integration: GitHub with OAuth (secret from GITHUB_OAUTH_CLIENT_SECRET) and PATs. */
-export const GITHUB_OAUTH_INTEGRATION = `      - scmId: github
+const GITHUB_OAUTH_INTEGRATION = `      - scmId: github
         host: github.com
         pat: true
         oauth:

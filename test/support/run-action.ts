@@ -22,7 +22,7 @@ export const FAST_CLIENT_ENV = {
 };
 
 /** The Gitpod API a run talks to; an Emulator fits as it is. */
-export interface ApiEndpoint {
+interface ApiEndpoint {
   url: string;
   token: string;
 }
@@ -40,7 +40,7 @@ export interface ActionResult extends ProcessResult {
   everything: string;
 }
 
-export function runNode(
+function runNode(
   entry: string,
   args: string[],
   env: Record<string, string>,
@@ -65,7 +65,7 @@ export function runNode(
 }
 
 /** Parses the GITHUB_OUTPUT file (`name<<delimiter` blocks, as @actions/core writes them). */
-export function parseOutputs(text: string): Record<string, string> {
+function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {

@@ -21,7 +21,7 @@ export function helpCommand(table: () => readonly CommandModule[]) {
   });
 }
 
-export function helpMessage(command: string, table: readonly CommandModule[]): SlackMessage {
+function helpMessage(command: string, table: readonly CommandModule[]): SlackMessage {
   const lines = [
     "*Manage the SCM credentials of our Gitpod runners*",
     ...table.map((module) => {

@@ -62,10 +62,7 @@ interface RotateRequest {
   target: Target;
 }
 
-export function auditBase(
-  bot: BotContext,
-  userId: string,
-): Pick<AuditRecord, "action" | "at" | "actor" | "source"> {
+function auditBase(bot: BotContext, userId: string): Pick<AuditRecord, "action" | "at" | "actor" | "source"> {
   return { action: "rotate", at: bot.now().toISOString(), actor: userId, source: "slack" };
 }
 

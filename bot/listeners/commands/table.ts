@@ -28,7 +28,7 @@ export const COMMANDS = [
 ] as const;
 
 type Table = typeof COMMANDS;
-export type SubcommandName = Table[number]["name"];
+type SubcommandName = Table[number]["name"];
 /** A subcommand to run: its name as `kind`, beside the arguments its module parsed. */
 type InvocationOf<Module> =
   Module extends CommandModule<infer Name, infer Args> ? { kind: Name } & Args : never;

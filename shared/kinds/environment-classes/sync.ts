@@ -54,7 +54,7 @@ function pickMatch(
   );
 }
 
-export function diffEnvironmentClasses(
+function diffEnvironmentClasses(
   runnerId: string,
   desired: DesiredEnvironmentClass[],
   current: EnvironmentClass[],
@@ -227,7 +227,7 @@ async function idOfCreated(
   );
 }
 
-export async function applyEnvironmentClassOperation(
+async function applyEnvironmentClassOperation(
   context: ClassWriter,
   operation: EnvironmentClassOperation,
   knownIds: ReadonlySet<string>,

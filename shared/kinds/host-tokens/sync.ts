@@ -50,7 +50,7 @@ function integrationFor(
   );
 }
 
-export function diffHostTokens(
+function diffHostTokens(
   runnerId: string,
   desired: readonly DesiredHostAuthenticationToken[],
   current: readonly HostAuthenticationToken[],
@@ -150,7 +150,7 @@ export function diffHostTokens(
   return operations;
 }
 
-export interface HostTokenApplyContext {
+interface HostTokenApplyContext {
   client: GitpodClient;
   secrets: ReadonlyMap<string, string>;
 }
@@ -176,7 +176,7 @@ function createRequest(
 }
 
 /** The update an operation sends; the token comes from `secrets` by variable name. */
-export function hostTokenUpdateRequest(
+function hostTokenUpdateRequest(
   operation: HostAuthenticationTokenOperation,
   secrets: ReadonlyMap<string, string>,
 ): UpdateHostAuthenticationTokenRequest {
@@ -220,7 +220,7 @@ async function resolveIntegration(
   return found.id;
 }
 
-export async function applyHostTokenOperation(
+async function applyHostTokenOperation(
   context: HostTokenApplyContext,
   operation: HostAuthenticationTokenOperation,
 ): Promise<void> {

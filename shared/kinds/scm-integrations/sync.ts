@@ -69,7 +69,7 @@ function desiredOAuth(
   return { clientId, clientSecretEnv, ...(issuerUrl === undefined ? {} : { issuerUrl }) };
 }
 
-export function diffScmIntegrations(
+function diffScmIntegrations(
   runnerId: string,
   desired: DesiredScmIntegration[],
   current: ScmIntegration[],
@@ -220,7 +220,7 @@ function noteDuplicates(
 }
 
 /** The update request an operation sends; the secret comes from `secrets` by variable name. */
-export function updateRequest(
+function updateRequest(
   operation: ScmIntegrationOperation,
   secrets: ReadonlyMap<string, string>,
 ): UpdateScmIntegrationRequest {
@@ -252,7 +252,7 @@ interface ScmWriter {
   relist: (runnerId: string) => Promise<ScmIntegration[]>;
 }
 
-export async function applyScmIntegrationOperation(
+async function applyScmIntegrationOperation(
   context: ScmWriter,
   operation: ScmIntegrationOperation,
 ): Promise<void> {

@@ -32,7 +32,7 @@ export const DEFAULT_HANDLER_OPTIONS: HandlerOptions = {
   offlineRunnerCode: "failed_precondition",
 };
 
-export type RpcRequestOf<N extends RpcName> = Requests[N];
+type RpcRequestOf<N extends RpcName> = Requests[N];
 
 /** Returns the response message (plain JSON; zero values are dropped by the wire layer). */
 export type RpcHandler<N extends RpcName> = (request: RpcRequestOf<N>, context: RpcContext) => unknown;

@@ -9,7 +9,7 @@ import type { StoredEnvironmentClass } from "../store.js";
 import { descriptionRule, displayNameRule, environmentClassErrors, lengthRule } from "../validation.js";
 import { lookup, lookupRunner, type RpcHandler } from "./context.js";
 
-export function environmentClassJson(stored: StoredEnvironmentClass) {
+function environmentClassJson(stored: StoredEnvironmentClass) {
   return {
     id: stored.id,
     runnerId: stored.runnerId,
@@ -21,7 +21,7 @@ export function environmentClassJson(stored: StoredEnvironmentClass) {
 }
 
 /** `display_name: must be at least 3 characters; description: ...` as one invalid_argument. */
-export function rejectFieldErrors(errors: Array<[string, string | undefined]>): void {
+function rejectFieldErrors(errors: Array<[string, string | undefined]>): void {
   const parts = errors.filter((entry): entry is [string, string] => Boolean(entry[1]));
   if (parts.length > 0) throw invalidArgument(parts.map(([field, rule]) => `${field}: ${rule}`).join("; "));
 }

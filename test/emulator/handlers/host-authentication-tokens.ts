@@ -68,7 +68,7 @@ function checkIntegration(
   }
 }
 
-export function hostTokenJson(stored: StoredHostToken) {
+function hostTokenJson(stored: StoredHostToken) {
   return {
     id: stored.id,
     expiresAt: stored.expiresAt,

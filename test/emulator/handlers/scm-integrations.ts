@@ -18,7 +18,7 @@ import {
 } from "../validation.js";
 import { lookup, lookupRunner, type RpcHandler, requireUuid } from "./context.js";
 
-export function scmIntegrationJson(stored: StoredScmIntegration) {
+function scmIntegrationJson(stored: StoredScmIntegration) {
   return {
     id: stored.id,
     runnerId: stored.runnerId,
