@@ -38,6 +38,21 @@ export function utc(at: number): string {
   return `${new Date(at).toISOString().slice(11, 16)} UTC`;
 }
 
+/** The Approve and Deny buttons under every approval request, rotation or revocation. */
+export function approvalButtons(approvalId: string): types.ActionsBlock {
+  const button = (action_id: string, style: "primary" | "danger", text: string) => ({
+    type: "button" as const,
+    action_id,
+    style,
+    text: { type: "plain_text" as const, text },
+    value: approvalId,
+  });
+  return {
+    type: "actions",
+    elements: [button(APPROVE_ACTION, "primary", "Approve"), button(DENY_ACTION, "danger", "Deny")],
+  };
+}
+
 /** Posted to the audit channel: who asks, for what, and the two buttons. */
 export function approvalRequestMessage(approval: Approval, credential: RotatedCredential): ApprovalMessage {
   const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
@@ -51,25 +66,7 @@ export function approvalRequestMessage(approval: Approval, credential: RotatedCr
       section(
         `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate ${subject(credential)}.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
       ),
-      {
-        type: "actions",
-        elements: [
-          {
-            type: "button",
-            action_id: APPROVE_ACTION,
-            style: "primary",
-            text: { type: "plain_text", text: "Approve" },
-            value: approval.id,
-          },
-          {
-            type: "button",
-            action_id: DENY_ACTION,
-            style: "danger",
-            text: { type: "plain_text", text: "Deny" },
-            value: approval.id,
-          },
-        ],
-      },
+      approvalButtons(approval.id),
       context(`${ids} · runner ${code(credential.runnerId)} · request ${code(approval.id)}`),
     ],
   };

@@ -10,7 +10,7 @@ import { context, type MessageBlock, type SlackMessage } from "../../shared/slac
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import { sections } from "../../shared/slack/split.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
-import { APPROVE_ACTION, DENY_ACTION, utc } from "../approvals/messages.js";
+import { approvalButtons, utc } from "../approvals/messages.js";
 import type { Approval, RevokeApprovalPlan } from "../state/store.js";
 
 /** Whose host tokens `revoke` deletes: every token of the host, all users' tokens, or one owner's. */
@@ -236,25 +236,7 @@ export function revokeApprovalRequestMessage(
     ),
     blocks: [
       ...sections(lines.join("\n")),
-      {
-        type: "actions",
-        elements: [
-          {
-            type: "button",
-            action_id: APPROVE_ACTION,
-            style: "primary",
-            text: { type: "plain_text", text: "Approve" },
-            value: approval.id,
-          },
-          {
-            type: "button",
-            action_id: DENY_ACTION,
-            style: "danger",
-            text: { type: "plain_text", text: "Deny" },
-            value: approval.id,
-          },
-        ],
-      },
+      approvalButtons(approval.id),
       context(`request ${code(approval.id)}`),
     ],
   };

@@ -4,6 +4,7 @@
  * one description, so both kinds share the same protocol around their different API calls.
  */
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import type { Approval, CredentialKind } from "../state/store.js";
 
 /** The identity of a credential: enough to lease it, journal it and match an approval to it. */
@@ -136,15 +137,9 @@ export function credentialColumns(credential: RotatedCredential): {
 }
 
 /** The audit record's fields naming the credential (never a secret). */
-export function auditFieldsOf(credential: RotatedCredential): {
-  integrationId?: string;
-  runnerId?: string;
-  host?: string;
-  scmId?: string;
-  tokenId?: string;
-  tokenOwner?: string;
-  target?: string;
-} {
+export function auditFieldsOf(
+  credential: RotatedCredential,
+): Pick<AuditRecord, "integrationId" | "runnerId" | "host" | "scmId" | "tokenId" | "tokenOwner" | "target"> {
   if (credential.kind === "oauth-secret") {
     return {
       ...(credential.integrationId ? { integrationId: credential.integrationId } : {}),

@@ -4,19 +4,15 @@ import type { Respond } from "../../deliver.js";
 import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../../history/format.js";
 import type { Approval } from "../../state/store.js";
 import { inViewChannel } from "./authorize.js";
-import { defineCommand, ParseProblem } from "./command.js";
-import { parseTarget, type Target } from "./words.js";
+import { defineCommand } from "./command.js";
+import { parseOptionalTarget, type Target } from "./words.js";
 
 export const historyCommand = defineCommand({
   name: "history",
   usage: "[integration-id | host]",
   summary: "who rotated or validated what, when, with which outcome",
   example: "history github.com",
-  parse(args): { filter?: Target } | ParseProblem {
-    if (args.length === 0) return {};
-    const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
-    return filter ? { filter } : new ParseProblem("give at most one integration id or host.");
-  },
+  parse: (args) => parseOptionalTarget(args, "integration id or host"),
   authorize: inViewChannel,
   handle: (bot, _command, args, respond) => handleHistory(bot, args.filter, respond),
 });

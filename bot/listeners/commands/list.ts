@@ -6,19 +6,15 @@ import { deliver, type Recipient, type Respond } from "../../deliver.js";
 import { listScope, listWithTokens } from "../../gitpod.js";
 import { notFoundMessage } from "../../messages.js";
 import { inViewChannel } from "./authorize.js";
-import { defineCommand, ParseProblem } from "./command.js";
-import { parseTarget, type Target } from "./words.js";
+import { defineCommand } from "./command.js";
+import { parseOptionalTarget, type Target } from "./words.js";
 
 export const listCommand = defineCommand({
   name: "list",
   usage: "[runner-id | host]",
   summary: "integrations, token counts and expiry",
   example: "list github.com",
-  parse(args): { filter?: Target } | ParseProblem {
-    if (args.length === 0) return {};
-    const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
-    return filter ? { filter } : new ParseProblem("give at most one runner id or host.");
-  },
+  parse: (args) => parseOptionalTarget(args, "runner id or host"),
   authorize: inViewChannel,
   handle: (bot, command, args, respond) =>
     handleList(bot, args.filter, respond, { channelId: command.channelId, userId: command.userId }),

@@ -6,18 +6,18 @@
  */
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { AuditRecord } from "../../../shared/slack/audit-record.js";
-import { code, escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
+import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { requestApproval } from "../../approvals/flow.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { chooseServiceAccountToken, runnersOf } from "../../host-tokens/find.js";
 import { readManagedHostTokens } from "../../host-tokens/read.js";
-import { refusedMessage } from "../../messages.js";
 import { hostTokenOf } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
-import { loadingView, messageView, type RotateModalMetadata, tokenFormView } from "../../views.js";
+import { messageView, type RotateModalMetadata, tokenFormView } from "../../views.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
+import { openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
 import { isUuid, looksLikeSecret, parseTarget } from "./words.js";
 
 export interface RotateTokenTarget {
@@ -100,34 +100,19 @@ async function handleRotateTokenCommand(
     responseUrl: request.responseUrl,
     channelId: request.channelId,
   };
-  let viewId: string | undefined;
-  try {
-    const opened = await bot.slack.views.open({ trigger_id: request.triggerId, view: loadingView(metadata) });
-    viewId = opened.view?.id;
-  } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error ?? "error";
-    await respond({
-      text: fallbackText(
-        `Could not open the rotate-token form (Slack: ${code}). Please run the command again.`,
-      ),
-      response_type: "ephemeral",
-    });
-    return `views-open-failed: ${code}`;
-  }
-  const show = async (view: ReturnType<typeof messageView>) => {
-    if (viewId) await bot.slack.views.update({ view_id: viewId, view });
-  };
+  const modal = await openLoadingModal(
+    bot,
+    { triggerId: request.triggerId, command: "rotate-token" },
+    metadata,
+    respond,
+  );
+  if (!modal.ok) return modal.outcome;
+  const { show } = modal;
   const base = { ...rotationAuditBase(bot, "host-token", request.userId), ...requestedToken(request.target) };
 
   const decision = await bot.authorizer.canRotate(request.userId);
   if (!decision.allowed) {
-    await show(
-      messageView(
-        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
-        metadata,
-      ),
-    );
-    await respond({ ...refusedMessage("rotate credentials", decision.reason), response_type: "ephemeral" });
+    await tellNotAllowed(show, respond, decision.reason, metadata);
     await bot.auditor.record({ ...base, outcome: "unauthorized", reason: decision.reason });
     return "unauthorized";
   }

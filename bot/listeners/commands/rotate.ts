@@ -5,23 +5,18 @@
 
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../../shared/api/schemas.js";
-import type { AuditRecord } from "../../../shared/slack/audit-record.js";
-import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { requestApproval } from "../../approvals/flow.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { resolveTarget } from "../../gitpod.js";
-import { choiceBlocks, refusedMessage } from "../../messages.js";
+import { choiceBlocks } from "../../messages.js";
 import { oauthSecretOf } from "../../rotations/credential.js";
-import {
-  choiceView,
-  loadingView,
-  messageView,
-  type RotateModalMetadata,
-  rotateFormView,
-} from "../../views.js";
+import { rotationAuditBase } from "../../rotations/slack-rotation.js";
+import { choiceView, messageView, type RotateModalMetadata, rotateFormView } from "../../views.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
+import { notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
 import { parseTarget, type Target, targetText } from "./words.js";
 
 export const rotateCommand = defineCommand({
@@ -62,10 +57,6 @@ interface RotateRequest {
   target: Target;
 }
 
-function auditBase(bot: BotContext, userId: string): Pick<AuditRecord, "action" | "at" | "actor" | "source"> {
-  return { action: "rotate", at: bot.now().toISOString(), actor: userId, source: "slack" };
-}
-
 /** The modal must open within the trigger's three seconds: open first, think after. */
 async function handleRotateCommand(
   bot: BotContext,
@@ -73,34 +64,20 @@ async function handleRotateCommand(
   respond: Respond,
 ): Promise<string> {
   const metadata: RotateModalMetadata = { responseUrl: request.responseUrl, channelId: request.channelId };
-  let viewId: string | undefined;
-  try {
-    const opened = await bot.slack.views.open({ trigger_id: request.triggerId, view: loadingView(metadata) });
-    viewId = opened.view?.id;
-  } catch (error) {
-    // Usually an expired trigger (the three seconds passed): nothing happened yet, so just say so.
-    const code = (error as { data?: { error?: string } }).data?.error ?? "error";
-    await respond({
-      text: fallbackText(`Could not open the rotate form (Slack: ${code}). Please run the command again.`),
-      response_type: "ephemeral",
-    });
-    return `views-open-failed: ${code}`;
-  }
-  const show = async (view: ReturnType<typeof messageView>) => {
-    if (viewId) await bot.slack.views.update({ view_id: viewId, view });
-  };
+  const modal = await openLoadingModal(
+    bot,
+    { triggerId: request.triggerId, command: "rotate" },
+    metadata,
+    respond,
+  );
+  if (!modal.ok) return modal.outcome;
+  const { show } = modal;
 
   const decision = await bot.authorizer.canRotate(request.userId);
   if (!decision.allowed) {
-    await show(
-      messageView(
-        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
-        metadata,
-      ),
-    );
-    await respond({ ...refusedMessage("rotate credentials", decision.reason), response_type: "ephemeral" });
+    await tellNotAllowed(show, respond, decision.reason, metadata);
     await bot.auditor.record({
-      ...auditBase(bot, request.userId),
+      ...rotationAuditBase(bot, "oauth-secret", request.userId),
       outcome: "unauthorized",
       target: targetText(request.target),
       reason: decision.reason,
@@ -182,15 +159,9 @@ export async function handleRotateChoice(
 ): Promise<string> {
   const decision = await bot.authorizer.canRotate(userId);
   if (!decision.allowed) {
-    await bot.slack.views.update({
-      view_id: viewId,
-      view: messageView(
-        `:lock: You are not allowed to rotate credentials: ${escapeMrkdwn(decision.reason)}.`,
-        metadata,
-      ),
-    });
+    await bot.slack.views.update({ view_id: viewId, view: notAllowedView(decision.reason, metadata) });
     await bot.auditor.record({
-      ...auditBase(bot, userId),
+      ...rotationAuditBase(bot, "oauth-secret", userId),
       outcome: "unauthorized",
       target: integrationId,
       reason: decision.reason,

@@ -3,6 +3,8 @@
  * (recognised so the bot can refuse them: secrets only travel through the modal). Pure.
  */
 
+import { ParseProblem } from "./command.js";
+
 export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,4 +52,14 @@ export function parseTarget(word: string): Target | undefined {
 
 export function targetText(target: Target): string {
   return target.kind === "id" ? target.id : target.host;
+}
+
+/** No words (no filter) or exactly one target; `what` names the target in the problem. */
+export function parseOptionalTarget(
+  args: readonly string[],
+  what: string,
+): { filter?: Target } | ParseProblem {
+  if (args.length === 0) return {};
+  const filter = args.length === 1 && args[0] !== undefined ? parseTarget(args[0]) : undefined;
+  return filter ? { filter } : new ParseProblem(`give at most one ${what}.`);
 }
