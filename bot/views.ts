@@ -122,17 +122,7 @@ export function rotateFormView(
         label: { type: "plain_text", text: "OAuth client id" },
         element: clientIdInput,
       },
-      {
-        type: "input",
-        block_id: CLIENT_SECRET_BLOCK,
-        label: { type: "plain_text", text: "New client secret" },
-        element: {
-          type: "plain_text_input",
-          action_id: INPUT_ACTION,
-          placeholder: { type: "plain_text", text: "Paste the new secret" },
-          max_length: 1000,
-        },
-      },
+      secretInput(CLIENT_SECRET_BLOCK, "New client secret", "Paste the new secret", 1000),
       {
         type: "context",
         elements: [
@@ -143,6 +133,26 @@ export function rotateFormView(
         ],
       },
     ],
+  };
+}
+
+/** The one field a secret is pasted into: read from the submission, never shown back. */
+function secretInput(
+  blockId: string,
+  label: string,
+  placeholder: string,
+  maxLength: number,
+): types.InputBlock {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    element: {
+      type: "plain_text_input",
+      action_id: INPUT_ACTION,
+      placeholder: { type: "plain_text", text: placeholder },
+      max_length: maxLength,
+    },
   };
 }
 
@@ -171,17 +181,7 @@ export function tokenFormView(
     private_metadata: encodeMetadata(form),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: about } },
-      {
-        type: "input",
-        block_id: HOST_TOKEN_BLOCK,
-        label: { type: "plain_text", text: "New token" },
-        element: {
-          type: "plain_text_input",
-          action_id: INPUT_ACTION,
-          placeholder: { type: "plain_text", text: "Paste the service account's new token" },
-          max_length: 4000,
-        },
-      },
+      secretInput(HOST_TOKEN_BLOCK, "New token", "Paste the service account's new token", 4000),
       {
         type: "input",
         block_id: TOKEN_EXPIRY_BLOCK,

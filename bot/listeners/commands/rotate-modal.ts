@@ -8,6 +8,10 @@ import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { refusedMessage } from "../../messages.js";
 import { loadingView, messageView, type RotateModalMetadata } from "../../views.js";
+import type { SlashCommand } from "./command.js";
+
+/** A rotate command as its handler needs it: who, where, the trigger and what to rotate. */
+export type ModalRequest<Target> = Omit<SlashCommand, "text"> & { target: Target };
 
 /** Replaces what the opened modal shows (nothing if Slack gave no view id). */
 export type ShowView = (view: types.ModalView) => Promise<void>;

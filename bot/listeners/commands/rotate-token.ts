@@ -17,7 +17,7 @@ import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { messageView, type RotateModalMetadata, tokenFormView } from "../../views.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
-import { openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
+import { type ModalRequest, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
 import { isUuid, looksLikeSecret, parseTarget } from "./words.js";
 
 export interface RotateTokenTarget {
@@ -39,17 +39,7 @@ export const rotateTokenCommand = defineCommand({
   // Who may rotate is checked in the handler: the modal must open first (the trigger's three seconds).
   authorize: inViewChannel,
   handle: (bot, command, args, respond) =>
-    handleRotateTokenCommand(
-      bot,
-      {
-        userId: command.userId,
-        channelId: command.channelId,
-        triggerId: command.triggerId,
-        responseUrl: command.responseUrl,
-        target: args.target,
-      },
-      respond,
-    ),
+    handleRotateTokenCommand(bot, { ...command, target: args.target }, respond),
 });
 
 /** The words after `rotate-token`. Pure. Problems never quote what was typed. */
@@ -75,14 +65,6 @@ export function parseRotateToken(args: readonly string[]): { target: RotateToken
   };
 }
 
-interface RotateTokenRequest {
-  userId: string;
-  channelId: string;
-  triggerId: string;
-  responseUrl: string;
-  target: RotateTokenTarget;
-}
-
 /** How the audit names a request before a token is found: the host and the service account. */
 function requestedToken(target: RotateTokenTarget): Partial<AuditRecord> {
   const owner = `service account ${target.serviceAccountId}`;
@@ -92,7 +74,7 @@ function requestedToken(target: RotateTokenTarget): Partial<AuditRecord> {
 /** The modal must open within the trigger's three seconds: open first, look up after. */
 async function handleRotateTokenCommand(
   bot: BotContext,
-  request: RotateTokenRequest,
+  request: ModalRequest<RotateTokenTarget>,
   respond: Respond,
 ): Promise<string> {
   const metadata: RotateModalMetadata = {

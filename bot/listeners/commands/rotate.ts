@@ -16,7 +16,7 @@ import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { choiceView, messageView, type RotateModalMetadata, rotateFormView } from "../../views.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
-import { notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
+import { type ModalRequest, notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
 import { parseTarget, type Target, targetText } from "./words.js";
 
 export const rotateCommand = defineCommand({
@@ -36,31 +36,13 @@ export const rotateCommand = defineCommand({
   // Who may rotate is checked in the handler: the modal must open first (the trigger's three seconds).
   authorize: inViewChannel,
   handle: (bot, command, args, respond) =>
-    handleRotateCommand(
-      bot,
-      {
-        userId: command.userId,
-        channelId: command.channelId,
-        triggerId: command.triggerId,
-        responseUrl: command.responseUrl,
-        target: args.target,
-      },
-      respond,
-    ),
+    handleRotateCommand(bot, { ...command, target: args.target }, respond),
 });
-
-interface RotateRequest {
-  userId: string;
-  channelId: string;
-  triggerId: string;
-  responseUrl: string;
-  target: Target;
-}
 
 /** The modal must open within the trigger's three seconds: open first, think after. */
 async function handleRotateCommand(
   bot: BotContext,
-  request: RotateRequest,
+  request: ModalRequest<Target>,
   respond: Respond,
 ): Promise<string> {
   const metadata: RotateModalMetadata = { responseUrl: request.responseUrl, channelId: request.channelId };

@@ -93,22 +93,22 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
   if (!admitted.ok) return admitted.outcome;
 
   const base = rotationAuditBase(bot, "oauth-secret", userId);
+  const fail = async (shown: string, reason: string) => {
+    await reporter.show(messageView(`${shown} Nothing was changed.`, metadata));
+    await bot.auditor.record({ ...base, outcome: "failed", integrationId, reason });
+  };
   let integration: ScmIntegration;
   try {
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
     if (resolution.kind !== "one") {
       const reason = resolution.kind === "none" ? resolution.reason : "ambiguous";
-      await reporter.show(messageView(`:mag: ${escapeMrkdwn(reason)} Nothing was changed.`, metadata));
-      await bot.auditor.record({ ...base, outcome: "failed", integrationId, reason });
+      await fail(`:mag: ${escapeMrkdwn(reason)}`, reason);
       return "not-found";
     }
     integration = resolution.integration;
   } catch (error) {
     const reason = describeApiError(error).text;
-    await reporter.show(
-      messageView(`:warning: Could not rotate: ${escapeMrkdwn(reason)} Nothing was changed.`, metadata),
-    );
-    await bot.auditor.record({ ...base, outcome: "failed", integrationId, reason });
+    await fail(`:warning: Could not rotate: ${escapeMrkdwn(reason)}`, reason);
     throw error;
   }
 
