@@ -44,24 +44,8 @@ function buttonsOf(call: RecordedCall): Array<{ action_id?: string; value?: stri
   return blocks.filter((block) => block.type === "actions").flatMap((block) => block.elements ?? []);
 }
 
-let clicks = 0;
-/** Clicks a button as `user` in `channel`; resolves with the response_url id of the click. */
-async function click(harness: Harness, user: string, channel: string, actionId: string, value: string) {
-  const responseUrlId = `click${++clicks}`;
-  const result = await harness.interact({
-    type: "block_actions",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: user, team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    token: "legacy-verification-token",
-    trigger_id: `trigger-click-${clicks}`,
-    container: { type: "message", message_ts: "1.2", channel_id: channel },
-    channel: { id: channel, name: "x" },
-    response_url: harness.slack.responseUrl(responseUrlId),
-    actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1.3" }],
-  });
-  expect(result.status).toBe(200);
-  return { responseUrlId, triggerId: `trigger-click-${clicks}` };
+function click(harness: Harness, user: string, channel: string, actionId: string, value: string) {
+  return harness.click({ user, channel, actionId, value });
 }
 
 async function requestRotation(harness: Harness, target: string) {

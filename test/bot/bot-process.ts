@@ -8,6 +8,7 @@ import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
 import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
+import { interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
   child: ChildProcess;
@@ -89,16 +90,14 @@ export async function sendCommand(
   const responseUrlId = `p${n}`;
   const response = await signedPost(
     bot.url,
-    new URLSearchParams({
-      team_id: "T0TEST",
-      channel_id: channel,
-      user_id: user,
+    slashCommandBody({
       command: COMMAND,
       text,
-      api_app_id: "A0TEST",
-      response_url: slack.responseUrl(responseUrlId),
-      trigger_id: triggerId,
-    }).toString(),
+      user,
+      channel,
+      responseUrl: slack.responseUrl(responseUrlId),
+      triggerId,
+    }),
   );
   return { status: response.status, body: await response.text(), triggerId, responseUrlId };
 }
@@ -138,30 +137,18 @@ export async function submitRotateForm(
   const clientId =
     (blocks.find((block) => block.block_id === CLIENT_ID_BLOCK)?.element as { initial_value?: string })
       ?.initial_value ?? "";
-  const payload = {
-    type: "view_submission",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: user, username: user, team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    trigger_id: `ptrigger-${++triggers}`,
-    view: {
-      ...form,
-      id: viewId,
-      team_id: "T0TEST",
-      app_id: "A0TEST",
-      bot_id: "BBOT",
-      hash: "1.hash",
-      state: {
-        values: {
-          [CLIENT_ID_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientId } },
-          [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
-        },
-      },
+  const payload = viewSubmission({
+    view: form,
+    viewId,
+    user,
+    username: user,
+    triggerId: `ptrigger-${++triggers}`,
+    values: {
+      [CLIENT_ID_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientId } },
+      [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
     },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-  return signedPost(bot.url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  });
+  return signedPost(bot.url, interactionBody(payload));
 }
 
 /** Audit-channel posts of how attempts ended (not the write-ahead "started" posts). */

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
 import { createJsonLogger } from "../../bot/logger.js";
@@ -22,6 +23,7 @@ import {
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
+import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-bot-token";
@@ -61,6 +63,8 @@ export interface Harness {
     text: string,
     options?: { user?: string; channel?: string },
   ): Promise<HttpResult & { responseUrlId: string }>;
+  /** The unsigned body of a slash command from ADMIN in CHANNEL, for requests signed by hand. */
+  commandBody(text: string, responseUrlId: string): string;
   /** Send an interactivity payload (block_actions, view_submission). */
   interact(payload: Record<string, unknown>): Promise<HttpResult>;
   /** POST a raw body with explicit signing headers. */
@@ -79,12 +83,31 @@ export interface Harness {
    * itself logs one command and posts one response_url message.
    */
   afterNextCommand(): Promise<string>;
+  /** The view a modal shows now (its last views.open or views.update). */
+  lastView(viewId: string): Record<string, unknown>;
   /** Submit the rotate form last shown in this modal, with the prefilled client id unless given. */
   submitRotation(
     viewId: string,
     clientSecret: string,
     options?: { user?: string; clientId?: string },
   ): Promise<HttpResult>;
+  /** Run a command that opens a modal; waits until the modal shows something other than "loading". */
+  openModal(
+    text: string,
+    user?: string,
+  ): Promise<{
+    ack: HttpResult & { responseUrlId: string };
+    open: RecordedCall;
+    viewId: string;
+    filled: RecordedCall;
+  }>;
+  /** Click a button as `user` in `channel` (the ack must be 200); resolves with its response_url and trigger ids. */
+  click(options: {
+    user: string;
+    channel: string;
+    actionId: string;
+    value: string;
+  }): Promise<{ responseUrlId: string; triggerId: string }>;
   close(): Promise<void>;
 }
 
@@ -135,6 +158,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${port}`;
   let triggers = 0;
+  let clicks = 0;
 
   const post = async (
     body: string,
@@ -160,8 +184,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const signedPost = (body: string) => post(body, signedHeaders(SIGNING_SECRET, body));
 
-  const interact = (payload: Record<string, unknown>) =>
-    signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  const interact = (payload: Record<string, unknown>) => signedPost(interactionBody(payload));
 
   const lastView = (viewId: string): Record<string, unknown> => {
     const call = [...slack.calls]
@@ -185,24 +208,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     async command(text, commandOptions = {}) {
       const responseUrlId = `r${++triggers}`;
-      const body = new URLSearchParams({
-        token: "legacy-verification-token",
-        team_id: "T0TEST",
-        team_domain: "test",
-        channel_id: commandOptions.channel ?? CHANNEL,
-        channel_name: "ops",
-        user_id: commandOptions.user ?? ADMIN,
-        user_name: "someone",
+      const body = slashCommandBody({
         command: COMMAND,
         text,
-        api_app_id: "A0TEST",
-        is_enterprise_install: "false",
-        response_url: slack.responseUrl(responseUrlId),
-        trigger_id: `trigger-${triggers}`,
-      }).toString();
+        user: commandOptions.user ?? ADMIN,
+        channel: commandOptions.channel ?? CHANNEL,
+        responseUrl: slack.responseUrl(responseUrlId),
+        triggerId: `trigger-${triggers}`,
+      });
       const result = await signedPost(body);
       return { ...result, responseUrlId };
     },
+    commandBody: (text, responseUrlId) =>
+      slashCommandBody({
+        command: COMMAND,
+        text,
+        user: ADMIN,
+        channel: CHANNEL,
+        responseUrl: slack.responseUrl(responseUrlId),
+        triggerId: `trigger-${responseUrlId}`,
+      }),
     async afterNextCommand() {
       const commandsLogged = () => logs.filter((line) => line.includes('"event":"command"')).length;
       const before = commandsLogged();
@@ -216,6 +241,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     post,
     responses: (responseUrlId) =>
       slack.callsTo("response_url").filter((call) => call.responseUrlId === responseUrlId),
+    lastView,
     waitForResponse: (responseUrlId, predicate = () => true, timeoutMs) =>
       slack.waitFor((call) => call.responseUrlId === responseUrlId && predicate(callText(call)), timeoutMs),
     async submitRotation(viewId, clientSecret, submitOptions = {}) {
@@ -224,32 +250,42 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const clientIdBlock = blocks.find((block) => block.block_id === CLIENT_ID_BLOCK);
       const prefilled =
         (clientIdBlock?.element as { initial_value?: string } | undefined)?.initial_value ?? "";
-      return interact({
-        type: "view_submission",
-        team: { id: "T0TEST", domain: "test" },
-        user: { id: submitOptions.user ?? ADMIN, username: "someone", team_id: "T0TEST" },
-        api_app_id: "A0TEST",
-        token: "legacy-verification-token",
-        trigger_id: `trigger-${++triggers}`,
-        view: {
-          ...view,
-          id: viewId,
-          team_id: "T0TEST",
-          app_id: "A0TEST",
-          bot_id: "BBOT",
-          hash: "1.hash",
-          state: {
-            values: {
-              [CLIENT_ID_BLOCK]: {
-                [INPUT_ACTION]: { type: "plain_text_input", value: submitOptions.clientId ?? prefilled },
-              },
-              [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
+      return interact(
+        viewSubmission({
+          view,
+          viewId,
+          user: submitOptions.user ?? ADMIN,
+          triggerId: `trigger-${++triggers}`,
+          values: {
+            [CLIENT_ID_BLOCK]: {
+              [INPUT_ACTION]: { type: "plain_text_input", value: submitOptions.clientId ?? prefilled },
             },
+            [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
           },
-        },
-        response_urls: [],
-        is_enterprise_install: false,
-      });
+        }),
+      );
+    },
+    async openModal(text, user = ADMIN) {
+      const ack = await harness.command(text, { user });
+      expect(ack.status).toBe(200);
+      const open = await slack.waitFor(
+        (call) =>
+          call.method === "views.open" && call.args.trigger_id === `trigger-${ack.responseUrlId.slice(1)}`,
+      );
+      const viewId = openedViewId(open) ?? "";
+      const filled = await slack.waitFor(
+        (call) => call.method === "views.update" && call.args.view_id === viewId,
+      );
+      return { ack, open, viewId, filled };
+    },
+    async click(clickOptions) {
+      const triggerId = `trigger-click-${++clicks}`;
+      const responseUrlId = `click${clicks}`;
+      const result = await interact(
+        buttonClick({ ...clickOptions, responseUrl: slack.responseUrl(responseUrlId), triggerId }),
+      );
+      expect(result.status).toBe(200);
+      return { responseUrlId, triggerId };
     },
     async close() {
       await bot.stop();

@@ -17,7 +17,6 @@ const CAROL = "U0CAROL";
 const CANARIES = ["canary-four-eyes-alice-1a1a", "canary-four-eyes-bob-2b2b", "canary-four-eyes-sa-3c3c"];
 
 let h: Harness | undefined;
-let clicks = 0;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -58,21 +57,7 @@ function button(call: RecordedCall, actionId: string): string | undefined {
 }
 
 async function click(harness: Harness, user: string, channel: string, actionId: string, value: string) {
-  const responseUrlId = `click${++clicks}`;
-  const result = await harness.interact({
-    type: "block_actions",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: user, team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    token: "legacy-verification-token",
-    trigger_id: `trigger-click-${clicks}`,
-    container: { type: "message", message_ts: "1.2", channel_id: channel },
-    channel: { id: channel, name: "x" },
-    response_url: harness.slack.responseUrl(responseUrlId),
-    actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1.3" }],
-  });
-  expect(result.status).toBe(200);
-  return responseUrlId;
+  return (await harness.click({ user, channel, actionId, value })).responseUrlId;
 }
 
 function remainingIds(harness: Harness): string[] {

@@ -15,7 +15,6 @@ const CANARIES = [
 ];
 
 let h: Harness | undefined;
-let clicks = 0;
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -54,21 +53,7 @@ function confirmButton(call: RecordedCall): string | undefined {
 }
 
 async function click(harness: Harness, user: string, value: string, actionId = "revoke_confirm") {
-  const responseUrlId = `click${++clicks}`;
-  const result = await harness.interact({
-    type: "block_actions",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: user, team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    token: "legacy-verification-token",
-    trigger_id: `trigger-click-${clicks}`,
-    container: { type: "message", message_ts: "1.2", channel_id: CHANNEL },
-    channel: { id: CHANNEL, name: "ops" },
-    response_url: harness.slack.responseUrl(responseUrlId),
-    actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1.3" }],
-  });
-  expect(result.status).toBe(200);
-  return responseUrlId;
+  return (await harness.click({ user, channel: CHANNEL, actionId, value })).responseUrlId;
 }
 
 function remainingIds(harness: Harness): string[] {

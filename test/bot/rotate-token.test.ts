@@ -18,6 +18,7 @@ import {
   openedViewId,
   startHarness,
 } from "./harness.js";
+import { viewSubmission } from "./slack-payloads.js";
 
 const SERVICE_ACCOUNT = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
 const USER = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -58,30 +59,8 @@ async function setUp(options: HarnessOptions = {}) {
 }
 
 /** Run the command and wait until the modal shows something other than "loading". */
-async function openRotateToken(harness: Harness, text: string, user = ADMIN) {
-  const ack = await harness.command(text, { user });
-  expect(ack.status).toBe(200);
-  const open = await harness.slack.waitFor(
-    (call) =>
-      call.method === "views.open" && call.args.trigger_id === `trigger-${ack.responseUrlId.slice(1)}`,
-  );
-  const viewId = openedViewId(open) ?? "";
-  const filled = await harness.slack.waitFor(
-    (call) => call.method === "views.update" && call.args.view_id === viewId,
-  );
-  return { ack, open, viewId, filled };
-}
-
-function lastView(harness: Harness, viewId: string): Record<string, unknown> {
-  const call = [...harness.slack.calls]
-    .reverse()
-    .find(
-      (candidate) =>
-        (candidate.method === "views.update" && candidate.args.view_id === viewId) ||
-        (candidate.method === "views.open" && openedViewId(candidate) === viewId),
-    );
-  if (!call) throw new Error(`no view ${viewId}`);
-  return call.args.view as Record<string, unknown>;
+function openRotateToken(harness: Harness, text: string, user = ADMIN) {
+  return harness.openModal(text, user);
 }
 
 /** Submit the token form last shown in this modal, as Slack sends it. */
@@ -91,50 +70,23 @@ function submitToken(
   token: string,
   options: { user?: string; expiresOn?: string | null; view?: Record<string, unknown> } = {},
 ): Promise<HttpResult> {
-  const view = options.view ?? lastView(harness, viewId);
-  return harness.interact({
-    type: "view_submission",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: options.user ?? ADMIN, username: "someone", team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    token: "legacy-verification-token",
-    trigger_id: `trigger-submit-${++triggers}`,
-    view: {
-      ...view,
-      id: viewId,
-      team_id: "T0TEST",
-      app_id: "A0TEST",
-      bot_id: "BBOT",
-      hash: "1.hash",
-      state: {
-        values: {
-          host_token: { value: { type: "plain_text_input", value: token } },
-          token_expires: { value: { type: "datepicker", selected_date: options.expiresOn ?? null } },
-        },
+  const view = options.view ?? harness.lastView(viewId);
+  return harness.interact(
+    viewSubmission({
+      view,
+      viewId,
+      user: options.user ?? ADMIN,
+      triggerId: `trigger-submit-${++triggers}`,
+      values: {
+        host_token: { value: { type: "plain_text_input", value: token } },
+        token_expires: { value: { type: "datepicker", selected_date: options.expiresOn ?? null } },
       },
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  });
+    }),
+  );
 }
 
-let clicks = 0;
-async function click(harness: Harness, user: string, channel: string, actionId: string, value: string) {
-  const responseUrlId = `click${++clicks}`;
-  const result = await harness.interact({
-    type: "block_actions",
-    team: { id: "T0TEST", domain: "test" },
-    user: { id: user, team_id: "T0TEST" },
-    api_app_id: "A0TEST",
-    token: "legacy-verification-token",
-    trigger_id: `trigger-click-${clicks}`,
-    container: { type: "message", message_ts: "1.2", channel_id: channel },
-    channel: { id: channel, name: "x" },
-    response_url: harness.slack.responseUrl(responseUrlId),
-    actions: [{ type: "button", action_id: actionId, block_id: "b1", value, action_ts: "1.3" }],
-  });
-  expect(result.status).toBe(200);
-  return { responseUrlId, triggerId: `trigger-click-${clicks}` };
+function click(harness: Harness, user: string, channel: string, actionId: string, value: string) {
+  return harness.click({ user, channel, actionId, value });
 }
 
 function buttonsOf(call: RecordedCall): Array<{ action_id?: string; value?: string }> {

@@ -13,7 +13,6 @@ import {
   callText,
   type Harness,
   type HarnessOptions,
-  openedViewId,
   startHarness,
 } from "./harness.js";
 
@@ -32,18 +31,8 @@ async function setUp(options: HarnessOptions = {}): Promise<{ h: Harness; integr
 }
 
 /** Run `rotate <target>` and wait until the modal shows something other than "loading". */
-async function openRotate(harness: Harness, target: string, user = ADMIN) {
-  const ack = await harness.command(`rotate ${target}`, { user });
-  expect(ack.status).toBe(200);
-  const open = await harness.slack.waitFor(
-    (call) =>
-      call.method === "views.open" && call.args.trigger_id === `trigger-${ack.responseUrlId.slice(1)}`,
-  );
-  const viewId = openedViewId(open) ?? "";
-  const filled = await harness.slack.waitFor(
-    (call) => call.method === "views.update" && call.args.view_id === viewId,
-  );
-  return { ack, open, viewId, filled };
+function openRotate(harness: Harness, target: string, user = ADMIN) {
+  return harness.openModal(`rotate ${target}`, user);
 }
 
 /** An audit post of how an attempt ended (not the write-ahead "started" post). */

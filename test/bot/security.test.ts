@@ -13,17 +13,7 @@ describe("request verification and health", () => {
     await h.close();
   });
 
-  function commandBody(text: string): string {
-    return new URLSearchParams({
-      team_id: "T0TEST",
-      channel_id: "C0OPS",
-      user_id: "U0ADMIN",
-      command: "/gitpod-scm",
-      text,
-      response_url: h.slack.responseUrl("forged"),
-      trigger_id: "trigger-forged",
-    }).toString();
-  }
+  const commandBody = (text: string) => h.commandBody(text, "forged");
 
   /** The response_url ids of the barrier commands (harness.afterNextCommand). */
   const barriers = new Set<string>();

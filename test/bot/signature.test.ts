@@ -107,16 +107,7 @@ describe("signed Slack requests over HTTP", () => {
     await h.close();
   });
 
-  const commandBody = (text: string) =>
-    new URLSearchParams({
-      team_id: "T0TEST",
-      channel_id: "C0OPS",
-      user_id: "U0ADMIN",
-      command: "/gitpod-scm",
-      text,
-      response_url: h.slack.responseUrl("signature-test"),
-      trigger_id: "trigger-signature",
-    }).toString();
+  const commandBody = (text: string) => h.commandBody(text, "signature-test");
   const now = () => Math.floor(Date.now() / 1000);
   const commandsLogged = () => h.logs.filter((line) => line.includes('"event":"command"')).length;
 

@@ -1,0 +1,94 @@
+/**
+ * The bodies Slack POSTs to the bot, built in one place: a slash command, a button click and a modal
+ * submission, with the fields Slack sends (team T0TEST, app A0TEST). Callers sign and send them.
+ */
+
+const TEAM = { id: "T0TEST", domain: "test" };
+
+export interface SlashCommand {
+  command: string;
+  text: string;
+  user: string;
+  channel: string;
+  responseUrl: string;
+  triggerId: string;
+}
+
+/** The form-encoded body of a slash command. */
+export function slashCommandBody(fields: SlashCommand): string {
+  return new URLSearchParams({
+    token: "legacy-verification-token",
+    team_id: TEAM.id,
+    team_domain: TEAM.domain,
+    channel_id: fields.channel,
+    channel_name: "ops",
+    user_id: fields.user,
+    user_name: "someone",
+    command: fields.command,
+    text: fields.text,
+    api_app_id: "A0TEST",
+    is_enterprise_install: "false",
+    response_url: fields.responseUrl,
+    trigger_id: fields.triggerId,
+  }).toString();
+}
+
+/** The form-encoded body of an interactivity payload (`payload=<json>`). */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A block_actions payload: `user` clicked the button `actionId` (carrying `value`) in `channel`. */
+export function buttonClick(fields: {
+  user: string;
+  channel: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  triggerId: string;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    team: TEAM,
+    user: { id: fields.user, team_id: TEAM.id },
+    api_app_id: "A0TEST",
+    token: "legacy-verification-token",
+    trigger_id: fields.triggerId,
+    container: { type: "message", message_ts: "1.2", channel_id: fields.channel },
+    channel: { id: fields.channel, name: "x" },
+    response_url: fields.responseUrl,
+    actions: [
+      { type: "button", action_id: fields.actionId, block_id: "b1", value: fields.value, action_ts: "1.3" },
+    ],
+  };
+}
+
+/** A view_submission payload: `user` submitted the modal `viewId` (last shown as `view`) with `values`. */
+export function viewSubmission(fields: {
+  view: Record<string, unknown>;
+  viewId: string;
+  user: string;
+  username?: string;
+  triggerId: string;
+  values: Record<string, Record<string, Record<string, unknown>>>;
+}): Record<string, unknown> {
+  return {
+    type: "view_submission",
+    team: TEAM,
+    user: { id: fields.user, username: fields.username ?? "someone", team_id: TEAM.id },
+    api_app_id: "A0TEST",
+    token: "legacy-verification-token",
+    trigger_id: fields.triggerId,
+    view: {
+      ...fields.view,
+      id: fields.viewId,
+      team_id: TEAM.id,
+      app_id: "A0TEST",
+      bot_id: "BBOT",
+      hash: "1.hash",
+      state: { values: fields.values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
