@@ -7,13 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
 import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
-import {
-  FAST_CLIENT_ENV,
-  makeWorkspace,
-  pullRequestEnv,
-  removeWorkspace,
-  runAction,
-} from "../support/run-action.js";
+import { makeWorkspace, removeWorkspace, runOnPullRequest } from "../support/run-action.js";
 import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -38,9 +32,10 @@ afterEach(async () => {
 async function planWithComment(config: string, inputs: Record<string, string> = {}) {
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace(config);
-  const pullRequest = await pullRequestEnv(workspace, github, { number: 3 });
-  const result = await runAction({
+  const result = await runOnPullRequest({
     workspace,
+    github,
+    pullRequest: { number: 3 },
     api: h.emu,
     inputs: {
       "github-token": GITHUB_TOKEN,
@@ -48,11 +43,7 @@ async function planWithComment(config: string, inputs: Record<string, string> = 
       "comment-on-pr": "true",
       ...inputs,
     },
-    env: {
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
-      ...pullRequest,
-      ...FAST_CLIENT_ENV,
-    },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
   });
   const comment = [...github.comments.values()]
     .flat()

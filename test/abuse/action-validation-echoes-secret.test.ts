@@ -8,13 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
 import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
-import {
-  FAST_CLIENT_ENV,
-  makeWorkspace,
-  pullRequestEnv,
-  removeWorkspace,
-  runAction,
-} from "../support/run-action.js";
+import { makeWorkspace, removeWorkspace, runOnPullRequest } from "../support/run-action.js";
 import { type EchoingGateway, startEchoingGateway } from "./echoing-gateway.js";
 import { useAbuseHarness } from "./harness.js";
 
@@ -38,12 +32,13 @@ async function run(inputs: Record<string, string>, secret: string) {
   gateway ??= await startEchoingGateway(h.emu.url);
   github ??= await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace ??= await makeWorkspace(sampleConfig(LARGE_INSTANCE));
-  const pullRequest = await pullRequestEnv(workspace, github, { number: 7 });
-  const result = await runAction({
+  const result = await runOnPullRequest({
     workspace,
+    github,
+    pullRequest: { number: 7 },
     api: { url: gateway.url, token: h.emu.token },
     inputs: { "github-token": GITHUB_TOKEN, ...inputs },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: secret, ...pullRequest, ...FAST_CLIENT_ENV },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: secret },
   });
   const comments = [...github.comments.values()].flat().map((c) => c.body);
   // `::add-mask::` lines are the runner's instruction to hide the value: the one place it must appear.

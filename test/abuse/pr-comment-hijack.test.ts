@@ -7,13 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import { ACTIONS_BOT_LOGIN, type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
 import { LARGE_INSTANCE, sampleConfig } from "../support/fixtures.js";
-import {
-  FAST_CLIENT_ENV,
-  makeWorkspace,
-  pullRequestEnv,
-  removeWorkspace,
-  runAction,
-} from "../support/run-action.js";
+import { makeWorkspace, removeWorkspace, runOnPullRequest } from "../support/run-action.js";
 import { useAbuseHarness } from "./harness.js";
 
 const h = useAbuseHarness();
@@ -32,12 +26,13 @@ afterEach(async () => {
 
 async function planOnPullRequest(fake: FakeGitHub) {
   workspace ??= await makeWorkspace(sampleConfig(LARGE_INSTANCE));
-  const pullRequest = await pullRequestEnv(workspace, fake, { number: 42 });
-  return runAction({
+  return runOnPullRequest({
     workspace,
+    github: fake,
+    pullRequest: { number: 42 },
     api: h.emu,
     inputs: { "github-token": GITHUB_TOKEN, mode: "plan", "comment-on-pr": "true" },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...pullRequest, ...FAST_CLIENT_ENV },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
   });
 }
 

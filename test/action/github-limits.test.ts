@@ -10,13 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../shared/sync/plan-types.js";
 import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
-import {
-  FAST_CLIENT_ENV,
-  makeWorkspace,
-  pullRequestEnv,
-  removeWorkspace,
-  runAction,
-} from "../support/run-action.js";
+import { makeWorkspace, removeWorkspace, runOnPullRequest } from "../support/run-action.js";
 
 const API_TOKEN = "limits-api-token-3e9d";
 const GITHUB_TOKEN = "limits-github-token-51aa";
@@ -58,14 +52,12 @@ runners:
 let emu: Emulator;
 let github: FakeGitHub;
 let workspace: string;
-let pullRequest: Record<string, string>;
 
 beforeAll(async () => {
   emu = await startEmulator({ token: API_TOKEN });
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace("version: 1\nrunners: []\n");
   await mkdir(join(workspace, "tmp"));
-  pullRequest = await pullRequestEnv(workspace, github, { number: 7, head: { sha: HEAD_SHA } }, "acme/infra");
 });
 afterAll(async () => {
   await emu.close();
@@ -74,8 +66,11 @@ afterAll(async () => {
 });
 
 function plan(inputs: Record<string, string>) {
-  return runAction({
+  return runOnPullRequest({
     workspace,
+    github,
+    pullRequest: { number: 7, head: { sha: HEAD_SHA } },
+    repository: "acme/infra",
     api: { url: emu.url, token: API_TOKEN },
     inputs: {
       "github-token": GITHUB_TOKEN,
@@ -84,9 +79,7 @@ function plan(inputs: Record<string, string>) {
       ...inputs,
     },
     env: {
-      ...FAST_CLIENT_ENV,
       RUNNER_TEMP: join(workspace, "tmp"),
-      ...pullRequest,
       GITHUB_SERVER_URL: "https://github.example",
       GITHUB_RUN_ID: "99",
       GITHUB_SHA: "ffffffffffffffffffffffffffffffffffffffff",

@@ -11,11 +11,9 @@ import { type Emulator, GITHUB_OAUTH_CLIENT_ID, RUNNER_EU_ID, startEmulator } fr
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
 import {
   type ActionResult,
-  FAST_CLIENT_ENV,
   makeWorkspace,
-  pullRequestEnv,
   removeWorkspace,
-  runAction,
+  runOnPullRequest,
   WORKSPACE_CONFIG,
 } from "../support/run-action.js";
 
@@ -43,7 +41,6 @@ runners:
 let emu: Emulator;
 let github: FakeGitHub;
 let workspace: string;
-let pullRequest: Record<string, string>;
 const runs: ActionResult[] = [];
 
 beforeAll(async () => {
@@ -55,7 +52,6 @@ beforeAll(async () => {
   });
   github = await startFakeGitHub({ token: GITHUB_TOKEN });
   workspace = await makeWorkspace(config("8 CPU"));
-  pullRequest = await pullRequestEnv(workspace, github, { number: 42 });
 });
 afterAll(async () => {
   await emu.close();
@@ -65,11 +61,13 @@ afterAll(async () => {
 
 async function run(inputs: Record<string, string>, text?: string): Promise<ActionResult> {
   if (text) await writeFile(join(workspace, WORKSPACE_CONFIG), text);
-  const result = await runAction({
+  const result = await runOnPullRequest({
     workspace,
+    github,
+    pullRequest: { number: 42 },
     api: { url: emu.url, token: API_TOKEN },
     inputs: { "github-token": GITHUB_TOKEN, ...inputs },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: OAUTH_SECRET, ...pullRequest, ...FAST_CLIENT_ENV },
+    env: { GITHUB_OAUTH_CLIENT_SECRET: OAUTH_SECRET },
   });
   runs.push(result);
   return result;

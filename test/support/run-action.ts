@@ -94,7 +94,7 @@ export async function removeWorkspace(dir: string): Promise<void> {
  * The variables of a run on a pull_request event: the event file (written into the workspace as
  * event.json), the repository and the GitHub API to talk to (a FakeGitHub's url).
  */
-export async function pullRequestEnv(
+async function pullRequestEnv(
   workspace: string,
   github: { url: string },
   pullRequest: Record<string, unknown>,
@@ -113,6 +113,25 @@ export interface ActionRunOptions {
   /** More environment; the runner's own variables can be overridden here (GITHUB_STEP_SUMMARY: ""). */
   env?: Record<string, string>;
   onStart?: (child: ChildProcess) => void;
+}
+
+interface PullRequestRunOptions extends ActionRunOptions {
+  workspace: string;
+  /** The GitHub API the action talks to (a FakeGitHub). */
+  github: { url: string };
+  /** The event's pull_request object, e.g. { number: 42 }. */
+  pullRequest: Record<string, unknown>;
+  repository?: string;
+}
+
+/**
+ * Runs the action in `workspace` on a pull_request event (pullRequestEnv's variables), with
+ * FAST_CLIENT_ENV; `env` is applied last.
+ */
+export async function runOnPullRequest(options: PullRequestRunOptions): Promise<ActionResult> {
+  const { github, pullRequest, repository, ...run } = options;
+  const eventEnv = await pullRequestEnv(run.workspace, github, pullRequest, repository);
+  return runAction({ ...run, env: { ...FAST_CLIENT_ENV, ...eventEnv, ...run.env } });
 }
 
 /**
