@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { seedServiceAccountHostToken, seedUserHostToken } from "../support/fixtures.js";
 import { ADMIN, AUDIT_CHANNEL, CHANNEL, callText, type Harness, startHarness } from "./harness.js";
 
 const SERVICE_ACCOUNT = "0b9e7c1a-3f2d-4c5b-8a6e-9d1f2e3c4b5a";
@@ -27,23 +28,17 @@ async function seeded() {
     env: { SLACK_ROTATE_APPROVERS: `${APPROVER},S0APPROVERS`, SLACK_ROTATE_APPROVALS_REQUIRED: "1" },
     usergroups: { S0APPROVERS: [CAROL] },
   });
+  const state = h.emu.state;
   const user = (id: string, runnerId: string, token: string) =>
-    h?.emu.state.seedHostToken({
-      runnerId,
-      host: "github.com",
-      token,
-      subject: { id, principal: "PRINCIPAL_USER" },
-      expiresAt: "2031-01-01T00:00:00Z",
-    });
+    seedUserHostToken(state, { user: id, runnerId, token });
   const alice = user(ALICE, RUNNER_EU_ID, CANARIES[0] ?? "");
   const bob = user(BOB_GITPOD, RUNNER_US_ID, CANARIES[1] ?? "");
-  const sa = h.emu.state.seedHostToken({
+  const sa = seedServiceAccountHostToken(state, {
+    serviceAccount: SERVICE_ACCOUNT,
     runnerId: RUNNER_EU_ID,
-    host: "github.com",
     token: CANARIES[2] ?? "",
-    subject: { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
   });
-  return { h, alice: alice?.id ?? "", bob: bob?.id ?? "", sa: sa.id };
+  return { h, alice: alice.id, bob: bob.id, sa: sa.id };
 }
 
 function button(call: RecordedCall, actionId: string): string | undefined {

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { seedServiceAccountHostToken, seedUserHostToken } from "../support/fixtures.js";
 import { ADMIN, AUDIT_CHANNEL, CHANNEL, callText, type Harness, startHarness } from "./harness.js";
 
 const SERVICE_ACCOUNT = "0b9e7c1a-3f2d-4c5b-8a6e-9d1f2e3c4b5a";
@@ -22,21 +23,15 @@ afterEach(async () => {
 
 async function seeded(options: Parameters<typeof startHarness>[0] = {}) {
   h = await startHarness(options);
+  const state = h.emu.state;
   const user = (id: string, runnerId: string, token: string, host = "github.com") =>
-    h?.emu.state.seedHostToken({
-      runnerId,
-      host,
-      token,
-      subject: { id, principal: "PRINCIPAL_USER" },
-      expiresAt: "2031-01-01T00:00:00Z",
-    });
+    seedUserHostToken(state, { user: id, runnerId, token, host });
   const alice = user(ALICE, RUNNER_EU_ID, CANARIES[0] ?? "");
   const bob = user(BOB, RUNNER_US_ID, CANARIES[1] ?? "");
-  const sa = h.emu.state.seedHostToken({
+  const sa = seedServiceAccountHostToken(state, {
+    serviceAccount: SERVICE_ACCOUNT,
     runnerId: RUNNER_EU_ID,
-    host: "github.com",
     token: CANARIES[2] ?? "",
-    subject: { id: SERVICE_ACCOUNT, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
   });
   const gitlab = user(ALICE, RUNNER_EU_ID, CANARIES[3] ?? "", "gitlab.com");
   return { h, alice, bob, sa, gitlab };

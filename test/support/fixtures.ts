@@ -59,3 +59,30 @@ ${classes}
     scmIntegrations:
 ${integrations || GITHUB_OAUTH_INTEGRATION}`;
 }
+
+/** A user's token for `host` (default github.com) on `runnerId`, valid until 2031. */
+export function seedUserHostToken(
+  state: EmulatorState,
+  seed: { user: string; runnerId: string; token: string; host?: string },
+) {
+  return state.seedHostToken({
+    runnerId: seed.runnerId,
+    host: seed.host ?? "github.com",
+    token: seed.token,
+    subject: { id: seed.user, principal: "PRINCIPAL_USER" },
+    expiresAt: "2031-01-01T00:00:00Z",
+  });
+}
+
+/** A service account's token for github.com on `runnerId`, with no expiry. */
+export function seedServiceAccountHostToken(
+  state: EmulatorState,
+  seed: { serviceAccount: string; runnerId: string; token: string },
+) {
+  return state.seedHostToken({
+    runnerId: seed.runnerId,
+    host: "github.com",
+    token: seed.token,
+    subject: { id: seed.serviceAccount, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+  });
+}
