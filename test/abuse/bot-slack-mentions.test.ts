@@ -3,8 +3,8 @@
  * Slack also reads as mrkdwn): an SCM host named `<!channel>` from the API in a /list reply, and a
  * validate reply, a rotation reply and the audit channel's post. Driven over signed HTTP against the bot.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ADMIN, AUDIT_CHANNEL, type Harness, openedViewId, startHarness } from "../bot/harness.js";
+import { describe, expect, it } from "vitest";
+import { ADMIN, AUDIT_CHANNEL, openedViewId, useHarness } from "../bot/harness.js";
 import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
 
@@ -28,13 +28,7 @@ function textFields(call: RecordedCall): string[] {
 const RAW_MENTION = /<!(channel|here|everyone)>|<!subteam/;
 
 describe("Slack text fields never carry a mention from foreign text", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it("a host named <!channel> in a list reply", async () => {
     h.emu.state.seedScmIntegration({

@@ -3,11 +3,11 @@
  * answer (through signed Slack requests) must name every subcommand with its usage from the table.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { usageLine } from "../../bot/listeners/commands/command.js";
 import { COMMANDS, usageHint } from "../../bot/listeners/commands/table.js";
-import { COMMAND, callText, type Harness, startHarness } from "./harness.js";
+import { COMMAND, callText, useHarness } from "./harness.js";
 
 interface Manifest {
   features: { slash_commands: Array<{ command: string; usage_hint: string }> };
@@ -44,13 +44,7 @@ describe("the command table", () => {
 });
 
 describe("help and usage answers come from the table", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness({ perSuite: true });
 
   it("help lists every subcommand's usage line, summary and example", async () => {
     const help = await h.command("help");

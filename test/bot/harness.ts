@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
 import { createJsonLogger } from "../../bot/logger.js";
@@ -119,6 +119,28 @@ export function openedViewId(call: RecordedCall): string | undefined {
 /** Everything a message says, including block texts, as one searchable string. */
 export function callText(call: RecordedCall): string {
   return JSON.stringify(call.args);
+}
+
+/**
+ * A harness for the enclosing describe block: started before each test and closed after it, or with
+ * `perSuite` once for the whole block. The object it returns stands for the running harness.
+ */
+export function useHarness(options: HarnessOptions & { perSuite?: boolean } = {}): Harness {
+  const { perSuite, ...harnessOptions } = options;
+  let running: Harness | undefined;
+  (perSuite ? beforeAll : beforeEach)(async () => {
+    running = await startHarness(harnessOptions);
+  });
+  (perSuite ? afterAll : afterEach)(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!running) throw new Error("the harness runs only inside a test");
+      return Reflect.get(running, key);
+    },
+  });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -7,7 +7,7 @@ import {
   RUNNER_US_ID,
 } from "../emulator/index.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
-import { CHANNEL, callText, type Harness, startHarness } from "./harness.js";
+import { CHANNEL, callText, type Harness, startHarness, useHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 
@@ -21,13 +21,7 @@ function blocksText(args: Record<string, unknown>): string {
 }
 
 describe("list", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it("lists the managed runners' integrations with token counts and the nearest expiry", async () => {
     const github = seedGitHubIntegration(h.emu.state);

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { RUNNER_EU_ID } from "../emulator/index.js";
 import { signedHeaders } from "../support/slack-signing.js";
-import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness } from "./harness.js";
+import { BOT_TOKEN, SIGNING_SECRET, useHarness } from "./harness.js";
 
 describe("request verification and health", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
+  const h = useHarness({ perSuite: true });
+  beforeAll(() => {
     h.emu.state.seedScmIntegration({ runnerId: RUNNER_EU_ID, scmId: "github", host: "github.com" });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   const commandBody = (text: string) => h.commandBody(text, "forged");

@@ -1,11 +1,11 @@
 import { createHmac, createSecretKey } from "node:crypto";
 import { isValidSlackRequest } from "@slack/bolt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { signatureProblem } from "../../bot/signed-receiver.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
 import { slackSignature } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
-import { type Harness, SIGNING_SECRET, startHarness } from "./harness.js";
+import { SIGNING_SECRET, useHarness } from "./harness.js";
 
 describe("the bot's own signature check accepts exactly what Bolt's does", () => {
   const secret = "differential-secret-0123456789";
@@ -98,13 +98,9 @@ describe("the bot's own signature check accepts exactly what Bolt's does", () =>
 });
 
 describe("signed Slack requests over HTTP", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
+  const h = useHarness({ perSuite: true });
+  beforeAll(() => {
     h.emu.state.seedScmIntegration({ runnerId: RUNNER_EU_ID, scmId: "github", host: "github.com" });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   const commandBody = (text: string) => h.commandBody(text, "signature-test");
