@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   GITHUB_OAUTH_CLIENT_ID,
   GITLAB_OAUTH_CLIENT_ID,
@@ -7,7 +7,7 @@ import {
   RUNNER_US_ID,
 } from "../emulator/index.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
-import { CHANNEL, callText, type Harness, startHarness, useHarness } from "./harness.js";
+import { CHANNEL, callText, useHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 
@@ -173,13 +173,7 @@ describe("list", () => {
 });
 
 describe("validate", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({ gitpodTimeoutMs: 300, gitpodMaxRetries: 0 });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ gitpodTimeoutMs: 300, gitpodMaxRetries: 0 });
 
   it("says valid for a working stored secret, and which part is wrong for a revoked one", async () => {
     const github = seedGitHubIntegration(h.emu.state, { pat: false });
@@ -268,13 +262,7 @@ describe("validate", () => {
 });
 
 describe("help, usage and channels", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({ env: { SLACK_VIEW_CHANNEL_IDS: CHANNEL } });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ env: { SLACK_VIEW_CHANNEL_IDS: CHANNEL } });
 
   it("answers help, a missing argument and an unknown subcommand with usage", async () => {
     const help = await h.command("");
