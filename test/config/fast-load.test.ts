@@ -13,6 +13,7 @@ import {
 } from "../../bench/lib/desired-state.js";
 import { fastPlainData } from "../../shared/config/fast-parse.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
+import { githubIntegrationConfig } from "../support/fixtures.js";
 
 const documents = vi.hoisted(() => ({ parsed: 0 }));
 vi.mock("yaml", async (importOriginal) => {
@@ -122,16 +123,13 @@ describe("fast path", () => {
   });
 
   it("reports a problem found after parsing (an unset secret variable) at its line", () => {
-    const text = `version: 1
-runners:
-  - id: ${RUNNER}
-    scmIntegrations:
-      - scmId: github
-        host: github.com
-        oauth:
+    const text = githubIntegrationConfig(
+      RUNNER,
+      `        oauth:
           clientId: abc
           clientSecret: \${NOT_SET_ANYWHERE}
-`;
+`,
+    );
     const loaded = loadRunnerConfig("c.yaml", text, {});
     expect(loaded.issues).toMatchObject([
       { line: 9, path: "runners[0].scmIntegrations[0].oauth.clientSecret" },

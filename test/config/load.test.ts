@@ -1,6 +1,7 @@
 /** Reading a runner-config file: normalised values, secret references, every error with its line. */
 import { describe, expect, it } from "vitest";
 import { loadRunnerConfig } from "../../shared/config/load.js";
+import { githubIntegrationConfig } from "../support/fixtures.js";
 
 const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
 
@@ -33,14 +34,11 @@ runners:
   });
 
   it("resolves secret references to environment variables and keeps only the name in the model", () => {
-    const text = `version: 1
-runners:
-  - id: ${RUNNER}
-    scmIntegrations:
-      - scmId: github
-        host: github.com
-        oauth: { clientId: abc, clientSecret: "\${MY_SECRET}" }
-`;
+    const text = githubIntegrationConfig(
+      RUNNER,
+      `        oauth: { clientId: abc, clientSecret: "\${MY_SECRET}" }
+`,
+    );
     const { desired, secrets, issues } = loadRunnerConfig("c.yaml", text, { MY_SECRET: "s3cr3t-value" });
     expect(issues).toEqual([]);
     expect(desired?.runners[0]?.scmIntegrations[0]?.oauth?.clientSecretEnv).toBe("MY_SECRET");
@@ -81,13 +79,9 @@ runners:
 
   it("holds every secret field of every kind to one rule: a reference, never a literal, and never echoed", () => {
     const literals = ["gho_literal-oauth-secret-1f2e", "ghp_literal-token-3d4c", "literal-refresh-5b6a"];
-    const text = `version: 1
-runners:
-  - id: ${RUNNER}
-    scmIntegrations:
-      - scmId: github
-        host: github.com
-        oauth:
+    const text = githubIntegrationConfig(
+      RUNNER,
+      `        oauth:
           clientId: Iv1.abc
           clientSecret: ${literals[0]}
     hostAuthenticationTokens:
@@ -98,7 +92,8 @@ runners:
       - host: gitlab.com
         serviceAccount: 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6
         token: \${UNSET_HOST_TOKEN}
-`;
+`,
+    );
     const { issues, secrets } = loadRunnerConfig("s.yaml", text, {});
     expect(issues.map((issue) => [issue.file, issue.line, issue.path, issue.message])).toEqual([
       [

@@ -86,3 +86,17 @@ export function seedServiceAccountHostToken(
     subject: { id: seed.serviceAccount, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
   });
 }
+
+/**
+ * A config file whose one runner has github.com as its first SCM integration: these 6 lines, then
+ * `rest` (the rest of that entry at 8 spaces, then any further sections), so `rest` starts on line 7.
+ */
+export function githubIntegrationConfig(runnerId: string, rest: string): string {
+  return `version: 1
+runners:
+  - id: ${runnerId}
+    scmIntegrations:
+      - scmId: github
+        host: github.com
+${rest}`;
+}
