@@ -37,7 +37,7 @@ import { benchEnv } from "./lib/engine.js";
 import { loadNow, median } from "./lib/measure.js";
 import type { AllocationSummary } from "./profile/allocations.js";
 import { type CpuProfile, cpuBySource } from "./profile/cpu-profile.js";
-import { commandBody, SIGNING_SECRET } from "./scenarios/bot-ack.js";
+import { botServerEnv, commandBody, SIGNING_SECRET } from "./scenarios/bot-ack.js";
 import { shapeFor } from "./scenarios/scale.js";
 import type { BackendInfo } from "./workers/backend.js";
 import type { BotServerInfo } from "./workers/bot-server.js";
@@ -251,18 +251,11 @@ async function profileBotWorker(dir: string, mode: "bot" | "peer"): Promise<BotP
   const backend = await startChild<BackendInfo>("backend", { BENCH_LATENCY_MS: "20" });
   const profDir = mkdtempSync(join(dir, `${mode}-cpu-`));
   try {
-    const worker = await startChild<BotServerInfo>(
-      "bot-server",
-      {
-        BENCH_BOT_MODE: mode,
-        BENCH_SIGNING_SECRET: SIGNING_SECRET,
-        BENCH_GITPOD_URL: backend.info.gitpodUrl,
-        BENCH_GITPOD_TOKEN: backend.info.gitpodToken,
-        BENCH_SLACK_API_URL: backend.info.slackApiUrl,
-        BENCH_RUNNER_IDS: backend.info.runnerIds.join(","),
-      },
-      ["--cpu-prof", "--cpu-prof-interval=250", `--cpu-prof-dir=${profDir}`],
-    );
+    const worker = await startChild<BotServerInfo>("bot-server", botServerEnv(mode, backend.info), [
+      "--cpu-prof",
+      "--cpu-prof-interval=250",
+      `--cpu-prof-dir=${profDir}`,
+    ]);
     const body = commandBody(backend.info.responseUrl, "list");
     let result: autocannon.Result;
     let cpuMs: number;

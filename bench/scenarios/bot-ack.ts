@@ -55,6 +55,18 @@ interface LoadResult {
   followUps?: { completed: number; drainMs: number; gitpodRequests: number; busy: number };
 }
 
+/** The environment of a bot-server worker (the bot or bare Bolt) in front of one backend. */
+export function botServerEnv(mode: "bot" | "peer", backend: BackendInfo): Record<string, string> {
+  return {
+    BENCH_BOT_MODE: mode,
+    BENCH_SIGNING_SECRET: SIGNING_SECRET,
+    BENCH_GITPOD_URL: backend.gitpodUrl,
+    BENCH_GITPOD_TOKEN: backend.gitpodToken,
+    BENCH_SLACK_API_URL: backend.slackApiUrl,
+    BENCH_RUNNER_IDS: backend.runnerIds.join(","),
+  };
+}
+
 export function commandBody(responseUrl: string, text: string): string {
   return new URLSearchParams({
     token: "legacy-verification-token",
@@ -120,14 +132,7 @@ async function measureServer(
 ): Promise<LoadResult> {
   const server = await startChild<BotServerInfo>(
     "bot-server",
-    {
-      BENCH_BOT_MODE: mode,
-      BENCH_SIGNING_SECRET: SIGNING_SECRET,
-      BENCH_GITPOD_URL: backend.info.gitpodUrl,
-      BENCH_GITPOD_TOKEN: backend.info.gitpodToken,
-      BENCH_SLACK_API_URL: backend.info.slackApiUrl,
-      BENCH_RUNNER_IDS: backend.info.runnerIds.join(","),
-    },
+    botServerEnv(mode, backend.info),
     mode === "bot" ? (options.botExecArgv ?? []) : [],
   );
   try {
