@@ -5,9 +5,9 @@
  * and the Node.js version guard.
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type Emulator, GITHUB_OAUTH_SECRET, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
@@ -123,16 +123,21 @@ describe("errors", () => {
     // Root reads everything, so run the CLI as an unprivileged user for the permission case.
     const secret = await file("private.yaml", ONE_CLASS(""));
     await chmod(secret, 0o600);
-    const denied = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [CLI_ENTRY, "validate", "--offline", "--config", secret], {
+    const asRoot = process.getuid?.() === 0;
+    // That user may not reach this checkout (a clone inside a 0700 directory), so it runs copies of
+    // Node and the CLI from a directory everyone can read.
+    const [node, entry] = asRoot ? await copyCliForEveryone() : [process.execPath, CLI_ENTRY];
+    const denied = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+      const child = spawn(node, [entry, "validate", "--offline", "--config", secret], {
         env: { PATH: process.env.PATH ?? "" },
         cwd: dir,
-        ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
       });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
       });
+      child.on("error", fail);
       child.on("close", (code) => done({ code, stderr }));
     });
     expect(denied.code).toBe(2);
@@ -362,3 +367,18 @@ describe("Node.js version guard", () => {
     }
   });
 });
+
+/** Node and dist/cli.js (with the bundle it loads) copied into a new directory anyone can read. */
+async function copyCliForEveryone(): Promise<[node: string, entry: string]> {
+  const shared = await mkdtemp(join(dir, "everyone-"));
+  await chmod(dir, 0o755);
+  await chmod(shared, 0o755);
+  const node = join(shared, "node");
+  await copyFile(process.execPath, node);
+  await chmod(node, 0o755);
+  for (const name of ["cli.js", "cli-bundle.js"]) {
+    await copyFile(join(dirname(CLI_ENTRY), name), join(shared, name));
+    await chmod(join(shared, name), 0o644);
+  }
+  return [node, join(shared, "cli.js")];
+}
