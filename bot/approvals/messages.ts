@@ -64,14 +64,6 @@ export function quoted(words: string): string {
     .join("\n");
 }
 
-/** The credential of a stored approval, with the runner and SCM kept since migration 004. */
-function credentialOf(approval: Approval): RotatedCredential {
-  const credential = credentialOfApproval(approval);
-  const runnerId = approval.runnerId ?? "";
-  if (credential.kind === "host-token") return { ...credential, runnerId };
-  return { ...credential, runnerId, ...(approval.scmId ? { scmId: approval.scmId } : {}) };
-}
-
 /** What a request asks for: the opening line (mrkdwn), the same in plain words, and its ids line. */
 function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids: string } {
   if (approval.revoke) {
@@ -83,7 +75,7 @@ function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids:
       ids: `request ${code(approval.id)}`,
     };
   }
-  const credential = credentialOf(approval);
+  const credential = credentialOfApproval(approval);
   const ids =
     credential.kind === "host-token"
       ? `token ID ${code(credential.tokenId)}`
