@@ -177,7 +177,10 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
     .join(", ");
   return {
     text: fallbackText(
-      `Your rotation of ${integrationText} was approved; open the form to enter ${newValue(approval)}.`,
+      `Your rotation of ${integrationText} was approved by ${approval.votes
+        .filter((vote) => vote.decision === "approve")
+        .map((vote) => vote.approver)
+        .join(", ")}; open the form to enter ${newValue(approval)}.`,
     ),
     blocks: [
       section(
@@ -211,7 +214,7 @@ export function deniedMessage(
   const reason = approval.votes.find((vote) => vote.approver === by && vote.decision === "deny")?.reason;
   return {
     text: fallbackText(
-      `Your ${request.verb} of ${request.of} was denied by ${by}${reason ? `: ${reason}` : ""}. Nothing was changed.`,
+      `Your ${request.verb} of ${request.of} was denied by ${by}. Nothing was changed.${reason ? ` Reason: ${reason}` : ""}`,
     ),
     blocks: [
       section(
