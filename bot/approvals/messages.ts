@@ -57,7 +57,7 @@ export function approvalButtons(approvalId: string): types.ActionsBlock {
 }
 
 /** A person's words as a mrkdwn quote: escaped, every line quoted (a newline cannot end the quote). */
-export function quoted(words: string): string {
+function quoted(words: string): string {
   return escapeMrkdwn(words)
     .split("\n")
     .map((line) => `>${line}`)

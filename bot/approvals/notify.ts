@@ -11,7 +11,7 @@ import type { Approval, ApprovalMessageRef } from "../state/store.js";
 import { type ApprovalMessage, approvalRequestMessage } from "./messages.js";
 
 /** More approvers than this are not messaged one by one (they still see the audit channel). */
-export const MAX_APPROVER_DMS = 50;
+const MAX_APPROVER_DMS = 50;
 /** Direct messages sent at once. */
 const DM_BATCH = 5;
 

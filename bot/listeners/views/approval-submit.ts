@@ -33,7 +33,7 @@ const REQUEST_TITLE = "Ask for approval";
 const DENY_TITLE = "Deny the request";
 
 /** Why a typed reason cannot be used, or undefined when it can. Pure. */
-export function reasonProblem(reason: string): string | undefined {
+function reasonProblem(reason: string): string | undefined {
   if (reason.length < 3) return "Say in a few words why.";
   if (reason.length > REASON_MAX_LENGTH) return `At most ${REASON_MAX_LENGTH} characters.`;
   if (reason.split(/\s+/).some(looksLikeSecret))
@@ -78,6 +78,11 @@ export function registerApprovalSubmissions(app: App, bot: BotContext): void {
 
   app.view(DENY_CALLBACK_ID, async ({ ack, body, view, context }) => {
     const reason = (view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value ?? "").trim();
+    if (bot.lifecycle.draining) {
+      await ack({ response_action: "errors", errors: { [REASON_BLOCK]: RESTARTING_TEXT } });
+      ranAs(context, "approval-deny", "restarting");
+      return;
+    }
     const problem = reasonProblem(reason);
     if (problem) {
       await ack({ response_action: "errors", errors: { [REASON_BLOCK]: problem } });
