@@ -3,21 +3,27 @@
  * request asks for a reason, every approver gets it by DM with the buttons, each vote is a reply in
  * the request's thread while the request and the DMs are redrawn in place (chat.update), the
  * requester is told the outcome by DM; a Deny asks why; an expired request is closed once, also
- * with a second replica on the same store. Reasons are people's words: escaped everywhere, and one
+ * with a second replica on the same PostgreSQL database. Reasons are people's words: escaped everywhere, and one
  * that looks like a secret is refused.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
 import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
-import { ADMIN, AUDIT_CHANNEL, callText, type Harness, openedViewId, useHarness } from "./harness.js";
+import {
+  ADMIN,
+  AUDIT_CHANNEL,
+  callText,
+  type Harness,
+  openedViewId,
+  startHarness,
+  useHarness,
+} from "./harness.js";
 
 const CANARY = "canary-approval-dm-secret-5e4d3c2b1a";
 const BOB = "U0BOB";
@@ -313,33 +319,40 @@ describe("approvals that reach people", () => {
     });
   });
 
-  describe("expiry, with a second replica on the same store", () => {
-    const stateDir = mkdtempSync(join(tmpdir(), "approval-expiry-"));
-    const h = useHarness({
-      env: {
-        SLACK_ROTATE_APPROVERS: `${BOB},${CAROL}`,
-        SLACK_ROTATE_APPROVALS_REQUIRED: "1",
-        SLACK_ROTATE_APPROVAL_TTL_MS: "1000",
-      },
-      databaseUrl: `sqlite:${join(stateDir, "bot.sqlite")}`,
-    });
+  describe("expiry, with a second replica on the same PostgreSQL database", () => {
+    let pg: PostgresServer | undefined;
+    let h: Harness | undefined;
     let replica: Bot | undefined;
+    beforeAll(async () => {
+      pg = await startPostgres();
+    }, 60_000);
     afterEach(async () => {
       await replica?.stop();
+      await h?.close();
       replica = undefined;
-      rmSync(stateDir, { recursive: true, force: true });
+      h = undefined;
+    });
+    afterAll(async () => {
+      await pg?.stop();
     });
 
     it("closes the request and the DMs and tells the requester exactly once", async () => {
+      h = await startHarness({
+        env: {
+          SLACK_ROTATE_APPROVERS: `${BOB},${CAROL}`,
+          SLACK_ROTATE_APPROVALS_REQUIRED: "1",
+          SLACK_ROTATE_APPROVAL_TTL_MS: "1000",
+        },
+        databaseUrl: await (pg as PostgresServer).createDatabase("expiry"),
+      });
       seed(h);
       // A second bot on the same database and Slack: both sweep for expired requests every second.
       const config = h.bot.context.config;
       const { store } = await openStore(config.state.database);
-      const replicaLogs: string[] = [];
       replica = createBot(config, {
         gitpod: h.gitpod,
         store,
-        logger: createJsonLogger({ write: (line) => replicaLogs.push(line), level: "debug" }),
+        logger: createJsonLogger({ write: () => {}, level: "debug" }),
         slackClientOptions: { retryConfig: { retries: 0 } },
       });
       await replica.start({ host: "127.0.0.1", port: 0 });
