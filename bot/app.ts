@@ -11,6 +11,7 @@ import { hostname } from "node:os";
 import { App, type AppOptions, LogLevel, type webApi } from "@slack/bolt";
 import { KeyedLock } from "../shared/rotation/lock.js";
 import { Approvers } from "./approvals/approvers.js";
+import { sweepExpiredApprovals } from "./approvals/flow.js";
 import { Auditor } from "./audit-trail.js";
 import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
@@ -204,11 +205,30 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     });
     return sweeping;
   };
+  let expirySweeper: NodeJS.Timeout | undefined;
+  let expiring: Promise<unknown> | undefined;
+  const sweepExpiries = () => {
+    // One sweep at a time in this process: a slow Slack must not pile sweeps up.
+    expiring ??= sweepExpiredApprovals(context)
+      .catch((error: unknown) => {
+        logger.error("approval_expiry_sweep_failed", { error: String(error) });
+      })
+      .finally(() => {
+        expiring = undefined;
+      });
+  };
   const startRecovery = () => {
     // Rotations left unfinished by a crashed process (this one's predecessor or another replica).
     void sweep();
     sweeper = setInterval(() => void sweep(), Math.max(1000, Math.floor(config.state.leaseTtlMs / 2)));
     sweeper.unref();
+    if (config.approvals.required > 0) {
+      // Requests that expired undecided: their posts and DMs are closed and the requester told, soon
+      // after the expiry (a tenth of the lifetime, between 1 s and 30 s), by one replica each.
+      const every = Math.min(30_000, Math.max(1000, Math.floor(config.approvals.ttlMs / 10)));
+      expirySweeper = setInterval(sweepExpiries, every);
+      expirySweeper.unref();
+    }
   };
   return {
     app,
@@ -251,6 +271,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     async stop() {
       lifecycle.draining = true;
       clearInterval(sweeper);
+      clearInterval(expirySweeper);
       const running = context.rotations.size;
       if (running > 0) logger.info("draining", { rotations: running, graceMs: config.state.shutdownGraceMs });
       const left = await context.rotations.settle(config.state.shutdownGraceMs);
@@ -261,6 +282,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         logger.warn("rotations_interrupted", { journalIds: left });
       }
       await sweeping;
+      await expiring;
       await app.stop();
       await deps.store.close().catch(() => {});
       logger.info("stopped", { interrupted: left.length });

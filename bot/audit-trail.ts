@@ -18,7 +18,8 @@ export class Auditor {
     private readonly store?: BotStore,
   ) {}
 
-  async record(record: AuditRecord): Promise<void> {
+  /** `options.threadTs`: post as a reply under that audit-channel message (an approval's request). */
+  async record(record: AuditRecord, options: { threadTs?: string } = {}): Promise<void> {
     this.logger.info("audit", { ...record });
     await this.remember(record);
     const message = formatAuditRecord(record);
@@ -27,6 +28,7 @@ export class Auditor {
         channel: this.channelId,
         text: message.text,
         blocks: message.blocks,
+        ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
       });
     } catch (error) {
       this.logger.error("audit_post_failed", { channel: this.channelId, error });

@@ -7,13 +7,13 @@ import type { BotConfig } from "./config.js";
 import type { BotGitpodApi } from "./gitpod.js";
 import type { JsonLogger } from "./logger.js";
 import type { RunningRotations } from "./rotations/running.js";
-import type { SlackPoster, SlackViews } from "./slack-api.js";
+import type { SlackMessages, SlackPoster, SlackViews } from "./slack-api.js";
 import type { BotStore } from "./state/store.js";
 
 export interface BotContext {
   config: BotConfig;
   gitpod: BotGitpodApi;
-  slack: SlackPoster & SlackViews;
+  slack: SlackPoster & SlackViews & SlackMessages;
   authorizer: Authorizer;
   auditor: Auditor;
   logger: JsonLogger;

@@ -9,8 +9,24 @@ type Block = MessageBlock | types.KnownBlock;
 
 export interface SlackPoster {
   chat: {
-    postMessage(args: { channel: string; text: string; blocks?: Block[] }): Promise<unknown>;
+    /** `thread_ts`: a reply in that message's thread (an approval's votes under its request). */
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks?: Block[];
+      thread_ts?: string;
+    }): Promise<unknown>;
     postEphemeral(args: { channel: string; user: string; text: string; blocks?: Block[] }): Promise<unknown>;
+  };
+}
+
+/** Direct messages and messages updated in place (approvals: chat:write and im:write). */
+export interface SlackMessages {
+  chat: {
+    update(args: { channel: string; ts: string; text: string; blocks?: Block[] }): Promise<unknown>;
+  };
+  conversations: {
+    open(args: { users: string }): Promise<{ channel?: { id?: string } }>;
   };
 }
 

@@ -29,6 +29,25 @@ export class Approvers {
     return { allowed: false, reason: "you are not one of the approvers of credential rotations" };
   }
 
+  /**
+   * Everyone who may decide a request of `requester`, for the approvers' DMs: the listed users and
+   * the members of the listed groups, without the requester. A group that cannot be read is left
+   * out and named in `unreadGroups` (its members could not vote either).
+   */
+  async everyone(requester: string): Promise<{ users: string[]; unreadGroups: string[] }> {
+    const users = new Set(this.ids.filter((id) => !id.startsWith("S")));
+    const unreadGroups: string[] = [];
+    for (const group of this.ids.filter((id) => id.startsWith("S"))) {
+      try {
+        for (const user of await this.#members(group)) users.add(user);
+      } catch {
+        unreadGroups.push(group);
+      }
+    }
+    users.delete(requester);
+    return { users: [...users], unreadGroups };
+  }
+
   async #members(group: string): Promise<Set<string>> {
     const cached = this.#groups.get(group);
     if (cached && Date.now() - cached.at < this.cacheMs) return cached.users;

@@ -1,17 +1,20 @@
 /**
  * Four-eyes approval of a rotation (SLACK_ROTATE_APPROVALS_REQUIRED > 0):
- * 1. `rotate` posts an approval request with Approve/Deny to the audit channel (no form yet);
- * 2. approvers vote; the requester cannot, nor can anyone outside SLACK_ROTATE_APPROVERS;
+ * 1. `rotate` asks the requester why (a modal), then posts the request with Approve/Deny to the
+ *    audit channel and to each approver by direct message (no secret form yet);
+ * 2. approvers vote (a Deny asks why); the requester cannot, nor can anyone outside
+ *    SLACK_ROTATE_APPROVERS; each vote is a reply under the request, whose post and DMs are
+ *    redrawn in place; the requester is told the outcome by direct message;
  * 3. once approved the requester gets a button that opens the secret form; the secret is typed
  *    only then and never stored; the approval is used up by the submission; it expires after
- *    SLACK_ROTATE_APPROVAL_TTL_MS (30 min by default).
+ *    SLACK_ROTATE_APPROVAL_TTL_MS (30 min by default), found by a sweep on every replica.
  * Every step goes into the history, and votes and expiries into the audit channel.
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
-import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
@@ -27,7 +30,9 @@ import {
 } from "../rotations/credential.js";
 import type { Approval } from "../state/store.js";
 import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
-import { approvalRequestMessage, approvedMessage, deniedMessage } from "./messages.js";
+import { approvalRequestMessage, approvedMessage, deniedMessage, expiredMessage } from "./messages.js";
+import { announceRequest, redrawRequest, requestPost, tellRequester } from "./notify.js";
+import { denyReasonView } from "./views.js";
 
 /** What the approval is for, in words ("github.com", "the github.com token of service account …"). */
 function integrationText(approval: Approval): string {
@@ -61,13 +66,24 @@ function nothingDone(approval: Approval): string {
   return approval.revoke ? "nothing is deleted with it" : "nothing can be rotated with it";
 }
 
-/** Step 1: instead of the form, an approval request. Returns the text the modal shows. */
+/**
+ * Step 1: instead of the form, an approval request with the requester's reason (asked in a modal
+ * first). Returns the text the modal shows.
+ */
 export async function requestApproval(
   bot: BotContext,
-  request: { userId: string; channelId: string; credential: RotatedCredential },
+  request: { userId: string; channelId: string; credential: RotatedCredential; reason: string },
 ): Promise<string> {
   const { credential } = request;
-  const { credential: kind, integrationId, tokenId, subjectId, host } = credentialColumns(credential);
+  const {
+    credential: kind,
+    integrationId,
+    tokenId,
+    subjectId,
+    host,
+    runnerId,
+    scmId,
+  } = credentialColumns(credential);
   const now = Date.now();
   const approval: Approval = {
     id: randomUUID(),
@@ -76,7 +92,10 @@ export async function requestApproval(
     ...(tokenId ? { tokenId } : {}),
     ...(subjectId ? { subjectId } : {}),
     ...(host ? { host } : {}),
+    ...(runnerId ? { runnerId } : {}),
+    ...(scmId ? { scmId } : {}),
     requester: request.userId,
+    reason: request.reason,
     required: bot.config.approvals.required,
     status: "pending",
     createdAt: now,
@@ -84,17 +103,20 @@ export async function requestApproval(
     votes: [],
   };
   await bot.store.createApproval(approval);
-  const message = approvalRequestMessage(approval, credential);
-  const posted = (await bot.slack.chat.postMessage({
-    channel: bot.config.auditChannelId,
-    text: message.text,
-    blocks: message.blocks,
-  })) as { ts?: string };
-  // Where the requester asked (to tell them the decision) and the request's post.
-  await bot.store.setApprovalMessage(approval.id, request.channelId, posted.ts ?? "");
-  await bot.auditor.remember({ ...base(bot, request.userId, approval), outcome: "requested" });
+  // The history first: the request exists from here on, whatever Slack does with the messages.
+  await bot.auditor.remember({
+    ...base(bot, request.userId, approval),
+    outcome: "requested",
+    reason: `Reason: ${request.reason}`,
+  });
+  await announceRequest(
+    bot,
+    approval,
+    { channel: approvalRequestMessage(approval, "channel"), dm: approvalRequestMessage(approval, "dm") },
+    request.channelId,
+  );
   const value = credential.kind === "host-token" ? "token" : "secret";
-  return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel; once it is approved you will get a button in this channel to enter the new ${value} (nothing to type until then).`;
+  return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel and with each approver; once it is approved you will get a button (in the channel where you asked and in a direct message) to enter the new ${value} (nothing to type until then).`;
 }
 
 const REFUSALS: Record<string, string> = {
@@ -105,10 +127,59 @@ const REFUSALS: Record<string, string> = {
   expired: "This request has expired; the requester must run the command again.",
 };
 
-/** Step 2: a vote from the audit channel's buttons. */
+/** Someone outside the approvers (or the requester) pressed a button: told, and audited. */
+async function refuseVoter(
+  bot: BotContext,
+  approval: Approval,
+  voter: { userId: string; reason: string },
+  respond: Respond,
+): Promise<string> {
+  await respond({
+    text: `:lock: Not recorded: ${voter.reason}.`,
+    response_type: "ephemeral",
+    replace_original: false,
+  });
+  const refusal = { ...base(bot, voter.userId, approval), outcome: "refused" as const, reason: voter.reason };
+  // A revoke deletes at once when approved: a refused vote on it goes to the audit channel too.
+  if (approval.revoke) {
+    const thread = await requestPost(bot, approval);
+    await bot.auditor.record(refusal, thread ? { threadTs: thread.ts } : {});
+  } else await bot.auditor.remember(refusal);
+  return "refused";
+}
+
+/**
+ * A Deny asks why: the modal opens only for someone who could deny this request now (others are
+ * told why not, as a vote would tell them); the vote itself happens on the modal's submission.
+ */
+export async function openDenyForm(
+  bot: BotContext,
+  press: { approvalId: string; userId: string; triggerId: string },
+  respond: Respond,
+): Promise<string> {
+  const refuse = async (reason: string) => {
+    await respond({ text: REFUSALS[reason] ?? reason, response_type: "ephemeral", replace_original: false });
+    return reason;
+  };
+  const approval = await bot.store.getApproval(press.approvalId);
+  if (!approval) return refuse("not-found");
+  const may = await bot.approvers.canApprove(press.userId, approval.requester);
+  if (!may.allowed) return refuseVoter(bot, approval, { userId: press.userId, reason: may.reason }, respond);
+  if (approval.status === "expired") return refuse("expired");
+  if (approval.status !== "pending") return refuse("not-pending");
+  // Past its expiry: the vote path (or the sweep) closes it; the form would only be refused.
+  if (Date.now() > approval.expiresAt) return decideApproval(bot, { ...press, decision: "deny" }, respond);
+  if (approval.votes.some((vote) => vote.approver === press.userId)) return refuse("already-voted");
+  const { verb, of } = requested(approval);
+  const what = `${verb === "rotation" ? "rotate" : "revoke"} *${escapeMrkdwn(of)}* by ${userMention(approval.requester)}`;
+  await bot.slack.views.open({ trigger_id: press.triggerId, view: denyReasonView(approval.id, what) });
+  return "deny-form";
+}
+
+/** Step 2: a vote from the buttons in the audit channel or an approver's DM (a Deny with its reason). */
 export async function decideApproval(
   bot: BotContext,
-  vote: { approvalId: string; userId: string; decision: "approve" | "deny" },
+  vote: { approvalId: string; userId: string; decision: "approve" | "deny"; reason?: string },
   respond: Respond,
 ): Promise<string> {
   const approval = await bot.store.getApproval(vote.approvalId);
@@ -117,34 +188,27 @@ export async function decideApproval(
     return "not-found";
   }
   const may = await bot.approvers.canApprove(vote.userId, approval.requester);
-  if (!may.allowed) {
-    await respond({
-      text: `:lock: Not recorded: ${may.reason}.`,
-      response_type: "ephemeral",
-      replace_original: false,
-    });
-    const refusal = { ...base(bot, vote.userId, approval), outcome: "refused" as const, reason: may.reason };
-    // A revoke deletes at once when approved: a refused vote on it goes to the audit channel too.
-    if (approval.revoke) await bot.auditor.record(refusal);
-    else await bot.auditor.remember(refusal);
-    return "refused";
-  }
+  if (!may.allowed) return refuseVoter(bot, approval, { userId: vote.userId, reason: may.reason }, respond);
   const result = await bot.store.decideApproval({
     id: approval.id,
     approver: vote.userId,
     decision: vote.decision,
     now: Date.now(),
+    ...(vote.reason ? { reason: vote.reason } : {}),
   });
   if (!result.ok) {
+    // Closed by the expiry sweep before this vote: say so rather than "already decided".
+    const refusal =
+      result.reason === "not-pending" && result.approval?.status === "expired" ? "expired" : result.reason;
     await respond({
-      text: REFUSALS[result.reason] ?? result.reason,
+      text: REFUSALS[refusal] ?? refusal,
       response_type: "ephemeral",
       replace_original: false,
     });
+    // "expired": this vote found it past its expiry and closed it (so it runs once).
     if (result.reason === "expired") {
-      await bot.auditor.record({
-        ...base(bot, vote.userId, approval),
-        outcome: "expired",
+      await closeExpired(bot, result.approval ?? approval, {
+        actor: vote.userId,
         reason: `An approver answered after the request had expired; ${nothingDone(approval)}.`,
       });
     }
@@ -152,19 +216,24 @@ export async function decideApproval(
   }
   const decided = result.approval;
   const approvals = decided.votes.filter((entry) => entry.decision === "approve").length;
-  await bot.auditor.record({
-    ...base(bot, vote.userId, decided),
-    outcome: vote.decision === "deny" ? "denied" : "approved",
-    reason:
-      vote.decision === "deny"
-        ? `The request was denied; ${nothingDone(decided)}.`
-        : decided.status === "approved"
-          ? decided.revoke
-            ? `Approved (${approvals} of ${decided.required}); the tokens are deleted now.`
-            : `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
-          : `${approvals} of ${decided.required} approvals so far.`,
-  });
+  const thread = await requestPost(bot, decided);
+  await bot.auditor.record(
+    {
+      ...base(bot, vote.userId, decided),
+      outcome: vote.decision === "deny" ? "denied" : "approved",
+      reason:
+        vote.decision === "deny"
+          ? `The request was denied${vote.reason ? `: "${vote.reason}"` : ""}; ${nothingDone(decided)}.`
+          : decided.status === "approved"
+            ? decided.revoke
+              ? `Approved (${approvals} of ${decided.required}); the tokens are deleted now.`
+              : `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
+            : `${approvals} of ${decided.required} approvals so far.`,
+    },
+    thread ? { threadTs: thread.ts } : {},
+  );
   await respond({ text: "Recorded, thank you.", response_type: "ephemeral", replace_original: false });
+  await redrawRequest(bot, decided);
   if (decided.status === "approved" && decided.revoke) {
     return `approved: ${await runApprovedRevoke(bot, decided)}`;
   }
@@ -173,6 +242,7 @@ export async function decideApproval(
       decided.status === "approved"
         ? approvedMessage(decided, integrationText(decided))
         : deniedMessage(decided, requested(decided), vote.userId);
+    await tellRequester(bot, decided, message);
     try {
       await bot.slack.chat.postEphemeral({
         channel: decided.channelId ?? bot.config.auditChannelId,
@@ -188,6 +258,43 @@ export async function decideApproval(
     }
   }
   return decided.status;
+}
+
+/**
+ * A request that has just expired (this process changed its status, so this runs once): the audit
+ * record as a reply under the request, the posts redrawn without buttons, the requester told.
+ * `actor`: the approver whose late vote found it expired, or "schedule" for the sweep.
+ */
+async function closeExpired(bot: BotContext, approval: Approval, by: { actor: string; reason: string }) {
+  const expired: Approval = { ...approval, status: "expired" };
+  const thread = await requestPost(bot, expired);
+  await bot.auditor.record(
+    {
+      ...base(bot, by.actor, expired),
+      ...(by.actor === "schedule" ? { source: "schedule" } : {}),
+      outcome: "expired",
+      reason: by.reason,
+    },
+    thread ? { threadTs: thread.ts } : {},
+  );
+  await redrawRequest(bot, expired);
+  await tellRequester(bot, expired, expiredMessage(expired));
+}
+
+/**
+ * Every replica runs this on a timer: pending requests past their expiry are closed, each by the
+ * one replica whose store update changed its status. Returns how many this call closed.
+ */
+export async function sweepExpiredApprovals(bot: BotContext): Promise<number> {
+  const expired = await bot.store.expirePendingApprovals(Date.now());
+  for (const approval of expired) {
+    const approvals = approval.votes.filter((vote) => vote.decision === "approve").length;
+    await closeExpired(bot, approval, {
+      actor: "schedule",
+      reason: `The request expired undecided (${approvals} of ${approval.required} approvals); ${nothingDone(approval)}.`,
+    });
+  }
+  return expired.length;
 }
 
 /** Step 3: the requester's button opens the secret form, only for an approved, unexpired request. */

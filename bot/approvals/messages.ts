@@ -1,8 +1,11 @@
-/** The four-eyes approval's Slack messages. Pure; texts from Gitpod are escaped. */
+/**
+ * The four-eyes approval's Slack messages. Pure; texts from Gitpod and people's reasons are escaped
+ * (mrkdwn in blocks, fallbackText in `text`).
+ */
 import type { types } from "@slack/bolt";
 import { context, type MessageBlock, section } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
-import { credentialText, type RotatedCredential } from "../rotations/credential.js";
+import { credentialOfApproval, credentialText, type RotatedCredential } from "../rotations/credential.js";
 import type { Approval } from "../state/store.js";
 
 export const APPROVE_ACTION = "approval_approve";
@@ -53,21 +56,115 @@ export function approvalButtons(approvalId: string): types.ActionsBlock {
   };
 }
 
-/** Posted to the audit channel: who asks, for what, and the two buttons. */
-export function approvalRequestMessage(approval: Approval, credential: RotatedCredential): ApprovalMessage {
-  const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
+/** A person's words as a mrkdwn quote: escaped, every line quoted (a newline cannot end the quote). */
+function quoted(words: string): string {
+  return escapeMrkdwn(words)
+    .split("\n")
+    .map((line) => `>${line}`)
+    .join("\n");
+}
+
+/** What a request asks for: the opening line (mrkdwn), the same in plain words, and its ids line. */
+function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids: string } {
+  if (approval.revoke) {
+    const { host, selector, ids } = approval.revoke;
+    const what = `${ids.length} host authentication token${ids.length === 1 ? "" : "s"}`;
+    return {
+      mrkdwn: `revoke ${what} for ${code(host)} (${escapeMrkdwn(selector)})`,
+      plain: `revoke ${what} for ${host} (${selector})`,
+      ids: `request ${code(approval.id)}`,
+    };
+  }
+  const credential = credentialOfApproval(approval);
   const ids =
     credential.kind === "host-token"
       ? `token ID ${code(credential.tokenId)}`
       : `ID ${code(credential.integrationId)}`;
+  const runner = credential.runnerId ? ` · runner ${code(credential.runnerId)}` : "";
   return {
-    text: fallbackText(`Approval needed: ${approval.requester} wants to rotate ${plainSubject(credential)}`),
+    mrkdwn: `rotate ${subject(credential)}`,
+    plain: `rotate ${plainSubject(credential)}`,
+    ids: `${ids}${runner} · request ${code(approval.id)}`,
+  };
+}
+
+function mentions(users: readonly string[]): string {
+  return users.map(userMention).join(", ");
+}
+
+function approversOf(approval: Approval): string[] {
+  return approval.votes.filter((vote) => vote.decision === "approve").map((vote) => vote.approver);
+}
+
+/** Where a request stands, in mrkdwn: the votes so far and the decision. */
+function standing(approval: Approval): string {
+  const approvedBy = approversOf(approval);
+  const count = `${approvedBy.length} of ${approval.required}`;
+  const denial = approval.votes.find((vote) => vote.decision === "deny");
+  switch (approval.status) {
+    case "pending": {
+      const needed = approval.required === 1 ? "one approval" : `${approval.required} approvals`;
+      const so = approvedBy.length > 0 ? ` Approved so far by ${mentions(approvedBy)} (${count}).` : "";
+      return `Needs ${needed} from someone else; expires at ${utc(approval.expiresAt)}.${so}`;
+    }
+    case "approved":
+    case "used":
+      return `:white_check_mark: *Approved* by ${mentions(approvedBy)} (${count})${approval.decidedAt ? ` at ${utc(approval.decidedAt)}` : ""}.`;
+    case "denied":
+      return `:no_entry: *Denied* by ${userMention(denial?.approver ?? "")}${approval.decidedAt ? ` at ${utc(approval.decidedAt)}` : ""}.${denial?.reason ? `\n${quoted(denial.reason)}` : ""}`;
+    case "expired":
+      return `:alarm_clock: *Expired* at ${utc(approval.expiresAt)} with ${count} approvals${approvedBy.length > 0 ? ` (${mentions(approvedBy)})` : ""}; nothing was done.`;
+  }
+}
+
+/**
+ * The request as the audit channel and each approver's DM show it: who asks, for what, why, where
+ * it stands, and Approve/Deny while it is pending. Redrawn from the stored approval on every vote
+ * and at the end (chat.update), so any replica draws the same message.
+ */
+export function approvalRequestMessage(
+  approval: Approval,
+  audience: "channel" | "dm" = "channel",
+): ApprovalMessage {
+  const words = requestWords(approval);
+  const lead =
+    approval.status === "pending"
+      ? ":raised_hand: *Approval needed:*"
+      : ":ballot_box_with_check: *Approval request:*";
+  const blocks: ApprovalMessage["blocks"] = [
+    section(`${lead} ${userMention(approval.requester)} wants to ${words.mrkdwn}.`),
+  ];
+  if (approval.reason) blocks.push(section(`*Reason:*\n${quoted(approval.reason)}`));
+  blocks.push(section(standing(approval)));
+  if (approval.status === "pending") blocks.push(approvalButtons(approval.id));
+  const where = audience === "dm" ? "You are asked as one of the approvers. " : "";
+  blocks.push(context(`${where}${words.ids}`));
+  const reason = approval.reason ? ` Reason: ${approval.reason}` : "";
+  const state =
+    approval.status === "pending" ? "Approval needed" : `Approval request ${statusWord(approval)}`;
+  return {
+    text: fallbackText(`${state}: ${approval.requester} wants to ${words.plain}.${reason}`),
+    blocks,
+  };
+}
+
+function statusWord(approval: Approval): string {
+  return approval.status === "used" ? "approved" : approval.status;
+}
+
+/** The requester's DM once the request expired undecided. */
+export function expiredMessage(approval: Approval): ApprovalMessage {
+  const words = requestWords(approval);
+  const count = `${approversOf(approval).length} of ${approval.required}`;
+  return {
+    text: fallbackText(
+      `Your request to ${words.plain} expired at ${utc(approval.expiresAt)} with ${count} approvals. Nothing was changed; run the command again if it is still needed.`,
+    ),
     blocks: [
       section(
-        `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate ${subject(credential)}.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
+        `:alarm_clock: Your request to ${words.mrkdwn} expired at ${utc(approval.expiresAt)} with ${count} approvals. Nothing was changed; run the command again if it is still needed.`,
       ),
-      approvalButtons(approval.id),
-      context(`${ids} · runner ${code(credential.runnerId)} · request ${code(approval.id)}`),
+      context(words.ids),
     ],
   };
 }
@@ -80,7 +177,10 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
     .join(", ");
   return {
     text: fallbackText(
-      `Your rotation of ${integrationText} was approved; open the form to enter ${newValue(approval)}.`,
+      `Your rotation of ${integrationText} was approved by ${approval.votes
+        .filter((vote) => vote.decision === "approve")
+        .map((vote) => vote.approver)
+        .join(", ")}; open the form to enter ${newValue(approval)}.`,
     ),
     blocks: [
       section(
@@ -111,12 +211,16 @@ export function deniedMessage(
   request: { verb: "rotation" | "revoke"; of: string },
   by: string,
 ): ApprovalMessage {
+  const reason = approval.votes.find((vote) => vote.approver === by && vote.decision === "deny")?.reason;
   return {
-    text: fallbackText(`Your ${request.verb} of ${request.of} was denied by ${by}. Nothing was changed.`),
+    text: fallbackText(
+      `Your ${request.verb} of ${request.of} was denied by ${by}. Nothing was changed.${reason ? ` Reason: ${reason}` : ""}`,
+    ),
     blocks: [
       section(
         `:no_entry: Your ${request.verb} of *${escapeMrkdwn(request.of)}* was denied by ${userMention(by)}. Nothing was changed. (request ${code(approval.id)})`,
       ),
+      ...(reason ? [section(`*Reason:*\n${quoted(reason)}`)] : []),
     ],
   };
 }

@@ -28,6 +28,8 @@ const ICONS: Record<string, string> = {
   approved: ":ballot_box_with_check:",
   denied: ":no_entry:",
   expired: ":alarm_clock:",
+  /** Who an approval request or its outcome was sent to by direct message. */
+  notified: ":envelope:",
 };
 
 export interface HistoryPage {

@@ -12,6 +12,7 @@ import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
 import { context, type SlackMessage, section } from "../../shared/slack/blocks.js";
 import { escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
+import { announceRequest, tellRequester } from "../approvals/notify.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
 import { readManagedHostTokens } from "../host-tokens/read.js";
@@ -57,23 +58,18 @@ export async function requestRevokeApproval(
   await bot.store.createApproval(approval);
   const plan = { host: value.host, selector: value.selector, ids: value.ids };
   const message = revokeApprovalRequestMessage(approval, plan, tokens, bot.runnerLabels);
-  const posted = (await bot.slack.chat.postMessage({
-    channel: bot.config.auditChannelId,
-    text: message.text,
-    blocks: message.blocks,
-  })) as { ts?: string };
-  // Where the requester asked (to tell them the result) and the request's post.
-  await bot.store.setApprovalMessage(approval.id, press.channelId ?? "", posted.ts ?? "");
   await bot.auditor.remember({
     ...revokeAuditBase(bot, press.userId, value.host, value.selector),
     outcome: "requested",
     approvalId: approval.id,
     reason: `Approval requested to revoke ${value.ids.length} host authentication token(s).`,
   });
+  // To the audit channel and each approver; later votes redraw both (approvals/notify.ts).
+  await announceRequest(bot, approval, { channel: message, dm: message }, press.channelId ?? "");
   const count = value.ids.length;
   await respond({
     text: fallbackText(
-      `Revoking ${count} token${count === 1 ? "" : "s"} for ${value.host} needs approval by someone else. The request is in the audit channel; the tokens are deleted once it is approved, and you will be told here. Nothing was deleted yet.`,
+      `Revoking ${count} token${count === 1 ? "" : "s"} for ${value.host} needs approval by someone else. The request is in the audit channel and with each approver; the tokens are deleted once it is approved, and you will be told here and by direct message. Nothing was deleted yet.`,
     ),
     replace_original: true,
   });
@@ -87,7 +83,9 @@ export async function runApprovedRevoke(bot: BotContext, approval: Approval): Pr
   // Exactly once, however many approvers, clicks or replicas see this approval.
   if (!(await bot.store.useApproval(approval.id, approval.requester, Date.now())))
     return "revoke-already-run";
+  // Where they asked, and by direct message (kept in the store and the history).
   const tell = async (message: SlackMessage) => {
+    await tellRequester(bot, approval, message);
     try {
       await bot.slack.chat.postEphemeral({
         channel: approval.channelId || bot.config.auditChannelId,

@@ -87,13 +87,16 @@ export function refOf(row: {
     : { kind: "oauth-secret", integrationId: row.integrationId };
 }
 
-/** The credential a stored approval is for (rows from before host tokens are OAuth secrets). */
+/**
+ * The credential a stored approval is for (rows from before host tokens are OAuth secrets; rows
+ * from before migration 004 have no runner or SCM).
+ */
 export function credentialOfApproval(approval: Approval): RotatedCredential {
   if (approval.credential === "host-token") {
     return {
       kind: "host-token",
       tokenId: approval.tokenId ?? "",
-      runnerId: "",
+      runnerId: approval.runnerId ?? "",
       host: approval.host ?? "",
       serviceAccountId: approval.subjectId ?? "",
       ...(approval.integrationId ? { integrationId: approval.integrationId } : {}),
@@ -102,8 +105,9 @@ export function credentialOfApproval(approval: Approval): RotatedCredential {
   return {
     kind: "oauth-secret",
     integrationId: approval.integrationId,
-    runnerId: "",
+    runnerId: approval.runnerId ?? "",
     ...(approval.host ? { host: approval.host } : {}),
+    ...(approval.scmId ? { scmId: approval.scmId } : {}),
   };
 }
 

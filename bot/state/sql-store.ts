@@ -5,6 +5,7 @@
 import { type SqlDb, type SqlRunner, type SqlValue, toNumber, toText } from "./db.js";
 import type {
   Approval,
+  ApprovalMessageRef,
   ApprovalStatus,
   BotStore,
   CredentialKind,
@@ -92,7 +93,10 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
     tokenId: toText(row.token_id),
     subjectId: toText(row.subject_id),
     host: toText(row.host),
+    runnerId: toText(row.runner_id),
+    scmId: toText(row.scm_id),
     requester: String(row.requester),
+    reason: toText(row.reason),
     required: toNumber(row.required) ?? 1,
     status: String(row.status) as ApprovalStatus,
     createdAt: toNumber(row.created_at) ?? 0,
@@ -102,11 +106,14 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
     channelId: toText(row.channel_id),
     messageTs: toText(row.message_ts),
     revoke: revokePlanFrom(row.revoke_plan),
-    votes: votes.map((vote) => ({
-      approver: String(vote.approver),
-      decision: String(vote.decision) as "approve" | "deny",
-      at: toNumber(vote.at) ?? 0,
-    })),
+    votes: votes.map((vote) =>
+      withDefined({
+        approver: String(vote.approver),
+        decision: String(vote.decision) as "approve" | "deny",
+        at: toNumber(vote.at) ?? 0,
+        reason: toText(vote.reason),
+      }),
+    ),
   });
 }
 
@@ -297,8 +304,9 @@ export class SqlStore implements BotStore {
 
   async createApproval(approval: NewApproval): Promise<void> {
     await this.db.run(
-      `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, requester, required,
-        status, created_at, expires_at, revoke_plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, runner_id, scm_id,
+        requester, reason, required, status, created_at, expires_at, revoke_plan)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       [
         approval.id,
         approval.credential ?? "oauth-secret",
@@ -306,7 +314,10 @@ export class SqlStore implements BotStore {
         opt(approval.tokenId),
         opt(approval.subjectId),
         opt(approval.host),
+        opt(approval.runnerId),
+        opt(approval.scmId),
         approval.requester,
+        opt(approval.reason),
         approval.required,
         approval.createdAt,
         approval.expiresAt,
@@ -320,7 +331,7 @@ export class SqlStore implements BotStore {
     const [row] = await runner.all<Row>(`SELECT * FROM approvals WHERE id = ?${lock}`, [id]);
     if (!row) return undefined;
     const votes = await runner.all<Row>(
-      "SELECT approver, decision, at FROM approval_votes WHERE approval_id = ? ORDER BY at, approver",
+      "SELECT approver, decision, at, reason FROM approval_votes WHERE approval_id = ? ORDER BY at, approver",
       [id],
     );
     return approvalFrom(row, votes);
@@ -343,6 +354,7 @@ export class SqlStore implements BotStore {
     approver: string;
     decision: "approve" | "deny";
     now: number;
+    reason?: string;
   }): Promise<DecisionResult> {
     return this.db.transaction(async (tx) => {
       const approval = await this.#readApproval(tx, vote.id, true);
@@ -358,12 +370,10 @@ export class SqlStore implements BotStore {
       if (approval.status !== "pending") return { ok: false, reason: "not-pending", approval };
       if (approval.votes.some((existing) => existing.approver === vote.approver))
         return { ok: false, reason: "already-voted", approval };
-      await tx.run("INSERT INTO approval_votes (approval_id, approver, decision, at) VALUES (?, ?, ?, ?)", [
-        vote.id,
-        vote.approver,
-        vote.decision,
-        vote.now,
-      ]);
+      await tx.run(
+        "INSERT INTO approval_votes (approval_id, approver, decision, at, reason) VALUES (?, ?, ?, ?, ?)",
+        [vote.id, vote.approver, vote.decision, vote.now, opt(vote.reason)],
+      );
       const approvals =
         approval.votes.filter((existing) => existing.decision === "approve").length +
         (vote.decision === "approve" ? 1 : 0);
@@ -388,6 +398,48 @@ export class SqlStore implements BotStore {
       [now, id, requester, now],
     );
     return changed === 1;
+  }
+
+  async expirePendingApprovals(now: number): Promise<Approval[]> {
+    const due = await this.db.all<Row>(
+      "SELECT id FROM approvals WHERE status = 'pending' AND expires_at < ? ORDER BY expires_at",
+      [now],
+    );
+    const claimed: Approval[] = [];
+    for (const row of due) {
+      const id = String(row.id);
+      // The status change is the claim: a vote or another replica that got there first wins.
+      const changed = await this.db.run(
+        "UPDATE approvals SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at < ?",
+        [now, id, now],
+      );
+      if (changed !== 1) continue;
+      const approval = await this.getApproval(id);
+      if (approval) claimed.push(approval);
+    }
+    return claimed;
+  }
+
+  async addApprovalMessage(message: ApprovalMessageRef): Promise<void> {
+    await this.db.run(
+      `INSERT INTO approval_messages (approval_id, kind, user_id, channel_id, ts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (approval_id, kind, user_id) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts`,
+      [message.approvalId, message.kind, message.userId, message.channelId, message.ts],
+    );
+  }
+
+  async approvalMessages(approvalId: string): Promise<ApprovalMessageRef[]> {
+    const rows = await this.db.all<Row>(
+      "SELECT approval_id, kind, user_id, channel_id, ts FROM approval_messages WHERE approval_id = ? ORDER BY kind, user_id",
+      [approvalId],
+    );
+    return rows.map((row) => ({
+      approvalId: String(row.approval_id),
+      kind: String(row.kind) as ApprovalMessageRef["kind"],
+      userId: String(row.user_id),
+      channelId: String(row.channel_id),
+      ts: String(row.ts),
+    }));
   }
 
   // History

@@ -89,7 +89,12 @@ export interface Approval {
   /** Whose token it is: the service account's id (credential "host-token"). */
   subjectId?: string;
   host?: string;
+  /** The credential's runner and SCM, to redraw the request's message (rows before migration 004 lack them). */
+  runnerId?: string;
+  scmId?: string;
   requester: string;
+  /** Why the requester asks (their words, shown to approvers; escaped wherever shown). */
+  reason?: string;
   required: number;
   status: ApprovalStatus;
   createdAt: number;
@@ -98,7 +103,8 @@ export interface Approval {
   usedAt?: number;
   channelId?: string;
   messageTs?: string;
-  votes: Array<{ approver: string; decision: "approve" | "deny"; at: number }>;
+  /** `reason`: a denier's words (escaped wherever shown). */
+  votes: Array<{ approver: string; decision: "approve" | "deny"; at: number; reason?: string }>;
   /** Set when the approval is for a `revoke` instead of a rotation (then integrationId is ""). */
   revoke?: RevokeApprovalPlan;
 }
@@ -119,7 +125,10 @@ export type NewApproval = Pick<
   | "tokenId"
   | "subjectId"
   | "host"
+  | "runnerId"
+  | "scmId"
   | "requester"
+  | "reason"
   | "required"
   | "createdAt"
   | "expiresAt"
@@ -133,6 +142,19 @@ export type DecisionResult =
       reason: "not-found" | "own-request" | "already-voted" | "not-pending" | "expired";
       approval?: Approval;
     };
+
+/**
+ * Where an approval's message was posted, to update it later (chat.update) from any replica:
+ * `request` (the audit channel's post, userId ""), `approver` (an approver's DM) or `requester`
+ * (the outcome DM to the requester).
+ */
+export interface ApprovalMessageRef {
+  approvalId: string;
+  kind: "request" | "approver" | "requester";
+  userId: string;
+  channelId: string;
+  ts: string;
+}
 
 export interface HistoryEvent {
   id: number;
@@ -202,7 +224,17 @@ export interface BotStore {
     approver: string;
     decision: "approve" | "deny";
     now: number;
+    /** A denier's words. */
+    reason?: string;
   }): Promise<DecisionResult>;
+  /**
+   * Marks pending approvals past their expiry as expired and returns those this call changed: each
+   * is claimed by one conditional update, so of several replicas sweeping at once exactly one gets it.
+   */
+  expirePendingApprovals(now: number): Promise<Approval[]>;
+  /** Records (or replaces) where an approval's message was posted. */
+  addApprovalMessage(message: ApprovalMessageRef): Promise<void>;
+  approvalMessages(approvalId: string): Promise<ApprovalMessageRef[]>;
   /** Uses an approved approval once (opening the secret form); false when not approved or expired. */
   useApproval(id: string, requester: string, now: number): Promise<boolean>;
 

@@ -91,6 +91,11 @@ export interface Harness {
     clientSecret: string,
     options?: { user?: string; clientId?: string },
   ): Promise<HttpResult>;
+  /**
+   * Submit the modal last shown as `viewId` with text typed into its inputs (block id → text),
+   * e.g. an approval's reason: `{ reason: "…" }`.
+   */
+  submitText(viewId: string, texts: Record<string, string>, options?: { user?: string }): Promise<HttpResult>;
   /** Run a command that opens a modal; waits until the modal shows something other than "loading". */
   openModal(
     text: string,
@@ -284,6 +289,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             },
             [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
           },
+        }),
+      );
+    },
+    submitText(viewId, texts, submitOptions = {}) {
+      const values = Object.fromEntries(
+        Object.entries(texts).map(([blockId, value]) => [
+          blockId,
+          { [INPUT_ACTION]: { type: "plain_text_input", value } },
+        ]),
+      );
+      return interact(
+        viewSubmission({
+          view: lastView(viewId),
+          viewId,
+          user: submitOptions.user ?? ADMIN,
+          triggerId: `trigger-${++triggers}`,
+          values,
         }),
       );
     },

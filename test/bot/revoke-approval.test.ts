@@ -8,7 +8,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
 import { seedServiceAccountHostToken, seedUserHostToken } from "../support/fixtures.js";
-import { ADMIN, AUDIT_CHANNEL, CHANNEL, callText, type Harness, startHarness } from "./harness.js";
+import {
+  ADMIN,
+  AUDIT_CHANNEL,
+  CHANNEL,
+  callText,
+  type Harness,
+  openedViewId,
+  startHarness,
+} from "./harness.js";
 
 const SERVICE_ACCOUNT = "0b9e7c1a-3f2d-4c5b-8a6e-9d1f2e3c4b5a";
 const ALICE = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -166,8 +174,22 @@ describe("revoke with four-eyes approval", () => {
   it("a deny deletes nothing and tells the requester", async () => {
     const { h } = await seeded();
     const { approvalId } = await requestRevoke(h);
-    const denied = await click(h, CAROL, AUDIT_CHANNEL, "approval_deny", approvalId);
-    expect(callText(await h.waitForResponse(denied))).toContain("Recorded");
+    // A Deny asks why (a modal); the answer is shown in that modal.
+    const denied = await h.click({
+      user: CAROL,
+      channel: AUDIT_CHANNEL,
+      actionId: "approval_deny",
+      value: approvalId,
+    });
+    const form = await h.slack.waitFor(
+      (call) => call.method === "views.open" && call.args.trigger_id === denied.triggerId,
+    );
+    const formId = openedViewId(form) ?? "";
+    await h.submitText(formId, { reason: "not during the incident review" }, { user: CAROL });
+    await h.slack.waitFor(
+      (call) =>
+        call.method === "views.update" && call.args.view_id === formId && callText(call).includes("Recorded"),
+    );
     const notice = await h.slack.waitFor(
       (call) =>
         call.method === "chat.postEphemeral" && call.args.user === ADMIN && callText(call).includes("denied"),
@@ -177,6 +199,7 @@ describe("revoke with four-eyes approval", () => {
     );
     const audit = await waitForAuditPost(h, `approval by ${CAROL}: denied`);
     expect(callText(audit)).toContain("nothing is deleted with it");
+    expect(callText(audit)).toContain("not during the incident review");
     const again = await click(h, APPROVER, AUDIT_CHANNEL, "approval_approve", approvalId);
     expect(callText(await h.waitForResponse(again))).toContain("already decided");
     expect(remainingIds(h)).toHaveLength(3);

@@ -250,10 +250,20 @@ describe("rotate-token", () => {
     const { h, token } = await setUp({
       env: { SLACK_ROTATE_APPROVERS: BOB, SLACK_ROTATE_APPROVALS_REQUIRED: "1" },
     });
-    const { filled } = await openRotateToken(h, `rotate-token github.com ${SERVICE_ACCOUNT}`);
-    expect((filled.args.view as { callback_id?: string }).callback_id).not.toBe("rotate_token_submit");
-    expect(callText(filled)).toContain("needs approval by someone else");
-    expect(callText(filled)).toContain("enter the new token");
+    const { filled, viewId: reasonViewId } = await openRotateToken(
+      h,
+      `rotate-token github.com ${SERVICE_ACCOUNT}`,
+    );
+    // Under approval the modal asks why first; the request is posted on its submission.
+    expect((filled.args.view as { callback_id?: string }).callback_id).toBe("approval_request_submit");
+    await h.submitText(reasonViewId, { reason: "the service account's token is due" });
+    const asked = await h.slack.waitFor(
+      (call) =>
+        call.method === "views.update" &&
+        call.args.view_id === reasonViewId &&
+        callText(call).includes("needs approval by someone else"),
+    );
+    expect(callText(asked)).toContain("enter the new token");
     const request = await h.slack.waitFor(
       (call) => call.args.channel === AUDIT_CHANNEL && callText(call).includes("Approval needed"),
     );

@@ -105,6 +105,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       ok: true,
       message_ts: `1700000000.${String(++messages).padStart(6, "0")}`,
     }),
+    "chat.update": (args) => ({ ok: true, channel: args.channel, ts: args.ts }),
+    // A bot's DM with a user: one channel per user, named after them ("D" + user id).
+    "conversations.open": (args) => ({ ok: true, channel: { id: `D${String(args.users)}` } }),
     "views.open": (args) => ({
       ok: true,
       view: { ...(args.view as object), id: `V${String(++views).padStart(6, "0")}` },

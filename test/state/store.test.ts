@@ -427,6 +427,84 @@ describe.each(flavours)("store on $name", (flavour) => {
     }
   });
 
+  it("approvals keep the reasons and where their messages are; an expired request is claimed by exactly one of two stores", async () => {
+    const target = await flavour.fresh();
+    const a = (await openStore(target)).store;
+    const b = (await openStore(target)).store;
+    try {
+      const base = { integrationId: INTEGRATION, host: "github.com", requester: "U0ALICE", required: 1 };
+      await a.createApproval({
+        ...base,
+        id: "r1",
+        runnerId: "runner-1",
+        scmId: "github",
+        reason: "leaked in a demo <!channel>",
+        createdAt: T0,
+        expiresAt: T0 + 1000,
+      });
+      await a.decideApproval({
+        id: "r1",
+        approver: "U0BOB",
+        decision: "deny",
+        now: T0 + 1,
+        reason: "not now",
+      });
+      expect(await b.getApproval("r1")).toMatchObject({
+        runnerId: "runner-1",
+        scmId: "github",
+        reason: "leaked in a demo <!channel>",
+        status: "denied",
+        votes: [{ approver: "U0BOB", decision: "deny", reason: "not now" }],
+      });
+      const request = {
+        approvalId: "r1",
+        kind: "request" as const,
+        userId: "",
+        channelId: "C0AUDIT",
+        ts: "1.1",
+      };
+      await a.addApprovalMessage(request);
+      await a.addApprovalMessage({
+        approvalId: "r1",
+        kind: "approver",
+        userId: "U0BOB",
+        channelId: "DBOB",
+        ts: "2.1",
+      });
+      // Posted again (a retry): the newer post replaces the older.
+      await b.addApprovalMessage({
+        approvalId: "r1",
+        kind: "approver",
+        userId: "U0BOB",
+        channelId: "DBOB",
+        ts: "2.2",
+      });
+      expect(await b.approvalMessages("r1")).toEqual([
+        { approvalId: "r1", kind: "approver", userId: "U0BOB", channelId: "DBOB", ts: "2.2" },
+        request,
+      ]);
+
+      // Ten requests past their expiry (and one not yet): two stores sweeping at once claim each once.
+      for (let index = 0; index < 10; index++)
+        await a.createApproval({ ...base, id: `e${index}`, createdAt: T0, expiresAt: T0 + 1000 });
+      await a.createApproval({ ...base, id: "later", createdAt: T0, expiresAt: T0 + 5000 });
+      const [fromA, fromB] = await Promise.all([
+        a.expirePendingApprovals(T0 + 2000),
+        b.expirePendingApprovals(T0 + 2000),
+      ]);
+      const claimed = [...fromA, ...fromB].map((approval) => approval.id).sort();
+      expect(claimed).toEqual(Array.from({ length: 10 }, (_, index) => `e${index}`));
+      expect([...fromA, ...fromB].every((approval) => approval.status === "expired")).toBe(true);
+      expect(await a.expirePendingApprovals(T0 + 2000)).toEqual([]);
+      expect((await a.getApproval("later"))?.status).toBe("pending");
+      // A decided request never expires into a second outcome.
+      expect((await a.getApproval("r1"))?.status).toBe("denied");
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it("history: newest first, by integration or host, in pages", async () => {
     const { store, close } = await fresh();
     try {

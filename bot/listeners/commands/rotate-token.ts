@@ -7,7 +7,7 @@
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { AuditRecord } from "../../../shared/slack/audit-record.js";
 import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
-import { requestApproval } from "../../approvals/flow.js";
+import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { chooseServiceAccountToken, runnersOf } from "../../host-tokens/find.js";
@@ -133,13 +133,15 @@ async function handleRotateTokenCommand(
       case "one": {
         const token = choice.token;
         if (bot.config.approvals.required > 0) {
-          const text = await requestApproval(bot, {
-            userId: request.userId,
-            channelId: request.channelId,
-            credential: hostTokenOf(token),
-          });
-          await show(messageView(text, metadata));
-          return "approval-requested";
+          // Four-eyes: ask why first; the request is posted when this form is submitted.
+          await show(
+            requestReasonView(
+              hostTokenOf(token),
+              { channelId: request.channelId },
+              bot.config.approvals.required,
+            ),
+          );
+          return "approval-reason-form";
         }
         await show(tokenFormView(token, metadata, bot.runnerLabels));
         return "form";

@@ -6,7 +6,7 @@
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../../shared/api/schemas.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
-import { requestApproval } from "../../approvals/flow.js";
+import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { resolveTarget } from "../../gitpod.js";
@@ -90,7 +90,7 @@ async function handleRotateCommand(
       await show(choiceView(blocks, metadata));
       return "ambiguous";
     }
-    await show(await formOrApproval(bot, resolution.integration, metadata, request.userId));
+    await show(formOrApproval(bot, resolution.integration, metadata));
     return "form";
   } catch (error) {
     await show(
@@ -103,20 +103,14 @@ async function handleRotateCommand(
   }
 }
 
-/** With four-eyes approval on, the form waits for an approval: post the request instead. */
-async function formOrApproval(
-  bot: BotContext,
-  integration: ScmIntegration,
-  metadata: RotateModalMetadata,
-  userId: string,
-) {
+/** With four-eyes approval on, the form waits for an approval: ask why, then post the request. */
+function formOrApproval(bot: BotContext, integration: ScmIntegration, metadata: RotateModalMetadata) {
   if (bot.config.approvals.required > 0 && integration.oauth?.clientId) {
-    const text = await requestApproval(bot, {
-      userId,
-      channelId: metadata.channelId ?? "",
-      credential: oauthSecretOf(integration),
-    });
-    return messageView(text, metadata);
+    return requestReasonView(
+      oauthSecretOf(integration),
+      { channelId: metadata.channelId ?? "" },
+      bot.config.approvals.required,
+    );
   }
   return formFor(bot, integration, metadata);
 }
@@ -154,7 +148,7 @@ export async function handleRotateChoice(
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
     const view =
       resolution.kind === "one"
-        ? await formOrApproval(bot, resolution.integration, metadata, userId)
+        ? formOrApproval(bot, resolution.integration, metadata)
         : messageView(
             `:mag: ${resolution.kind === "none" ? escapeMrkdwn(resolution.reason) : "Ambiguous."}`,
             metadata,
