@@ -1,0 +1,243 @@
+/**
+ * The npm package as a team gets it: `npm pack` of a copy of this checkout (its prepack builds the
+ * bundles, as `npm publish` would), installed from the tarball into an empty prefix with no registry
+ * (it has no dependencies), then run from outside the checkout on the pinned Node 24 and on Node 22
+ * fetched from the npm registry: `--version` (also through `npx @gitpod-runner-config/cli`, the
+ * README's form), `validate --offline`, a `plan` against the emulator, and the bot's bin up to
+ * `/healthz`.
+ */
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { runBuiltBot } from "./run-built-bot.js";
+
+const exec = promisify(execFile);
+const PACKAGE = "@gitpod-runner-config/cli";
+const VERSION = JSON.parse(await readFile("package.json", "utf8")).version as string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a shell outside the checkout: no npm_* variables from `npm test`, `node` from `nodeDir`. */
+function outsideEnv(nodeDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.toLowerCase().startsWith("npm_")) env[name] = value;
+  }
+  const path = (process.env.PATH ?? "")
+    .split(":")
+    .filter((dir) => dir && !dir.includes("node_modules"))
+    .join(":");
+  return { ...env, PATH: `${nodeDir}:${path}`, ...extra };
+}
+
+async function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
+    if (typeof failed.code !== "number") throw error;
+    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? failed.message };
+  }
+}
+
+/**
+ * Node `major` from the npm registry's `node` package, installed once into a folder under the
+ * system's temporary directory and reused by later runs (it is about 30 MB to fetch).
+ */
+async function nodeFromRegistry(major: number): Promise<string> {
+  const home = join(tmpdir(), `gitpod-runner-config-node${major}`);
+  const binary = join(home, "node_modules", "node", "bin", "node");
+  const installed = await run(binary, ["--version"], tmpdir(), {}).catch(() => undefined);
+  if (installed?.code === 0 && installed.stdout.startsWith(`v${major}.`)) return dirname(binary);
+  // Installed beside it, then moved into place: two runs at once never see half an install.
+  const fresh = await mkdtemp(`${home}-installing-`);
+  const result = await run(
+    "npm",
+    ["install", "--prefix", fresh, `node@${major}`, "--no-audit", "--no-fund", "--no-save"],
+    fresh,
+    outsideEnv(dirname(process.execPath)),
+  );
+  if (result.code !== 0) {
+    await rm(fresh, { recursive: true, force: true });
+    throw new Error(
+      `Could not fetch Node ${major} from the npm registry (npm install --prefix ${fresh} node@${major}) ` +
+        `to test the package on it: ${result.stderr.trim()}`,
+    );
+  }
+  await rm(home, { recursive: true, force: true });
+  await rename(fresh, home).catch(async () => rm(fresh, { recursive: true, force: true }));
+  return dirname(binary);
+}
+
+let work: string;
+let prefix: string;
+let project: string;
+let packed: { filename: string; unpackedSize: number; files: Array<{ path: string }> };
+let emu: Emulator;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "runner-config-package-"));
+  // What a clone of this checkout holds (tracked and new files, with their modes), plus node_modules.
+  const checkout = join(work, "checkout");
+  const { stdout: listed } = await exec("git", [
+    "ls-files",
+    "-z",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+  ]);
+  for (const file of listed.split("\0").filter(Boolean)) {
+    if (file === "node_modules" || !(await stat(file).catch(() => undefined))?.isFile()) continue;
+    await mkdir(dirname(join(checkout, file)), { recursive: true });
+    await copyFile(file, join(checkout, file));
+  }
+  await symlink(resolve("node_modules"), join(checkout, "node_modules"));
+  const pack = await run(
+    "npm",
+    ["pack", "--json", "--pack-destination", work],
+    checkout,
+    outsideEnv(dirname(process.execPath)),
+  );
+  expect(pack.code, pack.stderr).toBe(0);
+  // The prepack build's own output comes first; npm's JSON answer is the last thing printed.
+  [packed] = JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf("\n[\n") + 1));
+
+  prefix = join(work, "prefix");
+  await mkdir(prefix);
+  const install = await run(
+    "npm",
+    ["install", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", join(work, packed.filename)],
+    prefix,
+    outsideEnv(dirname(process.execPath), { npm_config_cache: join(work, "empty-npm-cache") }),
+  );
+  expect(install.code, install.stderr).toBe(0);
+
+  project = join(work, "project");
+  await mkdir(project);
+  await writeFile(
+    join(project, "runner-config.yaml"),
+    [
+      "version: 1",
+      "runners:",
+      `  - id: ${RUNNER_EU_ID}`,
+      "    environmentClasses:",
+      "      - displayName: Packaged Class",
+      "        description: 2 CPU, 8 GiB RAM",
+      "        configuration:",
+      "          instanceType: m6i.large",
+      "          diskSize: 50",
+      "",
+    ].join("\n"),
+  );
+  emu = await startEmulator();
+}, 300_000);
+
+afterAll(async () => {
+  await emu?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("the npm package", () => {
+  it("is publishable, small, and holds the CLI, the bot and its migrations but no sources or tests", async () => {
+    const pkg = JSON.parse(await readFile("package.json", "utf8"));
+    expect(pkg.name).toBe(PACKAGE);
+    expect(pkg.private).toBeUndefined();
+    expect(pkg.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(pkg.engines.node).toBe(">=22");
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(packed.unpackedSize).toBeLessThan(10 * 1024 * 1024);
+    const files = packed.files.map((file) => file.path);
+    for (const needed of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "dist/cli.js",
+      "dist/cli-bundle.js",
+      "dist/bot.mjs",
+      "dist/bot-bundle.mjs",
+      "dist/migrations/sqlite/001_initial.sql",
+      "dist/migrations/postgres/001_initial.sql",
+      "bot.env.example",
+    ]) {
+      expect(files).toContain(needed);
+    }
+    expect(files.filter((file) => /^(test|shared|action|bot|bench)\//.test(file))).toEqual([]);
+    expect(files).not.toContain("dist/action.js");
+  });
+
+  it("installs without fetching a single dependency", async () => {
+    const { stdout } = await exec("find", [
+      join(prefix, "node_modules"),
+      "-name",
+      "package.json",
+      "-not",
+      "-path",
+      "*/dist/*",
+    ]);
+    expect(stdout.trim().split("\n")).toEqual([join(prefix, "node_modules", PACKAGE, "package.json")]);
+  });
+
+  describe.each([
+    { node: "the pinned Node 24", major: 24, nodeDir: async () => dirname(process.execPath) },
+    { node: "Node 22 from the npm registry", major: 22, nodeDir: () => nodeFromRegistry(22) },
+  ])("on $node", ({ major, nodeDir }) => {
+    let env: Record<string, string>;
+    const bin = (name: string) => join(prefix, "node_modules", ".bin", name);
+
+    beforeAll(async () => {
+      env = outsideEnv(await nodeDir(), {
+        GITPOD_BASE_URL: emu.url,
+        GITPOD_API_KEY: emu.token,
+      });
+      const node = await run("node", ["--version"], project, env);
+      expect(node.stdout).toMatch(new RegExp(`^v${major}\\.`));
+    }, 300_000);
+
+    it("--version, directly and through npx with the scoped name", async () => {
+      const direct = await run(bin("gitpod-runner-config"), ["--version"], project, env);
+      expect(direct.code, direct.stderr).toBe(0);
+      expect(direct.stdout).toContain(VERSION);
+      const npx = await run("npx", ["--offline", PACKAGE, "--version"], prefix, env);
+      expect(npx.code, npx.stderr).toBe(0);
+      expect(npx.stdout).toContain(VERSION);
+    });
+
+    it("validate --offline, then a plan against the emulator", async () => {
+      const offline = await run(
+        bin("gitpod-runner-config"),
+        ["validate", "--offline", "--config", "runner-config.yaml"],
+        project,
+        { ...env, GITPOD_API_KEY: "" },
+      );
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(offline.stdout).toContain("runner-config.yaml");
+      const plan = await run(
+        bin("gitpod-runner-config"),
+        ["plan", "--config", "runner-config.yaml", "--detailed-exitcode"],
+        project,
+        env,
+      );
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(plan.stdout).toContain("Packaged Class");
+    });
+
+    it("the bot's bin starts, migrates its store and answers /healthz", async () => {
+      const bot = await runBuiltBot(
+        { command: bin("gitpod-runner-config-bot"), args: [], cwd: project },
+        env.PATH ?? "",
+      );
+      expect(bot.health, bot.stderr).toEqual({ status: 200, body: expect.objectContaining({ ok: true }) });
+      expect(bot.exitCode).toBe(0);
+      expect(bot.stdout).toContain('"migrationsApplied":[1,2,3]');
+    });
+  });
+});
