@@ -10,6 +10,8 @@ import { nodeGuard } from "./node-guard.mjs";
 
 const outIndex = process.argv.indexOf("--outdir");
 const outdir = outIndex > 0 ? process.argv[outIndex + 1] : "dist";
+// `--bot-only`: just the bot and its migrations (the Dockerfile's build stage, whose context has no action/).
+const botOnly = process.argv.includes("--bot-only");
 
 // @actions/http-client carries its own older undici (for OIDC tokens, which we never request); point
 // it at ours so the bundle holds one copy instead of two.
@@ -48,8 +50,10 @@ const common = {
 };
 
 // The bundles (dist/action.js, dist/cli-bundle.js, dist/bot-bundle.mjs) sit behind the Node version guards.
-await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
-await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+if (!botOnly) {
+  await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
+  await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+}
 // The bot carries every npm dependency it uses, so the npm package and the image need no
 // node_modules. pg's optional native binding is never loaded (we use the JavaScript client).
 await build({
@@ -64,7 +68,7 @@ await rm(join(outdir, "migrations"), { recursive: true, force: true });
 await cp("bot/state/migrations", join(outdir, "migrations"), { recursive: true });
 // Map sources as seen from dist/, wherever this build was written, so that a build elsewhere (the
 // staleness test's) has the same bytes.
-for (const bundle of ["action.js", "cli-bundle.js", "bot-bundle.mjs"]) {
+for (const bundle of botOnly ? ["bot-bundle.mjs"] : ["action.js", "cli-bundle.js", "bot-bundle.mjs"]) {
   const file = join(outdir, `${bundle}.map`);
   const map = JSON.parse(await readFile(file, "utf8"));
   map.sources = map.sources.map(
@@ -72,8 +76,10 @@ for (const bundle of ["action.js", "cli-bundle.js", "bot-bundle.mjs"]) {
   );
   await writeFile(file, JSON.stringify(map));
 }
-await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
-await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
-await chmod(join(outdir, "cli.js"), 0o755);
+if (!botOnly) {
+  await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
+  await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
+  await chmod(join(outdir, "cli.js"), 0o755);
+}
 await writeFile(join(outdir, "bot.mjs"), nodeGuard("bot-bundle.mjs", true));
 await chmod(join(outdir, "bot.mjs"), 0o755);

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BotLaunch, startBotProcess } from "../bot/bot-process.js";
+import { type BotLaunch, type BotProcess, startBotProcess } from "../bot/bot-process.js";
 import { RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
 import { startFakeSlack } from "../fakes/slack-api.js";
 
@@ -17,11 +17,15 @@ export interface BuiltBotRun {
   stderr: string;
 }
 
-/** Starts the bot `launch` names with `PATH`, waits for `/healthz`, stops it; `env` adds or overrides. */
+/**
+ * Starts the bot `launch` names with `PATH`, asks `/healthz` (and runs `whileUp`), stops it; `env`
+ * adds to or overrides the bot's environment.
+ */
 export async function runBuiltBot(
   launch: BotLaunch,
   path: string,
   env: Record<string, string> = {},
+  whileUp: (bot: BotProcess) => Promise<void> = async () => {},
 ): Promise<BuiltBotRun> {
   const emu = await startEmulator();
   const slack = await startFakeSlack();
@@ -45,6 +49,7 @@ export async function runBuiltBot(
     try {
       const response = await fetch(`${bot.url}/healthz`);
       const health = { status: response.status, body: await response.json() };
+      await whileUp(bot);
       bot.child.kill("SIGTERM");
       return { health, exitCode: await bot.exited(), stdout: bot.stdout(), stderr: bot.stderr() };
     } finally {
