@@ -1,5 +1,5 @@
 # The Slack bot as an image: ghcr.io/gitpod-runner-config/gitpod-runner-config-bot (built and pushed by
-# .github/workflows/release-image.yml on release tags).
+# .github/workflows/release.yml on release tags).
 #   docker build -t gitpod-runner-config-bot .
 #   docker run --env-file bot.env -p 3000:3000 -v gitpod-scm-bot-data:/app/data gitpod-runner-config-bot
 # test/release/dockerfile.test.ts rehearses these steps without an engine (so keep to COPY, RUN, ENV,
