@@ -29,5 +29,5 @@ describe("npm run bot:try", () => {
     expect(validate).toContain("*github.com (github)*: the stored credentials are valid.");
     // The stored OAuth secret is never shown, even by the stand-in.
     expect(stdout).not.toContain(GITHUB_OAUTH_SECRET);
-  });
+  }, 120_000);
 });

@@ -152,7 +152,7 @@ describe("the Dockerfile, rehearsed", () => {
     // No node_modules: the bundle carries its dependencies.
     expect((await readdir(image.root)).sort()).toEqual(["data", "dist"]);
     expect((await readdir(join(image.root, "dist", "migrations"))).sort()).toEqual(["postgres", "sqlite"]);
-  });
+  }, 120_000);
 
   it("starts the bot with the image's command and environment; /healthz and the HEALTHCHECK pass", async () => {
     const [command, ...args] = image.cmd ?? [];
@@ -182,5 +182,5 @@ describe("the Dockerfile, rehearsed", () => {
     expect(bot.stdout).toContain('"store":"sqlite:./data/bot.sqlite"');
     expect(bot.stdout).toContain('"migrationsApplied":[1,2,3]');
     expect(existsSync(join(image.root, "data", "bot.sqlite"))).toBe(true);
-  });
+  }, 120_000);
 });

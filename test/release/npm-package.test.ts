@@ -1,15 +1,14 @@
 /**
- * The npm package as a team gets it: `npm pack` of a copy of this checkout (its prepack builds the
- * bundles, as `npm publish` would), installed from the tarball into an empty prefix with no registry
- * (it has no dependencies), then run from outside the checkout on the pinned Node 24 and on Node 22
+ * The npm package as a team gets it: `npm pack` of this checkout (what `npm publish` sends), installed
+ * from the tarball into an empty prefix with no registry (it has no dependencies), then run from outside the checkout on the pinned Node 24 and on Node 22
  * fetched from the npm registry: `--version` (also through `npx @gitpod-runner-config/cli`, the
  * README's form), `validate --offline`, a `plan` against the emulator, and the bot's bin up to
  * `/healthz`.
  */
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
@@ -86,30 +85,15 @@ let emu: Emulator;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "runner-config-package-"));
-  // What a clone of this checkout holds (tracked and new files, with their modes), plus node_modules.
-  const checkout = join(work, "checkout");
-  const { stdout: listed } = await exec("git", [
-    "ls-files",
-    "-z",
-    "--cached",
-    "--others",
-    "--exclude-standard",
-  ]);
-  for (const file of listed.split("\0").filter(Boolean)) {
-    if (file === "node_modules" || !(await stat(file).catch(() => undefined))?.isFile()) continue;
-    await mkdir(dirname(join(checkout, file)), { recursive: true });
-    await copyFile(file, join(checkout, file));
-  }
-  await symlink(resolve("node_modules"), join(checkout, "node_modules"));
+  // What `npm publish` sends: the committed dist/ (test/action/dist.test.ts keeps it fresh), no scripts.
   const pack = await run(
     "npm",
     ["pack", "--json", "--pack-destination", work],
-    checkout,
+    process.cwd(),
     outsideEnv(dirname(process.execPath)),
   );
   expect(pack.code, pack.stderr).toBe(0);
-  // The prepack build's own output comes first; npm's JSON answer is the last thing printed.
-  [packed] = JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf("\n[\n") + 1));
+  [packed] = JSON.parse(pack.stdout);
 
   prefix = join(work, "prefix");
   await mkdir(prefix);
@@ -154,6 +138,10 @@ describe("the npm package", () => {
     expect(pkg.publishConfig).toEqual({ access: "public", provenance: true });
     expect(pkg.engines.node).toBe(">=22");
     expect(pkg.dependencies ?? {}).toEqual({});
+    // No lifecycle script at pack time: pre-commit reads the tarball's name from `npm pack`'s output.
+    expect(
+      Object.keys(pkg.scripts).filter((name) => /^(pre|post)?(pack|prepare|publish)$/.test(name)),
+    ).toEqual([]);
     expect(packed.unpackedSize).toBeLessThan(10 * 1024 * 1024);
     const files = packed.files.map((file) => file.path);
     for (const needed of [
@@ -172,7 +160,7 @@ describe("the npm package", () => {
     }
     expect(files.filter((file) => /^(test|shared|action|bot|bench)\//.test(file))).toEqual([]);
     expect(files).not.toContain("dist/action.js");
-  });
+  }, 120_000);
 
   it("installs without fetching a single dependency", async () => {
     const { stdout } = await exec("find", [
@@ -184,7 +172,7 @@ describe("the npm package", () => {
       "*/dist/*",
     ]);
     expect(stdout.trim().split("\n")).toEqual([join(prefix, "node_modules", PACKAGE, "package.json")]);
-  });
+  }, 120_000);
 
   describe.each([
     { node: "the pinned Node 24", major: 24, nodeDir: async () => dirname(process.execPath) },
@@ -209,7 +197,7 @@ describe("the npm package", () => {
       const npx = await run("npx", ["--offline", PACKAGE, "--version"], prefix, env);
       expect(npx.code, npx.stderr).toBe(0);
       expect(npx.stdout).toContain(VERSION);
-    });
+    }, 120_000);
 
     it("validate --offline, then a plan against the emulator", async () => {
       const offline = await run(
@@ -228,7 +216,7 @@ describe("the npm package", () => {
       );
       expect(plan.code, plan.stderr).toBe(2);
       expect(plan.stdout).toContain("Packaged Class");
-    });
+    }, 120_000);
 
     it("the bot's bin starts, migrates its store and answers /healthz", async () => {
       const bot = await runBuiltBot(
@@ -238,6 +226,6 @@ describe("the npm package", () => {
       expect(bot.health, bot.stderr).toEqual({ status: 200, body: expect.objectContaining({ ok: true }) });
       expect(bot.exitCode).toBe(0);
       expect(bot.stdout).toContain('"migrationsApplied":[1,2,3]');
-    });
+    }, 120_000);
   });
 });
