@@ -56,6 +56,14 @@ describe("the committed bundle", () => {
     for (const forbidden of ["startEmulator", "@slack/", "vitest"]) expect(text).not.toContain(forbidden);
   });
 
+  it("bundles the bot without test code, small enough for the npm package's 10 MB", async () => {
+    const { size } = await stat("dist/bot-bundle.mjs");
+    expect(size).toBeLessThan(4 * 1024 * 1024);
+    const text = await readFile("dist/bot-bundle.mjs", "utf8");
+    for (const forbidden of ["startEmulator", "startFakeSlack", "vitest"])
+      expect(text).not.toContain(forbidden);
+  });
+
   it("action.yml runs dist/index.js on node24 with the documented inputs and outputs", async () => {
     const action = parse(await readFile("action.yml", "utf8"));
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
