@@ -1,109 +1,39 @@
 /**
- * The npm package as a team gets it: `npm pack` of this checkout (what `npm publish` sends), installed
- * from the tarball into an empty prefix with no registry (it has no dependencies), then run from outside the checkout on the pinned Node 24 and on Node 22
- * fetched from the npm registry: `--version` (also through `npx @gitpod-runner-config/cli`, the
- * README's form), `validate --offline`, a `plan` against the emulator, and the bot's bin up to
- * `/healthz`.
+ * The npm package as a team gets it: `npm pack` of this checkout (what `npm publish` sends),
+ * installed from the tarball into an empty prefix with no registry (it has no dependencies), then
+ * run from outside the checkout on the pinned Node 24 and on Node 22 fetched from the npm registry:
+ * `--version` (also through `npx @gitpod-runner-config/cli`, the README's form), `validate
+ * --offline`, a `plan` against the emulator, and the bot's bin up to `/healthz`.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import {
+  installPackedPackage,
+  nodeFromRegistry,
+  outsideEnv,
+  PACKAGE,
+  type PackResult,
+  run,
+} from "./installed-package.js";
 import { runBuiltBot } from "./run-built-bot.js";
 
 const exec = promisify(execFile);
-const PACKAGE = "@gitpod-runner-config/cli";
 const VERSION = JSON.parse(await readFile("package.json", "utf8")).version as string;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a shell outside the checkout: no npm_* variables from `npm test`, `node` from `nodeDir`. */
-function outsideEnv(nodeDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.toLowerCase().startsWith("npm_")) env[name] = value;
-  }
-  const path = (process.env.PATH ?? "")
-    .split(":")
-    .filter((dir) => dir && !dir.includes("node_modules"))
-    .join(":");
-  return { ...env, PATH: `${nodeDir}:${path}`, ...extra };
-}
-
-async function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  try {
-    const { stdout, stderr } = await exec(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? failed.message };
-  }
-}
-
-/**
- * Node `major` from the npm registry's `node` package, installed once into a folder under the
- * system's temporary directory and reused by later runs (it is about 30 MB to fetch).
- */
-async function nodeFromRegistry(major: number): Promise<string> {
-  const home = join(tmpdir(), `gitpod-runner-config-node${major}`);
-  const binary = join(home, "node_modules", "node", "bin", "node");
-  const installed = await run(binary, ["--version"], tmpdir(), {}).catch(() => undefined);
-  if (installed?.code === 0 && installed.stdout.startsWith(`v${major}.`)) return dirname(binary);
-  // Installed beside it, then moved into place: two runs at once never see half an install.
-  const fresh = await mkdtemp(`${home}-installing-`);
-  const result = await run(
-    "npm",
-    ["install", "--prefix", fresh, `node@${major}`, "--no-audit", "--no-fund", "--no-save"],
-    fresh,
-    outsideEnv(dirname(process.execPath)),
-  );
-  if (result.code !== 0) {
-    await rm(fresh, { recursive: true, force: true });
-    throw new Error(
-      `Could not fetch Node ${major} from the npm registry (npm install --prefix ${fresh} node@${major}) ` +
-        `to test the package on it: ${result.stderr.trim()}`,
-    );
-  }
-  await rm(home, { recursive: true, force: true });
-  await rename(fresh, home).catch(async () => rm(fresh, { recursive: true, force: true }));
-  return dirname(binary);
-}
 
 let work: string;
 let prefix: string;
 let project: string;
-let packed: { filename: string; unpackedSize: number; files: Array<{ path: string }> };
+let packed: PackResult;
 let emu: Emulator;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "runner-config-package-"));
-  // What `npm publish` sends: the committed dist/ (test/action/dist.test.ts keeps it fresh), no scripts.
-  const pack = await run(
-    "npm",
-    ["pack", "--json", "--pack-destination", work],
-    process.cwd(),
-    outsideEnv(dirname(process.execPath)),
-  );
-  expect(pack.code, pack.stderr).toBe(0);
-  [packed] = JSON.parse(pack.stdout);
-
-  prefix = join(work, "prefix");
-  await mkdir(prefix);
-  const install = await run(
-    "npm",
-    ["install", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", join(work, packed.filename)],
-    prefix,
-    outsideEnv(dirname(process.execPath), { npm_config_cache: join(work, "empty-npm-cache") }),
-  );
-  expect(install.code, install.stderr).toBe(0);
+  ({ prefix, packed } = await installPackedPackage(work));
 
   project = join(work, "project");
   await mkdir(project);
