@@ -28,7 +28,8 @@ COPY --from=build /app/dist/migrations ./dist/migrations
 # The default store (DATABASE_URL=sqlite:./data/bot.sqlite): mount a volume here.
 COPY --from=build --chown=node:node /app/data ./data
 VOLUME ["/app/data"]
-USER node
+# The image's `node` user, by number so that Kubernetes' runAsNonRoot can check it.
+USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

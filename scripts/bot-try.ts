@@ -170,9 +170,13 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     if (bot && bot.exitCode === null) {
-      const exited = new Promise((resolve) => bot?.once("exit", resolve));
+      const exited = new Promise<number | null>((resolve) => bot?.once("exit", (code) => resolve(code)));
       bot.kill("SIGTERM");
-      await exited;
+      const code = await exited;
+      if (code !== 0) {
+        process.stderr.write(`bot:try: the bot did not stop cleanly (exit ${code}):\n${log}\n`);
+        process.exitCode = 1;
+      }
     }
     await slack.close();
     await emu.close();

@@ -146,7 +146,8 @@ afterAll(async () => {
 describe("the Dockerfile, rehearsed", () => {
   it("runs on the Node the checkout pins, as a user who is not root, from a bundle alone", async () => {
     expect(image.image).toMatch(new RegExp(`^node:${process.versions.node.split(".")[0]}-`));
-    expect(image.user).toBe("node");
+    // The node user of the official images, by number (Kubernetes' runAsNonRoot needs a number).
+    expect(image.user).toBe("1000:1000");
     expect(image.cmd).toEqual(["node", "dist/bot.mjs"]);
     expect(image.volumes).toEqual(["/app/data"]);
     // No node_modules: the bundle carries its dependencies.
