@@ -1,7 +1,8 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. `--outdir DIR` builds
+// Bundles the action (dist/index.js), the CLI (dist/cli.js) and the Slack bot (dist/bot.mjs, with its
+// schema migrations copied to dist/migrations/) with esbuild. `--outdir DIR` builds
 // elsewhere (the staleness test compares a fresh build with the committed dist/).
 import { realpathSync } from "node:fs";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, cp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
@@ -9,6 +10,8 @@ import { nodeGuard } from "./node-guard.mjs";
 
 const outIndex = process.argv.indexOf("--outdir");
 const outdir = outIndex > 0 ? process.argv[outIndex + 1] : "dist";
+// `--bot-only`: just the bot and its migrations (the Dockerfile's build stage, whose context has no action/).
+const botOnly = process.argv.includes("--bot-only");
 
 // @actions/http-client carries its own older undici (for OIDC tokens, which we never request); point
 // it at ours so the bundle holds one copy instead of two.
@@ -46,12 +49,26 @@ const common = {
   },
 };
 
-// The bundles (dist/action.js, dist/cli-bundle.js) sit behind the Node version guards.
-await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
-await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+// The bundles (dist/action.js, dist/cli-bundle.js, dist/bot-bundle.mjs) sit behind the Node version guards.
+if (!botOnly) {
+  await build({ ...common, entryPoints: { action: "action/index.ts" }, outdir });
+  await build({ ...common, entryPoints: { "cli-bundle": "action/cli-main.ts" }, outdir });
+}
+// The bot carries every npm dependency it uses, so the npm package and the image need no
+// node_modules. pg's optional native binding is never loaded (we use the JavaScript client).
+await build({
+  ...common,
+  entryPoints: { "bot-bundle": "bot/main.ts" },
+  outExtension: { ".js": ".mjs" },
+  external: ["pg-native"],
+  outdir,
+});
+// The bot reads its migrations next to its bundle (bot/state/migrations.ts).
+await rm(join(outdir, "migrations"), { recursive: true, force: true });
+await cp("bot/state/migrations", join(outdir, "migrations"), { recursive: true });
 // Map sources as seen from dist/, wherever this build was written, so that a build elsewhere (the
 // staleness test's) has the same bytes.
-for (const bundle of ["action.js", "cli-bundle.js"]) {
+for (const bundle of botOnly ? ["bot-bundle.mjs"] : ["action.js", "cli-bundle.js", "bot-bundle.mjs"]) {
   const file = join(outdir, `${bundle}.map`);
   const map = JSON.parse(await readFile(file, "utf8"));
   map.sources = map.sources.map(
@@ -59,6 +76,10 @@ for (const bundle of ["action.js", "cli-bundle.js"]) {
   );
   await writeFile(file, JSON.stringify(map));
 }
-await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
-await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
-await chmod(join(outdir, "cli.js"), 0o755);
+if (!botOnly) {
+  await writeFile(join(outdir, "index.js"), nodeGuard("action.js", false));
+  await writeFile(join(outdir, "cli.js"), nodeGuard("cli-bundle.js", true));
+  await chmod(join(outdir, "cli.js"), 0o755);
+}
+await writeFile(join(outdir, "bot.mjs"), nodeGuard("bot-bundle.mjs", true));
+await chmod(join(outdir, "bot.mjs"), 0o755);

@@ -350,22 +350,30 @@ describe("Node.js version guard", () => {
         Number(execFileSync(path, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" })) < 22,
     );
 
-  it.runIf(old)("the CLI and the action print one line on Node < 22 and exit 1", async () => {
-    if (!old) return;
-    const major = execFileSync(old, ["-p", "process.versions.node.split('.')[0]"], {
-      encoding: "utf8",
-    }).trim();
-    for (const entry of [CLI_ENTRY, ACTION_ENTRY]) {
-      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        execFile(old, [entry, "--version"], (error, stdout, stderr) =>
-          done({ code: error ? (error.code as number) : 0, stdout, stderr }),
+  it.runIf(old)(
+    "the CLI and the action say so on Node < 22, with how to get a newer Node, and exit 1",
+    async () => {
+      if (!old) return;
+      const major = execFileSync(old, ["-p", "process.versions.node.split('.')[0]"], {
+        encoding: "utf8",
+      }).trim();
+      for (const entry of [CLI_ENTRY, ACTION_ENTRY]) {
+        const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+          execFile(old, [entry, "--version"], (error, stdout, stderr) =>
+            done({ code: error ? (error.code as number) : 0, stdout, stderr }),
+          );
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe("");
+        const [first, ...remedy] = result.stderr.trimEnd().split("\n");
+        expect(first).toBe(`gitpod-runner-config needs Node.js 22 or later; this is ${major}.x`);
+        expect(remedy.join(" ")).toContain("https://nodejs.org/en/download");
+        expect(remedy.join(" ")).toContain(
+          "npx -p node@24 -p @gitpod-runner-config/cli gitpod-runner-config",
         );
-      });
-      expect(result.code).toBe(1);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toBe(`gitpod-runner-config needs Node.js 22 or later; this is ${major}.x\n`);
-    }
-  });
+      }
+    },
+  );
 });
 
 /** Node and dist/cli.js (with the bundle it loads) copied into a new directory anyone can read. */

@@ -1,9 +1,10 @@
 /**
- * dist/ is committed (GitHub runs dist/index.js as is): it must match a fresh build of the sources
- * byte for byte, stay small, and action.yml must point at it on node24.
+ * dist/ is committed (GitHub runs dist/index.js as is, and the npm package is packed from it): it must
+ * match a fresh build of the sources byte for byte, stay small, and action.yml must point at it on
+ * node24.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +16,10 @@ describe("the committed bundle", () => {
     const out = await mkdtemp(join(tmpdir(), "runner-config-dist-"));
     try {
       await promisify(execFile)(process.execPath, ["scripts/build.mjs", "--outdir", out]);
+      const migrations = (await readdir(join(out, "migrations"), { recursive: true }))
+        .filter((file) => file.endsWith(".sql"))
+        .map((file) => join("migrations", file));
+      expect(migrations.length).toBeGreaterThan(0);
       for (const file of [
         "index.js",
         "cli.js",
@@ -22,6 +27,10 @@ describe("the committed bundle", () => {
         "cli-bundle.js",
         "action.js.map",
         "cli-bundle.js.map",
+        "bot.mjs",
+        "bot-bundle.mjs",
+        "bot-bundle.mjs.map",
+        ...migrations,
       ]) {
         const fresh = await readFile(join(out, file));
         const committed = await readFile(join("dist", file)).catch(() => Buffer.alloc(0));
@@ -32,10 +41,12 @@ describe("the committed bundle", () => {
     }
   });
 
-  it("keeps dist/cli.js executable in git (the package's bin)", async () => {
-    const { stdout } = await promisify(execFile)("git", ["ls-files", "-s", "dist/cli.js"]);
-    expect(stdout.split(" ")[0]).toBe("100755");
-    expect((await stat("dist/cli.js")).mode & 0o111).not.toBe(0);
+  it("keeps dist/cli.js and dist/bot.mjs executable in git (the package's bins)", async () => {
+    for (const bin of ["dist/cli.js", "dist/bot.mjs"]) {
+      const { stdout } = await promisify(execFile)("git", ["ls-files", "-s", bin]);
+      expect(stdout.split(" ")[0], `${bin} in git`).toBe("100755");
+      expect((await stat(bin)).mode & 0o111).not.toBe(0);
+    }
   });
 
   it("is small and holds neither the emulator, Slack nor vitest", async () => {
@@ -43,6 +54,14 @@ describe("the committed bundle", () => {
     expect(size).toBeLessThan(2 * 1024 * 1024);
     const text = await readFile("dist/action.js", "utf8");
     for (const forbidden of ["startEmulator", "@slack/", "vitest"]) expect(text).not.toContain(forbidden);
+  });
+
+  it("bundles the bot without test code, small enough for the npm package's 10 MB", async () => {
+    const { size } = await stat("dist/bot-bundle.mjs");
+    expect(size).toBeLessThan(4 * 1024 * 1024);
+    const text = await readFile("dist/bot-bundle.mjs", "utf8");
+    for (const forbidden of ["startEmulator", "startFakeSlack", "vitest"])
+      expect(text).not.toContain(forbidden);
   });
 
   it("action.yml runs dist/index.js on node24 with the documented inputs and outputs", async () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bot` as a real process (bot/main.ts under tsx), driven over HTTP with signed Slack
+ * `npm run bot` as a real process (bot/main.ts under tsx, or a built bot), driven over HTTP with signed Slack
  * requests: for tests of what only separate processes show (replicas, crashes, signals).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -23,10 +23,26 @@ export interface BotProcess extends SpawnedBot {
   url: string;
 }
 
-/** `npm run bot` with PATH and `env` only, not waited on: for tests of how it starts or refuses to. */
-export function spawnBot(env: Record<string, string>): SpawnedBot {
-  const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
-    cwd: process.cwd(),
+/** How to start the bot: by default `npm run bot` (bot/main.ts under tsx) in the checkout. */
+export interface BotLaunch {
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+const FROM_SOURCE: BotLaunch = {
+  command: process.execPath,
+  args: ["--import", "tsx", "bot/main.ts"],
+  cwd: process.cwd(),
+};
+
+/**
+ * The bot with PATH and `env` only, not waited on: for tests of how it starts or refuses to. `launch`
+ * starts a built one instead (the npm package's bin, the image's `node dist/bot.mjs`).
+ */
+export function spawnBot(env: Record<string, string>, launch: BotLaunch = FROM_SOURCE): SpawnedBot {
+  const child = spawn(launch.command, launch.args, {
+    cwd: launch.cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -53,8 +69,15 @@ export function spawnBot(env: Record<string, string>): SpawnedBot {
 }
 
 /** A bot on a free port of 127.0.0.1 with the harness's signing secret, once it says it has started. */
-export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
-  const bot = spawnBot({ SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", HOST: "127.0.0.1", ...env });
+export async function startBotProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  launch: BotLaunch = FROM_SOURCE,
+): Promise<BotProcess> {
+  const bot = spawnBot(
+    { SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", HOST: "127.0.0.1", ...env },
+    launch,
+  );
   let port: number;
   try {
     port = await waitUntil(

@@ -48,7 +48,7 @@ describe("README.md", () => {
     const positions = steps.map((s) => readme.indexOf(s));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(readme).toContain("npx gitpod-runner-config export");
+    expect(readme).toContain("npx @gitpod-runner-config/cli export");
   });
 
   it("gives the two developer commands, and they are scripts that exist", () => {
