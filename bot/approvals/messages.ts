@@ -60,11 +60,16 @@ export function approvalRequestMessage(approval: Approval, credential: RotatedCr
     credential.kind === "host-token"
       ? `token ID ${code(credential.tokenId)}`
       : `ID ${code(credential.integrationId)}`;
+  // The OAuth app is part of what is approved: the form is locked to this client id.
+  const app =
+    credential.kind === "oauth-secret" && credential.clientId
+      ? `\nOAuth client id ${code(credential.clientId)} (kept: only the secret changes).`
+      : "";
   return {
     text: fallbackText(`Approval needed: ${approval.requester} wants to rotate ${plainSubject(credential)}`),
     blocks: [
       section(
-        `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate ${subject(credential)}.\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
+        `:raised_hand: *Approval needed:* ${userMention(approval.requester)} wants to rotate ${subject(credential)}.${app}\nNeeds ${needed} from someone else; expires at ${utc(approval.expiresAt)}.`,
       ),
       approvalButtons(approval.id),
       context(`${ids} · runner ${code(credential.runnerId)} · request ${code(approval.id)}`),

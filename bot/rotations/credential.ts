@@ -20,6 +20,8 @@ export type RotatedCredential =
       runnerId: string;
       host?: string;
       scmId?: string;
+      /** The OAuth app whose secret is rotated (what an approval is for). */
+      clientId?: string;
     }
   | {
       kind: "host-token";
@@ -38,6 +40,7 @@ export function oauthSecretOf(integration: ScmIntegration): RotatedCredential {
     runnerId: integration.runnerId,
     ...(integration.host ? { host: integration.host } : {}),
     ...(integration.scmId ? { scmId: integration.scmId } : {}),
+    ...(integration.oauth?.clientId ? { clientId: integration.oauth.clientId } : {}),
   };
 }
 
@@ -104,6 +107,7 @@ export function credentialOfApproval(approval: Approval): RotatedCredential {
     integrationId: approval.integrationId,
     runnerId: "",
     ...(approval.host ? { host: approval.host } : {}),
+    ...(approval.clientId ? { clientId: approval.clientId } : {}),
   };
 }
 

@@ -92,6 +92,7 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
     tokenId: toText(row.token_id),
     subjectId: toText(row.subject_id),
     host: toText(row.host),
+    clientId: toText(row.client_id),
     requester: String(row.requester),
     required: toNumber(row.required) ?? 1,
     status: String(row.status) as ApprovalStatus,
@@ -297,8 +298,8 @@ export class SqlStore implements BotStore {
 
   async createApproval(approval: NewApproval): Promise<void> {
     await this.db.run(
-      `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, requester, required,
-        status, created_at, expires_at, revoke_plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, client_id, requester,
+        required, status, created_at, expires_at, revoke_plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       [
         approval.id,
         approval.credential ?? "oauth-secret",
@@ -306,6 +307,7 @@ export class SqlStore implements BotStore {
         opt(approval.tokenId),
         opt(approval.subjectId),
         opt(approval.host),
+        opt(approval.clientId),
         approval.requester,
         approval.required,
         approval.createdAt,

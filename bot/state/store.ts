@@ -89,6 +89,11 @@ export interface Approval {
   /** Whose token it is: the service account's id (credential "host-token"). */
   subjectId?: string;
   host?: string;
+  /**
+   * The OAuth client id the rotation was approved for (credential "oauth-secret"): the form is
+   * locked to it. Absent on rows written before it was kept.
+   */
+  clientId?: string;
   requester: string;
   required: number;
   status: ApprovalStatus;
@@ -119,6 +124,7 @@ export type NewApproval = Pick<
   | "tokenId"
   | "subjectId"
   | "host"
+  | "clientId"
   | "requester"
   | "required"
   | "createdAt"

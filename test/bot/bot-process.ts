@@ -8,7 +8,7 @@ import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
 import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
-import { interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
+import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
   child: ChildProcess;
@@ -125,18 +125,41 @@ export async function openRotateForm(
   return { viewId, responseUrlId: sent.responseUrlId, form: filled.args.view as Record<string, unknown> };
 }
 
-/** Submits a rotate form (as Slack would) with the prefilled client id and `clientSecret`. */
+/** Clicks a button as `user` in `channel`; resolves with the trigger and response_url ids it carried. */
+export async function clickButton(
+  bot: BotProcess,
+  slack: FakeSlack,
+  click: { user: string; channel: string; actionId: string; value: string },
+): Promise<{ status: number; triggerId: string; responseUrlId: string }> {
+  const n = ++triggers;
+  const triggerId = `ptrigger-${n}`;
+  const responseUrlId = `p${n}`;
+  const response = await signedPost(
+    bot.url,
+    interactionBody(buttonClick({ ...click, responseUrl: slack.responseUrl(responseUrlId), triggerId })),
+  );
+  await response.text();
+  return { status: response.status, triggerId, responseUrlId };
+}
+
+/**
+ * Submits a rotate form (as Slack would) with `clientSecret` and the prefilled client id, or
+ * `options.clientId` (what a person typed over it, or a crafted submission sends).
+ */
 export async function submitRotateForm(
   bot: BotProcess,
   form: Record<string, unknown>,
   viewId: string,
   user: string,
   clientSecret: string,
+  options: { clientId?: string } = {},
 ): Promise<Response> {
   const blocks = (form.blocks as Array<Record<string, unknown>>) ?? [];
   const clientId =
+    options.clientId ??
     (blocks.find((block) => block.block_id === CLIENT_ID_BLOCK)?.element as { initial_value?: string })
-      ?.initial_value ?? "";
+      ?.initial_value ??
+    "";
   const payload = viewSubmission({
     view: form,
     viewId,
