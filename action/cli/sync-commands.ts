@@ -1,7 +1,8 @@
 /** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
 import type { ConfigSource } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
-import { expandConfigPaths } from "../../shared/config/paths.js";
+import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths.js";
+import type { ConfigRoot } from "../../shared/config/read.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText } from "../../shared/sync/format.js";
 import { summaryLine } from "../../shared/sync/plan-report.js";
@@ -22,7 +23,7 @@ import {
 } from "../../shared/sync/saved-plan.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
-import { readConfigFile, readTextFile, writeTextFile } from "./files.js";
+import { readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
 import { formatIssuesWithSource } from "./issues-text.js";
 import { applyProgress } from "./progress.js";
 
@@ -112,8 +113,10 @@ async function savedPlanInput(context: CommandContext, planFile: string): Promis
         `--config names ${given.files.join(", ")}, and ${planFile} was made from ${savedPaths.join(", ")}: drop --config (or plan again)`,
       );
   }
+  // The plan file chose these paths: unless --config names them, they must be in the repository.
+  const root = setting === undefined ? await repositoryRoot() : undefined;
   const sources: ConfigSource[] = [];
-  for (const file of savedPaths) sources.push({ file, text: await configText(file) });
+  for (const file of savedPaths) sources.push({ file, text: await configText(file, root) });
   return { sources, options: saved.options, saved: { file: planFile, plan: saved } };
 }
 
@@ -130,8 +133,8 @@ function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
 }
 
 /** The config file's text; a file the reader refuses (too large, not UTF-8) is an error at its line. */
-async function configText(file: string): Promise<string> {
-  const read = await readConfigFile(file, "--config");
+async function configText(file: string, root: ConfigRoot | undefined): Promise<string> {
+  const read = await readConfigFile(file, "--config", root);
   if ("text" in read) return read.text;
   throw new CliFailure(
     formatIssuesWithSource([read.issue], new Map(), "1 error(s); nothing was changed:"),
@@ -140,12 +143,24 @@ async function configText(file: string): Promise<string> {
 }
 
 /** The files `--config` names (one, a comma-separated list, or globs), each read: planned as one. */
-async function configSources(setting: string): Promise<ConfigSource[]> {
+async function configSources(context: CommandContext, setting: string): Promise<ConfigSource[]> {
   const paths = await expandConfigPaths(setting);
   if (!paths.ok) throw new UsageError(`--config: ${paths.error}`);
   const sources: ConfigSource[] = [];
-  for (const file of paths.files) sources.push({ file, text: await configText(file) });
+  for (const file of paths.files)
+    sources.push({ file, text: await configText(file, await rootFor(context, file)) });
   return sources;
+}
+
+/**
+ * Where `file` must be: nowhere in particular when the command line names it literally; inside the
+ * current repository when it is the default path or a glob's match (a symlink among them could
+ * lead anywhere, and errors quote the file).
+ */
+async function rootFor(context: CommandContext, file: string): Promise<ConfigRoot | undefined> {
+  const setting = stringFlag(context.args, "config");
+  const named = configGiven(context) && setting !== undefined && literalConfigPaths(setting).includes(file);
+  return named ? undefined : repositoryRoot();
 }
 
 /** Whether --config was on the command line (its value may be the default). */
@@ -161,7 +176,8 @@ async function validateEach(context: CommandContext, files: string[]): Promise<n
   let code = 0;
   for (const file of files) {
     const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
-    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: [] }));
+    // Named on the command line, as if with --config.
+    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: ["--config", file] }));
   }
   return code;
 }
@@ -180,12 +196,12 @@ export function syncCommand(mode: SyncMode) {
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
-      return validateFileOffline(context, file, await configText(file));
+      return validateFileOffline(context, file, await configText(file, await rootFor(context, file)));
     }
     const token = requireToken(context);
     const input: SyncInput = planFile
       ? await savedPlanInput(context, planFile)
-      : { sources: await configSources(file), options: planOptionsOf(context) };
+      : { sources: await configSources(context, file), options: planOptionsOf(context) };
     const { sources } = input;
     const json = booleanFlag(args, "json");
     const ascii = !term.unicode;

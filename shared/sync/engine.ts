@@ -5,6 +5,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
+import { maskedIssue } from "../config/mask.js";
 import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import type { ConfigIssue } from "../config/types.js";
@@ -109,7 +110,8 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   client.addSecrets(secretValues);
   const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
     mode: options.mode,
-    issues: sortIssues(issues),
+    // Live-schema and server answers may quote the file's values too.
+    issues: sortIssues(issues).map(maskedIssue),
     ...(plan ? { plan } : {}),
     secretValues,
     changed: false,

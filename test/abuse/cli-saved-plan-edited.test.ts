@@ -7,7 +7,7 @@
  * written. And the file itself may not name the product's own credentials as a secret. The CLI
  * runs as a process (dist/cli.js).
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -223,6 +223,24 @@ describe("an edited saved plan is not applied", () => {
       `the plan no longer matches: ${WORKSPACE_CONFIG} changed since the plan was made`,
     );
     expect(new Set(hashes).size).toBe(2);
+  });
+
+  it("a file path pointed out of the repository is not read", async () => {
+    const outside = join(workspace, "..", `outside-${Date.now()}.yaml`);
+    await writeFile(outside, CONFIG);
+    try {
+      await planAndEdit((saved) => {
+        (saved.files as Array<{ path: string }>)[0] = {
+          ...(saved.files as Array<{ path: string }>)[0],
+          path: outside,
+        };
+      });
+      const result = await cli(["apply", "plan.json"]);
+      expectNothingWritten(result);
+      expect(result.stderr).toContain("the file's real path is outside the current directory");
+    } finally {
+      await rm(outside, { force: true });
+    }
   });
 
   it("the unedited plan applies", async () => {

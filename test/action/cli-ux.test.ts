@@ -210,14 +210,17 @@ describe("plan and apply", () => {
 
   it("applies exactly a saved plan, and refuses one made against a state that changed since", async () => {
     const saved = join(dir, "plan.json");
-    const plan = await cli(["plan", "--config", EXAMPLE, "--out", saved]);
+    // In the directory the CLI runs in: a saved plan's files must be inside it (or its repository).
+    const config = "runner-config.yaml";
+    await copyFile(EXAMPLE, join(dir, config));
+    const plan = await cli(["plan", "--config", config, "--out", saved]);
     expect(plan.code).toBe(0);
     expect(plan.stderr).toContain(`apply it with: gitpod-runner-config apply ${saved}`);
     const json = await readFile(saved, "utf8");
     expect(JSON.parse(json)).toMatchObject({
       format: "gitpod-runner-config-plan",
       version: 2,
-      files: [{ path: EXAMPLE, sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }],
+      files: [{ path: config, sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }],
       options: { prune: false, allowDestructive: false, rotateSecrets: false },
       fingerprint: expect.stringMatching(/^sha256:/),
     });
@@ -237,7 +240,7 @@ describe("plan and apply", () => {
     expect(emu.requests.writes()).toHaveLength(0);
 
     emu.state.reset();
-    const fresh = await cli(["plan", "--config", EXAMPLE, "--out", saved]);
+    const fresh = await cli(["plan", "--config", config, "--out", saved]);
     expect(fresh.code).toBe(0);
     // The secret comes from the environment at apply time; without it nothing is sent.
     const noSecret = await cli(["apply", saved], { GITHUB_OAUTH_CLIENT_SECRET: "" });
