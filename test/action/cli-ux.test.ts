@@ -256,7 +256,9 @@ describe("plan and apply", () => {
 
     const withFlags = await cli(["apply", saved, "--prune", "--config", EXAMPLE]);
     expect(withFlags.code).toBe(2);
-    expect(withFlags.stderr).toContain("apply it with the same flags: --prune (the plan was made without it)");
+    expect(withFlags.stderr).toContain(
+      "apply it with the same flags: --prune (the plan was made without it)",
+    );
 
     const notPlan = await cli(["apply", EXAMPLE]);
     expect(notPlan.code).toBe(2);
