@@ -7,7 +7,7 @@
  */
 import type { ConfigIssue } from "./types.js";
 
-export const MASK = "***";
+const MASK = "***";
 
 /** Credential-shaped literals; the group `secret` (or the whole match) is what is masked. */
 const CREDENTIALS: readonly RegExp[] = [
@@ -99,7 +99,7 @@ export function maskSourceLine(line: string): { text: string; column: (column: n
 }
 
 /** A message (which may quote the file) with credential-shaped literals masked. */
-export function maskCredentials(message: string): string {
+function maskCredentials(message: string): string {
   return masked(message, spansIn(message, false));
 }
 

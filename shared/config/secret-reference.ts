@@ -29,7 +29,7 @@ const OWN_CREDENTIALS = [
 ];
 
 /** Whether a file may name `variable` as a secret (see OWN_CREDENTIALS). */
-export function isOwnCredentialVariable(variable: string): boolean {
+function isOwnCredentialVariable(variable: string): boolean {
   const upper = variable.toUpperCase();
   return OWN_CREDENTIALS.some((pattern) => pattern.test(upper));
 }

@@ -18,7 +18,7 @@ const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
 const SAVED_PLAN_VERSION = 2;
 
 /** A config file the plan was made from: its path as given, and the SHA-256 of its text. */
-export interface SavedPlanFile {
+interface SavedPlanFile {
   path: string;
   sha256: string;
 }
@@ -39,7 +39,7 @@ export interface SavedPlan {
 export type ExpectedPlan = Pick<SavedPlan, "createdAt" | "files" | "fingerprint" | "plan">;
 
 /** "sha256:<hex>" of a config file's text (as the reader decoded it). */
-export function fileSha256(text: string): string {
+function fileSha256(text: string): string {
   return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 }
 
