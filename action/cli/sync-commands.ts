@@ -264,7 +264,9 @@ export function syncCommand(mode: SyncMode) {
       if (result.declined) return 1;
       if (result.plan && refusedOperations(result.plan).length > 0) {
         io.err(
-          "Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.",
+          input.saved
+            ? "Destructive operations refused; nothing was changed. Plan again with --allow-destructive to apply them."
+            : "Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.",
         );
         return 1;
       }
