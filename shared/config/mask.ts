@@ -103,8 +103,12 @@ function maskCredentials(message: string): string {
   return masked(message, spansIn(message, false));
 }
 
-/** An issue whose message may quote the file, with credential-shaped literals masked. */
+/**
+ * An issue whose message may quote the file, with credential-shaped literals masked, in its path
+ * too (a token pasted as a key is part of the path).
+ */
 export function maskedIssue(issue: ConfigIssue): ConfigIssue {
   const message = maskCredentials(issue.message);
-  return message === issue.message ? issue : { ...issue, message };
+  const path = maskCredentials(issue.path);
+  return message === issue.message && path === issue.path ? issue : { ...issue, message, path };
 }

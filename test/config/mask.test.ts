@@ -60,6 +60,12 @@ it("maskedIssue masks credentials in a message and leaves field names alone", ()
     message: 'token: got "ghp_abcdefghijklmnopqrstuvwxyz012345"',
   };
   expect(maskedIssue(issue).message).toBe('token: got "***"');
+  const pasted = {
+    ...issue,
+    path: "runners[0].ghp_abcdefghijklmnopqrstuvwxyz012345",
+    message: "unknown key",
+  };
+  expect(maskedIssue(pasted).path).toBe("runners[0].***");
   const plain = { ...issue, message: `token must be a ${"$"}{ENV_VAR} reference` };
   expect(maskedIssue(plain)).toBe(plain);
 });
