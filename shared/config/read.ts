@@ -22,7 +22,9 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
   let bytes: Buffer;
   try {
     const path = await realpath(file);
-    if (root && !isInside(path, await realpath(root.dir))) {
+    const where = root ? placeIn(path, await realpath(root.dir)) : "inside";
+    if (root && where !== "inside") {
+      const place = where === "git" ? `in the .git directory of ${root.name}` : `outside ${root.name}`;
       return {
         ok: false,
         issue: {
@@ -30,7 +32,7 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
           line: 1,
           column: 1,
           path: "",
-          message: `the file's real path is outside ${root.name} or in its .git directory (a symlink?); a config file must be inside it, and nothing of this one was read`,
+          message: `the file's real path is ${place} (a symlink?); a config file must be inside it, and nothing of this one was read`,
         },
       };
     }
@@ -46,11 +48,12 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
 }
 
 /**
- * Whether the real path `path` is below `dir` (both real paths) and not in its `.git` directory:
- * git's own files (`.git/config` holds the checkout's token) are never a config.
+ * Where the real path `path` is relative to `dir` (both real paths). Its `.git` directory counts
+ * apart: git's own files (`.git/config` holds the checkout's token) are never a config.
  */
-function isInside(path: string, dir: string): boolean {
+function placeIn(path: string, dir: string): "inside" | "outside" | "git" {
   const rel = relative(dir, path);
   const [first] = rel.split(sep);
-  return rel !== "" && first !== ".." && first !== ".git" && !isAbsolute(rel);
+  if (rel === "" || first === ".." || isAbsolute(rel)) return "outside";
+  return first === ".git" ? "git" : "inside";
 }

@@ -71,7 +71,7 @@ describe("a config symlinked out of the workspace, through the action", () => {
     const result = await planOnPullRequest(await workspaceWithSymlink("../.git/config"));
     expect(result.code).not.toBe(0);
     expect(result.everything).toContain(
-      "real path is outside the workspace (GITHUB_WORKSPACE) or in its .git directory",
+      "real path is in the .git directory of the workspace (GITHUB_WORKSPACE)",
     );
     expect(result.everything).not.toContain(BASIC);
     expect(result.everything).not.toContain("extraheader");
@@ -98,7 +98,7 @@ describe("a config symlinked out of the repository, through the CLI", () => {
     const toGit = await workspaceWithSymlink("../.git/config");
     const git = await runCli(["plan", "--config", ".gitpod/*.yaml"], { cwd: toGit, api: h.emu });
     expect(git.code).toBe(1);
-    expect(git.stderr).toContain("or in its .git directory");
+    expect(git.stderr).toContain("real path is in the .git directory of the repository");
     expect(git.stdout + git.stderr).not.toContain(BASIC);
 
     // The person running the CLI named the file: theirs to read (its errors still mask credentials).
