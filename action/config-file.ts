@@ -2,13 +2,21 @@
 import * as core from "@actions/core";
 import type { ConfigSource } from "../shared/config/load.js";
 import { expandConfigPaths } from "../shared/config/paths.js";
-import { readConfigText } from "../shared/config/read.js";
+import { type ConfigRoot, readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
 import { emitAnnotations } from "./report/annotations.js";
 
+/**
+ * The workspace the config must be inside: a pull request could make `.gitpod/runner-config.yaml` a
+ * symlink to `../.git/config` (which holds the checkout's token) and have it quoted in errors.
+ */
+function workspaceRoot(): ConfigRoot {
+  return { dir: process.env.GITHUB_WORKSPACE || process.cwd(), name: "the workspace (GITHUB_WORKSPACE)" };
+}
+
 /** The file's text, or undefined after failing the step with a message naming the input. */
 async function readConfigFile(file: string): Promise<string | undefined> {
-  const read = await readConfigText(file);
+  const read = await readConfigText(file, workspaceRoot());
   if (read.ok) return read.text;
   if (read.issue) {
     annotateIssues([read.issue]);

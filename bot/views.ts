@@ -89,10 +89,15 @@ export function choiceView(blocks: types.KnownBlock[], metadata: RotateModalMeta
   return modal(blocks, metadata);
 }
 
+/**
+ * The OAuth secret form. Under an approval (`approvedClientId`) the client id is shown, not asked:
+ * the approvers approved a new secret for that app, and the submission may store no other.
+ */
 export function rotateFormView(
   integration: ScmIntegration,
   metadata: RotateModalMetadata,
   runnerLabels: Readonly<Record<string, string>>,
+  approvedClientId?: string,
 ): types.ModalView {
   const clientId = integration.oauth?.clientId ?? "";
   const about = [
@@ -116,12 +121,20 @@ export function rotateFormView(
     private_metadata: encodeMetadata({ ...metadata, integrationId: integration.id }),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: about } },
-      {
-        type: "input",
-        block_id: CLIENT_ID_BLOCK,
-        label: { type: "plain_text", text: "OAuth client id" },
-        element: clientIdInput,
-      },
+      approvedClientId === undefined
+        ? {
+            type: "input",
+            block_id: CLIENT_ID_BLOCK,
+            label: { type: "plain_text", text: "OAuth client id" },
+            element: clientIdInput,
+          }
+        : {
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              text: `OAuth client id ${code(approvedClientId)}: approved as is, only the secret changes.`,
+            },
+          },
       secretInput(CLIENT_SECRET_BLOCK, "New client secret", "Paste the new secret", 1000),
       {
         type: "context",

@@ -87,7 +87,8 @@ export const COMMANDS: CommandSpec[] = [
       "auto-approve": { type: "boolean", description: "the same as --yes" },
     },
     notes:
-      "With PLAN.json (from `plan --out`), applies exactly that plan and refuses if the runners changed since.\n" +
+      "With PLAN.json (from `plan --out`), plans again from the same files with the same flags and applies only if\n" +
+      "the files, the runners and the operations are still those of the saved plan.\n" +
       "On a terminal, apply shows the plan and asks before changing anything, unless --yes.",
   },
   {

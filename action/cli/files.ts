@@ -1,6 +1,7 @@
 /** Reading and writing the CLI's files, with errors that say why (missing, no permission, a directory). */
-import { readFile, writeFile } from "node:fs/promises";
-import { readConfigText } from "../../shared/config/read.js";
+import { readFile, realpath, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { type ConfigRoot, readConfigText } from "../../shared/config/read.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 
 export class FileError extends Error {}
@@ -50,11 +51,34 @@ export async function writeTextFile(path: string, text: string, what: string): P
  * The runner-config file's text: the shared reader's size and encoding checks (an issue, exit 1),
  * else why the file cannot be read at all.
  */
+/**
+ * What a config file not named on the command line must be inside: the git repository of the
+ * current directory (the nearest directory up with a `.git`), else the current directory.
+ */
+export async function repositoryRoot(cwd: string = process.cwd()): Promise<ConfigRoot> {
+  const start = await realpath(cwd);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await exists(join(dir, ".git"))) return { dir, name: `the repository (${dir})` };
+    if (dirname(dir) === dir) return { dir: start, name: `the current directory (${start})` };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** With `root`, a file whose real path is outside it is refused (an issue), nothing of it read. */
 export async function readConfigFile(
   path: string,
   what: string,
+  root?: ConfigRoot,
 ): Promise<{ text: string } | { issue: ConfigIssue }> {
-  const read = await readConfigText(path);
+  const read = await readConfigText(path, root);
   if (read.ok) return { text: read.text };
   if (read.issue) return { issue: read.issue };
   return { text: await readTextFile(path, what) };

@@ -1,9 +1,10 @@
 /**
  * Config errors for a terminal: `file:line:column: path: message`, then the line of the file with a
  * caret under the value. Issues found against the live schema know only their line; the caret then
- * goes to the value after the field's key on that line.
+ * goes to the value after the field's key on that line. Secret values in the quoted line are masked.
  */
 import { formatIssue } from "../../shared/config/load.js";
+import { maskSourceLine } from "../../shared/config/mask.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 
 function valueColumn(issue: ConfigIssue, line: string): number {
@@ -45,9 +46,11 @@ export function formatIssuesWithSource(
     const column = valueColumn(issue, line);
     out.push(`  ${formatIssue({ ...issue, column })}`);
     const number = String(issue.line);
+    // Secret values and credential-shaped text are shown as ***; the caret follows them.
+    const shown = maskSourceLine(line);
     // Tabs would shift the caret: show them as one space, the same width as the caret's count.
-    out.push(`    ${number} | ${line.replace(/\t/g, " ")}`);
-    out.push(`    ${" ".repeat(number.length)} | ${" ".repeat(Math.max(0, column - 1))}^`);
+    out.push(`    ${number} | ${shown.text.replace(/\t/g, " ")}`);
+    out.push(`    ${" ".repeat(number.length)} | ${" ".repeat(Math.max(0, shown.column(column) - 1))}^`);
   }
   return out.join("\n");
 }

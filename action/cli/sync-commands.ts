@@ -1,16 +1,29 @@
 /** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
 import type { ConfigSource } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
-import { expandConfigPaths } from "../../shared/config/paths.js";
+import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths.js";
+import type { ConfigRoot } from "../../shared/config/read.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText } from "../../shared/sync/format.js";
 import { summaryLine } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
-import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
-import { applySavedPlan, parseSavedPlan, SavedPlanError, savedPlan } from "../../shared/sync/saved-plan.js";
+import {
+  type Plan,
+  type PlanOptions,
+  pendingOperations,
+  refusedOperations,
+} from "../../shared/sync/plan-types.js";
+import {
+  flagsDifferingFromSaved,
+  mismatchMessage,
+  parseSavedPlan,
+  type SavedPlan,
+  SavedPlanError,
+  savedPlan,
+} from "../../shared/sync/saved-plan.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
-import { readConfigFile, readTextFile, writeTextFile } from "./files.js";
+import { readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
 import { formatIssuesWithSource } from "./issues-text.js";
 import { applyProgress } from "./progress.js";
 
@@ -64,40 +77,55 @@ async function validateFileOffline(context: CommandContext, file: string, text: 
   return 0;
 }
 
-async function applySaved(context: CommandContext, planFile: string): Promise<number> {
-  const { io, term } = context;
-  let saved: ReturnType<typeof parseSavedPlan>;
+/** What a sync runs on: the files, the plan options, and for a saved plan what it must match. */
+interface SyncInput {
+  sources: ConfigSource[];
+  options: PlanOptions;
+  saved?: { file: string; plan: SavedPlan };
+}
+
+/**
+ * `apply PLAN.json`: the files the plan was made from (or `--config`, which must name the same
+ * ones) and its options, which the flags must repeat. runSync plans again and applies only if the
+ * result equals the saved plan.
+ */
+async function savedPlanInput(context: CommandContext, planFile: string): Promise<SyncInput> {
+  let saved: SavedPlan;
   try {
     saved = parseSavedPlan(planFile, await readTextFile(planFile, "apply"));
   } catch (error) {
     if (error instanceof SavedPlanError) throw new CliFailure(error.message, context.usageCode);
     throw error;
   }
-  const printPlan = (plan: Plan) => io.out(formatPlanText(plan, { ascii: !term.unicode }));
-  const client = apiClient(context, requireToken(context));
-  const progress = applyProgress(term, io);
-  try {
-    const confirming = confirmOption(context, printPlan);
-    if (!confirming.confirm) printPlan(saved.plan);
-    const result = await applySavedPlan(client, saved, io.env, {
-      concurrency: concurrencyOf(context),
-      onOutcome: progress.onOutcome,
-      ...confirming,
-    });
-    progress.end();
-    switch (result.status) {
-      case "applied":
-        io.out(finalLine(result.apply));
-        return result.apply.ok ? 0 : 1;
-      case "declined":
-        return 1;
-      default:
-        io.err(`${planFile}: ${result.message}`);
-        return 1;
-    }
-  } finally {
-    await client.close();
+  const differing = flagsDifferingFromSaved(saved, planOptionsOf(context));
+  if (differing.length > 0) {
+    throw new UsageError(
+      `${planFile} was made with other options; apply it with the same flags: ${differing.join(", ")} (or plan again)`,
+    );
   }
+  const savedPaths = saved.files.map((entry) => entry.path);
+  const setting = configGiven(context) ? stringFlag(context.args, "config") : undefined;
+  if (setting !== undefined) {
+    const given = await expandConfigPaths(setting);
+    if (!given.ok) throw new UsageError(`--config: ${given.error}`);
+    if (given.files.join("\n") !== savedPaths.join("\n"))
+      throw new UsageError(
+        `--config names ${given.files.join(", ")}, and ${planFile} was made from ${savedPaths.join(", ")}: drop --config (or plan again)`,
+      );
+  }
+  // The plan file chose these paths: unless --config names them, they must be in the repository.
+  const root = setting === undefined ? await repositoryRoot() : undefined;
+  const sources: ConfigSource[] = [];
+  for (const file of savedPaths) sources.push({ file, text: await configText(file, root) });
+  return { sources, options: saved.options, saved: { file: planFile, plan: saved } };
+}
+
+function planOptionsOf(context: CommandContext): PlanOptions {
+  return {
+    prune: booleanFlag(context.args, "prune"),
+    allowDestructive: booleanFlag(context.args, "allow-destructive"),
+    rotateSecrets: booleanFlag(context.args, "rotate-secrets"),
+  };
 }
 
 function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
@@ -105,8 +133,8 @@ function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
 }
 
 /** The config file's text; a file the reader refuses (too large, not UTF-8) is an error at its line. */
-async function configText(file: string): Promise<string> {
-  const read = await readConfigFile(file, "--config");
+async function configText(file: string, root: ConfigRoot | undefined): Promise<string> {
+  const read = await readConfigFile(file, "--config", root);
   if ("text" in read) return read.text;
   throw new CliFailure(
     formatIssuesWithSource([read.issue], new Map(), "1 error(s); nothing was changed:"),
@@ -115,23 +143,41 @@ async function configText(file: string): Promise<string> {
 }
 
 /** The files `--config` names (one, a comma-separated list, or globs), each read: planned as one. */
-async function configSources(setting: string): Promise<ConfigSource[]> {
+async function configSources(context: CommandContext, setting: string): Promise<ConfigSource[]> {
   const paths = await expandConfigPaths(setting);
   if (!paths.ok) throw new UsageError(`--config: ${paths.error}`);
   const sources: ConfigSource[] = [];
-  for (const file of paths.files) sources.push({ file, text: await configText(file) });
+  for (const file of paths.files)
+    sources.push({ file, text: await configText(file, await rootFor(context, file)) });
   return sources;
+}
+
+/**
+ * Where `file` must be: nowhere in particular when the command line names it literally; inside the
+ * current repository when it is the default path or a glob's match (a symlink among them could
+ * lead anywhere, and errors quote the file).
+ */
+async function rootFor(context: CommandContext, file: string): Promise<ConfigRoot | undefined> {
+  const setting = stringFlag(context.args, "config");
+  const named = configGiven(context) && setting !== undefined && literalConfigPaths(setting).includes(file);
+  return named ? undefined : repositoryRoot();
+}
+
+/** Whether --config was on the command line (its value may be the default). */
+function configGiven(context: CommandContext): boolean {
+  return context.argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config="));
 }
 
 /** `validate FILE...` (as pre-commit calls it): each file in turn; fails if any fails. */
 async function validateEach(context: CommandContext, files: string[]): Promise<number> {
-  if (context.argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config="))) {
+  if (configGiven(context)) {
     throw new UsageError("give the files either with --config or as arguments, not both");
   }
   let code = 0;
   for (const file of files) {
     const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
-    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: [] }));
+    // Named on the command line, as if with --config.
+    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: ["--config", file] }));
   }
   return code;
 }
@@ -140,28 +186,23 @@ export function syncCommand(mode: SyncMode) {
   return async (context: CommandContext): Promise<number> => {
     const { io, args, term } = context;
     const extra = context.args.positionals;
-    if (mode === "apply" && extra.length === 1 && extra[0]) {
-      // A saved plan carries its file and options: flags that would change them are a mistake.
-      const conflicting = ["config", "prune", "allow-destructive", "rotate-secrets", "json"].filter((name) =>
-        context.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)),
-      );
-      if (conflicting.length > 0) {
-        throw new UsageError(
-          `a saved plan carries its file and options: drop ${conflicting.map((name) => `--${name}`).join(", ")} (or plan again with them)`,
-        );
-      }
-      return applySaved(context, extra[0]);
+    const planFile = mode === "apply" && extra.length === 1 ? extra[0] : undefined;
+    if (planFile !== undefined && context.argv.some((arg) => arg === "--json" || arg.startsWith("--json="))) {
+      throw new UsageError("--json is not available with a saved plan: drop it (or apply without the plan)");
     }
     if (mode === "validate" && extra.length > 0) return validateEach(context, extra);
-    if (extra.length > 0)
+    if (extra.length > 0 && planFile === undefined)
       throw new UsageError(`unexpected argument "${extra[mode === "apply" ? 1 : 0] ?? extra[0]}"`);
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
-      return validateFileOffline(context, file, await configText(file));
+      return validateFileOffline(context, file, await configText(file, await rootFor(context, file)));
     }
     const token = requireToken(context);
-    const sources = await configSources(file);
+    const input: SyncInput = planFile
+      ? await savedPlanInput(context, planFile)
+      : { sources: await configSources(context, file), options: planOptionsOf(context) };
+    const { sources } = input;
     const json = booleanFlag(args, "json");
     const ascii = !term.unicode;
     let planShown = false;
@@ -176,9 +217,8 @@ export function syncCommand(mode: SyncMode) {
         sources,
         env: io.env,
         mode,
-        prune: booleanFlag(args, "prune"),
-        allowDestructive: booleanFlag(args, "allow-destructive"),
-        rotateSecrets: booleanFlag(args, "rotate-secrets"),
+        ...input.options,
+        ...(input.saved ? { expected: input.saved.plan } : {}),
         concurrency,
         ...(json ? {} : { onOutcome: progress.onOutcome, ...confirmOption(context, printPlan) }),
       });
@@ -187,7 +227,7 @@ export function syncCommand(mode: SyncMode) {
       if (mode === "plan" && out && result.ok && result.plan && result.fingerprint) {
         await writeTextFile(
           out,
-          `${JSON.stringify(savedPlan(result.plan, result.fingerprint, new Date()), null, 2)}\n`,
+          `${JSON.stringify(savedPlan(result.plan, result.fingerprint, sources, new Date()), null, 2)}\n`,
           "--out",
         );
       }
@@ -197,6 +237,10 @@ export function syncCommand(mode: SyncMode) {
         const { ok, changed, issues, plan, apply, fingerprint } = result;
         io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint }, null, 2));
         return !ok ? 1 : mode === "plan" ? planCode() : 0;
+      }
+      if (result.mismatch) {
+        io.err(`${input.saved?.file ?? file}: ${mismatchMessage(result.mismatch)}`);
+        return 1;
       }
       if (result.issues.length > 0) {
         io.err(
@@ -220,7 +264,9 @@ export function syncCommand(mode: SyncMode) {
       if (result.declined) return 1;
       if (result.plan && refusedOperations(result.plan).length > 0) {
         io.err(
-          "Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.",
+          input.saved
+            ? "Destructive operations refused; nothing was changed. Plan again with --allow-destructive to apply them."
+            : "Destructive operations refused; nothing was changed. Pass --allow-destructive to apply them.",
         );
         return 1;
       }

@@ -94,6 +94,8 @@ export async function requestApproval(
     ...(host ? { host } : {}),
     ...(runnerId ? { runnerId } : {}),
     ...(scmId ? { scmId } : {}),
+    // What the approvers see and approve: the rotation may store no other OAuth app.
+    ...(credential.kind === "oauth-secret" && credential.clientId ? { clientId: credential.clientId } : {}),
     requester: request.userId,
     reason: request.reason,
     required: bot.config.approvals.required,
@@ -333,10 +335,18 @@ export async function openApprovedForm(
     return refuse(`Could not read the integration: ${describeApiError(error).text}`, "read-failed");
   }
   const view = integration.oauth?.clientId
-    ? rotateFormView(integration, metadata, bot.runnerLabels)
+    ? rotateFormView(integration, metadata, bot.runnerLabels, approvedClientId(approval, integration))
     : messageView(":information_source: This integration has no OAuth app configured.", metadata);
   await bot.slack.views.open({ trigger_id: request.triggerId, view });
   return "form";
+}
+
+/**
+ * The OAuth app an approved rotation stores: the one the approvers saw, or for a request from
+ * before the bot kept it, the one the integration has (the rotation then keeps its app).
+ */
+export function approvedClientId(approval: Approval, integration: ScmIntegration): string {
+  return approval.clientId ?? integration.oauth?.clientId ?? "";
 }
 
 /** The host token form, for the token the approval names, if it is still a service account's. */
@@ -373,7 +383,7 @@ async function openApprovedTokenForm(
 export async function useApprovalForSubmission(
   bot: BotContext,
   submission: { userId: string; credential: CredentialRef; approvalId?: string },
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+): Promise<{ ok: true; approval: Approval } | { ok: false; reason: string }> {
   if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
   const approval = await bot.store.getApproval(submission.approvalId);
   if (!approval || approval.revoke || !sameCredential(refOf(approval), submission.credential)) {
@@ -382,5 +392,5 @@ export async function useApprovalForSubmission(
   }
   const used = await bot.store.useApproval(approval.id, submission.userId, Date.now());
   if (!used) return { ok: false, reason: "the approval is not valid (already used, expired, or not yours)" };
-  return { ok: true };
+  return { ok: true, approval };
 }

@@ -65,7 +65,7 @@ function quoted(words: string): string {
 }
 
 /** What a request asks for: the opening line (mrkdwn), the same in plain words, and its ids line. */
-function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids: string } {
+function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids: string; app?: string } {
   if (approval.revoke) {
     const { host, selector, ids } = approval.revoke;
     const what = `${ids.length} host authentication token${ids.length === 1 ? "" : "s"}`;
@@ -81,8 +81,14 @@ function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids:
       ? `token ID ${code(credential.tokenId)}`
       : `ID ${code(credential.integrationId)}`;
   const runner = credential.runnerId ? ` · runner ${code(credential.runnerId)}` : "";
+  // The OAuth app is part of what is approved: the form is locked to this client id.
+  const app =
+    credential.kind === "oauth-secret" && credential.clientId
+      ? `\nOAuth client id ${code(credential.clientId)} (kept: only the secret changes).`
+      : "";
   return {
     mrkdwn: `rotate ${subject(credential)}`,
+    app,
     plain: `rotate ${plainSubject(credential)}`,
     ids: `${ids}${runner} · request ${code(approval.id)}`,
   };
@@ -132,7 +138,7 @@ export function approvalRequestMessage(
       ? ":raised_hand: *Approval needed:*"
       : ":ballot_box_with_check: *Approval request:*";
   const blocks: ApprovalMessage["blocks"] = [
-    section(`${lead} ${userMention(approval.requester)} wants to ${words.mrkdwn}.`),
+    section(`${lead} ${userMention(approval.requester)} wants to ${words.mrkdwn}.${words.app ?? ""}`),
   ];
   if (approval.reason) blocks.push(section(`*Reason:*\n${quoted(approval.reason)}`));
   blocks.push(section(standing(approval)));

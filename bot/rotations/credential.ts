@@ -20,6 +20,8 @@ export type RotatedCredential =
       runnerId: string;
       host?: string;
       scmId?: string;
+      /** The OAuth app whose secret is rotated (what an approval is for). */
+      clientId?: string;
     }
   | {
       kind: "host-token";
@@ -38,6 +40,7 @@ export function oauthSecretOf(integration: ScmIntegration): RotatedCredential {
     runnerId: integration.runnerId,
     ...(integration.host ? { host: integration.host } : {}),
     ...(integration.scmId ? { scmId: integration.scmId } : {}),
+    ...(integration.oauth?.clientId ? { clientId: integration.oauth.clientId } : {}),
   };
 }
 
@@ -108,6 +111,7 @@ export function credentialOfApproval(approval: Approval): RotatedCredential {
     runnerId: approval.runnerId ?? "",
     ...(approval.host ? { host: approval.host } : {}),
     ...(approval.scmId ? { scmId: approval.scmId } : {}),
+    ...(approval.clientId ? { clientId: approval.clientId } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
 import { respondTo } from "../deliver.js";
 import { refusedMessage } from "../messages.js";
-import type { CredentialKind } from "../state/store.js";
+import type { Approval, CredentialKind } from "../state/store.js";
 import { messageView, type RotateModalMetadata, resultView } from "../views.js";
 import { auditFieldsOf, type CredentialRef, type RotatedCredential, rotationAction } from "./credential.js";
 import { finishJournaledRotation, startJournaledRotation } from "./start.js";
@@ -60,7 +60,8 @@ export function rotationAuditBase(
   return { action: rotationAction(kind), at: bot.now().toISOString(), actor: userId, source: "slack" };
 }
 
-type Admission = { ok: true; approvalId?: string } | { ok: false; outcome: string };
+/** Admitted, under `approval` when four-eyes is on (what was approved, to run exactly that). */
+type Admission = { ok: true; approvalId?: string; approval?: Approval } | { ok: false; outcome: string };
 
 /**
  * Step 1, before anything is read for the rotation: still allowed to rotate, and (four-eyes) the
@@ -104,7 +105,7 @@ export async function admitSubmission(
     await bot.auditor.record({ ...base, outcome: "refused", reason: approval.reason });
     return { ok: false, outcome: "approval-refused" };
   }
-  return submission.approvalId ? { ok: true, approvalId: submission.approvalId } : { ok: true };
+  return { ok: true, approvalId: approval.approval.id, approval: approval.approval };
 }
 
 /** Steps 2 to 4 for an admitted submission whose credential was read fresh from Gitpod. */

@@ -95,6 +95,7 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
     host: toText(row.host),
     runnerId: toText(row.runner_id),
     scmId: toText(row.scm_id),
+    clientId: toText(row.client_id),
     requester: String(row.requester),
     reason: toText(row.reason),
     required: toNumber(row.required) ?? 1,
@@ -305,8 +306,8 @@ export class SqlStore implements BotStore {
   async createApproval(approval: NewApproval): Promise<void> {
     await this.db.run(
       `INSERT INTO approvals (id, credential_kind, integration_id, token_id, subject_id, host, runner_id, scm_id,
-        requester, reason, required, status, created_at, expires_at, revoke_plan)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        client_id, requester, reason, required, status, created_at, expires_at, revoke_plan)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       [
         approval.id,
         approval.credential ?? "oauth-secret",
@@ -316,6 +317,7 @@ export class SqlStore implements BotStore {
         opt(approval.host),
         opt(approval.runnerId),
         opt(approval.scmId),
+        opt(approval.clientId),
         approval.requester,
         opt(approval.reason),
         approval.required,

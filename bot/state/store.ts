@@ -92,6 +92,11 @@ export interface Approval {
   /** The credential's runner and SCM, to redraw the request's message (rows before migration 004 lack them). */
   runnerId?: string;
   scmId?: string;
+  /**
+   * The OAuth client id the rotation was approved for (credential "oauth-secret"): the form is
+   * locked to it. Absent on rows written before it was kept.
+   */
+  clientId?: string;
   requester: string;
   /** Why the requester asks (their words, shown to approvers; escaped wherever shown). */
   reason?: string;
@@ -127,6 +132,7 @@ export type NewApproval = Pick<
   | "host"
   | "runnerId"
   | "scmId"
+  | "clientId"
   | "requester"
   | "reason"
   | "required"

@@ -13,6 +13,7 @@ import { type FileFormat, type Located, loadList } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
+import { maskedIssue } from "./mask.js";
 import { LazyPositions, lazyLines } from "./positions.js";
 import { runnerIssue } from "./runner-issue.js";
 import { RunnerConfigFile } from "./structure.js";
@@ -27,11 +28,17 @@ export interface LoadedConfig {
   secrets: Map<string, string>;
 }
 
+/** One file read into a desired state; messages that quote the file have credentials masked. */
 export function loadRunnerConfig(
   file: string,
   text: string,
   env: Record<string, string | undefined>,
 ): LoadedConfig {
+  const loaded = loadFile(file, text, env);
+  return { ...loaded, issues: loaded.issues.map(maskedIssue) };
+}
+
+function loadFile(file: string, text: string, env: Record<string, string | undefined>): LoadedConfig {
   // The readers refuse larger files before decoding; this covers callers that pass text directly.
   if (text.length > MAX_CONFIG_BYTES) {
     return {

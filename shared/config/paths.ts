@@ -8,12 +8,21 @@ export type ConfigPaths = { ok: true; files: string[] } | { ok: false; error: st
 
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 
-/** The files the setting names, in the order given (a pattern's matches sorted), each once. */
-export async function expandConfigPaths(setting: string, cwd: string = process.cwd()): Promise<ConfigPaths> {
-  const entries = setting
+/** The entries of the setting that name a file literally (no glob pattern). */
+export function literalConfigPaths(setting: string): string[] {
+  return entriesOf(setting).filter((entry) => !GLOB_CHARACTERS.test(entry));
+}
+
+function entriesOf(setting: string): string[] {
+  return setting
     .split(/[\n,]/)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
+}
+
+/** The files the setting names, in the order given (a pattern's matches sorted), each once. */
+export async function expandConfigPaths(setting: string, cwd: string = process.cwd()): Promise<ConfigPaths> {
+  const entries = entriesOf(setting);
   if (entries.length === 0) return { ok: false, error: "no config file given" };
   const files: string[] = [];
   for (const entry of entries) {

@@ -12,6 +12,28 @@ const SECRET_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 /** The same rule for editors (JSON Schema); the loader trims around the reference too. */
 const SECRET_REFERENCE_PATTERN = "^\\s*\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}\\s*$";
 
+/**
+ * Variables that hold this product's own credentials or the CI's, never a secret for the file: the
+ * API token, GitHub's and Slack's tokens, the runner's and the action's own inputs (INPUT_*). A
+ * pull request could name them in the file and have the API token sent as an OAuth secret.
+ */
+const OWN_CREDENTIALS = [
+  /^GITPOD_API_KEY$/,
+  /^ONA_API_KEY$/,
+  /^GITHUB_TOKEN$/,
+  /^GH_TOKEN$/,
+  /^ACTIONS_/,
+  /^RUNNER_/,
+  /^SLACK_/,
+  /^INPUT_/,
+];
+
+/** Whether a file may name `variable` as a secret (see OWN_CREDENTIALS). */
+function isOwnCredentialVariable(variable: string): boolean {
+  const upper = variable.toUpperCase();
+  return OWN_CREDENTIALS.some((pattern) => pattern.test(upper));
+}
+
 /** A required secret field of an entry (the reference itself is checked by `secretReference`). */
 export function secretReferenceEntry(name: string, when = ""): z.ZodString {
   return z.string({ error: `${name} is required${when}: a \${ENV_VAR} reference` });
@@ -41,6 +63,14 @@ export function secretReference(
     context.issue(
       path,
       `${field.name} must be a \${ENV_VAR} reference: a literal ${field.holds} in this file would be committed to git`,
+    );
+    return undefined;
+  }
+  if (isOwnCredentialVariable(name)) {
+    // Never read: its value must not reach the secrets that are sent.
+    context.issue(
+      path,
+      `${field.name} may not name ${name}: that variable holds this tool's or the CI's own credential, which is never sent as a ${field.holds}; use a variable of its own`,
     );
     return undefined;
   }

@@ -110,7 +110,11 @@ class RotationRun {
         },
         call,
       );
-      return { ok: true, detail: "stored the new client id and secret" };
+      const app = this.#appChange();
+      return {
+        ok: true,
+        detail: app ? `stored the new secret and changed ${appChangeWords(app)}` : "stored the new secret",
+      };
     });
     let after: ScmIntegration | undefined;
     if (!updated) {
@@ -171,6 +175,14 @@ class RotationRun {
     return given || this.#integration?.oauth?.clientId || undefined;
   }
 
+  /** The OAuth app this rotation stores, when it is not the one the integration had. */
+  #appChange(): AppChange | undefined {
+    const from = this.#integration?.oauth?.clientId;
+    const to = this.#clientId();
+    if (!to || to === from) return undefined;
+    return from ? { from, to } : { to };
+  }
+
   #secretChanged(previous: string | undefined, after: ScmIntegration): boolean {
     const current = after.oauth?.encryptedClientSecret;
     return Boolean(current) && current !== previous;
@@ -189,10 +201,14 @@ class RotationRun {
 
   #finish(outcome: RotationOutcome, changed: boolean | "unknown", summary: string): RotationResult {
     const integration = this.#integration;
+    const appChange = this.#appChange();
     const result = rotationResult(this.clock, this.#steps, this.request.integrationId, {
       outcome,
       changed,
-      summary,
+      // A change of app is always named, never folded into "rotated the secret".
+      summary: appChange
+        ? `${summary} ${changed === true ? "It also changed" : changed === "unknown" ? "The update would also change" : "It would also have changed"} ${appChangeWords(appChange)}.`
+        : summary,
     });
     if (integration?.runnerId) result.runnerId = integration.runnerId;
     if (integration?.scmId) result.scmId = integration.scmId;
@@ -204,4 +220,14 @@ class RotationRun {
     if (this.#storedCredentials) result.storedCredentials = this.#storedCredentials;
     return result;
   }
+}
+
+interface AppChange {
+  from?: string;
+  to: string;
+}
+
+/** "the OAuth client id from a to b" ("from none" where the integration had none). */
+function appChangeWords(change: AppChange): string {
+  return `the OAuth client id from ${change.from ?? "none"} to ${change.to}`;
 }

@@ -4,7 +4,7 @@ import { GitpodApiError } from "../api/errors.js";
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import type { DesiredState } from "../config/types.js";
 import { ALL_KINDS, type ResourceKinds } from "../kinds/registry.js";
-import type { Operation, Plan } from "./plan-types.js";
+import type { Operation } from "./plan-types.js";
 
 type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
   ? I
@@ -85,18 +85,6 @@ export function scopeOfFile(desired: DesiredState): ReadScope {
     ALL_KINDS.filter((kind) => kind.readOnlyWhereDeclared).map((kind) => [
       kind.kind,
       desired.runners.filter((runner) => kind.desired(runner).length > 0).map((runner) => runner.id),
-    ]),
-  );
-}
-
-/** The same for a saved plan: the runners whose plan has operations of each such kind. */
-export function scopeOfPlan(plan: Plan): ReadScope {
-  return Object.fromEntries(
-    ALL_KINDS.filter((kind) => kind.readOnlyWhereDeclared).map((kind) => [
-      kind.kind,
-      plan.runners
-        .filter((runner) => runner.operations.some((operation) => operation.kind === kind.kind))
-        .map((runner) => runner.runnerId),
     ]),
   );
 }

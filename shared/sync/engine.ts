@@ -5,6 +5,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
+import { maskedIssue } from "../config/mask.js";
 import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import type { ConfigIssue } from "../config/types.js";
@@ -16,6 +17,7 @@ import { stateFingerprint } from "./fingerprint.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
+import { type ExpectedPlan, planMismatches } from "./saved-plan.js";
 
 /**
  * Validation calls change nothing, so they may run wider than the writes; the client backs off on
@@ -55,6 +57,12 @@ interface SyncSettings extends PlanOptions {
   onOutcome?: ApplyOptions["onOutcome"];
   /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
   confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Apply a saved plan: the sources are the files it was made from and the options its options.
+   * Nothing is written unless the files, the runners' fingerprint and the plan made now equal it
+   * (saved-plan.ts); then the plan made now, which equals it, is applied.
+   */
+  expected?: ExpectedPlan;
   /** Cancellation: stop starting writes / stop waiting for writes in flight (see applyPlan). */
   stopWrites?: AbortSignal;
   abandon?: AbortSignal;
@@ -70,6 +78,8 @@ export interface SyncResult {
   secretValues: string[];
   /** Fingerprint of the objects the plan was made against (see fingerprint.ts). */
   fingerprint?: string;
+  /** A saved plan (`expected`) that no longer matches, in words; nothing was written. */
+  mismatch?: string[];
   /** Apply: the confirmation was declined, nothing was written. */
   declined?: boolean;
   /** Plan: changes are pending. Apply: something was written. */
@@ -79,13 +89,29 @@ export interface SyncResult {
 
 export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
   const sources = "sources" in options ? options.sources : [{ file: options.file, text: options.text }];
+  const notAsSaved = (reasons: string[], plan?: Plan, fingerprint?: string): SyncResult => ({
+    mode: options.mode,
+    issues: [],
+    ...(plan ? { plan } : {}),
+    ...(fingerprint ? { fingerprint } : {}),
+    mismatch: reasons,
+    secretValues: [],
+    changed: false,
+    ok: false,
+  });
+  // A file that changed since the plan was made is refused before anything is read or loaded.
+  if (options.expected) {
+    const changedFiles = planMismatches(options.expected, { sources });
+    if (changedFiles.length > 0) return notAsSaved(changedFiles);
+  }
   const loaded = loadRunnerConfigs(sources, options.env);
   const secretValues = [...loaded.secrets.values()];
   // Every answer is scrubbed of these, even one to a call that did not send them.
   client.addSecrets(secretValues);
   const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
     mode: options.mode,
-    issues: sortIssues(issues),
+    // Live-schema and server answers may quote the file's values too.
+    issues: sortIssues(issues).map(maskedIssue),
     ...(plan ? { plan } : {}),
     secretValues,
     changed: false,
@@ -153,6 +179,10 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
 
   const pending = pendingOperations(plan).length > 0;
   const fingerprint = stateFingerprint(current.runners, runnerIds);
+  if (options.expected) {
+    const reasons = planMismatches(options.expected, { sources, plan, fingerprint });
+    if (reasons.length > 0) return { ...notAsSaved(reasons, plan, fingerprint), secretValues };
+  }
   if (options.mode !== "apply") {
     return { mode: options.mode, issues: [], plan, secretValues, fingerprint, changed: pending, ok: true };
   }

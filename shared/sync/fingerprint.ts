@@ -132,6 +132,13 @@ function writeCanonicalPlain(
   write(JSON.stringify(value, order) ?? "null");
 }
 
+/** The canonical JSON of `value` (object keys sorted, undefined fields left out): equal data, equal text. */
+export function canonicalJson(value: unknown): string {
+  const pieces: string[] = [];
+  writeCanonical(value, (text) => pieces.push(text));
+  return pieces.join("");
+}
+
 export function stateFingerprint(runners: ReadonlyMap<string, RunnerState>, runnerIds: string[]): string {
   const parts = [...new Set(runnerIds)].sort().map((runnerId) => {
     const state = runners.get(runnerId);

@@ -210,13 +210,18 @@ describe("plan and apply", () => {
 
   it("applies exactly a saved plan, and refuses one made against a state that changed since", async () => {
     const saved = join(dir, "plan.json");
-    const plan = await cli(["plan", "--config", EXAMPLE, "--out", saved]);
+    // In the directory the CLI runs in: a saved plan's files must be inside it (or its repository).
+    const config = "runner-config.yaml";
+    await copyFile(EXAMPLE, join(dir, config));
+    const plan = await cli(["plan", "--config", config, "--out", saved]);
     expect(plan.code).toBe(0);
     expect(plan.stderr).toContain(`apply it with: gitpod-runner-config apply ${saved}`);
     const json = await readFile(saved, "utf8");
     expect(JSON.parse(json)).toMatchObject({
       format: "gitpod-runner-config-plan",
-      version: 1,
+      version: 2,
+      files: [{ path: config, sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }],
+      options: { prune: false, allowDestructive: false, rotateSecrets: false },
       fingerprint: expect.stringMatching(/^sha256:/),
     });
     expect(json).not.toContain(GITHUB_OAUTH_SECRET);
@@ -229,29 +234,31 @@ describe("plan and apply", () => {
     });
     emu.requests.clear();
     const stale = await cli(["apply", saved]);
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain("the runners changed since this plan was made");
+    expect(stale.code, stale.stderr).toBe(1);
+    expect(stale.stderr).toContain("the plan no longer matches: the runners changed since the plan was made");
     expect(stale.stderr).toContain("nothing was changed");
     expect(emu.requests.writes()).toHaveLength(0);
 
     emu.state.reset();
-    const fresh = await cli(["plan", "--config", EXAMPLE, "--out", saved]);
+    const fresh = await cli(["plan", "--config", config, "--out", saved]);
     expect(fresh.code).toBe(0);
     // The secret comes from the environment at apply time; without it nothing is sent.
     const noSecret = await cli(["apply", saved], { GITHUB_OAUTH_CLIENT_SECRET: "" });
     expect(noSecret.code).toBe(1);
-    expect(noSecret.stderr).toContain("set GITHUB_OAUTH_CLIENT_SECRET");
+    expect(noSecret.stderr).toContain("environment variable GITHUB_OAUTH_CLIENT_SECRET is not set");
     const applied = await cli(["apply", saved]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain("Apply complete: 7 change(s) made.");
     expect(emu.state.environmentClasses.size).toBe(3 + 1);
     const again = await cli(["apply", saved]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("changed since this plan was made");
+    expect(again.stderr).toContain("the plan no longer matches");
 
     const withFlags = await cli(["apply", saved, "--prune", "--config", EXAMPLE]);
     expect(withFlags.code).toBe(2);
-    expect(withFlags.stderr).toContain("a saved plan carries its file and options: drop --config, --prune");
+    expect(withFlags.stderr).toContain(
+      "apply it with the same flags: --prune (the plan was made without it)",
+    );
 
     const notPlan = await cli(["apply", EXAMPLE]);
     expect(notPlan.code).toBe(2);

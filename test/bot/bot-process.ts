@@ -3,12 +3,13 @@
  * requests: for tests of what only separate processes show (replicas, crashes, signals).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { REASON_ACTION, REASON_BLOCK, REQUEST_CALLBACK_ID } from "../../bot/approvals/views.js";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
 import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
 import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
-import { interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
+import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
   child: ChildProcess;
@@ -148,18 +149,76 @@ export async function openRotateForm(
   return { viewId, responseUrlId: sent.responseUrlId, form: filled.args.view as Record<string, unknown> };
 }
 
-/** Submits a rotate form (as Slack would) with the prefilled client id and `clientSecret`. */
+/**
+ * Runs `rotate <target>` (or another command that asks for approval) and submits the reason modal
+ * it opens, as Slack would; resolves once the submission was acked.
+ */
+export async function requestApproval(
+  bot: BotProcess,
+  slack: FakeSlack,
+  command: string,
+  user: string,
+  reason: string,
+): Promise<Response> {
+  const sent = await sendCommand(bot, slack, command, user);
+  const open = await slack.waitFor(
+    (call) => call.method === "views.open" && call.args.trigger_id === sent.triggerId,
+    15_000,
+  );
+  const viewId = openedViewId(open) ?? "";
+  const filled = await slack.waitFor(
+    (call) =>
+      call.method === "views.update" &&
+      call.args.view_id === viewId &&
+      (call.args.view as { callback_id?: string }).callback_id === REQUEST_CALLBACK_ID,
+    15_000,
+  );
+  const payload = viewSubmission({
+    view: filled.args.view as Record<string, unknown>,
+    viewId,
+    user,
+    username: user,
+    triggerId: `ptrigger-${++triggers}`,
+    values: { [REASON_BLOCK]: { [REASON_ACTION]: { type: "plain_text_input", value: reason } } },
+  });
+  return signedPost(bot.url, interactionBody(payload));
+}
+
+/** Clicks a button as `user` in `channel`; resolves with the trigger and response_url ids it carried. */
+export async function clickButton(
+  bot: BotProcess,
+  slack: FakeSlack,
+  click: { user: string; channel: string; actionId: string; value: string },
+): Promise<{ status: number; triggerId: string; responseUrlId: string }> {
+  const n = ++triggers;
+  const triggerId = `ptrigger-${n}`;
+  const responseUrlId = `p${n}`;
+  const response = await signedPost(
+    bot.url,
+    interactionBody(buttonClick({ ...click, responseUrl: slack.responseUrl(responseUrlId), triggerId })),
+  );
+  await response.text();
+  return { status: response.status, triggerId, responseUrlId };
+}
+
+/**
+ * Submits a rotate form (as Slack would) with `clientSecret` and the prefilled client id, or
+ * `options.clientId` (what a person typed over it, or a crafted submission sends).
+ */
 export async function submitRotateForm(
   bot: BotProcess,
   form: Record<string, unknown>,
   viewId: string,
   user: string,
   clientSecret: string,
+  options: { clientId?: string } = {},
 ): Promise<Response> {
   const blocks = (form.blocks as Array<Record<string, unknown>>) ?? [];
   const clientId =
+    options.clientId ??
     (blocks.find((block) => block.block_id === CLIENT_ID_BLOCK)?.element as { initial_value?: string })
-      ?.initial_value ?? "";
+      ?.initial_value ??
+    "";
   const payload = viewSubmission({
     view: form,
     viewId,

@@ -7,11 +7,12 @@ import type { App } from "@slack/bolt";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../../shared/api/schemas.js";
 import { rotateScmCredentials } from "../../../shared/rotation/protocol.js";
-import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
+import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
+import { approvedClientId } from "../../approvals/flow.js";
 import type { BotContext } from "../../context.js";
 import { resolveTarget } from "../../gitpod.js";
 import { RESTARTING_TEXT } from "../../messages.js";
-import { oauthSecretOf } from "../../rotations/credential.js";
+import { auditFieldsOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { journaledApi } from "../../rotations/journaled-api.js";
 import {
   admitSubmission,
@@ -43,7 +44,8 @@ export function registerRotateSubmission(app: App, bot: BotContext): void {
       ranAs(context, "rotate", "restarting");
       return;
     }
-    const errors = checkSubmission(clientId, clientSecret);
+    // Under an approval the form shows the approved client id instead of asking for one.
+    const errors = checkSubmission(clientId, clientSecret, metadata.approvalId === undefined);
     if (errors) {
       await ack({ response_action: "errors", errors });
       ranAs(context, "rotate", "form-errors");
@@ -67,9 +69,13 @@ interface RotateSubmission {
 }
 
 /** Problems with the form's input, keyed by block id, as Slack's `response_action: "errors"` wants. */
-function checkSubmission(clientId: string, clientSecret: string): Record<string, string> | undefined {
+function checkSubmission(
+  clientId: string,
+  clientSecret: string,
+  clientIdAsked: boolean,
+): Record<string, string> | undefined {
   const errors: Record<string, string> = {};
-  if (!clientId) errors.client_id = "Enter the OAuth app's client id.";
+  if (!clientId && clientIdAsked) errors.client_id = "Enter the OAuth app's client id.";
   else if (/\s/.test(clientId)) errors.client_id = "A client id has no spaces.";
   if (!clientSecret) errors.client_secret = "Paste the new client secret.";
   else if (/\s/.test(clientSecret))
@@ -93,9 +99,16 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
   if (!admitted.ok) return admitted.outcome;
 
   const base = rotationAuditBase(bot, "oauth-secret", userId);
-  const fail = async (shown: string, reason: string) => {
+  const fail = async (shown: string, reason: string, refusal?: { credential: RotatedCredential }) => {
     await reporter.show(messageView(`${shown} Nothing was changed.`, metadata));
-    await bot.auditor.record({ ...base, outcome: "failed", integrationId, reason });
+    await bot.auditor.record({
+      ...base,
+      outcome: refusal ? "refused" : "failed",
+      integrationId,
+      ...(refusal ? auditFieldsOf(refusal.credential) : {}),
+      reason,
+      ...(admitted.approvalId ? { approvalId: admitted.approvalId } : {}),
+    });
   };
   let integration: ScmIntegration;
   try {
@@ -112,6 +125,22 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
     throw error;
   }
 
+  // Under an approval exactly what was approved runs: a new secret for the approved OAuth app.
+  let clientId = submission.clientId;
+  if (admitted.approval) {
+    const approved = approvedClientId(admitted.approval, integration);
+    if (clientId && clientId !== approved) {
+      const reason = `the approval is for OAuth client id ${approved} and the form asked to store ${clientId}; under an approval only what was approved runs, so the approval is used up. Run rotate again to have the other app approved`;
+      await fail(
+        `:no_entry_sign: Not rotated: the approval is for OAuth client id ${code(approved)}, and the form asked to store ${code(clientId)}. Under an approval only what was approved runs; the approval is used up. Run \`rotate\` again to have the other app approved.`,
+        `Not rotated: ${reason}.`,
+        { credential: oauthSecretOf(integration) },
+      );
+      return "client-id-not-approved";
+    }
+    clientId = approved;
+  }
+
   return runJournaledRotation(bot, {
     userId,
     viewId,
@@ -122,7 +151,7 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
     protocol: (journalId) =>
       rotateScmCredentials(
         journaledApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, clientId: submission.clientId, clientSecret: submission.clientSecret },
+        { integrationId, clientId, clientSecret: submission.clientSecret },
         { lock: bot.lock, now: bot.now },
       ),
   });
