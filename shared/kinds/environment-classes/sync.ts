@@ -10,7 +10,7 @@ import type { EnvironmentClass, FieldValue } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
@@ -276,7 +276,14 @@ export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
   "environmentClasses",
-  { environmentClasses: EnvironmentClass[] }
+  { environmentClasses: EnvironmentClass[] },
+  {
+    /**
+     * Disabled environment classes the runner already carries: they cannot be deleted, and every
+     * configuration change adds one.
+     */
+    disabledEnvironmentClasses: number;
+  }
 > = {
   kind: "environmentClass",
   label: "environment class",

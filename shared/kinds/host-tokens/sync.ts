@@ -16,7 +16,7 @@ import type {
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import { secretFor } from "../scm-integrations/sync.js";
@@ -280,7 +280,10 @@ export const hostAuthenticationTokenKind: ResourceKind<
      * the fingerprint of other runners does not change).
      */
     hostAuthenticationTokens?: HostAuthenticationToken[];
-  }
+  },
+  object,
+  // A token may link to one of the runner's SCM integrations.
+  { scmIntegrations: ScmIntegration[] }
 > = {
   kind: "hostAuthenticationToken",
   label: "service-account host token",

@@ -13,11 +13,10 @@ import type {
   UpdateScmIntegrationRequest,
 } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
-import type { RunnerState } from "../../sync/current-state.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import {
@@ -320,7 +319,7 @@ function byId(integrations: ScmIntegration[]): Map<string, ScmIntegration> {
 /** The listed integration an operation changes; by host when the API left its id out (""). */
 function storedIntegration(
   operation: ScmIntegrationOperation,
-  state: RunnerState | undefined,
+  state: { scmIntegrations: ScmIntegration[] } | undefined,
 ): ScmIntegration | undefined {
   if (operation.currentId === undefined) return undefined;
   const integrations = state?.scmIntegrations ?? [];
