@@ -13,7 +13,9 @@ import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import { hostTokensOf, untilAborted } from "./host-token-cache.js";
-import type { Target } from "./listeners/commands/words.js";
+
+/** What a person names an integration (or, for `list`, a runner) by: its id, or a host. */
+export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi & {
