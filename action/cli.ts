@@ -8,12 +8,16 @@
 import { readFileSync } from "node:fs";
 import { didYouMean } from "../shared/text/did-you-mean.js";
 import { parseCommandArgs, UsageError } from "./cli/args.js";
-import { COMMANDS, type CommandSpec, commandHelp, commandNamed, generalHelp } from "./cli/commands.js";
-import { CliFailure, type CliIo, type CommandContext } from "./cli/context.js";
-import { exportCommand } from "./cli/export-command.js";
+import {
+  type CommandSpec,
+  commandHelp,
+  commandNamed,
+  generalHelp,
+  helpNamed,
+  LISTED,
+} from "./cli/commands.js";
+import { CliFailure, type CliIo } from "./cli/context.js";
 import { FileError } from "./cli/files.js";
-import { schemaCommand } from "./cli/schema-command.js";
-import { syncCommand } from "./cli/sync-commands.js";
 import { detectTerminal } from "./cli/terminal.js";
 
 /**
@@ -32,14 +36,6 @@ function packageVersion(): string {
 }
 
 export type { CliIo } from "./cli/context.js";
-
-const RUN: Record<string, (context: CommandContext) => Promise<number>> = {
-  validate: syncCommand("validate"),
-  plan: syncCommand("plan"),
-  apply: syncCommand("apply"),
-  export: exportCommand,
-  schema: schemaCommand,
-};
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
@@ -61,7 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(generalHelp(packageVersion()));
       return 0;
     }
-    const command = commandNamed(rest[0]);
+    const command = helpNamed(rest[0]);
     if (!command) return unknownCommand(rest[0], io, usageCode);
     io.out(commandHelp(command));
     return 0;
@@ -80,17 +76,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const args = parseCommandArgs(command, rest);
-    const run = RUN[command.name];
-    if (!run) throw new Error(`internal: no handler for ${command.name}`);
     const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
-    return await run({ io, args, argv: rest, term, usageCode });
+    return await command.run({ io, args, argv: rest, term, usageCode });
   } catch (error) {
     return reportFailure(error, command, io, usageCode);
   }
 }
 
 function unknownCommand(name: string, io: CliIo, usageCode: number): number {
-  const names = COMMANDS.map((command) => command.name);
+  const names = LISTED.map((command) => command.name);
   io.err(
     `unknown command "${name}"${didYouMean(name, names)}\nRun "gitpod-runner-config --help" for the commands.`,
   );

@@ -5,12 +5,17 @@
 import * as core from "@actions/core";
 import { withoutCredentials } from "../shared/api/dispatcher.js";
 
-const MODES = ["plan", "apply", "validate", "rotate", "audit"] as const;
-type Mode = (typeof MODES)[number];
+/** What the inputs' check needs of a mode in the table (action/modes/table.ts). */
+interface ModeRule {
+  name: string;
+  /** False when the mode runs offline without `api-token`. */
+  needsToken: boolean;
+}
 
 export interface ActionInputs {
   config: string;
-  mode: Mode;
+  /** The name of a mode in the table. */
+  mode: string;
   apiToken: string;
   apiUrl: string | undefined;
   prune: boolean;
@@ -36,13 +41,19 @@ function optional(name: string): string | undefined {
   return value === "" ? undefined : value;
 }
 
-export function readInputs(): ActionInputs {
-  const mode = (optional("mode") ?? "plan") as Mode;
-  if (!MODES.includes(mode))
-    throw new InputError(`input mode must be one of ${MODES.join(", ")}, got "${mode}"`);
+/** The inputs, and the entry of `modes` that the `mode` input names. */
+export function readInputs<Mode extends ModeRule>(
+  modes: readonly Mode[],
+): { inputs: ActionInputs; mode: Mode } {
+  const name = optional("mode") ?? "plan";
+  const mode = modes.find((candidate) => candidate.name === name);
+  if (!mode)
+    throw new InputError(
+      `input mode must be one of ${modes.map((candidate) => candidate.name).join(", ")}, got "${name}"`,
+    );
   const apiToken = core.getInput("api-token");
-  // validate runs offline without a token (pull requests from forks get no secrets).
-  if (!apiToken && mode !== "validate")
+  // A mode that needs no token runs offline without one (pull requests from forks get no secrets).
+  if (!apiToken && mode.needsToken)
     throw new InputError("input api-token is required (a Gitpod API token, from a secret)");
   if (apiToken) core.setSecret(apiToken);
   const githubToken = optional("github-token");
@@ -55,9 +66,9 @@ export function readInputs(): ActionInputs {
   const apiUrl = optional("api-url");
   if (apiUrl && !URL.canParse(apiUrl))
     throw new InputError(`input api-url must be a URL, got "${withoutCredentials(apiUrl)}"`);
-  return {
+  const inputs = {
     config: optional("config") ?? ".gitpod/runner-config.yaml",
-    mode,
+    mode: name,
     apiToken,
     apiUrl,
     prune: booleanInput("prune"),
@@ -68,4 +79,5 @@ export function readInputs(): ActionInputs {
     githubToken,
     commentOnPr: booleanInput("comment-on-pr"),
   };
+  return { inputs, mode };
 }

@@ -5,28 +5,26 @@
  * run it locally too.
  */
 import * as core from "@actions/core";
-import { type Cancellation, listenForCancellation } from "./cancellation.js";
+import { listenForCancellation } from "./cancellation.js";
 import { clientFor } from "./client.js";
-import { InputError, readInputs } from "./inputs.js";
-import { runHealthCheckMode } from "./modes/health-check.js";
-import { runRotateMode } from "./modes/rotate.js";
+import { type ActionInputs, InputError, readInputs } from "./inputs.js";
 import { readScheduledInputs } from "./modes/scheduled-inputs.js";
-import { runValidateMode } from "./modes/validate.js";
-import { runSyncMode } from "./sync-mode.js";
+import { ACTION_MODES } from "./modes/table.js";
 
 export async function run(): Promise<void> {
-  let inputs: ReturnType<typeof readInputs>;
+  let inputs: ActionInputs;
+  let mode: (typeof ACTION_MODES)[number];
   try {
-    inputs = readInputs();
+    ({ inputs, mode } = readInputs(ACTION_MODES));
   } catch (error) {
     core.setFailed(error instanceof InputError ? error.message : String(error));
     return;
   }
-  if (inputs.mode === "validate" && !inputs.apiToken) {
+  if (!mode.needsToken && !inputs.apiToken) {
     // Offline: no client, no network.
-    await runValidateMode(inputs, undefined, process.env).catch((error: unknown) =>
-      core.setFailed(error instanceof Error ? error.message : String(error)),
-    );
+    await mode
+      .run({ inputs, client: undefined, env: process.env })
+      .catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
     return;
   }
   let client: ReturnType<typeof clientFor>;
@@ -37,31 +35,13 @@ export async function run(): Promise<void> {
     core.setFailed(error instanceof Error ? error.message : String(error));
     return;
   }
-  // Apply and rotate write; the other modes only read and keep Node's default (stop at once on a signal).
-  const cancellation: Cancellation | undefined =
-    inputs.mode === "apply" || inputs.mode === "rotate" ? listenForCancellation() : undefined;
+  const cancellation = mode.writes ? listenForCancellation() : undefined;
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
     const scheduled = readScheduledInputs(process.env);
-    switch (inputs.mode) {
-      case "plan":
-      case "apply":
-        await runSyncMode({ ...inputs, mode: inputs.mode }, client, process.env, scheduled, cancellation);
-        if (cancellation?.stopWrites.aborted)
-          core.setFailed("The run was cancelled; see the summary for what was done.");
-        break;
-      case "validate":
-        await runValidateMode(inputs, client, process.env);
-        break;
-      case "rotate":
-        await runRotateMode(inputs, scheduled, client, process.env, cancellation);
-        if (cancellation?.stopWrites.aborted)
-          core.setFailed("The run was cancelled; see the summary for what was done.");
-        break;
-      case "audit":
-        await runHealthCheckMode(inputs, scheduled, client, process.env);
-        break;
-    }
+    await mode.run({ inputs, client, env: process.env, scheduled, cancellation });
+    if (cancellation?.stopWrites.aborted)
+      core.setFailed("The run was cancelled; see the summary for what was done.");
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
     // Where it went wrong, for a re-run with debug logging (source-mapped to action/ and shared/).

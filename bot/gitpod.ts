@@ -1,11 +1,12 @@
 /**
- * The Gitpod reads the bot needs, over the shared client: integrations of the managed runners
- * (every page), their host authentication tokens, and finding the integration a user meant.
+ * The Gitpod reads the bot needs, over the shared live reads (shared/api/live-reads.ts):
+ * integrations of the managed runners, their host authentication tokens, and finding the
+ * integration a user meant.
  */
 
 import { describeApiError } from "../shared/api/error-in-words.js";
+import { belongsTo, integrationsOfRunners } from "../shared/api/live-reads.js";
 import { sameHost } from "../shared/api/matching.js";
-import { collectEveryPage } from "../shared/api/pagination.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { signalOption } from "../shared/api/transport.js";
 import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
@@ -13,7 +14,9 @@ import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import { hostTokensOf, untilAborted } from "./host-token-cache.js";
-import type { Target } from "./listeners/commands/words.js";
+
+/** What a person names an integration (or, for `list`, a runner) by: its id, or a host. */
+export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
 export type BotGitpodApi = CredentialsApi & {
@@ -23,17 +26,13 @@ export type BotGitpodApi = CredentialsApi & {
     };
 };
 
-async function listManagedIntegrations(
+function listManagedIntegrations(
   api: BotGitpodApi,
   runnerIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<ScmIntegration[]> {
-  if (runnerIds.length === 0) return [];
-  const integrations = await collectEveryPage(
-    api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, signalOption(signal)),
-  );
-  // The filter is the API's job, but the bot must never act on another runner's integration.
-  return integrations.filter((integration) => runnerIds.includes(integration.runnerId));
+  // Only the managed runners' integrations, even if the API answered with another runner's.
+  return integrationsOfRunners(api, runnerIds, signalOption(signal));
 }
 
 function hostMatches(integration: ScmIntegration, host: string): boolean {
@@ -110,7 +109,7 @@ export async function resolveTarget(
       }
       throw error;
     }
-    if (!runnerIds.includes(integration.runnerId)) {
+    if (!belongsTo(integration, runnerIds)) {
       return { kind: "none", reason: "This integration belongs to a runner this bot does not manage." };
     }
     return { kind: "one", integration };

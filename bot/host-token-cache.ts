@@ -4,7 +4,7 @@
  * (150 pages one after another at 15,000): concurrent commands share one read in flight, and its
  * result is kept for a few seconds. A failed read is not kept, so the next command tries again.
  */
-import { collectEveryPage } from "../shared/api/pagination.js";
+import { hostTokensOfRunner } from "../shared/api/live-reads.js";
 import type { HostAuthenticationToken } from "../shared/api/schemas.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 
@@ -19,10 +19,6 @@ interface Entry {
 /** Per client, so two bots (or two tests) in one process never share answers. */
 const entriesByApi = new WeakMap<CredentialsApi, Map<string, Entry>>();
 
-function readAll(api: CredentialsApi, runnerId: string): Promise<HostAuthenticationToken[]> {
-  return collectEveryPage(api.hostAuthenticationTokens.list({ filter: { runnerId } }));
-}
-
 /** The runner's host tokens: the read in flight or a recent one, else a new read. */
 export function hostTokensOf(
   api: CredentialsApi,
@@ -36,7 +32,7 @@ export function hostTokensOf(
   }
   const cached = entries.get(runnerId);
   if (cached && nowMs - cached.readAt < HOST_TOKEN_CACHE_MS) return cached.tokens;
-  const entry: Entry = { readAt: nowMs, tokens: readAll(api, runnerId) };
+  const entry: Entry = { readAt: nowMs, tokens: hostTokensOfRunner(api, runnerId) };
   entries.set(runnerId, entry);
   const owner = entries;
   entry.tokens.catch(() => {

@@ -1,7 +1,23 @@
 /** Parses one command's flags from the table in commands.ts; a mistyped flag gets a "did you mean". */
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { didYouMean } from "../../shared/text/did-you-mean.js";
-import type { CommandSpec } from "./commands.js";
+
+/** One flag of a command, as the table in commands.ts declares it. */
+export interface FlagSpec {
+  type: "string" | "boolean";
+  /** Value placeholder in help, for string flags. */
+  value?: string;
+  description: string;
+  default?: string;
+  multiple?: boolean;
+  short?: string;
+}
+
+/** What parsing needs of a command: its name (for errors) and its flags. */
+interface FlagTable {
+  name: string;
+  flags: Record<string, FlagSpec>;
+}
 
 export class UsageError extends Error {}
 
@@ -10,7 +26,7 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedArgs {
+export function parseCommandArgs(command: FlagTable, argv: string[]): ParsedArgs {
   const names = Object.keys(command.flags);
   for (const arg of argv) {
     if (arg === "--") break;

@@ -1,15 +1,15 @@
-/** The CLI's commands and flags: one table drives parsing, `help <command>` and "did you mean". */
+/**
+ * The CLI's command table: every command with its flags, its help and its handler, in the order help
+ * lists them. Parsing, `help <command>`, "did you mean" and dispatch come from it, and a command
+ * without a handler does not compile. Adding a command: one entry here (CONTRIBUTING.md).
+ */
+import type { FlagSpec } from "./args.js";
+import type { CommandContext } from "./context.js";
+import { exportCommand } from "./export-command.js";
+import { schemaCommand } from "./schema-command.js";
+import { syncCommand } from "./sync-commands.js";
 
-interface FlagSpec {
-  type: "string" | "boolean";
-  /** Value placeholder in help, for string flags. */
-  value?: string;
-  description: string;
-  default?: string;
-  multiple?: boolean;
-  short?: string;
-}
-
+/** What help says about a command, and the flags its parser accepts. */
 export interface CommandSpec {
   name: string;
   summary: string;
@@ -17,6 +17,11 @@ export interface CommandSpec {
   flags: Record<string, FlagSpec>;
   /** Extra help text after the flags. */
   notes?: string;
+}
+
+/** A command the CLI runs: its spec and the handler that gets its parsed flags and returns the exit code. */
+interface CliCommand extends CommandSpec {
+  run: (context: CommandContext) => Promise<number>;
 }
 
 const config: FlagSpec = {
@@ -48,9 +53,10 @@ const syncFlags: Record<string, FlagSpec> = {
   "api-url": apiUrl,
 };
 
-export const COMMANDS: CommandSpec[] = [
+const COMMANDS: readonly CliCommand[] = [
   {
     name: "validate",
+    run: syncCommand("validate"),
     summary: "check a runner-config file (against the runners' live schemas, or --offline)",
     usage: "gitpod-runner-config validate [--config FILE] [--offline]",
     flags: {
@@ -66,6 +72,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "plan",
+    run: syncCommand("plan"),
     summary: "show what apply would change",
     usage: "gitpod-runner-config plan [--config FILE] [--out PLAN.json] [--detailed-exitcode]",
     flags: {
@@ -79,6 +86,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "apply",
+    run: syncCommand("apply"),
     summary: "make the runners match the file (or apply a saved plan)",
     usage: "gitpod-runner-config apply [PLAN.json] [--config FILE] [--yes]",
     flags: {
@@ -93,6 +101,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "export",
+    run: exportCommand,
     summary: "write a runner-config file of what runners have now",
     usage: "gitpod-runner-config export --runner <ID|all> [--runner ID...] [--out FILE]",
     flags: {
@@ -117,6 +126,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "schema",
+    run: schemaCommand,
     summary: "write the JSON Schema (draft 2020-12) of the file format",
     usage: "gitpod-runner-config schema [--runner ID...] [--out FILE]",
     flags: {
@@ -130,27 +140,41 @@ export const COMMANDS: CommandSpec[] = [
       "api-url": apiUrl,
     },
   },
-  {
-    name: "help",
-    summary: "show help for a command",
-    usage: "gitpod-runner-config help [COMMAND]",
-    flags: {},
-  },
 ];
 
-export function commandNamed(name: string): CommandSpec | undefined {
+/**
+ * `help` answers for any word (an unknown one gets "did you mean") and knows the version, so
+ * runCli answers it before the table's dispatch; it is listed after the commands.
+ */
+const HELP: CommandSpec = {
+  name: "help",
+  summary: "show help for a command",
+  usage: "gitpod-runner-config help [COMMAND]",
+  flags: {},
+};
+
+/** Every command help lists, in its order. */
+export const LISTED: readonly CommandSpec[] = [...COMMANDS, HELP];
+
+/** The command to run for a name (not `help`, which runCli answers itself). */
+export function commandNamed(name: string): CliCommand | undefined {
   return COMMANDS.find((command) => command.name === name);
 }
 
+/** The spec `help <name>` shows, `help` itself included. */
+export function helpNamed(name: string): CommandSpec | undefined {
+  return LISTED.find((command) => command.name === name);
+}
+
 export function generalHelp(version: string): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const width = Math.max(...LISTED.map((command) => command.name.length));
   return [
     `gitpod-runner-config ${version}: Gitpod runner configuration as code`,
     "",
     "usage: gitpod-runner-config <command> [flags]",
     "",
     "commands:",
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...LISTED.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
     "global flags: --help, --version",
     "environment: GITPOD_API_KEY (the API token), GITPOD_BASE_URL, NO_COLOR, FORCE_COLOR",

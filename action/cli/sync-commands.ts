@@ -5,14 +5,10 @@ import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths
 import type { ConfigRoot } from "../../shared/config/read.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText } from "../../shared/sync/format.js";
+import type { PlanOptions } from "../../shared/sync/plan-base.js";
 import { summaryLine } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
-import {
-  type Plan,
-  type PlanOptions,
-  pendingOperations,
-  refusedOperations,
-} from "../../shared/sync/plan-types.js";
+import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
 import {
   flagsDifferingFromSaved,
   mismatchMessage,

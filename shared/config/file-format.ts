@@ -6,7 +6,6 @@
  */
 import type { z } from "zod";
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
-import type { RunnerState } from "../sync/current-state.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { type LazyPositions, lazyLines } from "./positions.js";
 import type { SecretReferenceContext } from "./secret-reference.js";
@@ -44,12 +43,15 @@ export interface ExportedSecret {
   describes: string;
 }
 
-/** What export reads of a runner: its objects, one list per kind (no schema). */
-export type LiveRunner = Omit<RunnerState, "schema" | "notes">;
+/**
+ * A runner's objects as one kind sees them: the runner's id and the kind's own fields (`Live`, as
+ * its ResourceKind declares them). Export reads every kind's (export/export.ts: ExportRunnerState).
+ */
+export type LiveObjects<Live extends object = object> = { runnerId: string } & Live;
 
-interface ExportContext {
+interface ExportContext<Live extends object> {
   /** Every runner being exported (a variable name may depend on the others). */
-  runners: readonly LiveRunner[];
+  runners: readonly LiveObjects<Live>[];
   /** A variable name not yet used in this file: `name`, else `name_2`, `name_3`, ... */
   variable(name: string): string;
   secret(secret: ExportedSecret): void;
@@ -57,7 +59,12 @@ interface ExportContext {
   note(text: string): void;
 }
 
-export interface FileFormat<Desired extends Located = Located, Key extends string = string, Entry = unknown> {
+export interface FileFormat<
+  Desired extends Located = Located,
+  Key extends string = string,
+  Entry = unknown,
+  Live extends object = object,
+> {
   /** The key under a runner: `environmentClasses`. */
   readonly key: Key;
   /** One entry of the list, strict (unknown keys are errors with their line). */
@@ -96,7 +103,7 @@ export interface FileFormat<Desired extends Located = Located, Key extends strin
     context: SchemaCheckContext,
   ): ConfigIssue[];
   /** The runner's live objects of this kind as entries that plan to no changes. */
-  exportEntries(state: LiveRunner, context: ExportContext): Array<Record<string, unknown>>;
+  exportEntries(state: LiveObjects<Live>, context: ExportContext<Live>): Array<Record<string, unknown>>;
   /** Header lines above the list of this kind's exported variables: why they are needed. */
   readonly exportedSecretsHeader?: readonly string[];
 }

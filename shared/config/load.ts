@@ -8,6 +8,7 @@
  */
 import type { z } from "zod";
 import { FILE_FORMATS } from "../kinds/registry.js";
+import type { DesiredRunner, DesiredState } from "./desired-state.js";
 import { fastPlainData } from "./fast-parse.js";
 import { type FileFormat, type Located, loadList } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
@@ -17,7 +18,7 @@ import { maskedIssue } from "./mask.js";
 import { LazyPositions, lazyLines } from "./positions.js";
 import { runnerIssue } from "./runner-issue.js";
 import { RunnerConfigFile } from "./structure.js";
-import type { ConfigIssue, DesiredRunner, DesiredState } from "./types.js";
+import type { ConfigIssue } from "./types.js";
 import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
 
 export interface LoadedConfig {

@@ -5,7 +5,8 @@
  */
 import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import { ALL_KINDS } from "../kinds/registry.js";
-import type { ConfigIssue, DesiredRunner } from "./types.js";
+import type { DesiredRunner } from "./desired-state.js";
+import type { ConfigIssue } from "./types.js";
 
 export function checkAgainstSchema(
   file: string,

@@ -1,5 +1,8 @@
-/** The desired state read from a runner-config file, with the file line of every field. */
-import type { ResourceKinds } from "../kinds/registry.js";
+/**
+ * What the file's reading speaks of, whatever the kinds: problems with their place, field lines, and
+ * a runner's entry. The desired state, with one list per kind, is built from the registry in
+ * desired-state.ts.
+ */
 
 export interface ConfigIssue {
   file: string;
@@ -13,27 +16,12 @@ export interface ConfigIssue {
 /** Line numbers by field name (`displayName`, `configuration.diskSize`, `oauth.clientSecret`, ...). */
 export type FieldLines = Record<string, number>;
 
-/**
- * A runner's items, one list per resource kind under the kind's key in the file
- * (`environmentClasses: DesiredEnvironmentClass[]`, ...): derived from the registry (kinds/registry.ts).
- */
-type DesiredObjects = {
-  [K in keyof ResourceKinds as ResourceKinds[K]["file"]["key"]]: Array<
-    NonNullable<ReturnType<ResourceKinds[K]["file"]["loadEntry"]>>
-  >;
-};
-
-export type DesiredRunner = DesiredObjects & {
+/** A runner's entry in the file without its lists (desired-state.ts adds one per kind). */
+export interface RunnerEntry {
   /** The file this runner is configured in (several files may make up one desired state). */
   file: string;
   id: string;
   name: string | undefined;
   path: string;
   line: number;
-};
-
-export interface DesiredState {
-  /** The file, or the files joined with ", " when several make up the state. */
-  file: string;
-  runners: DesiredRunner[];
 }

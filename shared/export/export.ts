@@ -6,8 +6,9 @@
  * classes with one display name in a runner, ...) is left out and said in `notes`.
  */
 import { stringify } from "yaml";
-import type { ExportedSecret, LiveRunner } from "../config/file-format.js";
+import type { ExportedSecret } from "../config/file-format.js";
 import { ALL_KINDS } from "../kinds/registry.js";
+import type { LiveRunner } from "../sync/current-state.js";
 import { oneLine } from "../text/untrusted.js";
 
 /** A runner's objects as read for export: one list per kind (lists of kinds not read may be absent). */

@@ -27,8 +27,33 @@ const RESOURCE_KINDS = {
   hostAuthenticationToken: hostAuthenticationTokenKind,
 };
 
-/** The registry's type: the desired state's lists are derived from it (config/types.ts). */
+/** The registry's type: the desired state's lists are derived from it (config/desired-state.ts). */
 export type ResourceKinds = typeof RESOURCE_KINDS;
+
+type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
+  ? I
+  : never;
+
+/** Every kind's fields on a runner's state, as their `emptyState` declare them (sync/current-state.ts). */
+export type RunnerObjects = Intersection<ReturnType<ResourceKinds[keyof ResourceKinds]["emptyState"]>>;
+
+/** What a kind's methods see of a runner's state: its own fields and the other kinds' it uses. */
+type ViewOf<Kind> =
+  Kind extends ResourceKind<infer _Op, infer _Desired, infer _Key, infer Live, infer _Plan, infer Uses>
+    ? Live & Uses
+    : never;
+/** The kinds that use a field no kind declares as its own (none, or the type check below fails). */
+type UsesUnread = {
+  [K in keyof ResourceKinds]: RunnerObjects extends ViewOf<ResourceKinds[K]> ? never : K;
+}[keyof ResourceKinds];
+// A field a kind uses of another kind's (host tokens: the runner's SCM integrations) is on every runner's state.
+// biome-ignore lint/correctness/noUnusedVariables: a check for the compiler, nothing reads the value
+const everyUseIsRead: [UsesUnread] extends [never] ? true : UsesUnread = true;
+
+/** Every kind's facts about a runner as a whole, as their `runnerPlanFields` declare them (sync/plan-types.ts). */
+export type RunnerPlanFields = Intersection<
+  ReturnType<NonNullable<ResourceKinds[keyof ResourceKinds]["runnerPlanFields"]>>
+>;
 
 // Every kind of the Operation union has a module, and each module is a ResourceKind of its kind.
 const everyKind: { readonly [K in Operation["kind"]]: ResourceKind<OperationOf<K>> } = RESOURCE_KINDS;

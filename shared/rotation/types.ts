@@ -3,8 +3,8 @@
  * outcomes and words.
  */
 
+import type { HostTokenReads, IntegrationReads } from "../api/live-reads.js";
 import type {
-  HostAuthenticationToken,
   ScmIntegration,
   UpdateScmIntegrationRequest,
   ValidateRunnerConfigurationRequest,
@@ -27,20 +27,7 @@ export interface RotationApi {
 }
 
 /** RotationApi plus the list reads of integrations and host tokens (bot, scheduled rotation, health check). */
-export interface CredentialsApi extends RotationApi {
-  scmIntegrations: RotationApi["scmIntegrations"] & {
-    list(
-      request: { filter?: { runnerIds?: string[] } },
-      options?: CallOptions,
-    ): AsyncIterable<ScmIntegration>;
-  };
-  hostAuthenticationTokens: {
-    list(
-      request: { filter?: { runnerId?: string } },
-      options?: CallOptions,
-    ): AsyncIterable<HostAuthenticationToken>;
-  };
-}
+export type CredentialsApi = RotationApi & IntegrationReads & HostTokenReads;
 
 export interface RotationRequest {
   integrationId: string;

@@ -1,5 +1,5 @@
 /** The runner-config model (shared/config) narrowed to what the scheduled modes need. */
-import type { DesiredState } from "../config/types.js";
+import type { DesiredState } from "../config/desired-state.js";
 import type { ManagedHostToken, ManagedRunner, ManagedScmIntegration } from "./types.js";
 
 export function managedFromDesiredState(state: DesiredState): {

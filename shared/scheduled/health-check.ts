@@ -5,10 +5,11 @@
  */
 
 import { describeApiError } from "../api/error-in-words.js";
+import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
-import { describes, findLive, listIntegrations, listRunnerTokens } from "./live.js";
+import { describes, findLive } from "./live.js";
 import { plural } from "./titles.js";
 import { checkTokens } from "./tokens.js";
 import type {
@@ -43,10 +44,10 @@ export async function runHealthCheck(
   ];
   const names = runnerNames(input);
 
-  const live = sortLikeFile(await listIntegrations(api, runnerIds, call), input.integrations);
+  const live = sortLikeFile(await integrationsOfRunners(api, runnerIds, call), input.integrations);
   const tokenLists = await mapWithConcurrency(runnerIds, concurrency, async (runnerId) => {
     try {
-      return await listRunnerTokens(api, runnerId, call);
+      return await hostTokensOfRunner(api, runnerId, call);
     } catch (error) {
       return { error: `could not list host tokens: ${describeApiError(error).text}` } satisfies Failed;
     }

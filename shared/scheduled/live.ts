@@ -1,26 +1,9 @@
-/** Reads of the live state the scheduled modes need: every page, for the managed runners only. */
+/**
+ * The scheduled modes' matching of live objects to the file's entries (the reads themselves are
+ * shared/api/live-reads.ts).
+ */
 import { sameHost } from "../api/matching.js";
-import { collectEveryPage } from "../api/pagination.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
-import type { CallOptions } from "../api/transport.js";
-import type { ScheduledApi } from "./types.js";
-
-export async function listIntegrations(
-  api: ScheduledApi,
-  runnerIds: readonly string[],
-  options: CallOptions = {},
-): Promise<ScmIntegration[]> {
-  if (runnerIds.length === 0) return [];
-  return collectEveryPage(api.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } }, options));
-}
-
-export async function listRunnerTokens(
-  api: ScheduledApi,
-  runnerId: string,
-  options: CallOptions = {},
-): Promise<HostAuthenticationToken[]> {
-  return collectEveryPage(api.hostAuthenticationTokens.list({ filter: { runnerId } }, options));
-}
+import type { ScmIntegration } from "../api/schemas.js";
 
 type FileEntry = { runnerId: string; scmId: string; host: string };
 

@@ -5,6 +5,7 @@
  */
 
 import { describeApiError } from "../api/error-in-words.js";
+import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js";
 import { isServiceAccountToken, sameHost } from "../api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { signalOption } from "../api/transport.js";
@@ -14,7 +15,7 @@ import { rotateScmCredentials } from "../rotation/protocol.js";
 import type { RotationOutcome, RotationResult } from "../rotation/types.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
 import { scrub } from "../text/scrub.js";
-import { findLive, listIntegrations, listRunnerTokens, uniqueRunnerIds } from "./live.js";
+import { findLive, uniqueRunnerIds } from "./live.js";
 import { selectForRotation } from "./select.js";
 import type {
   ManagedHostToken,
@@ -68,7 +69,7 @@ export async function runScheduledRotation(
   let listError: string | undefined;
   if (ready.length > 0) {
     try {
-      live = await listIntegrations(
+      live = await integrationsOfRunners(
         api,
         uniqueRunnerIds(ready.map((entry) => entry.managed)),
         signalOption(options.signal),
@@ -201,7 +202,7 @@ async function hostTokenRotations(
   await Promise.all(
     uniqueRunnerIds(withValues.map((entry) => entry.managed)).map(async (runnerId) => {
       try {
-        live.set(runnerId, await listRunnerTokens(api, runnerId, signalOption(options.signal)));
+        live.set(runnerId, await hostTokensOfRunner(api, runnerId, signalOption(options.signal)));
       } catch (error) {
         live.set(runnerId, { error: describeApiError(error).text });
       }

@@ -1,29 +1,20 @@
 /** Reads what the runners have now: schema and, through each resource kind, their objects (all pages). */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
-import type { DesiredState } from "../config/types.js";
-import { ALL_KINDS, type ResourceKinds } from "../kinds/registry.js";
+import type { DesiredState } from "../config/desired-state.js";
+import { ALL_KINDS, type RunnerObjects } from "../kinds/registry.js";
 import type { Operation } from "./plan-types.js";
-
-type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
-  ? I
-  : never;
+import type { KindState } from "./resource.js";
 
 /**
- * A runner's objects: each resource kind's fields (`environmentClasses: EnvironmentClass[]`, ...),
- * as its `emptyState` declares them; derived from the registry (../kinds/registry.ts). Each kind's module reads
- * and diffs its own.
+ * A runner's state: its schema and each resource kind's fields (`environmentClasses:
+ * EnvironmentClass[]`, ...), as the kinds' `emptyState` declare them (RunnerObjects, in the
+ * registry). Each kind's module reads and diffs its own.
  */
-type RunnerObjects = Intersection<ReturnType<ResourceKinds[keyof ResourceKinds]["emptyState"]>>;
+export type RunnerState = KindState<RunnerObjects>;
 
-export type RunnerState = RunnerObjects & {
-  runnerId: string;
-  /** Undefined when the runner reported none (the spec makes it optional). */
-  schema: RunnerConfigurationSchema | undefined;
-  /** What the product could not read and how it degrades, in words (shown in the plan). */
-  notes?: string[];
-};
+/** What export reads of a runner: its objects, one list per kind (no schema). */
+export type LiveRunner = Omit<RunnerState, "schema" | "notes">;
 
 /** A runner with no objects read yet. */
 export function emptyRunnerState(runnerId: string): RunnerState {

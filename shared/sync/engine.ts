@@ -15,7 +15,8 @@ import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
 import { buildPlan } from "./plan.js";
-import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
+import type { PlanOptions } from "./plan-base.js";
+import { type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
 import { type ExpectedPlan, planMismatches } from "./saved-plan.js";
 

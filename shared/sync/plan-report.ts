@@ -6,11 +6,10 @@
 
 import { ALL_KINDS, kindLabel, operationLabel } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
+import type { Action, FieldChange } from "./plan-base.js";
 import {
-  type Action,
   countByAction,
   destructiveNote,
-  type FieldChange,
   type Operation,
   type Plan,
   type RunnerPlan,

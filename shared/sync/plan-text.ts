@@ -1,7 +1,8 @@
 /** The plan as text, for terminals and the job log: a thin layout of the plan report. Pure. */
 import { oneLine } from "../text/untrusted.js";
+import type { Action } from "./plan-base.js";
 import { describePlan, type PlanItem } from "./plan-report.js";
-import type { Action, Plan } from "./plan-types.js";
+import type { Plan } from "./plan-types.js";
 
 const SYMBOL: Record<Action, string> = {
   create: "+",

@@ -1,8 +1,9 @@
 /** Builds the plan: desired state vs the runners' current state, kind by kind. Pure: no I/O. */
-import type { DesiredState } from "../config/types.js";
+import type { DesiredState } from "../config/desired-state.js";
 import { ALL_KINDS } from "../kinds/registry.js";
 import type { RunnerState } from "./current-state.js";
-import type { Plan, PlanOptions } from "./plan-types.js";
+import type { PlanOptions } from "./plan-base.js";
+import type { Plan } from "./plan-types.js";
 
 export function buildPlan(
   desired: DesiredState,

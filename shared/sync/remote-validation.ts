@@ -6,8 +6,9 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { isRunnerOffline } from "../api/errors.js";
+import type { DesiredState } from "../config/desired-state.js";
 import { runnerIssue } from "../config/runner-issue.js";
-import type { ConfigIssue, DesiredState, FieldLines } from "../config/types.js";
+import type { ConfigIssue, FieldLines } from "../config/types.js";
 import { ALL_KINDS, kindOf } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import type { RunnerState } from "./current-state.js";

@@ -12,7 +12,8 @@ import { z } from "zod";
 import type { ConfigSource } from "../config/load.js";
 import { ALL_KINDS, operationLabel } from "../kinds/registry.js";
 import { canonicalJson } from "./fingerprint.js";
-import type { Operation, Plan, PlanOptions } from "./plan-types.js";
+import type { PlanOptions } from "./plan-base.js";
+import type { Operation, Plan } from "./plan-types.js";
 
 const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
 const SAVED_PLAN_VERSION = 2;

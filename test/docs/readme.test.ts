@@ -63,7 +63,7 @@ describe("README.md", () => {
 
   it("names the plan operations and the rotation and audit statuses exactly as the code does", () => {
     expect(backtickedAfter("What a plan can do to an item", ". Operations").sort()).toEqual(
-      unionOf("shared/sync/plan-types.ts", "Action").sort(),
+      unionOf("shared/sync/plan-base.ts", "Action").sort(),
     );
     expect(backtickedAfter("A scheduled rotation reports each integration as", ";").sort()).toEqual(
       unionOf("shared/scheduled/types.ts", "ScheduledRotationStatus").sort(),

@@ -2,6 +2,8 @@
  * A proxy in front of an emulator that removes one field from the 200 answers of one RPC: what a
  * real service may do wherever the spec marks a response field optional. Paths are dotted, `[]`
  * means every element of a list: `integrations[].id`, `schema`, `environmentClass.valid`.
+ * startRewritingProxy is the same proxy with any change to the answers (adding objects a server
+ * should not have sent).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,12 +32,22 @@ function strip(value: unknown, parts: readonly string[]): void {
 
 export interface StrippingProxy {
   url: string;
-  /** How many answers had the field removed. */
+  /** How many answers had the field removed (rewritten, for startRewritingProxy). */
   stripped: number;
   close(): Promise<void>;
 }
 
-export async function startStrippingProxy(target: string, rule: StripRule): Promise<StrippingProxy> {
+export function startStrippingProxy(target: string, rule: StripRule): Promise<StrippingProxy> {
+  return startRewritingProxy(target, (rpc, body) => {
+    if (rpc === rule.rpc) strip(body, rule.path.split("."));
+  });
+}
+
+/** Passes every request to `target`; `rewrite` may change the parsed body of each 200 answer of an RPC. */
+export async function startRewritingProxy(
+  target: string,
+  rewrite: (rpc: string, body: unknown) => void,
+): Promise<StrippingProxy> {
   const state = { stripped: 0 };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -50,13 +62,17 @@ export async function startStrippingProxy(target: string, rule: StripRule): Prom
       ...(req.method !== "GET" && { body: Buffer.concat(chunks) }),
     });
     let text = await upstream.text();
-    const pathname = new URL(req.url ?? "/", "http://proxy").pathname;
-    if (upstream.status === 200 && pathname.endsWith(`/${rule.rpc}`)) {
+    const rpc = new URL(req.url ?? "/", "http://proxy").pathname.split("/").at(-1) ?? "";
+    if (upstream.status === 200 && upstream.headers.get("content-type")?.includes("json")) {
       const body = JSON.parse(text) as unknown;
       const before = JSON.stringify(body);
-      strip(body, rule.path.split("."));
-      text = JSON.stringify(body);
-      if (text !== before) state.stripped += 1;
+      rewrite(rpc, body);
+      const after = JSON.stringify(body);
+      // Answers left as they were keep their bytes.
+      if (after !== before) {
+        text = after;
+        state.stripped += 1;
+      }
     }
     const out: Record<string, string> = {
       "content-type": upstream.headers.get("content-type") ?? "application/json",

@@ -1,14 +1,15 @@
 /** The plan as pure data: field-level diffs, API facts it must respect, and its cost at scale. */
 import { describe, expect, it } from "vitest";
 import type { EnvironmentClass, HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
-import type { DesiredState } from "../../shared/config/types.js";
+import type { DesiredState } from "../../shared/config/desired-state.js";
 import type { DesiredEnvironmentClass } from "../../shared/kinds/environment-classes/file-format.js";
 import type { DesiredScmIntegration } from "../../shared/kinds/scm-integrations/file-format.js";
 import type { RunnerState } from "../../shared/sync/current-state.js";
 import { buildPlan } from "../../shared/sync/plan.js";
+import type { PlanOptions } from "../../shared/sync/plan-base.js";
 import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
-import { countByAction, type PlanOptions, refusedOperations } from "../../shared/sync/plan-types.js";
+import { countByAction, refusedOperations } from "../../shared/sync/plan-types.js";
 
 const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
 const OPTIONS: PlanOptions = { prune: false, allowDestructive: false, rotateSecrets: false };

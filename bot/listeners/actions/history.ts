@@ -1,10 +1,10 @@
 /** "Older" under a history page: the next page, for anyone who may view here. */
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { BotContext } from "../../context.js";
+import type { Target } from "../../gitpod.js";
 import { HISTORY_OLDER_ACTION, parseOlderButton } from "../../history/format.js";
 import { refusedMessage } from "../../messages.js";
 import { handleHistory } from "../commands/history.js";
-import type { Target } from "../commands/words.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerHistoryButtons(app: App, bot: BotContext): void {

@@ -1,11 +1,12 @@
 /** `history [integration-id | host]`: the last rotations, validations and approvals, from the store. */
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
+import type { Target } from "../../gitpod.js";
 import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../../history/format.js";
 import type { Approval } from "../../state/store.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand } from "./command.js";
-import { parseOptionalTarget, type Target } from "./words.js";
+import { parseOptionalTarget } from "./words.js";
 
 export const historyCommand = defineCommand({
   name: "history",

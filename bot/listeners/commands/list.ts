@@ -3,11 +3,11 @@ import { formatError } from "../../../shared/slack/errors.js";
 import { formatIntegrationList } from "../../../shared/slack/integration-list.js";
 import type { BotContext } from "../../context.js";
 import { deliver, type Recipient, type Respond } from "../../deliver.js";
-import { listScope, listWithTokens } from "../../gitpod.js";
+import { listScope, listWithTokens, type Target } from "../../gitpod.js";
 import { notFoundMessage } from "../../messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand } from "./command.js";
-import { parseOptionalTarget, type Target } from "./words.js";
+import { parseOptionalTarget } from "./words.js";
 
 export const listCommand = defineCommand({
   name: "list",

@@ -9,7 +9,7 @@ import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
-import { resolveTarget } from "../../gitpod.js";
+import { resolveTarget, type Target } from "../../gitpod.js";
 import { choiceBlocks } from "../../messages.js";
 import { oauthSecretOf } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
@@ -17,7 +17,7 @@ import { choiceView, messageView, type RotateModalMetadata, rotateFormView } fro
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
 import { type ModalRequest, notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
-import { parseTarget, type Target, targetText } from "./words.js";
+import { parseTarget, targetText } from "./words.js";
 
 export const rotateCommand = defineCommand({
   name: "rotate",

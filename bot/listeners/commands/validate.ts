@@ -5,11 +5,11 @@ import { formatError } from "../../../shared/slack/errors.js";
 import { formatValidationResult } from "../../../shared/slack/validation-result.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
-import { resolveTarget } from "../../gitpod.js";
+import { resolveTarget, type Target } from "../../gitpod.js";
 import { choiceMessage, notFoundMessage } from "../../messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem } from "./command.js";
-import { parseTarget, type Target } from "./words.js";
+import { parseTarget } from "./words.js";
 
 export const validateCommand = defineCommand({
   name: "validate",

@@ -3,9 +3,8 @@
  * (recognised so the bot can refuse them: secrets only travel through the modal). Pure.
  */
 
+import type { Target } from "../../gitpod.js";
 import { ParseProblem } from "./command.js";
-
-export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";

@@ -169,7 +169,12 @@ function exportEntry(environmentClass: EnvironmentClass): Record<string, unknown
   return entry;
 }
 
-export const environmentClassFormat: FileFormat<DesiredEnvironmentClass, "environmentClasses", Entry> = {
+export const environmentClassFormat: FileFormat<
+  DesiredEnvironmentClass,
+  "environmentClasses",
+  Entry,
+  { environmentClasses: EnvironmentClass[] }
+> = {
   key: "environmentClasses",
   entry: EnvironmentClassEntry,
   counted: "environment class(es)",

@@ -1,4 +1,4 @@
-import type { OperationBase } from "../../sync/plan-types.js";
+import type { OperationBase } from "../../sync/plan-base.js";
 
 /** What a plan does to one environment class (a replace is create-then-disable: docs/adr/0003). */
 export interface EnvironmentClassOperation extends OperationBase {

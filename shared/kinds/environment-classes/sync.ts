@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../../api/client.js";
 import { GitpodApiError } from "../../api/errors.js";
+import { environmentClassesOfRunner, everyEnvironmentClass, readEachRunner } from "../../api/live-reads.js";
 import type { EnvironmentClass, FieldValue } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
-import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
@@ -269,14 +269,18 @@ async function applyEnvironmentClassOperation(
   }
 }
 
-const listRunner = (client: GitpodClient, runnerId: string) =>
-  client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
-
 export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
   "environmentClasses",
-  { environmentClasses: EnvironmentClass[] }
+  { environmentClasses: EnvironmentClass[] },
+  {
+    /**
+     * Disabled environment classes the runner already carries: they cannot be deleted, and every
+     * configuration change adds one.
+     */
+    disabledEnvironmentClasses: number;
+  }
 > = {
   kind: "environmentClass",
   label: "environment class",
@@ -288,12 +292,14 @@ export const environmentClassKind: ResourceKind<
   needsServerValidationAfterSchemaCheck: false,
   fingerprint: (state) => ({ environmentClasses: sortedById(state?.environmentClasses ?? []) }),
   async read(client, runnerIds, states) {
-    const classes = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
+    const classes = await readEachRunner(runnerIds, (runnerId) =>
+      environmentClassesOfRunner(client, runnerId),
+    );
     for (const environmentClass of classes)
       states.get(environmentClass.runnerId)?.environmentClasses.push(environmentClass);
   },
   async readEveryRunner(client, stateOf) {
-    const classes = await client.environmentClasses.list({ filter: {} }).toArray();
+    const classes = await everyEnvironmentClass(client);
     for (const environmentClass of classes)
       stateOf(environmentClass.runnerId ?? "").environmentClasses.push(environmentClass);
   },
@@ -355,7 +361,7 @@ export const environmentClassKind: ResourceKind<
     );
     const writer: ClassWriter = {
       client: context.client,
-      relist: (runnerId) => listRunner(context.client, runnerId),
+      relist: (runnerId) => environmentClassesOfRunner(context.client, runnerId),
     };
     return { apply: (operation) => applyEnvironmentClassOperation(writer, operation, knownIds) };
   },

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { isServiceAccountToken } from "../../api/matching.js";
-import type { HostAuthenticationToken } from "../../api/schemas.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../../api/schemas.js";
 import {
   type FileFormat,
   type JsonSchema,
@@ -227,7 +227,9 @@ function runnersPerKey(runners: readonly { hostAuthenticationTokens?: HostAuthen
 export const hostAuthenticationTokenFormat: FileFormat<
   DesiredHostAuthenticationToken,
   "hostAuthenticationTokens",
-  Entry
+  Entry,
+  // The SCM integrations name the integration a token links to.
+  { hostAuthenticationTokens?: HostAuthenticationToken[]; scmIntegrations: ScmIntegration[] }
 > = {
   key: "hostAuthenticationTokens",
   entry: HostAuthenticationTokenEntry,

@@ -1,4 +1,4 @@
-import type { OperationBase } from "../../sync/plan-types.js";
+import type { OperationBase } from "../../sync/plan-base.js";
 
 /** What a plan does to one service account's host token; the token is named by its variable, never by value. */
 export interface HostAuthenticationTokenOperation extends OperationBase {

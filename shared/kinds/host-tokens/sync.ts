@@ -6,6 +6,7 @@
  */
 import type { GitpodClient } from "../../api/client.js";
 import { GitpodApiError } from "../../api/errors.js";
+import { hostTokensOfRunner, integrationsOfRunner, readEachRunner } from "../../api/live-reads.js";
 import { SERVICE_ACCOUNT } from "../../api/matching.js";
 import type {
   CreateHostAuthenticationTokenRequest,
@@ -15,8 +16,7 @@ import type {
 } from "../../api/schemas.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
-import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import { secretFor } from "../scm-integrations/sync.js";
@@ -193,10 +193,6 @@ function hostTokenUpdateRequest(
   return request;
 }
 
-async function runnerTokens(client: GitpodClient, runnerId: string): Promise<HostAuthenticationToken[]> {
-  return client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray();
-}
-
 /** The integration named by scmId, when the plan could not know its id (created by the same apply). */
 async function resolveIntegration(
   client: GitpodClient,
@@ -204,9 +200,7 @@ async function resolveIntegration(
 ): Promise<string | undefined> {
   const desired = operation.desired;
   if (!desired?.integration || desired.integrationId) return desired?.integrationId;
-  const integrations = await client.scmIntegrations
-    .list({ filter: { runnerIds: [operation.runnerId] } })
-    .toArray();
+  const integrations = await integrationsOfRunner(client, operation.runnerId);
   const found = integrations.find(
     (integration) =>
       integration.scmId === desired.integration &&
@@ -235,7 +229,7 @@ async function applyHostTokenOperation(
         if (!(error instanceof GitpodApiError && (error.outcomeUnknown || error.code === "already_exists"))) {
           throw error;
         }
-        const live = (await runnerTokens(client, operation.runnerId)).find(
+        const live = (await hostTokensOfRunner(client, operation.runnerId)).find(
           (token) => isServiceAccountTokenWithId(token) && liveTokenKey(token) === operation.key,
         );
         if (live) {
@@ -280,7 +274,10 @@ export const hostAuthenticationTokenKind: ResourceKind<
      * the fingerprint of other runners does not change).
      */
     hostAuthenticationTokens?: HostAuthenticationToken[];
-  }
+  },
+  object,
+  // A token may link to one of the runner's SCM integrations.
+  { scmIntegrations: ScmIntegration[] }
 > = {
   kind: "hostAuthenticationToken",
   label: "service-account host token",
@@ -304,7 +301,7 @@ export const hostAuthenticationTokenKind: ResourceKind<
       const state = states.get(runnerId);
       if (state) state.hostAuthenticationTokens = [];
     }
-    const tokens = await listEachRunner(runnerIds, (runnerId) => runnerTokens(client, runnerId));
+    const tokens = await readEachRunner(runnerIds, (runnerId) => hostTokensOfRunner(client, runnerId));
     for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
   },
   diff: (runner, state, context) =>

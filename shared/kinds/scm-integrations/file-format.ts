@@ -8,7 +8,6 @@ import type { RunnerConfigurationSchema, ScmIntegration } from "../../api/schema
 import {
   type FileFormat,
   type JsonSchema,
-  type LiveRunner,
   type LoadContext,
   listSchema,
   locatedItem,
@@ -178,8 +177,8 @@ function oauthVariable(host: string, runnerId: string, hostOnSeveralRunners: boo
 }
 
 /** How many of the exported runners have OAuth for each host (counted once per export). */
-const oauthHostCountsOf = new WeakMap<readonly LiveRunner[], Map<string, number>>();
-function oauthHostCounts(runners: readonly LiveRunner[]): Map<string, number> {
+const oauthHostCountsOf = new WeakMap<readonly unknown[], Map<string, number>>();
+function oauthHostCounts(runners: readonly { scmIntegrations: ScmIntegration[] }[]): Map<string, number> {
   let counts = oauthHostCountsOf.get(runners);
   if (!counts) {
     counts = new Map();
@@ -194,7 +193,12 @@ function oauthHostCounts(runners: readonly LiveRunner[]): Map<string, number> {
   return counts;
 }
 
-export const scmIntegrationFormat: FileFormat<DesiredScmIntegration, "scmIntegrations", Entry> = {
+export const scmIntegrationFormat: FileFormat<
+  DesiredScmIntegration,
+  "scmIntegrations",
+  Entry,
+  { scmIntegrations: ScmIntegration[] }
+> = {
   key: "scmIntegrations",
   entry: ScmIntegrationEntry,
   counted: "SCM integration(s)",

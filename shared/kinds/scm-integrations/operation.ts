@@ -1,4 +1,4 @@
-import type { OperationBase } from "../../sync/plan-types.js";
+import type { OperationBase } from "../../sync/plan-base.js";
 
 /** What a plan does to one SCM integration; the OAuth secret is named by its variable, never by value. */
 export interface ScmIntegrationOperation extends OperationBase {

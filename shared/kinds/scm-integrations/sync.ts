@@ -6,6 +6,12 @@
  */
 import type { GitpodClient } from "../../api/client.js";
 import { GitpodApiError } from "../../api/errors.js";
+import {
+  everyIntegration,
+  hostTokensOfRunner,
+  integrationsOfRunner,
+  readEachRunner,
+} from "../../api/live-reads.js";
 import { sameHost } from "../../api/matching.js";
 import type {
   HostAuthenticationToken,
@@ -13,11 +19,9 @@ import type {
   UpdateScmIntegrationRequest,
 } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
-import type { RunnerState } from "../../sync/current-state.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
-import { listEachRunner } from "../../sync/per-runner.js";
-import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
+import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
 import {
@@ -303,9 +307,6 @@ async function applyScmIntegrationOperation(
   }
 }
 
-const listRunner = (client: GitpodClient, runnerId: string) =>
-  client.scmIntegrations.list({ filter: { runnerIds: [runnerId] } }).toArray();
-
 /** An index per listed array, built once: a search per operation would make validation quadratic. */
 const indexes = new WeakMap<ScmIntegration[], Map<string, ScmIntegration>>();
 function byId(integrations: ScmIntegration[]): Map<string, ScmIntegration> {
@@ -320,7 +321,7 @@ function byId(integrations: ScmIntegration[]): Map<string, ScmIntegration> {
 /** The listed integration an operation changes; by host when the API left its id out (""). */
 function storedIntegration(
   operation: ScmIntegrationOperation,
-  state: RunnerState | undefined,
+  state: { scmIntegrations: ScmIntegration[] } | undefined,
 ): ScmIntegration | undefined {
   if (operation.currentId === undefined) return undefined;
   const integrations = state?.scmIntegrations ?? [];
@@ -371,18 +372,15 @@ export const scmIntegrationKind: ResourceKind<
   needsServerValidationAfterSchemaCheck: true,
   fingerprint: (state) => ({ scmIntegrations: sortedById(state?.scmIntegrations ?? []) }),
   async readEveryRunner(client, stateOf) {
-    const integrations = await client.scmIntegrations.list({ filter: {} }).toArray();
+    const integrations = await everyIntegration(client);
     for (const integration of integrations)
       stateOf(integration.runnerId ?? "").scmIntegrations.push(integration);
   },
   async read(client, runnerIds, states) {
-    const listed = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));
-    // An integration listed without its runner id cannot be placed: ask runner by runner, so the
-    // client can fill it in from the one-runner filter.
-    const integrations =
-      runnerIds.length > 1 && listed.some((integration) => integration.runnerId === "")
-        ? (await Promise.all(runnerIds.map((runnerId) => listRunner(client, runnerId)))).flat()
-        : listed;
+    // One walk per runner: the client fills in a runner id the API left out from the one-runner filter.
+    const integrations = await readEachRunner(runnerIds, (runnerId) =>
+      integrationsOfRunner(client, runnerId),
+    );
     for (const integration of integrations)
       states.get(integration.runnerId)?.scmIntegrations.push(integration);
   },
@@ -390,7 +388,7 @@ export const scmIntegrationKind: ResourceKind<
     // Say how many users' tokens a destructive operation would delete: read them only when needed.
     await Promise.all(
       runnerIds.map(async (runnerId) => {
-        const tokens = await client.hostAuthenticationTokens.list({ filter: { runnerId } }).toArray();
+        const tokens = await hostTokensOfRunner(client, runnerId);
         const state = states.get(runnerId);
         if (state) state.hostTokensToCount = tokens;
       }),
@@ -444,7 +442,7 @@ export const scmIntegrationKind: ResourceKind<
     const writer: ScmWriter = {
       client: context.client,
       secrets: context.secrets,
-      relist: (runnerId) => listRunner(context.client, runnerId),
+      relist: (runnerId) => integrationsOfRunner(context.client, runnerId),
     };
     return { apply: (operation) => applyScmIntegrationOperation(writer, operation) };
   },

@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the whole loop on examples/runner-config.yaml against the embedded emulator, with
- * nothing to set up. Plan, apply, then plan again (which finds nothing to do).
+ * nothing to set up. Plan, apply, then plan again (which finds nothing to do). A tool over the
+ * emulator, so it lives here and not in action/, which ships.
  */
 import { readFile } from "node:fs/promises";
 import { GitpodClient } from "../shared/api/index.js";
