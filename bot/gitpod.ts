@@ -12,7 +12,7 @@ import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
-import { hostTokensOf, untilAborted } from "./host-token-cache.js";
+import { hostTokensOf, sharedRead, untilAborted } from "./host-token-cache.js";
 import type { Target } from "./listeners/commands/words.js";
 
 /** The part of GitpodClient the bot uses; GitpodClient satisfies it. */
@@ -34,6 +34,19 @@ async function listManagedIntegrations(
   );
   // The filter is the API's job, but the bot must never act on another runner's integration.
   return integrations.filter((integration) => runnerIds.includes(integration.runnerId));
+}
+
+/**
+ * Every integration of the managed runners, read once for everyone who asks at about the same time
+ * and kept as briefly as `list`'s host tokens (the App Home: one read for many people opening it).
+ */
+export function sharedManagedIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+): Promise<ScmIntegration[]> {
+  return sharedRead(api, `integrations:${runnerIds.join(",")}`, () =>
+    listManagedIntegrations(api, runnerIds),
+  );
 }
 
 function hostMatches(integration: ScmIntegration, host: string): boolean {

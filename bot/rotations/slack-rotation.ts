@@ -17,6 +17,7 @@ import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
+import { republishHome } from "../home/publish.js";
 import { respondTo } from "../deliver.js";
 import { refusedMessage } from "../messages.js";
 import type { CredentialKind } from "../state/store.js";
@@ -203,6 +204,8 @@ export async function runJournaledRotation(
         outcome: result.outcome,
         waitedMs: result.waitedMs,
       });
+      // The person's App Home shows the rotation (its validation, the history) from now on.
+      await republishHome(bot, userId);
       return result.outcome;
     })(),
   );
