@@ -24,7 +24,12 @@ const entriesByApi = new WeakMap<object, Map<string, Entry>>();
  * The read in flight or a recent one under `key` (for this client), else `read()`: one read of the
  * API for everyone who asks within HOST_TOKEN_CACHE_MS. A failed read is dropped at once.
  */
-export function sharedRead<T>(api: object, key: string, read: () => Promise<T>, nowMs = Date.now()): Promise<T> {
+export function sharedRead<T>(
+  api: object,
+  key: string,
+  read: () => Promise<T>,
+  nowMs = Date.now(),
+): Promise<T> {
   let entries = entriesByApi.get(api);
   if (!entries) {
     entries = new Map();

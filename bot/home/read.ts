@@ -25,7 +25,9 @@ export const HOME_HISTORY_ENTRIES = 5;
 async function healthAudience(
   bot: BotContext,
   userId: string,
-): Promise<{ sees: true; approver: boolean } | { sees: false; why: "guest" | "not-allowed"; approver: boolean }> {
+): Promise<
+  { sees: true; approver: boolean } | { sees: false; why: "guest" | "not-allowed"; approver: boolean }
+> {
   const approvalsOn = bot.config.approvals.required > 0;
   const approver = approvalsOn && (await bot.approvers.isApprover(userId)).allowed;
   if (await bot.authorizer.isGuest(userId)) return { sees: false, why: "guest", approver };

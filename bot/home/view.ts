@@ -5,11 +5,11 @@
  * shows those needing attention first, counts the rest and points to `list`.
  */
 import type { types } from "@slack/bolt";
+import type { ExpiringToken } from "../../shared/scheduled/types.js";
 import { context, header, type MessageBlock, section } from "../../shared/slack/blocks.js";
 import { bold, code, escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import { expiryInWords } from "../../shared/slack/time.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
-import type { ExpiringToken } from "../../shared/scheduled/types.js";
 import { approvalRequestMessage } from "../approvals/messages.js";
 import { eventLine } from "../history/format.js";
 import type { Approval } from "../state/store.js";
@@ -37,7 +37,7 @@ function when(at: number): string {
 }
 
 /** At most `limit` characters, cut at a line end where possible and marked with "…". */
-function fit(text: string, limit: number = HOME_LIMITS.sectionText): string {
+function withinLimit(text: string, limit: number = HOME_LIMITS.sectionText): string {
   if (text.length <= limit) return text;
   const head = text.slice(0, limit - 1);
   const lineEnd = head.lastIndexOf("\n");
@@ -141,7 +141,7 @@ function integrationSection(
     ...tokenLines(item, model, windowDays),
     `ID ${code(integration.id)}`,
   ];
-  return section(fit(lines.join("\n")));
+  return section(withinLimit(lines.join("\n")));
 }
 
 /** One request as a section (who, what, why, where it stands), compacted from the approvers' DM. */
@@ -149,7 +149,7 @@ function requestSection(approval: Approval): Block {
   const texts = approvalRequestMessage(approval, "dm")
     .blocks.filter((block): block is Extract<MessageBlock, { type: "section" }> => block.type === "section")
     .map((block) => block.text.text);
-  return section(fit(texts.join("\n")));
+  return section(withinLimit(texts.join("\n")));
 }
 
 function approvalButtonsOf(approval: Approval): Block[] {
@@ -161,7 +161,7 @@ function topBlocks(model: HomeModel): Block[] {
     header("Gitpod SCM credentials"),
     context(`For ${userMention(model.viewer)} · updated ${when(model.now)}`),
   ];
-  if (model.notice) blocks.push(section(fit(`:speech_balloon: ${escapeMrkdwn(model.notice)}`)));
+  if (model.notice) blocks.push(section(withinLimit(`:speech_balloon: ${escapeMrkdwn(model.notice)}`)));
   blocks.push({
     type: "actions",
     elements: [
@@ -186,12 +186,15 @@ function approvalBlocks(model: HomeModel): Block[] {
     const more = model.toDecide.length - SHOWN_TO_DECIDE;
     if (more > 0)
       blocks.push(
-        context(`and ${plural(more, "more request")}: they are in your direct messages and the audit channel.`),
+        context(
+          `and ${plural(more, "more request")}: they are in your direct messages and the audit channel.`,
+        ),
       );
   }
   if (model.ownRequests.length > 0) {
     blocks.push(divider(), section(`*Your pending requests* (${model.ownRequests.length})`));
-    for (const approval of model.ownRequests.slice(0, SHOWN_OWN_REQUESTS)) blocks.push(requestSection(approval));
+    for (const approval of model.ownRequests.slice(0, SHOWN_OWN_REQUESTS))
+      blocks.push(requestSection(approval));
     const more = model.ownRequests.length - SHOWN_OWN_REQUESTS;
     if (more > 0) blocks.push(context(`and ${plural(more, "more")}.`));
   }
@@ -199,7 +202,8 @@ function approvalBlocks(model: HomeModel): Block[] {
 }
 
 function hiddenHealthBlocks(model: HomeModel, why: "guest" | "not-allowed"): Block[] {
-  if (why === "guest") return [divider(), section(":lock: Guests of the workspace see no credential health here.")];
+  if (why === "guest")
+    return [divider(), section(":lock: Guests of the workspace see no credential health here.")];
   const channels = model.viewChannelIds.map((id) => `<#${id}>`).join(", ");
   return [
     divider(),
@@ -230,7 +234,7 @@ function runnerSummary(model: HomeModel, health: Extract<HomeModel["health"], { 
     lines.unshift(
       `:warning: Gitpod could not be read: ${escapeMrkdwn(health.readError)}. The integrations are unknown, not gone; press Refresh or run \`${escapeMrkdwn(model.command)} list\`.`,
     );
-  return fit(lines.join("\n"));
+  return withinLimit(lines.join("\n"));
 }
 
 function historyBlocks(health: Extract<HomeModel["health"], { shown: true }>, command: string): Block[] {
@@ -240,7 +244,7 @@ function historyBlocks(health: Extract<HomeModel["health"], { shown: true }>, co
   return [
     divider(),
     section("*Latest history*"),
-    section(fit(lines.join("\n"))),
+    section(withinLimit(lines.join("\n"))),
     context(`More: \`${escapeMrkdwn(command)} history\``),
   ];
 }
@@ -250,14 +254,13 @@ export function homeView(model: HomeModel): types.HomeView {
   const approvals = approvalBlocks(model);
   const { health } = model;
   if (!health.shown) {
-    return { type: "home", blocks: [...top, ...approvals, ...hiddenHealthBlocks(model, health.why)] as types.KnownBlock[] };
+    return {
+      type: "home",
+      blocks: [...top, ...approvals, ...hiddenHealthBlocks(model, health.why)] as types.KnownBlock[],
+    };
   }
   const history = historyBlocks(health, model.command);
-  const intro = [
-    divider(),
-    header("Credential health"),
-    section(runnerSummary(model, health)),
-  ];
+  const intro = [divider(), header("Credential health"), section(runnerSummary(model, health))];
   const labels = Object.fromEntries(health.runners.flatMap((r) => (r.label ? [[r.id, r.label]] : [])));
   const order = new Map(health.runners.map((runner, index) => [runner.id, index]));
   const byPlace = (a: HomeIntegration, b: HomeIntegration) =>
@@ -280,7 +283,8 @@ export function homeView(model: HomeModel): types.HomeView {
     ];
   }
   const integrations = shown.map((item) => integrationSection(item, model, labels, health.expiryWarningDays));
-  if (all.length === 0 && !health.readError) integrations.push(context("No SCM integrations on the managed runners."));
+  if (all.length === 0 && !health.readError)
+    integrations.push(context("No SCM integrations on the managed runners."));
   const blocks = [...top, ...approvals, ...intro, ...integrations, ...overflow, ...history];
   return { type: "home", blocks: blocks.slice(0, HOME_LIMITS.blocks) as types.KnownBlock[] };
 }

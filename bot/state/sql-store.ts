@@ -526,4 +526,3 @@ export class SqlStore implements BotStore {
     return events;
   }
 }
-
