@@ -15,8 +15,12 @@ export async function publishHome(bot: BotContext, userId: string, notice?: stri
   return model.health.readError ? "published: gitpod unreadable" : "published";
 }
 
-/** After something the person did elsewhere: their Home is redrawn; a failure is logged, never thrown. */
+/**
+ * After something the person did elsewhere: their Home is redrawn; a failure is logged, never
+ * thrown. Not while the bot shuts down: it reads Gitpod, and the next open draws it anyway.
+ */
 export async function republishHome(bot: BotContext, userId: string, notice?: string): Promise<void> {
+  if (bot.lifecycle.draining) return;
   try {
     await publishHome(bot, userId, notice);
   } catch (error) {
