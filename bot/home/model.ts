@@ -26,11 +26,9 @@ export interface HomeIntegration {
   tokens: { count: number; expiring: ExpiringToken[] } | { error: string };
 }
 
-/** Why the health part is not shown to this person. */
-export type HiddenHealth = "guest" | "not-allowed";
-
 export type HomeHealth =
-  | { shown: false; why: HiddenHealth }
+  /** Why the health part is not shown to this person. */
+  | { shown: false; why: "guest" | "not-allowed" }
   | {
       shown: true;
       /** Every managed runner, in configured order, even those without integrations. */

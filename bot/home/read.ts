@@ -15,11 +15,11 @@ import type { HistoryEvent } from "../state/store.js";
 import type { HomeHealth, HomeIntegration, HomeModel, LastValidation } from "./model.js";
 
 /** How long a Home waits for Gitpod before it shows what the store knows and says why. */
-export const HOME_READ_BUDGET_MS = 15_000;
+const HOME_READ_BUDGET_MS = 15_000;
 /** Pending approvals read for a Home (the view shows fewer and counts the rest). */
 const PENDING_READ_LIMIT = 200;
 /** History entries at the end of the Home. */
-export const HOME_HISTORY_ENTRIES = 5;
+const HOME_HISTORY_ENTRIES = 5;
 
 /** Who may see the credential health: people who may rotate or approve; everyone without view channels; never guests. */
 async function healthAudience(

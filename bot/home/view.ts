@@ -18,7 +18,7 @@ import type { HomeIntegration, HomeModel } from "./model.js";
 export const HOME_REFRESH_ACTION = "home_refresh";
 
 /** Slack's limits for a Home tab view (https://docs.slack.dev/reference/views). */
-export const HOME_LIMITS = { blocks: 100, sectionText: 3000, headerText: 150 } as const;
+const HOME_LIMITS = { blocks: 100, sectionText: 3000, headerText: 150 } as const;
 
 /** Requests shown one by one; more are counted. */
 const SHOWN_TO_DECIDE = 5;

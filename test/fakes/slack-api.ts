@@ -43,8 +43,6 @@ export interface FakeSlack {
   /** Replace a method's behaviour (e.g. make it fail). */
   on(method: string, handler: MethodHandler): void;
   usergroups: Map<string, string[]>;
-  /** The App Home last published for `userId` (views.publish), if any. */
-  homeOf(userId: string): Record<string, unknown> | undefined;
   /** Everything the bot sent to Slack, as one string, to search for leaked secrets. */
   everything(): string;
   close(): Promise<void>;
@@ -212,9 +210,6 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       handlers.set(method, handler);
     },
     usergroups,
-    homeOf: (userId) =>
-      calls.filter((call) => call.method === "views.publish" && call.args.user_id === userId).at(-1)?.args
-        .view as Record<string, unknown> | undefined,
     everything: () => calls.map((call) => `${call.raw}\n${JSON.stringify(call.args)}`).join("\n"),
     close: () =>
       new Promise<void>((resolve, reject) => {
