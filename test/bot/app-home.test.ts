@@ -275,6 +275,19 @@ describe("the App Home", () => {
       expect(text(guest)).toContain("Guests of the workspace");
     });
 
+    it("when Gitpod cannot be read, the Home says so and still shows the history", async () => {
+      seedWorkspace(h);
+      const validated = await h.command("validate github.com");
+      await h.waitForResponse(validated.responseUrlId, (said) => said.includes("valid"));
+      h.emu.faults.add({ kind: "status", status: 503, rpc: "ListSCMIntegrations", times: 10 });
+      const home = await openHome(h, VIEWER);
+      expectWithinSlackLimits(home);
+      expect(text(home)).toContain(":warning: Gitpod could not be read:");
+      expect(text(home)).toContain("The integrations are unknown, not gone");
+      expect(text(home)).not.toContain("No SCM integrations");
+      expect(text(home)).toContain("*validate* by <@U0ADMIN>: *valid*");
+    });
+
     it("after a rotation the rotating person's Home shows it, validated", async () => {
       seedGitHubIntegration(h.emu.state);
       h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
