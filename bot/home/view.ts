@@ -213,8 +213,15 @@ function hiddenHealthBlocks(model: HomeModel, why: "guest" | "not-allowed"): Blo
   ];
 }
 
+/** Runner labels by id (GITPOD_RUNNER_IDS' label=id). */
+function labelsOf(health: Extract<HomeModel["health"], { shown: true }>): Record<string, string> {
+  return Object.fromEntries(
+    health.runners.flatMap((runner) => (runner.label ? [[runner.id, runner.label]] : [])),
+  );
+}
+
 function runnerSummary(model: HomeModel, health: Extract<HomeModel["health"], { shown: true }>): string {
-  const labels = Object.fromEntries(health.runners.flatMap((r) => (r.label ? [[r.id, r.label]] : [])));
+  const labels = labelsOf(health);
   const lines = health.runners.map((runner) => {
     const mine = health.integrations.filter((item) => item.integration.runnerId === runner.id);
     const needing = mine.filter((item) => attention(item) > 0).length;
@@ -261,7 +268,7 @@ export function homeView(model: HomeModel): types.HomeView {
   }
   const history = historyBlocks(health, model.command);
   const intro = [divider(), header("Credential health"), section(runnerSummary(model, health))];
-  const labels = Object.fromEntries(health.runners.flatMap((r) => (r.label ? [[r.id, r.label]] : [])));
+  const labels = labelsOf(health);
   const order = new Map(health.runners.map((runner, index) => [runner.id, index]));
   const byPlace = (a: HomeIntegration, b: HomeIntegration) =>
     (order.get(a.integration.runnerId) ?? 0) - (order.get(b.integration.runnerId) ?? 0) ||
@@ -278,7 +285,7 @@ export function homeView(model: HomeModel): types.HomeView {
     shown = [...all].sort((a, b) => attention(b) - attention(a) || byPlace(a, b)).slice(0, fitting);
     overflow = [
       context(
-        `Showing ${shown.length} of ${all.length} integrations, those needing attention first (a Home tab holds ${HOME_LIMITS.blocks} blocks). All of them: \`${escapeMrkdwn(model.command)} list\`, or \`${escapeMrkdwn(model.command)} list <runner-id | host>\`.`,
+        `Showing ${shown.length} of ${all.length} integrations, those needing attention first (a Home tab holds ${HOME_LIMITS.blocks} blocks). All of them: \`${escapeMrkdwn(model.command)} list\`, or \`${escapeMrkdwn(`${model.command} list <runner-id | host>`)}\`.`,
       ),
     ];
   }

@@ -101,6 +101,15 @@ function expectWithinSlackLimits(view: HomeView): void {
   }
 }
 
+/** Every `<` in the view's texts opens a user mention or a channel link: foreign text is escaped. */
+function expectEscaped(view: HomeView): void {
+  const texts = view.blocks.flatMap((block) => [
+    block.text?.text ?? "",
+    ...(block.elements ?? []).map((element) => (typeof element.text === "string" ? element.text : "")),
+  ]);
+  for (const one of texts) expect(one).not.toMatch(/<(?!@[UW][A-Z0-9]+>|#C[A-Z0-9]+>)/);
+}
+
 /** github.com (secret stored, PATs on) with an expired user token, a service account's expiring one, a fine one; gitlab.com never validated. */
 function seedWorkspace(h: Harness) {
   const github = seedGitHubIntegration(h.emu.state);
@@ -172,6 +181,7 @@ describe("the App Home", () => {
 
       const admin = await openHome(h, ADMIN);
       expectWithinSlackLimits(admin);
+      expectEscaped(admin);
       const seen = text(admin);
       // Per runner, every integration with its OAuth secret's health.
       expect(seen).toContain(
@@ -265,7 +275,7 @@ describe("the App Home", () => {
   describe("without view channels", () => {
     const h = useHarness({ guests: [GUEST] });
 
-    it("everyone but guests sees the health", async () => {
+    it("everyone but guests sees the health; someone Slack cannot tell about counts as a guest", async () => {
       seedWorkspace(h);
       const viewer = await openHome(h, VIEWER);
       expect(text(viewer)).toContain("*github.com* · github");
@@ -273,6 +283,10 @@ describe("the App Home", () => {
       const guest = await openHome(h, GUEST);
       expect(text(guest)).not.toContain("github.com");
       expect(text(guest)).toContain("Guests of the workspace");
+      h.slack.on("users.info", () => ({ ok: false, error: "user_not_found" }));
+      const unknown = await openHome(h, "U0UNKNOWN");
+      expect(text(unknown)).not.toContain("github.com");
+      expect(text(unknown)).toContain("Guests of the workspace");
     });
 
     it("when Gitpod cannot be read, the Home says so and still shows the history", async () => {
@@ -332,9 +346,10 @@ describe("the App Home", () => {
       expect(pages).toBeLessThanOrEqual(4);
       for (const view of [admin, viewer]) {
         expectWithinSlackLimits(view);
+        expectEscaped(view);
         const seen = text(view);
         expect(seen).toMatch(/Showing \d+ of 300 integrations, those needing attention first/);
-        expect(seen).toContain("`/gitpod-scm list`");
+        expect(seen).toContain("`/gitpod-scm list`, or `/gitpod-scm list &lt;runner-id | host&gt;`");
         for (const host of expiredHosts) expect(seen).toContain(host);
         expect(seen).toContain(`Runner *aws-eu (${RUNNER_EU_ID})*: 150 integrations`);
         expect(seen).toContain(
