@@ -12,7 +12,7 @@ import {
   RUNNER_US_ID,
 } from "../emulator/index.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
-import { ADMIN, AUDIT_CHANNEL, type Harness, useHarness } from "./harness.js";
+import { ADMIN, AUDIT_CHANNEL, type Harness, openedViewId, useHarness } from "./harness.js";
 import { appHomeOpened, homeButtonClick } from "./slack-payloads.js";
 
 const BOB = "U0BOB";
@@ -233,6 +233,27 @@ describe("the App Home", () => {
       // A second press is refused in the Home, in words.
       const again = await pressInHome(h, BOB, "approval_approve", approvalId);
       expect(text(await nextHome(h, BOB, again))).toContain("This request was already decided.");
+    });
+
+    it("Deny pressed in the Home asks why in a modal; once submitted both Homes are redrawn", async () => {
+      seedWorkspace(h);
+      const approvalId = await askToRotate(h, "routine");
+      const from = await pressInHome(h, BOB, "approval_deny", approvalId);
+      const opened = await h.slack.waitFor(
+        (call) => call.method === "views.open" && h.slack.calls.indexOf(call) >= from,
+      );
+      expect((opened.args.view as { callback_id?: string }).callback_id).toBe("approval_deny_submit");
+      const submitted = h.slack.calls.length;
+      const viewId = openedViewId(opened) ?? "";
+      expect((await h.submitText(viewId, { reason: "not during the freeze" }, { user: BOB })).status).toBe(
+        200,
+      );
+      const bob = await nextHome(h, BOB, submitted);
+      expect(text(bob)).toContain("Waiting for your decision* (0)");
+      expect(text(bob)).toContain("*approval* by <@U0BOB>: *denied*");
+      const admin = await nextHome(h, ADMIN, submitted);
+      expect(text(admin)).not.toContain("Your pending requests");
+      expect((await h.store.getApproval(approvalId))?.status).toBe("denied");
     });
 
     it("a viewer sees no health where view channels are configured, and a guest none even when allowed to rotate", async () => {
