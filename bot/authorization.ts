@@ -1,7 +1,8 @@
 /**
  * Who may do what. Rotating: configured user ids and/or members of a configured user group
  * (usergroups.users.list, cached briefly). Viewing: any channel, or only the configured ones.
- * When the group cannot be read the answer is no (fail closed).
+ * Guests (multi- and single-channel, users.info's is_restricted / is_ultra_restricted) see no
+ * credential health. When the group or the user cannot be read the answer is no (fail closed).
  */
 import type { BotConfig } from "./config.js";
 
@@ -10,6 +11,17 @@ export interface UsergroupMembersApi {
     users: {
       list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[]; error?: string }>;
     };
+  };
+}
+
+/** users.info: whether someone is a guest (needs users:read). */
+export interface UserInfoApi {
+  users: {
+    info(args: { user: string }): Promise<{
+      ok?: boolean;
+      user?: { is_restricted?: boolean; is_ultra_restricted?: boolean };
+      error?: string;
+    }>;
   };
 }
 
@@ -22,10 +34,11 @@ export interface Decision {
 export class Authorizer {
   #members: { users: Set<string>; fetchedAt: number } | undefined;
   #inflight: Promise<Set<string>> | undefined;
+  readonly #guests = new Map<string, { guest: boolean; at: number }>();
 
   constructor(
     private readonly rules: BotConfig["authorization"],
-    private readonly slack: UsergroupMembersApi,
+    private readonly slack: UsergroupMembersApi & UserInfoApi,
     private readonly cacheMs = 60_000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -50,6 +63,24 @@ export class Authorizer {
         allowed: false,
         reason: "the user group allowed to rotate could not be read, so rotation is refused",
       };
+    }
+  }
+
+  /**
+   * A guest of the workspace (multi- or single-channel), from users.info, cached like group
+   * membership. When Slack does not answer, the person counts as a guest (fail closed).
+   */
+  async isGuest(userId: string): Promise<boolean> {
+    const cached = this.#guests.get(userId);
+    if (cached && this.clock() - cached.at < this.cacheMs) return cached.guest;
+    try {
+      const answer = await this.slack.users.info({ user: userId });
+      if (answer.ok === false || !answer.user) return true;
+      const guest = Boolean(answer.user.is_restricted || answer.user.is_ultra_restricted);
+      this.#guests.set(userId, { guest, at: this.clock() });
+      return guest;
+    } catch {
+      return true;
     }
   }
 

@@ -13,7 +13,7 @@ import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
-import { hostTokensOf, untilAborted } from "./host-token-cache.js";
+import { hostTokensOf, sharedRead, untilAborted } from "./host-token-cache.js";
 
 /** What a person names an integration (or, for `list`, a runner) by: its id, or a host. */
 export type Target = { kind: "id"; id: string } | { kind: "host"; host: string };
@@ -33,6 +33,19 @@ function listManagedIntegrations(
 ): Promise<ScmIntegration[]> {
   // Only the managed runners' integrations, even if the API answered with another runner's.
   return integrationsOfRunners(api, runnerIds, signalOption(signal));
+}
+
+/**
+ * Every integration of the managed runners, read once for everyone who asks at about the same time
+ * and kept as briefly as `list`'s host tokens (the App Home: one read for many people opening it).
+ */
+export function sharedManagedIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+): Promise<ScmIntegration[]> {
+  return sharedRead(api, `integrations:${runnerIds.join(",")}`, () =>
+    listManagedIntegrations(api, runnerIds),
+  );
 }
 
 function hostMatches(integration: ScmIntegration, host: string): boolean {

@@ -3,6 +3,7 @@
  * Every `list` shows token counts, and a large workspace has tens of thousands of tokens per runner
  * (150 pages one after another at 15,000): concurrent commands share one read in flight, and its
  * result is kept for a few seconds. A failed read is not kept, so the next command tries again.
+ * The App Home reads the managed runners' integrations through the same cache (`sharedRead`).
  */
 import { hostTokensOfRunner } from "../shared/api/live-reads.js";
 import type { HostAuthenticationToken } from "../shared/api/schemas.js";
@@ -13,11 +14,37 @@ export const HOST_TOKEN_CACHE_MS = 10_000;
 
 interface Entry {
   readAt: number;
-  tokens: Promise<HostAuthenticationToken[]>;
+  value: Promise<unknown>;
 }
 
 /** Per client, so two bots (or two tests) in one process never share answers. */
-const entriesByApi = new WeakMap<CredentialsApi, Map<string, Entry>>();
+const entriesByApi = new WeakMap<object, Map<string, Entry>>();
+
+/**
+ * The read in flight or a recent one under `key` (for this client), else `read()`: one read of the
+ * API for everyone who asks within HOST_TOKEN_CACHE_MS. A failed read is dropped at once.
+ */
+export function sharedRead<T>(
+  api: object,
+  key: string,
+  read: () => Promise<T>,
+  nowMs = Date.now(),
+): Promise<T> {
+  let entries = entriesByApi.get(api);
+  if (!entries) {
+    entries = new Map();
+    entriesByApi.set(api, entries);
+  }
+  const cached = entries.get(key);
+  if (cached && nowMs - cached.readAt < HOST_TOKEN_CACHE_MS) return cached.value as Promise<T>;
+  const entry: Entry = { readAt: nowMs, value: read() };
+  entries.set(key, entry);
+  const owner = entries;
+  entry.value.catch(() => {
+    if (owner.get(key) === entry) owner.delete(key);
+  });
+  return entry.value as Promise<T>;
+}
 
 /** The runner's host tokens: the read in flight or a recent one, else a new read. */
 export function hostTokensOf(
@@ -25,20 +52,7 @@ export function hostTokensOf(
   runnerId: string,
   nowMs: number = Date.now(),
 ): Promise<HostAuthenticationToken[]> {
-  let entries = entriesByApi.get(api);
-  if (!entries) {
-    entries = new Map();
-    entriesByApi.set(api, entries);
-  }
-  const cached = entries.get(runnerId);
-  if (cached && nowMs - cached.readAt < HOST_TOKEN_CACHE_MS) return cached.tokens;
-  const entry: Entry = { readAt: nowMs, tokens: hostTokensOfRunner(api, runnerId) };
-  entries.set(runnerId, entry);
-  const owner = entries;
-  entry.tokens.catch(() => {
-    if (owner.get(runnerId) === entry) owner.delete(runnerId);
-  });
-  return entry.tokens;
+  return sharedRead(api, `host-tokens:${runnerId}`, () => hostTokensOfRunner(api, runnerId), nowMs);
 }
 
 /** Waits for a shared read, but gives up (without cancelling it for the others) when `signal` aborts. */

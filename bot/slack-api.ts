@@ -34,5 +34,7 @@ export interface SlackViews {
   views: {
     open(args: { trigger_id: string; view: types.ModalView }): Promise<{ view?: { id?: string } }>;
     update(args: { view_id: string; view: types.ModalView }): Promise<unknown>;
+    /** A person's App Home tab (no scope beyond the bot token). */
+    publish(args: { user_id: string; view: types.HomeView }): Promise<unknown>;
   };
 }

@@ -17,6 +17,11 @@ export class Approvers {
 
   async canApprove(userId: string, requester: string): Promise<{ allowed: boolean; reason: string }> {
     if (userId === requester) return { allowed: false, reason: "you cannot approve your own request" };
+    return this.isApprover(userId);
+  }
+
+  /** One of SLACK_ROTATE_APPROVERS (listed, or a member of a listed group), whoever asked. */
+  async isApprover(userId: string): Promise<{ allowed: boolean; reason: string }> {
     if (this.ids.includes(userId)) return { allowed: true, reason: "listed approver" };
     for (const group of this.ids.filter((id) => id.startsWith("S"))) {
       try {

@@ -67,7 +67,8 @@ function approvalLine(approval: Approval | undefined, id: string): string {
     : `approval ${escapeMrkdwn(approval.status)}`;
 }
 
-function eventLine(event: HistoryEvent, approvals: Record<string, Approval>): string {
+/** One history entry in mrkdwn (also the App Home's last entries). */
+export function eventLine(event: HistoryEvent, approvals: Record<string, Approval>): string {
   const icon = ICONS[event.outcome] ?? ":grey_question:";
   // A host token's events name the host and whose token it is (the target, e.g. "service account …").
   const subject = event.host

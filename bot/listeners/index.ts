@@ -1,13 +1,15 @@
 /**
  * Every listener, laid out as Bolt apps are: one folder per kind of request, each with a
  * `register(app)`. Cross-cutting work is Bolt middleware: the log line with timing for every
- * request here, the restarting/busy answers on the command in `commands/`.
+ * request here, the restarting/busy answers on the command in `commands/`. `events/` holds the
+ * Events API subscriptions (the App Home).
  */
 import type { App } from "@slack/bolt";
 import type { BotContext } from "../context.js";
 import type { InFlightLimit } from "../in-flight-limit.js";
 import * as actions from "./actions/index.js";
 import * as commands from "./commands/index.js";
+import * as events from "./events/index.js";
 import { logRequests } from "./log-requests.js";
 import * as views from "./views/index.js";
 
@@ -16,4 +18,5 @@ export function registerListeners(app: App, bot: BotContext, followUps: InFlight
   commands.register(app, bot, followUps);
   actions.register(app, bot);
   views.register(app, bot);
+  events.register(app, bot);
 }

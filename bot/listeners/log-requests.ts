@@ -57,6 +57,11 @@ function describe(body: unknown): Described {
       ...(typeof record.channel_id === "string" ? { channel: record.channel_id } : {}),
     };
   }
+  if (record.type === "event_callback") {
+    // An Events API event (the App Home): its user is inside the event.
+    const inner = (record.event ?? {}) as { user?: unknown };
+    return { event: "event", ...(typeof inner.user === "string" ? { user: inner.user } : {}) };
+  }
   const event =
     record.type === "view_submission" ? "submission" : record.type === "block_actions" ? "action" : "event";
   return { event, ...(user?.id ? { user: user.id } : {}), ...(channel?.id ? { channel: channel.id } : {}) };

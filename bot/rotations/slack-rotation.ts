@@ -18,6 +18,7 @@ import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
 import { respondTo } from "../deliver.js";
+import { republishHome } from "../home/publish.js";
 import { refusedMessage } from "../messages.js";
 import type { Approval, CredentialKind } from "../state/store.js";
 import { messageView, type RotateModalMetadata, resultView } from "../views.js";
@@ -204,6 +205,8 @@ export async function runJournaledRotation(
         outcome: result.outcome,
         waitedMs: result.waitedMs,
       });
+      // The person's App Home shows the rotation (its validation, the history) from now on.
+      await republishHome(bot, userId);
       return result.outcome;
     })(),
   );

@@ -150,6 +150,9 @@ const LEASE_COLUMNS = "key, owner, holder, journal_id, acquired_at, expires_at";
 const TAKE_OVER = `ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, holder = excluded.holder,
   journal_id = excluded.journal_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`;
 
+/** Integration ids per `lastValidations` statement. */
+const VALIDATION_IDS_PER_QUERY = 500;
+
 export class SqlStore implements BotStore {
   readonly kind: "sqlite" | "postgres";
 
@@ -402,6 +405,19 @@ export class SqlStore implements BotStore {
     return changed === 1;
   }
 
+  async pendingApprovals(now: number, limit: number): Promise<Approval[]> {
+    const rows = await this.db.all<Row>(
+      "SELECT id FROM approvals WHERE status = 'pending' AND expires_at >= ? ORDER BY created_at, id LIMIT ?",
+      [now, limit],
+    );
+    const approvals: Approval[] = [];
+    for (const row of rows) {
+      const approval = await this.getApproval(String(row.id));
+      if (approval) approvals.push(approval);
+    }
+    return approvals;
+  }
+
   async expirePendingApprovals(now: number): Promise<Approval[]> {
     const due = await this.db.all<Row>(
       "SELECT id FROM approvals WHERE status = 'pending' AND expires_at < ? ORDER BY expires_at",
@@ -491,5 +507,24 @@ export class SqlStore implements BotStore {
       params,
     );
     return rows.map(eventFrom);
+  }
+
+  async lastValidations(integrationIds: readonly string[]): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    // In slices: one statement's parameters stay far below SQLite's and PostgreSQL's limits.
+    for (let start = 0; start < integrationIds.length; start += VALIDATION_IDS_PER_QUERY) {
+      const slice = integrationIds.slice(start, start + VALIDATION_IDS_PER_QUERY);
+      const rows = await this.db.all<Row>(
+        `SELECT * FROM audit_events WHERE id IN (
+           SELECT MAX(id) FROM audit_events
+           WHERE integration_id IN (${slice.map(() => "?").join(", ")})
+             AND ((action = 'validate' AND outcome IN ('valid', 'invalid'))
+               OR (action = 'rotate' AND outcome IN ('rotated', 'unverified')))
+           GROUP BY integration_id)`,
+        [...slice],
+      );
+      events.push(...rows.map(eventFrom));
+    }
+    return events;
   }
 }

@@ -243,7 +243,14 @@ export interface BotStore {
   approvalMessages(approvalId: string): Promise<ApprovalMessageRef[]>;
   /** Uses an approved approval once (opening the secret form); false when not approved or expired. */
   useApproval(id: string, requester: string, now: number): Promise<boolean>;
+  /** Pending approvals not yet past their expiry, oldest first, at most `limit` (the App Home). */
+  pendingApprovals(now: number, limit: number): Promise<Approval[]>;
 
   recordEvent(event: NewHistoryEvent): Promise<void>;
   history(query: HistoryQuery): Promise<HistoryEvent[]>;
+  /**
+   * Per integration, the newest history row that says whether its stored OAuth secret validated: a
+   * `validate` (valid / invalid) or a `rotate` whose verify step ran (rotated / unverified).
+   */
+  lastValidations(integrationIds: readonly string[]): Promise<HistoryEvent[]>;
 }

@@ -23,7 +23,13 @@ import {
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
-import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
+import {
+  buttonClick,
+  eventCallbackBody,
+  interactionBody,
+  slashCommandBody,
+  viewSubmission,
+} from "./slack-payloads.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-bot-token";
@@ -36,6 +42,8 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   env?: Record<string, string>;
   usergroups?: Record<string, string[]>;
+  /** Users the fake Slack's users.info reports as guests. */
+  guests?: string[];
   gitpodTimeoutMs?: number;
   gitpodMaxRetries?: number;
   /** DATABASE_URL; default a fresh SQLite file in a temporary directory. */
@@ -65,6 +73,8 @@ export interface Harness {
   ): Promise<HttpResult & { responseUrlId: string }>;
   /** The unsigned body of a slash command from ADMIN in CHANNEL, for requests signed by hand. */
   commandBody(text: string, responseUrlId: string): string;
+  /** Send an Events API event (`event_callback`, JSON, signed), e.g. `app_home_opened`. */
+  event(event: Record<string, unknown>): Promise<HttpResult>;
   /** Send an interactivity payload (block_actions, view_submission). */
   interact(payload: Record<string, unknown>): Promise<HttpResult>;
   /** POST a raw body with explicit signing headers. */
@@ -150,7 +160,7 @@ export function useHarness(options: HarnessOptions & { perSuite?: boolean } = {}
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emu = await startEmulator(options.emulator);
-  const slack = await startFakeSlack({ usergroups: options.usergroups ?? {} });
+  const slack = await startFakeSlack({ usergroups: options.usergroups ?? {}, guests: options.guests ?? [] });
   const logs: string[] = [];
   const logger = createJsonLogger({ write: (line) => logs.push(line), level: "debug" });
   const gitpod = new GitpodClient({
@@ -265,6 +275,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return ack.responseUrlId;
     },
     interact,
+    event(event) {
+      const body = eventCallbackBody(event);
+      return post(body, { ...signedHeaders(SIGNING_SECRET, body), "content-type": "application/json" });
+    },
     post,
     responses: (responseUrlId) =>
       slack.callsTo("response_url").filter((call) => call.responseUrlId === responseUrlId),

@@ -1,6 +1,7 @@
 /**
- * The bodies Slack POSTs to the bot, built in one place: a slash command, a button click and a modal
- * submission, with the fields Slack sends (team T0TEST, app A0TEST). Callers sign and send them.
+ * The bodies Slack POSTs to the bot, built in one place: a slash command, a button click, a modal
+ * submission and an Events API event, with the fields Slack sends (team T0TEST, app A0TEST).
+ * Callers sign and send them.
  */
 
 const TEAM = { id: "T0TEST", domain: "test" };
@@ -90,5 +91,57 @@ export function viewSubmission(fields: {
     },
     response_urls: [],
     is_enterprise_install: false,
+  };
+}
+
+let events = 0;
+
+/** The JSON body of an Events API request (`event_callback`) carrying `event`. */
+export function eventCallbackBody(event: Record<string, unknown>): string {
+  const n = ++events;
+  return JSON.stringify({
+    token: "legacy-verification-token",
+    team_id: TEAM.id,
+    api_app_id: "A0TEST",
+    event: { event_ts: `1700000000.${String(n).padStart(6, "0")}`, ...event },
+    type: "event_callback",
+    event_id: `Ev${String(n).padStart(8, "0")}`,
+    event_time: 1_700_000_000 + n,
+    authorizations: [{ team_id: TEAM.id, user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+  });
+}
+
+/** `app_home_opened` for `user` on the Home tab (Slack sends it on every open). */
+export function appHomeOpened(user: string, tab: "home" | "messages" = "home"): Record<string, unknown> {
+  return { type: "app_home_opened", user, channel: `D${user}`, tab };
+}
+
+/** A click on a button in `user`'s App Home (a view of type home; no response_url, no channel). */
+export function homeButtonClick(fields: {
+  user: string;
+  actionId: string;
+  value: string;
+  triggerId: string;
+  view?: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    team: TEAM,
+    user: { id: fields.user, team_id: TEAM.id },
+    api_app_id: "A0TEST",
+    token: "legacy-verification-token",
+    trigger_id: fields.triggerId,
+    container: { type: "view", view_id: `VH${fields.user}` },
+    view: {
+      id: `VH${fields.user}`,
+      type: "home",
+      team_id: TEAM.id,
+      app_id: "A0TEST",
+      blocks: [],
+      ...fields.view,
+    },
+    actions: [
+      { type: "button", action_id: fields.actionId, block_id: "b1", value: fields.value, action_ts: "1.3" },
+    ],
   };
 }

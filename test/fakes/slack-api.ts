@@ -27,6 +27,8 @@ type MethodHandler = (
 export interface FakeSlackOptions {
   /** User group id → member user ids, for usergroups.users.list. */
   usergroups?: Record<string, string[]>;
+  /** Users that users.info reports as guests (multi-channel: is_restricted). */
+  guests?: string[];
 }
 
 export interface FakeSlack {
@@ -89,6 +91,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     resolve: (call: RecordedCall) => void;
   }> = [];
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
+  const guests = new Set(options.guests ?? []);
   let views = 0;
   let messages = 0;
   let responseUrls = 0;
@@ -113,6 +116,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       view: { ...(args.view as object), id: `V${String(++views).padStart(6, "0")}` },
     }),
     "views.update": (args) => ({ ok: true, view: { ...(args.view as object), id: args.view_id } }),
+    "views.publish": (args) => ({
+      ok: true,
+      view: { ...(args.view as object), id: `VH${String(args.user_id)}` },
+    }),
+    // Every user exists; the configured guests are multi-channel guests.
+    "users.info": (args) => {
+      const guest = guests.has(String(args.user));
+      return {
+        ok: true,
+        user: { id: args.user, is_restricted: guest, is_ultra_restricted: false, is_bot: false },
+      };
+    },
     "usergroups.users.list": (args) => {
       const members = usergroups.get(String(args.usergroup));
       return members ? { ok: true, users: members } : { ok: false, error: "no_such_subteam" };

@@ -539,4 +539,51 @@ describe.each(flavours)("store on $name", (flavour) => {
       await close();
     }
   });
+  it("the App Home's reads: each integration's newest validation, and the pending approvals not yet expired", async () => {
+    const { store, close } = await fresh();
+    const OTHER = "5f7a1c3e-8b2d-4e6f-9a1b-2c3d4e5f6a70";
+    try {
+      const event = (at: number, action: string, outcome: string, integrationId: string, actor = "U1") =>
+        store.recordEvent({ at, action, actor, source: "slack", outcome, integrationId });
+      await event(T0, "validate", "valid", INTEGRATION);
+      await event(T0 + 1, "rotate", "unverified", INTEGRATION, "U2");
+      // Rows that say nothing about whether the stored secret validates are passed over.
+      await event(T0 + 2, "rotate", "failed", INTEGRATION);
+      await event(T0 + 3, "approval", "approved", INTEGRATION);
+      await event(T0 + 4, "validate", "invalid", OTHER, "U3");
+      await event(T0 + 5, "validate", "valid", "not-asked-for");
+      const latest = await store.lastValidations([INTEGRATION, OTHER, "never-validated"]);
+      expect(latest.map((row) => [row.integrationId, row.action, row.outcome, row.actor]).sort()).toEqual(
+        [
+          [OTHER, "validate", "invalid", "U3"],
+          [INTEGRATION, "rotate", "unverified", "U2"],
+        ].sort(),
+      );
+      // Many ids at once (the Home of a large workspace) in one call.
+      const many = Array.from({ length: 1200 }, (_, index) => `id-${index}`);
+      expect(await store.lastValidations([...many, OTHER])).toHaveLength(1);
+
+      const request = (id: string, createdAt: number, expiresAt: number) =>
+        store.createApproval({
+          id,
+          integrationId: INTEGRATION,
+          requester: "U1",
+          reason: "why",
+          required: 1,
+          createdAt,
+          expiresAt,
+        });
+      await request("later", T0 + 2, T0 + 10_000);
+      await request("first", T0 + 1, T0 + 10_000);
+      await request("past-expiry", T0, T0 + 5);
+      await request("decided", T0 + 3, T0 + 10_000);
+      await store.decideApproval({ id: "decided", approver: "U2", decision: "approve", now: T0 + 4 });
+      const pending = await store.pendingApprovals(T0 + 100, 10);
+      expect(pending.map((approval) => approval.id)).toEqual(["first", "later"]);
+      expect(pending[0]).toMatchObject({ requester: "U1", reason: "why", status: "pending", votes: [] });
+      expect(await store.pendingApprovals(T0 + 100, 1)).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { BotContext } from "../../context.js";
 import { registerApprovalButtons } from "./approvals.js";
 import { registerChoiceButtons } from "./choice.js";
 import { registerHistoryButtons } from "./history.js";
+import { registerHomeButtons } from "./home.js";
 import { registerRevokeButtons } from "./revoke.js";
 
 export function register(app: App, bot: BotContext): void {
@@ -11,4 +12,5 @@ export function register(app: App, bot: BotContext): void {
   registerApprovalButtons(app, bot);
   registerHistoryButtons(app, bot);
   registerRevokeButtons(app, bot);
+  registerHomeButtons(app, bot);
 }

@@ -23,6 +23,7 @@ import {
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { resolveTarget } from "../../gitpod.js";
+import { republishAfterVote } from "../../home/publish.js";
 import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
@@ -104,6 +105,7 @@ export function registerApprovalSubmissions(app: App, bot: BotContext): void {
       reason,
     };
     ranAs(context, "approval-deny", await decideApproval(bot, vote, respond));
+    await republishAfterVote(bot, vote);
   });
 }
 
