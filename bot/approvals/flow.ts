@@ -25,7 +25,7 @@ import {
   refOf,
   sameCredential,
 } from "../rotations/credential.js";
-import type { Approval } from "../state/store.js";
+import type { Approval, DecisionResult } from "../state/store.js";
 import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage } from "./messages.js";
 
@@ -129,12 +129,27 @@ export async function decideApproval(
     else await bot.auditor.remember(refusal);
     return "refused";
   }
-  const result = await bot.store.decideApproval({
-    id: approval.id,
-    approver: vote.userId,
-    decision: vote.decision,
-    now: Date.now(),
-  });
+  let result: DecisionResult;
+  try {
+    result = await bot.store.decideApproval({
+      id: approval.id,
+      approver: vote.userId,
+      decision: vote.decision,
+      now: Date.now(),
+    });
+  } catch (error) {
+    // E.g. PostgreSQL dropped the connection mid-transaction (a failover): the transaction was
+    // rolled back unless its COMMIT had reached the server, so a second press settles it.
+    const reason = error instanceof Error ? error.message : String(error);
+    bot.logger.error("approval_vote_failed", { approvalId: approval.id, error: reason });
+    const button = vote.decision === "approve" ? "Approve" : "Deny";
+    await respond({
+      text: `:warning: Your vote was not recorded: the bot's state store failed while saving it (${escapeMrkdwn(reason)}). Nothing was run for it. Please press ${button} again (if it was saved after all, you will be told you have already decided).`,
+      response_type: "ephemeral",
+      replace_original: false,
+    });
+    return "store-failed";
+  }
   if (!result.ok) {
     await respond({
       text: REFUSALS[result.reason] ?? result.reason,

@@ -8,7 +8,7 @@ import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
 import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
-import { interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
+import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
   child: ChildProcess;
@@ -71,11 +71,35 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
   return { ...bot, url: `http://127.0.0.1:${port}` };
 }
 
-async function signedPost(url: string, body: string): Promise<Response> {
+/** POSTs `body` to the bot's events endpoint, signed with the harness's secret. */
+export async function signedPost(url: string, body: string): Promise<Response> {
   return fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(SIGNING_SECRET, body), body });
 }
 
 let triggers = 0;
+
+/** Clicks a button (carrying `value`) as `user` in `channel`; resolves with the ack status and response_url id. */
+export async function clickButton(
+  bot: BotProcess,
+  slack: FakeSlack,
+  click: { user: string; channel?: string; actionId: string; value: string },
+): Promise<{ status: number; responseUrlId: string }> {
+  const n = ++triggers;
+  const responseUrlId = `pclick${n}`;
+  const response = await signedPost(
+    bot.url,
+    interactionBody(
+      buttonClick({
+        channel: "C0OPS",
+        ...click,
+        responseUrl: slack.responseUrl(responseUrlId),
+        triggerId: `ptrigger-${n}`,
+      }),
+    ),
+  );
+  await response.text();
+  return { status: response.status, responseUrlId };
+}
 
 /** Sends `/gitpod-scm <text>` as `user`; resolves with the trigger and response_url ids. */
 export async function sendCommand(
