@@ -165,6 +165,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         receiver: createSignedReceiver({
           signingSecret: config.slack.signingSecret ?? "",
           endpoint: "/slack/events",
+          maxBodyBytes: config.maxBodyBytes,
           customRoutes,
           logger: boltLog,
         }),

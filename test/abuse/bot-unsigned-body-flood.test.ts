@@ -1,0 +1,208 @@
+/**
+ * Bodies nobody signed, sent to the bot to fill its memory: a request without fresh signature
+ * headers is refused before its body is read (the answer comes while the client is still sending),
+ * a declared or streamed body over BOT_MAX_BODY_BYTES (256 KiB) is refused, and a flood of 3 waves
+ * of 60 requests of 4 MiB raises the bot's resident memory by under 64 MB while a signed `help`
+ * still gets its answer. The bot as a process over HTTP; memory read from /proc (bytes, not time).
+ */
+import { readFileSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BotProcess, sendCommand, startBotProcess } from "../bot/bot-process.js";
+import { BOT_TOKEN, SIGNING_SECRET } from "../bot/harness.js";
+import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
+import { signedHeaders } from "../support/slack-signing.js";
+import { waitUntil } from "../support/wait.js";
+
+const MiB = 1024 * 1024;
+const FOUR_MIB = Buffer.alloc(4 * MiB, "a");
+const FORM = "application/x-www-form-urlencoded";
+
+let emu: Emulator | undefined;
+let slack: FakeSlack | undefined;
+let bot: BotProcess | undefined;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  slack = await startFakeSlack();
+  bot = await startBotProcess({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.apiUrl,
+    GITPOD_API_KEY: emu.token,
+    GITPOD_BASE_URL: emu.url,
+    GITPOD_RUNNER_IDS: RUNNER_EU_ID,
+    SLACK_ROTATE_USER_IDS: "U0ADMIN",
+    SLACK_AUDIT_CHANNEL_ID: "C0AUDIT",
+    DATABASE_URL: "sqlite::memory:",
+  });
+}, 60_000);
+afterAll(async () => {
+  bot?.child.kill("SIGKILL");
+  await bot?.exited();
+  await slack?.close();
+  await emu?.close();
+});
+
+function running(): BotProcess {
+  if (!bot) throw new Error("the bot is not running");
+  return bot;
+}
+
+/** A well-formed, fresh signature that is not the body's (the HMAC is checked only once read). */
+function forgedHeaders(): Record<string, string> {
+  return {
+    "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+    "x-slack-signature": `v0=${"0".repeat(64)}`,
+  };
+}
+
+interface Early {
+  status: number;
+  /** Body bytes the client had written when the answer arrived. */
+  sentBytes: number;
+}
+
+/**
+ * Declares (or streams, without a length) `declaredBytes`, sends only the first 16 KiB and waits for
+ * the answer: it must come before the rest is sent, so it cannot depend on the body.
+ */
+async function answerBeforeBody(
+  headers: Record<string, string>,
+  declaredBytes: number | "chunked",
+): Promise<Early> {
+  const url = new URL(`${running().url}/slack/events`);
+  const first = FOUR_MIB.subarray(0, 16 * 1024);
+  const request = httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: "POST",
+    headers: {
+      "content-type": FORM,
+      ...headers,
+      ...(declaredBytes === "chunked" ? {} : { "content-length": String(declaredBytes) }),
+    },
+  });
+  request.on("error", () => {});
+  let answered: IncomingMessage | undefined;
+  request.on("response", (response) => {
+    answered = response;
+    response.resume();
+  });
+  request.write(first);
+  try {
+    const response = await waitUntil(() => answered, {
+      what: "an answer while the body is still unsent",
+      timeoutMs: 5000,
+    });
+    return { status: response.statusCode ?? 0, sentBytes: first.length };
+  } finally {
+    request.destroy();
+  }
+}
+
+/** One flood request: all 4 MiB written; resolves once answered or cut off. */
+function floodRequest(headers: Record<string, string>, chunked: boolean): Promise<void> {
+  const url = new URL(`${running().url}/slack/events`);
+  return new Promise((resolve) => {
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: "POST",
+      headers: {
+        "content-type": FORM,
+        ...headers,
+        ...(chunked ? {} : { "content-length": String(FOUR_MIB.length) }),
+      },
+    });
+    request.on("error", () => resolve());
+    request.on("response", (response) => {
+      response.resume();
+      response.on("end", () => resolve());
+      response.on("error", () => resolve());
+    });
+    request.on("close", () => resolve());
+    request.end(FOUR_MIB);
+  });
+}
+
+function residentBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith("VmRSS:"));
+  return Number(/(\d+)/.exec(line ?? "")?.[1] ?? 0) * 1024;
+}
+
+describe("bodies are not read before the signature headers say Slack sent them", () => {
+  it("no signature headers, or a stale timestamp: 401 before the body is sent", async () => {
+    const none = await answerBeforeBody({}, 4 * MiB);
+    expect(none).toEqual({ status: 401, sentBytes: 16 * 1024 });
+    const staleAt = Date.now() - 10 * 60 * 1000;
+    const stale = await answerBeforeBody(signedHeaders(SIGNING_SECRET, "text=help", staleAt), 4 * MiB);
+    expect(stale.status).toBe(401);
+    const streamed = await answerBeforeBody({ "x-slack-signature": `v0=${"0".repeat(64)}` }, "chunked");
+    expect(streamed.status).toBe(401);
+  });
+
+  it("a fresh signature with a declared body over 256 KiB: 413 before the body is sent", async () => {
+    const declared = await answerBeforeBody(forgedHeaders(), 256 * 1024 + 1);
+    expect(declared.status).toBe(413);
+  });
+
+  it("a streamed body with a fresh signature is read only up to 256 KiB", async () => {
+    // No length declared: the whole 4 MiB is sent, and the bot stops reading at the limit.
+    const url = new URL(`${running().url}/slack/events`);
+    const status = await new Promise<number>((resolve) => {
+      const request = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": FORM, ...forgedHeaders() },
+      });
+      request.on("error", () => resolve(0));
+      request.on("response", (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.end(FOUR_MIB);
+    });
+    expect(status).toBe(413);
+  });
+
+  it("a flood of 3 waves of 60 requests of 4 MiB raises the bot's memory by under 64 MB, and a signed help is answered", async () => {
+    const target = running();
+    const pid = target.child.pid ?? 0;
+    const sent = await sendCommand(target, slack as FakeSlack, "help", "U0ADMIN");
+    expect(sent.status).toBe(200);
+    const before = residentBytes(pid);
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, residentBytes(pid));
+    }, 10);
+    try {
+      for (let wave = 0; wave < 3; wave++) {
+        const flood = Array.from({ length: 60 }, (_, index) =>
+          floodRequest(index % 2 === 0 ? {} : forgedHeaders(), index % 3 === 0),
+        );
+        if (wave === 1) {
+          const help = await sendCommand(target, slack as FakeSlack, "help", "U0ADMIN");
+          expect(help.status).toBe(200);
+          await (slack as FakeSlack).waitFor((call) => call.responseUrlId === help.responseUrlId, 15_000);
+        }
+        await Promise.all(flood);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, residentBytes(pid));
+    expect(target.child.exitCode).toBeNull();
+    expect(peak - before).toBeLessThan(64 * 1000 * 1000);
+    // The refusals are logged, but not 180 lines of them.
+    const warnings = target.events().filter((line) => line.level === "warn");
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.length).toBeLessThanOrEqual(25);
+  }, 120_000);
+});
