@@ -111,6 +111,21 @@ export interface RevokeApprovalPlan {
   ids: string[];
 }
 
+/** What a `revoke` preview showed, kept server-side: its confirm button carries only `id`. */
+export interface RevokePreview {
+  id: string;
+  requester: string;
+  host: string;
+  /** Whose tokens, in words ("all users", "service account <id>"). */
+  selector: string;
+  /** The previewed token ids (at most 40). */
+  ids: string[];
+  createdAt: number;
+  expiresAt: number;
+  /** Set once a confirmation used it. */
+  usedAt?: number;
+}
+
 export type NewApproval = Pick<
   Approval,
   | "id"
@@ -205,6 +220,11 @@ export interface BotStore {
   }): Promise<DecisionResult>;
   /** Uses an approved approval once (opening the secret form); false when not approved or expired. */
   useApproval(id: string, requester: string, now: number): Promise<boolean>;
+
+  createRevokePreview(preview: Omit<RevokePreview, "usedAt">): Promise<void>;
+  getRevokePreview(id: string): Promise<RevokePreview | undefined>;
+  /** Uses a preview once, for its requester, before it expires; false otherwise (already used, expired). */
+  useRevokePreview(id: string, requester: string, now: number): Promise<boolean>;
 
   recordEvent(event: NewHistoryEvent): Promise<void>;
   history(query: HistoryQuery): Promise<HistoryEvent[]>;
