@@ -97,6 +97,19 @@ export async function requestApproval(
   return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel; once it is approved you will get a button in this channel to enter the new ${value} (nothing to type until then).`;
 }
 
+/** A button naming an approval that does not exist (altered, or from another bot's database). */
+async function auditUnknownApproval(bot: BotContext, actor: string, approvalId: string, what: string) {
+  const shown = approvalId.length > 64 ? `${approvalId.slice(0, 64)}…` : approvalId;
+  await bot.auditor.record({
+    action: "approval",
+    at: bot.now().toISOString(),
+    actor,
+    source: "slack",
+    outcome: "refused",
+    reason: `${what} for an unknown approval request (${JSON.stringify(shown)})`,
+  });
+}
+
 const REFUSALS: Record<string, string> = {
   "not-found": "This approval request does not exist.",
   "own-request": "You cannot approve your own request.",
@@ -114,6 +127,7 @@ export async function decideApproval(
   const approval = await bot.store.getApproval(vote.approvalId);
   if (!approval) {
     await respond({ text: REFUSALS["not-found"] ?? "", response_type: "ephemeral", replace_original: false });
+    await auditUnknownApproval(bot, vote.userId, vote.approvalId, `${vote.decision} vote`);
     return "not-found";
   }
   const may = await bot.approvers.canApprove(vote.userId, approval.requester);
@@ -216,9 +230,18 @@ export async function openApprovedForm(
     await respond({ text, response_type: "ephemeral", replace_original: false });
     return outcome;
   };
-  if (!approval) return refuse(REFUSALS["not-found"] ?? "", "not-found");
-  if (approval.requester !== request.userId)
+  if (!approval) {
+    await auditUnknownApproval(bot, request.userId, request.approvalId, "press of the form button");
+    return refuse(REFUSALS["not-found"] ?? "", "not-found");
+  }
+  if (approval.requester !== request.userId) {
+    await bot.auditor.record({
+      ...base(bot, request.userId, approval),
+      outcome: "refused",
+      reason: `tried to open the form of ${approval.requester}'s approved request; only the requester may`,
+    });
     return refuse("Only the person who asked for this rotation can enter the secret.", "not-requester");
+  }
   if (approval.revoke) return refuse("This approval is for a revoke: there is no form.", "not-a-rotation");
   if (approval.status !== "approved" || Date.now() > approval.expiresAt) {
     return refuse(
