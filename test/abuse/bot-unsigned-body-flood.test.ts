@@ -5,7 +5,6 @@
  * of 60 requests of 4 MiB raises the bot's resident memory by under 64 MB while a signed `help`
  * still gets its answer. The bot as a process over HTTP; memory read from /proc (bytes, not time).
  */
-import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotProcess, sendCommand, startBotProcess } from "../bot/bot-process.js";
@@ -13,10 +12,10 @@ import { BOT_TOKEN, SIGNING_SECRET } from "../bot/harness.js";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
+import { FLOOD_BODY, floodWave, forgedSignatureHeaders, residentBytes } from "../support/unsigned-flood.js";
 import { waitUntil } from "../support/wait.js";
 
 const MiB = 1024 * 1024;
-const FOUR_MIB = Buffer.alloc(4 * MiB, "a");
 const FORM = "application/x-www-form-urlencoded";
 
 let emu: Emulator | undefined;
@@ -49,14 +48,6 @@ function running(): BotProcess {
   return bot;
 }
 
-/** A well-formed, fresh signature that is not the body's (the HMAC is checked only once read). */
-function forgedHeaders(): Record<string, string> {
-  return {
-    "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
-    "x-slack-signature": `v0=${"0".repeat(64)}`,
-  };
-}
-
 interface Early {
   status: number;
   /** Body bytes the client had written when the answer arrived. */
@@ -64,15 +55,16 @@ interface Early {
 }
 
 /**
- * Declares (or streams, without a length) `declaredBytes`, sends only the first 16 KiB and waits for
- * the answer: it must come before the rest is sent, so it cannot depend on the body.
+ * Declares (or streams, without a length) `declaredBytes`, sends only the first `sentBytes` (16 KiB)
+ * and waits for the answer: it must come before the rest is sent, so it cannot depend on the rest.
  */
 async function answerBeforeBody(
   headers: Record<string, string>,
   declaredBytes: number | "chunked",
+  sentBytes = 16 * 1024,
 ): Promise<Early> {
   const url = new URL(`${running().url}/slack/events`);
-  const first = FOUR_MIB.subarray(0, 16 * 1024);
+  const first = FLOOD_BODY.subarray(0, sentBytes);
   const request = httpRequest({
     host: url.hostname,
     port: url.port,
@@ -102,39 +94,6 @@ async function answerBeforeBody(
   }
 }
 
-/** One flood request: all 4 MiB written; resolves once answered or cut off. */
-function floodRequest(headers: Record<string, string>, chunked: boolean): Promise<void> {
-  const url = new URL(`${running().url}/slack/events`);
-  return new Promise((resolve) => {
-    const request = httpRequest({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: "POST",
-      headers: {
-        "content-type": FORM,
-        ...headers,
-        ...(chunked ? {} : { "content-length": String(FOUR_MIB.length) }),
-      },
-    });
-    request.on("error", () => resolve());
-    request.on("response", (response) => {
-      response.resume();
-      response.on("end", () => resolve());
-      response.on("error", () => resolve());
-    });
-    request.on("close", () => resolve());
-    request.end(FOUR_MIB);
-  });
-}
-
-function residentBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((entry) => entry.startsWith("VmRSS:"));
-  return Number(/(\d+)/.exec(line ?? "")?.[1] ?? 0) * 1024;
-}
-
 describe("bodies are not read before the signature headers say Slack sent them", () => {
   it("no signature headers, or a stale timestamp: 401 before the body is sent", async () => {
     const none = await answerBeforeBody({}, 4 * MiB);
@@ -147,29 +106,14 @@ describe("bodies are not read before the signature headers say Slack sent them",
   });
 
   it("a fresh signature with a declared body over 256 KiB: 413 before the body is sent", async () => {
-    const declared = await answerBeforeBody(forgedHeaders(), 256 * 1024 + 1);
+    const declared = await answerBeforeBody(forgedSignatureHeaders(), 256 * 1024 + 1);
     expect(declared.status).toBe(413);
   });
 
   it("a streamed body with a fresh signature is read only up to 256 KiB", async () => {
-    // No length declared: the whole 4 MiB is sent, and the bot stops reading at the limit.
-    const url = new URL(`${running().url}/slack/events`);
-    const status = await new Promise<number>((resolve) => {
-      const request = httpRequest({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: { "content-type": FORM, ...forgedHeaders() },
-      });
-      request.on("error", () => resolve(0));
-      request.on("response", (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
-      request.end(FOUR_MIB);
-    });
-    expect(status).toBe(413);
+    // No length declared: the client sends 300 KiB and waits; the bot stops reading at the limit.
+    const streamed = await answerBeforeBody(forgedSignatureHeaders(), "chunked", 300 * 1024);
+    expect(streamed.status).toBe(413);
   });
 
   it("a flood of 3 waves of 60 requests of 4 MiB raises the bot's memory by under 64 MB, and a signed help is answered", async () => {
@@ -184,15 +128,13 @@ describe("bodies are not read before the signature headers say Slack sent them",
     }, 10);
     try {
       for (let wave = 0; wave < 3; wave++) {
-        const flood = Array.from({ length: 60 }, (_, index) =>
-          floodRequest(index % 2 === 0 ? {} : forgedHeaders(), index % 3 === 0),
-        );
+        const flood = floodWave(`${target.url}/slack/events`, 60);
         if (wave === 1) {
           const help = await sendCommand(target, slack as FakeSlack, "help", "U0ADMIN");
           expect(help.status).toBe(200);
           await (slack as FakeSlack).waitFor((call) => call.responseUrlId === help.responseUrlId, 15_000);
         }
-        await Promise.all(flood);
+        await flood;
       }
     } finally {
       clearInterval(sampler);
