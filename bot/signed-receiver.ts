@@ -83,8 +83,16 @@ function mayBeSslCheck(request: IncomingMessage): boolean {
 
 /** An unsigned request is read only as far as an SSL check's few fields ("ssl_check=1&token=…"). */
 const SSL_CHECK_MAX_BYTES = 1024;
-/** Bodies read at once before their signature is checked; more are answered 503 unread. */
-export const MAX_UNVERIFIED_BODIES = 64;
+/**
+ * Bytes of bodies read at once before their signature is checked (each counted at its declared
+ * length, or at the limit when streamed); past it a larger request is answered 503 unread.
+ */
+export const MAX_UNVERIFIED_BYTES = 16 * 1024 * 1024;
+/**
+ * A body declared this small is always read (and counted): a command or a button press is a few
+ * KiB, so slow senders holding the budget cannot keep Slack's ordinary requests out.
+ */
+const SMALL_BODY_BYTES = 16 * 1024;
 /** A body that takes longer than this to arrive is dropped (a slow sender holds a reading slot). */
 const BODY_READ_TIMEOUT_MS = 10_000;
 /** Refusal warnings logged per minute; the rest are counted into the next line. */
@@ -139,7 +147,7 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
   const boltListener = receiver.requestListener;
 
   const warnRefused = rateLimitedWarning(logger, REFUSAL_LOG_LINES_PER_MINUTE, now);
-  let unverifiedReads = 0;
+  let unverifiedBytes = 0;
 
   // An unread body stays on the wire: close the connection rather than read it to reuse it.
   const refuse = (response: ServerResponse, status: number, headers: Record<string, string> = {}) => {
@@ -157,19 +165,24 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
       return;
     }
     const limit = headerProblem === undefined ? options.maxBodyBytes : SSL_CHECK_MAX_BYTES;
-    if (Number(request.headers["content-length"] ?? 0) > limit) {
+    const declared = request.headers["content-length"];
+    if (Number(declared ?? 0) > limit) {
       warnRefused(`Request body exceeded the maximum allowed size (limit: ${limit} bytes)`);
       refuse(response, headerProblem === undefined ? 413 : 401);
       return;
     }
-    if (unverifiedReads >= MAX_UNVERIFIED_BODIES) {
-      warnRefused(`Too many unverified request bodies being read (${MAX_UNVERIFIED_BODIES}); refused unread`);
+    const reserved = declared === undefined ? limit : Number(declared) || 0;
+    const small = declared !== undefined && reserved <= SMALL_BODY_BYTES;
+    if (!small && unverifiedBytes + reserved > MAX_UNVERIFIED_BYTES) {
+      warnRefused(
+        `Too many unverified request bodies being read (${MAX_UNVERIFIED_BYTES} bytes at once); refused unread`,
+      );
       refuse(response, 503, { "retry-after": "1" });
       return;
     }
     // Bolt's own buffering: it keeps the bytes on the request and does not read again.
     let buffered: BufferedIncomingMessage;
-    unverifiedReads++;
+    unverifiedBytes += reserved;
     const slow = setTimeout(() => request.destroy(), BODY_READ_TIMEOUT_MS);
     try {
       buffered = await HTTPModuleFunctions.bufferIncomingMessage(request, limit);
@@ -184,7 +197,7 @@ export function createSignedReceiver(options: SignedReceiverOptions): HTTPReceiv
       return;
     } finally {
       clearTimeout(slow);
-      unverifiedReads--;
+      unverifiedBytes -= reserved;
     }
     if (isSslCheck(request, buffered.rawBody)) {
       buffered.rawBody = Buffer.from("ssl_check=1");

@@ -116,6 +116,39 @@ describe("bodies are not read before the signature headers say Slack sent them",
     expect(streamed.status).toBe(413);
   });
 
+  it("at most 16 MiB of unverified bodies are read at once: after 64 slow streams a larger body is 503 unread, a command is still read", async () => {
+    const url = new URL(`${running().url}/slack/events`);
+    const slow = Array.from({ length: 64 }, () => {
+      const request = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": FORM, ...forgedSignatureHeaders() },
+      });
+      request.on("error", () => {});
+      return request;
+    });
+    try {
+      // Each stream is counted at the 256 KiB limit while the bot waits for the rest of it.
+      await Promise.all(
+        slow.map((request) => new Promise<void>((resolve) => request.write("a=1", () => resolve()))),
+      );
+      // A signed help after them is still read (a body declared under 16 KiB always is); by its
+      // answer the bot has seen the streams' first bytes.
+      const help = await sendCommand(running(), slack as FakeSlack, "help", "U0ADMIN");
+      expect(help.status).toBe(200);
+      // A larger body is not: the budget is spent.
+      const probe = await answerBeforeBody(forgedSignatureHeaders(), 64 * 1024);
+      expect(probe.status).toBe(503);
+    } finally {
+      for (const request of slow) request.destroy();
+    }
+    // Once they are gone, bodies are read again.
+    const after = await sendCommand(running(), slack as FakeSlack, "help", "U0ADMIN");
+    expect(after.status).toBe(200);
+  });
+
   it("a flood of 3 waves of 60 requests of 4 MiB raises the bot's memory by under 64 MB, and a signed help is answered", async () => {
     const target = running();
     const pid = target.child.pid ?? 0;
