@@ -35,7 +35,7 @@ function singleHeader(headers: IncomingHttpHeaders, name: string): string | unde
  * What is wrong with a request's signature headers alone (missing, not a number, stale, not a v0
  * signature of the right length), or undefined: checked before a byte of the body is read.
  */
-export function signatureHeaderProblem(headers: IncomingHttpHeaders, nowMs: number): string | undefined {
+function signatureHeaderProblem(headers: IncomingHttpHeaders, nowMs: number): string | undefined {
   const signature = singleHeader(headers, "x-slack-signature");
   const timestampHeader = singleHeader(headers, "x-slack-request-timestamp");
   if (signature === undefined || timestampHeader === undefined)
@@ -87,7 +87,7 @@ const SSL_CHECK_MAX_BYTES = 1024;
  * Bytes of bodies read at once before their signature is checked (each counted at its declared
  * length, or at the limit when streamed); past it a larger request is answered 503 unread.
  */
-export const MAX_UNVERIFIED_BYTES = 16 * 1024 * 1024;
+const MAX_UNVERIFIED_BYTES = 16 * 1024 * 1024;
 /**
  * A body declared this small is always read (and counted): a command or a button press is a few
  * KiB, so slow senders holding the budget cannot keep Slack's ordinary requests out.

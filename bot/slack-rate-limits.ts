@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { JsonLogger } from "./logger.js";
 
 /** The longest a call waits for Slack's Retry-After before failing instead. */
-export const MAX_SLACK_RATE_LIMIT_WAIT_MS = 10_000;
+const MAX_SLACK_RATE_LIMIT_WAIT_MS = 10_000;
 
 /** The Web API method families the bot calls (see slack-api.ts and the manifest's scopes). */
 const WEB_API_FAMILIES = new Set(["auth", "chat", "conversations", "usergroups", "users", "views"]);

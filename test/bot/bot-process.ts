@@ -72,7 +72,7 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
 }
 
 /** POSTs `body` to the bot's events endpoint, signed with the harness's secret. */
-export async function signedPost(url: string, body: string): Promise<Response> {
+async function signedPost(url: string, body: string): Promise<Response> {
   return fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(SIGNING_SECRET, body), body });
 }
 

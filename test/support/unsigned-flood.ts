@@ -18,11 +18,7 @@ export function forgedSignatureHeaders(): Record<string, string> {
 }
 
 /** One flood request to `eventsUrl`, the whole body written; resolves once answered or cut off. */
-export function floodRequest(
-  eventsUrl: string,
-  headers: Record<string, string>,
-  chunked: boolean,
-): Promise<void> {
+function floodRequest(eventsUrl: string, headers: Record<string, string>, chunked: boolean): Promise<void> {
   const url = new URL(eventsUrl);
   return new Promise((resolve) => {
     const request = httpRequest({
