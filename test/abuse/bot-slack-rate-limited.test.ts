@@ -6,7 +6,7 @@
  * process over signed HTTP, against the fake Slack API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotProcess, sendCommand, startBotProcess } from "../bot/bot-process.js";
+import { type BotProcess, clickButton, sendCommand, startBotProcess } from "../bot/bot-process.js";
 import { BOT_TOKEN } from "../bot/harness.js";
 import {
   type Emulator,
@@ -19,6 +19,8 @@ import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
 
 const ADMIN = "U0ADMIN";
+const BOB = "U0BOB";
+const AUDIT = "C0AUDIT";
 
 let emu: Emulator | undefined;
 let slack: FakeSlack | undefined;
@@ -36,10 +38,12 @@ beforeAll(async () => {
     GITPOD_BASE_URL: emu.url,
     GITPOD_RUNNER_IDS: RUNNER_EU_ID,
     SLACK_ROTATE_USER_IDS: ADMIN,
-    SLACK_AUDIT_CHANNEL_ID: "C0AUDIT",
+    SLACK_AUDIT_CHANNEL_ID: AUDIT,
     DATABASE_URL: "sqlite::memory:",
     // Two follow-ups at once: two hanging ones would make everyone else "busy".
     BOT_MAX_IN_FLIGHT: "2",
+    SLACK_ROTATE_APPROVERS: BOB,
+    SLACK_ROTATE_APPROVALS_REQUIRED: "1",
   });
 }, 60_000);
 afterAll(async () => {
@@ -55,9 +59,31 @@ async function answer(responseUrlId: string): Promise<string> {
 }
 
 describe("one Slack 429 with Retry-After: 3600", () => {
-  it("fails the command that needed the method in words, answers the others, and /healthz reports it", async () => {
+  it("fails the command and the button that needed the method in words, answers the others, and /healthz reports it", async () => {
     const b = bot as BotProcess;
     const s = slack as FakeSlack;
+    // Before the limit: ADMIN asks to rotate, BOB approves; ADMIN's button will open the form.
+    await sendCommand(b, s, "rotate github.com", ADMIN);
+    const request = await s.waitFor(
+      (call) =>
+        call.method === "chat.postMessage" &&
+        call.args.channel === AUDIT &&
+        JSON.stringify(call.args).includes("Approval needed"),
+      15_000,
+    );
+    const blocks = (request.args.blocks as Array<{ elements?: Array<Record<string, string>> }>) ?? [];
+    const approvalId = blocks
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id === "approval_approve")?.value;
+    expect(approvalId).toBeDefined();
+    const vote = await clickButton(b, s, {
+      user: BOB,
+      channel: AUDIT,
+      actionId: "approval_approve",
+      value: approvalId ?? "",
+    });
+    expect(await answer(vote.responseUrlId)).toContain("Recorded");
+
     let limited = 0;
     s.on("views.open", () => {
       limited++;
@@ -71,6 +97,14 @@ describe("one Slack 429 with Retry-After: 3600", () => {
     const told = await answer(first.responseUrlId);
     expect(told).toContain("rate limiting the bot's views.open calls");
     expect(told).toContain("3600 s");
+    // The approved requester's button needs views.open too: told in words, not left waiting.
+    const opened = await clickButton(b, s, {
+      user: ADMIN,
+      actionId: "approval_open_form",
+      value: approvalId ?? "",
+    });
+    expect(opened.status).toBe(200);
+    expect(await answer(opened.responseUrlId)).toContain("rate limiting the bot's views.open calls");
 
     // A second rotate is told at once, without calling Slack again; help is answered, not "busy".
     const second = await sendCommand(b, s, "rotate github.com", ADMIN);

@@ -4,11 +4,9 @@
  * command table.
  */
 import type { App, Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { BUSY_TEXT, type InFlightLimit } from "../../in-flight-limit.js";
 import { RESTARTING_TEXT } from "../../messages.js";
-import { SlackRateLimitedError } from "../../slack-rate-limits.js";
 import { ranAs } from "../log-requests.js";
 import { dispatch } from "./dispatch.js";
 import { parseCommand } from "./table.js";
@@ -54,29 +52,18 @@ export function register(app: App, bot: BotContext, followUps: InFlightLimit): v
       await ack();
       const parsed = parseCommand(command.text ?? "");
       ranAs(context, parsed.kind);
-      let outcome: string;
-      try {
-        outcome = await dispatch(
-          bot,
-          {
-            text: command.text ?? "",
-            userId: command.user_id,
-            channelId: command.channel_id,
-            triggerId: command.trigger_id,
-            responseUrl: command.response_url,
-          },
-          parsed,
-          respond,
-        );
-      } catch (error) {
-        if (!(error instanceof SlackRateLimitedError)) throw error;
-        // The response_url is not rate limited with the Web API: say why nothing more happens.
-        await respond({
-          text: `:hourglass: ${escapeMrkdwn(error.message)}, so this command could not finish. Please try again after that.`,
-          response_type: "ephemeral",
-        });
-        outcome = "slack-rate-limited";
-      }
+      const outcome = await dispatch(
+        bot,
+        {
+          text: command.text ?? "",
+          userId: command.user_id,
+          channelId: command.channel_id,
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url,
+        },
+        parsed,
+        respond,
+      );
       ranAs(context, parsed.kind, outcome);
     },
   );
