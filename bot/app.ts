@@ -23,6 +23,7 @@ import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
 import { createSignedReceiver } from "./signed-receiver.js";
+import { SlackRateLimits } from "./slack-rate-limits.js";
 import type { BotStore } from "./state/store.js";
 
 export interface BotDeps {
@@ -111,7 +112,10 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     ...deps.slackClientOptions,
+    // A 429 is handled by slackLimits (a capped wait), never by pausing every call for Retry-After.
+    rejectRateLimitedCalls: true,
   };
+  const slackLimits = new SlackRateLimits(logger);
   const lifecycle = { draining: false };
   let socketConnected: boolean | undefined;
   // Liveness: the store answers (and, in Socket Mode, the connection to Slack is up).
@@ -121,12 +125,16 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     handler: async (_request: unknown, response: ServerResponse) => {
       const store = (await storeAnswers(deps.store)) ? "ok" : "down";
       const socket = socketMode ? (socketConnected ? "connected" : "disconnected") : undefined;
-      const ok = store === "ok" && socket !== "disconnected";
+      // Slack asked the bot to wait: follow-ups that need those methods fail until then.
+      const rateLimited = slackLimits.current();
+      const ok = store === "ok" && socket !== "disconnected" && rateLimited.length === 0;
       writeJson(response, ok ? 200 : 503, {
         ok,
         store,
         storeKind: deps.store.kind,
         ...(socket ? { socket } : {}),
+        slack: rateLimited.length === 0 ? "ok" : "rate-limited",
+        ...(rateLimited.length > 0 ? { slackRateLimited: rateLimited } : {}),
       });
     },
   };
@@ -166,18 +174,22 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         receiver: createSignedReceiver({
           signingSecret: config.slack.signingSecret ?? "",
           endpoint: "/slack/events",
+          maxBodyBytes: config.maxBodyBytes,
           customRoutes,
           logger: boltLog,
         }),
       });
 
+  // Every Web API call the bot makes goes through this (the capped 429 wait).
+  const slack = slackLimits.wrap(app.client);
+
   const instanceId = deps.instanceId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const context: BotContext = {
     config,
     gitpod: deps.gitpod,
-    slack: app.client,
-    authorizer: new Authorizer(config.authorization, app.client, deps.usergroupCacheMs ?? 60_000),
-    auditor: new Auditor(app.client, config.auditChannelId, logger, deps.store),
+    slack,
+    authorizer: new Authorizer(config.authorization, slack, deps.usergroupCacheMs ?? 60_000),
+    auditor: new Auditor(slack, config.auditChannelId, logger, deps.store),
     logger,
     lock: deps.lock ?? new KeyedLock(),
     runnerIds: config.runners.map((runner) => runner.id),
@@ -187,7 +199,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     instanceId,
     rotations: new RunningRotations(),
     lifecycle,
-    approvers: new Approvers(config.approvals.approverIds, app.client, deps.usergroupCacheMs ?? 60_000),
+    approvers: new Approvers(config.approvals.approverIds, slack, deps.usergroupCacheMs ?? 60_000),
   };
 
   const followUps = new InFlightLimit(config.maxInFlight);

@@ -30,6 +30,8 @@ export interface BotConfig {
   auditChannelId: string;
   /** Commands whose follow-up work may run at once; more are answered "busy" in the ack. */
   maxInFlight: number;
+  /** HTTP mode: the largest request body read (413 above it); bodies are read only with fresh signature headers. */
+  maxBodyBytes: number;
   /** The slash command, e.g. "/gitpod-scm". */
   command: string;
   port: number;
@@ -116,6 +118,12 @@ const EnvSchema = z.object({
     .min(1, "BOT_MAX_IN_FLIGHT must be at least 1")
     .max(10_000, "BOT_MAX_IN_FLIGHT must be at most 10000")
     .default(256),
+  BOT_MAX_BODY_BYTES: z.coerce
+    .number({ error: "BOT_MAX_BODY_BYTES must be a number of bytes" })
+    .int("BOT_MAX_BODY_BYTES must be a whole number")
+    .min(16_384, "BOT_MAX_BODY_BYTES must be at least 16384")
+    .max(4_194_304, "BOT_MAX_BODY_BYTES must be at most 4194304")
+    .default(262_144),
   GITPOD_RUNNER_IDS: present("GITPOD_RUNNER_IDS"),
   SLACK_ROTATE_USER_IDS: z.string().optional(),
   SLACK_ROTATE_USERGROUP_ID: z
@@ -241,6 +249,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     },
     runners,
     maxInFlight: raw.BOT_MAX_IN_FLIGHT,
+    maxBodyBytes: raw.BOT_MAX_BODY_BYTES,
     authorization: {
       rotateUserIds,
       viewChannelIds,

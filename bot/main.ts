@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   try {
     store = await openStore(config.state.database, {
       onError: (error) => logger.error("store_connection_error", { message: error.message }),
+      ownProcess: true,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -28,7 +28,7 @@ import {
   refOf,
   sameCredential,
 } from "../rotations/credential.js";
-import type { Approval } from "../state/store.js";
+import type { Approval, DecisionResult } from "../state/store.js";
 import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage, expiredMessage } from "./messages.js";
 import { announceRequest, redrawRequest, requestPost, tellRequester } from "./notify.js";
@@ -121,6 +121,19 @@ export async function requestApproval(
   return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel and with each approver; once it is approved you will get a button (in the channel where you asked and in a direct message) to enter the new ${value} (nothing to type until then).`;
 }
 
+/** A button naming an approval that does not exist (altered, or from another bot's database). */
+async function auditUnknownApproval(bot: BotContext, actor: string, approvalId: string, what: string) {
+  const shown = approvalId.length > 64 ? `${approvalId.slice(0, 64)}…` : approvalId;
+  await bot.auditor.record({
+    action: "approval",
+    at: bot.now().toISOString(),
+    actor,
+    source: "slack",
+    outcome: "refused",
+    reason: `${what} for an unknown approval request (${JSON.stringify(shown)})`,
+  });
+}
+
 const REFUSALS: Record<string, string> = {
   "not-found": "This approval request does not exist.",
   "own-request": "You cannot approve your own request.",
@@ -187,17 +200,33 @@ export async function decideApproval(
   const approval = await bot.store.getApproval(vote.approvalId);
   if (!approval) {
     await respond({ text: REFUSALS["not-found"] ?? "", response_type: "ephemeral", replace_original: false });
+    await auditUnknownApproval(bot, vote.userId, vote.approvalId, `${vote.decision} vote`);
     return "not-found";
   }
   const may = await bot.approvers.canApprove(vote.userId, approval.requester);
   if (!may.allowed) return refuseVoter(bot, approval, { userId: vote.userId, reason: may.reason }, respond);
-  const result = await bot.store.decideApproval({
-    id: approval.id,
-    approver: vote.userId,
-    decision: vote.decision,
-    now: Date.now(),
-    ...(vote.reason ? { reason: vote.reason } : {}),
-  });
+  let result: DecisionResult;
+  try {
+    result = await bot.store.decideApproval({
+      id: approval.id,
+      approver: vote.userId,
+      decision: vote.decision,
+      now: Date.now(),
+      ...(vote.reason ? { reason: vote.reason } : {}),
+    });
+  } catch (error) {
+    // E.g. PostgreSQL dropped the connection mid-transaction (a failover): the transaction was
+    // rolled back unless its COMMIT had reached the server, so a second press settles it.
+    const reason = error instanceof Error ? error.message : String(error);
+    bot.logger.error("approval_vote_failed", { approvalId: approval.id, error: reason });
+    const button = vote.decision === "approve" ? "Approve" : "Deny";
+    await respond({
+      text: `:warning: Your vote was not recorded: the bot's state store failed while saving it (${escapeMrkdwn(reason)}). Nothing was run for it. Please press ${button} again (if it was saved after all, you will be told you have already decided).`,
+      response_type: "ephemeral",
+      replace_original: false,
+    });
+    return "store-failed";
+  }
   if (!result.ok) {
     // Closed by the expiry sweep before this vote: say so rather than "already decided".
     const refusal =
@@ -310,9 +339,18 @@ export async function openApprovedForm(
     await respond({ text, response_type: "ephemeral", replace_original: false });
     return outcome;
   };
-  if (!approval) return refuse(REFUSALS["not-found"] ?? "", "not-found");
-  if (approval.requester !== request.userId)
+  if (!approval) {
+    await auditUnknownApproval(bot, request.userId, request.approvalId, "press of the form button");
+    return refuse(REFUSALS["not-found"] ?? "", "not-found");
+  }
+  if (approval.requester !== request.userId) {
+    await bot.auditor.record({
+      ...base(bot, request.userId, approval),
+      outcome: "refused",
+      reason: `tried to open the form of ${approval.requester}'s approved request; only the requester may`,
+    });
     return refuse("Only the person who asked for this rotation can enter the secret.", "not-requester");
+  }
   if (approval.revoke) return refuse("This approval is for a revoke: there is no form.", "not-a-rotation");
   if (approval.status !== "approved" || Date.now() > approval.expiresAt) {
     return refuse(

@@ -121,7 +121,9 @@ export function formatHistory(page: HistoryPage, button?: OlderButtonValue): His
 export function parseOlderButton(raw: string | undefined): OlderButtonValue | undefined {
   try {
     const value = JSON.parse(raw ?? "") as Partial<OlderButtonValue>;
-    if (typeof value.before !== "number") return undefined;
+    // An event id: a positive whole number (anything else would reach the database as a bad bigint).
+    if (typeof value.before !== "number" || !Number.isSafeInteger(value.before) || value.before < 1)
+      return undefined;
     const filter = value.filter;
     if (filter && !((filter.kind === "id" || filter.kind === "host") && typeof filter.value === "string"))
       return undefined;

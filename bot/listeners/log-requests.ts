@@ -6,7 +6,9 @@
  */
 import type { AnyMiddlewareArgs, Context, Middleware } from "@slack/bolt";
 import { describeApiError } from "../../shared/api/error-in-words.js";
+import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { JsonLogger } from "../logger.js";
+import { SlackRateLimitedError } from "../slack-rate-limits.js";
 
 interface RequestOutcome {
   kind?: string;
@@ -67,14 +69,31 @@ function describe(body: unknown): Described {
   return { event, ...(user?.id ? { user: user.id } : {}), ...(channel?.id ? { channel: channel.id } : {}) };
 }
 
+/** A command or button whose work needed a Slack method Slack is rate limiting: told in words. */
+async function tellRateLimited(args: AnyMiddlewareArgs, error: SlackRateLimitedError): Promise<void> {
+  const respond = (args as { respond?: (message: Record<string, unknown>) => Promise<unknown> }).respond;
+  // The response_url is not rate limited with the Web API; a form submission has none (its modal says so).
+  await respond?.({
+    text: `:hourglass: ${escapeMrkdwn(error.message)}, so this could not finish. Please try again after that.`,
+    response_type: "ephemeral",
+    replace_original: false,
+  }).catch(() => {});
+}
+
 export function logRequests(logger: JsonLogger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, context, next }) => {
+  return async (args) => {
+    const { body, context, next } = args;
     const started = performance.now();
     const { event, user, channel } = describe(body);
     const entry = outcomeOf(context);
     try {
       await next();
     } catch (error) {
+      if (error instanceof SlackRateLimitedError) {
+        entry.outcome = "slack-rate-limited";
+        await tellRateLimited(args, error);
+        return;
+      }
       entry.outcome = `error: ${describeApiError(error).code}`;
       logger.error(`${event}_failed`, {
         kind: entry.kind ?? "unknown",

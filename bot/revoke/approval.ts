@@ -16,16 +16,16 @@ import { announceRequest, tellRequester } from "../approvals/notify.js";
 import type { BotContext } from "../context.js";
 import type { Respond } from "../deliver.js";
 import { readManagedHostTokens } from "../host-tokens/read.js";
-import type { Approval } from "../state/store.js";
+import type { Approval, RevokePreview } from "../state/store.js";
 import { revokeAuditBase } from "./access.js";
-import { auditRevoke, deleteTokens } from "./delete.js";
-import { type RevokeButtonValue, resultMessage, revokeApprovalRequestMessage } from "./preview.js";
+import { auditRevoke, deleteManagedTokens } from "./delete.js";
+import { resultMessage, revokeApprovalRequestMessage } from "./preview.js";
 
 /** Step 1: the requester's confirmation becomes an approval request. */
 export async function requestRevokeApproval(
   bot: BotContext,
   press: { userId: string; channelId: string | undefined },
-  value: RevokeButtonValue,
+  value: Pick<RevokePreview, "host" | "selector" | "ids">,
   respond: Respond,
 ): Promise<string> {
   let tokens: HostAuthenticationToken[];
@@ -111,7 +111,14 @@ export async function runApprovedRevoke(bot: BotContext, approval: Approval): Pr
     await tell({ text: fallbackText(text), blocks: [section(`:lock: ${escapeMrkdwn(text)}`)] });
     return "revoke-requester-unauthorized";
   }
-  const result = await deleteTokens(bot, plan.ids);
+  let result: Awaited<ReturnType<typeof deleteManagedTokens>>;
+  try {
+    result = await deleteManagedTokens(bot, plan.ids);
+  } catch (error) {
+    const text = `Your revoke for ${plan.host} was approved, but the host tokens could not be read (${describeApiError(error).text}). Nothing was deleted; run revoke again.`;
+    await tell({ text: fallbackText(text), blocks: [section(`:warning: ${escapeMrkdwn(text)}`)] });
+    throw error;
+  }
   const approvedBy = approval.votes
     .filter((vote) => vote.decision === "approve")
     .map((vote) => vote.approver);

@@ -4,10 +4,24 @@
  */
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { BotContext } from "../context.js";
+import { readManagedHostTokens } from "../host-tokens/read.js";
 import { revokeAuditBase } from "./access.js";
 import type { RevokeResult } from "./preview.js";
 
-export async function deleteTokens(bot: BotContext, ids: readonly string[]): Promise<RevokeResult> {
+/**
+ * Deletes those of `ids` that are now tokens of the bot's runners (read fresh): an id that is not
+ * (gone since, or never one of them) is counted as already gone and nothing is sent for it.
+ * Throws, having deleted nothing, when the tokens cannot be read.
+ */
+export async function deleteManagedTokens(bot: BotContext, ids: readonly string[]): Promise<RevokeResult> {
+  const managed = new Set((await readManagedHostTokens(bot)).map((token) => token.id));
+  const present = ids.filter((id) => managed.has(id));
+  const result = await deleteTokens(bot, present);
+  result.alreadyGone.push(...ids.filter((id) => !managed.has(id)));
+  return result;
+}
+
+async function deleteTokens(bot: BotContext, ids: readonly string[]): Promise<RevokeResult> {
   const result: RevokeResult = { deleted: [], alreadyGone: [], failed: [] };
   for (const id of ids) {
     try {

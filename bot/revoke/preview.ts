@@ -22,21 +22,15 @@ export type RevokeSelector =
 
 export const REVOKE_CONFIRM_ACTION = "revoke_confirm";
 export const REVOKE_CANCEL_ACTION = "revoke_cancel";
-/** A button value holds at most 2,000 characters: the token ids must fit into it. */
+/** The most tokens one confirmation deletes (a larger revoke is narrowed, or done through the API). */
 export const MAX_TOKENS_PER_REVOKE = 40;
+/** How long a preview's confirm button works. */
+export const REVOKE_PREVIEW_TTL_MS = 15 * 60 * 1000;
 
 export interface RevokePlan {
   host: string;
   selector: RevokeSelector;
   tokens: HostAuthenticationToken[];
-}
-
-/** What the confirm button carries: who may press it and exactly which tokens it deletes. */
-export interface RevokeButtonValue {
-  requester: string;
-  host: string;
-  selector: string;
-  ids: string[];
 }
 
 function ownerOf(token: HostAuthenticationToken): {
@@ -111,9 +105,13 @@ function perRunnerLines(
   return lines;
 }
 
+/**
+ * The preview. Its confirm button carries only `previewId`: who may press it and which ids it
+ * deletes are kept in the store (a button value can be altered by whoever sends it).
+ */
 export function previewMessage(
   plan: RevokePlan,
-  requester: string,
+  previewId: string,
   labels: Readonly<Record<string, string>>,
 ): { text: string; blocks: Array<MessageBlock | types.KnownBlock> } {
   const whose = selectorText(plan.selector);
@@ -139,12 +137,6 @@ export function previewMessage(
       blocks: sections(lines.join("\n")),
     };
   }
-  const value: RevokeButtonValue = {
-    requester,
-    host: plan.host,
-    selector: whose,
-    ids: plan.tokens.map((token) => token.id),
-  };
   return {
     text: fallbackText(
       `Revoke ${count} host authentication tokens for ${plan.host} (${whose})? Confirm or cancel.`,
@@ -159,7 +151,7 @@ export function previewMessage(
             action_id: REVOKE_CONFIRM_ACTION,
             style: "danger",
             text: { type: "plain_text", text: `Revoke ${count}` },
-            value: JSON.stringify(value),
+            value: previewId,
           },
           {
             type: "button",
@@ -173,21 +165,11 @@ export function previewMessage(
   };
 }
 
-export function parseRevokeButton(value: string | undefined): RevokeButtonValue | undefined {
-  try {
-    const parsed = JSON.parse(value ?? "") as Partial<RevokeButtonValue>;
-    if (
-      typeof parsed.requester === "string" &&
-      typeof parsed.host === "string" &&
-      typeof parsed.selector === "string" &&
-      Array.isArray(parsed.ids) &&
-      parsed.ids.every((id) => typeof id === "string")
-    )
-      return parsed as RevokeButtonValue;
-  } catch {
-    // Not ours: ignored below.
-  }
-  return undefined;
+const PREVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The preview id a confirm button carries, or undefined when the value is not one. */
+export function parseRevokeButton(value: string | undefined): string | undefined {
+  return value !== undefined && PREVIEW_ID.test(value) ? value : undefined;
 }
 
 export interface RevokeResult {

@@ -43,11 +43,15 @@ export interface OpenedStore {
 
 export async function openStore(
   target: DatabaseTarget,
-  options: { onError?: (error: Error) => void } = {},
+  options: {
+    onError?: (error: Error) => void;
+    /** For the bot process: a SQLite file is its alone (a second bot process is refused). */
+    ownProcess?: boolean;
+  } = {},
 ): Promise<OpenedStore> {
   const db: SqlDb =
     target.kind === "sqlite"
-      ? openSqliteDb(target.path)
+      ? openSqliteDb(target.path, { ownProcess: options.ownProcess ?? false })
       : openPostgresDb(target.url, options.onError ? { onError: options.onError } : {});
   try {
     const migrations = await migrate(db, loadMigrations(migrationsDir(db.dialect)));

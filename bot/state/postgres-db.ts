@@ -42,6 +42,15 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Sq
     ...runnerOn(pool),
     async transaction(work, transactionOptions = {}) {
       const client = await pool.connect();
+      // The pool listens for errors only on idle clients: a checked-out client whose connection
+      // drops (a failover, pg_terminate_backend) emits "error" with nobody listening, which would
+      // end the process. Here it fails this transaction instead, and the client is discarded.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => {
+        lost = error;
+        options.onError?.(error);
+      };
+      client.on("error", onLost);
       try {
         await client.query("BEGIN");
         if (transactionOptions.lockKey !== undefined) {
@@ -51,10 +60,12 @@ export function openPostgresDb(url: string, options: PostgresDbOptions = {}): Sq
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
+        if (!lost) await client.query("ROLLBACK").catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off("error", onLost);
+        // With an error the pool closes the client instead of reusing it.
+        client.release(lost);
       }
     },
     async close() {

@@ -21,6 +21,7 @@ import type {
   NewHistoryEvent,
   NewJournalEntry,
   RevokeApprovalPlan,
+  RevokePreview,
 } from "./store.js";
 
 type Row = Record<string, unknown>;
@@ -115,6 +116,21 @@ function approvalFrom(row: Row, votes: Row[]): Approval {
         reason: toText(vote.reason),
       }),
     ),
+  });
+}
+
+function revokePreviewFrom(row: Row): RevokePreview {
+  const ids: unknown = JSON.parse(String(row.token_ids));
+  if (!Array.isArray(ids)) throw new Error("a revoke preview's token_ids is not a list");
+  return withDefined({
+    id: String(row.id),
+    requester: String(row.requester),
+    host: String(row.host),
+    selector: String(row.selector),
+    ids: ids.map(String),
+    createdAt: toNumber(row.created_at) ?? 0,
+    expiresAt: toNumber(row.expires_at) ?? 0,
+    usedAt: toNumber(row.used_at),
   });
 }
 
@@ -458,6 +474,38 @@ export class SqlStore implements BotStore {
       channelId: String(row.channel_id),
       ts: String(row.ts),
     }));
+  }
+
+  // Revoke previews
+
+  async createRevokePreview(preview: Omit<RevokePreview, "usedAt">): Promise<void> {
+    await this.db.run(
+      `INSERT INTO revoke_previews (id, requester, host, selector, token_ids, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        preview.id,
+        preview.requester,
+        preview.host,
+        preview.selector,
+        JSON.stringify(preview.ids),
+        preview.createdAt,
+        preview.expiresAt,
+      ],
+    );
+  }
+
+  async getRevokePreview(id: string): Promise<RevokePreview | undefined> {
+    const [row] = await this.db.all<Row>("SELECT * FROM revoke_previews WHERE id = ?", [id]);
+    return row ? revokePreviewFrom(row) : undefined;
+  }
+
+  async useRevokePreview(id: string, requester: string, now: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE revoke_previews SET used_at = ?
+       WHERE id = ? AND requester = ? AND used_at IS NULL AND expires_at >= ?`,
+      [now, id, requester, now],
+    );
+    return changed === 1;
   }
 
   // History

@@ -122,6 +122,21 @@ export interface RevokeApprovalPlan {
   ids: string[];
 }
 
+/** What a `revoke` preview showed, kept server-side: its confirm button carries only `id`. */
+export interface RevokePreview {
+  id: string;
+  requester: string;
+  host: string;
+  /** Whose tokens, in words ("all users", "service account <id>"). */
+  selector: string;
+  /** The previewed token ids (at most 40). */
+  ids: string[];
+  createdAt: number;
+  expiresAt: number;
+  /** Set once a confirmation used it. */
+  usedAt?: number;
+}
+
 export type NewApproval = Pick<
   Approval,
   | "id"
@@ -245,6 +260,11 @@ export interface BotStore {
   useApproval(id: string, requester: string, now: number): Promise<boolean>;
   /** Pending approvals not yet past their expiry, oldest first, at most `limit` (the App Home). */
   pendingApprovals(now: number, limit: number): Promise<Approval[]>;
+
+  createRevokePreview(preview: Omit<RevokePreview, "usedAt">): Promise<void>;
+  getRevokePreview(id: string): Promise<RevokePreview | undefined>;
+  /** Uses a preview once, for its requester, before it expires; false otherwise (already used, expired). */
+  useRevokePreview(id: string, requester: string, now: number): Promise<boolean>;
 
   recordEvent(event: NewHistoryEvent): Promise<void>;
   history(query: HistoryQuery): Promise<HistoryEvent[]>;

@@ -95,6 +95,7 @@ export async function startBotProcess(
   return { ...bot, url: `http://127.0.0.1:${port}` };
 }
 
+/** POSTs `body` to the bot's events endpoint, signed with the harness's secret. */
 async function signedPost(url: string, body: string): Promise<Response> {
   return fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(SIGNING_SECRET, body), body });
 }
@@ -184,18 +185,23 @@ export async function requestApproval(
   return signedPost(bot.url, interactionBody(payload));
 }
 
-/** Clicks a button as `user` in `channel`; resolves with the trigger and response_url ids it carried. */
+/**
+ * Clicks a button (carrying `value`) as `user` in `channel` (default C0OPS); resolves with the ack
+ * status and the trigger and response_url ids it carried.
+ */
 export async function clickButton(
   bot: BotProcess,
   slack: FakeSlack,
-  click: { user: string; channel: string; actionId: string; value: string },
+  click: { user: string; channel?: string; actionId: string; value: string },
 ): Promise<{ status: number; triggerId: string; responseUrlId: string }> {
   const n = ++triggers;
   const triggerId = `ptrigger-${n}`;
   const responseUrlId = `p${n}`;
   const response = await signedPost(
     bot.url,
-    interactionBody(buttonClick({ ...click, responseUrl: slack.responseUrl(responseUrlId), triggerId })),
+    interactionBody(
+      buttonClick({ channel: "C0OPS", ...click, responseUrl: slack.responseUrl(responseUrlId), triggerId }),
+    ),
   );
   await response.text();
   return { status: response.status, triggerId, responseUrlId };

@@ -22,7 +22,7 @@ describe("health", () => {
     await h.store.close();
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ ok: false, store: "down", storeKind: "sqlite" });
+    expect(await health.json()).toEqual({ ok: false, store: "down", storeKind: "sqlite", slack: "ok" });
     expect((await fetch(`${h.url}/readyz`)).status).toBe(503);
   });
 
@@ -33,7 +33,7 @@ describe("health", () => {
     const integration = seedGitHubIntegration(h.emu.state);
     h.emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET, CANARY]);
     const up = await fetch(`${h.url}/healthz`);
-    expect(await up.json()).toEqual({ ok: true, store: "ok", storeKind: "postgres" });
+    expect(await up.json()).toEqual({ ok: true, store: "ok", storeKind: "postgres", slack: "ok" });
 
     await h.command(`rotate ${integration.id}`);
     const open = await h.slack.waitFor((call) => call.method === "views.open");

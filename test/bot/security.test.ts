@@ -54,7 +54,7 @@ describe("request verification and health", () => {
     expect(ack.ackMs).toBeLessThan(1000);
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, store: "ok", storeKind: "sqlite" });
+    expect(await health.json()).toEqual({ ok: true, store: "ok", storeKind: "sqlite", slack: "ok" });
   });
 
   it("keeps its own tokens out of every log line", () => {

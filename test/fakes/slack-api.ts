@@ -40,7 +40,10 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Resolves with the first call (past or future) matching; rejects after timeoutMs. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
-  /** Replace a method's behaviour (e.g. make it fail). */
+  /**
+   * Replace a method's behaviour (e.g. make it fail). An answer with `httpStatus` (and
+   * `httpHeaders`) is sent with that status and those headers instead of 200.
+   */
   on(method: string, handler: MethodHandler): void;
   usergroups: Map<string, string[]>;
   /** Everything the bot sent to Slack, as one string, to search for leaked secrets. */
@@ -175,8 +178,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const method = apiMatch[1];
     const call: RecordedCall = { method, args, raw, at: Date.now() };
     const handler = handlers.get(method) ?? defaults[method];
-    call.result = handler ? await handler(args, call) : { ok: false, error: "unknown_method" };
+    const answer = handler ? await handler(args, call) : { ok: false, error: "unknown_method" };
+    // A handler may answer with another HTTP status and headers (e.g. 429 with Retry-After).
+    const { httpStatus, httpHeaders, ...result } = answer;
+    call.result = result;
     record(call);
+    if (typeof httpStatus === "number") {
+      response.writeHead(httpStatus, {
+        "content-type": "application/json",
+        ...(httpHeaders as Record<string, string> | undefined),
+      });
+      response.end(JSON.stringify(result));
+      return;
+    }
     reply(200, call.result);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

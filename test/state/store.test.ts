@@ -586,4 +586,33 @@ describe.each(flavours)("store on $name", (flavour) => {
       await close();
     }
   });
+
+  it("revoke previews: kept with their ids, used once, only by their requester, only before they expire", async () => {
+    const { store, close } = await fresh();
+    try {
+      const ids = ["6f1c0d8e-1a2b-4c3d-8e9f-000000000001", "6f1c0d8e-1a2b-4c3d-8e9f-000000000002"];
+      const preview = {
+        id: "5e0b9c7d-0000-4000-8000-000000000001",
+        requester: "U1",
+        host: "github.com",
+        selector: "all users",
+        ids,
+        createdAt: T0,
+        expiresAt: T0 + 1000,
+      };
+      await store.createRevokePreview(preview);
+      await store.createRevokePreview({ ...preview, id: "5e0b9c7d-0000-4000-8000-000000000002" });
+      expect(await store.getRevokePreview(preview.id)).toEqual(preview);
+      expect(await store.getRevokePreview("5e0b9c7d-0000-4000-8000-00000000ffff")).toBeUndefined();
+      expect(await store.useRevokePreview(preview.id, "U2", T0 + 1)).toBe(false);
+      expect(await store.useRevokePreview(preview.id, "U1", T0 + 1)).toBe(true);
+      expect(await store.useRevokePreview(preview.id, "U1", T0 + 2)).toBe(false);
+      expect((await store.getRevokePreview(preview.id))?.usedAt).toBe(T0 + 1);
+      expect(await store.useRevokePreview("5e0b9c7d-0000-4000-8000-000000000002", "U1", T0 + 1001)).toBe(
+        false,
+      );
+    } finally {
+      await close();
+    }
+  });
 });

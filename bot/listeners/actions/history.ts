@@ -19,6 +19,11 @@ export function registerHistoryButtons(app: App, bot: BotContext): void {
     }
     const older = parseOlderButton(action.value);
     if (!older) {
+      await respond({
+        text: ":warning: This Older button is not valid: it must carry the id of a history event (a positive whole number) and an optional filter. Run `history` again.",
+        response_type: "ephemeral",
+        replace_original: false,
+      });
       ranAs(context, "history", "bad-button");
       return;
     }

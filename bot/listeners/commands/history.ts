@@ -1,4 +1,5 @@
 /** `history [integration-id | host]`: the last rotations, validations and approvals, from the store. */
+import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import type { Target } from "../../gitpod.js";
@@ -34,11 +35,14 @@ export async function handleHistory(
       ...(before !== undefined ? { beforeId: before } : {}),
     });
   } catch (error) {
+    // The store's failure, not Gitpod's: logged as such, and the request's line says store-failed.
+    const reason = error instanceof Error ? error.message : String(error);
+    bot.logger.error("history_store_failed", { error: reason });
     await respond({
-      text: ":warning: The bot's state store is unreachable, so the history cannot be shown right now.",
+      text: `:warning: The bot's state store did not answer (${escapeMrkdwn(reason)}), so the history cannot be shown right now.`,
       response_type: "ephemeral",
     });
-    throw error;
+    return "store-failed";
   }
   const events = page.slice(0, HISTORY_PAGE_SIZE);
   const more = page.length > HISTORY_PAGE_SIZE;

@@ -3,6 +3,7 @@
  * which host tokens would be deleted; the confirm button (listeners/actions/revoke.ts) deletes them,
  * or asks for approval first when four-eyes approval is on (bot/revoke/approval.ts).
  */
+import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
@@ -12,6 +13,7 @@ import { refuseRevoke } from "../../revoke/access.js";
 import {
   MAX_TOKENS_PER_REVOKE,
   previewMessage,
+  REVOKE_PREVIEW_TTL_MS,
   type RevokeSelector,
   selectorText,
   selectTokens,
@@ -73,9 +75,23 @@ async function handleRevokeCommand(
     });
     throw error;
   }
+  // What the confirm button deletes is kept here; the button carries only this id.
+  const previewId = randomUUID();
+  if (tokens.length > 0 && tokens.length <= MAX_TOKENS_PER_REVOKE) {
+    const now = Date.now();
+    await bot.store.createRevokePreview({
+      id: previewId,
+      requester: request.userId,
+      host: request.host,
+      selector: whose,
+      ids: tokens.map((token) => token.id),
+      createdAt: now,
+      expiresAt: now + REVOKE_PREVIEW_TTL_MS,
+    });
+  }
   const message = previewMessage(
     { host: request.host, selector: request.selector, tokens },
-    request.userId,
+    previewId,
     bot.runnerLabels,
   );
   await respond({ ...message, response_type: "ephemeral" });

@@ -7,6 +7,7 @@ import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { refusedMessage } from "../../messages.js";
+import { SlackRateLimitedError } from "../../slack-rate-limits.js";
 import { loadingView, messageView, type RotateModalMetadata } from "../../views.js";
 import type { SlashCommand } from "./command.js";
 
@@ -31,10 +32,13 @@ export async function openLoadingModal(
     const opened = await bot.slack.views.open({ trigger_id: request.triggerId, view: loadingView(metadata) });
     viewId = opened.view?.id;
   } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error ?? "error";
+    const limited = error instanceof SlackRateLimitedError;
+    const code = limited ? "rate-limited" : ((error as { data?: { error?: string } }).data?.error ?? "error");
     await respond({
       text: fallbackText(
-        `Could not open the ${request.command} form (Slack: ${code}). Please run the command again.`,
+        limited
+          ? `Could not open the ${request.command} form: ${error.message}. Please run the command again after that.`
+          : `Could not open the ${request.command} form (Slack: ${code}). Please run the command again.`,
       ),
       response_type: "ephemeral",
     });
