@@ -7,7 +7,13 @@
  */
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type BotProcess, clickButton, sendCommand, spawnBot, startBotProcess } from "../bot/bot-process.js";
+import {
+  type BotProcess,
+  clickButton,
+  requestApproval,
+  spawnBot,
+  startBotProcess,
+} from "../bot/bot-process.js";
 import { BOT_TOKEN, SIGNING_SECRET } from "../bot/harness.js";
 import {
   type Emulator,
@@ -119,7 +125,7 @@ describe("PostgreSQL drops the bot's connection inside a transaction", () => {
     const bot = await startBotProcess(env(databaseUrl));
     bots.push(bot);
 
-    await sendCommand(bot, slack, "rotate github.com", ADMIN);
+    await requestApproval(bot, slack, "rotate github.com", ADMIN, "quarterly rotation");
     const request = await slack.waitFor(
       (call) =>
         call.method === "chat.postMessage" &&

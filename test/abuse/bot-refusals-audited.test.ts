@@ -7,7 +7,7 @@
  * invalid. The bot as a process on a real PostgreSQL server, over signed HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotProcess, clickButton, sendCommand, startBotProcess } from "../bot/bot-process.js";
+import { type BotProcess, clickButton, requestApproval, startBotProcess } from "../bot/bot-process.js";
 import { BOT_TOKEN } from "../bot/harness.js";
 import {
   type Emulator,
@@ -102,7 +102,7 @@ describe("refusals provoked with made-up buttons are audited", () => {
   it("opening someone else's approved form", async () => {
     const b = bot as BotProcess;
     const s = slack as FakeSlack;
-    await sendCommand(b, s, "rotate github.com", ADMIN);
+    await requestApproval(b, s, "rotate github.com", ADMIN, "quarterly rotation");
     const request = await s.waitFor(
       (call) =>
         call.method === "chat.postMessage" &&

@@ -6,7 +6,13 @@
  * process over signed HTTP, against the fake Slack API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BotProcess, clickButton, sendCommand, startBotProcess } from "../bot/bot-process.js";
+import {
+  type BotProcess,
+  clickButton,
+  requestApproval,
+  sendCommand,
+  startBotProcess,
+} from "../bot/bot-process.js";
 import { BOT_TOKEN } from "../bot/harness.js";
 import {
   type Emulator,
@@ -63,7 +69,7 @@ describe("one Slack 429 with Retry-After: 3600", () => {
     const b = bot as BotProcess;
     const s = slack as FakeSlack;
     // Before the limit: ADMIN asks to rotate, BOB approves; ADMIN's button will open the form.
-    await sendCommand(b, s, "rotate github.com", ADMIN);
+    await requestApproval(b, s, "rotate github.com", ADMIN, "quarterly rotation");
     const request = await s.waitFor(
       (call) =>
         call.method === "chat.postMessage" &&
