@@ -3,9 +3,9 @@
  * SIGTERM/SIGINT. A bad configuration stops here with one message naming every problem.
  */
 import { withoutCredentials } from "../shared/api/dispatcher.js";
-import { GitpodClient } from "../shared/api/index.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { botGitpodClient } from "./gitpod-client.js";
 import { createJsonLogger } from "./logger.js";
 import { describeDatabase, openStore } from "./state/open.js";
 
@@ -25,18 +25,7 @@ async function main(): Promise<void> {
     secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.gitpod.apiKey],
   });
   for (const message of config.warnings) logger.warn("config_warning", { message });
-  const baseUrlVariable = config.gitpod.baseUrlVariable ?? "ONA_BASE_URL";
-  const gitpod = new GitpodClient({
-    apiKey: config.gitpod.apiKey,
-    ...(config.gitpod.baseUrl ? { baseUrl: config.gitpod.baseUrl } : {}),
-    timeoutMs: config.gitpod.timeoutMs,
-    maxRetries: 2,
-    // Slack users cannot change these: the words send them to whoever runs the bot.
-    settingNames: {
-      apiKey: `the bot's ${config.gitpod.apiKeyVariable}, where the bot runs`,
-      baseUrl: `the bot's ${baseUrlVariable}, where the bot runs`,
-    },
-  });
+  const gitpod = botGitpodClient(config, { maxRetries: 2 });
   logger.info("gitpod_api", {
     baseUrl: withoutCredentials(gitpod.baseUrl),
     baseUrlFrom: config.gitpod.baseUrlVariable ?? "default",
