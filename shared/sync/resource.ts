@@ -11,7 +11,7 @@ import type {
   ValidateRunnerConfigurationResponse,
 } from "../api/schemas.js";
 import type { FileFormat, Located } from "../config/file-format.js";
-import type { DesiredRunner } from "../config/types.js";
+import type { ConfigIssue, DesiredRunner } from "../config/types.js";
 import type { RunnerState } from "./current-state.js";
 import type { Operation, PlanOptions, RunnerPlan } from "./plan-types.js";
 
@@ -108,6 +108,16 @@ export interface ResourceKind<
   runnerPlanFields?(state: RunnerState | undefined): Partial<RunnerPlan>;
   /** Runner-level notes in words from those facts (optional). */
   runnerNotes?(runner: RunnerPlan): string[];
+  /**
+   * Problems of the file that only the runner's current objects show (an `id:` that is not on the
+   * runner, a change the API cannot make in place), at their file, line and field. Like the live
+   * schema's, they stop the run before a plan. Optional; may read only to say more in its words.
+   */
+  checkAgainstCurrent?(
+    client: GitpodClient,
+    runner: DesiredRunner,
+    state: RunnerState,
+  ): Promise<ConfigIssue[]>;
   /** Pure and linear in the number of objects: the operations that take current to desired. */
   diff(runner: DesiredRunner, state: RunnerState | undefined, context: DiffContext): Op[];
   /** The ValidateRunnerConfiguration request for a create or change; undefined when there is none. */
