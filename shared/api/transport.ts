@@ -142,7 +142,7 @@ export class Transport {
     const parsed = URL.canParse(this.baseUrl) ? new URL(this.baseUrl) : undefined;
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
       throw new Error(
-        `Invalid Gitpod API base URL "${withoutCredentials(this.baseUrl)}": expected an http(s) URL.`,
+        `Invalid Gitpod API base URL "${withoutCredentials(this.baseUrl)}" (${this.#settingNames.baseUrl}): expected an http(s) URL.`,
       );
     }
     this.#timeoutMs = positive("timeoutMs", options.timeoutMs, 30_000);

@@ -95,6 +95,12 @@ describe("the client, from the environment", () => {
     expect(plain).not.toMatch(/input|bot|GITPOD_|ONA_/);
   });
 
+  it("names the variable a bad address came from", () => {
+    expect(
+      () => new GitpodClient({ env: { ONA_API_KEY: "x", GITPOD_BASE_URL: "ftp://example.com" } }),
+    ).toThrow('Invalid Gitpod API base URL "ftp://example.com" (GITPOD_BASE_URL): expected an http(s) URL.');
+  });
+
   it("warns through the process when both token names are set and differ", () => {
     const emitted = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     const client = new GitpodClient({ env: { ONA_API_KEY: "one-value", GITPOD_API_KEY: "another-value" } });
