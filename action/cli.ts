@@ -1,6 +1,7 @@
 /**
  * The same engine outside GitHub, for a person at a terminal: validate, plan, apply, export, schema,
- * help. The token comes from GITPOD_API_KEY, the API URL from --api-url or GITPOD_BASE_URL. Exit
+ * help. The token comes from ONA_API_KEY (legacy GITPOD_API_KEY), the API URL from --api-url or
+ * ONA_BASE_URL (legacy GITPOD_BASE_URL). Exit
  * codes: 0 ok, 1 failed, 2 bad usage (with `plan --detailed-exitcode`: 0 no changes, 2 changes
  * pending, 1 any error).
  */

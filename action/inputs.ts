@@ -3,7 +3,15 @@
  * names the input.
  */
 import * as core from "@actions/core";
+import {
+  API_KEY_VARIABLES,
+  apiKeyFromEnvironment,
+  baseUrlFromEnvironment,
+  DEFAULT_BASE_URL,
+  eitherName,
+} from "../shared/api/api-settings.js";
 import { withoutCredentials } from "../shared/api/dispatcher.js";
+import type { SettingNames } from "../shared/api/transport.js";
 
 /** What the inputs' check needs of a mode in the table (action/modes/table.ts). */
 interface ModeRule {
@@ -16,8 +24,12 @@ export interface ActionInputs {
   config: string;
   /** The name of a mode in the table. */
   mode: string;
+  /** The api-token input, else ONA_API_KEY, else GITPOD_API_KEY; empty: none (validate runs offline). */
   apiToken: string;
+  /** The api-url input; undefined: the client reads ONA_BASE_URL, else GITPOD_BASE_URL, else its default. */
   apiUrl: string | undefined;
+  /** Where the token and the address were set, for errors that ask a person to change one. */
+  apiSettingNames: SettingNames;
   prune: boolean;
   allowDestructive: boolean;
   rotateSecrets: boolean;
@@ -51,10 +63,14 @@ export function readInputs<Mode extends ModeRule>(
     throw new InputError(
       `input mode must be one of ${modes.map((candidate) => candidate.name).join(", ")}, got "${name}"`,
     );
-  const apiToken = core.getInput("api-token");
+  const inputToken = core.getInput("api-token");
+  const tokenFromEnv = inputToken ? undefined : apiKeyFromEnvironment(process.env);
+  const apiToken = inputToken || tokenFromEnv?.found?.value || "";
   // A mode that needs no token runs offline without one (pull requests from forks get no secrets).
   if (!apiToken && mode.needsToken)
-    throw new InputError("input api-token is required (a Gitpod API token, from a secret)");
+    throw new InputError(
+      `input api-token is required (a Gitpod API token, from a secret), or set ${eitherName(API_KEY_VARIABLES)} in the step's env`,
+    );
   if (apiToken) core.setSecret(apiToken);
   const githubToken = optional("github-token");
   if (githubToken) core.setSecret(githubToken);
@@ -66,11 +82,13 @@ export function readInputs<Mode extends ModeRule>(
   const apiUrl = optional("api-url");
   if (apiUrl && !URL.canParse(apiUrl))
     throw new InputError(`input api-url must be a URL, got "${withoutCredentials(apiUrl)}"`);
+  const apiSettingNames = apiToken ? announceApiSettings(apiUrl, tokenFromEnv) : {};
   const inputs = {
     config: optional("config") ?? ".gitpod/runner-config.yaml",
     mode: name,
     apiToken,
     apiUrl,
+    apiSettingNames,
     prune: booleanInput("prune"),
     allowDestructive: booleanInput("allow-destructive"),
     rotateSecrets: booleanInput("rotate-secrets"),
@@ -80,4 +98,27 @@ export function readInputs<Mode extends ModeRule>(
     commentOnPr: booleanInput("comment-on-pr"),
   };
   return { inputs, mode };
+}
+
+/**
+ * Says in the log which address and which token the run uses (input, variable or default; never a
+ * value of the token) and warns when a setting is set under both names with different values.
+ */
+function announceApiSettings(
+  apiUrl: string | undefined,
+  tokenFromEnv: ReturnType<typeof apiKeyFromEnvironment> | undefined,
+): SettingNames {
+  const urlFromEnv = apiUrl ? undefined : baseUrlFromEnvironment(process.env);
+  for (const warning of [tokenFromEnv?.warning, urlFromEnv?.warning]) if (warning) core.warning(warning);
+  const token = tokenFromEnv?.found ? tokenFromEnv.found.variable : "the api-token input";
+  const address = apiUrl
+    ? { url: apiUrl, from: "the api-url input" }
+    : urlFromEnv?.found
+      ? { url: urlFromEnv.found.value, from: urlFromEnv.found.variable }
+      : { url: DEFAULT_BASE_URL, from: "the default" };
+  core.info(`Gitpod API: ${withoutCredentials(address.url)} (${address.from}), token from ${token}.`);
+  return {
+    apiKey: token,
+    baseUrl: address.from === "the default" ? "the api-url input (or ONA_BASE_URL)" : address.from,
+  };
 }

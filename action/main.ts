@@ -29,7 +29,13 @@ export async function run(): Promise<void> {
   }
   let client: ReturnType<typeof clientFor>;
   try {
-    client = clientFor(inputs.apiToken, inputs.apiUrl, process.env, inputs.concurrency);
+    client = clientFor(
+      inputs.apiToken,
+      inputs.apiUrl,
+      process.env,
+      inputs.concurrency,
+      inputs.apiSettingNames,
+    );
   } catch (error) {
     // Configuration errors (a proxy variable that is not a URL, a bad tuning knob): no stack, no value.
     core.setFailed(error instanceof Error ? error.message : String(error));

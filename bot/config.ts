@@ -3,6 +3,12 @@
  * collected into one message naming each variable; secret values are never echoed.
  */
 import { z } from "zod";
+import {
+  API_KEY_VARIABLES,
+  apiKeyFromEnvironment,
+  baseUrlFromEnvironment,
+  eitherName,
+} from "../shared/api/api-settings.js";
 import { type DatabaseTarget, parseDatabaseUrl } from "./state/open.js";
 
 export interface BotConfig {
@@ -15,10 +21,17 @@ export interface BotConfig {
     apiUrl?: string;
   };
   gitpod: {
+    /** ONA_API_KEY, else the legacy GITPOD_API_KEY. */
     apiKey: string;
+    /** The variable the token was read from, for the startup log and the words of a rejected token. */
+    apiKeyVariable: string;
+    /** ONA_BASE_URL, else the legacy GITPOD_BASE_URL; unset: the client's default. */
     baseUrl?: string;
+    baseUrlVariable?: string;
     timeoutMs: number;
   };
+  /** Settings that work but deserve a look (a token set under both names, differently), in words. */
+  warnings: string[];
   /** The runners this bot manages, in order, each with an optional friendly label. */
   runners: Array<{ id: string; label?: string }>;
   authorization: {
@@ -104,8 +117,6 @@ const EnvSchema = z.object({
     }),
   SLACK_SIGNING_SECRET: z.string().trim().optional(),
   SLACK_API_URL: z.url({ error: "SLACK_API_URL must be a URL" }).optional(),
-  GITPOD_API_KEY: present("GITPOD_API_KEY"),
-  GITPOD_BASE_URL: z.url({ error: "GITPOD_BASE_URL must be a URL" }).optional(),
   GITPOD_TIMEOUT_MS: z.coerce
     .number({ error: "GITPOD_TIMEOUT_MS must be a number of milliseconds" })
     .int("GITPOD_TIMEOUT_MS must be a whole number")
@@ -233,7 +244,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   } catch (error) {
     problems.push((error as Error).message);
   }
-  if (problems.length > 0 || !raw || !database) throw new ConfigError([...new Set(problems)]);
+  // Ona's names first, then the legacy ones, each resolved on its own (shared/api/api-settings.ts).
+  const apiKey = apiKeyFromEnvironment(blankToUndefined);
+  if (!apiKey.found) problems.push(`${eitherName(API_KEY_VARIABLES)} is required`);
+  const baseUrl = baseUrlFromEnvironment(blankToUndefined);
+  if (baseUrl.found && !z.url().safeParse(baseUrl.found.value).success)
+    problems.push(`${baseUrl.found.variable} must be a URL`);
+  if (problems.length > 0 || !raw || !database || !apiKey.found)
+    throw new ConfigError([...new Set(problems)]);
 
   return {
     slack: {
@@ -243,10 +261,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       ...(raw.SLACK_API_URL ? { apiUrl: raw.SLACK_API_URL } : {}),
     },
     gitpod: {
-      apiKey: raw.GITPOD_API_KEY,
+      apiKey: apiKey.found.value,
+      apiKeyVariable: apiKey.found.variable,
       timeoutMs: raw.GITPOD_TIMEOUT_MS,
-      ...(raw.GITPOD_BASE_URL ? { baseUrl: raw.GITPOD_BASE_URL } : {}),
+      ...(baseUrl.found ? { baseUrl: baseUrl.found.value, baseUrlVariable: baseUrl.found.variable } : {}),
     },
+    warnings: [apiKey.warning, baseUrl.warning].filter((warning) => warning !== undefined),
     runners,
     maxInFlight: raw.BOT_MAX_IN_FLIGHT,
     maxBodyBytes: raw.BOT_MAX_BODY_BYTES,

@@ -2,9 +2,10 @@
  * `npm run bot`: read the configuration, connect the Gitpod client, start the bot, stop cleanly on
  * SIGTERM/SIGINT. A bad configuration stops here with one message naming every problem.
  */
-import { GitpodClient } from "../shared/api/index.js";
+import { withoutCredentials } from "../shared/api/dispatcher.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { botGitpodClient } from "./gitpod-client.js";
 import { createJsonLogger } from "./logger.js";
 import { describeDatabase, openStore } from "./state/open.js";
 
@@ -23,11 +24,12 @@ async function main(): Promise<void> {
     level: process.env.LOG_LEVEL === "debug" ? "debug" : "info",
     secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.gitpod.apiKey],
   });
-  const gitpod = new GitpodClient({
-    apiKey: config.gitpod.apiKey,
-    ...(config.gitpod.baseUrl ? { baseUrl: config.gitpod.baseUrl } : {}),
-    timeoutMs: config.gitpod.timeoutMs,
-    maxRetries: 2,
+  for (const message of config.warnings) logger.warn("config_warning", { message });
+  const gitpod = botGitpodClient(config, { maxRetries: 2 });
+  logger.info("gitpod_api", {
+    baseUrl: withoutCredentials(gitpod.baseUrl),
+    baseUrlFrom: config.gitpod.baseUrlVariable ?? "default",
+    apiKeyFrom: config.gitpod.apiKeyVariable,
   });
   let store: Awaited<ReturnType<typeof openStore>>;
   try {

@@ -34,7 +34,8 @@ const config: FlagSpec = {
 const apiUrl: FlagSpec = {
   type: "string",
   value: "URL",
-  description: "Gitpod API base URL (default: $GITPOD_BASE_URL, else https://app.gitpod.io/api)",
+  description:
+    "Gitpod API base URL (default: $ONA_BASE_URL, else $GITPOD_BASE_URL, else https://app.ona.com/api)",
 };
 const json: FlagSpec = { type: "boolean", description: "print the result as JSON" };
 const syncFlags: Record<string, FlagSpec> = {
@@ -177,7 +178,7 @@ export function generalHelp(version: string): string {
     ...LISTED.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
     "global flags: --help, --version",
-    "environment: GITPOD_API_KEY (the API token), GITPOD_BASE_URL, NO_COLOR, FORCE_COLOR",
+    "environment: ONA_API_KEY (the API token; legacy GITPOD_API_KEY), ONA_BASE_URL (legacy GITPOD_BASE_URL), NO_COLOR, FORCE_COLOR",
     'Run "gitpod-runner-config help <command>" for a command\'s flags.',
   ].join("\n");
 }

@@ -5,7 +5,7 @@ import { countsText, exportRunnerConfig } from "../../shared/export/export.js";
 import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
 import { ALL_KINDS } from "../../shared/kinds/registry.js";
 import { listFlag, stringFlag, UsageError } from "./args.js";
-import { apiClient, apiSource, CliFailure, type CommandContext, requireToken } from "./context.js";
+import { apiClient, apiSource, apiUsed, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
 
 function runnerIds(context: CommandContext): string[] | undefined {
@@ -49,7 +49,7 @@ export async function exportCommand(context: CommandContext): Promise<number> {
     else io.out(result.text.trimEnd());
     // What export did goes to standard error, so that standard output stays the file.
     io.err(
-      `${term.paint("green", term.glyph("ok"))} Exported ${countsText(result.counts)}${out ? ` to ${out}` : ""}.`,
+      `${term.paint("green", term.glyph("ok"))} Exported ${countsText(result.counts)}${out ? ` to ${out}` : ""}, read from ${apiUsed(context)}.`,
     );
     for (const note of result.notes) io.err(`${term.paint("yellow", term.glyph("warn"))} ${note}`);
     if (result.secrets.length > 0) {

@@ -65,6 +65,8 @@ export function decodeErrorResponse(input: {
   text: string;
   secrets: Iterable<string>;
   creates: boolean;
+  /** Added to an `unauthenticated` error: where to look, naming the token's setting. */
+  unauthenticatedAdvice?: string;
 }): GitpodApiError {
   const { rpc, status, secrets } = input;
   const text = scrub(input.text, secrets);
@@ -89,6 +91,9 @@ export function decodeErrorResponse(input: {
     status,
     message: outcomeUnknown ? `${message}; ${OUTCOME_UNKNOWN_ADVICE}` : message,
     ...(details ? { details } : {}),
+    ...(code === "unauthenticated" && input.unauthenticatedAdvice
+      ? { advice: input.unauthenticatedAdvice }
+      : {}),
     retryable,
     outcomeUnknown,
   });

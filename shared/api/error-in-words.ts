@@ -1,9 +1,10 @@
 /**
  * Friendly words for a failed Gitpod API call, for every caller (the action, the CLI, the bot): they
- * name no caller, and where a person must act they name both places the API token is set. Works on
- * anything thrown; reads the fields of GitpodApiError (code, status, rpc, outcomeUnknown) by shape so
- * it also copes with plain errors. The client guarantees its error messages carry no secret; callers
- * may scrub further.
+ * name no caller. Where a person must change a setting (a rejected token, a moved address), the
+ * error's `advice` says which, in the words of the face that built the client (`check ONA_API_KEY`,
+ * `check the api-token input`, the bot's operator). Works on anything thrown; reads the fields of
+ * GitpodApiError (code, status, rpc, advice) by shape so it also copes with plain errors. The client
+ * guarantees its error messages carry no secret; callers may scrub further.
  */
 import { isRunnerOffline } from "./errors.js";
 
@@ -22,11 +23,16 @@ interface ApiErrorShape {
   rpc?: unknown;
   message?: unknown;
   name?: unknown;
+  advice?: unknown;
 }
 
 const WORDS: Record<string, { text: string; transient: boolean }> = {
   unauthenticated: {
-    text: "The Gitpod API rejected the API token (unauthenticated): check GITPOD_API_KEY, or the action's api-token input.",
+    text: "The Gitpod API rejected the API token (unauthenticated): check the API token.",
+    transient: false,
+  },
+  redirected: {
+    text: "The Gitpod API answered with a redirect, which is never followed (the API token is not sent elsewhere): check the API address.",
     transient: false,
   },
   permission_denied: {
@@ -73,8 +79,10 @@ export function describeApiError(error: unknown): ApiErrorDescription {
   if (code === undefined && shape.status === undefined && shape.name === "GitpodApiError") code = "network";
   const known = code === undefined ? undefined : WORDS[code];
   const rpc = typeof shape.rpc === "string" ? ` (${shape.rpc})` : "";
-  if (known)
-    return { code: code ?? "unexpected", text: appendRpc(known.text, rpc), transient: known.transient };
+  if (known) {
+    const text = typeof shape.advice === "string" ? withAdvice(known.text, shape.advice) : known.text;
+    return { code: code ?? "unexpected", text: appendRpc(text, rpc), transient: known.transient };
+  }
   if (code !== undefined) {
     return { code, text: `The Gitpod API answered with an error: ${code}${rpc}.`, transient: false };
   }
@@ -83,6 +91,12 @@ export function describeApiError(error: unknown): ApiErrorDescription {
     text: "Something unexpected went wrong; the log has the details.",
     transient: false,
   };
+}
+
+/** "…: check the API token." with its generic advice replaced by the error's own ("check ONA_API_KEY"). */
+function withAdvice(text: string, advice: string): string {
+  const colon = text.lastIndexOf(": ");
+  return `${colon < 0 ? text.slice(0, -1) : text.slice(0, colon)}: ${advice}.`;
 }
 
 function appendRpc(text: string, rpc: string): string {

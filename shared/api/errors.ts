@@ -32,6 +32,11 @@ export interface GitpodApiErrorInit {
   retryable?: boolean;
   outcomeUnknown?: boolean;
   details?: unknown[];
+  /**
+   * What the person running this should change, naming the setting they know (`check ONA_API_KEY`,
+   * `check the api-token input`); the transport adds it where a setting can fix the error.
+   */
+  advice?: string;
   /** Kept for debugging; must already be free of secrets. */
   cause?: unknown;
 }
@@ -47,10 +52,13 @@ export class GitpodApiError extends Error {
   readonly details: unknown[] | undefined;
   /** The server's (or the local) message alone, without the RPC and code prefix. */
   readonly rawMessage: string;
+  /** What to change, naming the setting (see GitpodApiErrorInit.advice); part of `message` too. */
+  readonly advice: string | undefined;
 
   constructor(init: GitpodApiErrorInit) {
     const status = init.status === undefined ? "" : ` (HTTP ${init.status})`;
-    super(`${init.rpc} failed: ${init.code}: ${init.message}${status}`, { cause: init.cause });
+    const advice = init.advice ? `; ${init.advice}` : "";
+    super(`${init.rpc} failed: ${init.code}: ${init.message}${status}${advice}`, { cause: init.cause });
     this.code = init.code;
     this.rpc = init.rpc;
     this.status = init.status;
@@ -58,6 +66,7 @@ export class GitpodApiError extends Error {
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.details = init.details;
     this.rawMessage = init.message;
+    this.advice = init.advice;
   }
 
   toJSON(): Record<string, unknown> {

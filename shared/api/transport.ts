@@ -3,6 +3,13 @@
  * retries with backoff, Connect error decoding and response validation. Resources call `call()`.
  */
 import type { Dispatcher } from "undici";
+import {
+  API_KEY_VARIABLES,
+  apiKeyFromEnvironment,
+  baseUrlFromEnvironment,
+  DEFAULT_BASE_URL,
+  eitherName,
+} from "./api-settings.js";
 import { backoffDelay, parseRetryAfter, sleep } from "./backoff.js";
 import {
   decodeErrorResponse,
@@ -16,11 +23,11 @@ import {
 import { createDispatcher, proxySecrets, withoutCredentials } from "./dispatcher.js";
 import { GitpodApiError } from "./errors.js";
 import { scrubDecoded, secretValuesOf } from "./redact.js";
+import { redirectRefused } from "./redirect.js";
 import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./schemas.js";
 
+export { DEFAULT_BASE_URL } from "./api-settings.js";
 export { createDispatcher, proxySettingsOf } from "./dispatcher.js";
-
-export const DEFAULT_BASE_URL = "https://app.gitpod.io/api";
 export const USER_AGENT = "gitpod-runner-config/0.1.0 (node; undici)";
 /** Far above any real answer of this API (a full page of 100 objects is tens of kilobytes). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -30,11 +37,25 @@ export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface TransportOptions {
-  /** Default: env GITPOD_BASE_URL, else https://app.gitpod.io/api. */
-  baseUrl?: string;
-  /** Bearer token. Default: env GITPOD_API_KEY. */
+/**
+ * How the person running the client names where the token and the address are set, for errors they
+ * can fix by changing one (a rejected token, a redirect): `ONA_API_KEY`, `the api-token input`.
+ */
+export interface SettingNames {
   apiKey?: string;
+  baseUrl?: string;
+}
+
+export interface TransportOptions {
+  /** Default: env ONA_BASE_URL, else GITPOD_BASE_URL, else https://app.ona.com/api. */
+  baseUrl?: string;
+  /** Bearer token. Default: env ONA_API_KEY, else GITPOD_API_KEY. */
+  apiKey?: string;
+  /**
+   * Where the caller took `apiKey` and `baseUrl` from, named in errors; default: the variable read
+   * (`ONA_API_KEY`, `GITPOD_BASE_URL`, ...), else the option's name.
+   */
+  settingNames?: SettingNames;
   /** Per attempt, in milliseconds. Default 30 000. */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 4. */
@@ -87,26 +108,41 @@ export class Transport {
   readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
   readonly #maxResponseBytes: number;
+  readonly #settingNames: Required<SettingNames>;
   /** Every secret this client has held (token, request-body secrets, the caller's): none may come back out. */
   readonly #runSecrets = new Set<string>();
   #closed = false;
 
   constructor(options: TransportOptions = {}) {
     const env = options.env ?? process.env;
-    const apiKey = options.apiKey ?? env.GITPOD_API_KEY;
+    // Read from the environment only when not given, so a caller's own resolution is not second-guessed.
+    const keyFromEnv = options.apiKey === undefined ? apiKeyFromEnvironment(env) : undefined;
+    const urlFromEnv = options.baseUrl ? undefined : baseUrlFromEnvironment(env);
+    for (const warning of [keyFromEnv?.warning, urlFromEnv?.warning])
+      if (warning) process.emitWarning(warning, { code: "GITPOD_RUNNER_CONFIG_SETTINGS" });
+    const apiKey = options.apiKey ?? keyFromEnv?.found?.value;
     if (!apiKey) {
-      throw new Error("No Gitpod API token: pass apiKey or set the GITPOD_API_KEY environment variable.");
+      throw new Error(
+        `No Gitpod API token: pass apiKey or set the ${eitherName(API_KEY_VARIABLES)} environment variable.`,
+      );
     }
     this.#apiKey = apiKey;
+    this.#settingNames = {
+      apiKey: options.settingNames?.apiKey ?? keyFromEnv?.found?.variable ?? "the apiKey option",
+      baseUrl:
+        options.settingNames?.baseUrl ??
+        urlFromEnv?.found?.variable ??
+        (options.baseUrl ? "the baseUrl option" : "ONA_BASE_URL"),
+    };
     this.#runSecrets.add(apiKey);
     this.addSecrets(options.secrets ?? []);
     // A proxy may echo its credentials (or the proxy URL) in an error page.
     this.addSecrets(proxySecrets(env));
-    this.baseUrl = (options.baseUrl || env.GITPOD_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.baseUrl = (options.baseUrl || urlFromEnv?.found?.value || DEFAULT_BASE_URL).replace(/\/+$/, "");
     const parsed = URL.canParse(this.baseUrl) ? new URL(this.baseUrl) : undefined;
     if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
       throw new Error(
-        `Invalid Gitpod API base URL "${withoutCredentials(this.baseUrl)}": expected an http(s) URL.`,
+        `Invalid Gitpod API base URL "${withoutCredentials(this.baseUrl)}" (${this.#settingNames.baseUrl}): expected an http(s) URL.`,
       );
     }
     this.#timeoutMs = positive("timeoutMs", options.timeoutMs, 30_000);
@@ -236,8 +272,30 @@ export class Transport {
       // Every string of the answer is scrubbed after decoding, so escapes cannot smuggle a secret out.
       if (response.statusCode === 200)
         return { ok: true, value: scrubDecoded(text, parseJson(text), secrets) };
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        // Never followed (undici follows none unless told to): the token must not leave for another origin.
+        return {
+          ok: false,
+          mayHaveRun: false,
+          error: redirectRefused({
+            rpc,
+            status: response.statusCode,
+            location: response.headers.location,
+            requestUrl: url,
+            baseUrlSetting: this.#settingNames.baseUrl,
+            secrets,
+          }),
+        };
+      }
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
-      const error = decodeErrorResponse({ rpc, status: response.statusCode, text, secrets, creates });
+      const error = decodeErrorResponse({
+        rpc,
+        status: response.statusCode,
+        text,
+        secrets,
+        creates,
+        unauthenticatedAdvice: `check ${this.#settingNames.apiKey}`,
+      });
       return {
         ok: false,
         error,

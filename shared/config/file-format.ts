@@ -88,6 +88,15 @@ export interface FileFormat<
     key(entry: Entry): string;
     field: string;
     duplicate(entry: Entry): string;
+    /**
+     * Optional fields that must be unique too where given (an environment class's `id:`): the same
+     * value twice is reported at the later entry's `field`. `key` returns undefined when not given.
+     */
+    alsoUnique?: ReadonlyArray<{
+      key(entry: Entry): string | undefined;
+      field: string;
+      duplicate(entry: Entry): string;
+    }>;
   };
   /**
    * One entry (already checked against `entry`), at `path`, as a desired item (built with
@@ -136,12 +145,16 @@ export function loadList<Desired extends Located, Entry>(
   context: LoadContext,
 ): Desired[] {
   const items: Desired[] = [];
-  const seen = new Set<string>();
+  const keys = [format.identity, ...(format.identity.alsoUnique ?? [])];
+  const seen = keys.map(() => new Set<string>());
   entries.forEach((entry, index) => {
     const path: PathPart[] = [...context.listPath, index];
-    const key = format.identity.key(entry);
-    if (seen.has(key)) context.issue([...path, format.identity.field], format.identity.duplicate(entry));
-    seen.add(key);
+    keys.forEach((unique, which) => {
+      const key = unique.key(entry);
+      if (key === undefined) return;
+      if (seen[which]?.has(key)) context.issue([...path, unique.field], unique.duplicate(entry));
+      seen[which]?.add(key);
+    });
     const item = format.loadEntry(entry, path, context);
     if (item !== undefined) items.push(item);
   });

@@ -139,6 +139,10 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
       ];
     }
     if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));
+    if (state) {
+      for (const kind of ALL_KINDS)
+        issues.push(...((await kind.checkAgainstCurrent?.(client, runner, state)) ?? []));
+    }
   }
   if (issues.length > 0) return fail(issues);
 

@@ -12,7 +12,7 @@ import type {
   ValidateRunnerConfigurationResponse,
 } from "../api/schemas.js";
 import type { FileFormat, LiveObjects, Located } from "../config/file-format.js";
-import type { RunnerEntry } from "../config/types.js";
+import type { ConfigIssue, RunnerEntry } from "../config/types.js";
 import type { OperationBase, PlanOptions } from "./plan-base.js";
 
 /** What an operation of some kind is: the common fields and its kind's name. */
@@ -151,6 +151,16 @@ export interface ResourceKind<
   runnerPlanFields?(state: KindState<Live & Uses> | undefined): PlanFields;
   /** Runner-level notes in words from those facts (optional; a saved plan may lack them). */
   runnerNotes?(runner: Partial<PlanFields>): string[];
+  /**
+   * Problems of the file that only the runner's current objects show (an `id:` that is not on the
+   * runner, a change the API cannot make in place), at their file, line and field. Like the live
+   * schema's, they stop the run before a plan. Optional; may read only to say more in its words.
+   */
+  checkAgainstCurrent?(
+    client: GitpodClient,
+    runner: KindRunner<Key, Desired>,
+    state: KindState<Live & Uses>,
+  ): Promise<ConfigIssue[]>;
   /** Pure and linear in the number of objects: the operations that take current to desired. */
   diff(
     runner: KindRunner<Key, Desired>,

@@ -217,6 +217,6 @@ describe("gitpod-runner-config export", () => {
     expect(empty.stderr).toContain("nothing to export");
     const noToken = await cli(["export", "--runner", "all"], { GITPOD_API_KEY: "" });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toContain("GITPOD_API_KEY is not set");
+    expect(noToken.stderr).toContain("ONA_API_KEY (or the legacy GITPOD_API_KEY) is not set");
   });
 });

@@ -84,7 +84,7 @@ describe("gitpod-runner-config CLI", () => {
     expect(config.stderr).toContain("absent.yaml does not exist (ENOENT)");
     const token = await cli(["plan", "--config", EXAMPLE], { GITPOD_API_KEY: "" });
     expect(token.code).toBe(2);
-    expect(token.stderr).toContain("GITPOD_API_KEY is not set");
+    expect(token.stderr).toContain("ONA_API_KEY (or the legacy GITPOD_API_KEY) is not set");
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("usage: gitpod-runner-config");

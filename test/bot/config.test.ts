@@ -77,11 +77,56 @@ describe("loadConfig", () => {
   });
 
   it("treats blank variables as missing", () => {
-    expect(problemsOf({ ...VALID, GITPOD_API_KEY: "  " })).toEqual(["GITPOD_API_KEY is required"]);
+    expect(problemsOf({ ...VALID, GITPOD_API_KEY: "  " })).toEqual([
+      "ONA_API_KEY (or the legacy GITPOD_API_KEY) is required",
+    ]);
   });
 
   it("says the whole message in one error", () => {
     expect(() => loadConfig({})).toThrow(/configuration is not usable:\n- /);
+  });
+});
+
+describe("loadConfig: Ona's names and the legacy ones", () => {
+  const { GITPOD_API_KEY: _, ...withoutKey } = VALID;
+
+  it("reads ONA_API_KEY and ONA_BASE_URL alone, and says which variable each came from", () => {
+    const config = loadConfig({
+      ...withoutKey,
+      ONA_API_KEY: "ona-key",
+      ONA_BASE_URL: "https://ona.example/api",
+    });
+    expect(config.gitpod).toMatchObject({
+      apiKey: "ona-key",
+      apiKeyVariable: "ONA_API_KEY",
+      baseUrl: "https://ona.example/api",
+      baseUrlVariable: "ONA_BASE_URL",
+    });
+    expect(config.warnings).toEqual([]);
+  });
+
+  it("reads the legacy names alone, each setting on its own", () => {
+    const config = loadConfig({ ...VALID, ONA_BASE_URL: "https://ona.example/api" });
+    expect(config.gitpod).toMatchObject({
+      apiKey: "gitpod-canary-key",
+      apiKeyVariable: "GITPOD_API_KEY",
+      baseUrlVariable: "ONA_BASE_URL",
+    });
+    expect(loadConfig(VALID).gitpod.baseUrl).toBeUndefined();
+  });
+
+  it("prefers ONA_API_KEY and warns, without either value, when both are set and differ", () => {
+    const config = loadConfig({ ...VALID, ONA_API_KEY: "ona-canary-key" });
+    expect(config.gitpod.apiKey).toBe("ona-canary-key");
+    expect(config.warnings).toEqual([
+      "ONA_API_KEY and GITPOD_API_KEY are both set and differ: using ONA_API_KEY (unset GITPOD_API_KEY, the legacy name)",
+    ]);
+    expect(loadConfig({ ...VALID, ONA_API_KEY: VALID.GITPOD_API_KEY }).warnings).toEqual([]);
+  });
+
+  it("names the variable whose URL is bad", () => {
+    expect(problemsOf({ ...VALID, ONA_BASE_URL: "not a url" })).toEqual(["ONA_BASE_URL must be a URL"]);
+    expect(problemsOf({ ...VALID, GITPOD_BASE_URL: "nope" })).toEqual(["GITPOD_BASE_URL must be a URL"]);
   });
 });
 

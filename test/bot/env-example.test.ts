@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
     .map((file) => readFileSync(join(dir, file), "utf8"));
 }
 
-/** The variables the bot reads: its EnvSchema's keys, env.NAME reads, and the client's proxy names. */
+/** The variables the bot reads: its EnvSchema's keys, env.NAME reads, the API settings' and the proxy names. */
 function variablesInCode(): string[] {
   const config = readFileSync("bot/config.ts", "utf8");
   const schema = config.slice(
@@ -34,6 +34,8 @@ function variablesInCode(): string[] {
   for (const text of [...sources("bot"), ...sources("shared/api")]) {
     for (const m of text.matchAll(/\benv(?:\.|\[")([A-Z][A-Z0-9_]*)\b/g)) names.add(m[1] ?? "");
     for (const m of text.matchAll(/"(HTTPS?_PROXY)"/g)) names.add(m[1] ?? "");
+    // The API settings, read under Ona's name and the legacy one (shared/api/api-settings.ts).
+    for (const m of text.matchAll(/"((?:ONA|GITPOD)_(?:API_KEY|BASE_URL))"/g)) names.add(m[1] ?? "");
   }
   return [...names].sort();
 }
@@ -41,7 +43,7 @@ function variablesInCode(): string[] {
 const REQUIRED = {
   SLACK_BOT_TOKEN: "xoxb-example",
   SLACK_SIGNING_SECRET: "example-signing-secret",
-  GITPOD_API_KEY: "example-key",
+  ONA_API_KEY: "example-key",
   GITPOD_RUNNER_IDS: "d2c94c27-3b76-4a42-b88c-95a85e392c68",
   SLACK_AUDIT_CHANNEL_ID: "C0123ABCD",
 };

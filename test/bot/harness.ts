@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
+import { botGitpodClient } from "../../bot/gitpod-client.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
 import type { BotStore } from "../../bot/state/store.js";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
-import { GitpodClient } from "../../shared/api/index.js";
+import type { GitpodClient } from "../../shared/api/index.js";
 import {
   type Emulator,
   type EmulatorOptions,
@@ -163,27 +164,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startFakeSlack({ usergroups: options.usergroups ?? {}, guests: options.guests ?? [] });
   const logs: string[] = [];
   const logger = createJsonLogger({ write: (line) => logs.push(line), level: "debug" });
-  const gitpod = new GitpodClient({
-    baseUrl: emu.url,
-    apiKey: emu.token,
-    timeoutMs: options.gitpodTimeoutMs ?? 2000,
-    maxRetries: options.gitpodMaxRetries ?? 1,
-    retryBaseDelayMs: 5,
-    retryMaxDelayMs: 20,
-  });
   const stateDir = mkdtempSync(join(tmpdir(), "bot-harness-"));
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl ?? `sqlite:${join(stateDir, "bot.sqlite")}`,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: slack.apiUrl,
-    GITPOD_API_KEY: emu.token,
-    GITPOD_BASE_URL: emu.url,
+    ONA_API_KEY: emu.token,
+    ONA_BASE_URL: emu.url,
     GITPOD_RUNNER_IDS: `aws-eu=${RUNNER_EU_ID},aws-us=${RUNNER_US_ID}`,
     SLACK_ROTATE_USER_IDS: ADMIN,
     SLACK_AUDIT_CHANNEL_ID: AUDIT_CHANNEL,
     PORT: "0",
     ...options.env,
+  });
+  // The bot's own client (its words for a rejected token), with timeouts and retries for tests.
+  const gitpod = botGitpodClient(config, {
+    timeoutMs: options.gitpodTimeoutMs ?? 2000,
+    maxRetries: options.gitpodMaxRetries ?? 1,
+    retryBaseDelayMs: 5,
+    retryMaxDelayMs: 20,
   });
   const { store } = await openStore(config.state.database);
   const bot = createBot(config, {

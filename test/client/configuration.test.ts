@@ -35,11 +35,13 @@ describe("base URL and token", () => {
     await expect(client.schema.get({ runnerId: RUNNER_EU_ID })).resolves.toHaveProperty("scm");
   });
 
-  it("defaults to the public API, and names GITPOD_API_KEY when no token is given", async () => {
-    expect(() => new GitpodClient({ env: {} })).toThrow(/GITPOD_API_KEY/);
+  it("defaults to Ona's API, and names both token variables when no token is given", async () => {
+    expect(() => new GitpodClient({ env: {} })).toThrow(
+      "No Gitpod API token: pass apiKey or set the ONA_API_KEY (or the legacy GITPOD_API_KEY) environment variable.",
+    );
     const client = new GitpodClient({ env: { GITPOD_API_KEY: "x" } });
     expect(client.baseUrl).toBe(DEFAULT_BASE_URL);
-    expect(DEFAULT_BASE_URL).toBe("https://app.gitpod.io/api");
+    expect(DEFAULT_BASE_URL).toBe("https://app.ona.com/api");
     await client.close();
   });
 

@@ -46,8 +46,10 @@ describe("Connect error bodies", () => {
       rawMessage: `something about ${code}`,
       details: [{ type: "x.Y", value: "AA" }],
     });
+    // A rejected token also says where it was set (here the apiKey option: the client was given it).
+    const advice = code === "unauthenticated" ? "; check the apiKey option" : "";
     expect((error as Error).message).toBe(
-      `GetSCMIntegration failed: ${code}: something about ${code} (HTTP ${status})`,
+      `GetSCMIntegration failed: ${code}: something about ${code} (HTTP ${status})${advice}`,
     );
   });
 

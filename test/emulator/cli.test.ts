@@ -28,6 +28,7 @@ describe("npm run emulator", () => {
       const baseUrl = /GITPOD_BASE_URL=(\S+)/.exec(output)?.[1];
       expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(output).toContain("GITPOD_API_KEY=cli-token");
+      expect(output).toContain(`ONA_BASE_URL=${baseUrl}\nONA_API_KEY=cli-token\n`);
       const response = await fetch(
         `${baseUrl}/gitpod.v1.RunnerConfigurationService/GetRunnerConfigurationSchema`,
         {

@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(options);
   process.stdout.write(
     `Gitpod API emulator (gitpod.v1.RunnerConfigurationService) listening\n` +
+      `ONA_BASE_URL=${emulator.url}\nONA_API_KEY=${emulator.token}\n` +
+      // The legacy names too, for clients that read only those (the same values: no warning).
       `GITPOD_BASE_URL=${emulator.url}\nGITPOD_API_KEY=${emulator.token}\n`,
   );
   const stop = () => {

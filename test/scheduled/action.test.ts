@@ -294,7 +294,7 @@ describe("mode: audit", () => {
     const result = await run("audit", { "api-token": wrongToken, "slack-webhook-url": webhookUrl() });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      "::error::Could not run the credential audit: The Gitpod API rejected the API token (unauthenticated): check GITPOD_API_KEY, or the action's api-token input",
+      "::error::Could not run the credential audit: The Gitpod API rejected the API token (unauthenticated): check the api-token input",
     );
     expect(result.everything).not.toMatch(/\bbot('s)?\b/i);
     expect(webhook.posts).toHaveLength(1);

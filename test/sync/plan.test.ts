@@ -315,3 +315,70 @@ describe("plan at scale", () => {
     expect(cpuMs).toBeLessThan(1000);
   });
 });
+
+describe("plan: environment classes pinned by id", () => {
+  const small = (id: string, displayName: string, enabled = true): EnvironmentClass => ({
+    id,
+    runnerId: RUNNER,
+    displayName,
+    enabled,
+    configuration: config({ instanceType: "m6i.large" }),
+  });
+
+  it("a pinned class keeps its id under a new name, and its old name is free for another entry", () => {
+    const current = state([small("pinned", "Small")]);
+    const plan = buildPlan(
+      desired([
+        // Listed first on purpose: without the pin it would match the class named "Small".
+        desiredClass("Small", { instanceType: "m6i.large" }),
+        desiredClass("Small (legacy)", { instanceType: "m6i.large" }, { id: "pinned" }),
+      ]),
+      current,
+      { ...OPTIONS, prune: true },
+    );
+    const operations = plan.runners[0]?.operations ?? [];
+    expect(operations.map((o) => [o.action, o.key, o.currentId])).toEqual([
+      ["create", "Small", undefined],
+      ["update", "Small (legacy)", "pinned"],
+    ]);
+    expect(operations[1]?.changes).toEqual([{ field: "displayName", from: "Small", to: "Small (legacy)" }]);
+    expect(countByAction(plan).disable).toBe(0);
+  });
+
+  it("plans nothing for a pin the engine refuses (not on the runner, or a new configuration)", () => {
+    const current = state([small("pinned", "Small")]);
+    const plan = buildPlan(
+      desired([
+        desiredClass("Gone", { instanceType: "m6i.large" }, { id: "not-here" }),
+        desiredClass("Small", { instanceType: "m6i.xlarge" }, { id: "pinned" }),
+      ]),
+      current,
+      { ...OPTIONS, prune: true },
+    );
+    // Never a create (a second class) and never a disable of the pinned class.
+    expect(plan.runners[0]?.operations).toEqual([]);
+  });
+
+  it("a create and a prune's disable with the same configuration note the id that would keep the class", () => {
+    const current = state([small("old", "Small"), small("other", "Other", false)]);
+    const plan = buildPlan(
+      desired([desiredClass("Small (legacy)", { instanceType: "m6i.large" })]),
+      current,
+      {
+        ...OPTIONS,
+        prune: true,
+      },
+    );
+    const [create, disable] = plan.runners[0]?.operations ?? [];
+    expect(create?.action).toBe("create");
+    expect(create?.notes?.[0]).toContain('looks like a rename of "Small" (old)');
+    expect(create?.notes?.[0]).toContain('add "id: old" to this entry');
+    expect(disable).toMatchObject({ action: "disable", currentId: "old" });
+    expect(
+      buildPlan(desired([desiredClass("Small (legacy)", { instanceType: "m6i.xlarge" })]), current, {
+        ...OPTIONS,
+        prune: true,
+      }).runners[0]?.operations[0]?.notes,
+    ).toBeUndefined();
+  });
+});

@@ -1,6 +1,8 @@
 /**
- * `environmentClasses:` in the file: classes matched by display name within a runner, their
- * configuration checked against the runner's live schema, and the way back from live classes.
+ * `environmentClasses:` in the file: classes matched by their `id:` where the file pins one (so a
+ * new display name renames the class in place), else by display name within a runner; their
+ * configuration checked against the runner's live schema; and the way back from live classes
+ * (export writes the ids).
  */
 import { z } from "zod";
 import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
@@ -23,6 +25,10 @@ const configurationValue = z.union([z.string(), z.number(), z.boolean()], {
 });
 
 const EnvironmentClassEntry = z.strictObject({
+  id: z
+    .string()
+    .regex(z.regexes.uuid(), "must be an environment class's id (a UUID), as export writes it")
+    .optional(),
   displayName: z.string().min(1, "displayName must not be empty"),
   description: z.string().optional(),
   enabled: z.boolean().default(true),
@@ -31,6 +37,8 @@ const EnvironmentClassEntry = z.strictObject({
 type Entry = z.infer<typeof EnvironmentClassEntry>;
 
 export interface DesiredEnvironmentClass {
+  /** Pins the entry to this class: matched by id, so a changed displayName is a rename in place. */
+  id?: string | undefined;
   displayName: string;
   description: string | undefined;
   enabled: boolean;
@@ -41,12 +49,13 @@ export interface DesiredEnvironmentClass {
   lines: FieldLines;
 }
 
-const FIELDS = ["displayName", "description", "enabled", "configuration"];
+const FIELDS = ["id", "displayName", "description", "enabled", "configuration"];
 
 function loadEntry(entry: Entry, path: readonly PathPart[], context: LoadContext): DesiredEnvironmentClass {
   const configuration: Record<string, string> = {};
   for (const [key, value] of Object.entries(entry.configuration)) configuration[key] = String(value);
   const item = {
+    id: entry.id,
     displayName: entry.displayName,
     description: entry.description,
     enabled: entry.enabled,
@@ -62,6 +71,12 @@ const ENTRY_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ["displayName"],
   properties: {
+    id: {
+      type: "string",
+      pattern: z.regexes.uuid().source,
+      description:
+        "The class's id (export writes it). Pins the entry to that class: a changed displayName renames it in place; its configuration cannot change (remove id to replace the class).",
+    },
     displayName: {
       type: "string",
       minLength: 1,
@@ -158,7 +173,11 @@ function keptClass(candidates: EnvironmentClass[]): EnvironmentClass {
 }
 
 function exportEntry(environmentClass: EnvironmentClass): Record<string, unknown> {
-  const entry: Record<string, unknown> = { displayName: environmentClass.displayName ?? "" };
+  // The id pins the entry to this class, so renaming it in the file renames it in place.
+  const entry: Record<string, unknown> = {
+    id: environmentClass.id,
+    displayName: environmentClass.displayName ?? "",
+  };
   if (environmentClass.description) entry.description = environmentClass.description;
   if (!environmentClass.enabled) entry.enabled = false;
   const configuration: Record<string, string | number | boolean> = {};
@@ -181,7 +200,7 @@ export const environmentClassFormat: FileFormat<
   jsonSchema: listSchema(
     "environmentClass",
     ENTRY_SCHEMA,
-    "Environment classes, matched by display name within the runner.",
+    "Environment classes, matched by id where given, else by display name within the runner.",
   ),
   maxLength(at) {
     const [field] = at;
@@ -195,6 +214,13 @@ export const environmentClassFormat: FileFormat<
     key: (entry) => entry.displayName,
     field: "displayName",
     duplicate: (entry) => `duplicate environment class "${entry.displayName}" in this runner`,
+    alsoUnique: [
+      {
+        key: (entry) => entry.id,
+        field: "id",
+        duplicate: (entry) => `environment class ${entry.id} is pinned by two entries in this runner`,
+      },
+    ],
   },
   loadEntry,
   liveSchemaRule,

@@ -1,7 +1,9 @@
 /**
  * Environment classes: diff and apply. The API has no delete and cannot change a class's
  * configuration, so a configuration change is a replace (create the new class, then disable the
- * old one) and pruning disables.
+ * old one) and pruning disables. An entry pinned by `id:` is that class: a new display name is an
+ * update of it (a rename in place, which keeps what points at the class by id), and a new
+ * configuration is refused before planning (checkAgainstCurrent).
  */
 import { randomUUID } from "node:crypto";
 import type { GitpodClient } from "../../api/client.js";
@@ -9,10 +11,12 @@ import { GitpodApiError } from "../../api/errors.js";
 import { environmentClassesOfRunner, everyEnvironmentClass, readEachRunner } from "../../api/live-reads.js";
 import type { EnvironmentClass, FieldValue } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
+import type { ConfigIssue, RunnerEntry } from "../../config/types.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
+import { runnerLabel } from "../../text/runner-label.js";
 import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
 import type { EnvironmentClassOperation } from "./operation.js";
 
@@ -54,12 +58,65 @@ function pickMatch(
   );
 }
 
+/** Description and `enabled` of a class the entry matched (its configuration is the same). */
+function updateOf(
+  existing: EnvironmentClass,
+  item: DesiredEnvironmentClass,
+): { changes: FieldChange[]; notes: string[] } {
+  const changes: FieldChange[] = [];
+  const notes: string[] = [];
+  if (!item.description && existing.description) {
+    // The API takes 3..200 characters and says nothing of "" clearing it, so it is left as is.
+    notes.push(
+      `description ${JSON.stringify(existing.description)} is kept: the file has none and the API cannot clear a description`,
+    );
+  } else if ((existing.description ?? "") !== (item.description ?? "")) {
+    changes.push(fieldChange("description", existing.description, item.description));
+  }
+  if ((existing.enabled ?? false) !== item.enabled) {
+    changes.push(fieldChange("enabled", String(existing.enabled ?? false), String(item.enabled)));
+  }
+  return { changes, notes };
+}
+
+/** "rename "Small" -> "Small (legacy)" in place": what a pinned class's new display name does. */
+function renameNote(from: string, to: string): string {
+  return `rename ${JSON.stringify(from)} -> ${JSON.stringify(to)} in place (pinned by id: projects, prebuilds and warm pools keep using it)`;
+}
+
+/**
+ * A create beside a prune's disable of a class with the same configuration looks like a rename
+ * that would make a new class and retire the old one: say how to keep it instead.
+ */
+function noteLikelyRenames(operations: EnvironmentClassOperation[], current: EnvironmentClass[]): void {
+  const byId = new Map(current.map((c) => [c.id, c]));
+  const disabled = operations
+    .filter((operation) => operation.action === "disable")
+    .map((operation) => byId.get(operation.currentId ?? ""))
+    .filter((c): c is EnvironmentClass => c !== undefined);
+  for (const operation of operations) {
+    if (operation.action !== "create" || !operation.desired) continue;
+    const wanted = Object.fromEntries(operation.desired.configuration.map((f) => [f.key, f.value]));
+    const index = disabled.findIndex((c) => sameConfiguration(c.configuration, wanted));
+    const old = disabled[index];
+    if (!old) continue;
+    disabled.splice(index, 1);
+    operation.notes = [
+      ...(operation.notes ?? []),
+      `looks like a rename of ${JSON.stringify(old.displayName ?? "")} (${old.id}): as written, apply creates a new class and disables the old one, and what uses it by id (projects, prebuilds, warm pools) loses it; to rename it in place, add "id: ${old.id}" to this entry`,
+    ];
+  }
+}
+
 function diffEnvironmentClasses(
   runnerId: string,
   desired: DesiredEnvironmentClass[],
   current: EnvironmentClass[],
   prune: boolean,
 ): EnvironmentClassOperation[] {
+  const byId = new Map(current.map((environmentClass) => [environmentClass.id, environmentClass]));
+  // Pinned classes are never matched by name for another entry, wherever the pinning entry is.
+  const matched = new Set(desired.flatMap((item) => (item.id && byId.has(item.id) ? [item.id] : [])));
   const byName = new Map<string, EnvironmentClass[]>();
   for (const environmentClass of current) {
     const name = environmentClass.displayName ?? "";
@@ -67,7 +124,6 @@ function diffEnvironmentClasses(
     if (list) list.push(environmentClass);
     else byName.set(name, [environmentClass]);
   }
-  const matched = new Set<string>();
   const operations: EnvironmentClassOperation[] = [];
 
   for (const item of desired) {
@@ -83,6 +139,32 @@ function diffEnvironmentClasses(
       key: item.displayName,
       path: item.path,
     };
+    if (item.id) {
+      const pinned = byId.get(item.id);
+      // An id not on the runner, or a new configuration, is refused before planning
+      // (checkAgainstCurrent); nothing here may create a second class or change the wrong one.
+      if (!pinned || !sameConfiguration(pinned.configuration, item.configuration)) continue;
+      const { changes, notes } = updateOf(pinned, item);
+      const from = pinned.displayName ?? "";
+      if (from !== item.displayName) {
+        changes.unshift(fieldChange("displayName", from, item.displayName));
+        notes.unshift(renameNote(from, item.displayName));
+      }
+      operations.push(
+        withLineOf(
+          {
+            ...base,
+            action: changes.length > 0 ? "update" : "no-op",
+            currentId: pinned.id,
+            desired: target,
+            changes,
+            ...(notes.length > 0 && { notes }),
+          },
+          item,
+        ),
+      );
+      continue;
+    }
     const existing = pickMatch(
       (byName.get(item.displayName) ?? []).filter((c) => !matched.has(c.id)),
       item,
@@ -115,19 +197,7 @@ function diffEnvironmentClasses(
       );
       continue;
     }
-    const changes: FieldChange[] = [];
-    const notes: string[] = [];
-    if (!item.description && existing.description) {
-      // The API takes 3..200 characters and says nothing of "" clearing it, so it is left as is.
-      notes.push(
-        `description ${JSON.stringify(existing.description)} is kept: the file has none and the API cannot clear a description`,
-      );
-    } else if ((existing.description ?? "") !== (item.description ?? "")) {
-      changes.push(fieldChange("description", existing.description, item.description));
-    }
-    if ((existing.enabled ?? false) !== item.enabled) {
-      changes.push(fieldChange("enabled", String(existing.enabled ?? false), String(item.enabled)));
-    }
+    const { changes, notes } = updateOf(existing, item);
     operations.push(
       withLineOf(
         {
@@ -155,6 +225,7 @@ function diffEnvironmentClasses(
         changes: [fieldChange("enabled", "true", "false")],
       });
     }
+    noteLikelyRenames(operations, current);
   }
   return operations;
 }
@@ -252,8 +323,11 @@ async function applyEnvironmentClassOperation(
       const desired = operation.desired;
       if (!desired || !operation.currentId)
         throw new Error(`internal: incomplete update for ${operation.key}`);
+      const renamed = operation.changes.some((change) => change.field === "displayName");
       await client.environmentClasses.update({
         environmentClassId: operation.currentId,
+        // A rename in place (a class pinned by id): the same class, a new display name.
+        ...(renamed ? { displayName: desired.displayName } : {}),
         // Never "": the API takes 3..200 characters; a description removed from the file is kept.
         ...(desired.description ? { description: desired.description } : {}),
         enabled: desired.enabled,
@@ -267,6 +341,67 @@ async function applyEnvironmentClassOperation(
     default:
       return;
   }
+}
+
+/** The runner an environment class is on, or undefined when the API does not know the id. */
+async function runnerOfClass(client: GitpodClient, id: string): Promise<string | undefined> {
+  try {
+    return (await client.environmentClasses.get({ environmentClassId: id })).runnerId;
+  } catch (error) {
+    if (error instanceof GitpodApiError && error.code === "not_found") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The pins the plan cannot honour, in words at their line: an id that is not on this runner (it
+ * does not exist, or belongs to another runner), and a pinned class whose configuration the file
+ * changes (the API cannot change it in place; replacing it is a new class, so the pin must go).
+ */
+async function checkPins(
+  client: GitpodClient,
+  runner: RunnerEntry & { readonly environmentClasses: readonly DesiredEnvironmentClass[] },
+  state: { environmentClasses: EnvironmentClass[] },
+): Promise<ConfigIssue[]> {
+  const byId = new Map(state.environmentClasses.map((c) => [c.id, c]));
+  const issues: ConfigIssue[] = [];
+  const here = runnerLabel(runner.id, runner.name);
+  for (const item of runner.environmentClasses) {
+    if (!item.id) continue;
+    const at = (field: string) => ({
+      file: runner.file,
+      line: item.lines[field] ?? item.line,
+      column: 1,
+      path: `${item.path}.${field}`,
+    });
+    const pinned = byId.get(item.id);
+    if (!pinned) {
+      // Only read when the pin is wrong: to say whether the class is elsewhere or nowhere.
+      const elsewhere = await runnerOfClass(client, item.id);
+      issues.push({
+        ...at("id"),
+        message:
+          elsewhere && elsewhere !== runner.id
+            ? `environment class ${item.id} belongs to runner ${elsewhere}, not to runner ${here}: move the entry to that runner, or remove id: to create a new class here`
+            : `environment class ${item.id} does not exist on runner ${here}: remove id: to create a new class (export writes the ids of the classes that exist)`,
+      });
+      continue;
+    }
+    if (!sameConfiguration(pinned.configuration, item.configuration)) {
+      const fields = configurationChanges(pinned.configuration, item.configuration).map(
+        (change) => change.field,
+      );
+      const changed = fields.map((field) => field.replace(/^configuration\./, "")).join(", ");
+      // At the first changed key the file still has (a removed key has no line: the block's).
+      const first = fields.find((field) => item.lines[field] !== undefined) ?? "configuration";
+      issues.push({
+        ...at(first),
+        path: `${item.path}.configuration`,
+        message: `the configuration of environment class ${JSON.stringify(pinned.displayName ?? "")} (${item.id}) cannot change in place (changed: ${changed}); the API cannot change a class's configuration: remove id: to replace the class (a new class is created and this one disabled), or keep its configuration`,
+      });
+    }
+  }
+  return issues;
 }
 
 export const environmentClassKind: ResourceKind<
@@ -313,6 +448,7 @@ export const environmentClassKind: ResourceKind<
       `${disabled} disabled environment class${disabled === 1 ? "" : "es"} already on this runner (classes cannot be deleted; each configuration change disables one more)`,
     ];
   },
+  checkAgainstCurrent: checkPins,
   diff: (runner, state, context) =>
     diffEnvironmentClasses(
       context.runnerId,
