@@ -1,5 +1,5 @@
 /**
- * A local, in-memory stand-in for gitpod.v1.RunnerConfigurationService (the 16 RPCs), speaking the
+ * A local, in-memory stand-in for gitpod.v1.RunnerConfigurationService (the 21 RPCs), speaking the
  * Connect protocol with JSON over node:http. Tests, benchmarks and the demo run against it.
  *
  *   const emu = await startEmulator();               // port 0: a free port
@@ -168,11 +168,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export type { FaultRule, FaultStatus } from "./faults.js";
 
 export * from "./fixtures.js";
-
+export { type Exchange, type ExchangeObserver, observeExchanges } from "./observer.js";
 export type { RequestLogEntry } from "./request-log.js";
-
 export type {
+  SeedLlmIntegration,
   SeedScmIntegration,
+  StoredLlmIntegration,
   StoredScmIntegration,
 } from "./store.js";
 export { EmulatorState } from "./store.js";
