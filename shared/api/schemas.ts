@@ -8,6 +8,7 @@
  * Requests are typed strictly by the same schemas so callers get compile-time help.
  */
 import { z } from "zod";
+import { REDACTED } from "../text/scrub.js";
 
 /** An enum that tolerates values added to the API after this client was written. */
 function openEnum<const T extends readonly [string, ...string[]]>(values: T) {
@@ -408,7 +409,7 @@ export type DeleteScmIntegrationRequest = z.infer<typeof DeleteScmIntegrationReq
 // ---------------------------------------------------------------------------------------------
 
 /** SupportedModel by name (protojson writes enums by name); the list grows, so others pass too. */
-export const SUPPORTED_MODELS = [
+const SUPPORTED_MODELS = [
   "SUPPORTED_MODEL_UNSPECIFIED",
   "SUPPORTED_MODEL_SONNET_3_5",
   "SUPPORTED_MODEL_SONNET_3_7",
@@ -437,7 +438,7 @@ export const SUPPORTED_MODELS = [
 ] as const;
 const SupportedModel = openEnum(SUPPORTED_MODELS);
 
-export const LLM_INTEGRATION_PHASES = [
+const LLM_INTEGRATION_PHASES = [
   "LLM_INTEGRATION_PHASE_UNSPECIFIED",
   "LLM_INTEGRATION_PHASE_AVAILABLE",
   "LLM_INTEGRATION_PHASE_UNAVAILABLE",
@@ -445,7 +446,7 @@ export const LLM_INTEGRATION_PHASES = [
 ] as const;
 const LlmIntegrationPhase = openEnum(LLM_INTEGRATION_PHASES);
 
-export const LLM_HEADER_TYPES = [
+const LLM_HEADER_TYPES = [
   "LLM_INTEGRATION_REQUEST_HEADER_TYPE_UNSPECIFIED",
   "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
   "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
@@ -488,13 +489,11 @@ const LlmRequestHeaderInput = z
     value: Buffer.from(value, "utf8").toString("base64"),
     ...(headerType === undefined ? {} : { headerType }),
   }));
-export type LlmRequestHeaderInput = z.input<typeof LlmRequestHeaderInput>;
 
 /**
  * A request header as the client hands it out: a CEL expression in plain text; a literal value is
- * never handed out (it is a credential, like the key), so `value` is REDACTED_HEADER_VALUE.
+ * never handed out (it is a credential, like the key), so `value` is REDACTED.
  */
-export const REDACTED_HEADER_VALUE = "[redacted]";
 const LlmRequestHeader = z
   .object({
     key: z.string().optional(),
@@ -505,11 +504,9 @@ const LlmRequestHeader = z
     key: key ?? "",
     headerType: headerType ?? "LLM_INTEGRATION_REQUEST_HEADER_TYPE_UNSPECIFIED",
     value:
-      headerType === CEL_EXPRESSION_HEADER
-        ? Buffer.from(value ?? "", "base64").toString("utf8")
-        : REDACTED_HEADER_VALUE,
+      headerType === CEL_EXPRESSION_HEADER ? Buffer.from(value ?? "", "base64").toString("utf8") : REDACTED,
   }));
-export type LlmRequestHeader = z.output<typeof LlmRequestHeader>;
+type LlmRequestHeader = z.output<typeof LlmRequestHeader>;
 
 const LlmIntegrationWire = z.object({
   id: z.string().optional(),

@@ -168,12 +168,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export type { FaultRule, FaultStatus } from "./faults.js";
 
 export * from "./fixtures.js";
-export { type Exchange, type ExchangeObserver, observeExchanges } from "./observer.js";
 export type { RequestLogEntry } from "./request-log.js";
 export type {
-  SeedLlmIntegration,
   SeedScmIntegration,
-  StoredLlmIntegration,
   StoredScmIntegration,
 } from "./store.js";
 export { EmulatorState } from "./store.js";

@@ -185,7 +185,7 @@ export interface Requests {
 }
 
 /** `value` is protojson bytes: base64 as it arrived. */
-export interface LlmRequestHeader {
+interface LlmRequestHeader {
   key?: string;
   value?: string;
   headerType?: string;
@@ -279,7 +279,7 @@ function numbered(entries: ReadonlyArray<readonly [string, number]>): (string | 
 }
 
 /** SupportedModel (ona-api-today.md, from the SDK's model_pb.d.ts): the numbers have gaps. */
-export const SUPPORTED_MODELS = numbered([
+const SUPPORTED_MODELS = numbered([
   ["SUPPORTED_MODEL_UNSPECIFIED", 0],
   ["SUPPORTED_MODEL_SONNET_3_5", 1],
   ["SUPPORTED_MODEL_SONNET_3_7", 2],
@@ -306,7 +306,7 @@ export const SUPPORTED_MODELS = numbered([
   ["SUPPORTED_MODEL_OPUS_4_8", 31],
   ["SUPPORTED_MODEL_SONNET_5", 32],
 ]);
-export const LLM_INTEGRATION_PHASES = [
+const LLM_INTEGRATION_PHASES = [
   "LLM_INTEGRATION_PHASE_UNSPECIFIED",
   "LLM_INTEGRATION_PHASE_AVAILABLE",
   "LLM_INTEGRATION_PHASE_UNAVAILABLE",

@@ -81,7 +81,7 @@ export interface StoredScmIntegration extends Sequenced {
   virtualDirectory: string;
 }
 
-export interface StoredLlmHeader {
+interface StoredLlmHeader {
   key: string;
   /** protojson bytes, base64, as sent. */
   value: string;

@@ -14,7 +14,7 @@ import {
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { type FakeWebhook, startFakeWebhook } from "../notify/webhook-server.js";
 import { type ActionResult, FAST_CLIENT_ENV, runAction, WORKSPACE_CONFIG } from "../support/run-action.js";
-import { acceptInvalidRequests } from "../witness/opt-out.js";
+import { acceptInvalidRequests } from "../witness/witness.js";
 import {
   CANARIES,
   NEW_GITHUB_SECRET,

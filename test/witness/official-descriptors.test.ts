@@ -10,7 +10,7 @@ import { RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
 import { RPC_NAMES as EMULATOR_RPC_NAMES } from "../emulator/messages.js";
 import { notifyExchange } from "../emulator/observer.js";
 import { checkRequest, decodeAnswer, officialMethodNames } from "./official-descriptors.js";
-import { acceptInvalidRequests, takeWitnessProblems } from "./opt-out.js";
+import { acceptInvalidRequests, takeWitnessProblems } from "./witness.js";
 
 async function withClient<T>(run: (client: GitpodClient) => Promise<T>): Promise<T> {
   const emu = await startEmulator();

@@ -33,7 +33,7 @@ import { createValidator, type Validator } from "@bufbuild/protovalidate";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** ../shared/spec/descriptors relative to the repository root (CI lays shared/ beside the clone). */
-export const DESCRIPTORS_DIR = resolve(REPO_ROOT, "..", "shared", "spec", "descriptors");
+const DESCRIPTORS_DIR = resolve(REPO_ROOT, "..", "shared", "spec", "descriptors");
 const SERVICE = "gitpod.v1.RunnerConfigurationService";
 
 interface Official {
@@ -94,7 +94,7 @@ function load(): Official {
   };
 }
 
-export function official(): Official {
+function official(): Official {
   loaded ??= load();
   return loaded;
 }

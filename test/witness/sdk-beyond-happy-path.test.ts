@@ -9,7 +9,7 @@
 import Gitpod, { BadRequestError, ConflictError } from "@gitpod/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
-import { acceptInvalidRequests } from "./opt-out.js";
+import { acceptInvalidRequests } from "./witness.js";
 
 let emu: Emulator;
 let client: Gitpod;

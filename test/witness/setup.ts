@@ -10,42 +10,18 @@
  * A test that makes our client send a bad request on purpose says so with `acceptInvalidRequests`.
  */
 import { afterAll, afterEach } from "vitest";
-import { type Exchange, observeExchanges } from "../emulator/observer.js";
-import { checkRequest, decodeAnswer } from "./official-descriptors.js";
-import { witnessState } from "./opt-out.js";
-
-/** Our transport's User-Agent (shared/api/transport.ts) and the official SDK's (`Gitpod/JS 0.6.0`). */
-const JUDGED_CLIENTS = /^(gitpod-runner-config\/|Gitpod\/JS )/;
-
-function witness(exchange: Exchange): void {
-  const state = witnessState();
-  const problems = state.problems;
-  try {
-    if (exchange.status === 200 && exchange.fault === undefined) {
-      const problem = decodeAnswer(exchange.rpc, exchange.responseText);
-      if (problem) problems.push(`emulator: ${problem}`);
-    }
-    const reason = state.testReason ?? state.fileReason;
-    if (reason === undefined && JUDGED_CLIENTS.test(exchange.userAgent ?? "")) {
-      for (const violation of checkRequest(exchange.rpc, exchange.requestText)) {
-        problems.push(`client (${exchange.userAgent}): ${exchange.rpc} ${violation}`);
-      }
-    }
-  } catch (error) {
-    problems.push(`witness: ${(error as Error).message}`);
-  }
-}
+import { observeExchanges } from "../emulator/observer.js";
+import { judgePending, observe, witnessState } from "./witness.js";
 
 // One witness per test file: a worker may run several files in one process, so the previous
-// file's witness (and its file-wide opt-out) is replaced, not added to.
+// file's witness is replaced, not added to.
 const state = witnessState();
 state.unobserve?.();
-state.unobserve = observeExchanges(witness);
-state.fileReason = undefined;
-state.problems.length = 0;
+state.unobserve = observeExchanges(observe);
+state.pending.length = 0;
 
 function report(when: string): void {
-  const found = witnessState().problems.splice(0);
+  const found = judgePending();
   if (found.length === 0) return;
   const unique = [...new Set(found)];
   throw new Error(
@@ -54,10 +30,13 @@ function report(when: string): void {
 }
 
 afterEach(() => {
-  witnessState().testReason = undefined;
-  report("exchanged during this test");
+  try {
+    report("exchanged during this test (or before it, in beforeAll)");
+  } finally {
+    witnessState().testReason = undefined;
+  }
 });
 
 afterAll(() => {
-  report("exchanged outside any test (beforeAll/afterAll)");
+  report("exchanged after the last test (afterAll)");
 });
