@@ -458,8 +458,10 @@ const LlmProvider = openEnum(["LLM_PROVIDER_UNSPECIFIED", "LLM_PROVIDER_ANTHROPI
 
 /** uint64 in: a non-negative safe integer (or its decimal string); on the wire: a decimal string. */
 const Uint64Request = z
-  .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)])
-  .transform((value) => String(Number(value)));
+  .union([z.number(), z.string().regex(/^\d+$/)])
+  .transform(Number)
+  .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER))
+  .transform(String);
 
 /** uint64 out: protojson writes a string (a number is tolerated); beyond 2^53 cannot be held exactly. */
 const Uint64Response = z
@@ -540,7 +542,8 @@ export const CreateLlmIntegrationRequest = z.object({
   runnerId: z.string(),
   models: z.array(SupportedModel).min(1),
   endpoint: z.string().optional(),
-  apiKey: z.string().optional(),
+  /** Never "": an integration without a key cannot reach its provider. */
+  apiKey: z.string().min(1).optional(),
   maxTokens: Uint64Request.optional(),
 });
 export type CreateLlmIntegrationRequest = z.input<typeof CreateLlmIntegrationRequest>;
@@ -575,7 +578,8 @@ export const UpdateLlmIntegrationRequest = z.object({
   id: z.string(),
   endpoint: z.string().optional(),
   models: z.array(SupportedModel).min(1, NON_EMPTY_UPDATE).optional(),
-  apiKey: z.string().optional(),
+  /** Rotates the key; never "" (that would leave the integration without one). */
+  apiKey: z.string().min(1).optional(),
   maxTokens: Uint64Request.optional(),
   phase: LlmIntegrationPhase.optional(),
   requestHeaders: z.array(LlmRequestHeaderInput).min(1, NON_EMPTY_UPDATE).optional(),

@@ -116,7 +116,7 @@ describe("LLM integrations through the client", () => {
     });
   });
 
-  it("refuses, without sending, what the wire cannot say: empty lists in an update", async () => {
+  it("refuses, without sending, empty lists in an update, an empty key and a max beyond 2^53", async () => {
     const server = await rawServer((_req, res) => json(res, 200, {}));
     const client = clientFor(server.url, "token-1234");
     for (const request of [
@@ -127,6 +127,18 @@ describe("LLM integrations through the client", () => {
       expect(error).toBeInstanceOf(GitpodApiError);
       expect((error as Error).message).toContain("cannot be told from 'unchanged'");
     }
+    const emptyKey = await rejectionOf(
+      client.llmIntegrations.update({ id: "0b6f3c1e-2d4a-4f5b-8c9d-1e2f3a4b5c6d", apiKey: "" }),
+    );
+    expect((emptyKey as Error).message).toContain("request field apiKey");
+    const tooMany = await rejectionOf(
+      client.llmIntegrations.create({
+        runnerId: RUNNER_EU_ID,
+        models: ["SUPPORTED_MODEL_SONNET_4"],
+        maxTokens: 2 ** 53,
+      }),
+    );
+    expect((tooMany as Error).message).toContain("request field maxTokens");
     expect(server.requests).toHaveLength(0);
   });
 
