@@ -1,7 +1,7 @@
 /**
  * Secret redaction. Secrets reach this code in request bodies (OAuth client secrets, host tokens,
- * LLM API keys and literal LLM request-header values) and in the bearer token; none of them may leave it in an error message or a log line, even when
- * a server echoes one back.
+ * LLM API keys and literal LLM request-header values) and in the bearer token; none of them may
+ * leave it in an error message or a log line, even when a server echoes one back.
  */
 import { REDACTED, scrub } from "../text/scrub.js";
 import { CEL_EXPRESSION_HEADER, SECRET_FIELDS, SECRET_HEADER_LISTS } from "./schemas.js";
