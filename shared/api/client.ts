@@ -1,5 +1,6 @@
 import { EnvironmentClasses } from "./resources/environment-classes.js";
 import { HostAuthenticationTokens } from "./resources/host-authentication-tokens.js";
+import { LlmIntegrations } from "./resources/llm-integrations.js";
 import { Schema } from "./resources/schema.js";
 import { ScmIntegrations } from "./resources/scm-integrations.js";
 import type { ValidateRunnerConfigurationRequest, ValidateRunnerConfigurationResponse } from "./schemas.js";
@@ -11,6 +12,7 @@ export type GitpodClientOptions = TransportOptions;
 export class GitpodClient {
   readonly environmentClasses: EnvironmentClasses;
   readonly hostAuthenticationTokens: HostAuthenticationTokens;
+  readonly llmIntegrations: LlmIntegrations;
   readonly schema: Schema;
   readonly scmIntegrations: ScmIntegrations;
   readonly #transport: Transport;
@@ -19,6 +21,7 @@ export class GitpodClient {
     this.#transport = new Transport(options);
     this.environmentClasses = new EnvironmentClasses(this.#transport);
     this.hostAuthenticationTokens = new HostAuthenticationTokens(this.#transport);
+    this.llmIntegrations = new LlmIntegrations(this.#transport);
     this.schema = new Schema(this.#transport);
     this.scmIntegrations = new ScmIntegrations(this.#transport);
   }

@@ -1,14 +1,27 @@
 /**
- * Secret redaction. Secrets reach this code in request bodies (OAuth client secrets, host tokens)
- * and in the bearer token; none of them may leave it in an error message or a log line, even when
- * a server echoes one back.
+ * Secret redaction. Secrets reach this code in request bodies (OAuth client secrets, host tokens,
+ * LLM API keys and literal LLM request-header values) and in the bearer token; none of them may
+ * leave it in an error message or a log line, even when a server echoes one back.
  */
 import { REDACTED, scrub } from "../text/scrub.js";
-import { SECRET_FIELDS } from "./schemas.js";
+import { CEL_EXPRESSION_HEADER, SECRET_FIELDS, SECRET_HEADER_LISTS } from "./schemas.js";
 
 export { REDACTED, scrub };
 
-const secretFieldNames = new Set<string>([...SECRET_FIELDS, "authorization", "apiKey", "bearerToken"]);
+const secretFieldNames = new Set<string>([...SECRET_FIELDS, "authorization", "bearerToken"]);
+const secretHeaderLists = new Set<string>(SECRET_HEADER_LISTS);
+
+/** A request header whose value is a secret: any type but a CEL expression (unspecified is literal). */
+function isLiteralHeader(header: unknown): header is { value: string } {
+  if (header === null || typeof header !== "object") return false;
+  const { value, headerType } = header as Record<string, unknown>;
+  return typeof value === "string" && headerType !== CEL_EXPRESSION_HEADER;
+}
+
+/** The value as given and as it travels (protojson bytes: base64), so an echo of either is caught. */
+function headerValueForms(value: string): string[] {
+  return [value, Buffer.from(value, "utf8").toString("base64")].filter((form) => form.length > 0);
+}
 
 /** Deep copy of a JSON-like value with every secret field's value replaced. */
 export function redactFields(value: unknown): unknown {
@@ -24,7 +37,11 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
       // A page token is named `token` too, but it is the server's cursor, not a secret.
       if (key === "pagination") continue;
       if (secretFieldNames.has(key) && typeof inner === "string" && inner.length > 0) into.add(inner);
-      else secretValuesOf(inner, into);
+      else if (secretHeaderLists.has(key) && Array.isArray(inner)) {
+        for (const header of inner) {
+          if (isLiteralHeader(header)) for (const form of headerValueForms(header.value)) into.add(form);
+        }
+      } else secretValuesOf(inner, into);
     }
   }
   return into;
@@ -33,9 +50,17 @@ export function secretValuesOf(body: unknown, into: Set<string> = new Set()): Se
 /** Deep copy with every secret field's value replaced and every other string scrubbed of `secrets`. */
 export function redactDeep(value: unknown, secrets: Iterable<string>): unknown {
   const list = [...secrets];
-  return copyScrubbed(value, list, (key, field) =>
-    secretFieldNames.has(key) && typeof field === "string" ? REDACTED : undefined,
-  );
+  return copyScrubbed(value, list, (key, field) => {
+    if (secretFieldNames.has(key) && typeof field === "string") return REDACTED;
+    if (secretHeaderLists.has(key) && Array.isArray(field)) {
+      return field.map((header) =>
+        isLiteralHeader(header)
+          ? { ...(copyScrubbed(header, list, () => undefined) as object), value: REDACTED }
+          : copyScrubbed(header, list, () => undefined),
+      );
+    }
+    return undefined;
+  });
 }
 
 /**
@@ -55,7 +80,7 @@ export function scrubDecoded(raw: string, value: unknown, secrets: Iterable<stri
 function copyScrubbed(
   value: unknown,
   secrets: readonly string[],
-  replace: (key: string, field: unknown) => string | undefined,
+  replace: (key: string, field: unknown) => unknown,
 ): unknown {
   const walk = (inner: unknown): unknown => {
     if (typeof inner === "string") return scrub(inner, secrets);

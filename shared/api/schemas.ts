@@ -1,12 +1,14 @@
 /**
  * Wire schemas of gitpod.v1.RunnerConfigurationService (JSON, camelCase), one per request and
- * response, as described by the API reference in ../shared/spec/.
+ * response, as described by the API reference in ../shared/spec/ (the 16 RPCs of the pages, and
+ * the five LLM-integration RPCs of ona-api-today.md).
  *
  * Responses are parsed leniently on purpose: the API grows, so unknown fields are dropped
  * (zod's default object behaviour) and enum fields accept values this client does not know yet.
  * Requests are typed strictly by the same schemas so callers get compile-time help.
  */
 import { z } from "zod";
+import { REDACTED } from "../text/scrub.js";
 
 /** An enum that tolerates values added to the API after this client was written. */
 function openEnum<const T extends readonly [string, ...string[]]>(values: T) {
@@ -403,6 +405,191 @@ export const DeleteScmIntegrationRequest = z.object({ id: z.string() });
 export type DeleteScmIntegrationRequest = z.infer<typeof DeleteScmIntegrationRequest>;
 
 // ---------------------------------------------------------------------------------------------
+// LLM integrations (ona-api-today.md: the service's five newer RPCs)
+// ---------------------------------------------------------------------------------------------
+
+/** SupportedModel by name (protojson writes enums by name); the list grows, so others pass too. */
+const SUPPORTED_MODELS = [
+  "SUPPORTED_MODEL_UNSPECIFIED",
+  "SUPPORTED_MODEL_SONNET_3_5",
+  "SUPPORTED_MODEL_SONNET_3_7",
+  "SUPPORTED_MODEL_SONNET_3_7_EXTENDED",
+  "SUPPORTED_MODEL_SONNET_4",
+  "SUPPORTED_MODEL_SONNET_4_EXTENDED",
+  "SUPPORTED_MODEL_OPUS_4",
+  "SUPPORTED_MODEL_OPUS_4_EXTENDED",
+  "SUPPORTED_MODEL_SONNET_4_5",
+  "SUPPORTED_MODEL_SONNET_4_5_EXTENDED",
+  "SUPPORTED_MODEL_OPENAI_4O",
+  "SUPPORTED_MODEL_OPENAI_4O_MINI",
+  "SUPPORTED_MODEL_OPENAI_O1",
+  "SUPPORTED_MODEL_OPENAI_O1_MINI",
+  "SUPPORTED_MODEL_OPUS_4_5",
+  "SUPPORTED_MODEL_OPUS_4_5_EXTENDED",
+  "SUPPORTED_MODEL_OPUS_4_6",
+  "SUPPORTED_MODEL_OPUS_4_6_EXTENDED",
+  "SUPPORTED_MODEL_SONNET_4_6",
+  "SUPPORTED_MODEL_SONNET_4_6_EXTENDED",
+  "SUPPORTED_MODEL_HAIKU_4_5",
+  "SUPPORTED_MODEL_OPUS_4_7",
+  "SUPPORTED_MODEL_OPENAI_AUTO",
+  "SUPPORTED_MODEL_OPUS_4_8",
+  "SUPPORTED_MODEL_SONNET_5",
+] as const;
+const SupportedModel = openEnum(SUPPORTED_MODELS);
+
+const LLM_INTEGRATION_PHASES = [
+  "LLM_INTEGRATION_PHASE_UNSPECIFIED",
+  "LLM_INTEGRATION_PHASE_AVAILABLE",
+  "LLM_INTEGRATION_PHASE_UNAVAILABLE",
+  "LLM_INTEGRATION_PHASE_DISABLED",
+] as const;
+const LlmIntegrationPhase = openEnum(LLM_INTEGRATION_PHASES);
+
+const LLM_HEADER_TYPES = [
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_UNSPECIFIED",
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+] as const;
+/** The one header type whose value is not a secret: an expression the service evaluates. */
+export const CEL_EXPRESSION_HEADER = "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION";
+
+const LlmProvider = openEnum(["LLM_PROVIDER_UNSPECIFIED", "LLM_PROVIDER_ANTHROPIC", "LLM_PROVIDER_OPENAI"]);
+
+/** uint64 in: a non-negative safe integer (or its decimal string); on the wire: a decimal string. */
+const Uint64Request = z
+  .union([z.number(), z.string().regex(/^\d+$/)])
+  .transform(Number)
+  .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER))
+  .transform(String);
+
+/** uint64 out: protojson writes a string (a number is tolerated); beyond 2^53 cannot be held exactly. */
+const Uint64Response = z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform((value, context) => {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number)) {
+      context.addIssue({ code: "custom", message: "a uint64 beyond 2^53 cannot be held exactly" });
+      return z.NEVER;
+    }
+    return number;
+  });
+
+/**
+ * A request header as callers give it: the value in plain text (the client sends it as protojson
+ * bytes, base64). A literal value (every type but CEL_EXPRESSION: the service treats unspecified
+ * as literal) is a secret, scrubbed like the API key.
+ */
+const LlmRequestHeaderInput = z
+  .object({
+    key: z.string().min(1),
+    value: z.string(),
+    headerType: openEnum(LLM_HEADER_TYPES).optional(),
+  })
+  .transform(({ key, value, headerType }) => ({
+    key,
+    value: Buffer.from(value, "utf8").toString("base64"),
+    ...(headerType === undefined ? {} : { headerType }),
+  }));
+
+/**
+ * A request header as the client hands it out: a CEL expression in plain text; a literal value is
+ * never handed out (it is a credential, like the key), so `value` is REDACTED.
+ */
+const LlmRequestHeader = z
+  .object({
+    key: z.string().optional(),
+    value: z.string().optional(),
+    headerType: openEnum(LLM_HEADER_TYPES).optional(),
+  })
+  .transform(({ key, value, headerType }) => ({
+    key: key ?? "",
+    headerType: headerType ?? "LLM_INTEGRATION_REQUEST_HEADER_TYPE_UNSPECIFIED",
+    value:
+      headerType === CEL_EXPRESSION_HEADER ? Buffer.from(value ?? "", "base64").toString("utf8") : REDACTED,
+  }));
+type LlmRequestHeader = z.output<typeof LlmRequestHeader>;
+
+const LlmIntegrationWire = z.object({
+  id: z.string().optional(),
+  runnerId: z.string().optional(),
+  models: z.array(SupportedModel).optional(),
+  endpoint: z.string().optional(),
+  /** base64 ciphertext made with the runner's public key; never the key itself. */
+  encryptedApiKey: z.string().optional(),
+  maxTokens: Uint64Response.optional(),
+  phase: LlmIntegrationPhase.optional(),
+  phaseReason: z.string().optional(),
+  requestHeaders: z.array(LlmRequestHeader).optional(),
+  provider: LlmProvider.optional(),
+});
+
+/** What the client hands out: ids always strings ("" when the API left one out), lists always lists. */
+export type LlmIntegration = Omit<
+  z.output<typeof LlmIntegrationWire>,
+  "id" | "runnerId" | "models" | "requestHeaders" | "maxTokens"
+> & {
+  id: string;
+  runnerId: string;
+  models: string[];
+  requestHeaders: LlmRequestHeader[];
+  /** 0 is the model's default. */
+  maxTokens: number;
+};
+export type LlmIntegrationWire = z.output<typeof LlmIntegrationWire>;
+
+export const CreateLlmIntegrationRequest = z.object({
+  runnerId: z.string(),
+  models: z.array(SupportedModel).min(1),
+  endpoint: z.string().optional(),
+  /** Never "": an integration without a key cannot reach its provider. */
+  apiKey: z.string().min(1).optional(),
+  maxTokens: Uint64Request.optional(),
+});
+export type CreateLlmIntegrationRequest = z.input<typeof CreateLlmIntegrationRequest>;
+
+const CreateLlmIntegrationResponse = z.object({ id: z.string().optional() });
+
+export const ListLlmIntegrationsRequest = z.object({
+  filter: z.object({ runnerIds: z.array(z.string()).max(25).optional() }).optional(),
+  pagination: PaginationRequest.optional(),
+});
+export type ListLlmIntegrationsRequest = z.input<typeof ListLlmIntegrationsRequest>;
+
+const ListLlmIntegrationsResponse = z.object({
+  integrations: z.array(LlmIntegrationWire).optional(),
+  pagination: PaginationResponse.optional(),
+  /** Deprecated by the service. */
+  llmManagedByOna: z.boolean().optional(),
+  onaIntelligenceProviders: z.array(LlmProvider).optional(),
+});
+
+export const GetLlmIntegrationRequest = z.object({ id: z.string() });
+export type GetLlmIntegrationRequest = z.input<typeof GetLlmIntegrationRequest>;
+
+const GetLlmIntegrationResponse = z.object({ integration: LlmIntegrationWire.optional() });
+
+/**
+ * Proto3 repeated fields have no presence: an empty `models` or `requestHeaders` cannot be told
+ * from "unchanged" on the wire, so the client refuses to send one (leave the field out instead).
+ */
+const NON_EMPTY_UPDATE = "an empty list cannot be told from 'unchanged' on the wire: leave the field out";
+export const UpdateLlmIntegrationRequest = z.object({
+  id: z.string(),
+  endpoint: z.string().optional(),
+  models: z.array(SupportedModel).min(1, NON_EMPTY_UPDATE).optional(),
+  /** Rotates the key; never "" (that would leave the integration without one). */
+  apiKey: z.string().min(1).optional(),
+  maxTokens: Uint64Request.optional(),
+  phase: LlmIntegrationPhase.optional(),
+  requestHeaders: z.array(LlmRequestHeaderInput).min(1, NON_EMPTY_UPDATE).optional(),
+});
+export type UpdateLlmIntegrationRequest = z.input<typeof UpdateLlmIntegrationRequest>;
+
+export const DeleteLlmIntegrationRequest = z.object({ id: z.string(), force: z.boolean().optional() });
+export type DeleteLlmIntegrationRequest = z.input<typeof DeleteLlmIntegrationRequest>;
+
+// ---------------------------------------------------------------------------------------------
 // The service: every RPC with its request and response schema, and whether it creates.
 // ---------------------------------------------------------------------------------------------
 
@@ -477,6 +664,23 @@ export const RPCS = {
   },
   UpdateSCMIntegration: { request: UpdateScmIntegrationRequest, response: EmptyResponse, creates: false },
   DeleteSCMIntegration: { request: DeleteScmIntegrationRequest, response: EmptyResponse, creates: false },
+  CreateLLMIntegration: {
+    request: CreateLlmIntegrationRequest,
+    response: CreateLlmIntegrationResponse,
+    creates: true,
+  },
+  ListLLMIntegrations: {
+    request: ListLlmIntegrationsRequest,
+    response: ListLlmIntegrationsResponse,
+    creates: false,
+  },
+  GetLLMIntegration: {
+    request: GetLlmIntegrationRequest,
+    response: GetLlmIntegrationResponse,
+    creates: false,
+  },
+  UpdateLLMIntegration: { request: UpdateLlmIntegrationRequest, response: EmptyResponse, creates: false },
+  DeleteLLMIntegration: { request: DeleteLlmIntegrationRequest, response: EmptyResponse, creates: false },
 } as const;
 
 export type RpcName = keyof typeof RPCS;
@@ -484,4 +688,10 @@ export type RpcResponse<N extends RpcName> = z.output<(typeof RPCS)[N]["response
 export const RPC_NAMES = Object.keys(RPCS) as RpcName[];
 
 /** Fields whose values are secrets: never logged, never shown, never put in an error. */
-export const SECRET_FIELDS = ["oauthPlaintextClientSecret", "token", "refreshToken"] as const;
+export const SECRET_FIELDS = ["oauthPlaintextClientSecret", "token", "refreshToken", "apiKey"] as const;
+
+/**
+ * Lists of LLM request headers: each literal value (every header type but CEL_EXPRESSION) is a
+ * secret like the API key, in plain text and in the base64 form it takes on the wire.
+ */
+export const SECRET_HEADER_LISTS = ["requestHeaders"] as const;

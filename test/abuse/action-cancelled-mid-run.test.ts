@@ -23,7 +23,9 @@ import { useAbuseHarness } from "./harness.js";
 const h = useAbuseHarness();
 const CLASSES = Array.from(
   { length: 20 },
-  (_, i) => `      - displayName: Class ${i}\n        configuration:\n          instanceType: m6i.large\n`,
+  // With a description: the service's rules refuse a class created without one (docs/emulator.md).
+  (_, i) =>
+    `      - displayName: Class ${i}\n        description: Class number ${i}\n        configuration:\n          instanceType: m6i.large\n`,
 ).join("");
 
 /** Runs apply with 20 new classes; see runAndSignal. */

@@ -144,8 +144,29 @@ describe("GitpodClient against the emulator", () => {
     expect(good.environmentClass?.valid).toBe(true);
   });
 
+  it("creates, reads, rotates the key of, lists and deletes an LLM integration", async () => {
+    const id = required(
+      (
+        await client.llmIntegrations.create({
+          runnerId: RUNNER_EU_ID,
+          models: ["SUPPORTED_MODEL_SONNET_4_5"],
+          endpoint: "https://llm.example.com",
+          apiKey: "sk-first-key",
+          maxTokens: 2048,
+        })
+      ).id,
+    );
+    expect(await client.llmIntegrations.get({ id })).toMatchObject({ id, maxTokens: 2048 });
+    await client.llmIntegrations.update({ id, apiKey: "sk-second-key" });
+    expect(emu.state.decryptApiKey(id)).toBe("sk-second-key");
+    const listed = await client.llmIntegrations.list({ filter: { runnerIds: [RUNNER_EU_ID] } }).toArray();
+    expect(listed.map((integration) => integration.id)).toEqual([id]);
+    await client.llmIntegrations.delete({ id });
+    await expect(client.llmIntegrations.get({ id })).rejects.toMatchObject({ code: "not_found" });
+  });
+
   // A summary of the tests above (they run in order in one file): together they cover the service.
-  it("made every one of the 16 RPCs, each answered 200", () => {
+  it("made every one of the 21 RPCs, each answered 200", () => {
     const answered = new Set(emu.requests.entries.filter((e) => e.status === 200).map((e) => e.rpc));
     expect([...answered].sort()).toEqual([...RPC_NAMES].sort());
   });

@@ -27,4 +27,35 @@ describe("redaction", () => {
     ]);
     expect(redactFields({ refreshToken: "r", host: "h" })).toEqual({ refreshToken: REDACTED, host: "h" });
   });
+
+  it("treats an LLM API key and every literal request-header value as secrets, a CEL expression not", () => {
+    const body = {
+      apiKey: "sk-llm-key",
+      requestHeaders: [
+        { key: "authorization", value: "Bearer lit-1" },
+        { key: "x-org", value: "org-lit-2", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL" },
+        {
+          key: "x-user",
+          value: "user.email",
+          headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+        },
+      ],
+    };
+    const base64 = (text: string) => Buffer.from(text).toString("base64");
+    expect([...secretValuesOf(body)].sort()).toEqual(
+      ["sk-llm-key", "Bearer lit-1", base64("Bearer lit-1"), "org-lit-2", base64("org-lit-2")].sort(),
+    );
+    expect(redactFields(body)).toEqual({
+      apiKey: REDACTED,
+      requestHeaders: [
+        { key: "authorization", value: REDACTED },
+        { key: "x-org", value: REDACTED, headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL" },
+        {
+          key: "x-user",
+          value: "user.email",
+          headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+        },
+      ],
+    });
+  });
 });

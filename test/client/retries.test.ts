@@ -9,6 +9,8 @@ import { clientFor, emulator, rawServer, rejectionOf } from "./setup.js";
 const CLASS = {
   runnerId: RUNNER_EU_ID,
   displayName: "Retry me",
+  // The service's rules require a description on create (3..200 characters).
+  description: "made by the retry tests",
   configuration: [{ key: "instanceType", value: "m6i.large" }],
 };
 

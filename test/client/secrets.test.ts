@@ -11,7 +11,11 @@ const CANARY = {
   clientSecret: "oauth-secret-canary-71ab",
   token: "gho_token_canary_55c1",
   refreshToken: "ghr_refresh_canary_0d2e",
+  llmApiKey: "sk-ant-llm-key-canary-3c8a",
+  literalHeader: "Bearer gateway-header-canary-e41f",
 } as const;
+/** The literal header value as it travels: protojson bytes are base64. */
+const LITERAL_HEADER_ON_WIRE = Buffer.from(CANARY.literalHeader).toString("base64");
 
 /** Every string form an error can take when a caller prints, logs or serialises it. */
 function everyFormOf(error: unknown): string[] {
@@ -31,7 +35,7 @@ function everyFormOf(error: unknown): string[] {
 
 function expectNoCanary(texts: string[]): void {
   const all = texts.join("\n");
-  for (const value of Object.values(CANARY)) expect(all).not.toContain(value);
+  for (const value of [...Object.values(CANARY), LITERAL_HEADER_ON_WIRE]) expect(all).not.toContain(value);
 }
 
 /** One call per RPC that carries a secret, each with every secret field set to a canary. */
@@ -79,6 +83,36 @@ function callsWithSecrets(client: GitpodClient): Array<[string, () => Promise<un
           refreshToken: CANARY.refreshToken,
         }),
     ],
+    [
+      "CreateLLMIntegration",
+      () =>
+        client.llmIntegrations.create({
+          runnerId: RUNNER_EU_ID,
+          models: ["SUPPORTED_MODEL_SONNET_4"],
+          endpoint: "https://llm.example.com/v1",
+          apiKey: CANARY.llmApiKey,
+        }),
+    ],
+    [
+      "UpdateLLMIntegration",
+      () =>
+        client.llmIntegrations.update({
+          id: "0b6f3c1e-2d4a-4f5b-8c9d-1e2f3a4b5c6d",
+          apiKey: CANARY.llmApiKey,
+          requestHeaders: [
+            {
+              key: "authorization",
+              value: CANARY.literalHeader,
+              headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
+            },
+            {
+              key: "x-team",
+              value: "request.user.team",
+              headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+            },
+          ],
+        }),
+    ],
   ];
 }
 
@@ -104,8 +138,8 @@ describe("secrets never leave the client", () => {
       expect((error as Error).message).toContain("bad request {");
       expectNoCanary(everyFormOf(error));
     }
-    expect(server.requests).toHaveLength(5);
-    expect(lines).toHaveLength(5);
+    expect(server.requests).toHaveLength(7);
+    expect(lines).toHaveLength(7);
     expectNoCanary(lines);
   });
 
@@ -113,8 +147,15 @@ describe("secrets never leave the client", () => {
     // The secret starts at character 190 and the echoed page is cut at 200: its head would remain.
     const server = await rawServer((req, res) => {
       res.writeHead(502, { "content-type": "text/html" });
-      const body = JSON.parse(req.body) as { oauthPlaintextClientSecret?: string; token?: string };
-      const secret = body.oauthPlaintextClientSecret ?? body.token ?? "";
+      const body = JSON.parse(req.body) as {
+        oauthPlaintextClientSecret?: string;
+        token?: string;
+        apiKey?: string;
+        requestHeaders?: Array<{ value: string }>;
+      };
+      // An update of an LLM integration: the page echoes the literal header as it travelled (base64).
+      const secret =
+        body.requestHeaders?.[0]?.value ?? body.oauthPlaintextClientSecret ?? body.token ?? body.apiKey ?? "";
       res.end(`<html>${"x".repeat(184)}${secret} ${CANARY.apiKey}</html>`);
     });
     const client = clientFor(server.url, CANARY.apiKey, { maxRetries: 0 });
@@ -122,7 +163,8 @@ describe("secrets never leave the client", () => {
       const error = await rejectionOf(call());
       expect(error).toMatchObject({ status: 502 });
       expectNoCanary(everyFormOf(error));
-      for (const value of Object.values(CANARY)) expect(String(error)).not.toContain(value.slice(0, 8));
+      for (const value of [...Object.values(CANARY), LITERAL_HEADER_ON_WIRE])
+        expect(String(error)).not.toContain(value.slice(0, 8));
     }
   });
 

@@ -53,7 +53,8 @@ export function notFound(message: string): ConnectError {
   return new ConnectError("not_found", message);
 }
 
-export function writeConnectError(res: ServerResponse, error: ConnectError): void {
+/** Writes the error and returns the body it sent. */
+export function writeConnectError(res: ServerResponse, error: ConnectError): string {
   const body = JSON.stringify({ code: error.code, message: error.message });
   res.writeHead(error.status, {
     ...error.headers,
@@ -61,4 +62,5 @@ export function writeConnectError(res: ServerResponse, error: ConnectError): voi
     "content-length": Buffer.byteLength(body),
   });
   res.end(body);
+  return body;
 }

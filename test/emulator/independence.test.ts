@@ -41,6 +41,16 @@ describe("emulator independence", () => {
     expect(importsLeavingEmulator(files)).toEqual([]);
   });
 
+  it("loads no protobuf library: the official descriptors are the tests' witness, never the emulator's", () => {
+    const protobufImports = sourceFiles(EMULATOR_DIR).flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(SPECIFIER)]
+        .map((match) => match[1] as string)
+        .filter((specifier) => specifier.startsWith("@bufbuild/") || specifier.includes("descriptors"))
+        .map((specifier) => `${relative(EMULATOR_DIR, file)} imports ${specifier}`),
+    );
+    expect(protobufImports).toEqual([]);
+  });
+
   it("would notice an import of the client's schemas", () => {
     const dir = mkdtempSync(join(EMULATOR_DIR, ".probe-"));
     try {

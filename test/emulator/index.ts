@@ -1,5 +1,5 @@
 /**
- * A local, in-memory stand-in for gitpod.v1.RunnerConfigurationService (the 16 RPCs), speaking the
+ * A local, in-memory stand-in for gitpod.v1.RunnerConfigurationService (the 21 RPCs), speaking the
  * Connect protocol with JSON over node:http. Tests, benchmarks and the demo run against it.
  *
  *   const emu = await startEmulator();               // port 0: a free port
@@ -168,9 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export type { FaultRule, FaultStatus } from "./faults.js";
 
 export * from "./fixtures.js";
-
 export type { RequestLogEntry } from "./request-log.js";
-
 export type {
   SeedScmIntegration,
   StoredScmIntegration,

@@ -163,6 +163,32 @@ export interface Requests {
     virtualDirectory?: string;
   };
   DeleteSCMIntegration: { id?: string };
+  CreateLLMIntegration: {
+    runnerId?: string;
+    models?: string[];
+    endpoint?: string;
+    apiKey?: string;
+    maxTokens?: bigint;
+  };
+  GetLLMIntegration: { id?: string };
+  ListLLMIntegrations: { filter?: { runnerIds?: string[] }; pagination?: PaginationRequest };
+  UpdateLLMIntegration: {
+    id?: string;
+    endpoint?: string;
+    models?: string[];
+    apiKey?: string;
+    maxTokens?: bigint;
+    phase?: string;
+    requestHeaders?: LlmRequestHeader[];
+  };
+  DeleteLLMIntegration: { id?: string; force?: boolean };
+}
+
+/** `value` is protojson bytes: base64 as it arrived. */
+interface LlmRequestHeader {
+  key?: string;
+  value?: string;
+  headerType?: string;
 }
 
 export type RpcName = keyof Requests;
@@ -171,9 +197,16 @@ export type RpcName = keyof Requests;
 // Descriptors: what the protojson decoder needs to read each request
 // ---------------------------------------------------------------------------------------------
 
-export type ScalarKind = "string" | "bool" | "int32" | "int64" | "bytes" | "timestamp";
+export type ScalarKind = "string" | "bool" | "int32" | "int64" | "uint64" | "bytes" | "timestamp";
 
-type FieldKind = { scalar: ScalarKind } | { enum: readonly string[] } | { message: () => MessageDescriptor };
+/**
+ * An enum's value names indexed by number (holes where a number is not defined). `definedOnly`:
+ * the service's rule `(buf.validate.field).enum.defined_only`, so a number it does not define is
+ * invalid_argument instead of being kept as an unknown value.
+ */
+export type EnumKind = { enum: readonly (string | undefined)[]; definedOnly?: boolean };
+
+type FieldKind = { scalar: ScalarKind } | EnumKind | { message: () => MessageDescriptor };
 
 export interface FieldDescriptor {
   /** proto name, snake_case */
@@ -238,9 +271,60 @@ const RUNNER_PROVIDERS = [
   "RUNNER_PROVIDER_DEV_AGENT",
 ] as const;
 
+/** An enum's names placed at their numbers. */
+function numbered(entries: ReadonlyArray<readonly [string, number]>): (string | undefined)[] {
+  const values: (string | undefined)[] = [];
+  for (const [name, number] of entries) values[number] = name;
+  return values;
+}
+
+/** SupportedModel (ona-api-today.md, from the SDK's model_pb.d.ts): the numbers have gaps. */
+const SUPPORTED_MODELS = numbered([
+  ["SUPPORTED_MODEL_UNSPECIFIED", 0],
+  ["SUPPORTED_MODEL_SONNET_3_5", 1],
+  ["SUPPORTED_MODEL_SONNET_3_7", 2],
+  ["SUPPORTED_MODEL_SONNET_3_7_EXTENDED", 3],
+  ["SUPPORTED_MODEL_SONNET_4", 4],
+  ["SUPPORTED_MODEL_SONNET_4_EXTENDED", 5],
+  ["SUPPORTED_MODEL_OPUS_4", 6],
+  ["SUPPORTED_MODEL_OPUS_4_EXTENDED", 7],
+  ["SUPPORTED_MODEL_SONNET_4_5", 8],
+  ["SUPPORTED_MODEL_SONNET_4_5_EXTENDED", 9],
+  ["SUPPORTED_MODEL_OPENAI_4O", 10],
+  ["SUPPORTED_MODEL_OPENAI_4O_MINI", 11],
+  ["SUPPORTED_MODEL_OPENAI_O1", 12],
+  ["SUPPORTED_MODEL_OPENAI_O1_MINI", 13],
+  ["SUPPORTED_MODEL_OPUS_4_5", 14],
+  ["SUPPORTED_MODEL_OPUS_4_5_EXTENDED", 15],
+  ["SUPPORTED_MODEL_OPUS_4_6", 16],
+  ["SUPPORTED_MODEL_OPUS_4_6_EXTENDED", 17],
+  ["SUPPORTED_MODEL_SONNET_4_6", 18],
+  ["SUPPORTED_MODEL_SONNET_4_6_EXTENDED", 19],
+  ["SUPPORTED_MODEL_HAIKU_4_5", 21],
+  ["SUPPORTED_MODEL_OPUS_4_7", 22],
+  ["SUPPORTED_MODEL_OPENAI_AUTO", 23],
+  ["SUPPORTED_MODEL_OPUS_4_8", 31],
+  ["SUPPORTED_MODEL_SONNET_5", 32],
+]);
+const LLM_INTEGRATION_PHASES = [
+  "LLM_INTEGRATION_PHASE_UNSPECIFIED",
+  "LLM_INTEGRATION_PHASE_AVAILABLE",
+  "LLM_INTEGRATION_PHASE_UNAVAILABLE",
+  "LLM_INTEGRATION_PHASE_DISABLED",
+] as const;
+export type LlmIntegrationPhase = (typeof LLM_INTEGRATION_PHASES)[number];
+const LLM_HEADER_TYPES = [
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_UNSPECIFIED",
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
+  "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+] as const;
+
 const FieldValueMessage = message("FieldValue", { key: "string", value: "string" });
 const PaginationMessage = message("PaginationRequest", { token: "string", page_size: "int32" });
-const SubjectMessage = message("Subject", { id: "string", principal: { enum: PRINCIPALS } });
+const SubjectMessage = message("Subject", {
+  id: "string",
+  principal: { enum: PRINCIPALS, definedOnly: true },
+});
 const EnvironmentClassDescriptor = message("EnvironmentClass", {
   id: "string",
   runner_id: "string",
@@ -303,7 +387,7 @@ export const REQUESTS: { [N in RpcName]: MessageDescriptor } = {
     refresh_token: "string",
     runner_id: "string",
     scopes: "string[]",
-    source: { enum: TOKEN_SOURCES },
+    source: { enum: TOKEN_SOURCES, definedOnly: true },
     subject: { message: () => SubjectMessage },
     user_id: "string",
   }),
@@ -352,6 +436,37 @@ export const REQUESTS: { [N in RpcName]: MessageDescriptor } = {
     virtual_directory: "string",
   }),
   DeleteSCMIntegration: idOnly("DeleteSCMIntegrationRequest"),
+  CreateLLMIntegration: message("CreateLLMIntegrationRequest", {
+    runner_id: "string",
+    models: { repeated: { enum: SUPPORTED_MODELS, definedOnly: true } },
+    endpoint: "string",
+    api_key: "string",
+    max_tokens: "uint64",
+  }),
+  GetLLMIntegration: idOnly("GetLLMIntegrationRequest"),
+  ListLLMIntegrations: message("ListLLMIntegrationsRequest", {
+    filter: { message: () => message("ListLLMIntegrationsRequest.Filter", { runner_ids: "string[]" }) },
+    pagination,
+  }),
+  UpdateLLMIntegration: message("UpdateLLMIntegrationRequest", {
+    id: "string",
+    endpoint: "string",
+    models: { repeated: { enum: SUPPORTED_MODELS, definedOnly: true } },
+    api_key: "string",
+    max_tokens: "uint64",
+    phase: { enum: LLM_INTEGRATION_PHASES },
+    request_headers: {
+      repeated: {
+        message: () =>
+          message("LLMIntegrationRequestHeader", {
+            key: "string",
+            value: "bytes",
+            header_type: { enum: LLM_HEADER_TYPES, definedOnly: true },
+          }),
+      },
+    },
+  }),
+  DeleteLLMIntegration: message("DeleteLLMIntegrationRequest", { id: "string", force: "bool" }),
 };
 
 export const RPC_NAMES = Object.keys(REQUESTS) as RpcName[];

@@ -33,10 +33,15 @@ const EMPTY_BODY_ANSWERS: Record<string, { status: number; message?: string }> =
   GetSCMIntegration: { status: 400, message: "id: value is required" },
   UpdateSCMIntegration: { status: 400, message: "id: value is required" },
   DeleteSCMIntegration: { status: 400, message: "id: value is required" },
+  CreateLLMIntegration: { status: 400, message: "runner_id: value is required" },
+  GetLLMIntegration: { status: 400, message: "id: value is required" },
+  ListLLMIntegrations: { status: 200 },
+  UpdateLLMIntegration: { status: 400, message: "id: value is required" },
+  DeleteLLMIntegration: { status: 400, message: "id: value is required" },
 };
 
 describe("{} to every RPC", () => {
-  it("covers all 16 RPCs", () => {
+  it("covers all 21 RPCs", () => {
     expect(Object.keys(EMPTY_BODY_ANSWERS).sort()).toEqual([...RPC_NAMES].sort());
   });
 

@@ -10,7 +10,7 @@
  * And the answer side: fields holding their zero value are omitted.
  */
 import { invalidArgument } from "./connect-errors.js";
-import type { FieldDescriptor, MessageDescriptor, ScalarKind } from "./messages.js";
+import type { EnumKind, FieldDescriptor, MessageDescriptor, ScalarKind } from "./messages.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -21,6 +21,7 @@ function isObject(value: unknown): value is JsonObject {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+const UINT64_MAX = 2n ** 64n - 1n;
 
 class DecodeError extends Error {}
 
@@ -40,6 +41,18 @@ function readInteger(value: unknown, kind: "int32" | "int64", path: string): num
   return number;
 }
 
+/** A uint64 as a bigint: protojson writes a decimal string; a JSON number is read too. */
+function readUint64(value: unknown, path: string): bigint {
+  const text =
+    typeof value === "number" && Number.isSafeInteger(value)
+      ? String(value)
+      : typeof value === "string"
+        ? value
+        : "";
+  if (!/^\d+$/.test(text) || BigInt(text) > UINT64_MAX) throw wrongType("uint64", path);
+  return BigInt(text);
+}
+
 function readScalar(kind: ScalarKind, value: unknown, path: string): unknown {
   switch (kind) {
     case "string":
@@ -51,6 +64,8 @@ function readScalar(kind: ScalarKind, value: unknown, path: string): unknown {
     case "int32":
     case "int64":
       return readInteger(value, kind, path);
+    case "uint64":
+      return readUint64(value, path);
     case "bytes":
       if (typeof value !== "string" || !BASE64.test(value)) throw wrongType("bytes", path);
       return value;
@@ -62,17 +77,27 @@ function readScalar(kind: ScalarKind, value: unknown, path: string): unknown {
   }
 }
 
-/** An enum by name or number; a name this service does not know reads as unset. */
-function readEnum(values: readonly string[], value: unknown, path: string): string | undefined {
-  if (typeof value === "string") return values.includes(value) ? value : undefined;
-  if (typeof value === "number" && Number.isInteger(value)) return values[value];
+/**
+ * An enum by name or number; a name this service does not know reads as unset. A number it does
+ * not define is an unknown value of an open enum: dropped here, unless the field's rule is
+ * defined_only, which refuses it.
+ */
+function readEnum(kind: EnumKind, value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return kind.enum.includes(value) ? value : undefined;
+  if (typeof value === "number" && Number.isInteger(value)) {
+    const name = kind.enum[value];
+    if (name === undefined && kind.definedOnly) {
+      throw new DecodeError(`${path}: value must be one of the defined enum values`);
+    }
+    return name;
+  }
   throw wrongType("enum", path);
 }
 
 function readSingle(field: FieldDescriptor, value: unknown, path: string): unknown {
   const kind = field.kind;
   if ("scalar" in kind) return readScalar(kind.scalar, value, path);
-  if ("enum" in kind) return readEnum(kind.enum, value, path);
+  if ("enum" in kind) return readEnum(kind, value, path);
   if (!isObject(value)) throw wrongType("message", path);
   return decodeObject(kind.message(), value, `${path}.`);
 }

@@ -11,10 +11,12 @@ import { type FaultRule, type Faults, faultStatus } from "./faults.js";
 import type { HandlerOptions, RpcHandler } from "./handlers/context.js";
 import { HANDLERS } from "./handlers/index.js";
 import { REQUESTS, type RpcName } from "./messages.js";
+import { notifyExchange } from "./observer.js";
 import { decodeRequest, toProtoJson } from "./protojson.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { isWriteRpc, type RequestLog, type RequestLogEntry } from "./request-log.js";
 import { routeRequest } from "./routing.js";
+import { checkServiceRules } from "./service-rules.js";
 import type { EmulatorState } from "./store.js";
 
 /** connect-go's default read limit is unbounded; 4 MiB is far above any real request here. */
@@ -117,6 +119,7 @@ function execute(
   try {
     authorize(req, rpc, deps);
     const request = decodeRequest(REQUESTS[rpc], raw) as Parameters<RpcHandler<RpcName>>[0];
+    checkServiceRules(rpc, request);
     const handler = HANDLERS[rpc] as RpcHandler<RpcName>;
     const response = handler(request, { state: deps.state, query, options: deps.handlerOptions });
     return { payload: JSON.stringify(toProtoJson(response)) };
@@ -173,10 +176,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     return;
   }
   const body = parseForLog(raw);
+  const observe = (status: number, responseText: string, fault?: FaultRule) => {
+    if (rpc === undefined) return;
+    notifyExchange({
+      rpc,
+      requestText: raw,
+      userAgent: req.headers["user-agent"],
+      status,
+      responseText,
+      ...(fault && { fault: fault.kind }),
+    });
+  };
   const send = (outcome: Outcome, fault?: FaultRule) => {
     if (outcome instanceof ConnectError) {
-      writeConnectError(res, outcome);
+      const text = writeConnectError(res, outcome);
       record(outcome.status, { code: outcome.code, ...(fault && { fault: fault.kind }) }, body);
+      observe(outcome.status, text, fault);
     } else {
       res.writeHead(200, {
         "content-type": "application/json",
@@ -184,6 +199,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       });
       res.end(outcome.payload);
       record(200, fault && { fault: fault.kind }, body);
+      observe(200, outcome.payload, fault);
     }
   };
 

@@ -107,8 +107,8 @@ describe("request log", () => {
       displayName: "Logged",
       configuration: [{ key: "instanceType", value: "m6i.large" }],
     });
-    await call(emu, "UpdateEnvironmentClass", { environmentClassId: "missing", enabled: true });
-    await call(emu, "DeleteSCMIntegration", { id: "missing" });
+    await call(emu, "UpdateEnvironmentClass", { environmentClassId: crypto.randomUUID(), enabled: true });
+    await call(emu, "DeleteSCMIntegration", { id: crypto.randomUUID() });
     expect(emu.requests.count()).toBe(4);
     expect(emu.requests.count("ListSCMIntegrations")).toBe(1);
     expect(emu.requests.writes().map((entry) => [entry.rpc, entry.status])).toEqual([

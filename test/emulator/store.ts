@@ -1,5 +1,5 @@
 /**
- * The emulator's in-memory state: runners, the three object kinds, the OAuth apps the SCM hosts know,
+ * The emulator's in-memory state: runners, the four object kinds, the OAuth apps the SCM hosts know,
  * and helpers tests use to seed and inspect it directly (no HTTP). Maps keep insertion order, which
  * is creation order, so List RPCs page through them stably.
  */
@@ -15,6 +15,7 @@ import {
 import type {
   FieldValue,
   HostAuthenticationTokenSource,
+  LlmIntegrationPhase,
   RunnerConfigurationSchema,
   Subject,
 } from "./messages.js";
@@ -78,6 +79,54 @@ export interface StoredScmIntegration extends Sequenced {
   oauth: StoredOAuthConfig | undefined;
   pat: boolean;
   virtualDirectory: string;
+}
+
+interface StoredLlmHeader {
+  key: string;
+  /** protojson bytes, base64, as sent. */
+  value: string;
+  headerType: string;
+}
+
+export interface StoredLlmIntegration extends Sequenced {
+  id: string;
+  runnerId: string;
+  models: string[];
+  endpoint: string;
+  /** base64 RSA-OAEP ciphertext under the runner's public key; the plaintext key is never stored. */
+  encryptedApiKey: string;
+  /** uint64; 0 is the model's default. */
+  maxTokens: bigint;
+  phase: LlmIntegrationPhase;
+  phaseReason: string;
+  requestHeaders: StoredLlmHeader[];
+  provider: string;
+}
+
+export interface SeedLlmIntegration {
+  runnerId: string;
+  /** Default: `["SUPPORTED_MODEL_SONNET_4"]`. */
+  models?: string[];
+  endpoint?: string;
+  /** Plaintext; stored only encrypted with the runner's key. */
+  apiKey?: string;
+  maxTokens?: number | bigint;
+  /** Default AVAILABLE. */
+  phase?: LlmIntegrationPhase;
+  phaseReason?: string;
+  /** Header values in plain text (stored as the service does: bytes). */
+  requestHeaders?: Array<{ key: string; value: string; headerType?: string }>;
+}
+
+/**
+ * Assumption (docs/emulator.md): the provider family follows from the models: any OPENAI model
+ * makes it OPENAI, Claude models (SONNET, OPUS, HAIKU) ANTHROPIC; none known, UNSPECIFIED.
+ */
+export function providerOf(models: readonly string[]): string {
+  if (models.some((model) => model.startsWith("SUPPORTED_MODEL_OPENAI_"))) return "LLM_PROVIDER_OPENAI";
+  if (models.some((model) => /^SUPPORTED_MODEL_(SONNET|OPUS|HAIKU)_/.test(model)))
+    return "LLM_PROVIDER_ANTHROPIC";
+  return "LLM_PROVIDER_UNSPECIFIED";
 }
 
 export interface StateFixtures {
@@ -162,10 +211,12 @@ export class EmulatorState {
   readonly #environmentClasses = new Map<string, StoredEnvironmentClass>();
   readonly #hostTokens = new Map<string, StoredHostToken>();
   readonly #scmIntegrations = new Map<string, StoredScmIntegration>();
+  readonly #llmIntegrations = new Map<string, StoredLlmIntegration>();
   readonly #scmByRunnerHost = new Map<string, string>();
   readonly #classIndex = new OrderedIndex<StoredEnvironmentClass>();
   readonly #tokenIndex = new OrderedIndex<StoredHostToken>();
   readonly #scmIndex = new OrderedIndex<StoredScmIntegration>();
+  readonly #llmIndex = new OrderedIndex<StoredLlmIntegration>();
   #oauthApps: OAuthApp[] = [];
   #seq = 0;
   /** Eventual consistency: a create shows up in List this many ms later (Get sees it at once). */
@@ -193,13 +244,18 @@ export class EmulatorState {
   get scmIntegrations(): ReadonlyMap<string, StoredScmIntegration> {
     return this.#scmIntegrations;
   }
+  get llmIntegrations(): ReadonlyMap<string, StoredLlmIntegration> {
+    return this.#llmIntegrations;
+  }
   get oauthApps(): readonly OAuthApp[] {
     return this.#oauthApps;
   }
 
   /** Stored objects the List RPCs looked at since the last reset (a page should cost its size). */
   get listScanned(): number {
-    return this.#classIndex.scanned + this.#tokenIndex.scanned + this.#scmIndex.scanned;
+    return (
+      this.#classIndex.scanned + this.#tokenIndex.scanned + this.#scmIndex.scanned + this.#llmIndex.scanned
+    );
   }
 
   /** Back to the fixtures: default runners and OAuth apps, no objects. Runner keys are kept. */
@@ -209,7 +265,8 @@ export class EmulatorState {
     this.#hostTokens.clear();
     this.#scmIntegrations.clear();
     this.#scmByRunnerHost.clear();
-    for (const index of [this.#classIndex, this.#tokenIndex, this.#scmIndex]) {
+    this.#llmIntegrations.clear();
+    for (const index of [this.#classIndex, this.#tokenIndex, this.#scmIndex, this.#llmIndex]) {
       index.clear();
       index.scanned = 0;
     }
@@ -291,7 +348,7 @@ export class EmulatorState {
     return { id: randomUUID(), seq: this.nextSeq(), createdAt: Date.now() };
   }
 
-  #page<T extends StoredEnvironmentClass | StoredHostToken | StoredScmIntegration>(
+  #page<T extends StoredEnvironmentClass | StoredHostToken | StoredScmIntegration | StoredLlmIntegration>(
     index: OrderedIndex<T>,
     query: ListQuery<T>,
   ): IndexPage<T> {
@@ -312,6 +369,25 @@ export class EmulatorState {
 
   listScmIntegrations(query: ListQuery<StoredScmIntegration>): IndexPage<StoredScmIntegration> {
     return this.#page(this.#scmIndex, query);
+  }
+
+  listLlmIntegrations(query: ListQuery<StoredLlmIntegration>): IndexPage<StoredLlmIntegration> {
+    return this.#page(this.#llmIndex, query);
+  }
+
+  /** The stored API key of an LLM integration, decrypted with its runner's private key. */
+  decryptApiKey(integrationId: string): string | undefined {
+    const integration = this.#llmIntegrations.get(integrationId);
+    if (!integration) return undefined;
+    return this.#keys.decrypt(integration.runnerId, integration.encryptedApiKey);
+  }
+
+  /** What the service reports on its own (e.g. UNAVAILABLE, "insufficient funds"), for tests. */
+  setLlmIntegrationPhase(integrationId: string, phase: LlmIntegrationPhase, phaseReason = ""): void {
+    const integration = this.#llmIntegrations.get(integrationId);
+    if (!integration) throw new Error(`unknown LLM integration ${integrationId}`);
+    integration.phase = phase;
+    integration.phaseReason = phaseReason;
   }
 
   // --- writes used by the RPC handlers and the seed helpers -------------------------------------
@@ -408,6 +484,21 @@ export class EmulatorState {
     return true;
   }
 
+  insertLlmIntegration(value: Omit<StoredLlmIntegration, "id" | "seq" | "createdAt">): StoredLlmIntegration {
+    const stored = { ...value, ...this.#stamp() };
+    this.#llmIntegrations.set(stored.id, stored);
+    this.#llmIndex.add(stored);
+    return stored;
+  }
+
+  deleteLlmIntegration(id: string): boolean {
+    const integration = this.#llmIntegrations.get(id);
+    if (!integration) return false;
+    this.#llmIntegrations.delete(id);
+    this.#llmIndex.remove(integration);
+    return true;
+  }
+
   // --- seeding for tests (skips API validation on purpose: tests seed drifted states too) --------
 
   seedEnvironmentClass(seed: SeedEnvironmentClass): StoredEnvironmentClass {
@@ -438,6 +529,26 @@ export class EmulatorState {
       oauth,
       pat: seed.pat ?? false,
       virtualDirectory: seed.virtualDirectory ?? "",
+    });
+  }
+
+  seedLlmIntegration(seed: SeedLlmIntegration): StoredLlmIntegration {
+    this.requireRunner(seed.runnerId);
+    const models = [...(seed.models ?? ["SUPPORTED_MODEL_SONNET_4"])];
+    return this.insertLlmIntegration({
+      runnerId: seed.runnerId,
+      models,
+      endpoint: seed.endpoint ?? "",
+      encryptedApiKey: this.encryptForRunner(seed.runnerId, seed.apiKey ?? `seeded-llm-key-${randomUUID()}`),
+      maxTokens: BigInt(seed.maxTokens ?? 0),
+      phase: seed.phase ?? "LLM_INTEGRATION_PHASE_AVAILABLE",
+      phaseReason: seed.phaseReason ?? "",
+      requestHeaders: (seed.requestHeaders ?? []).map((header) => ({
+        key: header.key,
+        value: Buffer.from(header.value, "utf8").toString("base64"),
+        headerType: header.headerType ?? "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
+      })),
+      provider: providerOf(models),
     });
   }
 

@@ -275,9 +275,10 @@ afterAll(async () => {
 });
 
 describe("our client and @gitpod/sdk", () => {
-  it("exercise all 16 RPCs", () => {
+  it("exercise all 16 RPCs that SDK 0.6.0 knows", () => {
     const called = new Set(ourEmulator.requests.entries.map((entry) => entry.rpc));
-    expect([...called].sort()).toEqual([...RPC_NAMES].sort());
+    // SDK 0.6.0 predates the five LLM-integration RPCs (test/client/llm-integrations.test.ts covers them).
+    expect([...called].sort()).toEqual(RPC_NAMES.filter((rpc) => !/LLMIntegrations?$/.test(rpc)).sort());
     expect(ourEmulator.requests.entries.every((entry) => entry.status === 200)).toBe(true);
     expect(sdkEmulator.requests.entries.every((entry) => entry.status === 200)).toBe(true);
   });

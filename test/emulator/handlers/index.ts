@@ -1,4 +1,4 @@
-/** The 16 RPCs of gitpod.v1.RunnerConfigurationService, by method name. */
+/** The 21 RPCs of gitpod.v1.RunnerConfigurationService, by method name. */
 import type { RpcName } from "../messages.js";
 import type { RpcHandler } from "./context.js";
 import {
@@ -14,6 +14,13 @@ import {
   listHostAuthenticationTokens,
   updateHostAuthenticationToken,
 } from "./host-authentication-tokens.js";
+import {
+  createLlmIntegration,
+  deleteLlmIntegration,
+  getLlmIntegration,
+  listLlmIntegrations,
+  updateLlmIntegration,
+} from "./llm-integrations.js";
 import { getRunnerConfigurationSchema } from "./schema.js";
 import {
   createScmIntegration,
@@ -41,4 +48,9 @@ export const HANDLERS: { [N in RpcName]: RpcHandler<N> } = {
   GetSCMIntegration: getScmIntegration,
   UpdateSCMIntegration: updateScmIntegration,
   DeleteSCMIntegration: deleteScmIntegration,
+  CreateLLMIntegration: createLlmIntegration,
+  GetLLMIntegration: getLlmIntegration,
+  ListLLMIntegrations: listLlmIntegrations,
+  UpdateLLMIntegration: updateLlmIntegration,
+  DeleteLLMIntegration: deleteLlmIntegration,
 };
