@@ -18,6 +18,8 @@ export interface BotConfig {
     apiKey: string;
     baseUrl?: string;
     timeoutMs: number;
+    /** While the token is not known to be accepted, how often a cheap read checks it (/readyz). */
+    tokenCheckMs: number;
   };
   /** The runners this bot manages, in order, each with an optional friendly label. */
   runners: Array<{ id: string; label?: string }>;
@@ -110,6 +112,12 @@ const EnvSchema = z.object({
     .min(100, "GITPOD_TIMEOUT_MS must be at least 100")
     .max(120_000, "GITPOD_TIMEOUT_MS must be at most 120000")
     .default(10_000),
+  GITPOD_TOKEN_CHECK_MS: z.coerce
+    .number({ error: "GITPOD_TOKEN_CHECK_MS must be a number of milliseconds" })
+    .int("GITPOD_TOKEN_CHECK_MS must be a whole number")
+    .min(100, "GITPOD_TOKEN_CHECK_MS must be at least 100")
+    .max(3_600_000, "GITPOD_TOKEN_CHECK_MS must be at most 3600000")
+    .default(30_000),
   BOT_MAX_IN_FLIGHT: z.coerce
     .number({ error: "BOT_MAX_IN_FLIGHT must be a number" })
     .int("BOT_MAX_IN_FLIGHT must be a whole number")
@@ -237,6 +245,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     gitpod: {
       apiKey: raw.GITPOD_API_KEY,
       timeoutMs: raw.GITPOD_TIMEOUT_MS,
+      tokenCheckMs: raw.GITPOD_TOKEN_CHECK_MS,
       ...(raw.GITPOD_BASE_URL ? { baseUrl: raw.GITPOD_BASE_URL } : {}),
     },
     runners,

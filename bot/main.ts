@@ -5,6 +5,7 @@
 import { GitpodClient } from "../shared/api/index.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { GitpodCalls } from "./gitpod-calls.js";
 import { createJsonLogger } from "./logger.js";
 import { describeDatabase, openStore } from "./state/open.js";
 
@@ -23,11 +24,14 @@ async function main(): Promise<void> {
     level: process.env.LOG_LEVEL === "debug" ? "debug" : "info",
     secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.gitpod.apiKey],
   });
+  // Sees every call's outcome: /readyz (is the token accepted?) and /metrics.
+  const gitpodCalls = new GitpodCalls();
   const gitpod = new GitpodClient({
     apiKey: config.gitpod.apiKey,
     ...(config.gitpod.baseUrl ? { baseUrl: config.gitpod.baseUrl } : {}),
     timeoutMs: config.gitpod.timeoutMs,
     maxRetries: 2,
+    logger: gitpodCalls,
   });
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
     schemaVersion: store.migrations.version,
     migrationsApplied: store.migrations.applied,
   });
-  const bot = createBot(config, { gitpod, logger, store: store.store });
+  const bot = createBot(config, { gitpod, gitpodCalls, logger, store: store.store });
   await bot.start();
 
   let stopping = false;

@@ -62,7 +62,17 @@ function describe(body: unknown): Described {
   return { event, ...(user?.id ? { user: user.id } : {}), ...(channel?.id ? { channel: channel.id } : {}) };
 }
 
-export function logRequests(logger: JsonLogger): Middleware<AnyMiddlewareArgs> {
+/** How a request ended, for the metrics. */
+export interface RequestSeen {
+  event: Described["event"];
+  kind: string;
+  outcome: string;
+}
+
+export function logRequests(
+  logger: JsonLogger,
+  onRequest?: (request: RequestSeen) => void,
+): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const started = performance.now();
     const { event, user, channel } = describe(body);
@@ -89,6 +99,7 @@ export function logRequests(logger: JsonLogger): Middleware<AnyMiddlewareArgs> {
         };
         if (entry.quiet) logger.debug(event, line);
         else logger.info(event, line);
+        onRequest?.({ event, kind: line.kind, outcome: line.outcome });
       }
     }
   };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
+import { GitpodCalls } from "../../bot/gitpod-calls.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
 import type { BotStore } from "../../bot/state/store.js";
@@ -56,6 +57,8 @@ export interface Harness {
   slack: FakeSlack;
   bot: Bot;
   gitpod: GitpodClient;
+  /** The Gitpod client's logger (the bot's readiness and metrics see calls through it). */
+  gitpodCalls: GitpodCalls;
   url: string;
   logs: string[];
   /** Send a slash command; resolves with the ack and the response_url id it carries. */
@@ -153,7 +156,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startFakeSlack({ usergroups: options.usergroups ?? {} });
   const logs: string[] = [];
   const logger = createJsonLogger({ write: (line) => logs.push(line), level: "debug" });
+  const gitpodCalls = new GitpodCalls();
   const gitpod = new GitpodClient({
+    logger: gitpodCalls,
     baseUrl: emu.url,
     apiKey: emu.token,
     timeoutMs: options.gitpodTimeoutMs ?? 2000,
@@ -178,11 +183,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { store } = await openStore(config.state.database);
   const bot = createBot(config, {
     gitpod,
+    gitpodCalls,
     store,
     logger,
     slackClientOptions: { retryConfig: { retries: 0 } },
   });
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
+  // start() checked the Gitpod token with one read (for /readyz): tests count requests from here on.
+  emu.requests.clear();
   const url = `http://127.0.0.1:${port}`;
   let triggers = 0;
   let clicks = 0;
@@ -231,6 +239,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     bot,
     gitpod,
+    gitpodCalls,
     url,
     logs,
     async command(text, commandOptions = {}) {

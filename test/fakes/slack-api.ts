@@ -38,7 +38,7 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Resolves with the first call (past or future) matching; rejects after timeoutMs. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
-  /** Replace a method's behaviour (e.g. make it fail). */
+  /** Replace a method's behaviour (e.g. make it fail; `{ rateLimited: true }` answers 429, Retry-After 1). */
   on(method: string, handler: MethodHandler): void;
   usergroups: Map<string, string[]>;
   /** Everything the bot sent to Slack, as one string, to search for leaked secrets. */
@@ -162,6 +162,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const handler = handlers.get(method) ?? defaults[method];
     call.result = handler ? await handler(args, call) : { ok: false, error: "unknown_method" };
     record(call);
+    if (call.result.rateLimited === true) {
+      // As Slack rate-limits: HTTP 429 with Retry-After in seconds.
+      response.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
+      response.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
     reply(200, call.result);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
