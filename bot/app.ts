@@ -246,7 +246,15 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         customRoutes,
         socketMode: true,
         appToken,
-        installerOptions: { port: config.port },
+        // The socket client's own Web client (apps.connections.open) follows SLACK_API_URL as the bot's
+        // does; it keeps Slack's default retries, which ride out an outage while reconnecting.
+        installerOptions: {
+          port: config.port,
+          clientOptions: {
+            ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+            fetch: observedFetch(globalThis.fetch, (method, result) => metrics.slackCall(method, result)),
+          },
+        },
       })
     : new App({
         ...common,
@@ -354,7 +362,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         socket?.on("connected", () => {
           socketConnected = true;
         });
-        for (const state of ["reconnecting", "disconnected"]) {
+        // "close": the WebSocket dropped (Slack's disconnect, a network failure); reconnecting starts later.
+        for (const state of ["close", "reconnecting", "disconnected"]) {
           socket?.on(state, () => {
             socketConnected = false;
             logger.warn("socket_mode_down", { state });

@@ -14,6 +14,8 @@ export interface RecordedCall {
   raw: string;
   /** For response_url calls: the id in the URL. */
   responseUrlId?: string;
+  /** The Authorization header, if any (Socket Mode's apps.connections.open sends the app token there). */
+  authorization?: string;
   /** What the fake answered (e.g. the id views.open gave the modal). */
   result?: Record<string, unknown>;
   at: number;
@@ -158,7 +160,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     const method = apiMatch[1];
-    const call: RecordedCall = { method, args, raw, at: Date.now() };
+    const call: RecordedCall = {
+      method,
+      args,
+      raw,
+      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      at: Date.now(),
+    };
     const handler = handlers.get(method) ?? defaults[method];
     call.result = handler ? await handler(args, call) : { ok: false, error: "unknown_method" };
     record(call);
