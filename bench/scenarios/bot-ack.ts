@@ -43,7 +43,7 @@ export const FULL_BOT_ACK: BotAckOptions & { sustainedRate?: number; runs: numbe
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789abcdef";
 
-export interface LoadResult {
+interface LoadResult {
   requests: number;
   requestsPerSecond: number;
   p50Ms: number;

@@ -10,9 +10,9 @@ import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { FakeSlack } from "./slack-api.js";
 
-export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
+type EnvelopeType = "slash_commands" | "interactive" | "events_api";
 
-export interface Ack {
+interface Ack {
   envelope_id: string;
   payload?: Record<string, unknown>;
 }
