@@ -13,6 +13,11 @@ import { renderReport } from "./lib/table.js";
 import { type ActionStartFacts, type ActionStartOptions, runActionStart } from "./scenarios/action-start.js";
 import { type BotAckOptions, type BotAckResult, runBotAck } from "./scenarios/bot-ack.js";
 import {
+  type BotFootprintOptions,
+  type BotFootprintResult,
+  runBotFootprint,
+} from "./scenarios/bot-footprint.js";
+import {
   type BotListLargeOptions,
   type BotListLargeResult,
   runBotListLarge,
@@ -29,6 +34,7 @@ export interface SuiteConfig {
   actionStart?: ActionStartOptions;
   botAck?: BotAckOptions & { sustainedRate?: number; runs?: number };
   botListLarge?: BotListLargeOptions;
+  botFootprint?: BotFootprintOptions;
 }
 
 export interface SuiteResult {
@@ -40,6 +46,7 @@ export interface SuiteResult {
   actionStart?: ActionStartFacts;
   botAck?: BotAckResult;
   botListLarge?: BotListLargeResult;
+  botFootprint?: BotFootprintResult;
 }
 
 function machineInfo(): MachineInfo {
@@ -85,7 +92,7 @@ export async function runSuite(
     }
     return value;
   };
-  const { sync, scale, largeChange, actionStart, botAck, botListLarge } = config;
+  const { sync, scale, largeChange, actionStart, botAck, botListLarge, botFootprint } = config;
   const syncResult = await step(
     "1-3 cold apply (engine, competent and naive SDK peers), no-op, drift",
     sync,
@@ -128,6 +135,13 @@ export async function runSuite(
     (value) => [value.report],
   );
   if (botListLargeResult) result.botListLarge = botListLargeResult;
+  const botFootprintResult = await step(
+    "8 bot footprint (peak RSS under a flood of commands: bare Bolt peer, then the bot)",
+    botFootprint,
+    () => runBotFootprint(botFootprint as BotFootprintOptions),
+    (value) => [value.report],
+  );
+  if (botFootprintResult) result.botFootprint = botFootprintResult;
 
   report.machine.loadAverageAtEnd = loadavg();
   report.durationMs = performance.now() - started;

@@ -17,9 +17,11 @@ import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
 import type { BotContext } from "./context.js";
 import type { BotGitpodApi } from "./gitpod.js";
+import { type GitpodCalls, GitpodTokenState } from "./gitpod-calls.js";
 import { InFlightLimit } from "./in-flight-limit.js";
 import { registerListeners } from "./listeners/index.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
+import { BotMetrics, observedFetch } from "./metrics.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
 import { createSignedReceiver } from "./signed-receiver.js";
@@ -28,6 +30,8 @@ import type { BotStore } from "./state/store.js";
 
 export interface BotDeps {
   gitpod: BotGitpodApi;
+  /** The `logger` given to the Gitpod client: its calls feed /readyz (token accepted?) and /metrics. */
+  gitpodCalls: GitpodCalls;
   /** The shared state (openStore); the bot closes it on shutdown. */
   store: BotStore;
   /** This process's id as owner of leases and journal entries; default hostname, pid and a random part. */
@@ -54,6 +58,7 @@ export interface Bot {
   context: BotContext;
   /** Slash commands whose follow-up work is running, and how many were answered "busy". */
   followUps: InFlightLimit;
+  metrics: BotMetrics;
   /** Starts listening; in HTTP mode resolves with the bound port. */
   start(options?: StartOptions): Promise<{ port?: number }>;
   /**
@@ -69,6 +74,9 @@ interface SocketEvents {
 
 const HEALTH_PATH = "/healthz";
 const READY_PATH = "/readyz";
+const METRICS_PATH = "/metrics";
+/** start() waits this long for the first token check, so a bot that says "started" is usually ready. */
+const FIRST_TOKEN_CHECK_WAIT_MS = 2000;
 /** /healthz waits at most this long for the store to answer. */
 const STORE_PING_TIMEOUT_MS = 2000;
 
@@ -91,6 +99,46 @@ function writeJson(response: ServerResponse, status: number, body: unknown): voi
   response.end(JSON.stringify(body));
 }
 
+/**
+ * One cheap authenticated read (the first page of the managed runners' integrations) to learn whether
+ * the API accepts the token; the answer reaches GitpodTokenState through the client's logger.
+ */
+async function checkGitpodToken(gitpod: BotGitpodApi, runnerIds: readonly string[]): Promise<void> {
+  try {
+    for await (const _ of gitpod.scmIntegrations.list({ filter: { runnerIds: [...runnerIds] } })) break;
+  } catch {
+    // Seen by the observer: a 401/403 keeps the bot unready, an outage changes nothing.
+  }
+}
+
+/** /readyz beyond the store and shutdown: the Gitpod token (kept apart so other checks merge easily). */
+function gitpodTokenReadiness(token: GitpodTokenState): { ready: boolean; fields: Record<string, unknown> } {
+  const { ready, gitpodToken, reason } = token.readiness();
+  return { ready, fields: { gitpodToken, ...(ready ? {} : { reason }) } };
+}
+
+/**
+ * Times every acknowledgement for /metrics. Both receivers (HTTP and Socket Mode) hand each verified
+ * request to App.processEvent with its ack; Bolt offers no other hook that sees the ack.
+ */
+function timeAcks(app: App, observe: (event: string, seconds: number) => void): void {
+  const process = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const started = performance.now();
+    const body = event.body as Record<string, unknown>;
+    const kind =
+      typeof body.command === "string" ? "command" : typeof body.type === "string" ? body.type : "other";
+    const ack: typeof event.ack = async (response) => {
+      try {
+        return await event.ack(response);
+      } finally {
+        observe(kind, (performance.now() - started) / 1000);
+      }
+    };
+    return process({ ...event, ack });
+  };
+}
+
 function slackApiUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   return url.endsWith("/") ? url : `${url}/`;
@@ -107,6 +155,22 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         config.gitpod.apiKey,
       ],
     });
+  const lifecycle = { draining: false };
+  let socketConnected: boolean | undefined;
+  const followUps = new InFlightLimit(config.maxInFlight);
+  const rotations = new RunningRotations();
+  const gitpodToken = new GitpodTokenState();
+  const metrics = new BotMetrics({
+    inFlightCommands: () => followUps.inFlight,
+    runningRotations: () => rotations.size,
+    storeUp: () => storeAnswers(deps.store),
+    gitpodTokenAccepted: () => gitpodToken.accepted,
+    socketConnected: () => (config.slack.appToken ? socketConnected === true : undefined),
+  });
+  const unsubscribe = deps.gitpodCalls.subscribe((call) => {
+    gitpodToken.observe(call);
+    metrics.gitpodCall(call);
+  });
   const apiUrl = slackApiUrl(config.slack.apiUrl);
   const clientOptions: webApi.WebClientOptions = {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
@@ -114,10 +178,12 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     ...deps.slackClientOptions,
     // A 429 is handled by slackLimits (a capped wait), never by pausing every call for Retry-After.
     rejectRateLimitedCalls: true,
+    // Every Slack Web API answer passes here: failures and 429s are counted for /metrics.
+    fetch: observedFetch(deps.slackClientOptions?.fetch ?? globalThis.fetch, (method, result) =>
+      metrics.slackCall(method, result),
+    ),
   };
   const slackLimits = new SlackRateLimits(logger);
-  const lifecycle = { draining: false };
-  let socketConnected: boolean | undefined;
   // Liveness: the store answers (and, in Socket Mode, the connection to Slack is up).
   const healthRoute = {
     path: HEALTH_PATH,
@@ -144,11 +210,32 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     method: ["GET"],
     handler: async (_request: unknown, response: ServerResponse) => {
       const store = (await storeAnswers(deps.store)) ? "ok" : "down";
-      const ready = store === "ok" && !lifecycle.draining && socketConnected !== false;
-      writeJson(response, ready ? 200 : 503, { ready, store, draining: lifecycle.draining });
+      const token = gitpodTokenReadiness(gitpodToken);
+      const ready = store === "ok" && !lifecycle.draining && socketConnected !== false && token.ready;
+      writeJson(response, ready ? 200 : 503, {
+        ready,
+        store,
+        draining: lifecycle.draining,
+        ...token.fields,
+      });
     },
   };
-  const customRoutes = [healthRoute, readyRoute];
+  // Prometheus text format; see docs/bot.md ("Metrics").
+  const metricsRoute = {
+    path: METRICS_PATH,
+    method: ["GET"],
+    handler: async (_request: unknown, response: ServerResponse) => {
+      try {
+        const { contentType, body } = await metrics.text();
+        response.writeHead(200, { "content-type": contentType, "cache-control": "no-store" });
+        response.end(body);
+      } catch (error) {
+        logger.error("metrics_failed", { error: String(error) });
+        writeJson(response, 500, { error: "the metrics could not be collected" });
+      }
+    },
+  };
+  const customRoutes = [healthRoute, readyRoute, metricsRoute];
   const boltLog = boltLogger(logger, LogLevel.INFO);
   const common: AppOptions = {
     token: config.slack.botToken,
@@ -167,7 +254,15 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         customRoutes,
         socketMode: true,
         appToken,
-        installerOptions: { port: config.port },
+        // The socket client's own Web client (apps.connections.open) follows SLACK_API_URL as the bot's
+        // does; it keeps Slack's default retries, which ride out an outage while reconnecting.
+        installerOptions: {
+          port: config.port,
+          clientOptions: {
+            ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+            fetch: observedFetch(globalThis.fetch, (method, result) => metrics.slackCall(method, result)),
+          },
+        },
       })
     : new App({
         ...common,
@@ -189,7 +284,9 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     gitpod: deps.gitpod,
     slack,
     authorizer: new Authorizer(config.authorization, slack, deps.usergroupCacheMs ?? 60_000),
-    auditor: new Auditor(slack, config.auditChannelId, logger, deps.store),
+    auditor: new Auditor(slack, config.auditChannelId, logger, deps.store, (record) =>
+      metrics.audited(record.action, record.outcome),
+    ),
     logger,
     lock: deps.lock ?? new KeyedLock(),
     runnerIds: config.runners.map((runner) => runner.id),
@@ -197,17 +294,31 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     now: deps.now ?? (() => new Date()),
     store: deps.store,
     instanceId,
-    rotations: new RunningRotations(),
+    rotations,
     lifecycle,
     approvers: new Approvers(config.approvals.approverIds, slack, deps.usergroupCacheMs ?? 60_000),
   };
 
-  const followUps = new InFlightLimit(config.maxInFlight);
-  registerListeners(app, context, followUps);
+  registerListeners(app, context, followUps, (request) =>
+    metrics.request(request.event, request.kind, request.outcome),
+  );
+  timeAcks(app, (event, seconds) => metrics.acked(event, seconds));
   app.error(async (error) => {
     logger.error("bolt_error", { code: (error as { code?: string }).code, message: error.message });
   });
 
+  let tokenChecker: NodeJS.Timeout | undefined;
+  const startTokenChecks = async () => {
+    // While the token is not known to be accepted (at start, after a 401/403), check it now and then.
+    tokenChecker = setInterval(() => {
+      if (!gitpodToken.accepted) void checkGitpodToken(deps.gitpod, context.runnerIds);
+    }, config.gitpod.tokenCheckMs);
+    tokenChecker.unref();
+    await Promise.race([
+      checkGitpodToken(deps.gitpod, context.runnerIds),
+      new Promise((resolve) => setTimeout(resolve, FIRST_TOKEN_CHECK_WAIT_MS).unref()),
+    ]);
+  };
   let server: Server | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
@@ -246,6 +357,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
     app,
     context,
     followUps,
+    metrics,
     async start(options = {}) {
       // Fail fast, with a clear message, when Slack does not accept the bot token.
       await app.init().catch((error: unknown) => {
@@ -262,7 +374,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         socket?.on("connected", () => {
           socketConnected = true;
         });
-        for (const state of ["reconnecting", "disconnected"]) {
+        // "close": the WebSocket dropped (Slack's disconnect, a network failure); reconnecting starts later.
+        for (const state of ["close", "reconnecting", "disconnected"]) {
           socket?.on(state, () => {
             socketConnected = false;
             logger.warn("socket_mode_down", { state });
@@ -271,12 +384,14 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
         await app.start();
         socketConnected = true;
         startRecovery();
+        await startTokenChecks();
         logger.info("started", { mode: "socket", command: config.command, healthPort: port });
         return {};
       }
       server = (await app.start({ port, host: options.host ?? config.host })) as Server;
       const bound = (server.address() as AddressInfo).port;
       startRecovery();
+      await startTokenChecks();
       logger.info("started", { mode: "http", command: config.command, port: bound });
       return { port: bound };
     },
@@ -284,6 +399,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot {
       lifecycle.draining = true;
       clearInterval(sweeper);
       clearInterval(expirySweeper);
+      clearInterval(tokenChecker);
+      unsubscribe();
       const running = context.rotations.size;
       if (running > 0) logger.info("draining", { rotations: running, graceMs: config.state.shutdownGraceMs });
       const left = await context.rotations.settle(config.state.shutdownGraceMs);

@@ -16,11 +16,14 @@ export class Auditor {
     private readonly channelId: string,
     private readonly logger: JsonLogger,
     private readonly store?: BotStore,
+    /** Sees every audit record (the metrics count rotations by outcome). */
+    private readonly observe?: (record: AuditRecord) => void,
   ) {}
 
   /** `options.threadTs`: post as a reply under that audit-channel message (an approval's request). */
   async record(record: AuditRecord, options: { threadTs?: string } = {}): Promise<void> {
     this.logger.info("audit", { ...record });
+    this.observe?.(record);
     await this.remember(record);
     const message = formatAuditRecord(record);
     try {

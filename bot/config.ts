@@ -29,6 +29,8 @@ export interface BotConfig {
     baseUrl?: string;
     baseUrlVariable?: string;
     timeoutMs: number;
+    /** While the token is not known to be accepted, how often a cheap read checks it (/readyz). */
+    tokenCheckMs: number;
   };
   /** Settings that work but deserve a look (a token set under both names, differently), in words. */
   warnings: string[];
@@ -123,6 +125,12 @@ const EnvSchema = z.object({
     .min(100, "GITPOD_TIMEOUT_MS must be at least 100")
     .max(120_000, "GITPOD_TIMEOUT_MS must be at most 120000")
     .default(10_000),
+  GITPOD_TOKEN_CHECK_MS: z.coerce
+    .number({ error: "GITPOD_TOKEN_CHECK_MS must be a number of milliseconds" })
+    .int("GITPOD_TOKEN_CHECK_MS must be a whole number")
+    .min(100, "GITPOD_TOKEN_CHECK_MS must be at least 100")
+    .max(3_600_000, "GITPOD_TOKEN_CHECK_MS must be at most 3600000")
+    .default(30_000),
   BOT_MAX_IN_FLIGHT: z.coerce
     .number({ error: "BOT_MAX_IN_FLIGHT must be a number" })
     .int("BOT_MAX_IN_FLIGHT must be a whole number")
@@ -264,6 +272,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       apiKey: apiKey.found.value,
       apiKeyVariable: apiKey.found.variable,
       timeoutMs: raw.GITPOD_TIMEOUT_MS,
+      tokenCheckMs: raw.GITPOD_TOKEN_CHECK_MS,
       ...(baseUrl.found ? { baseUrl: baseUrl.found.value, baseUrlVariable: baseUrl.found.variable } : {}),
     },
     warnings: [apiKey.warning, baseUrl.warning].filter((warning) => warning !== undefined),

@@ -8,7 +8,10 @@ import type { BotConfig } from "./config.js";
  */
 export function botGitpodClient(
   config: Pick<BotConfig, "gitpod">,
-  tuning: Pick<GitpodClientOptions, "maxRetries" | "retryBaseDelayMs" | "retryMaxDelayMs" | "timeoutMs"> = {},
+  tuning: Pick<
+    GitpodClientOptions,
+    "maxRetries" | "retryBaseDelayMs" | "retryMaxDelayMs" | "timeoutMs" | "logger"
+  > = {},
 ): GitpodClient {
   const { gitpod } = config;
   return new GitpodClient({

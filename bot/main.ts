@@ -5,6 +5,7 @@
 import { withoutCredentials } from "../shared/api/dispatcher.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { GitpodCalls } from "./gitpod-calls.js";
 import { botGitpodClient } from "./gitpod-client.js";
 import { createJsonLogger } from "./logger.js";
 import { describeDatabase, openStore } from "./state/open.js";
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.gitpod.apiKey],
   });
   for (const message of config.warnings) logger.warn("config_warning", { message });
-  const gitpod = botGitpodClient(config, { maxRetries: 2 });
+  // Sees every call's outcome: /readyz (is the token accepted?) and /metrics.
+  const gitpodCalls = new GitpodCalls();
+  const gitpod = botGitpodClient(config, { maxRetries: 2, logger: gitpodCalls });
   logger.info("gitpod_api", {
     baseUrl: withoutCredentials(gitpod.baseUrl),
     baseUrlFrom: config.gitpod.baseUrlVariable ?? "default",
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     schemaVersion: store.migrations.version,
     migrationsApplied: store.migrations.applied,
   });
-  const bot = createBot(config, { gitpod, logger, store: store.store });
+  const bot = createBot(config, { gitpod, gitpodCalls, logger, store: store.store });
   await bot.start();
 
   let stopping = false;

@@ -169,8 +169,8 @@ export async function runActionStart(
       value: spreadText(startSpread),
       reference: `bare node -e 0 to exit ${ms(bare)}`,
       ratio: ratio(start, bare),
-      target: "< 150 ms",
-      verdict: verdict(start < 150),
+      target: "< 120 ms",
+      verdict: verdict(start < 120),
     },
     {
       scenario,

@@ -25,6 +25,8 @@ export interface BotAckOptions {
   text?: string;
   /** Fixed total request rate (autocannon overallRate); unset: as fast as the server answers. */
   overallRate?: number;
+  /** Send exactly this many commands (then stop) instead of loading for durationSeconds. */
+  amount?: number;
   /** Extra Node flags for the bot's process (e.g. --cpu-prof when looking for a reason). */
   botExecArgv?: string[];
 }
@@ -91,6 +93,7 @@ async function load(
   connections: number,
   durationSeconds: number,
   overallRate?: number,
+  amount?: number,
 ): Promise<autocannon.Result> {
   const headers = signedHeaders(SIGNING_SECRET, body);
   if (!url.startsWith("http://127.0.0.1:"))
@@ -101,7 +104,7 @@ async function load(
     headers,
     body,
     connections,
-    duration: durationSeconds,
+    ...(amount ? { amount } : { duration: durationSeconds }),
     ...(overallRate ? { overallRate } : {}),
   });
 }
@@ -159,6 +162,7 @@ async function measureServer(
       options.connections,
       options.durationSeconds,
       options.overallRate,
+      options.amount,
     );
     const after = await server.stats<ProcessStats & { busy?: number }>();
     const measured: LoadResult = {
@@ -186,13 +190,13 @@ async function measureServer(
   }
 }
 
-interface Comparison {
+export interface Comparison {
   peer: LoadResult;
   bot: LoadResult;
 }
 
 /** The peer, then the bot, each in a fresh process, against a fresh backend. */
-async function compare(options: BotAckOptions): Promise<Comparison> {
+export async function compare(options: BotAckOptions): Promise<Comparison> {
   const backend = await startChild<BackendInfo>("backend", {
     BENCH_LATENCY_MS: String(options.gitpodLatencyMs),
   });

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
+import { GitpodCalls } from "../../bot/gitpod-calls.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
 import { GitpodClient } from "../../shared/api/index.js";
@@ -45,17 +46,19 @@ async function startRealBot(): Promise<Served> {
     DATABASE_URL: `sqlite:${join(tmpdir(), `bench-bot-${process.pid}.sqlite`)}`,
   });
   const { store } = await openStore(config.state.database);
+  const gitpodCalls = new GitpodCalls();
   const gitpod = new GitpodClient({
     ...(config.gitpod.baseUrl === undefined ? {} : { baseUrl: config.gitpod.baseUrl }),
     apiKey: config.gitpod.apiKey,
     timeoutMs: config.gitpod.timeoutMs,
     maxRetries: 2,
+    logger: gitpodCalls,
   });
   // The bot's real logger, JSON lines on stdout as in production (the benchmark sends them to /dev/null).
   const logger = createJsonLogger({
     secrets: [config.slack.botToken, config.slack.signingSecret, config.gitpod.apiKey],
   });
-  const bot = createBot(config, { gitpod, logger, store });
+  const bot = createBot(config, { gitpod, gitpodCalls, logger, store });
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
   return {
     url: `http://127.0.0.1:${port}/slack/events`,

@@ -10,11 +10,16 @@ import type { InFlightLimit } from "../in-flight-limit.js";
 import * as actions from "./actions/index.js";
 import * as commands from "./commands/index.js";
 import * as events from "./events/index.js";
-import { logRequests } from "./log-requests.js";
+import { logRequests, type RequestSeen } from "./log-requests.js";
 import * as views from "./views/index.js";
 
-export function registerListeners(app: App, bot: BotContext, followUps: InFlightLimit): void {
-  app.use(logRequests(bot.logger));
+export function registerListeners(
+  app: App,
+  bot: BotContext,
+  followUps: InFlightLimit,
+  onRequest?: (request: RequestSeen) => void,
+): void {
+  app.use(logRequests(bot.logger, onRequest));
   commands.register(app, bot, followUps);
   actions.register(app, bot);
   views.register(app, bot);

@@ -80,7 +80,17 @@ async function tellRateLimited(args: AnyMiddlewareArgs, error: SlackRateLimitedE
   }).catch(() => {});
 }
 
-export function logRequests(logger: JsonLogger): Middleware<AnyMiddlewareArgs> {
+/** How a request ended, for the metrics. */
+export interface RequestSeen {
+  event: Described["event"];
+  kind: string;
+  outcome: string;
+}
+
+export function logRequests(
+  logger: JsonLogger,
+  onRequest?: (request: RequestSeen) => void,
+): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { body, context, next } = args;
     const started = performance.now();
@@ -113,6 +123,7 @@ export function logRequests(logger: JsonLogger): Middleware<AnyMiddlewareArgs> {
         };
         if (entry.quiet) logger.debug(event, line);
         else logger.info(event, line);
+        onRequest?.({ event, kind: line.kind, outcome: line.outcome });
       }
     }
   };

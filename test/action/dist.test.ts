@@ -56,6 +56,17 @@ describe("the committed bundle", () => {
     for (const forbidden of ["startEmulator", "@slack/", "vitest"]) expect(text).not.toContain(forbidden);
   });
 
+  it("keeps the metrics library in the bot: the action and the CLI keep to logs and outputs", async () => {
+    // prom-client's default metric names survive minification; the bot's own prefix marks its metrics.
+    const markers = ["process_cpu_user_seconds_total", "gitpod_scm_bot_"];
+    for (const bundle of ["dist/action.js", "dist/cli-bundle.js"]) {
+      const text = await readFile(bundle, "utf8");
+      for (const marker of markers) expect(text, `${bundle} holds ${marker}`).not.toContain(marker);
+    }
+    const bot = await readFile("dist/bot-bundle.mjs", "utf8");
+    for (const marker of markers) expect(bot, `dist/bot-bundle.mjs holds ${marker}`).toContain(marker);
+  });
+
   it("bundles the bot without test code, small enough for the npm package's 10 MB", async () => {
     const { size } = await stat("dist/bot-bundle.mjs");
     expect(size).toBeLessThan(4 * 1024 * 1024);

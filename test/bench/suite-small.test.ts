@@ -41,10 +41,18 @@ beforeAll(async () => {
         runs: 1,
       },
       botListLarge: { users: 50, tokensPerRunner: 250, latencyMs: 1, runs: 1, timeoutMs: 10_000 },
+      botFootprint: {
+        commands: 60,
+        connections: 10,
+        runs: 1,
+        gitpodLatencyMs: 1,
+        drainTimeoutMs: 5000,
+        maxRatio: 1.5,
+      },
     },
     outDir,
   );
-}, 60_000);
+}, 120_000);
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
@@ -126,6 +134,20 @@ describe("bot acknowledgement", () => {
   });
 });
 
+describe("bot footprint", () => {
+  it("sends exactly the flood's commands to each process, all acked, and reports both peak RSS figures", () => {
+    const run = result.botFootprint?.runs[0];
+    if (!run) throw new Error("no footprint run");
+    for (const side of [run.bot, run.peer]) {
+      expect(side.requests).toBe(60);
+      expect(side.non2xx + side.errors + side.timeouts).toBe(0);
+      expect(side.serverPeakRssBytes).toBeGreaterThan(10 * 1048576);
+    }
+    const row = result.report.scenarios.find((s) => s.id === "bot-footprint")?.rows[0];
+    expect(row?.verdict).toMatch(/PASS|MISS/);
+  });
+});
+
 describe("large change", () => {
   it("applies exactly the changed 10% and reports every item of the all-invalid file, writing nothing", () => {
     const large = result.largeChange;
@@ -175,6 +197,7 @@ describe("report", () => {
       "action-start",
       "bot-ack",
       "bot-list-large",
+      "bot-footprint",
     ]);
     // Every scenario records the load average around it (the machine is shared).
     for (const scenario of json.scenarios) expect(scenario.load.start).toBeGreaterThanOrEqual(0);

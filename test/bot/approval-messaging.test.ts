@@ -351,6 +351,7 @@ describe("approvals that reach people", () => {
       const { store } = await openStore(config.state.database);
       replica = createBot(config, {
         gitpod: h.gitpod,
+        gitpodCalls: h.gitpodCalls,
         store,
         logger: createJsonLogger({ write: () => {}, level: "debug" }),
         slackClientOptions: { retryConfig: { retries: 0 } },

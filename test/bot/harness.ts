@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
+import { GitpodCalls } from "../../bot/gitpod-calls.js";
 import { botGitpodClient } from "../../bot/gitpod-client.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
@@ -65,6 +66,8 @@ export interface Harness {
   slack: FakeSlack;
   bot: Bot;
   gitpod: GitpodClient;
+  /** The Gitpod client's logger (the bot's readiness and metrics see calls through it). */
+  gitpodCalls: GitpodCalls;
   url: string;
   logs: string[];
   /** Send a slash command; resolves with the ack and the response_url id it carries. */
@@ -179,7 +182,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   // The bot's own client (its words for a rejected token), with timeouts and retries for tests.
+  const gitpodCalls = new GitpodCalls();
   const gitpod = botGitpodClient(config, {
+    logger: gitpodCalls,
     timeoutMs: options.gitpodTimeoutMs ?? 2000,
     maxRetries: options.gitpodMaxRetries ?? 1,
     retryBaseDelayMs: 5,
@@ -188,11 +193,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { store } = await openStore(config.state.database);
   const bot = createBot(config, {
     gitpod,
+    gitpodCalls,
     store,
     logger,
     slackClientOptions: { retryConfig: { retries: 0 } },
   });
   const { port } = await bot.start({ host: "127.0.0.1", port: 0 });
+  // start() checked the Gitpod token with one read (for /readyz): tests count requests from here on.
+  emu.requests.clear();
   const url = `http://127.0.0.1:${port}`;
   let triggers = 0;
   let clicks = 0;
@@ -241,6 +249,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     bot,
     gitpod,
+    gitpodCalls,
     url,
     logs,
     async command(text, commandOptions = {}) {

@@ -75,6 +75,10 @@ export interface Emulator {
   state: EmulatorState;
   requests: RequestLog;
   faults: Faults;
+  /** Stops accepting a full-access token (as when it is revoked): its calls answer 401 unauthenticated. */
+  revokeToken(token: string): void;
+  /** Accepts a token with full access (again, or a new one). */
+  acceptToken(token: string): void;
   /**
    * True when no client is connected and no request is being answered: once a client process has
    * exited, everything it sent has then been answered (or hung up on) and logged.
@@ -111,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     offlineRunnerCode: options.offlineRunnerCode ?? DEFAULT_HANDLER_OPTIONS.offlineRunnerCode,
   };
   const requests = new RequestLog();
+  const tokens = new Set([token, ...(fixtures.extraTokens ?? [])]);
   const faults = new Faults(options.faults ?? [], options.seed ?? 1);
   const hanging = new Set<ServerResponse>();
   const server = createServer(
@@ -119,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state,
       log: requests,
       faults,
-      tokens: new Set([token, ...(fixtures.extraTokens ?? [])]),
+      tokens,
       readOnlyTokens: new Set(fixtures.readOnlyTokens ?? []),
       latencyMs: options.latencyMs ?? 0,
       hanging,
@@ -160,6 +165,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     requests,
     faults,
+    revokeToken: (value) => {
+      tokens.delete(value);
+    },
+    acceptToken: (value) => {
+      tokens.add(value);
+    },
     idle: () => connections.size === 0 && requests.answering === 0,
     close,
   };

@@ -14,6 +14,8 @@ export interface RecordedCall {
   raw: string;
   /** For response_url calls: the id in the URL. */
   responseUrlId?: string;
+  /** The Authorization header, if any (Socket Mode's apps.connections.open sends the app token there). */
+  authorization?: string;
   /** What the fake answered (e.g. the id views.open gave the modal). */
   result?: Record<string, unknown>;
   at: number;
@@ -42,7 +44,8 @@ export interface FakeSlack {
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /**
    * Replace a method's behaviour (e.g. make it fail). An answer with `httpStatus` (and
-   * `httpHeaders`) is sent with that status and those headers instead of 200.
+   * `httpHeaders`) is sent with that status and those headers instead of 200; `{ rateLimited: true }`
+   * answers 429 with Retry-After 1.
    */
   on(method: string, handler: MethodHandler): void;
   usergroups: Map<string, string[]>;
@@ -176,13 +179,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     const method = apiMatch[1];
-    const call: RecordedCall = { method, args, raw, at: Date.now() };
+    const call: RecordedCall = {
+      method,
+      args,
+      raw,
+      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      at: Date.now(),
+    };
     const handler = handlers.get(method) ?? defaults[method];
     const answer = handler ? await handler(args, call) : { ok: false, error: "unknown_method" };
     // A handler may answer with another HTTP status and headers (e.g. 429 with Retry-After).
     const { httpStatus, httpHeaders, ...result } = answer;
     call.result = result;
     record(call);
+    if (call.result.rateLimited === true) {
+      // As Slack rate-limits: HTTP 429 with Retry-After in seconds.
+      response.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
+      response.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
     if (typeof httpStatus === "number") {
       response.writeHead(httpStatus, {
         "content-type": "application/json",
