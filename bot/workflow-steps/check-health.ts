@@ -11,7 +11,7 @@ import type { HealthCheckReport } from "../../shared/scheduled/types.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
 import type { BotContext } from "../context.js";
-import { CHECK_HEALTH_STEP, type StepResult, textInput } from "./definitions.js";
+import { type CHECK_HEALTH_STEP, type StepResult, textInput } from "./definitions.js";
 
 /** Integrations needing attention listed in the summary; the rest are counted. */
 const SUMMARY_ITEMS = 20;
@@ -58,7 +58,10 @@ export async function checkHealthStep(
   }
   const report = await runHealthCheck(
     bot.gitpod,
-    { runners: runners.map((runner) => ({ id: runner.id, ...(runner.label ? { name: runner.label } : {}) })), integrations: [] },
+    {
+      runners: runners.map((runner) => ({ id: runner.id, ...(runner.label ? { name: runner.label } : {}) })),
+      integrations: [],
+    },
     { now: bot.now },
   );
   for (const item of report.integrations) {

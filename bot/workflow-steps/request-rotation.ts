@@ -13,7 +13,7 @@ import { resolveTarget, type Target } from "../gitpod.js";
 import { looksLikeSecret, parseTarget, targetText } from "../listeners/commands/words.js";
 import { oauthSecretOf } from "../rotations/credential.js";
 import { rotationAuditBase } from "../rotations/slack-rotation.js";
-import { REQUEST_ROTATION_STEP, type StepResult, textInput } from "./definitions.js";
+import { type REQUEST_ROTATION_STEP, type StepResult, textInput } from "./definitions.js";
 
 type Result = StepResult<typeof REQUEST_ROTATION_STEP>;
 
@@ -71,7 +71,10 @@ export async function requestRotationStep(
   if (resolution.kind === "none") return refuse("not-found", `${targetText(target)}: ${resolution.reason}`);
   if (resolution.kind === "many") {
     const ids = resolution.integrations
-      .map((integration) => `${integration.id} on ${bot.runnerLabels[integration.runnerId] ?? integration.runnerId}`)
+      .map(
+        (integration) =>
+          `${integration.id} on ${bot.runnerLabels[integration.runnerId] ?? integration.runnerId}`,
+      )
       .join(", ");
     return refuse(
       "ambiguous",
