@@ -206,3 +206,28 @@ describe("the two manifests", () => {
     expect(asDefault).toEqual(readManifest(DEFAULT_MANIFEST));
   });
 });
+
+describe("docs/bot.md", () => {
+  it("shows each step's definition as the code and the manifest have it", () => {
+    const docs = readFileSync("docs/bot.md", "utf8");
+    const shown = new Map<string, NonNullable<Manifest["functions"]>[string]>();
+    for (const [, block] of docs.matchAll(/```json\n([\s\S]*?)```/g)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(block ?? "");
+      } catch {
+        continue;
+      }
+      for (const [key, value] of Object.entries(parsed as Record<string, unknown>))
+        if (WORKFLOW_STEPS.some((step) => step.definition.callbackId === key))
+          shown.set(key, value as NonNullable<Manifest["functions"]>[string]);
+    }
+    expect([...shown.keys()].sort()).toEqual(WORKFLOW_STEPS.map((step) => step.definition.callbackId).sort());
+    for (const { definition } of WORKFLOW_STEPS) {
+      const step = shown.get(definition.callbackId);
+      expect(step?.title).toBe(definition.title);
+      expect(parametersOf(step?.input_parameters)).toEqual(definition.inputs);
+      expect(parametersOf(step?.output_parameters)).toEqual(definition.outputs);
+    }
+  });
+});
