@@ -11,12 +11,10 @@ import type { HealthCheckReport } from "../../shared/scheduled/types.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
 import type { BotContext } from "../context.js";
-import { type CHECK_HEALTH_STEP, type StepResult, textInput } from "./definitions.js";
+import { type CHECK_HEALTH_STEP, type StepResult, textInput, WORKFLOW_ACTOR } from "./definitions.js";
 
 /** Integrations needing attention listed in the summary; the rest are counted. */
 const SUMMARY_ITEMS = 20;
-/** Who the history names for the step's validations. */
-export const WORKFLOW_ACTOR = "workflow step";
 
 type Result = StepResult<typeof CHECK_HEALTH_STEP>;
 

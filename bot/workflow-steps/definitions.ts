@@ -5,6 +5,9 @@
  * test/bot/manifest.test.ts checks that bot/manifest.workflow-steps.yaml declares the same.
  */
 
+/** Who the history and the audit trail name when a step acts for no Slack user. */
+export const WORKFLOW_ACTOR = "workflow step";
+
 /** The manifest's parameter types the steps use. */
 type ParameterType = "string" | "boolean" | "slack#/types/user_id";
 

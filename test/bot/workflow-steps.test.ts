@@ -191,8 +191,16 @@ describe("Workflow Builder steps", () => {
           reason: "rotate",
         }),
       );
-      expect(secret).toContain("looks like a secret");
+      expect(secret).toContain("looks like a secret: if it is one, revoke it");
       expect(secret).not.toContain("ghp_");
+      // Audited as a secret typed into `rotate` is.
+      const secretAudited = await h.slack.waitFor(
+        (call) =>
+          call.method === "chat.postMessage" &&
+          call.args.channel === AUDIT_CHANNEL &&
+          callText(call).includes("secret-looking value was given to a Workflow Builder step"),
+      );
+      expect(callText(secretAudited)).toContain("refused");
       const reason = errorOf(
         await runStep(h, "request_credential_rotation", {
           integration: "github.com",
