@@ -7,9 +7,12 @@
  * not rotate is refused in words and audited. Opt-in: without SLACK_WORKFLOW_STEPS nothing answers.
  */
 import { describe, expect, it } from "vitest";
+import { healthSummary } from "../../bot/workflow-steps/check-health.js";
+import type { HealthCheckReport } from "../../shared/scheduled/types.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import { ADMIN, AUDIT_CHANNEL, BOT_TOKEN, callText, type Harness, useHarness } from "./harness.js";
 import { functionExecuted } from "./slack-payloads.js";
 
@@ -228,6 +231,22 @@ describe("Workflow Builder steps", () => {
     });
   });
 
+  describe("turned on, when Gitpod cannot be read", () => {
+    const h = useHarness({ env: { SLACK_WORKFLOW_STEPS: "true" }, gitpodMaxRetries: 0 });
+
+    it("the health step fails in words instead of reporting healthy", async () => {
+      seedGitHubIntegration(h.emu.state);
+      h.emu.faults.add({ kind: "status", status: 503, rpc: "ListSCMIntegrations" });
+      const error = errorOf(await runStep(h, "check_credential_health", {}));
+      expect(error).toMatch(/^Check credential health could not finish: .+/);
+      expect(error).not.toContain(h.emu.token);
+      // The request's log line, written once the listener has ended, says how.
+      await waitUntil(() => h.logs.some((line) => line.includes('"outcome":"failed: error: unavailable"')), {
+        what: "the step's log line",
+      });
+    });
+  });
+
   describe("turned on, without four-eyes approval", () => {
     const h = useHarness({ env: { SLACK_WORKFLOW_STEPS: "true" } });
 
@@ -265,5 +284,35 @@ describe("Workflow Builder steps", () => {
       expect(h.slack.calls.filter((call) => call.method.startsWith("functions."))).toEqual([]);
       expect(h.emu.requests.count("ValidateRunnerConfiguration")).toBe(0);
     });
+  });
+});
+
+describe("the health step's summary", () => {
+  const checked = (host: string): HealthCheckReport["integrations"][number] => ({
+    integration: { id: `id-${host}`, runnerId: RUNNER_US_ID, host, scmId: "gitlab" },
+    runnerName: "aws-us",
+    managed: false,
+    validation: { valid: false, problems: [], summary: "rejected" },
+    tokens: { count: 0, expiring: [] },
+    status: "invalid",
+    findings: ["stored credentials are not valid: <!channel> said no"],
+  });
+
+  it("escapes foreign text and lists at most 20 integrations, counting the rest", () => {
+    const integrations = Array.from({ length: 23 }, (_, index) => checked(`git${index}.example.com`));
+    const summary = healthSummary({
+      healthy: false,
+      expiryWarningDays: 14,
+      checkedAt: "2026-12-06T12:00:00.000Z",
+      integrations,
+      missing: [],
+      counts: { healthy: 0, invalid: 23, expiring: 0, error: 0, unmanaged: 23, missing: 0 },
+    });
+    const lines = summary.split("\n");
+    expect(lines[0]).toBe("Credential audit: needs attention, 23 integrations checked (23 invalid).");
+    expect(lines.filter((line) => line.startsWith("• invalid: "))).toHaveLength(20);
+    expect(lines.at(-1)).toBe("… and 3 more");
+    expect(summary).toContain("&lt;!channel&gt; said no");
+    expect(summary).not.toContain("<!channel>");
   });
 });
