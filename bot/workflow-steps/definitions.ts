@@ -11,7 +11,7 @@ export const WORKFLOW_ACTOR = "workflow step";
 /** The manifest's parameter types the steps use. */
 type ParameterType = "string" | "boolean" | "slack#/types/user_id";
 
-export interface StepParameter {
+interface StepParameter {
   type: ParameterType;
   required: boolean;
 }
@@ -48,7 +48,7 @@ export const REQUEST_ROTATION_STEP = {
 } as const satisfies StepDefinition;
 
 /** A step's outputs as the handler must give them: every declared name, with its type. */
-export type StepOutputs<D extends StepDefinition> = {
+type StepOutputs<D extends StepDefinition> = {
   [K in keyof D["outputs"]]: D["outputs"][K]["type"] extends "boolean" ? boolean : string;
 };
 
