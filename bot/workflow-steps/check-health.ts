@@ -11,6 +11,7 @@ import type { HealthCheckReport } from "../../shared/scheduled/types.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
 import type { BotContext } from "../context.js";
+import { looksLikeSecret } from "../listeners/commands/words.js";
 import { type CHECK_HEALTH_STEP, type StepResult, textInput, WORKFLOW_ACTOR } from "./definitions.js";
 
 /** Integrations needing attention listed in the summary; the rest are counted. */
@@ -48,10 +49,15 @@ export async function checkHealthStep(
   );
   if (runners.length === 0) {
     const known = bot.config.runners.map((runner) => runner.label ?? runner.id).join(", ");
+    // Repeated only when it looks like a name: a pasted secret is not echoed into the workflow.
+    const which =
+      /^[\w.-]{1,64}$/.test(wanted ?? "") && !looksLikeSecret(wanted ?? "")
+        ? `is called "${wanted}"`
+        : "has that name";
     return {
       ok: false,
       outcome: "unknown-runner",
-      error: `No runner of this bot is called "${wanted}": give one of ${known}, or leave the runner empty for all.`,
+      error: `No runner of this bot ${which}: give one of ${known}, or leave the runner empty for all.`,
     };
   }
   const report = await runHealthCheck(

@@ -108,6 +108,12 @@ describe("Workflow Builder steps", () => {
       expect(unknown).toBe(
         'No runner of this bot is called "aws-mars": give one of aws-eu, aws-us, or leave the runner empty for all.',
       );
+      const pasted = errorOf(
+        await runStep(h, "check_credential_health", { runner: "glpat-abcdefghij0123456789" }),
+      );
+      expect(pasted).toBe(
+        "No runner of this bot has that name: give one of aws-eu, aws-us, or leave the runner empty for all.",
+      );
 
       // The validations are in the history, as a `validate` would put them (the App Home's "last validated").
       const validations = (await h.store.history({ limit: 20 })).filter(
