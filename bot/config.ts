@@ -52,6 +52,11 @@ export interface BotConfig {
   port: number;
   /** Interface to listen on in HTTP mode; default all interfaces. */
   host?: string;
+  /**
+   * SLACK_WORKFLOW_STEPS=true: the Workflow Builder steps (custom steps, `app.function`) are
+   * registered. They need the org-ready app of bot/manifest.workflow-steps.yaml; off by default.
+   */
+  workflowSteps: boolean;
   /** Four-eyes approval of rotations; off when `required` is 0. */
   approvals: {
     /** SLACK_ROTATE_APPROVERS: user ids (U…) and/or user groups (S…). */
@@ -177,6 +182,9 @@ const EnvSchema = z.object({
     .max(10, "SLACK_ROTATE_APPROVALS_REQUIRED must be at most 10")
     .default(0),
   SLACK_ROTATE_APPROVAL_TTL_MS: millis("SLACK_ROTATE_APPROVAL_TTL_MS", 1000, 86_400_000, 1_800_000),
+  SLACK_WORKFLOW_STEPS: z
+    .enum(["true", "false"], { error: "SLACK_WORKFLOW_STEPS must be true or false" })
+    .default("false"),
   BOT_LEASE_TTL_MS: millis("BOT_LEASE_TTL_MS", 500, 600_000, 60_000),
   BOT_LEASE_WAIT_MS: millis("BOT_LEASE_WAIT_MS", 0, 600_000, 30_000),
   BOT_SHUTDOWN_GRACE_MS: millis("BOT_SHUTDOWN_GRACE_MS", 0, 600_000, 25_000),
@@ -288,6 +296,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     command: raw.SLACK_COMMAND,
     port: raw.PORT,
     ...(raw.HOST ? { host: raw.HOST } : {}),
+    workflowSteps: raw.SLACK_WORKFLOW_STEPS === "true",
     approvals: {
       approverIds,
       required: raw.SLACK_ROTATE_APPROVALS_REQUIRED,

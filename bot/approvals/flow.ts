@@ -68,12 +68,14 @@ function nothingDone(approval: Approval): string {
 
 /**
  * Step 1: instead of the form, an approval request with the requester's reason (asked in a modal
- * first). Returns the text the modal shows.
+ * first, or given to the Workflow Builder step). `channelId`: where the requester asked, for the
+ * notices there; "" when there is no such channel (a workflow step: the DMs are the notices).
+ * Returns the stored request and the text the modal shows.
  */
 export async function requestApproval(
   bot: BotContext,
   request: { userId: string; channelId: string; credential: RotatedCredential; reason: string },
-): Promise<string> {
+): Promise<{ approval: Approval; text: string }> {
   const { credential } = request;
   const {
     credential: kind,
@@ -118,7 +120,10 @@ export async function requestApproval(
     request.channelId,
   );
   const value = credential.kind === "host-token" ? "token" : "secret";
-  return `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel and with each approver; once it is approved you will get a button (in the channel where you asked and in a direct message) to enter the new ${value} (nothing to type until then).`;
+  return {
+    approval,
+    text: `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel and with each approver; once it is approved you will get a button (in the channel where you asked and in a direct message) to enter the new ${value} (nothing to type until then).`,
+  };
 }
 
 /** A button naming an approval that does not exist (altered, or from another bot's database). */
@@ -274,6 +279,8 @@ export async function decideApproval(
         ? approvedMessage(decided, integrationText(decided))
         : deniedMessage(decided, requested(decided), vote.userId);
     await tellRequester(bot, decided, message);
+    // A request from a workflow step was asked in no channel: the requester's DM is the notice.
+    if (decided.channelId === "") return decided.status;
     try {
       await bot.slack.chat.postEphemeral({
         channel: decided.channelId ?? bot.config.auditChannelId,

@@ -38,6 +38,15 @@ describe("loadConfig", () => {
       viewChannelIds: ["C0OPS"],
     });
     expect(config.slack.appToken).toBeUndefined();
+    expect(config.workflowSteps).toBe(false);
+  });
+
+  it("turns the Workflow Builder steps on only with SLACK_WORKFLOW_STEPS=true", () => {
+    expect(loadConfig({ ...VALID, SLACK_WORKFLOW_STEPS: "true" }).workflowSteps).toBe(true);
+    expect(loadConfig({ ...VALID, SLACK_WORKFLOW_STEPS: "false" }).workflowSteps).toBe(false);
+    expect(problemsOf({ ...VALID, SLACK_WORKFLOW_STEPS: "yes" })).toEqual([
+      "SLACK_WORKFLOW_STEPS must be true or false",
+    ]);
   });
 
   it("names every problem at once, without echoing secret values", () => {

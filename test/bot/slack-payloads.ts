@@ -145,3 +145,34 @@ export function homeButtonClick(fields: {
     ],
   };
 }
+
+/**
+ * `function_executed`: a Workflow Builder step of this app runs (a custom step), with its inputs
+ * and the execution's own short-lived token, as Slack sends it in an `event_callback`.
+ */
+export function functionExecuted(fields: {
+  callbackId: string;
+  inputs: Record<string, unknown>;
+  executionId: string;
+  botAccessToken: string;
+}): Record<string, unknown> {
+  return {
+    type: "function_executed",
+    function: {
+      id: `Fn${fields.callbackId.length}${fields.executionId.slice(-6)}`,
+      callback_id: fields.callbackId,
+      title: fields.callbackId,
+      type: "app",
+      input_parameters: [],
+      output_parameters: [],
+      app_id: "A0TEST",
+      date_created: 1_700_000_000,
+      date_updated: 1_700_000_000,
+      date_deleted: 0,
+    },
+    inputs: fields.inputs,
+    function_execution_id: fields.executionId,
+    workflow_execution_id: `Wx${fields.executionId}`,
+    bot_access_token: fields.botAccessToken,
+  };
+}

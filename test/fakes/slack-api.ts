@@ -18,6 +18,8 @@ export interface RecordedCall {
   authorization?: string;
   /** What the fake answered (e.g. the id views.open gave the modal). */
   result?: Record<string, unknown>;
+  /** The token the call was made with (Authorization: Bearer, or a `token` argument). */
+  token?: string;
   at: number;
 }
 
@@ -115,6 +117,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       message_ts: `1700000000.${String(++messages).padStart(6, "0")}`,
     }),
     "chat.update": (args) => ({ ok: true, channel: args.channel, ts: args.ts }),
+    // A Workflow Builder step's end (Bolt's complete() / fail()).
+    "functions.completeSuccess": () => ({ ok: true }),
+    "functions.completeError": () => ({ ok: true }),
     // A bot's DM with a user: one channel per user, named after them ("D" + user id).
     "conversations.open": (args) => ({ ok: true, channel: { id: `D${String(args.users)}` } }),
     "views.open": (args) => ({
@@ -179,11 +184,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     const method = apiMatch[1];
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     const call: RecordedCall = {
       method,
       args,
       raw,
       ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      ...(token ? { token } : {}),
       at: Date.now(),
     };
     const handler = handlers.get(method) ?? defaults[method];

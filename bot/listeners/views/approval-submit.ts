@@ -9,6 +9,7 @@ import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../../shared/api/matching.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { decideApproval, requestApproval } from "../../approvals/flow.js";
+import { reasonProblem } from "../../approvals/reason.js";
 import {
   type ApprovalRequestMetadata,
   DENY_CALLBACK_ID,
@@ -17,7 +18,6 @@ import {
   noticeView,
   REASON_ACTION,
   REASON_BLOCK,
-  REASON_MAX_LENGTH,
   REQUEST_CALLBACK_ID,
 } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
@@ -27,20 +27,10 @@ import { republishAfterVote } from "../../home/publish.js";
 import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
-import { looksLikeSecret } from "../commands/words.js";
 import { ranAs } from "../log-requests.js";
 
 const REQUEST_TITLE = "Ask for approval";
 const DENY_TITLE = "Deny the request";
-
-/** Why a typed reason cannot be used, or undefined when it can. Pure. */
-function reasonProblem(reason: string): string | undefined {
-  if (reason.length < 3) return "Say in a few words why.";
-  if (reason.length > REASON_MAX_LENGTH) return `At most ${REASON_MAX_LENGTH} characters.`;
-  if (reason.split(/\s+/).some(looksLikeSecret))
-    return "This looks like it contains a secret or token: the reason is shown to others and kept in the history. Remove it (and revoke that secret if it was real).";
-  return undefined;
-}
 
 export function registerApprovalSubmissions(app: App, bot: BotContext): void {
   app.view(REQUEST_CALLBACK_ID, async ({ ack, body, view, context }) => {
@@ -153,14 +143,13 @@ async function submitRequest(
     );
     throw error;
   }
-  await show(
-    await requestApproval(bot, {
-      userId,
-      channelId: metadata.channelId,
-      credential,
-      reason: submission.reason,
-    }),
-  );
+  const requested = await requestApproval(bot, {
+    userId,
+    channelId: metadata.channelId,
+    credential,
+    reason: submission.reason,
+  });
+  await show(requested.text);
   return "approval-requested";
 }
 
