@@ -1,5 +1,6 @@
 /** Reading and writing the CLI's files, with errors that say why (missing, no permission, a directory). */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { readConfigText } from "../../shared/config/read.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 
@@ -29,14 +30,16 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   }
 }
 
+/** Writes `path`, creating its missing parent folders (`--out .gitpod/runner-config.yaml` in a fresh repository). */
 export async function writeTextFile(path: string, text: string, what: string): Promise<void> {
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why =
-      code === "ENOENT"
-        ? "its directory does not exist (ENOENT)"
+      code === "ENOTDIR"
+        ? "a parent of it is a file, not a folder (ENOTDIR)"
         : code === "EACCES" || code === "EPERM"
           ? `permission denied (${code})`
           : code === "EISDIR"

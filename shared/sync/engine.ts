@@ -4,15 +4,17 @@
  */
 
 import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
-import type { ConfigIssue } from "../config/types.js";
+import type { ConfigIssue, DesiredState } from "../config/types.js";
 import { ALL_KINDS } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
-import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
+import { type CurrentState, readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
+import { checkUnsetSecrets } from "./needed-secrets.js";
 import { buildPlan } from "./plan.js";
 import { type Plan, type PlanOptions, pendingOperations, refusedOperations } from "./plan-types.js";
 import { validateRemotely } from "./remote-validation.js";
@@ -77,28 +79,17 @@ export interface SyncResult {
   ok: boolean;
 }
 
-export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
-  const sources = "sources" in options ? options.sources : [{ file: options.file, text: options.text }];
-  const loaded = loadRunnerConfigs(sources, options.env);
-  const secretValues = [...loaded.secrets.values()];
-  // Every answer is scrubbed of these, even one to a call that did not send them.
-  client.addSecrets(secretValues);
-  const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
-    mode: options.mode,
-    issues: sortIssues(issues),
-    ...(plan ? { plan } : {}),
-    secretValues,
-    changed: false,
-    ok: false,
-  });
-  // Without a model (syntax or structure errors) there is nothing to check further. With one, the
-  // live-schema checks still run (they only read), so every error is reported in one go.
-  if (!loaded.desired) return fail(loaded.issues);
-  const desired = loaded.desired;
-
+/**
+ * Reads the runners of `desired` and checks its items against each runner's live schema; a runner
+ * the API does not know is an issue at its id.
+ */
+async function liveSchemaIssues(
+  client: GitpodClient,
+  desired: DesiredState,
+): Promise<{ current: CurrentState; issues: ConfigIssue[] }> {
   const runnerIds = desired.runners.map((runner) => runner.id);
   const current = await readCurrentState(client, runnerIds, scopeOfFile(desired));
-  const issues: ConfigIssue[] = [...loaded.issues];
+  const issues: ConfigIssue[] = [];
   for (const runner of desired.runners) {
     if (current.missing.includes(runner.id)) {
       issues.push(runnerIssue(runner, `runner ${runner.id} was not found (or this token cannot see it)`));
@@ -113,6 +104,42 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     }
     if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));
   }
+  return { current, issues };
+}
+
+export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
+  const sources = "sources" in options ? options.sources : [{ file: options.file, text: options.text }];
+  const loaded = loadRunnerConfigs(sources, options.env);
+  const secretValues = [...loaded.secrets.values()];
+  // Every answer is scrubbed of these, even one to a call that did not send them.
+  client.addSecrets(secretValues);
+  const fail = (issues: ConfigIssue[], plan?: Plan): SyncResult => ({
+    mode: options.mode,
+    issues: sortIssues(issues),
+    ...(plan ? { plan } : {}),
+    secretValues,
+    changed: false,
+    ok: false,
+  });
+  // Without a model (syntax or structure errors) there is no plan. Where the file parses, its
+  // well-formed runners and entries are still checked against the live schemas (they only read), so
+  // structure and live-schema errors are reported in one run.
+  if (!loaded.desired) {
+    if (!loaded.checkable) return fail(loaded.issues);
+    const checked = await liveSchemaIssues(client, loaded.checkable).catch((error: unknown) => {
+      // The file's own errors come first: a failed read (a bad token, an offline API) only hides
+      // the live-schema part, which the next run after the fix reports.
+      if (error instanceof GitpodApiError) return { issues: [] };
+      throw error;
+    });
+    return fail([...loaded.issues, ...checked.issues]);
+  }
+  const desired = loaded.desired;
+
+  const runnerIds = desired.runners.map((runner) => runner.id);
+  const checked = await liveSchemaIssues(client, desired);
+  const current = checked.current;
+  const issues: ConfigIssue[] = [...loaded.issues, ...checked.issues];
   if (issues.length > 0) return fail(issues);
 
   const planOptions: PlanOptions = {
@@ -134,6 +161,15 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     plan = buildPlan(desired, current.runners, planOptions);
   }
 
+  const skipKinds = new Set(
+    options.serverValidationAfterSchemaCheck === false
+      ? ALL_KINDS.filter((kind) => !kind.needsServerValidationAfterSchemaCheck).map((kind) => kind.kind)
+      : [],
+  );
+  // Only the secrets this run sends are needed; the plan notes the others on their items.
+  const unsetIssues = checkUnsetSecrets(plan, desired, loaded.unsetSecrets, options.mode, skipKinds);
+  if (unsetIssues.length > 0) return fail(unsetIssues, plan);
+
   const remoteIssues = await validateRemotely(
     client,
     desired,
@@ -141,13 +177,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     current.runners,
     loaded.secrets,
     validationConcurrency(options.concurrency),
-    {
-      skipKinds: new Set(
-        options.serverValidationAfterSchemaCheck === false
-          ? ALL_KINDS.filter((kind) => !kind.needsServerValidationAfterSchemaCheck).map((kind) => kind.kind)
-          : [],
-      ),
-    },
+    { skipKinds },
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 

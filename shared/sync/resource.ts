@@ -119,6 +119,11 @@ export interface ResourceKind<
   validationErrors(result: ValidateRunnerConfigurationResponse): FieldError[] | undefined;
   /** Names of the environment variables whose values the operation sends. */
   secretVariables(operation: Op): string[];
+  /**
+   * Whether the server validation of an operation (plan, validate) sends the secrets that
+   * `secretVariables` names, so that a plan needs them too; otherwise only apply does.
+   */
+  readonly validationSendsSecrets: boolean;
   /** Starts an apply: after an ambiguous create the applier re-reads before creating again. */
   applier(context: ApplyContext): KindApplier<Op>;
 }

@@ -26,6 +26,7 @@ function desiredClass(
     path: "p",
     line: 1,
     lines: {},
+    columns: {},
     ...extra,
   };
 }
@@ -40,6 +41,7 @@ function desiredScm(host: string, extra: Partial<DesiredScmIntegration> = {}): D
     path: "s",
     line: 1,
     lines: {},
+    columns: {},
     ...extra,
   };
 }

@@ -286,6 +286,8 @@ export const environmentClassKind: ResourceKind<
   desired: (runner) => runner.environmentClasses,
   // The live schema check covers a class's configuration; the server round is a second opinion.
   needsServerValidationAfterSchemaCheck: false,
+  // Classes hold no secrets.
+  validationSendsSecrets: false,
   fingerprint: (state) => ({ environmentClasses: sortedById(state?.environmentClasses ?? []) }),
   async read(client, runnerIds, states) {
     const classes = await listEachRunner(runnerIds, (runnerId) => listRunner(client, runnerId));

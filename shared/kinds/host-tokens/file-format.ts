@@ -55,6 +55,7 @@ export interface DesiredHostAuthenticationToken {
   path: string;
   line: number;
   lines: FieldLines;
+  columns: FieldLines;
 }
 
 export function hostTokenKey(item: { host: string; serviceAccount: string }): string {

@@ -58,6 +58,7 @@ export interface DesiredScmIntegration {
   path: string;
   line: number;
   lines: FieldLines;
+  columns: FieldLines;
 }
 
 /** Takes both a desired item and an API object (zod types an absent field as `| undefined`). */
@@ -158,7 +159,7 @@ function checkAgainstSchema(
       issues.push({
         file,
         line: integration.lines.scmId ?? integration.line,
-        column: 1,
+        column: integration.columns.scmId ?? 1,
         path: `${integration.path}.scmId`,
         message: `unknown scmId "${integration.scmId}"${didYouMean(integration.scmId, providers)} for runner ${runner.name ?? runner.id} (known: ${[...providers].join(", ")})`,
       });
