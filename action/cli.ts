@@ -85,8 +85,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
     return await run({ io, args, argv: rest, term, usageCode });
   } catch (error) {
-    return reportFailure(error, command, io, usageCode);
+    const code = reportFailure(error, command, io, usageCode);
+    // With --json, standard output holds one JSON document even when the command fails.
+    if (rest.includes("--json")) io.out(JSON.stringify({ ok: false, error: failureText(error) }, null, 2));
+    return code;
   }
+}
+
+function failureText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function unknownCommand(name: string, io: CliIo, usageCode: number): number {
@@ -110,6 +117,6 @@ function reportFailure(error: unknown, command: CommandSpec, io: CliIo, usageCod
     io.err(error.message);
     return error.code;
   }
-  io.err(error instanceof Error ? error.message : String(error));
+  io.err(failureText(error));
   return 1;
 }

@@ -107,6 +107,7 @@ export const COMMANDS: CommandSpec[] = [
         value: "URL",
         description: "JSON Schema for the yaml-language-server line (default: the published one)",
       },
+      json,
       "api-url": apiUrl,
     },
     notes:
@@ -126,6 +127,7 @@ export const COMMANDS: CommandSpec[] = [
         multiple: true,
       },
       out: { type: "string", value: "FILE", description: "write to FILE instead of standard output" },
+      json,
       "api-url": apiUrl,
     },
   },

@@ -29,8 +29,8 @@ function confirmOption(
   context: CommandContext,
   printPlan: (plan: Plan) => void,
 ): { confirm?: (plan: Plan) => Promise<boolean> } {
-  const { io, args } = context;
-  if (booleanFlag(args, "yes") || booleanFlag(args, "auto-approve")) return {};
+  const { io } = context;
+  if (approved(context)) return {};
   if (!io.stdinIsTTY || !io.ask) return {};
   const ask = io.ask;
   const confirm = async (plan: Plan) => {
@@ -44,9 +44,42 @@ function confirmOption(
   return { confirm };
 }
 
+/**
+ * What apply does before its first write: show the plan (so it comes before any progress line, in
+ * every mode) and, on a terminal without --yes, ask.
+ */
+function showPlanBeforeWrites(
+  context: CommandContext,
+  printPlan: (plan: Plan) => void,
+): (plan: Plan) => Promise<boolean> {
+  return (
+    confirmOption(context, printPlan).confirm ??
+    (async (plan) => {
+      printPlan(plan);
+      return true;
+    })
+  );
+}
+
+/** Whether apply may go ahead without asking (--yes or --auto-approve). */
+function approved(context: CommandContext): boolean {
+  return booleanFlag(context.args, "yes") || booleanFlag(context.args, "auto-approve");
+}
+
 async function validateFileOffline(context: CommandContext, file: string, text: string): Promise<number> {
   const { io, term } = context;
   const result = validateOffline(file, text, io.env);
+  if (booleanFlag(context.args, "json")) {
+    const ok = result.issues.length === 0;
+    io.out(
+      JSON.stringify(
+        { ok, offline: true, file, issues: result.issues, unsetVariables: result.unsetVariables },
+        null,
+        2,
+      ),
+    );
+    return ok ? 0 : 1;
+  }
   if (result.issues.length > 0) {
     io.err(
       formatIssuesWithSource(result.issues, new Map([[file, text]]), `${result.issues.length} error(s):`),
@@ -73,6 +106,7 @@ async function applySaved(context: CommandContext, planFile: string): Promise<nu
     if (error instanceof SavedPlanError) throw new CliFailure(error.message, context.usageCode);
     throw error;
   }
+  if (booleanFlag(context.args, "json")) return applySavedJson(context, planFile, saved);
   const printPlan = (plan: Plan) => io.out(formatPlanText(plan, { ascii: !term.unicode }));
   const client = apiClient(context, requireToken(context));
   const progress = applyProgress(term, io);
@@ -95,6 +129,41 @@ async function applySaved(context: CommandContext, planFile: string): Promise<nu
         io.err(`${planFile}: ${result.message}`);
         return 1;
     }
+  } finally {
+    await client.close();
+  }
+}
+
+/** `apply PLAN.json --json --yes`: the outcome as one JSON document, no progress. */
+async function applySavedJson(
+  context: CommandContext,
+  planFile: string,
+  saved: ReturnType<typeof parseSavedPlan>,
+): Promise<number> {
+  if (!approved(context)) {
+    throw new UsageError("apply --json needs --yes: it cannot ask before applying while it prints JSON");
+  }
+  const client = apiClient(context, requireToken(context));
+  try {
+    const result = await applySavedPlan(client, saved, context.io.env, {
+      concurrency: concurrencyOf(context),
+    });
+    const ok = result.status === "applied" && result.apply.ok;
+    context.io.out(
+      JSON.stringify(
+        {
+          ok,
+          status: result.status,
+          ...("message" in result ? { message: `${planFile}: ${result.message}` } : {}),
+          plan: saved.plan,
+          ...(result.status === "applied" ? { apply: result.apply } : {}),
+          fingerprint: saved.fingerprint,
+        },
+        null,
+        2,
+      ),
+    );
+    return ok ? 0 : 1;
   } finally {
     await client.close();
   }
@@ -128,11 +197,18 @@ async function validateEach(context: CommandContext, files: string[]): Promise<n
   if (context.argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config="))) {
     throw new UsageError("give the files either with --config or as arguments, not both");
   }
+  const json = booleanFlag(context.args, "json");
+  // With --json each file's document is collected, and one document lists them all.
+  const documents: unknown[] = [];
+  const io = json
+    ? { ...context.io, out: (text: string) => documents.push(JSON.parse(text) as unknown) }
+    : context.io;
   let code = 0;
   for (const file of files) {
     const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
-    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: [] }));
+    code = Math.max(code, await syncCommand("validate")({ ...context, io, args, argv: [] }));
   }
+  if (json) context.io.out(JSON.stringify({ ok: code === 0, files: documents }, null, 2));
   return code;
 }
 
@@ -142,7 +218,7 @@ export function syncCommand(mode: SyncMode) {
     const extra = context.args.positionals;
     if (mode === "apply" && extra.length === 1 && extra[0]) {
       // A saved plan carries its file and options: flags that would change them are a mistake.
-      const conflicting = ["config", "prune", "allow-destructive", "rotate-secrets", "json"].filter((name) =>
+      const conflicting = ["config", "prune", "allow-destructive", "rotate-secrets"].filter((name) =>
         context.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)),
       );
       if (conflicting.length > 0) {
@@ -155,6 +231,10 @@ export function syncCommand(mode: SyncMode) {
     if (mode === "validate" && extra.length > 0) return validateEach(context, extra);
     if (extra.length > 0)
       throw new UsageError(`unexpected argument "${extra[mode === "apply" ? 1 : 0] ?? extra[0]}"`);
+    const json = booleanFlag(args, "json");
+    if (mode === "apply" && json && !approved(context)) {
+      throw new UsageError("apply --json needs --yes: it cannot ask before applying while it prints JSON");
+    }
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
@@ -162,7 +242,6 @@ export function syncCommand(mode: SyncMode) {
     }
     const token = requireToken(context);
     const sources = await configSources(file);
-    const json = booleanFlag(args, "json");
     const ascii = !term.unicode;
     let planShown = false;
     const printPlan = (plan: Plan) => {
@@ -180,7 +259,7 @@ export function syncCommand(mode: SyncMode) {
         allowDestructive: booleanFlag(args, "allow-destructive"),
         rotateSecrets: booleanFlag(args, "rotate-secrets"),
         concurrency,
-        ...(json ? {} : { onOutcome: progress.onOutcome, ...confirmOption(context, printPlan) }),
+        ...(json ? {} : { onOutcome: progress.onOutcome, confirm: showPlanBeforeWrites(context, printPlan) }),
       });
       progress.end();
       const out = stringFlag(args, "out");

@@ -32,7 +32,7 @@ runners:
         pat: true
         oauth:
           clientId: ${GITHUB_OAUTH_CLIENT_ID}
-          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
+          clientSecret: \${OAUTH_SECRET_GITHUB_COM}
 `;
 
 let emu: Emulator;
@@ -49,7 +49,7 @@ function action(config: string, inputs: Record<string, string>, env: Record<stri
     configYaml: config,
     api: emu,
     inputs,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
   });
 }
 

@@ -77,7 +77,7 @@ function sync(c: GitpodClient, mode: SyncMode): Promise<SyncResult> {
   return runSync(c, {
     file: FILE,
     text: TEXT,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     mode,
     concurrency: 4,
     prune: false,

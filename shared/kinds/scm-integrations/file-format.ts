@@ -216,8 +216,8 @@ export const scmIntegrationFormat: FileFormat<DesiredScmIntegration, "scmIntegra
   liveSchemaRule,
   checkAgainstSchema,
   exportedSecretsHeader: [
-    "OAuth client secrets cannot be read back from the API. Set these variables before plan/apply",
-    "(plan and apply send a secret only when the client id changes or with --rotate-secrets):",
+    "OAuth client secrets cannot be read back from the API. Set these variables where plan and apply",
+    "run: they send a secret only when the client id changes or with --rotate-secrets (and rotation):",
   ],
   exportEntries(state, context) {
     const runnersWithOAuth = oauthHostCounts(context.runners);
