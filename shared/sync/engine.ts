@@ -5,6 +5,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
@@ -12,7 +13,7 @@ import type { ConfigIssue, DesiredState } from "../config/types.js";
 import { ALL_KINDS } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
-import { type CurrentState, readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
+import { readCurrentState, readForDestructive, readSchemas, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
 import { checkUnsetSecrets } from "./needed-secrets.js";
 import { buildPlan } from "./plan.js";
@@ -79,32 +80,40 @@ export interface SyncResult {
   ok: boolean;
 }
 
-/**
- * Reads the runners of `desired` and checks its items against each runner's live schema; a runner
- * the API does not know is an issue at its id.
- */
-async function liveSchemaIssues(
-  client: GitpodClient,
+/** The live-schema issues of `desired`'s items; a runner the API does not know is an issue at its id. */
+function schemaIssues(
   desired: DesiredState,
-): Promise<{ current: CurrentState; issues: ConfigIssue[] }> {
-  const runnerIds = desired.runners.map((runner) => runner.id);
-  const current = await readCurrentState(client, runnerIds, scopeOfFile(desired));
+  schemas: ReadonlyMap<string, RunnerConfigurationSchema | undefined>,
+  missing: readonly string[],
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const runner of desired.runners) {
-    if (current.missing.includes(runner.id)) {
+    if (missing.includes(runner.id)) {
       issues.push(runnerIssue(runner, `runner ${runner.id} was not found (or this token cannot see it)`));
       continue;
     }
-    const state = current.runners.get(runner.id);
-    if (state && !state.schema) {
-      state.notes = [
-        ...(state.notes ?? []),
-        `runner ${runnerLabel(runner.id, runner.name)} reported no configuration schema; only server-side validation applies`,
-      ];
-    }
-    if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));
+    const schema = schemas.get(runner.id);
+    if (schema) issues.push(...checkAgainstSchema(runner.file, runner, schema));
   }
-  return { current, issues };
+  return issues;
+}
+
+/**
+ * The live-schema issues of the well-formed parts of a file with structure errors: only the runners'
+ * schemas are read. A failed read (a bad token, an offline API) leaves the file's own errors to
+ * report; the next run after the fix checks the rest.
+ */
+async function checkableIssues(client: GitpodClient, checkable: DesiredState): Promise<ConfigIssue[]> {
+  try {
+    const { schemas, missing } = await readSchemas(
+      client,
+      checkable.runners.map((runner) => runner.id),
+    );
+    return schemaIssues(checkable, schemas, missing);
+  } catch (error) {
+    if (error instanceof GitpodApiError) return [];
+    throw error;
+  }
 }
 
 export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
@@ -125,21 +134,26 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
   // well-formed runners and entries are still checked against the live schemas (they only read), so
   // structure and live-schema errors are reported in one run.
   if (!loaded.desired) {
-    if (!loaded.checkable) return fail(loaded.issues);
-    const checked = await liveSchemaIssues(client, loaded.checkable).catch((error: unknown) => {
-      // The file's own errors come first: a failed read (a bad token, an offline API) only hides
-      // the live-schema part, which the next run after the fix reports.
-      if (error instanceof GitpodApiError) return { issues: [] };
-      throw error;
-    });
-    return fail([...loaded.issues, ...checked.issues]);
+    return fail([
+      ...loaded.issues,
+      ...(loaded.checkable ? await checkableIssues(client, loaded.checkable) : []),
+    ]);
   }
   const desired = loaded.desired;
 
   const runnerIds = desired.runners.map((runner) => runner.id);
-  const checked = await liveSchemaIssues(client, desired);
-  const current = checked.current;
-  const issues: ConfigIssue[] = [...loaded.issues, ...checked.issues];
+  const current = await readCurrentState(client, runnerIds, scopeOfFile(desired));
+  for (const runner of desired.runners) {
+    const state = current.runners.get(runner.id);
+    if (state && !state.schema && !current.missing.includes(runner.id)) {
+      state.notes = [
+        ...(state.notes ?? []),
+        `runner ${runnerLabel(runner.id, runner.name)} reported no configuration schema; only server-side validation applies`,
+      ];
+    }
+  }
+  const schemas = new Map([...current.runners].map(([runnerId, state]) => [runnerId, state.schema]));
+  const issues = [...loaded.issues, ...schemaIssues(desired, schemas, current.missing)];
   if (issues.length > 0) return fail(issues);
 
   const planOptions: PlanOptions = {
