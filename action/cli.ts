@@ -44,7 +44,7 @@ const RUN: Record<string, (context: CommandContext) => Promise<number>> = {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
   const [first, ...rest] = argv;
-  if (first === "--version" || first === "-V" || first === "version") {
+  if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
     io.out(`gitpod-runner-config ${packageVersion()} (Node.js ${process.versions.node})`);
     return 0;
   }

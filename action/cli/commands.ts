@@ -153,7 +153,7 @@ export function generalHelp(version: string): string {
     "commands:",
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "global flags: --help, --version",
+    "global flags: --help (-h), --version (-v)",
     "environment: GITPOD_API_KEY (the API token), GITPOD_BASE_URL, NO_COLOR, FORCE_COLOR",
     'Run "gitpod-runner-config help <command>" for a command\'s flags.',
   ].join("\n");

@@ -57,6 +57,7 @@ describe("version, help and did you mean", () => {
     const version = await cli(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout).toBe(`gitpod-runner-config ${VERSION} (Node.js ${process.versions.node})\n`);
+    for (const flag of ["-v", "-V", "version"]) expect((await cli([flag])).stdout).toBe(version.stdout);
     const general = await cli(["--help"]);
     expect(general.stdout).toMatch(
       /commands:\n {2}validate .*\n {2}plan .*\n {2}apply .*\n {2}export .*\n {2}schema /,
