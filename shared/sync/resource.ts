@@ -105,7 +105,7 @@ export interface ResourceKind<
     states: ReadonlyMap<string, RunnerState>,
   ): Promise<void>;
   /** Facts about the runner as a whole that this kind adds to its plan (pure; optional). */
-  runnerPlanFields?(state: RunnerState | undefined): Partial<RunnerPlan>;
+  runnerPlanFields?(state: RunnerState | undefined, runner: DesiredRunner): Partial<RunnerPlan>;
   /** Runner-level notes in words from those facts (optional). */
   runnerNotes?(runner: RunnerPlan): string[];
   /** Pure and linear in the number of objects: the operations that take current to desired. */

@@ -8,6 +8,7 @@ import type { GitpodClient } from "../../api/client.js";
 import { GitpodApiError } from "../../api/errors.js";
 import type { EnvironmentClass, FieldValue } from "../../api/schemas.js";
 import { withLineOf } from "../../config/positions.js";
+import type { DesiredRunner } from "../../config/types.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { listEachRunner } from "../../sync/per-runner.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-types.js";
@@ -272,6 +273,25 @@ async function applyEnvironmentClassOperation(
 const listRunner = (client: GitpodClient, runnerId: string) =>
   client.environmentClasses.list({ filter: { runnerIds: [runnerId] } }).toArray();
 
+/**
+ * The disabled classes a runner carries beyond those the file itself declares disabled (one live
+ * class per `enabled: false` entry of the same name): what earlier replaces and prunes left behind.
+ */
+function leftoverDisabledClasses(live: readonly EnvironmentClass[], runner: DesiredRunner): number {
+  const declared = new Map<string, number>();
+  for (const item of runner.environmentClasses)
+    if (!item.enabled) declared.set(item.displayName, (declared.get(item.displayName) ?? 0) + 1);
+  let leftover = 0;
+  for (const environmentClass of live) {
+    if (environmentClass.enabled === true) continue;
+    const name = environmentClass.displayName ?? "";
+    const unclaimed = declared.get(name) ?? 0;
+    if (unclaimed > 0) declared.set(name, unclaimed - 1);
+    else leftover += 1;
+  }
+  return leftover;
+}
+
 export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
@@ -299,8 +319,8 @@ export const environmentClassKind: ResourceKind<
     for (const environmentClass of classes)
       stateOf(environmentClass.runnerId ?? "").environmentClasses.push(environmentClass);
   },
-  runnerPlanFields: (state) => ({
-    disabledEnvironmentClasses: (state?.environmentClasses ?? []).filter((c) => c.enabled !== true).length,
+  runnerPlanFields: (state, runner) => ({
+    disabledEnvironmentClasses: leftoverDisabledClasses(state?.environmentClasses ?? [], runner),
   }),
   runnerNotes(runner) {
     const disabled = runner.disabledEnvironmentClasses ?? 0;
