@@ -4,6 +4,7 @@ import type { ConfigSource } from "../shared/config/load.js";
 import { expandConfigPaths } from "../shared/config/paths.js";
 import { readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
+import { unreadableReason } from "./cli/files.js";
 import { emitAnnotations } from "./report/annotations.js";
 
 /** The file's text, or undefined after failing the step with a message naming the input. */
@@ -14,7 +15,7 @@ async function readConfigFile(file: string): Promise<string | undefined> {
     annotateIssues([read.issue]);
     core.setFailed(`${file}:${read.issue.line}: ${read.issue.message}; nothing was changed`);
   } else {
-    core.setFailed(`config file ${file} could not be read (input config)`);
+    core.setFailed(`config file ${file} ${unreadableReason({ code: read.code })} (input config)`);
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ import type { ConfigIssue } from "../../shared/config/types.js";
 
 export class FileError extends Error {}
 
-function reason(error: unknown): string {
+/** Why a file cannot be read, in words (the action's `config` input says the same as the CLI). */
+export function unreadableReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case "ENOENT":
@@ -17,7 +18,11 @@ function reason(error: unknown): string {
     case "EISDIR":
       return "is a directory, not a file (EISDIR)";
     default:
-      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+      return code
+        ? `cannot be read (${code})`
+        : error instanceof Error
+          ? `cannot be read (${error.message})`
+          : "cannot be read";
   }
 }
 
@@ -26,7 +31,7 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new FileError(`${what}: ${path} ${reason(error)}`);
+    throw new FileError(`${what}: ${path} ${unreadableReason(error)}`);
   }
 }
 

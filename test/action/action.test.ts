@@ -230,7 +230,7 @@ describe("the action, run as the GitHub runner runs it", () => {
     const prune = await action(CONFIG, { mode: "plan", prune: "sometimes" });
     expect(prune.stdout).toMatch(/::error::input prune must be true or false/);
     const missing = await action(CONFIG, { mode: "plan", config: "nope.yaml" });
-    expect(missing.stdout).toMatch(/::error::config file nope.yaml could not be read/);
+    expect(missing.stdout).toContain("::error::config file nope.yaml does not exist (ENOENT) (input config)");
     expect(emu.requests.count()).toBe(0);
   });
 });
