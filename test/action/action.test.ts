@@ -78,6 +78,10 @@ describe("the action, run as the GitHub runner runs it", () => {
     expect(first.code).toBe(0);
     expect(first.outputs.changed).toBe("true");
     expect(first.summary).toMatch(/Apply complete: 3 change/);
+    expect(first.summary).toMatch(/\| runner \| result \| action \|/);
+    expect(first.summary).toMatch(
+      /^\| aws-eu \| ✅ done \| create \| environment class \| Large Instance \|/m,
+    );
     expect(classesNamed("Large Instance")).toHaveLength(1);
     const integration = [...emu.state.scmIntegrations.values()][0];
     expect(integration?.host).toBe("github.com");
