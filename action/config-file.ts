@@ -1,6 +1,6 @@
 /** Reading the runner-config file and reporting its problems to the runner, for every mode. */
 import * as core from "@actions/core";
-import type { ConfigSource } from "../shared/config/load.js";
+import { type ConfigSource, issueText } from "../shared/config/load.js";
 import { expandConfigPaths } from "../shared/config/paths.js";
 import { readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
@@ -45,7 +45,7 @@ export function annotateIssues(issues: readonly ConfigIssue[]): void {
   emitAnnotations(
     issues.map((issue) => ({
       level: "error",
-      message: `${issue.path ? `${issue.path}: ` : ""}${issue.message}`,
+      message: issueText(issue),
       properties: {
         title: "runner-config",
         file: issue.file,

@@ -366,6 +366,23 @@ export function loadRunnerConfigs(
   };
 }
 
+/**
+ * The field and the message as one phrase, saying the field once: `enabled: expected …` under
+ * `…enabled` and `version must be 1` under `version` repeat the field the path ends with.
+ */
+export function issueText(issue: Pick<ConfigIssue, "path" | "message">): string {
+  if (!issue.path) return issue.message;
+  const field = issue.path
+    .split(".")
+    .pop()
+    ?.replace(/\[\d+\]$/, "");
+  if (field && issue.message.startsWith(`${field}: `))
+    return `${issue.path}: ${issue.message.slice(field.length + 2)}`;
+  if (field && issue.message.startsWith(`${field} `))
+    return `${issue.path}${issue.message.slice(field.length)}`;
+  return `${issue.path}: ${issue.message}`;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.path ? `${issue.path}: ` : ""}${issue.message}`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${issueText(issue)}`;
 }

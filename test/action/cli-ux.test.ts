@@ -107,7 +107,7 @@ describe("errors", () => {
     const result = await cli(["validate", "--config", path]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `${path}:7:25: runners[0].environmentClasses[0].configuration.instanceType: instanceType must be one of`,
+      `${path}:7:25: runners[0].environmentClasses[0].configuration.instanceType must be one of`,
     );
     expect(result.stderr).toContain(
       "    7 |           instanceType: m6i.huge\n      |                         ^",

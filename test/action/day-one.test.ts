@@ -222,6 +222,15 @@ runners:
     );
   });
 
+  it("says the field once, in the text and in the annotations", async () => {
+    const bad = UNKNOWN_KEY.replace("version: 1", "version: 2");
+    const text = await cli(["validate", "--offline", "--config", await file("twice.yaml", bad)]);
+    expect(text.stderr).toContain(":1:10: version must be 1\n");
+    const action = await runAction({ configYaml: bad, inputs: { mode: "validate" } });
+    expect(action.stdout).toMatch(/::error [^\n]*line=1,col=10::version must be 1\n/);
+    expect(action.stdout).not.toContain("version: version");
+  });
+
   it("reports structure errors and the live-schema errors of the well-formed parts together", async () => {
     const both = `${UNKNOWN_KEY}    colour: blue
     scmIntegrations:
