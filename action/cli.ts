@@ -41,7 +41,7 @@ export type { CliIo } from "./cli/context.js";
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
   const [first, ...rest] = argv;
-  if (first === "--version" || first === "-V" || first === "version") {
+  if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
     io.out(`gitpod-runner-config ${packageVersion()} (Node.js ${process.versions.node})`);
     return 0;
   }
@@ -80,8 +80,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
     return await command.run({ io, args, argv: rest, term, usageCode });
   } catch (error) {
-    return reportFailure(error, command, io, usageCode);
+    const code = reportFailure(error, command, io, usageCode);
+    // With --json, standard output holds one JSON document even when the command fails.
+    if (rest.includes("--json")) io.out(JSON.stringify({ ok: false, error: failureText(error) }, null, 2));
+    return code;
   }
+}
+
+function failureText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function unknownCommand(name: string, io: CliIo, usageCode: number): number {
@@ -105,6 +112,6 @@ function reportFailure(error: unknown, command: CommandSpec, io: CliIo, usageCod
     io.err(error.message);
     return error.code;
   }
-  io.err(error instanceof Error ? error.message : String(error));
+  io.err(failureText(error));
   return 1;
 }

@@ -1,9 +1,10 @@
 /** Reading the runner-config file and reporting its problems to the runner, for every mode. */
 import * as core from "@actions/core";
-import type { ConfigSource } from "../shared/config/load.js";
+import { type ConfigSource, issueText } from "../shared/config/load.js";
 import { expandConfigPaths } from "../shared/config/paths.js";
 import { type ConfigRoot, readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
+import { unreadableReason } from "./cli/files.js";
 import { emitAnnotations } from "./report/annotations.js";
 
 /**
@@ -22,7 +23,7 @@ async function readConfigFile(file: string): Promise<string | undefined> {
     annotateIssues([read.issue]);
     core.setFailed(`${file}:${read.issue.line}: ${read.issue.message}; nothing was changed`);
   } else {
-    core.setFailed(`config file ${file} could not be read (input config)`);
+    core.setFailed(`config file ${file} ${unreadableReason({ code: read.code })} (input config)`);
   }
   return undefined;
 }
@@ -52,7 +53,7 @@ export function annotateIssues(issues: readonly ConfigIssue[]): void {
   emitAnnotations(
     issues.map((issue) => ({
       level: "error",
-      message: `${issue.path ? `${issue.path}: ` : ""}${issue.message}`,
+      message: issueText(issue),
       properties: {
         title: "runner-config",
         file: issue.file,

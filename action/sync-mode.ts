@@ -114,7 +114,7 @@ export async function runSyncMode(
         ? `Applied ${done} change(s).`
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.${unknownNote}`;
   core.setOutput("summary", summary);
-  await writeJobSummary(formatApplyMarkdown(apply), env);
+  await writeJobSummary(formatApplyMarkdown(apply, plan), env);
   const link = workflowRunLink(env);
   if (notify) await notifySlack(notify, formatApplyReport(apply, link ? { link } : {}), apply.ok, env);
   if (!apply.ok) {

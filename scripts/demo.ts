@@ -14,8 +14,8 @@ const FILE = "examples/runner-config.yaml";
 
 const emulator = await startEmulator();
 const client = new GitpodClient({ baseUrl: emulator.url, apiKey: emulator.token });
-// The file references ${GITHUB_OAUTH_CLIENT_SECRET}; the emulator knows this demo OAuth app.
-const env = { ...process.env, GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET };
+// The file references ${OAUTH_SECRET_GITHUB_COM}; the emulator knows this demo OAuth app.
+const env = { ...process.env, OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET };
 let failed = false;
 
 try {

@@ -118,6 +118,7 @@ const COMMANDS: readonly CliCommand[] = [
         value: "URL",
         description: "JSON Schema for the yaml-language-server line (default: the published one)",
       },
+      json,
       "api-url": apiUrl,
     },
     notes:
@@ -138,6 +139,7 @@ const COMMANDS: readonly CliCommand[] = [
         multiple: true,
       },
       out: { type: "string", value: "FILE", description: "write to FILE instead of standard output" },
+      json,
       "api-url": apiUrl,
     },
   },
@@ -177,7 +179,7 @@ export function generalHelp(version: string): string {
     "commands:",
     ...LISTED.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "global flags: --help, --version",
+    "global flags: --help (-h), --version (-v)",
     "environment: ONA_API_KEY (the API token; legacy GITPOD_API_KEY), ONA_BASE_URL (legacy GITPOD_BASE_URL), NO_COLOR, FORCE_COLOR",
     'Run "gitpod-runner-config help <command>" for a command\'s flags.',
   ].join("\n");

@@ -4,7 +4,7 @@ import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
 import { countsText, exportRunnerConfig } from "../../shared/export/export.js";
 import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
 import { ALL_KINDS } from "../../shared/kinds/registry.js";
-import { listFlag, stringFlag, UsageError } from "./args.js";
+import { booleanFlag, listFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, apiSource, apiUsed, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
 
@@ -46,7 +46,24 @@ export async function exportCommand(context: CommandContext): Promise<number> {
       schemaUrl: stringFlag(args, "schema-url") ?? PUBLISHED_SCHEMA_URL,
     });
     if (out) await writeTextFile(out, result.text, "--out");
-    else io.out(result.text.trimEnd());
+    if (booleanFlag(args, "json")) {
+      // One document: the file itself only when it was not written to --out.
+      io.out(
+        JSON.stringify(
+          {
+            ok: true,
+            ...(out ? { out } : { text: result.text }),
+            counts: result.counts,
+            secrets: result.secrets,
+            notes: result.notes,
+          },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    if (!out) io.out(result.text.trimEnd());
     // What export did goes to standard error, so that standard output stays the file.
     io.err(
       `${term.paint("green", term.glyph("ok"))} Exported ${countsText(result.counts)}${out ? ` to ${out}` : ""}, read from ${apiUsed(context)}.`,
@@ -54,7 +71,7 @@ export async function exportCommand(context: CommandContext): Promise<number> {
     for (const note of result.notes) io.err(`${term.paint("yellow", term.glyph("warn"))} ${note}`);
     if (result.secrets.length > 0) {
       io.err(
-        `Set ${result.secrets.map((secret) => secret.variable).join(", ")} before plan or apply (secrets cannot be read back).`,
+        `Secrets cannot be read back: set ${result.secrets.map((secret) => secret.variable).join(", ")} where plan and apply run (they are sent only for a new client id or token, or a rotation; the plan says which it needs).`,
       );
     }
     return 0;

@@ -1,12 +1,13 @@
 /** Reading and writing the CLI's files, with errors that say why (missing, no permission, a directory). */
-import { readFile, realpath, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type ConfigRoot, readConfigText } from "../../shared/config/read.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 
 export class FileError extends Error {}
 
-function reason(error: unknown): string {
+/** Why a file cannot be read, in words (the action's `config` input says the same as the CLI). */
+export function unreadableReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case "ENOENT":
@@ -17,7 +18,11 @@ function reason(error: unknown): string {
     case "EISDIR":
       return "is a directory, not a file (EISDIR)";
     default:
-      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+      return code
+        ? `cannot be read (${code})`
+        : error instanceof Error
+          ? `cannot be read (${error.message})`
+          : "cannot be read";
   }
 }
 
@@ -26,18 +31,20 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new FileError(`${what}: ${path} ${reason(error)}`);
+    throw new FileError(`${what}: ${path} ${unreadableReason(error)}`);
   }
 }
 
+/** Writes `path`, creating its missing parent folders (`--out .gitpod/runner-config.yaml` in a fresh repository). */
 export async function writeTextFile(path: string, text: string, what: string): Promise<void> {
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why =
-      code === "ENOENT"
-        ? "its directory does not exist (ENOENT)"
+      code === "ENOTDIR"
+        ? "a parent of it is a file, not a folder (ENOTDIR)"
         : code === "EACCES" || code === "EPERM"
           ? `permission denied (${code})`
           : code === "EISDIR"

@@ -1,7 +1,8 @@
 /**
- * Config errors for a terminal: `file:line:column: path: message`, then the line of the file with a
- * caret under the value. Issues found against the live schema know only their line; the caret then
- * goes to the value after the field's key on that line. Secret values in the quoted line are masked.
+ * Config errors for a terminal: `file:line:column: path: message` (the field said once, see
+ * issueText), then the line of the file with a caret under the value. An issue that knows only its
+ * line (column 1: a runner, a server answer) gets the caret at the value after the field's key.
+ * Secret values in the quoted line are masked.
  */
 import { formatIssue } from "../../shared/config/load.js";
 import { maskSourceLine } from "../../shared/config/mask.js";
@@ -18,26 +19,13 @@ function valueColumn(issue: ConfigIssue, line: string): number {
   return match ? match.index + match[0].length + 1 : issue.column;
 }
 
-/** `path: field: message` says the field twice: keep the path, drop the repeat. */
-function withoutRepeatedField(issue: ConfigIssue): ConfigIssue {
-  const field = issue.path
-    .split(".")
-    .pop()
-    ?.replace(/\[\d+\]$/, "");
-  const prefix = `${field}: `;
-  return field && issue.message.startsWith(prefix)
-    ? { ...issue, message: issue.message.slice(prefix.length) }
-    : issue;
-}
-
 export function formatIssuesWithSource(
   issues: ConfigIssue[],
   sources: ReadonlyMap<string, string>,
   header: string,
 ): string {
   const out = [header];
-  for (const original of issues) {
-    const issue = withoutRepeatedField(original);
+  for (const issue of issues) {
     const line = sources.get(issue.file)?.split(/\r?\n/)[issue.line - 1];
     if (line === undefined) {
       out.push(`  ${formatIssue(issue)}`);

@@ -1,7 +1,7 @@
 /** `schema [--runner ID...] [--out FILE]`: the file format as JSON Schema, with runners' keys if asked. */
 import { GitpodApiError } from "../../shared/api/errors.js";
 import { runnerConfigJsonSchema } from "../../shared/config/json-schema.js";
-import { listFlag, stringFlag } from "./args.js";
+import { booleanFlag, listFlag, stringFlag } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
 
@@ -32,6 +32,11 @@ export async function schemaCommand(context: CommandContext): Promise<number> {
   const out = stringFlag(args, "out");
   if (out) {
     await writeTextFile(out, text, "--out");
+    // The schema is JSON already; with --out, --json says where it went.
+    if (booleanFlag(args, "json")) {
+      io.out(JSON.stringify({ ok: true, out, runners: ids }, null, 2));
+      return 0;
+    }
     io.err(
       `Wrote the JSON Schema${ids.length > 0 ? ` with ${ids.length} runner(s)' configuration keys` : ""} to ${out}.`,
     );

@@ -38,8 +38,8 @@ function confirmOption(
   context: CommandContext,
   printPlan: (plan: Plan) => void,
 ): { confirm?: (plan: Plan) => Promise<boolean> } {
-  const { io, args } = context;
-  if (booleanFlag(args, "yes") || booleanFlag(args, "auto-approve")) return {};
+  const { io } = context;
+  if (approved(context)) return {};
   if (!io.stdinIsTTY || !io.ask) return {};
   const ask = io.ask;
   const confirm = async (plan: Plan) => {
@@ -53,9 +53,42 @@ function confirmOption(
   return { confirm };
 }
 
+/**
+ * What apply does before its first write: show the plan (so it comes before any progress line, in
+ * every mode) and, on a terminal without --yes, ask.
+ */
+function showPlanBeforeWrites(
+  context: CommandContext,
+  printPlan: (plan: Plan) => void,
+): (plan: Plan) => Promise<boolean> {
+  return (
+    confirmOption(context, printPlan).confirm ??
+    (async (plan) => {
+      printPlan(plan);
+      return true;
+    })
+  );
+}
+
+/** Whether apply may go ahead without asking (--yes or --auto-approve). */
+function approved(context: CommandContext): boolean {
+  return booleanFlag(context.args, "yes") || booleanFlag(context.args, "auto-approve");
+}
+
 async function validateFileOffline(context: CommandContext, file: string, text: string): Promise<number> {
   const { io, term } = context;
   const result = validateOffline(file, text, io.env);
+  if (booleanFlag(context.args, "json")) {
+    const ok = result.issues.length === 0;
+    io.out(
+      JSON.stringify(
+        { ok, offline: true, file, issues: result.issues, unsetVariables: result.unsetVariables },
+        null,
+        2,
+      ),
+    );
+    return ok ? 0 : 1;
+  }
   if (result.issues.length > 0) {
     io.err(
       formatIssuesWithSource(result.issues, new Map([[file, text]]), `${result.issues.length} error(s):`),
@@ -169,12 +202,19 @@ async function validateEach(context: CommandContext, files: string[]): Promise<n
   if (configGiven(context)) {
     throw new UsageError("give the files either with --config or as arguments, not both");
   }
+  const json = booleanFlag(context.args, "json");
+  // With --json each file's document is collected, and one document lists them all.
+  const documents: unknown[] = [];
+  const io = json
+    ? { ...context.io, out: (text: string) => documents.push(JSON.parse(text) as unknown) }
+    : context.io;
   let code = 0;
   for (const file of files) {
     const args = { ...context.args, positionals: [], values: { ...context.args.values, config: file } };
     // Named on the command line, as if with --config.
-    code = Math.max(code, await syncCommand("validate")({ ...context, args, argv: ["--config", file] }));
+    code = Math.max(code, await syncCommand("validate")({ ...context, io, args, argv: ["--config", file] }));
   }
+  if (json) context.io.out(JSON.stringify({ ok: code === 0, files: documents }, null, 2));
   return code;
 }
 
@@ -183,12 +223,13 @@ export function syncCommand(mode: SyncMode) {
     const { io, args, term } = context;
     const extra = context.args.positionals;
     const planFile = mode === "apply" && extra.length === 1 ? extra[0] : undefined;
-    if (planFile !== undefined && context.argv.some((arg) => arg === "--json" || arg.startsWith("--json="))) {
-      throw new UsageError("--json is not available with a saved plan: drop it (or apply without the plan)");
-    }
     if (mode === "validate" && extra.length > 0) return validateEach(context, extra);
     if (extra.length > 0 && planFile === undefined)
       throw new UsageError(`unexpected argument "${extra[mode === "apply" ? 1 : 0] ?? extra[0]}"`);
+    const json = booleanFlag(args, "json");
+    if (mode === "apply" && json && !approved(context)) {
+      throw new UsageError("apply --json needs --yes: it cannot ask before applying while it prints JSON");
+    }
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
@@ -199,7 +240,6 @@ export function syncCommand(mode: SyncMode) {
       ? await savedPlanInput(context, planFile)
       : { sources: await configSources(context, file), options: planOptionsOf(context) };
     const { sources } = input;
-    const json = booleanFlag(args, "json");
     const ascii = !term.unicode;
     let planShown = false;
     const printPlan = (plan: Plan) => {
@@ -216,7 +256,7 @@ export function syncCommand(mode: SyncMode) {
         ...input.options,
         ...(input.saved ? { expected: input.saved.plan } : {}),
         concurrency,
-        ...(json ? {} : { onOutcome: progress.onOutcome, ...confirmOption(context, printPlan) }),
+        ...(json ? {} : { onOutcome: progress.onOutcome, confirm: showPlanBeforeWrites(context, printPlan) }),
       });
       progress.end();
       const out = stringFlag(args, "out");

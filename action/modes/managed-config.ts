@@ -10,27 +10,13 @@ import { managedFromDesiredState } from "../../shared/scheduled/index.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
 import { logInfo } from "../log.js";
 
-/** Every `${VAR}` reads as set, so the loader reports only the file's own problems. */
-const EVERY_VARIABLE_SET: Record<string, string | undefined> = new Proxy(
-  {},
-  {
-    get: () => "(set)",
-    // The loader only trusts own properties (so `${constructor}` cannot reach Object.prototype).
-    getOwnPropertyDescriptor: () => ({
-      value: "(set)",
-      configurable: true,
-      enumerable: true,
-      writable: true,
-    }),
-  },
-);
-
 export async function loadManaged(
   file: string,
 ): Promise<ReturnType<typeof managedFromDesiredState> | undefined> {
   const sources = await readConfigSources(file);
   if (sources === undefined) return undefined;
-  const loaded = loadRunnerConfigs(sources, EVERY_VARIABLE_SET);
+  // No environment: an unset variable is not a problem of the file (the loader does not report it).
+  const loaded = loadRunnerConfigs(sources, {});
   if (loaded.issues.length > 0 || !loaded.desired) {
     annotateIssues(loaded.issues);
     for (const issue of loaded.issues) logInfo(formatIssue(issue));

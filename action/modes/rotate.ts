@@ -33,9 +33,12 @@ export async function runRotateMode(
   env: Record<string, string | undefined>,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
-  core.setOutput("changed", "false");
+  // `changed` is written once: false where the run stops early, else what the rotation did.
   const managed = await loadManaged(inputs.config);
-  if (!managed) return;
+  if (!managed) {
+    core.setOutput("changed", "false");
+    return;
+  }
   for (const item of managed.integrations) {
     const value = item.oauth ? env[item.oauth.clientSecretEnv] : undefined;
     if (value) core.setSecret(value);
@@ -64,6 +67,7 @@ export async function runRotateMode(
       },
     );
   } catch (error) {
+    core.setOutput("changed", "false");
     if (error instanceof RotateOnlyError) {
       core.setFailed(`input ${error.message}; nothing was changed`);
       return;

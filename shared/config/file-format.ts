@@ -19,6 +19,8 @@ export interface Located {
   path: string;
   line: number;
   lines: FieldLines;
+  /** The column of each field's value, by the same names as `lines`. */
+  columns: FieldLines;
 }
 
 export interface LoadContext extends SecretReferenceContext {

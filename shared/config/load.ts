@@ -10,23 +10,43 @@ import type { z } from "zod";
 import { FILE_FORMATS } from "../kinds/registry.js";
 import type { DesiredRunner, DesiredState } from "./desired-state.js";
 import { fastPlainData } from "./fast-parse.js";
-import { type FileFormat, type Located, loadList } from "./file-format.js";
+import { type FileFormat, type LoadContext, type Located, loadList } from "./file-format.js";
 import { structureMessage, unknownKeyMessage } from "./issue-words.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_SIZE_TEXT, MAX_FIELD_LENGTH } from "./limits.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { maskedIssue } from "./mask.js";
 import { LazyPositions, lazyLines } from "./positions.js";
 import { runnerIssue } from "./runner-issue.js";
-import { RunnerConfigFile } from "./structure.js";
+import { RunnerConfigFile, RunnerEntry } from "./structure.js";
 import type { ConfigIssue } from "./types.js";
 import { forbiddenKeyIssues, syntaxIssue, toPlainData } from "./yaml-guards.js";
 
 export interface LoadedConfig {
   /** Undefined when the file has errors that leave no usable model. */
   desired: DesiredState | undefined;
+  /**
+   * With structure errors (`desired` undefined): the runners and entries that are well formed, for
+   * the live-schema checks to report in the same run. Never planned.
+   */
+  checkable?: DesiredState;
   issues: ConfigIssue[];
   /** Secret values by environment variable name, for the references the file makes. */
   secrets: Map<string, string>;
+  /**
+   * Secret fields whose variable is not set. Not an error by itself: a run needs only the secrets it
+   * sends or validates (shared/sync/needed-secrets.ts).
+   */
+  unsetSecrets: UnsetSecret[];
+}
+
+/** A secret field whose `${VARIABLE}` is not set (or empty). */
+export interface UnsetSecret {
+  variable: string;
+  file: string;
+  /** The entry the field belongs to: `runners[0].scmIntegrations[1]`. */
+  itemPath: string;
+  /** The error at the field, worked out when asked (a position costs the positioned parse). */
+  issue(reason: string): ConfigIssue;
 }
 
 /** One file read into a desired state; messages that quote the file have credentials masked. */
@@ -54,6 +74,7 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
         },
       ],
       secrets: new Map(),
+      unsetSecrets: [],
     };
   }
   // Positions (the costly positioned Document) are worked out only when a line is asked for.
@@ -72,9 +93,9 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
     // The careful path: the positioned Document, for files with YAML problems or unusual features.
     const { doc, lineCounter } = positions.document();
     for (const error of doc.errors) issues.push(syntaxIssue(file, doc, lineCounter, error));
-    if (issues.length > 0) return { desired: undefined, issues, secrets: new Map() };
+    if (issues.length > 0) return { desired: undefined, issues, secrets: new Map(), unsetSecrets: [] };
     const plain = toPlainData(file, doc, lineCounter);
-    if (!plain.ok) return { desired: undefined, issues: [plain.issue], secrets: new Map() };
+    if (!plain.ok) return { desired: undefined, issues: [plain.issue], secrets: new Map(), unsetSecrets: [] };
     raw = plain.value;
     issues.push(...forbiddenKeyIssues(file, doc, lineCounter));
   }
@@ -83,15 +104,63 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
     for (const zodIssue of parsed.error.issues) reportStructureIssue(zodIssue, raw, issue);
   }
   reportTooLong(raw, issue);
-  if (!parsed.success || issues.length > 0) {
-    return { desired: undefined, issues: sortIssues(issues), secrets: new Map() };
-  }
-
   const secrets = new Map<string, string>();
+  const unsetSecrets: UnsetSecret[] = [];
+  const context: RunnersContext = {
+    env,
+    issue,
+    positions,
+    secrets,
+    unset: (variable, path, field) =>
+      unsetSecrets.push({
+        variable,
+        file,
+        // An entry is always `runners[r].<kind>[i]`; the field is inside it.
+        itemPath: formatPath(path.slice(0, 4)),
+        issue: (reason) => ({
+          file,
+          ...positions.locate(path),
+          path: formatPath(path),
+          message: `environment variable ${variable} is not set (${field})${reason ? `: ${reason}` : ""}`,
+        }),
+      }),
+  };
+  if (!parsed.success || issues.length > 0) {
+    // The parts that are well formed are still read, so that their own problems and the live-schema
+    // checks are reported in the same run as the structure errors (never planned: `desired` stays empty).
+    const runners = loadRunners(file, wellFormedRunners(raw), context);
+    return {
+      desired: undefined,
+      ...(runners.length > 0 ? { checkable: { file, runners } } : {}),
+      issues: sortIssues(issues),
+      secrets,
+      unsetSecrets,
+    };
+  }
+  const runners = loadRunners(file, parsed.data.runners, context);
+  return { desired: { file, runners }, issues: sortIssues(issues), secrets, unsetSecrets };
+}
+
+interface RunnersContext {
+  env: Record<string, string | undefined>;
+  issue: (path: readonly PathPart[], message: string, key?: boolean) => void;
+  positions: LazyPositions;
+  secrets: Map<string, string>;
+  unset: LoadContext["unset"];
+}
+
+/** A runner entry as the structure reads it: its id and name, and one list per kind under the kind's key. */
+type RunnerData = { id: string; name?: string | undefined } & Record<string, unknown>;
+
+/**
+ * Runners (and their kinds' entries) in file order. The arrays may be sparse: a hole (a part that is
+ * not well formed) is skipped by forEach, so the others keep their index and thus their path.
+ */
+function loadRunners(file: string, entries: readonly RunnerData[], context: RunnersContext): DesiredRunner[] {
+  const { issue, positions } = context;
   const runners: DesiredRunner[] = [];
   const seenRunners = new Set<string>();
-
-  parsed.data.runners.forEach((runner, r) => {
+  entries.forEach((runner, r) => {
     const runnerPath: PathPart[] = ["runners", r];
     if (seenRunners.has(runner.id)) issue([...runnerPath, "id"], `runner ${runner.id} is listed twice`);
     seenRunners.add(runner.id);
@@ -99,15 +168,13 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
     // Each kind reads its own list, in the registry's order (a kind may refer to an earlier one's).
     const objects = new Map<string, readonly Located[]>();
     for (const format of FILE_FORMATS) {
-      const entries = (runner as unknown as Record<string, readonly unknown[]>)[format.key] ?? [];
+      const list = runner[format.key];
+      const entries = Array.isArray(list) ? (list as readonly unknown[]) : [];
       objects.set(
         format.key,
         loadList(format, entries, {
+          ...context,
           listPath: [...runnerPath, format.key],
-          env,
-          issue,
-          positions,
-          secrets,
           loaded: <D extends Located>(earlier: FileFormat<D>) => (objects.get(earlier.key) ?? []) as D[],
         }),
       );
@@ -127,8 +194,38 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
       ),
     );
   });
+  return runners;
+}
 
-  return { desired: { file, runners }, issues: sortIssues(issues), secrets };
+/**
+ * The parts of a file with structure errors that are well formed on their own: runners with a valid
+ * id, and of each the entries that pass their kind's entry schema. Sparse arrays keep the indexes.
+ */
+function wellFormedRunners(raw: unknown): RunnerData[] {
+  const runners: RunnerData[] = [];
+  const list = isRecord(raw) && Array.isArray(raw.runners) ? (raw.runners as unknown[]) : [];
+  list.forEach((runner, r) => {
+    if (!isRecord(runner)) return;
+    const id = RunnerEntry.shape.id.safeParse(runner.id);
+    if (!id.success) return;
+    const data: RunnerData = { id: id.data, name: typeof runner.name === "string" ? runner.name : undefined };
+    for (const format of FILE_FORMATS) {
+      const entries = runner[format.key];
+      if (!Array.isArray(entries)) continue;
+      const kept: unknown[] = new Array(entries.length);
+      entries.forEach((entry: unknown, index) => {
+        const one = format.entry.safeParse(entry);
+        if (one.success) kept[index] = one.data;
+      });
+      data[format.key] = kept;
+    }
+    runners[r] = data;
+  });
+  return runners;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function reportStructureIssue(
@@ -240,6 +337,7 @@ export function loadRunnerConfigs(
   if (sources.length === 1 && only) return loadRunnerConfig(only.file, only.text, env);
   const issues: ConfigIssue[] = [];
   const secrets = new Map<string, string>();
+  const unsetSecrets: UnsetSecret[] = [];
   const runners: DesiredRunner[] = [];
   const firstPlace = new Map<string, DesiredRunner>();
   let complete = true;
@@ -247,11 +345,10 @@ export function loadRunnerConfigs(
     const loaded = loadRunnerConfig(source.file, source.text, env);
     issues.push(...loaded.issues);
     for (const [name, value] of loaded.secrets) secrets.set(name, value);
-    if (!loaded.desired) {
-      complete = false;
-      continue;
-    }
-    for (const runner of loaded.desired.runners) {
+    unsetSecrets.push(...loaded.unsetSecrets);
+    if (!loaded.desired) complete = false;
+    // A file with structure errors still gives its well-formed runners to the live-schema checks.
+    for (const runner of (loaded.desired ?? loaded.checkable)?.runners ?? []) {
       const first = firstPlace.get(runner.id);
       if (!first) {
         firstPlace.set(runner.id, runner);
@@ -267,13 +364,33 @@ export function loadRunnerConfigs(
       );
     }
   }
+  const state = { file: sources.map((source) => source.file).join(", "), runners };
   return {
-    desired: complete ? { file: sources.map((source) => source.file).join(", "), runners } : undefined,
+    desired: complete ? state : undefined,
+    ...(!complete && runners.length > 0 ? { checkable: state } : {}),
     issues: sortIssues(issues),
     secrets,
+    unsetSecrets,
   };
 }
 
+/**
+ * The field and the message as one phrase, saying the field once: `enabled: expected …` under
+ * `…enabled` and `version must be 1` under `version` repeat the field the path ends with.
+ */
+export function issueText(issue: Pick<ConfigIssue, "path" | "message">): string {
+  if (!issue.path) return issue.message;
+  const field = issue.path
+    .split(".")
+    .pop()
+    ?.replace(/\[\d+\]$/, "");
+  if (field && issue.message.startsWith(`${field}: `))
+    return `${issue.path}: ${issue.message.slice(field.length + 2)}`;
+  if (field && issue.message.startsWith(`${field} `))
+    return `${issue.path}${issue.message.slice(field.length)}`;
+  return `${issue.path}: ${issue.message}`;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.path ? `${issue.path}: ` : ""}${issue.message}`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${issueText(issue)}`;
 }

@@ -25,22 +25,7 @@ export function validateOfflineSources(
   sources: readonly ConfigSource[],
   env: Record<string, string | undefined>,
 ): OfflineResult {
-  // The loader sees every variable as set (a placeholder where it is not); the really unset ones
-  // are listed afterwards. Only the environment's own strings are real values.
-  const isSet = (name: string | symbol): name is string =>
-    typeof name === "string" && Object.hasOwn(env, name) && typeof env[name] === "string" && env[name] !== "";
-  const placeholderOr = (name: string | symbol) => (isSet(name) ? (env[name] as string) : "set");
-  const anyValue = new Proxy({} as Record<string, string>, {
-    get: (_, name) => placeholderOr(name),
-    has: () => true,
-    getOwnPropertyDescriptor: (_, name) => ({
-      value: placeholderOr(name),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    }),
-  });
-  const loaded = loadRunnerConfigs(sources, anyValue);
-  const unsetVariables = [...loaded.secrets.keys()].filter((name) => !isSet(name));
+  const loaded = loadRunnerConfigs(sources, env);
+  const unsetVariables = [...new Set(loaded.unsetSecrets.map((secret) => secret.variable))];
   return { issues: loaded.issues, unsetVariables };
 }

@@ -39,7 +39,7 @@ export class LazyPositions {
 }
 
 /**
- * Defines `line` (and, with `fields`, `lines`) on an object as getters that ask `positions` when
+ * Defines `line` (and, with `fields`, `lines` and `columns`) on an object as getters that ask `positions` when
  * first read, then keep the answer. They stay enumerable, so JSON output still carries them.
  */
 export function lazyLines<T extends object>(
@@ -58,15 +58,28 @@ export function lazyLines<T extends object>(
     },
   });
   if (fields) {
-    let lines: Record<string, number> | undefined;
-    Object.defineProperty(target, "lines", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        lines ??= Object.fromEntries(fields().map((field) => [field.name, positions.lineOf(field.path)]));
-        return lines;
-      },
-    });
+    // Lines and columns come from one walk, when either is first read.
+    let located: { lines: Record<string, number>; columns: Record<string, number> } | undefined;
+    const locateFields = () => {
+      if (!located) {
+        const lines: Record<string, number> = {};
+        const columns: Record<string, number> = {};
+        for (const field of fields()) {
+          const position = positions.locate(field.path);
+          lines[field.name] = position.line;
+          columns[field.name] = position.column;
+        }
+        located = { lines, columns };
+      }
+      return located;
+    };
+    for (const name of ["lines", "columns"] as const) {
+      Object.defineProperty(target, name, {
+        enumerable: true,
+        configurable: true,
+        get: () => locateFields()[name],
+      });
+    }
   }
   return target;
 }

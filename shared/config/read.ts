@@ -5,7 +5,10 @@ import { decodeConfigBytes, tooLargeIssue } from "./decode.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigIssue } from "./types.js";
 
-export type ReadConfig = { ok: true; text: string } | { ok: false; issue: ConfigIssue | undefined };
+export type ReadConfig =
+  | { ok: true; text: string }
+  /** `code`: the system's reason (ENOENT, EACCES, EISDIR) when the file cannot be read at all. */
+  | { ok: false; issue: ConfigIssue | undefined; code?: string };
 
 /** The directory a config file must be inside, and how messages name it ("the workspace (GITHUB_WORKSPACE)"). */
 export interface ConfigRoot {
@@ -40,8 +43,9 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
     // Refused before reading: a huge file is never loaded.
     if (size > MAX_CONFIG_BYTES) return { ok: false, issue: tooLargeIssue(file, size) };
     bytes = await readFile(path);
-  } catch {
-    return { ok: false, issue: undefined };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return { ok: false, issue: undefined, ...(code ? { code } : {}) };
   }
   const decoded = decodeConfigBytes(file, bytes);
   return decoded.ok ? decoded : { ok: false, issue: decoded.issue };

@@ -2,6 +2,8 @@
  * One rule for every secret field of the file (an OAuth client secret, a host token): it holds a
  * `${ENV_VAR}` reference, never the secret. The literal is never echoed in an error, and the value
  * of a set variable goes to `secrets` (for the caller to send and to mask), never into the model.
+ * An unset variable is not an error here: only a run that sends or validates the secret needs it
+ * (the engine decides, see shared/sync/needed-secrets.ts).
  */
 import { z } from "zod";
 import { envValue } from "./env.js";
@@ -44,12 +46,14 @@ export interface SecretReferenceContext {
   issue: (path: readonly PathPart[], message: string) => void;
   /** Receives the values of the variables the file names. */
   secrets: Map<string, string>;
+  /** Told of a field whose variable is unset or empty (`field` names it for the error, if one is needed). */
+  unset: (variable: string, path: readonly PathPart[], field: string) => void;
 }
 
 /**
  * The variable a secret field names, or undefined when the field is not a reference (an issue says
- * so, naming the field and never its text). An unset variable is an issue too, but its name is
- * returned: the item is still well formed.
+ * so, naming the field and never its text). An unset variable goes to `context.unset`, and its name
+ * is returned: the item is still well formed.
  */
 export function secretReference(
   text: string,
@@ -76,7 +80,7 @@ export function secretReference(
   }
   const value = envValue(context.env, name);
   if (value === undefined || value === "") {
-    context.issue(path, `environment variable ${name} is not set (${field.name})`);
+    context.unset(name, path, field.name);
   } else {
     context.secrets.set(name, value);
   }

@@ -9,7 +9,7 @@ const kindLists = Object.fromEntries(
   FILE_FORMATS.map((format) => [format.key, z.array(format.entry).default([])]),
 );
 
-const RunnerEntry = z.strictObject({
+export const RunnerEntry = z.strictObject({
   id: z.uuid({ error: "id must be a runner id (a UUID)" }),
   name: z.string().optional(),
   ...kindLists,

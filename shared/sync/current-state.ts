@@ -1,6 +1,7 @@
 /** Reads what the runners have now: schema and, through each resource kind, their objects (all pages). */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
+import type { RunnerConfigurationSchema } from "../api/schemas.js";
 import type { DesiredState } from "../config/desired-state.js";
 import { ALL_KINDS, type RunnerObjects } from "../kinds/registry.js";
 import type { Operation } from "./plan-types.js";
@@ -36,6 +37,27 @@ export async function readCurrentState(
   runnerIds: string[],
   scope: ReadScope = {},
 ): Promise<CurrentState> {
+  const states = new Map<string, RunnerState>(
+    runnerIds.map((runnerId) => [runnerId, emptyRunnerState(runnerId)]),
+  );
+  const [schemas] = await Promise.all([
+    readSchemas(client, runnerIds),
+    ...ALL_KINDS.map((kind) =>
+      kind.read(client, kind.readOnlyWhereDeclared ? [...(scope[kind.kind] ?? [])] : runnerIds, states),
+    ),
+  ]);
+  for (const [runnerId, schema] of schemas.schemas) {
+    const state = states.get(runnerId);
+    if (state) state.schema = schema;
+  }
+  return { runners: states, missing: schemas.missing };
+}
+
+/** Each runner's configuration schema (one read per runner); a runner the API does not know is `missing`. */
+export async function readSchemas(
+  client: GitpodClient,
+  runnerIds: readonly string[],
+): Promise<{ schemas: Map<string, RunnerConfigurationSchema | undefined>; missing: string[] }> {
   const missing: string[] = [];
   const schemaOf = (runnerId: string) =>
     client.schema.get({ runnerId }).catch((error: unknown) => {
@@ -45,20 +67,8 @@ export async function readCurrentState(
       }
       throw error;
     });
-  const states = new Map<string, RunnerState>(
-    runnerIds.map((runnerId) => [runnerId, emptyRunnerState(runnerId)]),
-  );
-  const [schemas] = await Promise.all([
-    Promise.all(runnerIds.map(schemaOf)),
-    ...ALL_KINDS.map((kind) =>
-      kind.read(client, kind.readOnlyWhereDeclared ? [...(scope[kind.kind] ?? [])] : runnerIds, states),
-    ),
-  ]);
-  runnerIds.forEach((runnerId, index) => {
-    const state = states.get(runnerId);
-    if (state) state.schema = schemas[index];
-  });
-  return { runners: states, missing };
+  const schemas = await Promise.all(runnerIds.map(schemaOf));
+  return { schemas: new Map(runnerIds.map((runnerId, index) => [runnerId, schemas[index]])), missing };
 }
 
 /** What destructive operations need to say what they delete, read only for these runners. */

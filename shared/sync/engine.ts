@@ -4,6 +4,9 @@
  */
 
 import type { GitpodClient } from "../api/client.js";
+import { GitpodApiError } from "../api/errors.js";
+import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { DesiredState } from "../config/desired-state.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { maskedIssue } from "../config/mask.js";
 import { runnerIssue } from "../config/runner-issue.js";
@@ -12,8 +15,9 @@ import type { ConfigIssue } from "../config/types.js";
 import { ALL_KINDS } from "../kinds/registry.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
-import { readCurrentState, readForDestructive, scopeOfFile } from "./current-state.js";
+import { readCurrentState, readForDestructive, readSchemas, scopeOfFile } from "./current-state.js";
 import { stateFingerprint } from "./fingerprint.js";
+import { checkUnsetSecrets } from "./needed-secrets.js";
 import { buildPlan } from "./plan.js";
 import type { PlanOptions } from "./plan-base.js";
 import { type Plan, pendingOperations, refusedOperations } from "./plan-types.js";
@@ -88,6 +92,42 @@ export interface SyncResult {
   ok: boolean;
 }
 
+/** The live-schema issues of `desired`'s items; a runner the API does not know is an issue at its id. */
+function schemaIssues(
+  desired: DesiredState,
+  schemas: ReadonlyMap<string, RunnerConfigurationSchema | undefined>,
+  missing: readonly string[],
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const runner of desired.runners) {
+    if (missing.includes(runner.id)) {
+      issues.push(runnerIssue(runner, `runner ${runner.id} was not found (or this token cannot see it)`));
+      continue;
+    }
+    const schema = schemas.get(runner.id);
+    if (schema) issues.push(...checkAgainstSchema(runner.file, runner, schema));
+  }
+  return issues;
+}
+
+/**
+ * The live-schema issues of the well-formed parts of a file with structure errors: only the runners'
+ * schemas are read. A failed read (a bad token, an offline API) leaves the file's own errors to
+ * report; the next run after the fix checks the rest.
+ */
+async function checkableIssues(client: GitpodClient, checkable: DesiredState): Promise<ConfigIssue[]> {
+  try {
+    const { schemas, missing } = await readSchemas(
+      client,
+      checkable.runners.map((runner) => runner.id),
+    );
+    return schemaIssues(checkable, schemas, missing);
+  } catch (error) {
+    if (error instanceof GitpodApiError) return [];
+    throw error;
+  }
+}
+
 export async function runSync(client: GitpodClient, options: SyncOptions): Promise<SyncResult> {
   const sources = "sources" in options ? options.sources : [{ file: options.file, text: options.text }];
   const notAsSaved = (reasons: string[], plan?: Plan, fingerprint?: string): SyncResult => ({
@@ -118,32 +158,36 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     changed: false,
     ok: false,
   });
-  // Without a model (syntax or structure errors) there is nothing to check further. With one, the
-  // live-schema checks still run (they only read), so every error is reported in one go.
-  if (!loaded.desired) return fail(loaded.issues);
+  // Without a model (syntax or structure errors) there is no plan. Where the file parses, its
+  // well-formed runners and entries are still checked against the live schemas (they only read), so
+  // structure and live-schema errors are reported in one run.
+  if (!loaded.desired) {
+    return fail([
+      ...loaded.issues,
+      ...(loaded.checkable ? await checkableIssues(client, loaded.checkable) : []),
+    ]);
+  }
   const desired = loaded.desired;
 
   const runnerIds = desired.runners.map((runner) => runner.id);
   const current = await readCurrentState(client, runnerIds, scopeOfFile(desired));
-  const issues: ConfigIssue[] = [...loaded.issues];
+  // What only the runners' current objects show (a pinned id that is not there, ...).
+  const currentIssues: ConfigIssue[] = [];
   for (const runner of desired.runners) {
-    if (current.missing.includes(runner.id)) {
-      issues.push(runnerIssue(runner, `runner ${runner.id} was not found (or this token cannot see it)`));
-      continue;
-    }
     const state = current.runners.get(runner.id);
-    if (state && !state.schema) {
+    if (state && !state.schema && !current.missing.includes(runner.id)) {
       state.notes = [
         ...(state.notes ?? []),
         `runner ${runnerLabel(runner.id, runner.name)} reported no configuration schema; only server-side validation applies`,
       ];
     }
-    if (state?.schema) issues.push(...checkAgainstSchema(runner.file, runner, state.schema));
     if (state) {
       for (const kind of ALL_KINDS)
-        issues.push(...((await kind.checkAgainstCurrent?.(client, runner, state)) ?? []));
+        currentIssues.push(...((await kind.checkAgainstCurrent?.(client, runner, state)) ?? []));
     }
   }
+  const schemas = new Map([...current.runners].map(([runnerId, state]) => [runnerId, state.schema]));
+  const issues = [...loaded.issues, ...schemaIssues(desired, schemas, current.missing), ...currentIssues];
   if (issues.length > 0) return fail(issues);
 
   const planOptions: PlanOptions = {
@@ -165,6 +209,15 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     plan = buildPlan(desired, current.runners, planOptions);
   }
 
+  const skipKinds = new Set(
+    options.serverValidationAfterSchemaCheck === false
+      ? ALL_KINDS.filter((kind) => !kind.needsServerValidationAfterSchemaCheck).map((kind) => kind.kind)
+      : [],
+  );
+  // Only the secrets this run sends are needed; the plan notes the others on their items.
+  const unsetIssues = checkUnsetSecrets(plan, desired, loaded.unsetSecrets, options.mode, skipKinds);
+  if (unsetIssues.length > 0) return fail(unsetIssues, plan);
+
   const remoteIssues = await validateRemotely(
     client,
     desired,
@@ -172,13 +225,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     current.runners,
     loaded.secrets,
     validationConcurrency(options.concurrency),
-    {
-      skipKinds: new Set(
-        options.serverValidationAfterSchemaCheck === false
-          ? ALL_KINDS.filter((kind) => !kind.needsServerValidationAfterSchemaCheck).map((kind) => kind.kind)
-          : [],
-      ),
-    },
+    { skipKinds },
   );
   if (remoteIssues.length > 0) return fail(remoteIssues, plan);
 

@@ -10,6 +10,7 @@ import { markdownText as cell, codeSpan } from "../markdown/escape.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "./apply-summary.js";
+import type { Plan } from "./plan-types.js";
 
 export function formatApplyText(result: ApplyResult): string {
   const summary = summarizeApply(result);
@@ -24,15 +25,19 @@ export function formatApplyText(result: ApplyResult): string {
   return lines.join("\n");
 }
 
-export function formatApplyMarkdown(result: ApplyResult): string {
+/** The apply as the job summary shows it; with the plan, each row names its runner (by name where it has one). */
+export function formatApplyMarkdown(result: ApplyResult, plan?: Plan): string {
   const summary = summarizeApply(result);
   const head = `### Gitpod runner configuration apply\n\n${summary.headline}\n`;
   if (summary.total === 0) return head;
+  const names = new Map(
+    plan?.runners.map((runner) => [runner.runnerId, runner.runnerName ?? runner.runnerId]),
+  );
   const rows = result.outcomes.map(
     (outcome) =>
-      `| ${OUTCOME_SIGNS[outcome.status].emoji} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
+      `| ${cell(names.get(outcome.operation.runnerId) ?? outcome.operation.runnerId)} | ${OUTCOME_SIGNS[outcome.status].emoji} ${outcome.status} | ${outcome.operation.action} | ${kindLabel(outcome.operation)} | ${cell(outcome.operation.key)} | ${cell(outcome.error ?? "")} |`,
   );
-  return `${head}\n| result | action | kind | item | error |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
+  return `${head}\n| runner | result | action | kind | item | error |\n| --- | --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
 }
 
 export function formatIssuesText(issues: ConfigIssue[]): string {

@@ -20,7 +20,7 @@ export function buildPlan(
       return {
         runnerId: runner.id,
         runnerName: runner.name,
-        ...Object.assign({}, ...ALL_KINDS.map((kind) => kind.runnerPlanFields?.(state))),
+        ...Object.assign({}, ...ALL_KINDS.map((kind) => kind.runnerPlanFields?.(state, runner))),
         ...(state?.notes?.length ? { notes: [...state.notes] } : {}),
         operations: ALL_KINDS.flatMap((kind) => kind.diff(runner, state, context)),
       };

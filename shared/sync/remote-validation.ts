@@ -32,7 +32,10 @@ export async function validateRemotely(
   // Paths repeat across files (each has its runners[0]); a runner id is in one file only.
   const itemKey = (runnerId: string, path: string) => `${runnerId}\u0000${path}`;
   // The item itself is kept (not copied): its lines are worked out only when an issue asks.
-  const itemsByPath = new Map<string, { item: { lines: FieldLines; line: number }; file: string }>();
+  const itemsByPath = new Map<
+    string,
+    { item: { lines: FieldLines; columns: FieldLines; line: number }; file: string }
+  >();
   for (const runner of desired.runners) {
     for (const kind of ALL_KINDS)
       for (const item of kind.desired(runner))
@@ -76,7 +79,7 @@ export async function validateRemotely(
       issues.push({
         file,
         line: item.lines[field] ?? item.line,
-        column: 1,
+        column: item.columns[field] ?? 1,
         path: `${operation.path}.${field}`,
         message,
       });

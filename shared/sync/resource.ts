@@ -148,7 +148,7 @@ export interface ResourceKind<
    * Facts about the runner as a whole that this kind adds to its plan (pure; optional). Its return
    * type declares them: RunnerPlan is derived from it.
    */
-  runnerPlanFields?(state: KindState<Live & Uses> | undefined): PlanFields;
+  runnerPlanFields?(state: KindState<Live & Uses> | undefined, runner: KindRunner<Key, Desired>): PlanFields;
   /** Runner-level notes in words from those facts (optional; a saved plan may lack them). */
   runnerNotes?(runner: Partial<PlanFields>): string[];
   /**
@@ -176,6 +176,11 @@ export interface ResourceKind<
   validationErrors(result: ValidateRunnerConfigurationResponse): FieldError[] | undefined;
   /** Names of the environment variables whose values the operation sends. */
   secretVariables(operation: Op): string[];
+  /**
+   * Whether the server validation of an operation (plan, validate) sends the secrets that
+   * `secretVariables` names, so that a plan needs them too; otherwise only apply does.
+   */
+  readonly validationSendsSecrets: boolean;
   /** Starts an apply: after an ambiguous create the applier re-reads before creating again. */
   applier(context: ApplyContext<Live & Uses>): KindApplier<Op>;
 }

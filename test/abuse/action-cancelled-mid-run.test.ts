@@ -31,7 +31,7 @@ const CLASSES = Array.from(
 /** Runs apply with 20 new classes; see runAndSignal. */
 function applyAndSignal(ready: () => boolean, signals: NodeJS.Signals[], env: Record<string, string> = {}) {
   return runAndSignal(sampleConfig(CLASSES), { mode: "apply", concurrency: "2" }, ready, signals, {
-    GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
+    OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET,
     ...env,
   });
 }

@@ -43,7 +43,7 @@ async function planWithComment(config: string, inputs: Record<string, string> = 
       "comment-on-pr": "true",
       ...inputs,
     },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
   });
   const comment = [...github.comments.values()]
     .flat()

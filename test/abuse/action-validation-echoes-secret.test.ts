@@ -38,7 +38,7 @@ async function run(inputs: Record<string, string>, secret: string) {
     pullRequest: { number: 7 },
     api: { url: gateway.url, token: h.emu.token },
     inputs: { "github-token": GITHUB_TOKEN, ...inputs },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: secret },
+    env: { OAUTH_SECRET_GITHUB_COM: secret },
   });
   const comments = [...github.comments.values()].flat().map((c) => c.body);
   // `::add-mask::` lines are the runner's instruction to hide the value: the one place it must appear.

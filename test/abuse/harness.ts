@@ -56,7 +56,7 @@ export function useAbuseHarness(options: EmulatorOptions = {}): AbuseHarness {
         configYaml: config,
         api: current(),
         inputs,
-        env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
+        env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
       });
     },
     async cli(config, args, env = {}) {
@@ -65,7 +65,7 @@ export function useAbuseHarness(options: EmulatorOptions = {}): AbuseHarness {
       return runCli(args, {
         cwd: workspace,
         api: current(),
-        env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+        env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...env },
       });
     },
   };

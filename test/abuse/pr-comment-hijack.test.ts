@@ -32,7 +32,7 @@ async function planOnPullRequest(fake: FakeGitHub) {
     pullRequest: { number: 42 },
     api: h.emu,
     inputs: { "github-token": GITHUB_TOKEN, mode: "plan", "comment-on-pr": "true" },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
   });
 }
 

@@ -32,7 +32,7 @@ runners:
         pat: true
         oauth:
           clientId: ${GITHUB_OAUTH_CLIENT_ID}
-          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
+          clientSecret: \${OAUTH_SECRET_GITHUB_COM}
 `;
 
 let emu: Emulator;
@@ -49,7 +49,7 @@ function action(config: string, inputs: Record<string, string>, env: Record<stri
     configYaml: config,
     api: emu,
     inputs,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...FAST_CLIENT_ENV, ...env },
   });
 }
 
@@ -78,6 +78,10 @@ describe("the action, run as the GitHub runner runs it", () => {
     expect(first.code).toBe(0);
     expect(first.outputs.changed).toBe("true");
     expect(first.summary).toMatch(/Apply complete: 3 change/);
+    expect(first.summary).toMatch(/\| runner \| result \| action \|/);
+    expect(first.summary).toMatch(
+      /^\| aws-eu \| ✅ done \| create \| environment class \| Large Instance \|/m,
+    );
     expect(classesNamed("Large Instance")).toHaveLength(1);
     const integration = [...emu.state.scmIntegrations.values()][0];
     expect(integration?.host).toBe("github.com");
@@ -230,7 +234,7 @@ describe("the action, run as the GitHub runner runs it", () => {
     const prune = await action(CONFIG, { mode: "plan", prune: "sometimes" });
     expect(prune.stdout).toMatch(/::error::input prune must be true or false/);
     const missing = await action(CONFIG, { mode: "plan", config: "nope.yaml" });
-    expect(missing.stdout).toMatch(/::error::config file nope.yaml could not be read/);
+    expect(missing.stdout).toContain("::error::config file nope.yaml does not exist (ENOENT) (input config)");
     expect(emu.requests.count()).toBe(0);
   });
 });

@@ -84,7 +84,7 @@ describe("bad runner-config files", () => {
       const result = await runSync(client, {
         file: name,
         text: readFileSync(join(DIR, name), "utf8"),
-        env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, WRONG_OAUTH_SECRET: "not-the-app-secret" },
+        env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, WRONG_OAUTH_SECRET: "not-the-app-secret" },
         mode: "apply",
         concurrency: 4,
         prune: false,

@@ -92,7 +92,7 @@ describe("gitpod-runner-config export", () => {
     expect(result.stderr).toContain(`2 environment classes named "Dev"`);
     expect(result.stderr).toContain(`keeps ${first.id} (enabled) and leaves out ${second.id}`);
     expect(text).toContain(`leaves out ${second.id}`);
-    expect(result.stderr).toContain(`Set ${euVariable}, ${usVariable} before plan or apply`);
+    expect(result.stderr).toContain(`set ${euVariable}, ${usVariable} where plan and apply run`);
 
     emu.requests.clear();
     const plan = await cli(["plan", "--config", file, "--detailed-exitcode"], {
@@ -184,7 +184,7 @@ describe("gitpod-runner-config export", () => {
     );
     expect(text).toContain("A refresh token cannot be read back either");
     expect(result.stderr).toContain("1 SCM integration(s), 1 service-account host token(s)");
-    expect(result.stderr).toContain(`Set ${variable} before plan or apply`);
+    expect(result.stderr).toContain(`set ${variable} where plan and apply run`);
     // The user's token is the user's: not in the file, not even its owner.
     expect(text).not.toContain(user);
     for (const canary of canaries) expect(`${text}${result.stdout}${result.stderr}`).not.toContain(canary);

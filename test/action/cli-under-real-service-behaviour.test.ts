@@ -42,7 +42,7 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
 function cli(command: string, url: string, token: string, config = EXAMPLE) {
   return runCli([command, "--config", config, "--api-url", url], {
     api: { token },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
   });
 }
 

@@ -33,7 +33,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, {
     cwd: dir,
     api: emu,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...env },
   });
 }
 
@@ -57,6 +57,7 @@ describe("version, help and did you mean", () => {
     const version = await cli(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout).toBe(`gitpod-runner-config ${VERSION} (Node.js ${process.versions.node})\n`);
+    for (const flag of ["-v", "-V", "version"]) expect((await cli([flag])).stdout).toBe(version.stdout);
     const general = await cli(["--help"]);
     expect(general.stdout).toMatch(
       /commands:\n {2}validate .*\n {2}plan .*\n {2}apply .*\n {2}export .*\n {2}schema /,
@@ -106,7 +107,7 @@ describe("errors", () => {
     const result = await cli(["validate", "--config", path]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `${path}:7:25: runners[0].environmentClasses[0].configuration.instanceType: instanceType must be one of`,
+      `${path}:7:25: runners[0].environmentClasses[0].configuration.instanceType must be one of`,
     );
     expect(result.stderr).toContain(
       "    7 |           instanceType: m6i.huge\n      |                         ^",
@@ -150,23 +151,23 @@ describe("validate --offline", () => {
     emu.requests.clear();
     const result = await cli(["validate", "--offline", "--config", EXAMPLE], {
       GITPOD_API_KEY: "",
-      GITHUB_OAUTH_CLIENT_SECRET: "",
+      OAUTH_SECRET_GITHUB_COM: "",
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("warning: environment variable GITHUB_OAUTH_CLIENT_SECRET is not set");
+    expect(result.stderr).toContain("warning: environment variable OAUTH_SECRET_GITHUB_COM is not set");
     expect(result.stdout).toContain("is valid (offline");
     expect(emu.requests.count()).toBe(0);
     // Online, the same unset variable is an error.
-    const online = await cli(["validate", "--config", EXAMPLE], { GITHUB_OAUTH_CLIENT_SECRET: "" });
+    const online = await cli(["validate", "--config", EXAMPLE], { OAUTH_SECRET_GITHUB_COM: "" });
     expect(online.code).toBe(1);
-    expect(online.stderr).toContain("environment variable GITHUB_OAUTH_CLIENT_SECRET is not set");
+    expect(online.stderr).toContain("environment variable OAUTH_SECRET_GITHUB_COM is not set");
   });
 
   it("still rejects a literal secret offline", async () => {
     const path = await file(
       "literal.yaml",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
-      (await readFile(EXAMPLE, "utf8")).replace("${GITHUB_OAUTH_CLIENT_SECRET}", "hunter2"),
+      (await readFile(EXAMPLE, "utf8")).replace("${OAUTH_SECRET_GITHUB_COM}", "hunter2"),
     );
     const result = await cli(["validate", "--offline", "--config", path], { GITPOD_API_KEY: "" });
     expect(result.code).toBe(1);
@@ -243,9 +244,9 @@ describe("plan and apply", () => {
     const fresh = await cli(["plan", "--config", config, "--out", saved]);
     expect(fresh.code).toBe(0);
     // The secret comes from the environment at apply time; without it nothing is sent.
-    const noSecret = await cli(["apply", saved], { GITHUB_OAUTH_CLIENT_SECRET: "" });
+    const noSecret = await cli(["apply", saved], { OAUTH_SECRET_GITHUB_COM: "" });
     expect(noSecret.code).toBe(1);
-    expect(noSecret.stderr).toContain("environment variable GITHUB_OAUTH_CLIENT_SECRET is not set");
+    expect(noSecret.stderr).toContain("set OAUTH_SECRET_GITHUB_COM");
     const applied = await cli(["apply", saved]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain("Apply complete: 7 change(s) made.");
@@ -308,7 +309,7 @@ describe("plan and apply", () => {
       ...process.env,
       GITPOD_API_KEY: emu.token,
       GITPOD_BASE_URL: emu.url,
-      GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET,
+      OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET,
       ...FAST_CLIENT_ENV,
     };
     // `script` gives the CLI a pseudo-terminal; the answer is typed once the question shows.

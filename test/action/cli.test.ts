@@ -22,7 +22,7 @@ afterAll(async () => {
 function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, {
     api: { token: emu.token },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET, ...env },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET, ...env },
   });
 }
 

@@ -25,7 +25,7 @@ describe("a local run", () => {
       workspace,
       api: emu,
       inputs: { mode: "plan" },
-      env: { GITHUB_STEP_SUMMARY: "", GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+      env: { GITHUB_STEP_SUMMARY: "", OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -39,6 +39,6 @@ describe("a local run", () => {
     const inputs = [...text.matchAll(/^INPUT_([A-Z-]+)=/gm)].map((m) => (m[1] ?? "").toLowerCase());
     expect(inputs.length).toBeGreaterThan(2);
     for (const input of inputs) expect(declared).toContain(input);
-    expect(text).toContain(`GITHUB_OAUTH_CLIENT_SECRET=${GITHUB_OAUTH_SECRET}`);
+    expect(text).toContain(`OAUTH_SECRET_GITHUB_COM=${GITHUB_OAUTH_SECRET}`);
   });
 });

@@ -35,7 +35,7 @@ runners:
         pat: true
         oauth:
           clientId: ${GITHUB_OAUTH_CLIENT_ID}
-          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
+          clientSecret: \${OAUTH_SECRET_GITHUB_COM}
 `;
 
 let emu: Emulator;
@@ -67,7 +67,7 @@ async function run(inputs: Record<string, string>, text?: string): Promise<Actio
     pullRequest: { number: 42 },
     api: { url: emu.url, token: API_TOKEN },
     inputs: { "github-token": GITHUB_TOKEN, ...inputs },
-    env: { GITHUB_OAUTH_CLIENT_SECRET: OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: OAUTH_SECRET },
   });
   runs.push(result);
   return result;

@@ -31,7 +31,7 @@ describe("mode: validate", () => {
     expect(result.code, result.stdout).toBe(0);
     expect(emu.requests.count()).toBe(0);
     expect(result.stdout).toContain(
-      "::warning title=runner-config,file=.gitpod/runner-config.yaml::environment variable GITHUB_OAUTH_CLIENT_SECRET is not set",
+      "::warning title=runner-config,file=.gitpod/runner-config.yaml::environment variable OAUTH_SECRET_GITHUB_COM is not set",
     );
     expect(result.outputs.summary).toContain("is valid (validated offline");
     expect(result.summary).toContain("is valid");
@@ -52,7 +52,7 @@ describe("mode: validate", () => {
     const result = await validate(
       huge,
       { "api-token": emu.token, "api-url": emu.url },
-      { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+      { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("instanceType must be one of");

@@ -122,7 +122,7 @@ describe("fast path", () => {
     expect(documents.parsed).toBe(1);
   });
 
-  it("reports a problem found after parsing (an unset secret variable) at its line", () => {
+  it("places a problem found after parsing (an unset secret variable) at its line and column", () => {
     const text = githubIntegrationConfig(
       RUNNER,
       `        oauth:
@@ -131,8 +131,11 @@ describe("fast path", () => {
 `,
     );
     const loaded = loadRunnerConfig("c.yaml", text, {});
-    expect(loaded.issues).toMatchObject([
-      { line: 9, path: "runners[0].scmIntegrations[0].oauth.clientSecret" },
-    ]);
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.unsetSecrets[0]?.issue("")).toMatchObject({
+      line: 9,
+      column: 25,
+      path: "runners[0].scmIntegrations[0].oauth.clientSecret",
+    });
   });
 });

@@ -44,8 +44,13 @@ runners:
     expect(desired?.runners[0]?.scmIntegrations[0]?.oauth?.clientSecretEnv).toBe("MY_SECRET");
     expect(secrets.get("MY_SECRET")).toBe("s3cr3t-value");
     expect(JSON.stringify(desired)).not.toContain("s3cr3t-value");
+    // An unset variable is not an error of the file: the run decides whether it sends the secret.
     const unset = loadRunnerConfig("c.yaml", text, { MY_SECRET: "" });
-    expect(unset.issues[0]?.message).toContain("environment variable MY_SECRET is not set");
+    expect(unset.issues).toEqual([]);
+    expect(unset.unsetSecrets.map((secret) => secret.variable)).toEqual(["MY_SECRET"]);
+    expect(unset.unsetSecrets[0]?.issue("apply sends this secret").message).toBe(
+      "environment variable MY_SECRET is not set (clientSecret): apply sends this secret",
+    );
   });
 
   it("collects every structural error, in file order, each with line and column", () => {
@@ -94,7 +99,7 @@ runners:
         token: \${UNSET_HOST_TOKEN}
 `,
     );
-    const { issues, secrets } = loadRunnerConfig("s.yaml", text, {});
+    const { issues, secrets, unsetSecrets } = loadRunnerConfig("s.yaml", text, {});
     expect(issues.map((issue) => [issue.file, issue.line, issue.path, issue.message])).toEqual([
       [
         "s.yaml",
@@ -117,12 +122,10 @@ runners:
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
         "refreshToken must be a ${ENV_VAR} reference: a literal token in this file would be committed to git",
       ],
-      [
-        "s.yaml",
-        17,
-        "runners[0].hostAuthenticationTokens[1].token",
-        "environment variable UNSET_HOST_TOKEN is not set (token)",
-      ],
+    ]);
+    // The unset variable is named (not an error of the file: the run that sends it needs it).
+    expect(unsetSecrets.map((secret) => [secret.variable, secret.itemPath])).toEqual([
+      ["UNSET_HOST_TOKEN", "runners[0].hostAuthenticationTokens[1]"],
     ]);
     const said = JSON.stringify(issues);
     for (const literal of literals) expect(said).not.toContain(literal);

@@ -46,6 +46,16 @@ describe("npm run emulator", () => {
     }
   });
 
+  it("prints its usage on --help and -h, and exits 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const child = startCli([flag]);
+      const stdout = await readUntil(child, /--allow-scheme-in-host\]\n/);
+      const [code] = await once(child, "exit");
+      expect(stdout).toMatch(/^usage: npm run emulator -- \[--help\] \[--port 8787\]/);
+      expect(code).toBe(0);
+    }
+  });
+
   it("rejects a bad --port with a usage message", async () => {
     const child = startCli(["--port", "eighty"]);
     let stderr = "";

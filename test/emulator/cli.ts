@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_RUNNERS } from "./fixtures.js";
 import { type EmulatorOptions, startEmulator } from "./index.js";
 
-const USAGE = `usage: npm run emulator -- [--port 8787] [--token T] [--latency-ms N]
+const USAGE = `usage: npm run emulator -- [--help] [--port 8787] [--token T] [--latency-ms N]
   [--list-lag-ms N]            creates show up in List N ms later
   [--validate-latency-ms N]    extra delay of ValidateRunnerConfiguration
   [--offline-runner ID]        this runner is offline (repeatable)
@@ -28,6 +28,7 @@ function integerOption(name: string, value: string | undefined, fallback: number
 }
 
 const OPTIONS = {
+  help: { type: "boolean", short: "h" },
   port: { type: "string" },
   token: { type: "string" },
   "latency-ms": { type: "string" },
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({ options: OPTIONS, strict: true }));
   } catch (error) {
     fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
   }
   const port = integerOption("port", values.port, 8787);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}`);

@@ -2,6 +2,9 @@
  * The rotate and audit modes through the bundled dist/index.js, run as the GitHub runner runs it,
  * against the emulator, a fake Slack Web API and a fake incoming webhook.
  */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   GITHUB_OAUTH_CLIENT_ID,
@@ -133,6 +136,24 @@ describe("mode: rotate", () => {
     expect(post).toContain(":white_check_mark: Rotated: *github.com (github)*");
     expectNoSecrets(result, ALL_SECRETS);
     for (const secret of ALL_SECRETS) expect(post).not.toContain(secret);
+  });
+
+  it("writes each output once to GITHUB_OUTPUT (changed is not written twice)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rotate-outputs-"));
+    try {
+      const outputFile = join(dir, "output");
+      await writeFile(outputFile, "");
+      const result = await run(
+        "rotate",
+        { "dry-run": "true" },
+        { GH_OAUTH_SECRET: NEW_GITHUB_SECRET, GL_OAUTH_SECRET: NEW_GITLAB_SECRET, GITHUB_OUTPUT: outputFile },
+      );
+      expect(result.code, result.stdout).toBe(0);
+      const names = [...(await readFile(outputFile, "utf8")).matchAll(/^([a-z-]+)<</gm)].map((m) => m[1]);
+      expect(names.filter((name) => name === "changed")).toEqual(["changed"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("partial failure: one rotates, a wrong secret changes nothing, the run fails listing it, Slack via bot token", async () => {

@@ -36,13 +36,13 @@ export const LARGE_INSTANCE = `      - displayName: Large Instance
           instanceType: m6i.2xlarge
 `;
 
-/** The sample config's integration: GitHub with OAuth (secret from GITHUB_OAUTH_CLIENT_SECRET) and PATs. */
+/** The sample config's integration: GitHub with OAuth (secret from OAUTH_SECRET_GITHUB_COM) and PATs. */
 const GITHUB_OAUTH_INTEGRATION = `      - scmId: github
         host: github.com
         pat: true
         oauth:
           clientId: ${GITHUB_OAUTH_CLIENT_ID}
-          clientSecret: \${GITHUB_OAUTH_CLIENT_SECRET}
+          clientSecret: \${OAUTH_SECRET_GITHUB_COM}
 `;
 
 /**

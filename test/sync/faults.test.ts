@@ -34,7 +34,7 @@ function sync(mode: SyncMode) {
   return runSync(client, {
     file: FILE,
     text: TEXT,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     mode,
     concurrency: 8,
     prune: false,

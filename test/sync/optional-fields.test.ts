@@ -77,7 +77,7 @@ function sync(c: GitpodClient, mode: SyncMode): Promise<SyncResult> {
   return runSync(c, {
     file: FILE,
     text: TEXT,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     mode,
     concurrency: 4,
     prune: false,
@@ -193,6 +193,18 @@ describe("the plan counts the disabled classes a runner carries", () => {
     expect(formatPlanText(plan.plan ?? raise())).toContain(
       "note: 1 disabled environment class already on this runner (classes cannot be deleted; each configuration change disables one more)",
     );
+  });
+
+  it("does not count the classes the file itself declares disabled", async () => {
+    const c = await setUp({ rpc: "none", path: "none" });
+    expect((await sync(c, "apply")).ok).toBe(true);
+    // Now disabled on aws-eu: Retired, the Large Instance the replace left, and GPU Instance, which the
+    // file declares `enabled: false` (so it is the file's, not a leftover).
+    const plan = await sync(c, "plan");
+    expect(plan.plan?.runners.map((r) => [r.runnerName, r.disabledEnvironmentClasses])).toEqual([
+      ["aws-eu", 2],
+      ["aws-us", 0],
+    ]);
   });
 });
 

@@ -27,6 +27,7 @@ function desiredClass(
     path: "p",
     line: 1,
     lines: {},
+    columns: {},
     ...extra,
   };
 }
@@ -41,6 +42,7 @@ function desiredScm(host: string, extra: Partial<DesiredScmIntegration> = {}): D
     path: "s",
     line: 1,
     lines: {},
+    columns: {},
     ...extra,
   };
 }

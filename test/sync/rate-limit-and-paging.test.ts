@@ -42,7 +42,7 @@ function sync(c: GitpodClient, mode: SyncMode, prune = false) {
   return runSync(c, {
     file: FILE,
     text: TEXT,
-    env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
     mode,
     concurrency: 4,
     prune,

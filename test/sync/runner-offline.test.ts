@@ -55,7 +55,7 @@ describe.each(["failed_precondition", "unavailable"] as const)(
         const result = await runSync(c, {
           file: FILE,
           text: TEXT,
-          env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET },
+          env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET },
           mode,
           concurrency: 4,
           prune: false,

@@ -47,6 +47,7 @@ export interface DesiredEnvironmentClass {
   path: string;
   line: number;
   lines: FieldLines;
+  columns: FieldLines;
 }
 
 const FIELDS = ["id", "displayName", "description", "enabled", "configuration"];
@@ -119,32 +120,32 @@ function checkAgainstSchema(
   const issues: ConfigIssue[] = [];
   const fields = new Map((schema.environmentClasses ?? []).map((field) => [field.id ?? "", field]));
   for (const environmentClass of items) {
-    const at = (key: string) => environmentClass.lines[key] ?? environmentClass.line;
+    // Looked up only for an issue: a position costs the positioned parse of the file (positions.ts).
+    const at = (key: string) => ({
+      line: environmentClass.lines[key] ?? environmentClass.line,
+      column: environmentClass.columns[key] ?? 1,
+    });
     for (const [key, value] of Object.entries(environmentClass.configuration)) {
       const field = fields.get(key);
-      // Looked up only for an issue: a line costs the positioned parse of the file (positions.ts).
-      const line = () => at(`configuration.${key}`);
       const path = `${environmentClass.path}.configuration.${key}`;
       if (!field) {
         const known = [...fields.keys()].join(", ");
         issues.push({
           file,
-          line: line(),
-          column: 1,
+          ...at(`configuration.${key}`),
           path,
           message: `unknown configuration key "${key}"${didYouMean(key, fields.keys())} (known: ${known})`,
         });
         continue;
       }
       const error = checkConfigurationValue(field, value);
-      if (error) issues.push({ file, line: line(), column: 1, path, message: `${key} ${error}` });
+      if (error) issues.push({ file, ...at(`configuration.${key}`), path, message: `${key} ${error}` });
     }
     for (const field of fields.values()) {
       if (field.required && field.id && !(field.id in environmentClass.configuration)) {
         issues.push({
           file,
-          line: at("configuration"),
-          column: 1,
+          ...at("configuration"),
           path: `${environmentClass.path}.configuration`,
           message: `missing required configuration key "${field.id}"`,
         });

@@ -404,6 +404,28 @@ async function checkPins(
   return issues;
 }
 
+/**
+ * The disabled classes a runner carries beyond those the file itself declares disabled (one live
+ * class per `enabled: false` entry of the same name): what earlier replaces and prunes left behind.
+ */
+function leftoverDisabledClasses(
+  live: readonly EnvironmentClass[],
+  runner: { readonly environmentClasses: readonly DesiredEnvironmentClass[] },
+): number {
+  const declared = new Map<string, number>();
+  for (const item of runner.environmentClasses)
+    if (!item.enabled) declared.set(item.displayName, (declared.get(item.displayName) ?? 0) + 1);
+  let leftover = 0;
+  for (const environmentClass of live) {
+    if (environmentClass.enabled === true) continue;
+    const name = environmentClass.displayName ?? "";
+    const unclaimed = declared.get(name) ?? 0;
+    if (unclaimed > 0) declared.set(name, unclaimed - 1);
+    else leftover += 1;
+  }
+  return leftover;
+}
+
 export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
@@ -425,6 +447,8 @@ export const environmentClassKind: ResourceKind<
   desired: (runner) => runner.environmentClasses,
   // The live schema check covers a class's configuration; the server round is a second opinion.
   needsServerValidationAfterSchemaCheck: false,
+  // Classes hold no secrets.
+  validationSendsSecrets: false,
   fingerprint: (state) => ({ environmentClasses: sortedById(state?.environmentClasses ?? []) }),
   async read(client, runnerIds, states) {
     const classes = await readEachRunner(runnerIds, (runnerId) =>
@@ -438,8 +462,8 @@ export const environmentClassKind: ResourceKind<
     for (const environmentClass of classes)
       stateOf(environmentClass.runnerId ?? "").environmentClasses.push(environmentClass);
   },
-  runnerPlanFields: (state) => ({
-    disabledEnvironmentClasses: (state?.environmentClasses ?? []).filter((c) => c.enabled !== true).length,
+  runnerPlanFields: (state, runner) => ({
+    disabledEnvironmentClasses: leftoverDisabledClasses(state?.environmentClasses ?? [], runner),
   }),
   runnerNotes(runner) {
     const disabled = runner.disabledEnvironmentClasses ?? 0;

@@ -55,6 +55,7 @@ export interface DesiredHostAuthenticationToken {
   path: string;
   line: number;
   lines: FieldLines;
+  columns: FieldLines;
 }
 
 export function hostTokenKey(item: { host: string; serviceAccount: string }): string {
@@ -247,8 +248,8 @@ export const hostAuthenticationTokenFormat: FileFormat<
   },
   loadEntry,
   exportedSecretsHeader: [
-    "Host tokens cannot be read back from the API. Set these variables before plan/apply",
-    "(plan and apply send a token only on create, with --rotate-secrets, or when expiresAt changes).",
+    "Host tokens cannot be read back from the API. Set these variables where apply runs: it sends",
+    "a token only on create, with --rotate-secrets, or when expiresAt changes (and rotation).",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${ENV_VAR} syntax
     "A refresh token cannot be read back either: add refreshToken: ${VAR} by hand where a token has one.",
     "Users' tokens are theirs and are not written. Service accounts' tokens:",

@@ -286,6 +286,8 @@ export const hostAuthenticationTokenKind: ResourceKind<
   emptyState: () => ({}),
   // The API cannot validate a token: there is no server round to skip or keep.
   needsServerValidationAfterSchemaCheck: true,
+  // The API cannot validate a token: only apply sends it.
+  validationSendsSecrets: false,
   // Absent (not empty) on runners where the kind was not read, so their fingerprint stays as it was.
   fingerprint: (state) =>
     state?.hostAuthenticationTokens

@@ -57,6 +57,7 @@ export interface DesiredScmIntegration {
   path: string;
   line: number;
   lines: FieldLines;
+  columns: FieldLines;
 }
 
 /** Takes both a desired item and an API object (zod types an absent field as `| undefined`). */
@@ -157,7 +158,7 @@ function checkAgainstSchema(
       issues.push({
         file,
         line: integration.lines.scmId ?? integration.line,
-        column: 1,
+        column: integration.columns.scmId ?? 1,
         path: `${integration.path}.scmId`,
         message: `unknown scmId "${integration.scmId}"${didYouMean(integration.scmId, providers)} for runner ${runner.name ?? runner.id} (known: ${[...providers].join(", ")})`,
       });
@@ -219,8 +220,8 @@ export const scmIntegrationFormat: FileFormat<
   liveSchemaRule,
   checkAgainstSchema,
   exportedSecretsHeader: [
-    "OAuth client secrets cannot be read back from the API. Set these variables before plan/apply",
-    "(plan and apply send a secret only when the client id changes or with --rotate-secrets):",
+    "OAuth client secrets cannot be read back from the API. Set these variables where plan and apply",
+    "run: they send a secret only when the client id changes or with --rotate-secrets (and rotation):",
   ],
   exportEntries(state, context) {
     const runnersWithOAuth = oauthHostCounts(context.runners);

@@ -370,6 +370,8 @@ export const scmIntegrationKind: ResourceKind<
   desired: (runner) => runner.scmIntegrations,
   // The live schema knows only the scmId: hosts and OAuth clients are the server's to check.
   needsServerValidationAfterSchemaCheck: true,
+  // A new or rotated OAuth client secret is checked by the server before it is applied.
+  validationSendsSecrets: true,
   fingerprint: (state) => ({ scmIntegrations: sortedById(state?.scmIntegrations ?? []) }),
   async readEveryRunner(client, stateOf) {
     const integrations = await everyIntegration(client);
