@@ -266,8 +266,9 @@ describe("the file may not name the product's own credentials as a secret", () =
       CONFIG.replace("GITHUB_OAUTH_CLIENT_SECRET", variable),
     );
     emu.requests.clear();
-    // GITPOD_API_KEY is the API token the CLI runs with; the others get a canary value.
-    const value = variable === "GITPOD_API_KEY" ? emu.token : "canary-own-credential-value";
+    // GITPOD_API_KEY and ONA_API_KEY hold the API token the CLI runs with; the others get a canary value.
+    const apiToken = variable === "GITPOD_API_KEY" || variable === "ONA_API_KEY";
+    const value = apiToken ? emu.token : "canary-own-credential-value";
     const result = await cli(["apply"], variable === "GITPOD_API_KEY" ? {} : { [variable]: value });
     expectNothingWritten(result);
     expect(result.stderr).toContain(`${WORKSPACE_CONFIG}:15:`);

@@ -138,7 +138,7 @@ runners:
     expect(literal.join("\n")).not.toContain(PAT);
     expect(literal).toEqual([
       "1 error(s):",
-      `  ${WORKSPACE_CONFIG}:7:16: runners[0].hostAuthenticationTokens[0].token: token must be a \${ENV_VAR} reference: a literal token in this file would be committed to git`,
+      `  ${WORKSPACE_CONFIG}:7:16: runners[0].hostAuthenticationTokens[0].token must be a \${ENV_VAR} reference: a literal token in this file would be committed to git`,
       "    7 |         token: ***",
       "      |                ^",
       "",

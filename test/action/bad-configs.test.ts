@@ -35,6 +35,7 @@ const EXPECTED: Record<string, [number, string | RegExp]> = {
   "20-instance-type-not-offered.yaml": [7, "instanceType must be one of m6i.large"],
   "21-spot-not-a-boolean.yaml": [8, 'spot must be true or false, got "sometimes"'],
   "22-server-display-name-too-short.yaml": [5, "display name must be at least 3 characters"],
+  "50-new-class-without-description.yaml": [5, "the API refuses a new class without a description"],
   "23-server-description-too-long.yaml": [6, "description must be at most 200 characters"],
   "24-server-wrong-oauth-secret.yaml": [10, "rejected the OAuth client secret"],
   "25-server-malformed-host.yaml": [6, "is not a valid hostname[:port]"],
@@ -106,6 +107,10 @@ describe("bad runner-config files", () => {
 
   it("collects every error of a file, not only the first", async () => {
     const text = readFileSync(join(DIR, "17-disk-size-out-of-range.yaml"), "utf8")
+      .replace(
+        "displayName: Large Instance",
+        "displayName: Large Instance\n        description: A large class",
+      )
       .replace("instanceType: m6i.large", "instanceType: t3.micro")
       .concat("          spot: maybe\n");
     const result = await runSync(client, {
@@ -118,7 +123,7 @@ describe("bad runner-config files", () => {
       allowDestructive: false,
       rotateSecrets: false,
     });
-    expect(result.issues.map((issue) => issue.line)).toEqual([7, 8, 9]);
+    expect(result.issues.map((issue) => issue.line)).toEqual([8, 9, 10]);
   });
 });
 
@@ -129,6 +134,7 @@ runners:
   - id: d2c94c27-3b76-4a42-b88c-95a85e392c68
     environmentClasses:
       - displayName: Large Instance
+        description: A large class
         configuration:
           instanceType: m7.huge
     scmIntegrations:
@@ -151,8 +157,8 @@ runners:
     });
     expect(result.ok).toBe(false);
     expect(result.issues.map((issue) => [issue.line, issue.path])).toEqual([
-      [7, "runners[0].environmentClasses[0].configuration.instanceType"],
-      [13, "runners[0].scmIntegrations[0].oauth.clientSecret"],
+      [8, "runners[0].environmentClasses[0].configuration.instanceType"],
+      [14, "runners[0].scmIntegrations[0].oauth.clientSecret"],
     ]);
     expect(emu.requests.writes()).toHaveLength(0);
     expect(emu.requests.count("ValidateRunnerConfiguration")).toBe(0);

@@ -246,7 +246,9 @@ describe("plan and apply", () => {
     // The secret comes from the environment at apply time; without it nothing is sent.
     const noSecret = await cli(["apply", saved], { OAUTH_SECRET_GITHUB_COM: "" });
     expect(noSecret.code).toBe(1);
-    expect(noSecret.stderr).toContain("set OAUTH_SECRET_GITHUB_COM");
+    expect(noSecret.stderr).toContain(
+      "environment variable OAUTH_SECRET_GITHUB_COM is not set (clientSecret): apply sends this secret",
+    );
     const applied = await cli(["apply", saved]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain("Apply complete: 7 change(s) made.");

@@ -146,6 +146,7 @@ runners:
   - id: ${RUNNER_EU_ID}
     environmentClasses:
       - displayName: Small
+        description: A small class
         configuration:
           instanceType: m6i.large
 `;

@@ -11,8 +11,21 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const RULE = /^(OAUTH_SECRET|HOST_TOKEN)(_[A-Z0-9]+)+$/;
-/** Words that stand for any variable in prose, and the hostile names docs/security.md says are refused. */
-const NOT_VARIABLES = new Set(["ENV_VAR", "VAR", "VARIABLE", "__proto__", "constructor"]);
+/**
+ * Words that stand for any variable in prose, the hostile names docs/security.md says are refused,
+ * and the product's own credentials, which the docs show as refused in a file (`${GITPOD_API_KEY}`).
+ */
+const NOT_VARIABLES = new Set([
+  "ENV_VAR",
+  "VAR",
+  "VARIABLE",
+  "__proto__",
+  "constructor",
+  "GITPOD_API_KEY",
+  "ONA_API_KEY",
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+]);
 
 function filesUnder(dir: string, extensions: readonly string[]): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 /**
  * A built bot (the npm package's bin, the image's `node dist/bot.mjs`) started against the emulator
  * and the fake Slack API, as the package and Dockerfile tests run it: up until its `/healthz`
@@ -9,6 +10,12 @@ import { join } from "node:path";
 import { type BotLaunch, type BotProcess, startBotProcess } from "../bot/bot-process.js";
 import { RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
 import { startFakeSlack } from "../fakes/slack-api.js";
+
+/** The migrations a fresh SQLite store applies, by number: what a started bot logs as migrationsApplied. */
+export const MIGRATIONS = readdirSync("bot/state/migrations/sqlite")
+  .filter((file) => file.endsWith(".sql"))
+  .map((file) => Number.parseInt(file, 10))
+  .sort((a, b) => a - b);
 
 export interface BuiltBotRun {
   health: { status: number; body: unknown };

@@ -426,6 +426,40 @@ function leftoverDisabledClasses(
   return leftover;
 }
 
+/** The service refuses to create a class whose description is shorter than this (its own rule). */
+const MIN_DESCRIPTION_TO_CREATE = 3;
+
+/**
+ * The classes the plan would create (new, or replacing one) without a description of at least 3
+ * characters: the service refuses those creates, so the file must say more first. A class that
+ * exists already may keep an empty description.
+ */
+function newClassesWithoutDescription(
+  runner: RunnerEntry & { readonly environmentClasses: readonly DesiredEnvironmentClass[] },
+  state: { environmentClasses: EnvironmentClass[] },
+): ConfigIssue[] {
+  const items = new Map(runner.environmentClasses.map((item) => [item.path, item]));
+  const creates = diffEnvironmentClasses(
+    runner.id,
+    [...runner.environmentClasses],
+    state.environmentClasses,
+    false,
+  ).filter((operation) => operation.action === "create" || operation.action === "replace");
+  return creates.flatMap((operation) => {
+    const item = items.get(operation.path ?? "");
+    if (!item || (item.description?.trim().length ?? 0) >= MIN_DESCRIPTION_TO_CREATE) return [];
+    return [
+      {
+        file: runner.file,
+        line: item.lines.description ?? item.line,
+        column: 1,
+        path: `${item.path}.description`,
+        message: `environment class ${JSON.stringify(item.displayName)} would be created, and the API refuses a new class without a description of ${MIN_DESCRIPTION_TO_CREATE} to 200 characters: add description:`,
+      },
+    ];
+  });
+}
+
 export const environmentClassKind: ResourceKind<
   EnvironmentClassOperation,
   DesiredEnvironmentClass,
@@ -472,7 +506,10 @@ export const environmentClassKind: ResourceKind<
       `${disabled} disabled environment class${disabled === 1 ? "" : "es"} already on this runner (classes cannot be deleted; each configuration change disables one more)`,
     ];
   },
-  checkAgainstCurrent: checkPins,
+  checkAgainstCurrent: async (client, runner, state) => [
+    ...(await checkPins(client, runner, state)),
+    ...newClassesWithoutDescription(runner, state),
+  ],
   diff: (runner, state, context) =>
     diffEnvironmentClasses(
       context.runnerId,
