@@ -3,7 +3,11 @@
 var version = process.versions.node;
 var major = Number(version.split(".")[0]);
 if (major < 22) {
-  process.stderr.write("gitpod-runner-config needs Node.js 22 or later; this is " + major + ".x\n");
+  process.stderr.write(
+    "gitpod-runner-config needs Node.js 22 or later; this is " + major + ".x\n" +
+      "Install Node.js 24 from https://nodejs.org/en/download (or with nvm: nvm install 24; fnm: fnm install 24),\n" +
+      "or run this once with a Node 24 that npx fetches: npx -p node@24 -p @gitpod-runner-config/cli gitpod-runner-config --help\n"
+  );
   process.exit(1);
 }
 // With debug logging (a re-run with it on GitHub, or RUNNER_DEBUG=1), stack traces name the
