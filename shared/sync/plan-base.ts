@@ -9,7 +9,8 @@
  * configuration and has no delete, so the new class is created first and the old one disabled
  * after, and a failure between the two leaves both enabled rather than neither (docs/adr/0003).
  */
-export type Action = "create" | "update" | "replace" | "disable" | "delete" | "no-op";
+export const ACTIONS = ["create", "update", "replace", "disable", "delete", "no-op"] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export interface FieldChange {
   field: string;
