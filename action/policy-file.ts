@@ -86,7 +86,15 @@ export async function readPolicySet(
   const base = await baseCommit(env);
   if (base) {
     const read = await readAtCommit(file, base, workspaceRoot().dir);
-    if ("failed" in read) return fail(read.failed);
+    if ("failed" in read) {
+      // A shallow checkout of a repository that has no rules must keep working; one that names or
+      // holds a policy file must not be checked against nothing.
+      if (input !== undefined || existsSync(file)) return fail(read.failed);
+      core.warning(
+        `${read.failed}. If the base branch has a policy file, this plan was not checked against it (apply still is).`,
+      );
+      return { ok: true };
+    }
     if ("absent" in read) {
       logInfo(
         `The base branch (${base.slice(0, 12)}) has no policy file ${file}: no policy rules apply to this pull request.`,

@@ -43,7 +43,7 @@ const SECRET_FIELD_NAMES = new Set<string>(SECRET_FIELDS);
 const DESTRUCTIVE_ACTIONS = new Set(["delete", "disable", "replace"]);
 
 /** `update environment class "Large" on runner r1` */
-export function describeOperation(operation: Operation): string {
+function describeOperation(operation: Operation): string {
   return `${operation.action} ${operationLabel(operation)} on runner ${operation.runnerId}`;
 }
 

@@ -9,7 +9,7 @@ import { ALL_KINDS } from "../kinds/registry.js";
 import { ACTIONS } from "./plan-base.js";
 import { SAVED_PLAN_FORMAT, SAVED_PLAN_VERSION } from "./saved-plan.js";
 
-export const PUBLISHED_PLAN_SCHEMA_URL =
+const PUBLISHED_PLAN_SCHEMA_URL =
   "https://raw.githubusercontent.com/gitpod-runner-config/gitpod-runner-config/v1/schema/plan.schema.json";
 
 const SHA256 = "^sha256:[0-9a-f]{64}$";

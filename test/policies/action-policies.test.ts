@@ -148,6 +148,7 @@ describe("on a pull request the rules are the base branch's", () => {
   });
 
   it("a base commit missing from the checkout fails the step and says to fetch it", async () => {
+    await writeFile(join(workspace, POLICY_FILE), POLICIES);
     const result = await runOnPullRequest({
       workspace,
       github,
@@ -158,5 +159,17 @@ describe("on a pull request the rules are the base branch's", () => {
     expect(result.code).toBe(1);
     expect(result.everything).toContain("fetch-depth: 0");
     expect(emu.requests.count()).toBe(0);
+  });
+
+  it("without a policy file or input, a shallow checkout warns that the base's rules were not read, and plans", async () => {
+    const result = await runOnPullRequest({
+      workspace,
+      github,
+      pullRequest: { number: 10, base: { sha: "0".repeat(40) } },
+      api: emu,
+      inputs: { mode: "plan" },
+    });
+    expect(result.code, result.everything).toBe(0);
+    expect(result.stdout).toMatch(/::warning::.*fetch-depth: 0.*this plan was not checked against it/);
   });
 });
