@@ -9,8 +9,18 @@
  * configuration and has no delete, so the new class is created first and the old one disabled
  * after, and a failure between the two leaves both enabled rather than neither (docs/adr/0003).
  */
-export const ACTIONS = ["create", "update", "replace", "disable", "delete", "no-op"] as const;
-export type Action = (typeof ACTIONS)[number];
+export type Action = "create" | "update" | "replace" | "disable" | "delete" | "no-op";
+
+/** Every action, for schemas (the compiler refuses a record that misses one). */
+const EVERY_ACTION: Record<Action, true> = {
+  create: true,
+  update: true,
+  replace: true,
+  disable: true,
+  delete: true,
+  "no-op": true,
+};
+export const ACTIONS = Object.keys(EVERY_ACTION) as [Action, ...Action[]];
 
 export interface FieldChange {
   field: string;
