@@ -18,6 +18,7 @@ import {
   runBotListLarge,
 } from "./scenarios/bot-list-large.js";
 import { type LargeChangeOptions, runLargeChange } from "./scenarios/large-change.js";
+import { type PoliciesOptions, runPolicies } from "./scenarios/policies.js";
 import { runScale, type ScaleOptions, type ScaleResult } from "./scenarios/scale.js";
 import { runSyncScenarios, type SyncBenchOptions, type SyncBenchResult } from "./scenarios/sync.js";
 
@@ -29,6 +30,7 @@ export interface SuiteConfig {
   actionStart?: ActionStartOptions;
   botAck?: BotAckOptions & { sustainedRate?: number; runs?: number };
   botListLarge?: BotListLargeOptions;
+  policies?: PoliciesOptions;
 }
 
 export interface SuiteResult {
@@ -85,7 +87,7 @@ export async function runSuite(
     }
     return value;
   };
-  const { sync, scale, largeChange, actionStart, botAck, botListLarge } = config;
+  const { sync, scale, largeChange, actionStart, botAck, botListLarge, policies } = config;
   const syncResult = await step(
     "1-3 cold apply (engine, competent and naive SDK peers), no-op, drift",
     sync,
@@ -128,6 +130,12 @@ export async function runSuite(
     (value) => [value.report],
   );
   if (botListLargeResult) result.botListLarge = botListLargeResult;
+  await step(
+    "8 policy rules (20 rules over a plan)",
+    policies,
+    () => runPolicies(policies as PoliciesOptions),
+    (value) => [value.report],
+  );
 
   report.machine.loadAverageAtEnd = loadavg();
   report.durationMs = performance.now() - started;

@@ -9,18 +9,20 @@
  *   BENCH_ACTION_RUNS=7          action starts
  *   BENCH_BOT_SECONDS=5          load per bot run (100 connections)
  *   BENCH_LIST_USERS=5000, BENCH_LIST_TOKENS=15000   the large-workspace list (tokens per runner)
- *   BENCH_ONLY=sync,scale,large,action,bot,list      run only these scenarios
+ *   BENCH_POLICY_OBJECTS=10000   the policies scenario's plan size
+ *   BENCH_ONLY=sync,scale,large,action,bot,list,policies   run only these scenarios
  */
 
 import { FULL_ACTION_START } from "../scenarios/action-start.js";
 import { FULL_BOT_ACK } from "../scenarios/bot-ack.js";
 import { FULL_BOT_LIST_LARGE } from "../scenarios/bot-list-large.js";
 import { FULL_LARGE_CHANGE } from "../scenarios/large-change.js";
+import { FULL_POLICIES } from "../scenarios/policies.js";
 import { FULL_SCALE } from "../scenarios/scale.js";
 import { FULL_SYNC } from "../scenarios/sync.js";
 import type { SuiteConfig } from "../suite.js";
 
-const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list"] as const;
+const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list", "policies"] as const;
 type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,6 +87,11 @@ export function benchConfig(env: Env = process.env): SuiteConfig {
       tokensPerRunner: positiveInteger(env, "BENCH_LIST_TOKENS", FULL_BOT_LIST_LARGE.tokensPerRunner),
       runs,
     },
+    policies: {
+      ...FULL_POLICIES,
+      objects: positiveInteger(env, "BENCH_POLICY_OBJECTS", FULL_POLICIES.objects),
+      runs,
+    },
   };
   // A scenario not selected is left out: the suite skips a missing one.
   return {
@@ -94,5 +101,6 @@ export function benchConfig(env: Env = process.env): SuiteConfig {
     ...(selected.has("action") ? { actionStart: all.actionStart } : {}),
     ...(selected.has("bot") ? { botAck: all.botAck } : {}),
     ...(selected.has("list") ? { botListLarge: all.botListLarge } : {}),
+    ...(selected.has("policies") ? { policies: all.policies } : {}),
   };
 }

@@ -191,7 +191,19 @@ function compileRule(
   const ruleScope = (scope.value ?? "operation") as PolicyScope;
   const environment = environmentFor(ruleScope);
   const where = `${path}.expression`;
-  const checked = environment.check(expression.value);
+  // One parse: checking the parsed program types its tree, so evaluations skip the type check.
+  let program: ReturnType<Environment["parse"]>;
+  try {
+    program = environment.parse(expression.value);
+  } catch (error) {
+    issue(
+      expression.node,
+      where,
+      `does not compile: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+    );
+    return undefined;
+  }
+  const checked = program.check();
   if (!checked.valid) {
     const message = firstLine(checked.error?.message ?? "does not compile");
     const hint = /Unknown variable/.test(message)
@@ -204,7 +216,6 @@ function compileRule(
     issue(expression.node, where, `must be true or false, and this expression gives ${checked.type}`);
     return undefined;
   }
-  const program = environment.parse(expression.value) as unknown as RuleProgram;
   return {
     name: name.value as string,
     description: (description.value as string).trim(),
@@ -212,6 +223,6 @@ function compileRule(
     scope: ruleScope,
     expression: expression.value,
     line: lineOf(item),
-    program,
+    program: program as unknown as RuleProgram,
   };
 }
