@@ -109,7 +109,12 @@ export async function runSyncMode(
           ...commentLinks(headSha ?? env.GITHUB_SHA, workflowRunLink(env)?.url),
         };
         if (!report) return formatPlanComment(plan, context);
-        const section = policySection;
+        // At most half the comment: a plan with many long rules still shows its operations.
+        const section = fitMarkdownBytes(
+          policySection,
+          COMMENT_BUDGET_CHARS / 2,
+          (dropped) => `**${dropped} more lines of policy results: see the job summary.**`,
+        );
         return `${formatPlanComment(plan, context, COMMENT_BUDGET_CHARS - section.length - 1)}\n${section}`;
       });
     }

@@ -9,7 +9,7 @@ import { type Operation, type Plan, pendingOperations } from "../sync/plan-types
 import type { KindState } from "../sync/resource.js";
 import type { PolicyRule, PolicyScope, PolicySet, PolicySeverity } from "./load.js";
 
-export type RuleStatus = "passed" | "failed" | "error";
+type RuleStatus = "passed" | "failed" | "error";
 
 export interface RuleResult {
   name: string;

@@ -15,7 +15,7 @@ export type PolicySeverity = "error" | "warn";
 export type PolicyScope = "operation" | "runner" | "plan";
 
 /** A compiled rule: true passes. */
-export type RuleProgram = (variables: Record<string, unknown>) => unknown;
+type RuleProgram = (variables: Record<string, unknown>) => unknown;
 
 export interface PolicyRule {
   name: string;

@@ -11,7 +11,7 @@ function statusWord(rule: RuleResult): string {
 }
 
 /** One line: "Policies (.gitpod/policies.yaml): 3 passed, 1 warning, 1 failure". */
-export function policyHeadline(report: PolicyReport): string {
+function policyHeadline(report: PolicyReport): string {
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
   return `Policies (${report.file}): ${report.passed} passed, ${plural(report.warnings, "warning")}, ${plural(report.failures, "failure")}`;
 }
