@@ -73,8 +73,10 @@ const COMMANDS: readonly CliCommand[] = [
       },
       json,
       "api-url": apiUrl,
+      policy,
     },
-    notes: "Offline, an unset secret variable is a warning; online it is an error.",
+    notes:
+      "Offline, an unset secret variable is a warning; online it is an error. Online, the policy file is compiled too.",
   },
   {
     name: "plan",

@@ -236,7 +236,8 @@ export function syncCommand(mode: SyncMode) {
       ? await savedPlanInput(context, planFile)
       : { sources: await configSources(context, file), options: planOptionsOf(context) };
     const { sources } = input;
-    const policySet = mode === "validate" ? undefined : await policySetOf(context);
+    // validate compiles the rules too (a broken rule is found before plan); plan and apply evaluate them.
+    const policySet = await policySetOf(context);
     const override = mode === "apply" ? stringFlag(args, "policy-override")?.trim() : undefined;
     if (override === "") throw new UsageError("--policy-override needs a reason");
     const json = booleanFlag(args, "json");
@@ -257,7 +258,7 @@ export function syncCommand(mode: SyncMode) {
         ...input.options,
         ...(input.saved ? { expected: input.saved.plan } : {}),
         concurrency,
-        ...(policySet
+        ...(policySet && mode !== "validate"
           ? { policies: { set: policySet, ...(override === undefined ? {} : { override }) } }
           : {}),
         ...(json ? {} : { onOutcome: progress.onOutcome, ...confirmOption(context, printPlan) }),

@@ -124,6 +124,9 @@ describe("policy rules in the CLI", () => {
       /bad\.yaml:8:\d+: rules\[1\]\.expression: must be true or false, and this expression gives int/,
     );
     expect(emu.requests.count()).toBe(0);
+    const validate = await cli(["validate", "--policy", "bad.yaml"]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain("2 error(s) in the policy file");
   });
 
   it("--policy naming a missing file is an error; no default file means no rules", async () => {
