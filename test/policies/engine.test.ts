@@ -251,6 +251,16 @@ describe("what a rule sees", () => {
     expect(report.rules[0]?.status).toBe("passed");
   });
 
+  it("run.time is a timestamp: a freeze until a moment passes before it and fails after", () => {
+    const set = loadPolicies(
+      "p.yaml",
+      "rules:\n  - name: until\n    description: d\n    scope: plan\n    expression: 'run.time < timestamp(\"2027-01-01T00:00:00Z\")'\n",
+    );
+    const at = (iso: string) => evaluatePolicies(set, plan([]), states(), new Date(iso)).rules[0]?.status;
+    expect(at("2026-12-31T23:59:00Z")).toBe("passed");
+    expect(at("2027-01-01T00:00:01Z")).toBe("failed");
+  });
+
   it("a rule that gives something other than a boolean at run time is an error, which blocks", () => {
     const set = loadPolicies(
       "p.yaml",
