@@ -11,7 +11,7 @@ import { emitAnnotations } from "./report/annotations.js";
  * The workspace the config must be inside: a pull request could make `.gitpod/runner-config.yaml` a
  * symlink to `../.git/config` (which holds the checkout's token) and have it quoted in errors.
  */
-function workspaceRoot(): ConfigRoot {
+export function workspaceRoot(): ConfigRoot {
   return { dir: process.env.GITHUB_WORKSPACE || process.cwd(), name: "the workspace (GITHUB_WORKSPACE)" };
 }
 

@@ -37,6 +37,10 @@ export interface ActionInputs {
   failOnDrift: boolean;
   githubToken: string | undefined;
   commentOnPr: boolean;
+  /** The policy file (default .gitpod/policies.yaml when it exists; on a pull request the base branch's). */
+  policy: string | undefined;
+  /** Emergency: apply despite failing policy rules, for this reason (written in the summary). */
+  policyOverride: string | undefined;
 }
 
 export class InputError extends Error {}
@@ -96,6 +100,8 @@ export function readInputs<Mode extends ModeRule>(
     failOnDrift: booleanInput("fail-on-drift"),
     githubToken,
     commentOnPr: booleanInput("comment-on-pr"),
+    policy: optional("policy"),
+    policyOverride: optional("policy-override"),
   };
   return { inputs, mode };
 }

@@ -2,6 +2,8 @@
 
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
+import type { PolicyReport } from "../shared/policies/evaluate.js";
+import { policyMarkdown, policyOverrideNote, policyTextLines } from "../shared/policies/report.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
 import { shortfallNote } from "../shared/sync/apply-summary.js";
 import { runSync } from "../shared/sync/engine.js";
@@ -21,6 +23,7 @@ import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
+import { readPolicySet } from "./policy-file.js";
 import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
 import { fitMarkdownBytes, writeJobSummary } from "./report/job-summary.js";
 import { COMMENT_BUDGET_CHARS } from "./report/limits.js";
@@ -41,6 +44,12 @@ export async function runSyncMode(
     core.setOutput("changed", "false");
     return;
   }
+  const policies = await readPolicySet(inputs.policy, env);
+  if (!policies.ok) {
+    core.setOutput("changed", "false");
+    return;
+  }
+  const override = inputs.mode === "apply" ? inputs.policyOverride : undefined;
   const result = await runSync(client, {
     sources,
     env,
@@ -49,6 +58,9 @@ export async function runSyncMode(
     allowDestructive: inputs.allowDestructive,
     rotateSecrets: inputs.rotateSecrets,
     concurrency: inputs.concurrency,
+    ...(policies.set
+      ? { policies: { set: policies.set, ...(override === undefined ? {} : { override }) } }
+      : {}),
     ...(cancellation ? { stopWrites: cancellation.stopWrites, abandon: cancellation.abandon } : {}),
   });
   for (const secret of result.secretValues) core.setSecret(secret);
@@ -77,22 +89,52 @@ export async function runSyncMode(
   if (!plan) return;
   await publishPlan(plan, inputs.config, env);
   logInfo(formatPlanText(plan));
-  const planMarkdown = formatPlanMarkdown(plan);
+  const report = result.policies;
+  if (report) {
+    logInfo(policyTextLines(report).join("\n"));
+    reportPolicyOutputs(report);
+  }
+  // The policy section goes first: it decides, and it stays when a long plan is trimmed.
+  const policySection = report ? `${policyMarkdown(report)}\n` : "";
+  const planMarkdown = `${policySection}${formatPlanMarkdown(plan)}`;
+  const policyFailures = report?.failures ?? 0;
 
   if (inputs.mode === "plan") {
     core.setOutput("summary", summaryLine(plan));
     await writeJobSummary(planMarkdown, env, "the plan-file output and the log");
     if (inputs.commentOnPr) {
-      await commentOnPullRequest(inputs, env, (headSha) =>
-        formatPlanComment(plan, {
+      await commentOnPullRequest(inputs, env, (headSha) => {
+        const context = {
           config: inputs.config,
           ...commentLinks(headSha ?? env.GITHUB_SHA, workflowRunLink(env)?.url),
-        }),
-      );
+        };
+        if (!report) return formatPlanComment(plan, context);
+        // At most half the comment: a plan with many long rules still shows its operations.
+        const section = fitMarkdownBytes(
+          policySection,
+          COMMENT_BUDGET_CHARS / 2,
+          (dropped) => `**${dropped} more lines of policy results: see the job summary.**`,
+        );
+        return `${formatPlanComment(plan, context, COMMENT_BUDGET_CHARS - section.length - 1)}\n${section}`;
+      });
+    }
+    if (policyFailures > 0) {
+      core.setFailed(`${policyFailures} policy rule(s) failed: apply would refuse this plan`);
+      return;
     }
     if (inputs.failOnDrift && result.changed) core.setFailed(`drift: ${summaryLine(plan)}`);
     return;
   }
+
+  if (result.policyBlocked) {
+    const message = `${policyFailures} policy rule(s) failed; nothing was changed. Change the file, or in an emergency set policy-override to the reason.`;
+    core.setOutput("summary", message);
+    await writeJobSummary(`**${message}**\n\n${planMarkdown}`, env, "the plan-file output and the log");
+    core.setFailed(message);
+    return;
+  }
+  const overrideNote = report ? policyOverrideNote(report) : undefined;
+  if (overrideNote) core.warning(overrideNote.replace(/[\r\n]+/g, " "));
 
   const refused = refusedOperations(plan);
   if (refused.length > 0) {
@@ -113,8 +155,8 @@ export async function runSyncMode(
       : apply.ok
         ? `Applied ${done} change(s).`
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.${unknownNote}`;
-  core.setOutput("summary", summary);
-  await writeJobSummary(formatApplyMarkdown(apply, plan), env);
+  core.setOutput("summary", overrideNote ? `${summary} ${overrideNote}` : summary);
+  await writeJobSummary(`${policySection}${formatApplyMarkdown(apply, plan)}`, env);
   const link = workflowRunLink(env);
   if (notify) await notifySlack(notify, formatApplyReport(apply, link ? { link } : {}), apply.ok, env);
   if (!apply.ok) {
@@ -122,6 +164,12 @@ export async function runSyncMode(
       `${apply.outcomes.length - done} change(s) were not made; see the list above.${unknownNote}`,
     );
   }
+}
+
+/** policy-failures and policy-warnings: rules that failed, by severity (0 and 0 when all passed). */
+function reportPolicyOutputs(report: PolicyReport): void {
+  core.setOutput("policy-failures", String(report.failures));
+  core.setOutput("policy-warnings", String(report.warnings));
 }
 
 async function commentOnPullRequest(

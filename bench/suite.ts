@@ -23,6 +23,7 @@ import {
   runBotListLarge,
 } from "./scenarios/bot-list-large.js";
 import { type LargeChangeOptions, runLargeChange } from "./scenarios/large-change.js";
+import { type PoliciesOptions, runPolicies } from "./scenarios/policies.js";
 import { runScale, type ScaleOptions, type ScaleResult } from "./scenarios/scale.js";
 import { runSyncScenarios, type SyncBenchOptions, type SyncBenchResult } from "./scenarios/sync.js";
 
@@ -35,6 +36,7 @@ export interface SuiteConfig {
   botAck?: BotAckOptions & { sustainedRate?: number; runs?: number };
   botListLarge?: BotListLargeOptions;
   botFootprint?: BotFootprintOptions;
+  policies?: PoliciesOptions;
 }
 
 export interface SuiteResult {
@@ -92,7 +94,7 @@ export async function runSuite(
     }
     return value;
   };
-  const { sync, scale, largeChange, actionStart, botAck, botListLarge, botFootprint } = config;
+  const { sync, scale, largeChange, actionStart, botAck, botListLarge, botFootprint, policies } = config;
   const syncResult = await step(
     "1-3 cold apply (engine, competent and naive SDK peers), no-op, drift",
     sync,
@@ -142,6 +144,12 @@ export async function runSuite(
     (value) => [value.report],
   );
   if (botFootprintResult) result.botFootprint = botFootprintResult;
+  await step(
+    "9 policy rules (20 rules over a plan)",
+    policies,
+    () => runPolicies(policies as PoliciesOptions),
+    (value) => [value.report],
+  );
 
   report.machine.loadAverageAtEnd = loadavg();
   report.durationMs = performance.now() - started;

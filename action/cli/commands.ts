@@ -38,8 +38,14 @@ const apiUrl: FlagSpec = {
     "Gitpod API base URL (default: $ONA_BASE_URL, else $GITPOD_BASE_URL, else https://app.ona.com/api)",
 };
 const json: FlagSpec = { type: "boolean", description: "print the result as JSON" };
+const policy: FlagSpec = {
+  type: "string",
+  value: "FILE",
+  description: "policy rules every plan must pass (default: .gitpod/policies.yaml when it exists)",
+};
 const syncFlags: Record<string, FlagSpec> = {
   config,
+  policy,
   prune: {
     type: "boolean",
     description: "disable environment classes and delete SCM integrations not in the file",
@@ -68,8 +74,10 @@ const COMMANDS: readonly CliCommand[] = [
       },
       json,
       "api-url": apiUrl,
+      policy,
     },
-    notes: "Offline, an unset secret variable is a warning; online it is an error.",
+    notes:
+      "Offline, an unset secret variable is a warning; online it is an error. Online, the policy file is compiled too.",
   },
   {
     name: "plan",
@@ -81,7 +89,8 @@ const COMMANDS: readonly CliCommand[] = [
       out: { type: "string", value: "FILE", description: "save the plan for `apply FILE`" },
       "detailed-exitcode": {
         type: "boolean",
-        description: "exit 0 when there are no changes, 2 when changes are pending, 1 on any error",
+        description:
+          "exit 0 when there are no changes, 2 when changes are pending, 3 when a policy rule fails, 1 on any other error",
       },
     },
   },
@@ -94,6 +103,11 @@ const COMMANDS: readonly CliCommand[] = [
       ...syncFlags,
       yes: { type: "boolean", description: "do not ask for confirmation", short: "y" },
       "auto-approve": { type: "boolean", description: "the same as --yes" },
+      "policy-override": {
+        type: "string",
+        value: "REASON",
+        description: "emergency: apply despite failing policy rules; the reason is printed with the result",
+      },
     },
     notes:
       "With PLAN.json (from `plan --out`), plans again from the same files with the same flags and applies only if\n" +

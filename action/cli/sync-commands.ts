@@ -3,6 +3,14 @@ import type { ConfigSource } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
 import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths.js";
 import type { ConfigRoot } from "../../shared/config/read.js";
+import type { PolicyReport } from "../../shared/policies/evaluate.js";
+import {
+  DEFAULT_POLICY_FILE,
+  loadPolicies,
+  PolicyFileError,
+  type PolicySet,
+} from "../../shared/policies/load.js";
+import { policyTextLines } from "../../shared/policies/report.js";
 import { runSync, type SyncMode } from "../../shared/sync/engine.js";
 import { formatApplyText } from "../../shared/sync/format.js";
 import type { PlanOptions } from "../../shared/sync/plan-base.js";
@@ -19,7 +27,7 @@ import {
 } from "../../shared/sync/saved-plan.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
-import { readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
+import { FileError, readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
 import { formatIssuesWithSource } from "./issues-text.js";
 import { applyProgress } from "./progress.js";
 
@@ -36,14 +44,14 @@ function concurrencyOf(context: CommandContext): number {
 /** `{ confirm }` when the user is asked before applying; `{}` with --yes or without a terminal. */
 function confirmOption(
   context: CommandContext,
-  printPlan: (plan: Plan) => void,
-): { confirm?: (plan: Plan) => Promise<boolean> } {
+  printPlan: (plan: Plan, policies?: PolicyReport) => void,
+): { confirm?: (plan: Plan, policies?: PolicyReport) => Promise<boolean> } {
   const { io } = context;
   if (approved(context)) return {};
   if (!io.stdinIsTTY || !io.ask) return {};
   const ask = io.ask;
-  const confirm = async (plan: Plan) => {
-    printPlan(plan);
+  const confirm = async (plan: Plan, policies?: PolicyReport) => {
+    printPlan(plan, policies);
     const count = pendingOperations(plan).length;
     const answer = await ask(`Apply ${count === 1 ? "this change" : `these ${count} changes`}? [y/N] `);
     const yes = /^y(es)?$/i.test(answer.trim());
@@ -59,12 +67,12 @@ function confirmOption(
  */
 function showPlanBeforeWrites(
   context: CommandContext,
-  printPlan: (plan: Plan) => void,
-): (plan: Plan) => Promise<boolean> {
+  printPlan: (plan: Plan, policies?: PolicyReport) => void,
+): (plan: Plan, policies?: PolicyReport) => Promise<boolean> {
   return (
     confirmOption(context, printPlan).confirm ??
-    (async (plan) => {
-      printPlan(plan);
+    (async (plan, policies) => {
+      printPlan(plan, policies);
       return true;
     })
   );
@@ -197,6 +205,35 @@ function configGiven(context: CommandContext): boolean {
   return context.argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config="));
 }
 
+/**
+ * The policy rules: `--policy FILE`, else .gitpod/policies.yaml when it exists (none otherwise).
+ * Read and compiled before anything is planned: a rule that does not compile is an error at its line.
+ */
+async function policySetOf(context: CommandContext): Promise<PolicySet | undefined> {
+  const named = stringFlag(context.args, "policy");
+  const file = named ?? DEFAULT_POLICY_FILE;
+  let text: string;
+  try {
+    text = await readTextFile(file, "--policy");
+  } catch (error) {
+    if (named === undefined && error instanceof FileError && /ENOENT/.test(error.message)) return undefined;
+    throw error;
+  }
+  try {
+    return loadPolicies(file, text);
+  } catch (error) {
+    if (!(error instanceof PolicyFileError)) throw error;
+    throw new CliFailure(
+      formatIssuesWithSource(
+        error.issues,
+        new Map([[file, text]]),
+        `${error.issues.length} error(s) in the policy file; nothing was planned:`,
+      ),
+      1,
+    );
+  }
+}
+
 /** `validate FILE...` (as pre-commit calls it): each file in turn; fails if any fails. */
 async function validateEach(context: CommandContext, files: string[]): Promise<number> {
   if (configGiven(context)) {
@@ -240,10 +277,15 @@ export function syncCommand(mode: SyncMode) {
       ? await savedPlanInput(context, planFile)
       : { sources: await configSources(context, file), options: planOptionsOf(context) };
     const { sources } = input;
+    // validate compiles the rules too (a broken rule is found before plan); plan and apply evaluate them.
+    const policySet = await policySetOf(context);
+    const override = mode === "apply" ? stringFlag(args, "policy-override")?.trim() : undefined;
+    if (override === "") throw new UsageError("--policy-override needs a reason");
     const ascii = !term.unicode;
     let planShown = false;
-    const printPlan = (plan: Plan) => {
+    const printPlan = (plan: Plan, policies?: PolicyReport) => {
       io.out(formatPlanText(plan, { ascii }));
+      if (policies) io.out(`\n${policyTextLines(policies).join("\n")}`);
       planShown = true;
     };
     const progress = applyProgress(term, io);
@@ -256,6 +298,9 @@ export function syncCommand(mode: SyncMode) {
         ...input.options,
         ...(input.saved ? { expected: input.saved.plan } : {}),
         concurrency,
+        ...(policySet && mode !== "validate"
+          ? { policies: { set: policySet, ...(override === undefined ? {} : { override }) } }
+          : {}),
         ...(json ? {} : { onOutcome: progress.onOutcome, confirm: showPlanBeforeWrites(context, printPlan) }),
       });
       progress.end();
@@ -268,10 +313,12 @@ export function syncCommand(mode: SyncMode) {
         );
       }
       const detailed = booleanFlag(args, "detailed-exitcode");
-      const planCode = () => (detailed && result.changed ? 2 : 0);
+      // A plan that a rule of severity error fails cannot be applied as it is: the plan step fails.
+      const policyFailed = (result.policies?.failures ?? 0) > 0;
+      const planCode = () => (policyFailed ? (detailed ? 3 : 1) : detailed && result.changed ? 2 : 0);
       if (json) {
-        const { ok, changed, issues, plan, apply, fingerprint } = result;
-        io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint }, null, 2));
+        const { ok, changed, issues, plan, apply, fingerprint, policies } = result;
+        io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint, policies }, null, 2));
         return !ok ? 1 : mode === "plan" ? planCode() : 0;
       }
       if (result.mismatch) {
@@ -292,12 +339,18 @@ export function syncCommand(mode: SyncMode) {
         io.out(`${file} is valid.`);
         return 0;
       }
-      if (result.plan && !planShown) printPlan(result.plan);
+      if (result.plan && !planShown) printPlan(result.plan, result.policies);
       if (mode === "plan") {
         if (out) io.err(`Saved the plan to ${out}; apply it with: gitpod-runner-config apply ${out}`);
         return planCode();
       }
       if (result.declined) return 1;
+      if (result.policyBlocked) {
+        io.err(
+          `${result.policies?.failures ?? 0} policy rule(s) failed; nothing was changed. Change the file (or, in an emergency, apply with --policy-override "<reason>").`,
+        );
+        return 1;
+      }
       if (result.plan && refusedOperations(result.plan).length > 0) {
         io.err(
           input.saved

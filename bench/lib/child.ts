@@ -14,7 +14,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Inside node_modules so the bundles resolve their external packages from the project's node_modules. */
 const OUT_DIR = join(REPO, "node_modules", ".cache", "runner-config-bench");
 
-export type WorkerName = "backend" | "bot-server" | "scale-point" | "plan-profile";
+export type WorkerName = "backend" | "bot-server" | "scale-point" | "plan-profile" | "policy-cost";
 
 const built = new Map<WorkerName, Promise<string>>();
 

@@ -10,7 +10,8 @@
  *   BENCH_BOT_SECONDS=5          load per bot run (100 connections)
  *   BENCH_LIST_USERS=5000, BENCH_LIST_TOKENS=15000   the large-workspace list (tokens per runner)
  *   BENCH_FLOOD_COMMANDS=1000, BENCH_FLOOD_RUNS=3    the bot footprint flood (commands per run, runs)
- *   BENCH_ONLY=sync,scale,large,action,bot,list,footprint      run only these scenarios
+ *   BENCH_POLICY_OBJECTS=10000   the policies scenario's plan size
+ *   BENCH_ONLY=sync,scale,large,action,bot,list,footprint,policies   run only these scenarios
  */
 
 import { FULL_ACTION_START } from "../scenarios/action-start.js";
@@ -18,11 +19,12 @@ import { FULL_BOT_ACK } from "../scenarios/bot-ack.js";
 import { FULL_BOT_FOOTPRINT } from "../scenarios/bot-footprint.js";
 import { FULL_BOT_LIST_LARGE } from "../scenarios/bot-list-large.js";
 import { FULL_LARGE_CHANGE } from "../scenarios/large-change.js";
+import { FULL_POLICIES } from "../scenarios/policies.js";
 import { FULL_SCALE } from "../scenarios/scale.js";
 import { FULL_SYNC } from "../scenarios/sync.js";
 import type { SuiteConfig } from "../suite.js";
 
-const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list", "footprint"] as const;
+const SCENARIO_IDS = ["sync", "scale", "large", "action", "bot", "list", "footprint", "policies"] as const;
 type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,6 +94,11 @@ export function benchConfig(env: Env = process.env): SuiteConfig {
       commands: positiveInteger(env, "BENCH_FLOOD_COMMANDS", FULL_BOT_FOOTPRINT.commands),
       runs: positiveInteger(env, "BENCH_FLOOD_RUNS", FULL_BOT_FOOTPRINT.runs),
     },
+    policies: {
+      ...FULL_POLICIES,
+      objects: positiveInteger(env, "BENCH_POLICY_OBJECTS", FULL_POLICIES.objects),
+      runs,
+    },
   };
   // A scenario not selected is left out: the suite skips a missing one.
   return {
@@ -102,5 +109,6 @@ export function benchConfig(env: Env = process.env): SuiteConfig {
     ...(selected.has("bot") ? { botAck: all.botAck } : {}),
     ...(selected.has("list") ? { botListLarge: all.botListLarge } : {}),
     ...(selected.has("footprint") ? { botFootprint: all.botFootprint } : {}),
+    ...(selected.has("policies") ? { policies: all.policies } : {}),
   };
 }

@@ -5,6 +5,8 @@
  */
 import { clientFor } from "../../action/client.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
+import { evaluatePolicies } from "../../shared/policies/evaluate.js";
+import { loadPolicies } from "../../shared/policies/load.js";
 import { readCurrentState } from "../../shared/sync/current-state.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { buildPlan } from "../../shared/sync/plan.js";
@@ -139,6 +141,58 @@ export async function planPhases(target: EngineTarget, text: string): Promise<Pl
       readCpuMs,
       diffCpuMs,
       operations: allOperations(plan).length,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+export interface PolicyCost {
+  /** The plan (runSync, as the action's plan mode without rules). */
+  planCpuMs: number;
+  /** Loading and compiling the policy file, then evaluating every rule on that plan. */
+  policyCpuMs: number;
+  pending: number;
+  rules: number;
+  /** Rule results that did not pass (the bench's rules are made to pass: every one is evaluated in full). */
+  notPassed: number;
+}
+
+/**
+ * The cost of policy rules next to the plan they check: the plan timed as engineSync times it, then
+ * (after the runners' state is read again, untimed) the rules compiled and evaluated on that plan.
+ */
+export async function policyCost(
+  target: EngineTarget,
+  text: string,
+  policyText: string,
+): Promise<PolicyCost> {
+  const client = clientFor(target.token, target.url, {}, 8);
+  try {
+    let start = process.cpuUsage();
+    const result = await runSync(client, {
+      file: BENCH_CONFIG_FILE,
+      text,
+      env: benchEnv(),
+      mode: "plan",
+      concurrency: 8,
+      ...PLAN_OPTIONS,
+    });
+    const planCpuMs = cpuMsSince(start);
+    if (!result.ok || !result.plan)
+      throw new Error(`the plan did not succeed (${result.issues.length} issues)`);
+    const runnerIds = result.plan.runners.map((runner) => runner.runnerId);
+    const current = await readCurrentState(client, runnerIds);
+    start = process.cpuUsage();
+    const set = loadPolicies("bench/policies.yaml", policyText);
+    const report = evaluatePolicies(set, result.plan, current.runners, new Date());
+    const policyCpuMs = cpuMsSince(start);
+    return {
+      planCpuMs,
+      policyCpuMs,
+      pending: pendingOperations(result.plan).length,
+      rules: set.rules.length,
+      notPassed: report.rules.filter((rule) => rule.status !== "passed").length,
     };
   } finally {
     await client.close();

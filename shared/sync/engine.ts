@@ -13,6 +13,8 @@ import { runnerIssue } from "../config/runner-issue.js";
 import { checkAgainstSchema } from "../config/schema-check.js";
 import type { ConfigIssue } from "../config/types.js";
 import { ALL_KINDS } from "../kinds/registry.js";
+import { evaluatePolicies, type PolicyReport, policiesAllowApply } from "../policies/evaluate.js";
+import type { PolicySet } from "../policies/load.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "./apply.js";
 import { readCurrentState, readForDestructive, readSchemas, scopeOfFile } from "./current-state.js";
@@ -61,13 +63,19 @@ interface SyncSettings extends PlanOptions {
   /** Apply progress: called as each operation finishes. */
   onOutcome?: ApplyOptions["onOutcome"];
   /** Called with the plan before anything is written; resolve false to stop (nothing is applied). */
-  confirm?: (plan: Plan) => Promise<boolean>;
+  confirm?: (plan: Plan, policies?: PolicyReport) => Promise<boolean>;
   /**
    * Apply a saved plan: the sources are the files it was made from and the options its options.
    * Nothing is written unless the files, the runners' fingerprint and the plan made now equal it
    * (saved-plan.ts); then the plan made now, which equals it, is applied.
    */
   expected?: ExpectedPlan;
+  /**
+   * Policy rules every plan must pass (shared/policies): evaluated on the plan made now, at plan and
+   * again at apply, where a failing rule of severity error stops the apply unless `override` gives a
+   * reason (which the report carries, for the summary to say).
+   */
+  policies?: { set: PolicySet; override?: string; now?: Date };
   /** Cancellation: stop starting writes / stop waiting for writes in flight (see applyPlan). */
   stopWrites?: AbortSignal;
   abandon?: AbortSignal;
@@ -87,6 +95,10 @@ export interface SyncResult {
   mismatch?: string[];
   /** Apply: the confirmation was declined, nothing was written. */
   declined?: boolean;
+  /** The policy rules' results on the plan, when rules were given. */
+  policies?: PolicyReport;
+  /** Apply: a rule of severity error failed and no override was given; nothing was written. */
+  policyBlocked?: boolean;
   /** Plan: changes are pending. Apply: something was written. */
   changed: boolean;
   ok: boolean;
@@ -235,20 +247,62 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     const reasons = planMismatches(options.expected, { sources, plan, fingerprint });
     if (reasons.length > 0) return { ...notAsSaved(reasons, plan, fingerprint), secretValues };
   }
+  const policies = options.policies
+    ? evaluatePolicies(
+        options.policies.set,
+        plan,
+        current.runners,
+        options.policies.now ?? new Date(),
+        options.policies.override,
+      )
+    : undefined;
+  const withPolicies = policies ? { policies } : {};
   if (options.mode !== "apply") {
-    return { mode: options.mode, issues: [], plan, secretValues, fingerprint, changed: pending, ok: true };
-  }
-  if (refusedOperations(plan).length > 0) {
-    // Refuse the whole apply rather than apply around the destructive part.
-    return { mode: options.mode, issues: [], plan, secretValues, fingerprint, changed: false, ok: false };
-  }
-  if (pending && options.confirm && !(await options.confirm(plan))) {
     return {
       mode: options.mode,
       issues: [],
       plan,
       secretValues,
       fingerprint,
+      ...withPolicies,
+      changed: pending,
+      ok: true,
+    };
+  }
+  if (!policiesAllowApply(policies)) {
+    return {
+      mode: options.mode,
+      issues: [],
+      plan,
+      secretValues,
+      fingerprint,
+      ...withPolicies,
+      policyBlocked: true,
+      changed: false,
+      ok: false,
+    };
+  }
+  if (refusedOperations(plan).length > 0) {
+    // Refuse the whole apply rather than apply around the destructive part.
+    return {
+      mode: options.mode,
+      issues: [],
+      plan,
+      secretValues,
+      fingerprint,
+      ...withPolicies,
+      changed: false,
+      ok: false,
+    };
+  }
+  if (pending && options.confirm && !(await options.confirm(plan, policies))) {
+    return {
+      mode: options.mode,
+      issues: [],
+      plan,
+      secretValues,
+      fingerprint,
+      ...withPolicies,
       changed: false,
       ok: false,
       declined: true,
@@ -268,6 +322,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     apply,
     secretValues,
     fingerprint,
+    ...withPolicies,
     changed: apply.outcomes.some((outcome) => outcome.status === "done"),
     ok: apply.ok,
   };

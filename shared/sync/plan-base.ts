@@ -11,6 +11,17 @@
  */
 export type Action = "create" | "update" | "replace" | "disable" | "delete" | "no-op";
 
+/** Every action, for schemas (the compiler refuses a record that misses one). */
+const EVERY_ACTION: Record<Action, true> = {
+  create: true,
+  update: true,
+  replace: true,
+  disable: true,
+  delete: true,
+  "no-op": true,
+};
+export const ACTIONS = Object.keys(EVERY_ACTION) as [Action, ...Action[]];
+
 export interface FieldChange {
   field: string;
   from?: string;

@@ -12,11 +12,11 @@ import { z } from "zod";
 import type { ConfigSource } from "../config/load.js";
 import { ALL_KINDS, operationLabel } from "../kinds/registry.js";
 import { canonicalJson } from "./fingerprint.js";
-import type { PlanOptions } from "./plan-base.js";
+import { ACTIONS, type PlanOptions } from "./plan-base.js";
 import type { Operation, Plan } from "./plan-types.js";
 
-const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
-const SAVED_PLAN_VERSION = 2;
+export const SAVED_PLAN_FORMAT = "gitpod-runner-config-plan";
+export const SAVED_PLAN_VERSION = 2;
 
 /** A config file the plan was made from: its path as given, and the SHA-256 of its text. */
 interface SavedPlanFile {
@@ -85,7 +85,7 @@ const options = z.strictObject({
 });
 const operation = z.looseObject({
   kind: z.string(),
-  action: z.enum(["create", "update", "replace", "disable", "delete", "no-op"]),
+  action: z.enum(ACTIONS),
   runnerId: z.string(),
   key: z.string(),
 });
