@@ -69,6 +69,7 @@ function desired(
         environmentClasses: classes,
         scmIntegrations: integrations,
         hostAuthenticationTokens: [],
+        llmIntegrations: [],
         path: "r",
         line: 1,
       },
@@ -291,6 +292,7 @@ describe("plan at scale", () => {
         environmentClasses: classes,
         scmIntegrations: integrations,
         hostAuthenticationTokens: [],
+        llmIntegrations: [],
         path: "r",
         line: 1,
       });
