@@ -457,7 +457,7 @@ describe("plan of LLM integrations", () => {
         `        requestHeaders:\n          - name: X-Org\n            value: \${LLM_KEY}\n          - name: X-User\n            celExpression: user.id\n`,
     );
     const headers = [
-      { key: "X-Org", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL", value: "[REDACTED]" },
+      { key: "X-Org", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL", value: "[redacted]" },
       { key: "X-User", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION", value: "user.id" },
     ];
     expect(planFor(text, [live({ requestHeaders: headers })]).runners[0]?.operations[0]?.action).toBe(
