@@ -27,6 +27,8 @@ export interface LoadedConfig {
   issues: ConfigIssue[];
   /** Secret values by environment variable name, for the references the file makes. */
   secrets: Map<string, string>;
+  /** What does not stop the file but is worth saying, with its place (absent when there is none). */
+  warnings?: ConfigIssue[];
 }
 
 /** One file read into a desired state; messages that quote the file have credentials masked. */
@@ -36,7 +38,11 @@ export function loadRunnerConfig(
   env: Record<string, string | undefined>,
 ): LoadedConfig {
   const loaded = loadFile(file, text, env);
-  return { ...loaded, issues: loaded.issues.map(maskedIssue) };
+  return {
+    ...loaded,
+    issues: loaded.issues.map(maskedIssue),
+    ...(loaded.warnings ? { warnings: loaded.warnings.map(maskedIssue) } : {}),
+  };
 }
 
 function loadFile(file: string, text: string, env: Record<string, string | undefined>): LoadedConfig {
@@ -90,6 +96,11 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
   const secrets = new Map<string, string>();
   const runners: DesiredRunner[] = [];
   const seenRunners = new Set<string>();
+  const warnings: ConfigIssue[] = [];
+  const warn = (path: readonly PathPart[], message: string) => {
+    const { line, column } = positions.locate(path, { key: false });
+    warnings.push({ file, line, column, path: formatPath(path), message });
+  };
 
   parsed.data.runners.forEach((runner, r) => {
     const runnerPath: PathPart[] = ["runners", r];
@@ -108,6 +119,7 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
           issue,
           positions,
           secrets,
+          warn,
           loaded: <D extends Located>(earlier: FileFormat<D>) => (objects.get(earlier.key) ?? []) as D[],
         }),
       );
@@ -128,7 +140,12 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
     );
   });
 
-  return { desired: { file, runners }, issues: sortIssues(issues), secrets };
+  return {
+    desired: { file, runners },
+    issues: sortIssues(issues),
+    secrets,
+    ...(warnings.length > 0 ? { warnings: sortIssues(warnings) } : {}),
+  };
 }
 
 function reportStructureIssue(
@@ -239,6 +256,7 @@ export function loadRunnerConfigs(
   const [only] = sources;
   if (sources.length === 1 && only) return loadRunnerConfig(only.file, only.text, env);
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   const secrets = new Map<string, string>();
   const runners: DesiredRunner[] = [];
   const firstPlace = new Map<string, DesiredRunner>();
@@ -246,6 +264,7 @@ export function loadRunnerConfigs(
   for (const source of sources) {
     const loaded = loadRunnerConfig(source.file, source.text, env);
     issues.push(...loaded.issues);
+    warnings.push(...(loaded.warnings ?? []));
     for (const [name, value] of loaded.secrets) secrets.set(name, value);
     if (!loaded.desired) {
       complete = false;
@@ -271,6 +290,7 @@ export function loadRunnerConfigs(
     desired: complete ? { file: sources.map((source) => source.file).join(", "), runners } : undefined,
     issues: sortIssues(issues),
     secrets,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

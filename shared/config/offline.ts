@@ -10,6 +10,8 @@ export interface OfflineResult {
   issues: ConfigIssue[];
   /** Variables the file references that are not set in `env`. */
   unsetVariables: string[];
+  /** What the kinds say does not stop the file, with its place (a model name this version does not know). */
+  warnings: ConfigIssue[];
 }
 
 export function validateOffline(
@@ -42,5 +44,5 @@ export function validateOfflineSources(
   });
   const loaded = loadRunnerConfigs(sources, anyValue);
   const unsetVariables = [...loaded.secrets.keys()].filter((name) => !isSet(name));
-  return { issues: loaded.issues, unsetVariables };
+  return { issues: loaded.issues, unsetVariables, warnings: loaded.warnings ?? [] };
 }

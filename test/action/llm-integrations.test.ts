@@ -238,6 +238,24 @@ describe("LLM integrations in the file", () => {
     }
   });
 
+  it("validates offline: an unknown well-formed model is a warning at its line, an unset key a warning too", async () => {
+    const file = join(workspace, "offline.yaml");
+    await writeFile(
+      file,
+      config().replace(
+        "models: [SUPPORTED_MODEL_SONNET_4, SUPPORTED_MODEL_OPUS_4]",
+        "models:\n          - SUPPORTED_MODEL_SONNET_4\n          - SUPPORTED_MODEL_SONET_9",
+      ),
+    );
+    const result = await runCli(["validate", "--offline", "--config", "offline.yaml"], { cwd: workspace });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      "offline.yaml:8:13: runners[0].llmIntegrations[0].models[1]: SUPPORTED_MODEL_SONET_9 is not a model this version knows",
+    );
+    expect(result.stderr).toContain("environment variable LLM_KEY is not set");
+    expect(result.stdout).toContain("offline.yaml is valid");
+  });
+
   it("never shows a key or a literal header value in stdout, stderr, outputs or the job summary", () => {
     expect(runs.length).toBeGreaterThan(6);
     for (const result of runs) {

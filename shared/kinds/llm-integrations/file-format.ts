@@ -178,6 +178,10 @@ function loadModels(
       return;
     }
     unknownModels.push(model);
+    context.warn(
+      at,
+      `${model} is not a model this version knows${didYouMean(model, KNOWN_MODELS)}; it is sent as written (the service's list grows, and it refuses a name it does not know)`,
+    );
   });
   return ok ? { models: [...entry.models], unknownModels } : undefined;
 }
