@@ -32,7 +32,7 @@ import { oneLine } from "../../text/untrusted.js";
  * rather than taken from the client or the emulator: the file's check is the kind's own. The enum
  * grows, so a well-formed name not listed here is sent as written, with a note in the plan.
  */
-export const KNOWN_MODELS: ReadonlySet<string> = new Set(
+const KNOWN_MODELS: ReadonlySet<string> = new Set(
   [
     "SONNET_3_5",
     "SONNET_3_7",
@@ -129,7 +129,7 @@ export function llmKey(item: { endpoint?: string | undefined }): string {
 }
 
 /** Whether an endpoint is an absolute http(s) URL (the file requires one). */
-export function isHttpUrl(text: string): boolean {
+function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === "https:" || url.protocol === "http:") && url.host !== "";
