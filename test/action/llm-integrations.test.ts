@@ -8,7 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { type Emulator, RUNNER_EU_ID, RUNNER_US_ID, startEmulator } from "../emulator/index.js";
 import {
   type ActionResult,
   makeWorkspace,
@@ -223,6 +223,14 @@ describe("LLM integrations in the file", () => {
       },
     });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it("export --runner all finds a runner that has only LLM integrations", async () => {
+    emu.state.seedLlmIntegration({ runnerId: RUNNER_US_ID, endpoint: "https://api.anthropic.com" });
+    const exported = await runCli(["export", "--runner", "all"], { cwd: workspace, api: emu });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`id: ${RUNNER_US_ID}`);
+    expect(exported.stdout).toContain(`apiKey: \${LLM_API_KEY_API_ANTHROPIC_COM}`);
   });
 
   it("plan --json and the text never show the key or a literal header value", async () => {
