@@ -225,6 +225,31 @@ describe("LLM integrations in the file", () => {
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   });
 
+  it("a saved plan creates an integration only with its key set, and never holds the key", async () => {
+    const saved = "llm-plan.json";
+    await writeFile(
+      join(workspace, "saved.yaml"),
+      `version: 1\nrunners:\n  - id: ${RUNNER_US_ID}\n    llmIntegrations:\n      - endpoint: https://saved.example.com\n        models: [SUPPORTED_MODEL_SONNET_4_5]\n        apiKey: \${LLM_KEY}\n`,
+    );
+    const plan = await runCli(["plan", "--config", "saved.yaml", "--out", saved], {
+      cwd: workspace,
+      api: emu,
+      env: ENV,
+    });
+    expect(plan.code, plan.stderr).toBe(0);
+    const { readFile } = await import("node:fs/promises");
+    expect(await readFile(join(workspace, saved), "utf8")).not.toContain(KEY);
+    const withoutKey = await runCli(["apply", saved], { cwd: workspace, api: emu });
+    expect(withoutKey.code).not.toBe(0);
+    expect(withoutKey.stderr).toContain("LLM_KEY");
+    const applied = await runCli(["apply", saved], { cwd: workspace, api: emu, env: ENV });
+    expect(applied.code, applied.stderr).toBe(0);
+    const created = integrations().find(
+      (integration) => integration.endpoint === "https://saved.example.com",
+    );
+    expect(emu.state.decryptApiKey(created?.id ?? "")).toBe(KEY);
+  });
+
   it("export --runner all finds a runner that has only LLM integrations", async () => {
     emu.state.seedLlmIntegration({ runnerId: RUNNER_US_ID, endpoint: "https://api.anthropic.com" });
     const exported = await runCli(["export", "--runner", "all"], { cwd: workspace, api: emu });
