@@ -1,5 +1,5 @@
 /** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
-import type { ConfigSource } from "../../shared/config/load.js";
+import { type ConfigSource, formatIssue } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
 import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths.js";
 import type { ConfigRoot } from "../../shared/config/read.js";
@@ -102,6 +102,9 @@ async function validateFileOffline(context: CommandContext, file: string, text: 
       formatIssuesWithSource(result.issues, new Map([[file, text]]), `${result.issues.length} error(s):`),
     );
     return 1;
+  }
+  for (const warning of result.warnings) {
+    io.err(`${term.paint("yellow", term.glyph("warn"))} warning: ${formatIssue(warning)}`);
   }
   for (const name of result.unsetVariables) {
     io.err(

@@ -38,6 +38,14 @@ export async function runValidateMode(
   } else {
     const result = validateOfflineSources(sources, env);
     issues = result.issues;
+    for (const warning of result.warnings) {
+      core.warning(warning.message, {
+        title: "runner-config",
+        file: warning.file,
+        startLine: warning.line,
+        startColumn: warning.column,
+      });
+    }
     for (const name of result.unsetVariables) {
       core.warning(`environment variable ${name} is not set: plan and apply will need it`, {
         title: "runner-config",

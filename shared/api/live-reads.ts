@@ -7,7 +7,7 @@
  */
 import type { GitpodClient } from "./client.js";
 import { collectEveryPage } from "./pagination.js";
-import type { EnvironmentClass, HostAuthenticationToken, ScmIntegration } from "./schemas.js";
+import type { EnvironmentClass, HostAuthenticationToken, LlmIntegration, ScmIntegration } from "./schemas.js";
 import type { CallOptions } from "./transport.js";
 
 /** The list reads, as GitpodClient has them: a caller asks only for the ones it uses. */
@@ -15,6 +15,7 @@ export type IntegrationReads = { scmIntegrations: Pick<GitpodClient["scmIntegrat
 export type HostTokenReads = {
   hostAuthenticationTokens: Pick<GitpodClient["hostAuthenticationTokens"], "list">;
 };
+type LlmIntegrationReads = { llmIntegrations: Pick<GitpodClient["llmIntegrations"], "list"> };
 type EnvironmentClassReads = {
   environmentClasses: Pick<GitpodClient["environmentClasses"], "list">;
 };
@@ -76,6 +77,15 @@ export function hostTokensOfRunner(
   return ofRunner(api.hostAuthenticationTokens.list({ filter: { runnerId } }, options), runnerId);
 }
 
+/** A runner's LLM integrations (every page; the client fills in a runner id the API left out). */
+export function llmIntegrationsOfRunner(
+  api: LlmIntegrationReads,
+  runnerId: string,
+  options?: CallOptions,
+): Promise<LlmIntegration[]> {
+  return ofRunner(api.llmIntegrations.list({ filter: { runnerIds: [runnerId] } }, options), runnerId);
+}
+
 /**
  * The SCM integrations of several runners in one walk (a runner has a handful, so one walk is one
  * page), keeping only theirs. None for no runners: an empty filter would list every runner's.
@@ -106,4 +116,9 @@ export function everyEnvironmentClass(api: EnvironmentClassReads): Promise<Envir
 /** Every runner's SCM integrations, with no runner filter (export of every runner). */
 export function everyIntegration(api: IntegrationReads): Promise<ScmIntegration[]> {
   return collectEveryPage(api.scmIntegrations.list({ filter: {} }));
+}
+
+/** Every runner's LLM integrations, with no runner filter (export of every runner). */
+export function everyLlmIntegration(api: LlmIntegrationReads): Promise<LlmIntegration[]> {
+  return collectEveryPage(api.llmIntegrations.list({ filter: {} }));
 }

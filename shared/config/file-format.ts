@@ -30,6 +30,8 @@ export interface LoadContext extends SecretReferenceContext {
   positions: LazyPositions;
   /** The runner's items of a kind that loads before this one (the registry's order). */
   loaded<D extends Located>(format: FileFormat<D>): readonly D[];
+  /** Something worth saying that does not stop the file (a model name this version does not know). */
+  warn(path: readonly PathPart[], message: string): void;
 }
 
 export interface SchemaCheckContext {

@@ -37,6 +37,8 @@ export interface LoadedConfig {
    * sends or validates (shared/sync/needed-secrets.ts).
    */
   unsetSecrets: UnsetSecret[];
+  /** What does not stop the file but is worth saying, with its place (absent when there is none). */
+  warnings?: ConfigIssue[];
 }
 
 /** A secret field whose `${VARIABLE}` is not set (or empty). */
@@ -56,7 +58,11 @@ export function loadRunnerConfig(
   env: Record<string, string | undefined>,
 ): LoadedConfig {
   const loaded = loadFile(file, text, env);
-  return { ...loaded, issues: loaded.issues.map(maskedIssue) };
+  return {
+    ...loaded,
+    issues: loaded.issues.map(maskedIssue),
+    ...(loaded.warnings ? { warnings: loaded.warnings.map(maskedIssue) } : {}),
+  };
 }
 
 function loadFile(file: string, text: string, env: Record<string, string | undefined>): LoadedConfig {
@@ -106,11 +112,17 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
   reportTooLong(raw, issue);
   const secrets = new Map<string, string>();
   const unsetSecrets: UnsetSecret[] = [];
+  // What does not stop the file but is worth saying (an unknown but well-formed model name).
+  const warnings: ConfigIssue[] = [];
   const context: RunnersContext = {
     env,
     issue,
     positions,
     secrets,
+    warn: (path, message) => {
+      const { line, column } = positions.locate(path, { key: false });
+      warnings.push({ file, line, column, path: formatPath(path), message });
+    },
     unset: (variable, path, field) =>
       unsetSecrets.push({
         variable,
@@ -135,10 +147,17 @@ function loadFile(file: string, text: string, env: Record<string, string | undef
       issues: sortIssues(issues),
       secrets,
       unsetSecrets,
+      ...(warnings.length > 0 ? { warnings: sortIssues(warnings) } : {}),
     };
   }
   const runners = loadRunners(file, parsed.data.runners, context);
-  return { desired: { file, runners }, issues: sortIssues(issues), secrets, unsetSecrets };
+  return {
+    desired: { file, runners },
+    issues: sortIssues(issues),
+    secrets,
+    unsetSecrets,
+    ...(warnings.length > 0 ? { warnings: sortIssues(warnings) } : {}),
+  };
 }
 
 interface RunnersContext {
@@ -147,6 +166,7 @@ interface RunnersContext {
   positions: LazyPositions;
   secrets: Map<string, string>;
   unset: LoadContext["unset"];
+  warn: LoadContext["warn"];
 }
 
 /** A runner entry as the structure reads it: its id and name, and one list per kind under the kind's key. */
@@ -336,6 +356,7 @@ export function loadRunnerConfigs(
   const [only] = sources;
   if (sources.length === 1 && only) return loadRunnerConfig(only.file, only.text, env);
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   const secrets = new Map<string, string>();
   const unsetSecrets: UnsetSecret[] = [];
   const runners: DesiredRunner[] = [];
@@ -344,6 +365,7 @@ export function loadRunnerConfigs(
   for (const source of sources) {
     const loaded = loadRunnerConfig(source.file, source.text, env);
     issues.push(...loaded.issues);
+    warnings.push(...(loaded.warnings ?? []));
     for (const [name, value] of loaded.secrets) secrets.set(name, value);
     unsetSecrets.push(...loaded.unsetSecrets);
     if (!loaded.desired) complete = false;
@@ -371,6 +393,7 @@ export function loadRunnerConfigs(
     issues: sortIssues(issues),
     secrets,
     unsetSecrets,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

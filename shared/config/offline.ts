@@ -10,6 +10,8 @@ export interface OfflineResult {
   issues: ConfigIssue[];
   /** Variables the file references that are not set in `env`. */
   unsetVariables: string[];
+  /** What the kinds say does not stop the file, with its place (a model name this version does not know). */
+  warnings: ConfigIssue[];
 }
 
 export function validateOffline(
@@ -27,5 +29,5 @@ export function validateOfflineSources(
 ): OfflineResult {
   const loaded = loadRunnerConfigs(sources, env);
   const unsetVariables = [...new Set(loaded.unsetSecrets.map((secret) => secret.variable))];
-  return { issues: loaded.issues, unsetVariables };
+  return { issues: loaded.issues, unsetVariables, warnings: loaded.warnings ?? [] };
 }

@@ -10,13 +10,15 @@ import type { FileFormat } from "../config/file-format.js";
 import type { ResourceKind } from "../sync/resource.js";
 import { type EnvironmentClassOperation, environmentClassKind } from "./environment-classes/index.js";
 import { type HostAuthenticationTokenOperation, hostAuthenticationTokenKind } from "./host-tokens/index.js";
+import { type LlmIntegrationOperation, llmIntegrationKind } from "./llm-integrations/index.js";
 import { type ScmIntegrationOperation, scmIntegrationKind } from "./scm-integrations/index.js";
 
 /** Every kind's operation: one line per kind, next to its line in RESOURCE_KINDS. */
 export type Operation =
   | EnvironmentClassOperation
   | ScmIntegrationOperation
-  | HostAuthenticationTokenOperation;
+  | HostAuthenticationTokenOperation
+  | LlmIntegrationOperation;
 
 type OperationOf<K extends Operation["kind"]> = Extract<Operation, { kind: K }>;
 
@@ -25,6 +27,7 @@ const RESOURCE_KINDS = {
   environmentClass: environmentClassKind,
   scmIntegration: scmIntegrationKind,
   hostAuthenticationToken: hostAuthenticationTokenKind,
+  llmIntegration: llmIntegrationKind,
 };
 
 /** The registry's type: the desired state's lists are derived from it (config/desired-state.ts). */

@@ -59,6 +59,23 @@ const EXPECTED: Record<string, [number, string | RegExp]> = {
     13,
     "duplicate host token of service account 7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6 for host GitHub.com",
   ],
+  "37-llm-literal-api-key.yaml": [8, "a literal API key in this file would be committed to git"],
+  "38-llm-model-typo.yaml": [
+    8,
+    '"sonnet-4" is not a model name: models are the service\'s full names such as SUPPORTED_MODEL_SONNET_4 (did you mean "SUPPORTED_MODEL_SONNET_4"?)',
+  ],
+  "39-llm-duplicate-endpoint.yaml": [
+    8,
+    "duplicate LLM integration for endpoint https://LLM.example.com/v1/ in this runner",
+  ],
+  "40-llm-literal-header-value.yaml": [
+    12,
+    `value must be a \${ENV_VAR} reference: a literal header value in this file would be committed to git`,
+  ],
+  "41-llm-endpoint-not-a-url.yaml": [
+    5,
+    'endpoint must be an http(s) URL such as https://api.anthropic.com, got "api.anthropic.com"',
+  ],
 };
 
 let emu: Emulator;

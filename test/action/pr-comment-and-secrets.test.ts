@@ -1,6 +1,6 @@
 /**
  * The sticky pull-request comment (created once, then updated in place) and the canary check: no
- * secret value (API token, OAuth client secret, GitHub token) in stdout, stderr, the job summary, the
+ * secret value (API token, OAuth client secret, GitHub token, LLM key and literal header value) in stdout, stderr, the job summary, the
  * outputs or the comment. Secrets may only appear in `::add-mask::` commands, which is how the runner
  * learns to mask them.
  */
@@ -20,6 +20,9 @@ import {
 const API_TOKEN = "canary-api-token-5d1f0c7e9b";
 const OAUTH_SECRET = "canary-oauth-secret-8a2e6b4d13";
 const GITHUB_TOKEN = "canary-github-token-77c0e1";
+const LLM_KEY = "canary-llm-key-4e90c1d2";
+const LLM_HEADER = "canary-llm-header-0d7b35";
+const SECRETS = [API_TOKEN, OAUTH_SECRET, GITHUB_TOKEN, LLM_KEY, LLM_HEADER];
 
 const config = (description: string) => `version: 1
 runners:
@@ -36,6 +39,13 @@ runners:
         oauth:
           clientId: ${GITHUB_OAUTH_CLIENT_ID}
           clientSecret: \${OAUTH_SECRET_GITHUB_COM}
+    llmIntegrations:
+      - endpoint: https://llm.example.com
+        models: [SUPPORTED_MODEL_SONNET_4]
+        apiKey: \${LLM_KEY}
+        requestHeaders:
+          - name: X-Org
+            value: \${LLM_HEADER}
 `;
 
 let emu: Emulator;
@@ -67,7 +77,7 @@ async function run(inputs: Record<string, string>, text?: string): Promise<Actio
     pullRequest: { number: 42 },
     api: { url: emu.url, token: API_TOKEN },
     inputs: { "github-token": GITHUB_TOKEN, ...inputs },
-    env: { OAUTH_SECRET_GITHUB_COM: OAUTH_SECRET },
+    env: { OAUTH_SECRET_GITHUB_COM: OAUTH_SECRET, LLM_KEY, LLM_HEADER },
   });
   runs.push(result);
   return result;
@@ -114,7 +124,16 @@ describe("sticky plan comment on the pull request", () => {
 
 describe("canary: secrets never leak", () => {
   it("covers apply, rotation, a server-side rejection and a failed write", async () => {
+    // The LLM integration is created, but the update that sets its literal header fails.
+    emu.faults.add({ kind: "status", status: 500, rpc: "UpdateLLMIntegration", times: 10 });
+    const headerless = await run({ mode: "apply", "comment-on-pr": "true" });
+    expect(headerless.code).toBe(1);
+    expect(headerless.everything).toContain("was created, but its request headers could not be set");
+    emu.faults.clear();
     expect((await run({ mode: "apply" })).code).toBe(0);
+    const llm = [...emu.state.llmIntegrations.values()][0];
+    expect(emu.state.decryptApiKey(llm?.id ?? "")).toBe(LLM_KEY);
+    expect(llm?.requestHeaders[0]?.value).toBe(Buffer.from(LLM_HEADER).toString("base64"));
     expect((await run({ mode: "apply", "rotate-secrets": "true" })).code).toBe(0);
     const integration = [...emu.state.scmIntegrations.values()][0];
     expect(emu.state.decryptClientSecret(integration?.id ?? "")).toBe(OAUTH_SECRET);
@@ -142,15 +161,15 @@ describe("canary: secrets never leak", () => {
     for (const result of runs) {
       const surfaces = [masked(result.stdout), result.stderr, result.summary, JSON.stringify(result.outputs)];
       for (const surface of surfaces) {
-        for (const secret of [API_TOKEN, OAUTH_SECRET, GITHUB_TOKEN]) expect(surface).not.toContain(secret);
+        for (const secret of SECRETS) expect(surface).not.toContain(secret);
       }
       expect(result.stdout).toContain(`::add-mask::${API_TOKEN}`);
     }
     expect(runs.some((r) => r.stdout.includes(`::add-mask::${OAUTH_SECRET}`))).toBe(true);
+    expect(runs.some((r) => r.stdout.includes(`::add-mask::${LLM_HEADER}`))).toBe(true);
     for (const thread of github.comments.values()) {
       for (const comment of thread) {
-        for (const secret of [API_TOKEN, OAUTH_SECRET, GITHUB_TOKEN])
-          expect(comment.body).not.toContain(secret);
+        for (const secret of SECRETS) expect(comment.body).not.toContain(secret);
       }
     }
   });

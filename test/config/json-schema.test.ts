@@ -32,6 +32,7 @@ const BEYOND_JSON_SCHEMA = new Set([
   "11-duplicate-scm-integration.yaml",
   "34-host-token-unknown-integration.yaml",
   "36-host-token-duplicate.yaml",
+  "39-llm-duplicate-endpoint.yaml",
 ]);
 /** Accepted by both here: they fail later (an unset variable, server-side checks, an unknown runner). */
 const LATER = /^(13|22|2[4-7]|31)-/;

@@ -17,7 +17,12 @@ describe("the resource-kind registry drives the file format", () => {
   const keys = ALL_KINDS.map((kind) => kind.file.key);
 
   it("has one list per kind under a runner, in the structure and the JSON Schema", () => {
-    expect(keys).toEqual(["environmentClasses", "scmIntegrations", "hostAuthenticationTokens"]);
+    expect(keys).toEqual([
+      "environmentClasses",
+      "scmIntegrations",
+      "hostAuthenticationTokens",
+      "llmIntegrations",
+    ]);
     expect(knownKeysAt(["runners", 0])).toEqual(["id", "name", ...keys]);
     const schema = runnerConfigJsonSchema() as { $defs: Record<string, { properties?: object }> };
     expect(Object.keys(schema.$defs.runner?.properties ?? {})).toEqual(["id", "name", ...keys]);

@@ -3,7 +3,9 @@
  * (disabled ones, display names shared across runners and within one runner, YAML-awkward text),
  * SCM integrations (with and without OAuth, Azure DevOps with a virtual directory, mixed-case hosts),
  * and host tokens: service accounts' (linked to an integration or not, with and without expiry and
- * scopes, the same account on several runners) and users' (which export must never write).
+ * scopes, the same account on several runners) and users' (which export must never write), and
+ * LLM integrations (endpoints shared across runners and spelled twice within one, literal and CEL
+ * headers, every phase, an endpoint the file cannot hold).
  */
 import type { EmulatorState } from "../emulator/index.js";
 
@@ -61,6 +63,28 @@ export const USERS = ["5b4a3928-1706-4f5e-8d3c-2b1a09f8e7d6", "6c5b4a39-2817-4e6
 const SCOPES = ["repo", "read:org", "workflow", "api", "read_repository"];
 const EXPIRIES = ["2027-01-31T00:00:00Z", "2030-06-15T12:30:45.250Z", "2026-12-01T08:00:00+02:00"];
 
+/** Few endpoints, so hosts repeat across runners; two spell one endpoint differently; one is no URL. */
+const LLM_ENDPOINTS = [
+  "https://api.anthropic.com",
+  "https://llm.example.com/v1",
+  "https://LLM.example.com/v1/",
+  "https://api.openai.com/v1",
+  "https://gateway.example.com:8443/anthropic",
+  "llm-proxy.internal",
+];
+const LLM_MODELS = [
+  "SUPPORTED_MODEL_SONNET_4",
+  "SUPPORTED_MODEL_OPUS_4",
+  "SUPPORTED_MODEL_SONNET_4_5",
+  "SUPPORTED_MODEL_HAIKU_4_5",
+  "SUPPORTED_MODEL_OPENAI_4O",
+];
+const LLM_PHASES = [
+  "LLM_INTEGRATION_PHASE_AVAILABLE",
+  "LLM_INTEGRATION_PHASE_UNAVAILABLE",
+  "LLM_INTEGRATION_PHASE_DISABLED",
+] as const;
+
 export interface SeededState {
   runnerIds: string[];
   /** Runners with two or more classes of one display name. */
@@ -69,6 +93,8 @@ export interface SeededState {
   serviceAccountTokens: number;
   /** Users' host tokens seeded (export writes none). */
   userTokens: number;
+  /** LLM integrations seeded (export writes those with a URL endpoint, one per endpoint). */
+  llmIntegrations: number;
 }
 
 export function seedRandomState(state: EmulatorState, seed: number): SeededState {
@@ -163,5 +189,36 @@ export function seedRandomState(state: EmulatorState, seed: number): SeededState
       });
     }
   }
-  return { runnerIds, duplicateNames, serviceAccountTokens, userTokens };
+  // After every other kind, so their draws (and the cases they cover) stay as they were.
+  let llmIntegrations = 0;
+  for (const runnerId of runnerIds) {
+    for (let count = Math.floor(next() * 4); count > 0; count--) {
+      llmIntegrations++;
+      const models = LLM_MODELS.filter(() => next() < 0.4);
+      const headers: Array<{ key: string; value: string; headerType: string }> = [];
+      if (next() < 0.4)
+        headers.push({
+          key: "X-Org",
+          value: `canary-llm-header-${seed}`,
+          headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL",
+        });
+      if (next() < 0.4)
+        headers.push({
+          key: "X-User",
+          value: "request.user.email",
+          headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION",
+        });
+      state.seedLlmIntegration({
+        runnerId,
+        endpoint: pick(LLM_ENDPOINTS),
+        models: models.length > 0 ? models : [pick(LLM_MODELS)],
+        apiKey: `canary-llm-key-${seed}`,
+        maxTokens: next() < 0.5 ? 0 : Math.floor(next() * 100_000),
+        phase: pick(LLM_PHASES),
+        ...(next() < 0.5 ? { phaseReason: "insufficient funds" } : {}),
+        requestHeaders: headers,
+      });
+    }
+  }
+  return { runnerIds, duplicateNames, serviceAccountTokens, userTokens, llmIntegrations };
 }

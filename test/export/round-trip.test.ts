@@ -35,6 +35,8 @@ describe("export round trip", () => {
     let withoutOAuth = 0;
     let withServiceAccountTokens = 0;
     let withUserTokens = 0;
+    let withLlmIntegrations = 0;
+    let withLlmLeftOut = 0;
     for (let seed = 1; seed <= STATES; seed++) {
       const seeded = seedRandomState(emu.state, seed);
       const stored = [...emu.state.environmentClasses.values()];
@@ -45,6 +47,7 @@ describe("export round trip", () => {
       withDuplicates += seeded.duplicateNames > 0 ? 1 : 0;
       withServiceAccountTokens += seeded.serviceAccountTokens > 0 ? 1 : 0;
       withUserTokens += seeded.userTokens > 0 ? 1 : 0;
+      withLlmIntegrations += seeded.llmIntegrations > 0 ? 1 : 0;
 
       const exported = exportRunnerConfig(await readExportState(client, seeded.runnerIds), {
         source: emu.url,
@@ -59,7 +62,11 @@ describe("export round trip", () => {
       expect((exported.text.match(/serviceAccount: /g) ?? []).length, context).toBe(
         seeded.serviceAccountTokens,
       );
-      expect(exported.notes.length > 0, context).toBe(seeded.duplicateNames > 0);
+      const llmLeftOut = exported.notes.filter((note) => note.startsWith("LLM integration")).length;
+      withLlmLeftOut += llmLeftOut > 0 ? 1 : 0;
+      expect(exported.notes.length - llmLeftOut > 0, context).toBe(seeded.duplicateNames > 0);
+      const llmWritten = exported.counts.entries.find(([, what]) => what.includes("LLM"))?.[0];
+      expect(llmWritten, context).toBe(seeded.llmIntegrations - llmLeftOut);
       const env = Object.fromEntries(exported.secrets.map((secret) => [secret.variable, "anything"]));
       const options = {
         file: "exported.yaml",
@@ -79,11 +86,12 @@ describe("export round trip", () => {
       ).toEqual([]);
       expect(plan.changed, context).toBe(false);
 
-      // With --prune, the only changes are disabling the enabled duplicates the export left out.
+      // With --prune, the only changes are disabling the enabled duplicate classes and deleting
+      // the LLM integrations the export left out (and said so).
       const pruned = await runSync(client, { ...options, mode: "plan", prune: true });
       const leftOut = exported.notes.join(" ");
       for (const operation of pruned.plan ? pendingOperations(pruned.plan) : []) {
-        expect(operation.action, context).toBe("disable");
+        expect(operation.action, context).toBe(operation.kind === "llmIntegration" ? "delete" : "disable");
         expect(leftOut, context).toContain(operation.currentId ?? "(no id)");
       }
     }
@@ -94,5 +102,7 @@ describe("export round trip", () => {
     expect(withoutOAuth).toBeGreaterThan(STATES / 2);
     expect(withServiceAccountTokens).toBeGreaterThan(STATES / 2);
     expect(withUserTokens).toBeGreaterThan(STATES / 2);
+    expect(withLlmIntegrations).toBeGreaterThan(STATES / 2);
+    expect(withLlmLeftOut).toBeGreaterThan(STATES / 4);
   });
 });

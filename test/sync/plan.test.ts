@@ -1,8 +1,15 @@
 /** The plan as pure data: field-level diffs, API facts it must respect, and its cost at scale. */
 import { describe, expect, it } from "vitest";
-import type { EnvironmentClass, HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type {
+  EnvironmentClass,
+  HostAuthenticationToken,
+  LlmIntegration,
+  ScmIntegration,
+} from "../../shared/api/schemas.js";
 import type { DesiredState } from "../../shared/config/desired-state.js";
+import { loadRunnerConfig } from "../../shared/config/load.js";
 import type { DesiredEnvironmentClass } from "../../shared/kinds/environment-classes/file-format.js";
+import { kindOf } from "../../shared/kinds/registry.js";
 import type { DesiredScmIntegration } from "../../shared/kinds/scm-integrations/file-format.js";
 import type { RunnerState } from "../../shared/sync/current-state.js";
 import { buildPlan } from "../../shared/sync/plan.js";
@@ -71,6 +78,7 @@ function desired(
         environmentClasses: classes,
         scmIntegrations: integrations,
         hostAuthenticationTokens: [],
+        llmIntegrations: [],
         path: "r",
         line: 1,
       },
@@ -293,6 +301,7 @@ describe("plan at scale", () => {
         environmentClasses: classes,
         scmIntegrations: integrations,
         hostAuthenticationTokens: [],
+        llmIntegrations: [],
         path: "r",
         line: 1,
       });
@@ -382,5 +391,104 @@ describe("plan: environment classes pinned by id", () => {
         prune: true,
       }).runners[0]?.operations[0]?.notes,
     ).toBeUndefined();
+  });
+});
+
+describe("plan of LLM integrations", () => {
+  const file = (entries: string) =>
+    `version: 1\nrunners:\n  - id: ${RUNNER}\n    llmIntegrations:\n${entries}`;
+  const entry = (extra = "") =>
+    `      - endpoint: https://LLM.example.com/v1/\n        models: [SUPPORTED_MODEL_SONNET_4, SUPPORTED_MODEL_OPUS_9]\n        apiKey: \${LLM_KEY}\n${extra}`;
+  const live = (extra: Partial<LlmIntegration> = {}): LlmIntegration => ({
+    id: "llm-1",
+    runnerId: RUNNER,
+    endpoint: "https://llm.example.com/v1",
+    models: ["SUPPORTED_MODEL_OPUS_9", "SUPPORTED_MODEL_SONNET_4"],
+    maxTokens: 0,
+    phase: "LLM_INTEGRATION_PHASE_AVAILABLE",
+    requestHeaders: [],
+    ...extra,
+  });
+  const planFor = (text: string, integrations: LlmIntegration[], options: Partial<PlanOptions> = {}) => {
+    const loaded = loadRunnerConfig("llm.yaml", text, { LLM_KEY: "canary-plan-llm-key" });
+    if (!loaded.desired) throw new Error(JSON.stringify(loaded.issues));
+    const current = state([]);
+    const runnerState = current.get(RUNNER);
+    if (runnerState) runnerState.llmIntegrations = integrations;
+    return buildPlan(loaded.desired, current, { ...OPTIONS, ...options });
+  };
+
+  it("matches by endpoint (scheme and host ignore case), compares models as a set and sends only the endpoint's spelling", () => {
+    const plan = planFor(file(entry()), [live()]);
+    const [operation] = plan.runners[0]?.operations ?? [];
+    expect(operation).toMatchObject({
+      kind: "llmIntegration",
+      action: "update",
+      currentId: "llm-1",
+      updateFields: ["endpoint"],
+      changes: [{ field: "endpoint", from: "https://llm.example.com/v1", to: "https://LLM.example.com/v1/" }],
+    });
+    // A model this version does not know is a warning, never an error.
+    expect(operation?.notes?.[0]).toContain(
+      "warning: SUPPORTED_MODEL_OPUS_9 is not a model this version knows",
+    );
+    expect(JSON.stringify(plan)).not.toContain("canary-plan-llm-key");
+  });
+
+  it("reports UNAVAILABLE without a change, and changes only enabled ↔ DISABLED", () => {
+    const text = file(entry().replace("LLM.example.com/v1/", "llm.example.com/v1"));
+    const unavailable = planFor(text, [
+      live({ phase: "LLM_INTEGRATION_PHASE_UNAVAILABLE", phaseReason: "insufficient funds" }),
+    ]).runners[0]?.operations[0];
+    expect(unavailable?.action).toBe("no-op");
+    expect(unavailable?.notes).toContain(
+      "the service reports it unavailable: insufficient funds (reported, not a change)",
+    );
+    const disabled = planFor(text, [live({ phase: "LLM_INTEGRATION_PHASE_DISABLED" })]).runners[0]
+      ?.operations[0];
+    expect(disabled).toMatchObject({ action: "update", updateFields: ["phase"] });
+    const stays = planFor(text.concat("        enabled: false\n"), [
+      live({ phase: "LLM_INTEGRATION_PHASE_DISABLED" }),
+    ]).runners[0]?.operations[0];
+    expect(stays?.action).toBe("no-op");
+  });
+
+  it("compares headers by name, kind and CEL expression; a literal value is never compared nor shown", () => {
+    const text = file(
+      entry().replace("LLM.example.com/v1/", "llm.example.com/v1") +
+        `        requestHeaders:\n          - name: X-Org\n            value: \${LLM_KEY}\n          - name: X-User\n            celExpression: user.id\n`,
+    );
+    const headers = [
+      { key: "X-Org", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_LITERAL", value: "[redacted]" },
+      { key: "X-User", headerType: "LLM_INTEGRATION_REQUEST_HEADER_TYPE_CEL_EXPRESSION", value: "user.id" },
+    ];
+    expect(planFor(text, [live({ requestHeaders: headers })]).runners[0]?.operations[0]?.action).toBe(
+      "no-op",
+    );
+    const changed = planFor(text, [live({ requestHeaders: [headers[0] as never] })]).runners[0]
+      ?.operations[0];
+    expect(changed?.changes).toEqual([{ field: "requestHeaders.X-User", to: "CEL user.id" }]);
+    expect(kindOf(changed as never).secretVariables(changed as never)).toEqual(["LLM_KEY"]);
+    // The API cannot clear the last header: kept, in words.
+    const cleared = planFor(
+      file(`${entry().replace("LLM.example.com/v1/", "llm.example.com/v1")}        requestHeaders: []\n`),
+      [live({ requestHeaders: headers })],
+    ).runners[0]?.operations[0];
+    expect(cleared?.action).toBe("no-op");
+    expect(cleared?.notes?.join(" ")).toContain("request headers X-Org, X-User are kept");
+  });
+
+  it("creates with the key; prunes only with prune, as a destructive delete", () => {
+    const created = planFor(file(entry()), []).runners[0]?.operations[0];
+    expect(created).toMatchObject({ action: "create", sendApiKey: true });
+    expect(created?.changes).toContainEqual({ field: "apiKey", to: "(secret set)" });
+    const other = live({ id: "llm-2", endpoint: "https://other.example.com" });
+    const kept = planFor(file(entry()), [live(), other]);
+    expect(kept.runners[0]?.operations.map((o) => o.action)).toEqual(["update"]);
+    const pruned = planFor(file(entry()), [live(), other], { prune: true });
+    const deleted = pruned.runners[0]?.operations[1];
+    expect(deleted).toMatchObject({ action: "delete", currentId: "llm-2" });
+    expect(deleted?.destructive?.deletes).toContain("lose their model");
+    expect(refusedOperations(pruned)).toHaveLength(1);
   });
 });
