@@ -12,9 +12,9 @@ import {
   formatIssuesText,
 } from "../shared/sync/format.js";
 import { formatPlanMarkdown } from "../shared/sync/plan-markdown.js";
-import { summaryLine } from "../shared/sync/plan-report.js";
+import { summaryLine, unmanagedLine } from "../shared/sync/plan-report.js";
 import { formatPlanText } from "../shared/sync/plan-text.js";
-import { refusedOperations } from "../shared/sync/plan-types.js";
+import { hasDrift, refusedOperations, unmanagedObjects } from "../shared/sync/plan-types.js";
 import type { Cancellation } from "./cancellation.js";
 import { annotateIssues, readConfigSources } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
@@ -76,6 +76,7 @@ export async function runSyncMode(
   const plan = result.plan;
   if (!plan) return;
   await publishPlan(plan, inputs.config, env);
+  if (inputs.mode === "plan") core.setOutput("unmanaged", String(unmanagedObjects(plan).length));
   logInfo(formatPlanText(plan));
   const planMarkdown = formatPlanMarkdown(plan);
 
@@ -90,7 +91,8 @@ export async function runSyncMode(
         }),
       );
     }
-    if (inputs.failOnDrift && result.changed) core.setFailed(`drift: ${summaryLine(plan)}`);
+    if (inputs.failOnDrift && hasDrift(plan, inputs.drift))
+      core.setFailed(`drift: ${[summaryLine(plan), unmanagedLine(plan)].filter(Boolean).join(" ")}`);
     return;
   }
 

@@ -8,7 +8,13 @@ import { formatApplyText } from "../../shared/sync/format.js";
 import type { PlanOptions } from "../../shared/sync/plan-base.js";
 import { summaryLine } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
-import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
+import {
+  hasDrift,
+  type Plan,
+  pendingOperations,
+  refusedOperations,
+  unmanagedObjects,
+} from "../../shared/sync/plan-types.js";
 import {
   flagsDifferingFromSaved,
   mismatchMessage,
@@ -17,6 +23,7 @@ import {
   SavedPlanError,
   savedPlan,
 } from "../../shared/sync/saved-plan.js";
+import { DRIFT_SCOPES, type DriftScope } from "../../shared/sync/unmanaged.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
@@ -218,6 +225,14 @@ async function validateEach(context: CommandContext, files: string[]): Promise<n
   return code;
 }
 
+/** `--drift managed|all` (plan only): whether --detailed-exitcode counts unmanaged objects. */
+function driftScopeOf(context: CommandContext): DriftScope {
+  const text = stringFlag(context.args, "drift") ?? "managed";
+  const scope = DRIFT_SCOPES.find((candidate) => candidate === text);
+  if (!scope) throw new UsageError(`--drift must be one of ${DRIFT_SCOPES.join(", ")}, got "${text}"`);
+  return scope;
+}
+
 export function syncCommand(mode: SyncMode) {
   return async (context: CommandContext): Promise<number> => {
     const { io, args, term } = context;
@@ -232,6 +247,7 @@ export function syncCommand(mode: SyncMode) {
     }
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
+    const drift = driftScopeOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
       return validateFileOffline(context, file, await configText(file, await rootFor(context, file)));
     }
@@ -268,10 +284,11 @@ export function syncCommand(mode: SyncMode) {
         );
       }
       const detailed = booleanFlag(args, "detailed-exitcode");
-      const planCode = () => (detailed && result.changed ? 2 : 0);
+      const planCode = () => (detailed && result.plan && hasDrift(result.plan, drift) ? 2 : 0);
       if (json) {
         const { ok, changed, issues, plan, apply, fingerprint } = result;
-        io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint }, null, 2));
+        const unmanaged = plan ? unmanagedObjects(plan).length : 0;
+        io.out(JSON.stringify({ ok, changed, unmanaged, issues, plan, apply, fingerprint }, null, 2));
         return !ok ? 1 : mode === "plan" ? planCode() : 0;
       }
       if (result.mismatch) {

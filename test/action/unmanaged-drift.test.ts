@@ -1,0 +1,180 @@
+/**
+ * Unmanaged objects as drift (issue 22 item 5), through the bundled action and the built CLI against
+ * the emulator: a class and an integration added by hand in Gitpod are listed by every plan (text,
+ * job summary, JSON), counted by the `unmanaged` output and not by `changed`, and fail the drift run
+ * only with `drift: all`. Disabled classes and users' own host tokens are never drift.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { sampleConfig, seedGitHubIntegration } from "../support/fixtures.js";
+import { runAction, runCli } from "../support/run-action.js";
+
+let emu: Emulator;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  dir = await mkdtemp(join(tmpdir(), "runner-config-unmanaged-"));
+});
+afterAll(async () => {
+  await emu.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const SMALL = `      - displayName: Small
+        configuration:
+          instanceType: m6i.large
+`;
+const GITHUB_PAT_ONLY = `      - scmId: github
+        host: github.com
+        pat: true
+`;
+/** A display name with markdown and mrkdwn in it, as anyone with access to Gitpod may type. */
+const HAND_MADE = "Hand *made* <b>|x</b>";
+
+/** The file manages Small and github.com; Gitpod also holds a class and an integration added by hand. */
+beforeEach(() => {
+  emu.state.reset();
+  emu.state.seedEnvironmentClass({
+    runnerId: RUNNER_EU_ID,
+    displayName: "Small",
+    configuration: [{ key: "instanceType", value: "m6i.large" }],
+  });
+  seedGitHubIntegration(emu.state, { oauthClientId: "", oauthClientSecret: "" });
+  // Never drift: a disabled class (history) and a user's own token.
+  emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName: "Old", enabled: false });
+  emu.state.seedHostToken({ runnerId: RUNNER_EU_ID, host: "github.com" });
+});
+
+function addByHand() {
+  const handClass = emu.state.seedEnvironmentClass({
+    runnerId: RUNNER_EU_ID,
+    displayName: HAND_MADE,
+    configuration: [{ key: "instanceType", value: "m6i.4xlarge" }],
+  });
+  const gitlab = emu.state.seedScmIntegration({
+    runnerId: RUNNER_EU_ID,
+    scmId: "gitlab",
+    host: "gitlab.com",
+  });
+  return { handClass, gitlab };
+}
+
+const CONFIG = sampleConfig(SMALL, GITHUB_PAT_ONLY);
+
+describe("the action's plan", () => {
+  it("counts nothing unmanaged when Gitpod holds only the file's objects, a disabled class and a user's token", async () => {
+    const result = await runAction({
+      configYaml: CONFIG,
+      api: emu,
+      inputs: { mode: "plan", "fail-on-drift": "true", drift: "all" },
+    });
+    expect(result.code, result.everything).toBe(0);
+    expect(result.outputs.unmanaged).toBe("0");
+    expect(result.outputs.changed).toBe("false");
+    expect(result.stdout).not.toContain("not in the file");
+  });
+
+  it("lists a class and an integration added by hand; only drift: all fails on them", async () => {
+    const { handClass, gitlab } = addByHand();
+    const managed = await runAction({
+      configYaml: CONFIG,
+      api: emu,
+      inputs: { mode: "plan", "fail-on-drift": "true" },
+    });
+    expect(managed.code, managed.everything).toBe(0);
+    expect(managed.outputs.unmanaged).toBe("2");
+    expect(managed.outputs.changed).toBe("false");
+    expect(managed.outputs.summary).toBe("No changes. 2 objects match the file.");
+    expect(managed.stdout).toContain(
+      `not in the file: environment class "${HAND_MADE}" (id ${handClass.id})`,
+    );
+    expect(managed.stdout).toContain(`not in the file: SCM integration gitlab@gitlab.com (id ${gitlab.id})`);
+    expect(managed.stdout).toContain("2 objects in Gitpod are not in the file");
+
+    const all = await runAction({
+      configYaml: CONFIG,
+      api: emu,
+      inputs: { mode: "plan", "fail-on-drift": "true", drift: "all" },
+    });
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain("::error::drift: No changes. 2 objects match the file. 2 objects in Gitpod");
+    expect(all.outputs.unmanaged).toBe("2");
+    // The job summary lists them, escaped.
+    expect(all.summary).toContain("not in the file: environment class");
+    expect(all.summary).toContain("Hand \\*made\\* &lt;b&gt;");
+    expect(all.summary).not.toContain("<b>");
+    // Nothing was written: unmanaged objects are never operations.
+    expect(emu.requests.writes()).toHaveLength(0);
+    // The plan output carries them as data.
+    const plan = JSON.parse(all.outputs.plan ?? "{}") as { runners: { unmanaged?: unknown[] }[] };
+    expect(plan.runners[0]?.unmanaged).toEqual([
+      { kind: "environmentClass", runnerId: RUNNER_EU_ID, key: HAND_MADE, id: handClass.id },
+      { kind: "scmIntegration", runnerId: RUNNER_EU_ID, key: "gitlab@gitlab.com", id: gitlab.id },
+    ]);
+  });
+
+  it("lists a service account's token the file does not hold, never a user's own", async () => {
+    const managed = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+    const other = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
+    for (const id of [managed, other])
+      emu.state.seedHostToken({
+        runnerId: RUNNER_EU_ID,
+        host: "github.com",
+        subject: { id, principal: "PRINCIPAL_SERVICE_ACCOUNT" },
+      });
+    const result = await runAction({
+      configYaml: `${CONFIG}    hostAuthenticationTokens:
+      - host: github.com
+        serviceAccount: ${managed}
+        token: \${HOST_TOKEN_GITHUB_COM}
+`,
+      api: emu,
+      inputs: { mode: "plan", "fail-on-drift": "true", drift: "all" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.outputs.unmanaged).toBe("1");
+    expect(result.stdout).toContain(`not in the file: host token github.com/${other}`);
+  });
+
+  it("refuses a drift value it does not know", async () => {
+    const result = await runAction({
+      configYaml: CONFIG,
+      api: emu,
+      inputs: { mode: "plan", drift: "everything" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('input drift must be one of managed, all, got "everything"');
+  });
+});
+
+describe("the CLI's plan", () => {
+  it("--detailed-exitcode counts unmanaged objects only with --drift all; --json lists them", async () => {
+    addByHand();
+    const config = join(dir, "runner-config.yaml");
+    await writeFile(config, CONFIG);
+    const cli = (args: string[]) => runCli(["plan", "--config", config, ...args], { cwd: dir, api: emu });
+    const managed = await cli(["--detailed-exitcode"]);
+    expect(managed.code, managed.stderr).toBe(0);
+    expect(managed.stdout).toContain("not in the file: SCM integration gitlab@gitlab.com");
+    expect((await cli(["--detailed-exitcode", "--drift", "all"])).code).toBe(2);
+    const json = await cli(["--json", "--drift", "all"]);
+    const document = JSON.parse(json.stdout) as { changed: boolean; unmanaged: number };
+    expect(document).toMatchObject({ changed: false, unmanaged: 2 });
+    const bad = await cli(["--drift", "some"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--drift must be one of managed, all, got "some"');
+  });
+
+  it("with --prune they are operations, not unmanaged objects", async () => {
+    addByHand();
+    const config = join(dir, "runner-config.yaml");
+    await writeFile(config, CONFIG);
+    const json = await runCli(["plan", "--config", config, "--prune", "--json"], { cwd: dir, api: emu });
+    const document = JSON.parse(json.stdout) as { changed: boolean; unmanaged: number };
+    expect(document).toMatchObject({ changed: true, unmanaged: 0 });
+  });
+});
