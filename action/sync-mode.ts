@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
 import { shortfallNote } from "../shared/sync/apply-summary.js";
+import { driftState } from "../shared/sync/drift.js";
 import { runSync } from "../shared/sync/engine.js";
 import {
   formatApplyMarkdown,
@@ -19,6 +20,7 @@ import type { Cancellation } from "./cancellation.js";
 import { annotateIssues, readConfigSources } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
+import { trackDrift } from "./modes/drift-tracking.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
@@ -28,11 +30,13 @@ import { formatPlanComment } from "./report/plan-comment.js";
 import { publishPlan } from "./report/plan-output.js";
 import { workflowRunLink } from "./report/workflow-run-link.js";
 
+const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(["pull_request", "pull_request_target"]);
+
 export async function runSyncMode(
   inputs: ActionInputs & { mode: "plan" | "apply" },
   client: GitpodClient,
   env: Record<string, string | undefined>,
-  /** Slack settings: apply posts its result there when configured. */
+  /** Slack settings: apply posts its result there, and a drift run its news, when configured. */
   notify?: ScheduledInputs,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
@@ -89,6 +93,19 @@ export async function runSyncMode(
           config: inputs.config,
           ...commentLinks(headSha ?? env.GITHUB_SHA, workflowRunLink(env)?.url),
         }),
+      );
+    }
+    // The drift run: a scheduled or manual check, not a pull request's plan (pending there by design).
+    const driftRun = inputs.failOnDrift && !PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
+    if (notify?.slack && !driftRun)
+      logInfo(
+        "Slack is told of drift only by a drift run (fail-on-drift: true, outside pull requests); not posting this plan.",
+      );
+    if (driftRun) {
+      await trackDrift(
+        driftState(plan, inputs.drift),
+        { config: inputs.config, githubToken: inputs.githubToken, notify },
+        env,
       );
     }
     if (inputs.failOnDrift && hasDrift(plan, inputs.drift))

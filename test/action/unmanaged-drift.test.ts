@@ -7,10 +7,19 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
+import { type FakeWebhook, startFakeWebhook } from "../notify/webhook-server.js";
 import { sampleConfig, seedGitHubIntegration } from "../support/fixtures.js";
-import { runAction, runCli } from "../support/run-action.js";
+import {
+  FAST_CLIENT_ENV,
+  makeWorkspace,
+  removeWorkspace,
+  runAction,
+  runCli,
+  WORKSPACE_CONFIG,
+} from "../support/run-action.js";
 
 let emu: Emulator;
 let dir: string;
@@ -176,5 +185,148 @@ describe("the CLI's plan", () => {
     const json = await runCli(["plan", "--config", config, "--prune", "--json"], { cwd: dir, api: emu });
     const document = JSON.parse(json.stdout) as { changed: boolean; unmanaged: number };
     expect(document).toMatchObject({ changed: true, unmanaged: 0 });
+  });
+});
+
+describe("the nightly drift run: Slack and one GitHub issue", () => {
+  const GITHUB_TOKEN = "ghs_drift-canary-token-5b1f";
+  const WEBHOOK_PATH = "/services/T000/B000/drift-canary-webhook-7c2d";
+  let github: FakeGitHub;
+  let webhook: FakeWebhook;
+  let workspace: string;
+  beforeEach(async () => {
+    github = await startFakeGitHub({ token: GITHUB_TOKEN });
+    webhook = await startFakeWebhook();
+    workspace = await makeWorkspace(CONFIG);
+  });
+  afterEach(async () => {
+    await Promise.all([github.close(), webhook.close(), removeWorkspace(workspace)]);
+  });
+
+  /** The drift workflow's step, as examples/workflows/runner-config-drift.yml runs it nightly. */
+  const nightly = () =>
+    runAction({
+      workspace,
+      api: emu,
+      inputs: {
+        mode: "plan",
+        "fail-on-drift": "true",
+        drift: "all",
+        "github-token": GITHUB_TOKEN,
+        "slack-webhook-url": webhook.url(WEBHOOK_PATH),
+      },
+      env: {
+        ...FAST_CLIENT_ENV,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: "acme/platform",
+        GITHUB_EVENT_NAME: "schedule",
+        GITHUB_SERVER_URL: "https://github.example",
+        GITHUB_RUN_ID: "4711",
+      },
+    });
+  const slackTexts = () => webhook.posts.map((post) => JSON.stringify(post.body));
+
+  it("opens the issue and tells Slack once, updates it while the drift lasts, closes it when the file adopts the objects", async () => {
+    // Night 0: nothing drifted: no issue, no message.
+    const quiet = await nightly();
+    expect(quiet.code, quiet.everything).toBe(0);
+    expect(github.issues).toHaveLength(0);
+    expect(webhook.posts).toHaveLength(0);
+
+    addByHand();
+    const first = await nightly();
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("Opened drift issue #1.");
+    expect(github.issues).toHaveLength(1);
+    const [issue] = github.issues;
+    expect(issue?.state).toBe("open");
+    expect(issue?.body).toMatch(
+      /^<!-- gitpod-runner-config:drift config=\.gitpod%2Frunner-config\.yaml fingerprint=sha256:[0-9a-f]{64} -->\n/,
+    );
+    // API text escaped in the issue's markdown and in Slack's mrkdwn.
+    expect(issue?.body).toContain("Hand \\*made\\* &lt;b&gt;");
+    expect(issue?.body).not.toContain("<b>");
+    expect(webhook.posts).toHaveLength(1);
+    expect(slackTexts()[0]).toContain("Drift found");
+    expect(slackTexts()[0]).toContain("Hand *made* &lt;b&gt;|x&lt;/b&gt;");
+    expect(slackTexts()[0]).not.toContain("<b>");
+    const firstBody = issue?.body;
+
+    // Night 2, the same drift: the issue is updated, Slack is not told again.
+    const second = await nightly();
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain("Updated drift issue #1.");
+    expect(second.stdout).toContain("The drift is the same as last run's");
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]?.body.split("\n")[0]).toBe(firstBody?.split("\n")[0]);
+    expect(webhook.posts).toHaveLength(1);
+
+    // The file adopts both objects: the issue is closed with a comment, Slack hears "resolved".
+    await writeFile(
+      join(workspace, WORKSPACE_CONFIG),
+      sampleConfig(
+        `${SMALL}      - displayName: "${HAND_MADE}"
+        configuration:
+          instanceType: m6i.4xlarge
+`,
+        `${GITHUB_PAT_ONLY}      - scmId: gitlab
+        host: gitlab.com
+`,
+      ),
+    );
+    const fixed = await nightly();
+    expect(fixed.code, fixed.everything).toBe(0);
+    expect(fixed.outputs.unmanaged).toBe("0");
+    expect(fixed.stdout).toContain("Closed drift issue #1.");
+    expect(github.issues[0]?.state).toBe("closed");
+    expect(github.comments.get("acme/platform#1")?.[0]?.body).toContain("match");
+    expect(webhook.posts).toHaveLength(2);
+    expect(slackTexts()[1]).toContain("Drift resolved");
+
+    // Nothing in Slack, the issue or the log carries the token or the webhook's secret path.
+    const everything = [
+      ...slackTexts(),
+      ...github.issues.map((i) => i.body),
+      first.stdout.replace(/::add-mask::.*/g, ""),
+      second.stdout.replace(/::add-mask::.*/g, ""),
+    ].join("\n");
+    expect(everything).not.toContain(GITHUB_TOKEN);
+    expect(everything).not.toContain(WEBHOOK_PATH);
+  });
+
+  it("with drift: managed, objects added by hand open no issue and post nothing", async () => {
+    addByHand();
+    const result = await runAction({
+      workspace,
+      api: emu,
+      inputs: {
+        mode: "plan",
+        "fail-on-drift": "true",
+        "github-token": GITHUB_TOKEN,
+        "slack-webhook-url": webhook.url(WEBHOOK_PATH),
+      },
+      env: { ...FAST_CLIENT_ENV, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: "acme/platform" },
+    });
+    expect(result.code, result.everything).toBe(0);
+    expect(github.issues).toHaveLength(0);
+    expect(webhook.posts).toHaveLength(0);
+  });
+
+  it("ignores an issue with the marker that someone else opened", async () => {
+    addByHand();
+    await nightly();
+    const mine = github.issues[0];
+    if (!mine) throw new Error("no issue was opened");
+    // Someone copies the marker (with a fingerprint of nothing) into an issue of their own.
+    github.issues.unshift({
+      ...mine,
+      number: 99,
+      login: "mallory",
+      body: mine.body.replace(/sha256:[0-9a-f]+/, `sha256:${"0".repeat(64)}`),
+    });
+    const again = await nightly();
+    expect(again.stdout).toContain("Updated drift issue #1.");
+    expect(webhook.posts).toHaveLength(1);
+    expect(github.issues.find((issue) => issue.number === 99)?.body).toContain("0".repeat(64));
   });
 });
