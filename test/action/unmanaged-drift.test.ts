@@ -4,7 +4,7 @@
  * job summary, JSON), counted by the `unmanaged` output and not by `changed`, and fail the drift run
  * only with `drift: all`. Disabled classes and users' own host tokens are never drift.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -176,6 +176,27 @@ describe("the CLI's plan", () => {
     const bad = await cli(["--drift", "some"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--drift must be one of managed, all, got "some"');
+  });
+
+  it("a saved plan carries them as data; applying it compares them with the rest of the plan", async () => {
+    const { handClass } = addByHand();
+    const config = join(dir, "runner-config.yaml");
+    const saved = join(dir, "plan.json");
+    await writeFile(config, CONFIG);
+    const plan = await runCli(["plan", "--config", config, "--out", saved], { cwd: dir, api: emu });
+    expect(plan.code, plan.stderr).toBe(0);
+    const document = JSON.parse(await readFile(saved, "utf8")) as {
+      plan: { runners: { unmanaged?: { id: string }[] }[] };
+    };
+    expect(document.plan.runners[0]?.unmanaged?.map((object) => object.id)).toContain(handClass.id);
+    const applied = await runCli(["apply", saved, "--yes"], { cwd: dir, api: emu });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(emu.requests.writes()).toHaveLength(0);
+    // Another class added by hand after the plan: the runners changed, the plan is refused.
+    emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName: "Later" });
+    const stale = await runCli(["apply", saved, "--yes"], { cwd: dir, api: emu });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("the plan no longer matches");
   });
 
   it("with --prune they are operations, not unmanaged objects", async () => {
