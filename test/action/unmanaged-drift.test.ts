@@ -18,6 +18,7 @@ import {
   removeWorkspace,
   runAction,
   runCli,
+  runOnPullRequest,
   WORKSPACE_CONFIG,
 } from "../support/run-action.js";
 
@@ -282,6 +283,19 @@ describe("the nightly drift run: Slack and one GitHub issue", () => {
     expect(github.issues[0]?.body.split("\n")[0]).toBe(firstBody?.split("\n")[0]);
     expect(webhook.posts).toHaveLength(1);
 
+    // Night 3, one more class by hand: the drift changed, so Slack is told and the issue edited.
+    const gpu = emu.state.seedEnvironmentClass({
+      runnerId: RUNNER_EU_ID,
+      displayName: "GPU",
+      configuration: [{ key: "instanceType", value: "g5.xlarge" }],
+    });
+    const third = await nightly();
+    expect(third.code).toBe(1);
+    expect(third.stdout).toContain("Updated drift issue #1.");
+    expect(webhook.posts).toHaveLength(2);
+    expect(slackTexts()[1]).toContain("Drift changed");
+    expect(github.issues[0]?.body).toContain(`GPU&quot; (id ${gpu.id})`);
+
     // The file adopts both objects: the issue is closed with a comment, Slack hears "resolved".
     await writeFile(
       join(workspace, WORKSPACE_CONFIG),
@@ -289,6 +303,9 @@ describe("the nightly drift run: Slack and one GitHub issue", () => {
         `${SMALL}      - displayName: "${HAND_MADE}"
         configuration:
           instanceType: m6i.4xlarge
+      - displayName: GPU
+        configuration:
+          instanceType: g5.xlarge
 `,
         `${GITHUB_PAT_ONLY}      - scmId: gitlab
         host: gitlab.com
@@ -299,10 +316,11 @@ describe("the nightly drift run: Slack and one GitHub issue", () => {
     expect(fixed.code, fixed.everything).toBe(0);
     expect(fixed.outputs.unmanaged).toBe("0");
     expect(fixed.stdout).toContain("Closed drift issue #1.");
+    expect(fixed.outputs.summary).toBe("No changes. 5 objects match the file.");
     expect(github.issues[0]?.state).toBe("closed");
     expect(github.comments.get("acme/platform#1")?.[0]?.body).toContain("match");
-    expect(webhook.posts).toHaveLength(2);
-    expect(slackTexts()[1]).toContain("Drift resolved");
+    expect(webhook.posts).toHaveLength(3);
+    expect(slackTexts()[2]).toContain("Drift resolved");
 
     // Nothing in Slack, the issue or the log carries the token or the webhook's secret path.
     const everything = [
@@ -313,6 +331,31 @@ describe("the nightly drift run: Slack and one GitHub issue", () => {
     ].join("\n");
     expect(everything).not.toContain(GITHUB_TOKEN);
     expect(everything).not.toContain(WEBHOOK_PATH);
+  });
+
+  it("a pull request's plan comments them, escaped, and is no drift run even with fail-on-drift", async () => {
+    addByHand();
+    const result = await runOnPullRequest({
+      workspace,
+      api: emu,
+      github,
+      pullRequest: { number: 7, head: { sha: "0123456789abcdef0123" } },
+      inputs: {
+        mode: "plan",
+        "comment-on-pr": "true",
+        "fail-on-drift": "true",
+        "github-token": GITHUB_TOKEN,
+        "slack-webhook-url": webhook.url(WEBHOOK_PATH),
+      },
+      env: { GITHUB_EVENT_NAME: "pull_request" },
+    });
+    expect(result.code, result.everything).toBe(0);
+    const [comment] = github.comments.get("acme/platform#7") ?? [];
+    expect(comment?.body).toContain("not in the file: environment class");
+    expect(comment?.body).toContain("Hand \\*made\\* &lt;b&gt;");
+    expect(comment?.body).toContain("2 objects in Gitpod are not in the file");
+    expect(github.issues).toHaveLength(0);
+    expect(webhook.posts).toHaveLength(0);
   });
 
   it("with drift: managed, objects added by hand open no issue and post nothing", async () => {
