@@ -5,7 +5,8 @@
  * changed, the same as last time, or resolved. Pure.
  */
 import { createHash } from "node:crypto";
-import { ALL_KINDS, operationLabel } from "../kinds/registry.js";
+import { operationLabel } from "../kinds/registry.js";
+import { unmanagedText } from "./plan-report.js";
 import { type Plan, pendingOperations, unmanagedObjects } from "./plan-types.js";
 import type { DriftScope } from "./unmanaged.js";
 
@@ -25,11 +26,9 @@ export function driftState(plan: Plan, scope: DriftScope): DriftState {
   );
   const unmanaged =
     scope === "all"
-      ? unmanagedObjects(plan).map((object) => {
-          const kind = ALL_KINDS.find((candidate) => candidate.kind === object.kind);
-          const label = kind ? kind.itemLabel(object.key) : `${object.kind} ${object.key}`;
-          return `not in the file: ${label} (id ${object.id}) on runner ${object.runnerId}`;
-        })
+      ? unmanagedObjects(plan).map(
+          (object) => `not in the file: ${unmanagedText(object)} on runner ${object.runnerId}`,
+        )
       : [];
   const items = [...changes, ...unmanaged].sort();
   return {

@@ -113,7 +113,7 @@ export function unmanagedLine(plan: Plan): string {
 }
 
 /** `environment class "Hand" (id 0c4…)`, by the kind's own label. */
-function unmanagedText(object: UnmanagedObject): string {
+export function unmanagedText(object: UnmanagedObject): string {
   const kind = ALL_KINDS.find((candidate) => candidate.kind === object.kind);
   return `${kind ? kind.itemLabel(object.key) : `${object.kind} ${object.key}`} (id ${object.id})`;
 }
