@@ -12,6 +12,7 @@ import {
 } from "../shared/api/api-settings.js";
 import { withoutCredentials } from "../shared/api/dispatcher.js";
 import type { SettingNames } from "../shared/api/transport.js";
+import { DRIFT_SCOPES, type DriftScope } from "../shared/sync/unmanaged.js";
 
 /** What the inputs' check needs of a mode in the table (action/modes/table.ts). */
 interface ModeRule {
@@ -35,6 +36,8 @@ export interface ActionInputs {
   rotateSecrets: boolean;
   concurrency: number;
   failOnDrift: boolean;
+  /** What fail-on-drift counts: the file's objects only, or also what Gitpod holds outside the file. */
+  drift: DriftScope;
   githubToken: string | undefined;
   commentOnPr: boolean;
   /** The policy file (default .gitpod/policies.yaml when it exists; on a pull request the base branch's). */
@@ -50,6 +53,14 @@ export function booleanInput(name: string): boolean {
   if (value === "" || value === "false") return false;
   if (value === "true") return true;
   throw new InputError(`input ${name} must be true or false, got "${value}"`);
+}
+
+/** The `drift` input: managed (the default) or all. */
+function driftScopeInput(): DriftScope {
+  const text = optional("drift") ?? "managed";
+  const scope = DRIFT_SCOPES.find((candidate) => candidate === text);
+  if (!scope) throw new InputError(`input drift must be one of ${DRIFT_SCOPES.join(", ")}, got "${text}"`);
+  return scope;
 }
 
 function optional(name: string): string | undefined {
@@ -98,6 +109,7 @@ export function readInputs<Mode extends ModeRule>(
     rotateSecrets: booleanInput("rotate-secrets"),
     concurrency,
     failOnDrift: booleanInput("fail-on-drift"),
+    drift: driftScopeInput(),
     githubToken,
     commentOnPr: booleanInput("comment-on-pr"),
     policy: optional("policy"),

@@ -50,7 +50,7 @@ class GitHubHttpError extends Error {
   }
 }
 
-async function github(
+export async function github(
   token: string,
   url: string,
   init: { method?: string; body?: unknown } = {},
@@ -82,7 +82,7 @@ const ACTIONS_BOT_LOGIN = "github-actions[bot]";
  * The login the token writes comments as: GET /user for a personal token; a workflow's GITHUB_TOKEN
  * cannot read /user (403) and writes as github-actions[bot].
  */
-async function tokenLogin(token: string, apiUrl: string): Promise<string> {
+export async function tokenLogin(token: string, apiUrl: string): Promise<string> {
   try {
     const user = (await github(token, `${apiUrl}/user`)) as { login?: unknown };
     if (typeof user.login === "string" && user.login !== "") return user.login;

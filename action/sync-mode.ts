@@ -6,6 +6,7 @@ import type { PolicyReport } from "../shared/policies/evaluate.js";
 import { policyMarkdown, policyOverrideNote, policyTextLines } from "../shared/policies/report.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
 import { shortfallNote } from "../shared/sync/apply-summary.js";
+import { driftState } from "../shared/sync/drift.js";
 import { runSync } from "../shared/sync/engine.js";
 import {
   formatApplyMarkdown,
@@ -14,13 +15,14 @@ import {
   formatIssuesText,
 } from "../shared/sync/format.js";
 import { formatPlanMarkdown } from "../shared/sync/plan-markdown.js";
-import { summaryLine } from "../shared/sync/plan-report.js";
+import { summaryLine, unmanagedLine } from "../shared/sync/plan-report.js";
 import { formatPlanText } from "../shared/sync/plan-text.js";
-import { refusedOperations } from "../shared/sync/plan-types.js";
+import { hasDrift, refusedOperations, unmanagedObjects } from "../shared/sync/plan-types.js";
 import type { Cancellation } from "./cancellation.js";
 import { annotateIssues, readConfigSources } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
+import { trackDrift } from "./modes/drift-tracking.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { readPolicySet } from "./policy-file.js";
@@ -31,11 +33,13 @@ import { formatPlanComment } from "./report/plan-comment.js";
 import { publishPlan } from "./report/plan-output.js";
 import { workflowRunLink } from "./report/workflow-run-link.js";
 
+const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(["pull_request", "pull_request_target"]);
+
 export async function runSyncMode(
   inputs: ActionInputs & { mode: "plan" | "apply" },
   client: GitpodClient,
   env: Record<string, string | undefined>,
-  /** Slack settings: apply posts its result there when configured. */
+  /** Slack settings: apply posts its result there, and a drift run its news, when configured. */
   notify?: ScheduledInputs,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
@@ -88,6 +92,7 @@ export async function runSyncMode(
   const plan = result.plan;
   if (!plan) return;
   await publishPlan(plan, inputs.config, env);
+  if (inputs.mode === "plan") core.setOutput("unmanaged", String(unmanagedObjects(plan).length));
   logInfo(formatPlanText(plan));
   const report = result.policies;
   if (report) {
@@ -122,7 +127,21 @@ export async function runSyncMode(
       core.setFailed(`${policyFailures} policy rule(s) failed: apply would refuse this plan`);
       return;
     }
-    if (inputs.failOnDrift && result.changed) core.setFailed(`drift: ${summaryLine(plan)}`);
+    // The drift run: a scheduled or manual check, not a pull request's plan (pending there by design).
+    const driftRun = inputs.failOnDrift && !PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "");
+    if (notify?.slack && !driftRun)
+      logInfo(
+        "Slack is told of drift only by a drift run (fail-on-drift: true, outside pull requests); not posting this plan.",
+      );
+    if (driftRun) {
+      await trackDrift(
+        driftState(plan, inputs.drift),
+        { config: inputs.config, githubToken: inputs.githubToken, notify },
+        env,
+      );
+    }
+    if (inputs.failOnDrift && hasDrift(plan, inputs.drift))
+      core.setFailed(`drift: ${[summaryLine(plan), unmanagedLine(plan)].filter(Boolean).join(" ")}`);
     return;
   }
 

@@ -83,7 +83,8 @@ const COMMANDS: readonly CliCommand[] = [
     name: "plan",
     run: syncCommand("plan"),
     summary: "show what apply would change",
-    usage: "gitpod-runner-config plan [--config FILE] [--out PLAN.json] [--detailed-exitcode]",
+    usage:
+      "gitpod-runner-config plan [--config FILE] [--out PLAN.json] [--detailed-exitcode] [--drift managed|all]",
     flags: {
       ...syncFlags,
       out: { type: "string", value: "FILE", description: "save the plan for `apply FILE`" },
@@ -91,6 +92,12 @@ const COMMANDS: readonly CliCommand[] = [
         type: "boolean",
         description:
           "exit 0 when there are no changes, 2 when changes are pending, 3 when a policy rule fails, 1 on any other error",
+      },
+      drift: {
+        type: "string",
+        value: "managed|all",
+        description:
+          "what --detailed-exitcode counts: changes to the file's objects (managed, the default), or also objects in Gitpod the file does not hold (all)",
       },
     },
   },

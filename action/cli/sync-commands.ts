@@ -16,7 +16,13 @@ import { formatApplyText } from "../../shared/sync/format.js";
 import type { PlanOptions } from "../../shared/sync/plan-base.js";
 import { summaryLine } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
-import { type Plan, pendingOperations, refusedOperations } from "../../shared/sync/plan-types.js";
+import {
+  hasDrift,
+  type Plan,
+  pendingOperations,
+  refusedOperations,
+  unmanagedObjects,
+} from "../../shared/sync/plan-types.js";
 import {
   flagsDifferingFromSaved,
   mismatchMessage,
@@ -25,6 +31,7 @@ import {
   SavedPlanError,
   savedPlan,
 } from "../../shared/sync/saved-plan.js";
+import { DRIFT_SCOPES, type DriftScope } from "../../shared/sync/unmanaged.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { FileError, readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
@@ -258,6 +265,14 @@ async function validateEach(context: CommandContext, files: string[]): Promise<n
   return code;
 }
 
+/** `--drift managed|all` (plan only): whether --detailed-exitcode counts unmanaged objects. */
+function driftScopeOf(context: CommandContext): DriftScope {
+  const text = stringFlag(context.args, "drift") ?? "managed";
+  const scope = DRIFT_SCOPES.find((candidate) => candidate === text);
+  if (!scope) throw new UsageError(`--drift must be one of ${DRIFT_SCOPES.join(", ")}, got "${text}"`);
+  return scope;
+}
+
 export function syncCommand(mode: SyncMode) {
   return async (context: CommandContext): Promise<number> => {
     const { io, args, term } = context;
@@ -272,6 +287,7 @@ export function syncCommand(mode: SyncMode) {
     }
     const file = stringFlag(args, "config") ?? ".gitpod/runner-config.yaml";
     const concurrency = concurrencyOf(context);
+    const drift = driftScopeOf(context);
     if (mode === "validate" && booleanFlag(args, "offline")) {
       return validateFileOffline(context, file, await configText(file, await rootFor(context, file)));
     }
@@ -318,10 +334,14 @@ export function syncCommand(mode: SyncMode) {
       const detailed = booleanFlag(args, "detailed-exitcode");
       // A plan that a rule of severity error fails cannot be applied as it is: the plan step fails.
       const policyFailed = (result.policies?.failures ?? 0) > 0;
-      const planCode = () => (policyFailed ? (detailed ? 3 : 1) : detailed && result.changed ? 2 : 0);
+      const planCode = () =>
+        policyFailed ? (detailed ? 3 : 1) : detailed && result.plan && hasDrift(result.plan, drift) ? 2 : 0;
       if (json) {
         const { ok, changed, issues, plan, apply, fingerprint, policies } = result;
-        io.out(JSON.stringify({ ok, changed, issues, plan, apply, fingerprint, policies }, null, 2));
+        const unmanaged = plan ? unmanagedObjects(plan).length : 0;
+        io.out(
+          JSON.stringify({ ok, changed, unmanaged, issues, plan, apply, fingerprint, policies }, null, 2),
+        );
         return !ok ? 1 : mode === "plan" ? planCode() : 0;
       }
       if (result.mismatch) {

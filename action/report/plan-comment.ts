@@ -64,7 +64,7 @@ export function formatPlanComment(
   if (runners.length === 0) {
     return `**Gitpod runner configuration** ${where}: no changes. ${markdownText(report.summary)}${when ? ` (${when})` : ""}\n`;
   }
-  const head = `### ${report.title}: ${where}\n\n**${markdownText(report.summary)}**\n${when ? `\n${when[0]?.toUpperCase()}${when.slice(1)}\n` : ""}\n${banner(report)}`;
+  const head = `### ${report.title}: ${where}\n\n**${markdownText(report.summary)}**${report.unmanaged ? ` ${markdownText(report.unmanaged)}` : ""}\n${when ? `\n${when[0]?.toUpperCase()}${when.slice(1)}\n` : ""}\n${banner(report)}`;
   // Keep room for the trimming note whatever its counts.
   const room = budget - trimNote(report.pending, totalNotes, context).length;
 

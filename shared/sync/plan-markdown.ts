@@ -32,16 +32,20 @@ export function planTableRow(item: PlanItem, runner?: PlanRunnerReport): string 
   return `| ${cells.join(" | ")} |`;
 }
 
-/** A runner's notes as list items: "- aws-eu: …". */
+/** A runner's notes, then what it holds outside the file, as list items: "- aws-eu: …". */
 export function planNoteLines(runner: PlanRunnerReport): string[] {
-  return [...runner.notes, ...runner.unchangedNotes].map((note) => `- ${cell(runner.name)}: ${cell(note)}`);
+  return [
+    ...[...runner.notes, ...runner.unchangedNotes].map((note) => `- ${cell(runner.name)}: ${cell(note)}`),
+    ...runner.unmanaged.map((object) => `- ${cell(runner.name)}: not in the file: ${cell(object)}`),
+  ];
 }
 
 export function formatPlanMarkdown(plan: Plan): string {
   const report = describePlan(plan);
   const notes = report.runners.flatMap(planNoteLines);
   const rows = report.runners.flatMap((runner) => runner.changing.map((item) => planTableRow(item, runner)));
-  const head = `### ${report.title}\n\n${cell(report.summary)}\n${notes.length > 0 ? `\n${notes.join("\n")}\n` : ""}`;
+  const summary = report.unmanaged ? `${report.summary} ${report.unmanaged}` : report.summary;
+  const head = `### ${report.title}\n\n${cell(summary)}\n${notes.length > 0 ? `\n${notes.join("\n")}\n` : ""}`;
   if (rows.length === 0) return head;
   return `${head}\n${planTableHead({ runner: true })}${rows.join("\n")}\n`;
 }

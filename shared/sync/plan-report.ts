@@ -14,7 +14,9 @@ import {
   type Plan,
   type RunnerPlan,
   refusedOperations,
+  unmanagedObjects,
 } from "./plan-types.js";
+import type { UnmanagedObject } from "./unmanaged.js";
 
 const PLAN_TITLE = "Gitpod runner configuration plan";
 
@@ -55,6 +57,8 @@ export interface PlanRunnerReport {
   changing: PlanItem[];
   /** "1 to create, 2 to delete": the runner's changes counted by action. */
   counts: string;
+  /** What the runner holds and the file does not manage: `environment class "Hand" (id 0c4…)`. */
+  unmanaged: string[];
 }
 
 export interface PlanReport {
@@ -63,6 +67,8 @@ export interface PlanReport {
   summary: string;
   /** How many operations change something. */
   pending: number;
+  /** "2 objects in Gitpod are not in the file: …", or empty when every object is managed. */
+  unmanaged: string;
   runners: PlanRunnerReport[];
   /** The destructive operations, named, and what an apply does with them. */
   destructive: {
@@ -97,6 +103,19 @@ export function summaryLine(plan: Plan): string {
   const refused = refusedOperations(plan).length;
   if (parts.length === 0) return `No changes. ${counts["no-op"]} objects match the file.`;
   return `Plan: ${parts.join(", ")}; ${counts["no-op"]} unchanged.${refused > 0 ? ` ${refused} destructive operation(s) refused (allow-destructive is off).` : ""}`;
+}
+
+/** How many objects the runners hold outside the file, in one sentence (empty when none). */
+export function unmanagedLine(plan: Plan): string {
+  const count = unmanagedObjects(plan).length;
+  if (count === 0) return "";
+  return `${count} object${count === 1 ? "" : "s"} in Gitpod ${count === 1 ? "is" : "are"} not in the file (unmanaged: left alone, drift when drift is "all").`;
+}
+
+/** `environment class "Hand" (id 0c4…)`, by the kind's own label. */
+export function unmanagedText(object: UnmanagedObject): string {
+  const kind = ALL_KINDS.find((candidate) => candidate.kind === object.kind);
+  return `${kind ? kind.itemLabel(object.key) : `${object.kind} ${object.key}`} (id ${object.id})`;
 }
 
 /** Runner-level notes: what could not be read, and what each kind says about the runner. */
@@ -146,6 +165,7 @@ export function describePlan(plan: Plan): PlanReport {
       items,
       changing,
       counts: countActions(changing),
+      unmanaged: (runner.unmanaged ?? []).map(unmanagedText),
     };
   });
   const count = destructiveItems.length;
@@ -153,6 +173,7 @@ export function describePlan(plan: Plan): PlanReport {
     title: PLAN_TITLE,
     summary: summaryLine(plan),
     pending: runners.reduce((sum, runner) => sum + runner.changing.length, 0),
+    unmanaged: unmanagedLine(plan),
     runners,
     destructive: {
       items: destructiveItems,

@@ -45,7 +45,9 @@ export function formatPlanText(
         for (const note of entry.notes)
           lines.push(`  note: ${entry.kind} ${oneLine(entry.key)}: ${oneLine(note)}`);
     }
+    for (const object of runner.unmanaged) lines.push(`  ?   not in the file: ${oneLine(object)}`);
   }
   lines.push(report.summary);
+  if (report.unmanaged) lines.push(report.unmanaged);
   return lines.join("\n");
 }

@@ -5,6 +5,7 @@
  */
 import type { Operation, RunnerPlanFields } from "../kinds/registry.js";
 import type { Action, PlanOptions } from "./plan-base.js";
+import type { DriftScope, UnmanagedObject } from "./unmanaged.js";
 
 /** Every kind's operation: assembled in the registry (shared/kinds/registry.ts). */
 export type { Operation };
@@ -14,6 +15,11 @@ export type RunnerPlan = Partial<RunnerPlanFields> & {
   runnerId: string;
   runnerName?: string;
   operations: Operation[];
+  /**
+   * What the runner holds in Gitpod and the file does not manage (absent when none, and with
+   * prune, where they are operations). Informational: never applied, not counted as changes.
+   */
+  unmanaged?: UnmanagedObject[];
   /** About the runner as a whole (no schema reported, offline), in words. */
   notes?: string[];
 };
@@ -46,6 +52,18 @@ export function countByAction(plan: Plan): Record<Action, number> {
   };
   for (const operation of allOperations(plan)) counts[operation.action]++;
   return counts;
+}
+
+export function unmanagedObjects(plan: Plan): UnmanagedObject[] {
+  return plan.runners.flatMap((runner) => runner.unmanaged ?? []);
+}
+
+/**
+ * Whether the runners differ from the file as `drift` counts it: pending changes, and with
+ * `all` also objects the file does not manage (fail-on-drift, --detailed-exitcode).
+ */
+export function hasDrift(plan: Plan, scope: DriftScope): boolean {
+  return pendingOperations(plan).length > 0 || (scope === "all" && unmanagedObjects(plan).length > 0);
 }
 
 /** Destructive operations that the plan's options do not allow. */

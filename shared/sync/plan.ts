@@ -17,12 +17,17 @@ export function buildPlan(
     runners: desired.runners.map((runner) => {
       const state = current.get(runner.id);
       const context = { runnerId: runner.id, options };
+      // With prune on, what the file does not hold is an operation (disable, delete), not drift.
+      const unmanaged = options.prune
+        ? []
+        : ALL_KINDS.flatMap((kind) => kind.unmanaged?.(runner, state, context) ?? []);
       return {
         runnerId: runner.id,
         runnerName: runner.name,
         ...Object.assign({}, ...ALL_KINDS.map((kind) => kind.runnerPlanFields?.(state, runner))),
         ...(state?.notes?.length ? { notes: [...state.notes] } : {}),
         operations: ALL_KINDS.flatMap((kind) => kind.diff(runner, state, context)),
+        ...(unmanaged.length > 0 ? { unmanaged } : {}),
       };
     }),
   };

@@ -14,6 +14,7 @@ import type {
 import type { FileFormat, LiveObjects, Located } from "../config/file-format.js";
 import type { ConfigIssue, RunnerEntry } from "../config/types.js";
 import type { OperationBase, PlanOptions } from "./plan-base.js";
+import type { UnmanagedObject } from "./unmanaged.js";
 
 /** What an operation of some kind is: the common fields and its kind's name. */
 type KindOperation = OperationBase & { kind: string };
@@ -167,6 +168,16 @@ export interface ResourceKind<
     state: KindState<Live & Uses> | undefined,
     context: DiffContext,
   ): Op[];
+  /**
+   * What the runner holds of this kind that the file does not manage, listed by a plan without
+   * prune as drift (shared/sync/unmanaged.ts; `prunedObjects(diff)` for a kind whose prune
+   * removes exactly those). Optional: a kind without it reports none. Pure.
+   */
+  unmanaged?(
+    runner: KindRunner<Key, Desired>,
+    state: KindState<Live & Uses> | undefined,
+    context: DiffContext,
+  ): UnmanagedObject[];
   /** The ValidateRunnerConfiguration request for a create or change; undefined when there is none. */
   validationRequest(
     operation: Op,

@@ -1,6 +1,7 @@
 /**
- * A small fake of the GitHub REST API for pull-request comments: list, create and update issue
- * comments, with bearer-token checks and a request log. Listens on 127.0.0.1.
+ * A small fake of the GitHub REST API for pull-request comments and issues: list, create and update
+ * issue comments; list, open and edit (close) issues; with bearer-token checks and a request log.
+ * Listens on 127.0.0.1.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +16,15 @@ interface FakeComment {
 /** The author GitHub records for comments made with a workflow's GITHUB_TOKEN. */
 export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 
+/** An issue of the fake repository (any `owner/repo`: the fake keeps one list). */
+interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  login: string;
+}
+
 interface FakeGitHubRequest {
   method: string;
   path: string;
@@ -27,6 +37,8 @@ export interface FakeGitHub {
   /** Comments by `owner/repo#number`. */
   comments: Map<string, FakeComment[]>;
   requests: FakeGitHubRequest[];
+  /** Issues (not pull requests), in the order they were opened. */
+  issues: FakeIssue[];
   /** Posts a comment as someone else (e.g. an outside contributor), as a test's set-up. */
   addComment(thread: string, body: string, login: string): FakeComment;
   close(): Promise<void>;
@@ -52,7 +64,16 @@ export async function startFakeGitHub(options: { token: string; login?: string }
   });
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeGitHubRequest[] = [];
+  const issues: FakeIssue[] = [];
   let nextId = 1000;
+  const wireIssue = (issue: FakeIssue) => ({
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    html_url: `https://github.example/issues/${issue.number}`,
+    user: { login: issue.login, type: issue.login.endsWith("[bot]") ? "Bot" : "User" },
+  });
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const body = await readBody(request);
@@ -93,6 +114,36 @@ export async function startFakeGitHub(options: { token: string; login?: string }
         return send(201, wire(comment));
       }
     }
+    if (/^\/repos\/[^/]+\/[^/]+\/issues$/.test(url.pathname)) {
+      if (request.method === "GET") {
+        const state = url.searchParams.get("state") ?? "open";
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const matching = issues.filter((issue) => state === "all" || issue.state === state);
+        return send(200, matching.slice((page - 1) * perPage, page * perPage).map(wireIssue));
+      }
+      if (request.method === "POST") {
+        const fields = body as { title?: unknown; body?: unknown };
+        const issue: FakeIssue = {
+          number: issues.length + 1,
+          title: String(fields?.title ?? ""),
+          body: String(fields?.body ?? ""),
+          state: "open",
+          login: author,
+        };
+        issues.push(issue);
+        return send(201, wireIssue(issue));
+      }
+    }
+    const issueMatch = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/);
+    if (issueMatch && request.method === "PATCH") {
+      const issue = issues.find((candidate) => candidate.number === Number(issueMatch[1]));
+      if (!issue) return send(404, { message: "Not Found" });
+      const fields = body as { body?: unknown; state?: unknown };
+      if (typeof fields?.body === "string") issue.body = fields.body;
+      if (fields?.state === "open" || fields?.state === "closed") issue.state = fields.state;
+      return send(200, wireIssue(issue));
+    }
     const one = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/);
     if (one && request.method === "PATCH") {
       const id = Number(one[2]);
@@ -115,6 +166,7 @@ export async function startFakeGitHub(options: { token: string; login?: string }
     url: `http://127.0.0.1:${port}`,
     comments,
     requests,
+    issues,
     addComment(thread, body, login) {
       const comment = { id: nextId++, body, login };
       comments.set(thread, [...(comments.get(thread) ?? []), comment]);

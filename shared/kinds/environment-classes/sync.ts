@@ -16,6 +16,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
+import { prunedObjects } from "../../sync/unmanaged.js";
 import { runnerLabel } from "../../text/runner-label.js";
 import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
 import type { EnvironmentClassOperation } from "./operation.js";
@@ -510,6 +511,8 @@ export const environmentClassKind: ResourceKind<
     ...(await checkPins(client, runner, state)),
     ...newClassesWithoutDescription(runner, state),
   ],
+  // Unmanaged: enabled classes not in the file (disabled ones are history, never drift).
+  unmanaged: (runner, state, context) => prunedObjects(environmentClassKind.diff)(runner, state, context),
   diff: (runner, state, context) =>
     diffEnvironmentClasses(
       context.runnerId,

@@ -19,6 +19,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
+import { prunedObjects } from "../../sync/unmanaged.js";
 import { secretFor } from "../scm-integrations/sync.js";
 import {
   type DesiredHostAuthenticationToken,
@@ -306,6 +307,9 @@ export const hostAuthenticationTokenKind: ResourceKind<
     const tokens = await readEachRunner(runnerIds, (runnerId) => hostTokensOfRunner(client, runnerId));
     for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
   },
+  // Unmanaged: service accounts' tokens not in the file, where the file declares tokens (users' own tokens are never drift).
+  unmanaged: (runner, state, context) =>
+    prunedObjects(hostAuthenticationTokenKind.diff)(runner, state, context),
   diff: (runner, state, context) =>
     diffHostTokens(context.runnerId, runner.hostAuthenticationTokens, state?.hostAuthenticationTokens ?? [], {
       prune: context.options.prune,

@@ -22,6 +22,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
+import { prunedObjects } from "../../sync/unmanaged.js";
 import { oneLine } from "../../text/untrusted.js";
 import { secretFor } from "../scm-integrations/sync.js";
 import {
@@ -374,6 +375,8 @@ export const llmIntegrationKind: ResourceKind<
     for (const integration of integrations)
       states.get(integration.runnerId)?.llmIntegrations?.push(integration);
   },
+  // Unmanaged: integrations on a runner whose file lists LLM integrations, that the file does not hold.
+  unmanaged: (runner, state, context) => prunedObjects(llmIntegrationKind.diff)(runner, state, context),
   diff: (runner, state, context) =>
     diffLlmIntegrations(context.runnerId, runner.llmIntegrations, state?.llmIntegrations ?? [], {
       prune: context.options.prune,

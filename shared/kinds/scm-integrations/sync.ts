@@ -24,6 +24,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
+import { prunedObjects } from "../../sync/unmanaged.js";
 import {
   type DesiredOAuth,
   type DesiredScmIntegration,
@@ -396,6 +397,8 @@ export const scmIntegrationKind: ResourceKind<
       }),
     );
   },
+  // Unmanaged: integrations not in the file.
+  unmanaged: (runner, state, context) => prunedObjects(scmIntegrationKind.diff)(runner, state, context),
   diff: (runner, state, context) =>
     diffScmIntegrations(context.runnerId, runner.scmIntegrations, state?.scmIntegrations ?? [], {
       prune: context.options.prune,
