@@ -37,6 +37,8 @@ export interface ActionInputs {
   failOnDrift: boolean;
   githubToken: string | undefined;
   commentOnPr: boolean;
+  /** apply: a saved plan (the plan job's saved-plan-file) to apply only if it still holds. */
+  planFile: string | undefined;
 }
 
 export class InputError extends Error {}
@@ -96,6 +98,7 @@ export function readInputs<Mode extends ModeRule>(
     failOnDrift: booleanInput("fail-on-drift"),
     githubToken,
     commentOnPr: booleanInput("comment-on-pr"),
+    planFile: optional("plan-file"),
   };
   return { inputs, mode };
 }

@@ -1,6 +1,7 @@
 /**
  * A small fake of the GitHub REST API for pull-request comments: list, create and update issue
- * comments, with bearer-token checks and a request log. Listens on 127.0.0.1.
+ * comments, and the pull requests of a commit, with bearer-token checks and a request log. Listens
+ * on 127.0.0.1.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +28,8 @@ export interface FakeGitHub {
   /** Comments by `owner/repo#number`. */
   comments: Map<string, FakeComment[]>;
   requests: FakeGitHubRequest[];
+  /** Pull requests by commit (`GET /repos/{repo}/commits/{sha}/pulls`), e.g. a merge commit's: set by a test. */
+  pullsOfCommit: Map<string, Array<{ number: number; headSha: string; merged: boolean }>>;
   /** Posts a comment as someone else (e.g. an outside contributor), as a test's set-up. */
   addComment(thread: string, body: string, login: string): FakeComment;
   close(): Promise<void>;
@@ -52,6 +55,7 @@ export async function startFakeGitHub(options: { token: string; login?: string }
   });
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeGitHubRequest[] = [];
+  const pullsOfCommit: FakeGitHub["pullsOfCommit"] = new Map();
   let nextId = 1000;
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -72,6 +76,18 @@ export async function startFakeGitHub(options: { token: string; login?: string }
       return options.login
         ? send(200, { login: options.login, type: "User" })
         : send(403, { message: "Resource not accessible by integration" });
+    }
+    const ofCommit = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/);
+    if (ofCommit && request.method === "GET") {
+      const pulls = pullsOfCommit.get(ofCommit[1] ?? "") ?? [];
+      return send(
+        200,
+        pulls.map((pull) => ({
+          number: pull.number,
+          head: { sha: pull.headSha },
+          merged_at: pull.merged ? "2026-12-06T12:00:00Z" : null,
+        })),
+      );
     }
     const list = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/);
     if (list) {
@@ -115,6 +131,7 @@ export async function startFakeGitHub(options: { token: string; login?: string }
     url: `http://127.0.0.1:${port}`,
     comments,
     requests,
+    pullsOfCommit,
     addComment(thread, body, login) {
       const comment = { id: nextId++, body, login };
       comments.set(thread, [...(comments.get(thread) ?? []), comment]);
