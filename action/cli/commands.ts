@@ -65,8 +65,7 @@ const COMMANDS: readonly CliCommand[] = [
       runner: {
         type: "string",
         value: "ID|all",
-        description: "runner to export (repeatable), or all",
-        default: "all",
+        description: "runner to export (repeatable), or all (the default)",
         multiple: true,
       },
       force: { type: "boolean", description: "overwrite files that exist" },
