@@ -263,7 +263,7 @@ async function commentApplyResult(
     }
     const link = workflowRunLink(env)?.url;
     const stamp = [
-      ...(env.GITHUB_SHA ? [`Applied at \`${env.GITHUB_SHA.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``] : []),
+      ...(env.GITHUB_SHA ? [`Commit \`${env.GITHUB_SHA.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``] : []),
       ...(link ? [`[workflow run](${link})`] : []),
     ].join(" · ");
     const body = fitMarkdownBytes(

@@ -262,7 +262,7 @@ describe("init, then the plan and apply workflows it wrote", () => {
     expect(planComment).toContain("gitpod-runner-config:plan");
     expect(applyComment).toMatch(/^<!-- gitpod-runner-config:apply config=/);
     expect(applyComment).toContain("Medium");
-    expect(applyComment).toContain(`Applied at \`${"b".repeat(12)}\``);
+    expect(applyComment).toContain(`Commit \`${"b".repeat(12)}\``);
     for (const body of comments(7)) expect(body).not.toContain(GITHUB_OAUTH_SECRET);
     expect(apply.everything.replace(/^::add-mask::.*$/gm, "")).not.toContain(GITHUB_OAUTH_SECRET);
   });
