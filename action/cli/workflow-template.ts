@@ -8,7 +8,8 @@
 const EXAMPLE_SECRET_LINE = /^( +)OAUTH_SECRET_GITHUB_COM: \$\{\{ secrets\.OAUTH_SECRET_GITHUB_COM \}\}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export class TemplateError extends Error {}
+/** A bundled example that does not fit the template rule: a bug of this package, not of the user. */
+class TemplateError extends Error {}
 
 /** The workflow for a file that references `variables`, each passed from the repository secret of its name. */
 export function renderWorkflow(template: string, variables: readonly string[], source: string): string {
