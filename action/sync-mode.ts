@@ -53,6 +53,7 @@ export async function runSyncMode(
   }
   // A reviewed plan is trusted for nothing: runSync plans again and applies only if it is the same.
   let expected: SavedPlan | undefined;
+  if (inputs.mode === "plan" && inputs.planFile) core.warning("plan-file is read in apply mode only");
   if (inputs.mode === "apply" && inputs.planFile) {
     const read = await readReviewedPlan(inputs.planFile, inputs);
     if (typeof read === "string") {

@@ -315,5 +315,17 @@ describe("init, then the plan and apply workflows it wrote", () => {
     const applyComment = comments(9).find((body) => body.includes("gitpod-runner-config:apply"));
     expect(applyComment).toContain("the reviewed plan was not applied");
     expect(applyComment).toContain("only in the saved plan");
+
+    // Options written in (prune) are refused before anything is read from Gitpod.
+    const pruning = { ...saved, options: { ...saved.options, prune: true } };
+    pruning.plan.options.prune = true;
+    await writeFile(plan.artifact, JSON.stringify(pruning));
+    const pruned = await applyWorkflow(9, "e".repeat(40), "f".repeat(40), plan.artifact);
+    expect(pruned.code).not.toBe(0);
+    expect(pruned.stdout).toMatch(
+      /was made with prune: true and this step has prune: false; nothing was changed/,
+    );
+    expect(writes()).toBe(writesBefore);
+    expect(classNames()).not.toContain("Huge");
   });
 });
