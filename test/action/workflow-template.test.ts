@@ -47,6 +47,12 @@ describe("init's workflows from the examples", () => {
     }
   });
 
+  it("is what docs/action.md shows of the apply workflow", () => {
+    const docs = readFileSync("docs/action.md", "utf8");
+    const shown = /The whole apply workflow[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(shown).toBe(EXAMPLES.find((example) => example.name === "runner-config-apply.yml")?.text);
+  });
+
   it("refuses an example without its secret line, and a name that is not a variable", () => {
     expect(() => renderWorkflow("name: x\non: push\n", ["A"], "x.yml")).toThrow(
       /no OAUTH_SECRET_GITHUB_COM env line/,
