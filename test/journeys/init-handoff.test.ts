@@ -222,6 +222,23 @@ describe("init, then the plan and apply workflows it wrote", () => {
     secrets.OAUTH_SECRET_GITHUB_COM = GITHUB_OAUTH_SECRET;
   });
 
+  it("init that cannot export writes nothing, and says why", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "runner-config-init-empty-"));
+    try {
+      await promisify(execFile)("git", ["init", "--quiet", empty]);
+      const result = await runCli(["init", "--json"], { cwd: empty, env: { GITPOD_API_KEY: "" } });
+      expect(result.code).not.toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/ONA_API_KEY/),
+      });
+      await expect(stat(join(empty, ".github"))).rejects.toThrow(/ENOENT/);
+      await expect(stat(join(empty, ".gitpod"))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it("init again keeps every file and says so; --force is needed to overwrite", async () => {
     await editConfig((text) => `${text}# edited by hand\n`);
     const before = await readFile(join(repo, CONFIG), "utf8");
