@@ -44,6 +44,8 @@ export interface ActionInputs {
   policy: string | undefined;
   /** Emergency: apply despite failing policy rules, for this reason (written in the summary). */
   policyOverride: string | undefined;
+  /** apply: a saved plan (the plan job's saved-plan-file) to apply only if it still holds. */
+  planFile: string | undefined;
 }
 
 export class InputError extends Error {}
@@ -114,6 +116,7 @@ export function readInputs<Mode extends ModeRule>(
     commentOnPr: booleanInput("comment-on-pr"),
     policy: optional("policy"),
     policyOverride: optional("policy-override"),
+    planFile: optional("plan-file"),
   };
   return { inputs, mode };
 }

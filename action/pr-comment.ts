@@ -1,6 +1,7 @@
 /**
- * One sticky pull-request comment with the plan: found by a hidden marker, created once and then
- * updated in place on each push. GitHub REST over fetch, at GITHUB_API_URL.
+ * Sticky pull-request comments (the plan on the pull request, the apply result on the merged one):
+ * each found by a hidden marker, created once and then updated in place. GitHub REST over fetch, at
+ * GITHUB_API_URL.
  */
 import { readFile } from "node:fs/promises";
 
@@ -9,9 +10,12 @@ import { readFile } from "node:fs/promises";
  * one pull request each keep their own comment. The path is URI-encoded so it cannot end the HTML
  * comment.
  */
-function commentMarker(config: string): string {
-  return `<!-- gitpod-runner-config:plan config=${encodeURIComponent(config)} -->`;
+function commentMarker(kind: CommentKind, config: string): string {
+  return `<!-- gitpod-runner-config:${kind} config=${encodeURIComponent(config)} -->`;
 }
+
+/** Which sticky comment: the plan of a pull request, or the result of applying it after the merge. */
+export type CommentKind = "plan" | "apply";
 
 export interface GitHubContext {
   apiUrl: string;
@@ -38,6 +42,35 @@ export async function pullRequestContext(
     repository,
     pullNumber,
     headSha: typeof event.pull_request?.head?.sha === "string" ? event.pull_request.head.sha : undefined,
+  };
+}
+
+/**
+ * The pull request a push run's commit came from (the merge commit of a merged pull request), by
+ * GET /repos/{repo}/commits/{sha}/pulls; undefined when the commit is on none. On a pull_request
+ * event, that pull request.
+ */
+export async function mergedPullRequestContext(
+  token: string,
+  env: Record<string, string | undefined>,
+): Promise<GitHubContext | undefined> {
+  const fromEvent = await pullRequestContext(env);
+  if (fromEvent) return fromEvent;
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!repository || !sha) return undefined;
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const pulls = (await github(
+    token,
+    `${apiUrl}/repos/${repository}/commits/${encodeURIComponent(sha)}/pulls`,
+  )) as Array<{ number?: unknown; merged_at?: unknown; head?: { sha?: unknown } }>;
+  const pull = pulls.find((candidate) => typeof candidate.merged_at === "string") ?? pulls[0];
+  if (typeof pull?.number !== "number") return undefined;
+  return {
+    apiUrl,
+    repository,
+    pullNumber: pull.number,
+    headSha: typeof pull.head?.sha === "string" ? pull.head.sha : undefined,
   };
 }
 
@@ -97,13 +130,14 @@ export async function tokenLogin(token: string, apiUrl: string): Promise<string>
  * own identity is updated: anyone can post a comment that carries the marker, and editing theirs
  * would let them edit "the plan" afterwards.
  */
-export async function upsertPlanComment(
+export async function upsertStickyComment(
   token: string,
   context: GitHubContext,
+  kind: CommentKind,
   config: string,
   markdown: string,
 ): Promise<"created" | "updated"> {
-  const marker = commentMarker(config);
+  const marker = commentMarker(kind, config);
   const body = `${marker}\n${markdown}`;
   const base = `${context.apiUrl}/repos/${context.repository}`;
   const login = await tokenLogin(token, context.apiUrl);

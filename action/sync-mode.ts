@@ -1,7 +1,9 @@
 /** The action's plan and apply modes: run the engine, then report to the GitHub runner. */
 
+import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { GitpodClient } from "../shared/api/index.js";
+import { markdownText } from "../shared/markdown/escape.js";
 import type { PolicyReport } from "../shared/policies/evaluate.js";
 import { policyMarkdown, policyOverrideNote, policyTextLines } from "../shared/policies/report.js";
 import { formatApplyReport } from "../shared/slack/apply-report.js";
@@ -18,7 +20,15 @@ import { formatPlanMarkdown } from "../shared/sync/plan-markdown.js";
 import { summaryLine, unmanagedLine } from "../shared/sync/plan-report.js";
 import { formatPlanText } from "../shared/sync/plan-text.js";
 import { hasDrift, refusedOperations, unmanagedObjects } from "../shared/sync/plan-types.js";
+import {
+  mismatchMessage,
+  parseSavedPlan,
+  type SavedPlan,
+  SavedPlanError,
+  savedPlan,
+} from "../shared/sync/saved-plan.js";
 import type { Cancellation } from "./cancellation.js";
+import { unreadableReason } from "./cli/files.js";
 import { annotateIssues, readConfigSources } from "./config-file.js";
 import type { ActionInputs } from "./inputs.js";
 import { logInfo } from "./log.js";
@@ -26,11 +36,11 @@ import { trackDrift } from "./modes/drift-tracking.js";
 import { notifySlack } from "./modes/notify.js";
 import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
 import { readPolicySet } from "./policy-file.js";
-import { pullRequestContext, upsertPlanComment } from "./pr-comment.js";
+import { mergedPullRequestContext, pullRequestContext, upsertStickyComment } from "./pr-comment.js";
 import { fitMarkdownBytes, writeJobSummary } from "./report/job-summary.js";
 import { COMMENT_BUDGET_CHARS } from "./report/limits.js";
 import { formatPlanComment } from "./report/plan-comment.js";
-import { publishPlan } from "./report/plan-output.js";
+import { publishPlan, publishSavedPlan } from "./report/plan-output.js";
 import { workflowRunLink } from "./report/workflow-run-link.js";
 
 const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(["pull_request", "pull_request_target"]);
@@ -54,6 +64,18 @@ export async function runSyncMode(
     return;
   }
   const override = inputs.mode === "apply" ? inputs.policyOverride : undefined;
+  // A reviewed plan is trusted for nothing: runSync plans again and applies only if it is the same.
+  let expected: SavedPlan | undefined;
+  if (inputs.mode === "plan" && inputs.planFile) core.warning("plan-file is read in apply mode only");
+  if (inputs.mode === "apply" && inputs.planFile) {
+    const read = await readReviewedPlan(inputs.planFile, inputs);
+    if (typeof read === "string") {
+      core.setOutput("changed", "false");
+      await refuseReviewedPlan(read, inputs, env);
+      return;
+    }
+    expected = read;
+  }
   const result = await runSync(client, {
     sources,
     env,
@@ -65,10 +87,15 @@ export async function runSyncMode(
     ...(policies.set
       ? { policies: { set: policies.set, ...(override === undefined ? {} : { override }) } }
       : {}),
+    ...(expected ? { expected } : {}),
     ...(cancellation ? { stopWrites: cancellation.stopWrites, abandon: cancellation.abandon } : {}),
   });
   for (const secret of result.secretValues) core.setSecret(secret);
   core.setOutput("changed", String(result.changed));
+  if (result.mismatch) {
+    await refuseReviewedPlan(`${inputs.planFile}: ${mismatchMessage(result.mismatch)}`, inputs, env);
+    return;
+  }
 
   if (result.issues.length > 0) {
     annotateIssues(result.issues);
@@ -105,6 +132,8 @@ export async function runSyncMode(
   const policyFailures = report?.failures ?? 0;
 
   if (inputs.mode === "plan") {
+    if (result.fingerprint !== undefined)
+      await publishSavedPlan(savedPlan(plan, result.fingerprint, sources, new Date()), inputs.config, env);
     core.setOutput("summary", summaryLine(plan));
     await writeJobSummary(planMarkdown, env, "the plan-file output and the log");
     if (inputs.commentOnPr) {
@@ -160,6 +189,7 @@ export async function runSyncMode(
     const message = `${refused.length} destructive operation(s) refused; nothing was changed. Set allow-destructive: true to apply them.`;
     core.setOutput("summary", message);
     await writeJobSummary(`**${message}**\n\n${planMarkdown}`, env, "the plan-file output and the log");
+    await commentApplyResult(inputs, env, `### Gitpod runner configuration apply\n\n**${message}**\n`);
     core.setFailed(message);
     return;
   }
@@ -175,7 +205,9 @@ export async function runSyncMode(
         ? `Applied ${done} change(s).`
         : `Apply failed: ${done} of ${apply.outcomes.length} change(s) done.${unknownNote}`;
   core.setOutput("summary", overrideNote ? `${summary} ${overrideNote}` : summary);
-  await writeJobSummary(`${policySection}${formatApplyMarkdown(apply, plan)}`, env);
+  const applyMarkdown = `${policySection}${formatApplyMarkdown(apply, plan)}`;
+  await writeJobSummary(applyMarkdown, env);
+  await commentApplyResult(inputs, env, applyMarkdown);
   const link = workflowRunLink(env);
   if (notify) await notifySlack(notify, formatApplyReport(apply, link ? { link } : {}), apply.ok, env);
   if (!apply.ok) {
@@ -207,7 +239,13 @@ async function commentOnPullRequest(
       logInfo("Not a pull request event: no plan comment.");
       return;
     }
-    const what = await upsertPlanComment(inputs.githubToken, context, inputs.config, render(context.headSha));
+    const what = await upsertStickyComment(
+      inputs.githubToken,
+      context,
+      "plan",
+      inputs.config,
+      render(context.headSha),
+    );
     logInfo(`Plan comment ${what} on pull request #${context.pullNumber}.`);
   } catch (error) {
     core.warning(
@@ -222,4 +260,90 @@ function commentLinks(
   runUrl: string | undefined,
 ): { commitSha?: string; runUrl?: string } {
   return { ...(commitSha === undefined ? {} : { commitSha }), ...(runUrl === undefined ? {} : { runUrl }) };
+}
+
+/** The options a plan is made with, as the action's inputs name them. */
+const OPTION_INPUTS = [
+  ["prune", "prune"],
+  ["allowDestructive", "allow-destructive"],
+  ["rotateSecrets", "rotate-secrets"],
+] as const;
+
+/**
+ * The saved plan the `plan-file` input names, or why it is not applied, in words. Its content came
+ * from a pull request's run: only its shape is checked here; what it asks for is proven by planning again.
+ */
+async function readReviewedPlan(file: string, inputs: ActionInputs): Promise<SavedPlan | string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    return `plan-file ${file} ${unreadableReason(error)}; nothing was changed`;
+  }
+  let saved: SavedPlan;
+  try {
+    saved = parseSavedPlan(file, text);
+  } catch (error) {
+    if (error instanceof SavedPlanError) return error.message;
+    throw error;
+  }
+  const differing = OPTION_INPUTS.filter(([key]) => saved.options[key] !== inputs[key]);
+  if (differing.length > 0) {
+    return `${file} was made with ${differing.map(([key, name]) => `${name}: ${saved.options[key]}`).join(", ")} and this step has ${differing.map(([key, name]) => `${name}: ${inputs[key]}`).join(", ")}; nothing was changed`;
+  }
+  return saved;
+}
+
+/** How to get a plan that applies, after the reviewed one was refused. */
+const RECOVERY =
+  "To apply this pull request's changes: run the plan workflow again with workflow_dispatch (Actions, the plan workflow, Run workflow, on the default branch), check its plan, then run the apply workflow again with workflow_dispatch: it applies that newer plan.";
+
+/** A reviewed plan that is not applied: said in the log, the job summary and on the merged pull request. */
+async function refuseReviewedPlan(
+  reason: string,
+  inputs: ActionInputs,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const message = `The reviewed plan was not applied: ${reason}`;
+  core.setOutput("summary", message);
+  const markdown = `### Gitpod runner configuration apply: the reviewed plan was not applied\n\n${markdownText(reason)}\n\n${RECOVERY}\n`;
+  await writeJobSummary(markdown, env);
+  await commentApplyResult(inputs, env, markdown);
+  core.setFailed(`${message} ${RECOVERY}`);
+}
+
+/** The apply result as the merged pull request's sticky apply comment, when comment-on-pr is set. */
+async function commentApplyResult(
+  inputs: ActionInputs,
+  env: Record<string, string | undefined>,
+  markdown: string,
+): Promise<void> {
+  if (!inputs.commentOnPr) return;
+  if (!inputs.githubToken) {
+    core.warning("comment-on-pr is set but github-token is empty; no comment was posted");
+    return;
+  }
+  try {
+    const context = await mergedPullRequestContext(inputs.githubToken, env);
+    if (!context) {
+      logInfo("This commit is on no pull request: no apply comment.");
+      return;
+    }
+    const link = workflowRunLink(env)?.url;
+    const stamp = [
+      ...(env.GITHUB_SHA ? [`Commit \`${env.GITHUB_SHA.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``] : []),
+      ...(link ? [`[workflow run](${link})`] : []),
+    ].join(" · ");
+    const body = fitMarkdownBytes(
+      `${markdown}${stamp ? `\n${stamp}\n` : ""}`,
+      COMMENT_BUDGET_CHARS,
+      (dropped) => `**${dropped} more lines: see the job summary of the workflow run.**`,
+    );
+    const what = await upsertStickyComment(inputs.githubToken, context, "apply", inputs.config, body);
+    logInfo(`Apply comment ${what} on pull request #${context.pullNumber}.`);
+  } catch (error) {
+    core.warning(
+      `Could not post the apply comment: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

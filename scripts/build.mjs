@@ -37,6 +37,8 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
   plugins: [oneUndici],
+  // `init` writes the example workflows (examples/workflows/*.yml), bundled as text.
+  loader: { ".yml": "text" },
   // Source maps (no sources embedded: the action's checkout has them) so a stack trace names
   // action/… and shared/… files and lines; the guard in dist/index.js and dist/cli.js enables them.
   sourcemap: "linked",

@@ -6,6 +6,7 @@
 import type { FlagSpec } from "./args.js";
 import type { CommandContext } from "./context.js";
 import { exportCommand } from "./export-command.js";
+import { initCommand } from "./init-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { syncCommand } from "./sync-commands.js";
 
@@ -61,6 +62,27 @@ const syncFlags: Record<string, FlagSpec> = {
 };
 
 const COMMANDS: readonly CliCommand[] = [
+  {
+    name: "init",
+    run: initCommand,
+    summary: "set up a repository: export the runners and write the plan, apply and drift workflows",
+    usage: "gitpod-runner-config init [--runner ID|all ...] [--force]",
+    flags: {
+      runner: {
+        type: "string",
+        value: "ID|all",
+        description: "runner to export (repeatable), or all (the default)",
+        multiple: true,
+      },
+      force: { type: "boolean", description: "overwrite files that exist" },
+      json,
+      "api-url": apiUrl,
+    },
+    notes:
+      "Writes .gitpod/runner-config.yaml and .github/workflows/gitpod-{plan,apply,drift}.yml at the root of the\n" +
+      "git repository (else the current directory), keeps each file that exists unless --force, and lists the\n" +
+      "repository secrets the workflows read. A kept runner-config file is read instead of exported (no token needed).",
+  },
   {
     name: "validate",
     run: syncCommand("validate"),

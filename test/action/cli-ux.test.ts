@@ -60,8 +60,9 @@ describe("version, help and did you mean", () => {
     for (const flag of ["-v", "-V", "version"]) expect((await cli([flag])).stdout).toBe(version.stdout);
     const general = await cli(["--help"]);
     expect(general.stdout).toMatch(
-      /commands:\n {2}validate .*\n {2}plan .*\n {2}apply .*\n {2}export .*\n {2}schema /,
+      /commands:\n {2}init {6}.*\n {2}validate .*\n {2}plan .*\n {2}apply .*\n {2}export .*\n {2}schema /,
     );
+    expect((await cli(["help", "init"])).stdout).toContain("--force");
     const help = await cli(["help", "plan"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--detailed-exitcode");

@@ -42,13 +42,14 @@ describe("README.md", () => {
     expect(headings[0]).toBe("Adopt it in three steps");
     const steps = [
       "**1. Export your runners**",
-      "**2. Commit the file and the plan/apply workflows**",
+      "**2. Write the workflows and commit them with the file**",
       "**3. Add the secrets**",
     ];
     const positions = steps.map((s) => readme.indexOf(s));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(readme).toContain("npx @gitpod-runner-config/cli export");
+    expect(readme).toContain("npx @gitpod-runner-config/cli init");
   });
 
   it("gives the two developer commands, and they are scripts that exist", () => {

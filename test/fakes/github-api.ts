@@ -1,7 +1,7 @@
 /**
  * A small fake of the GitHub REST API for pull-request comments and issues: list, create and update
- * issue comments; list, open and edit (close) issues; with bearer-token checks and a request log.
- * Listens on 127.0.0.1.
+ * issue comments; list, open and edit (close) issues; the pull requests of a commit; with bearer-token
+ * checks and a request log. Listens on 127.0.0.1.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +39,8 @@ export interface FakeGitHub {
   requests: FakeGitHubRequest[];
   /** Issues (not pull requests), in the order they were opened. */
   issues: FakeIssue[];
+  /** Pull requests by commit (`GET /repos/{repo}/commits/{sha}/pulls`), e.g. a merge commit's: set by a test. */
+  pullsOfCommit: Map<string, Array<{ number: number; headSha: string; merged: boolean }>>;
   /** Posts a comment as someone else (e.g. an outside contributor), as a test's set-up. */
   addComment(thread: string, body: string, login: string): FakeComment;
   close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startFakeGitHub(options: { token: string; login?: string }
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeGitHubRequest[] = [];
   const issues: FakeIssue[] = [];
+  const pullsOfCommit: FakeGitHub["pullsOfCommit"] = new Map();
   let nextId = 1000;
   const wireIssue = (issue: FakeIssue) => ({
     number: issue.number,
@@ -93,6 +96,18 @@ export async function startFakeGitHub(options: { token: string; login?: string }
       return options.login
         ? send(200, { login: options.login, type: "User" })
         : send(403, { message: "Resource not accessible by integration" });
+    }
+    const ofCommit = url.pathname.match(/^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/);
+    if (ofCommit && request.method === "GET") {
+      const pulls = pullsOfCommit.get(ofCommit[1] ?? "") ?? [];
+      return send(
+        200,
+        pulls.map((pull) => ({
+          number: pull.number,
+          head: { sha: pull.headSha },
+          merged_at: pull.merged ? "2026-12-06T12:00:00Z" : null,
+        })),
+      );
     }
     const list = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/);
     if (list) {
@@ -167,6 +182,7 @@ export async function startFakeGitHub(options: { token: string; login?: string }
     comments,
     requests,
     issues,
+    pullsOfCommit,
     addComment(thread, body, login) {
       const comment = { id: nextId++, body, login };
       comments.set(thread, [...(comments.get(thread) ?? []), comment]);
