@@ -191,10 +191,20 @@ export function seedSyncedState(emu: Emulator, runners: readonly DesiredRunner[]
 }
 
 /** The same runners with every item invalid on the server: descriptions shorter than the API's 3 characters. */
+const NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/**
+ * Every class named with two characters (unique within its runner, up to 3,844), which only the
+ * server refuses (display names need 3): the plan reaches server-side validation for every item.
+ */
 export function invalidDesiredState(runners: readonly DesiredRunner[]): DesiredRunner[] {
+  const n = NAME_CHARACTERS.length;
   return runners.map((runner) => ({
     ...runner,
-    environmentClasses: runner.environmentClasses.map((c) => ({ ...c, description: "x" })),
+    environmentClasses: runner.environmentClasses.map((c, index) => ({
+      ...c,
+      displayName: `${NAME_CHARACTERS[Math.floor(index / n) % n]}${NAME_CHARACTERS[index % n]}`,
+    })),
   }));
 }
 

@@ -158,7 +158,7 @@ export async function runLargeChange(
         requests: [],
         data: { options, objects, drifted, changed, invalid },
         notes: [
-          `${options.runs} runs each (median, min..max), no latency, a fresh process per run; load average before each run: apply ${changed.load.map((l) => l.toFixed(2)).join("/")}, invalid ${invalid.load.map((l) => l.toFixed(2)).join("/")}. The invalid plan reported ${invalid.issues} problems for ${objects} items (every class's description is shorter than the API's 3 characters; no SCM host knows the OAuth client).`,
+          `${options.runs} runs each (median, min..max), no latency, a fresh process per run; load average before each run: apply ${changed.load.map((l) => l.toFixed(2)).join("/")}, invalid ${invalid.load.map((l) => l.toFixed(2)).join("/")}. The invalid plan reported ${invalid.issues} problems for ${objects} items (every class's display name is shorter than the API's 3 characters; no SCM host knows the OAuth client).`,
         ],
       },
     };

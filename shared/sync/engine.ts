@@ -199,7 +199,10 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     }
   }
   const schemas = new Map([...current.runners].map(([runnerId, state]) => [runnerId, state.schema]));
-  const issues = [...loaded.issues, ...schemaIssues(desired, schemas, current.missing), ...currentIssues];
+  const fileIssues = [...loaded.issues, ...schemaIssues(desired, schemas, current.missing)];
+  // What the runners' objects show (a pin that is not there, a create the API would refuse) is the
+  // next stage: judged on a file that is right by itself, so it is not said twice.
+  const issues = fileIssues.length > 0 ? fileIssues : currentIssues;
   if (issues.length > 0) return fail(issues);
 
   const planOptions: PlanOptions = {

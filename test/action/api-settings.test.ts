@@ -17,6 +17,7 @@ runners:
   - id: ${RUNNER_EU_ID}
     environmentClasses:
       - displayName: Small Instance
+        description: A small class
         configuration:
           instanceType: m6i.large
 `;

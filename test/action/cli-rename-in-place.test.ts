@@ -46,6 +46,7 @@ async function fileWith(entry: { id?: string; displayName: string; instanceType?
       ...(entry.id
         ? [`      - id: ${entry.id}`, `        displayName: ${entry.displayName}`]
         : [`      - displayName: ${entry.displayName}`]),
+      "        description: A class for the rename tests",
       "        configuration:",
       `          instanceType: ${entry.instanceType ?? "m6i.large"}`,
       "",
@@ -121,7 +122,7 @@ describe("renaming an environment class in place", () => {
       const result = await cli([...command, "--config", file]);
       expect(result.code, result.stderr).toBe(1);
       // At the changed key's line.
-      expect(result.stderr).toContain(`${file}:9:`);
+      expect(result.stderr).toContain(`${file}:10:`);
       expect(result.stderr).toContain(
         `runners[0].environmentClasses[0].configuration: the configuration of environment class "Small" (${old.id}) cannot change in place (changed: instanceType)`,
       );

@@ -17,7 +17,7 @@ const team = (runnerId: string, classes: string[]) => `version: 1
 runners:
   - id: ${runnerId}
     environmentClasses:
-${classes.map((name) => `      - displayName: ${name}\n        configuration:\n          instanceType: m6i.large\n`).join("")}`;
+${classes.map((name) => `      - displayName: ${name}\n        description: A team class\n        configuration:\n          instanceType: m6i.large\n`).join("")}`;
 
 let emu: Emulator;
 let workspace: string;
@@ -86,7 +86,7 @@ describe("config naming several files", () => {
 describe("a server-side rejection", () => {
   it("lands on the file and line of its item, though both files have a runners[0].environmentClasses[0]", async () => {
     const teamB = team(RUNNER_US_ID, ["B small"]).replace(
-      "      - displayName: B small\n",
+      "      - displayName: B small\n        description: A team class\n",
       "      - displayName: B small\n        description: ab\n",
     );
     await writeFile(join(workspace, "team-b-short.yaml"), teamB);

@@ -115,7 +115,7 @@ describe("Socket Mode", () => {
     const url = `http://127.0.0.1:${port}`;
     expect(await health(url)).toEqual({
       status: 200,
-      body: { ok: true, store: "ok", storeKind: "sqlite", socket: "connected" },
+      body: { ok: true, store: "ok", storeKind: "sqlite", slack: "ok", socket: "connected" },
     });
 
     // A slash command: acked by its envelope id, answered at its response_url.

@@ -1,6 +1,6 @@
 /**
- * One naming rule for secret variables, the one export writes: `OAUTH_SECRET_<HOST>` and
- * `HOST_TOKEN_<HOST>_<service account>` (with `_<runner>` where runners share a host, `_REFRESH` for a
+ * One naming rule for secret variables, the one export writes: `OAUTH_SECRET_<HOST>`,
+ * `HOST_TOKEN_<HOST>_<service account>`, `LLM_API_KEY_<HOST>` and `LLM_HEADER_<NAME>_<HOST>` (with `_<runner>` where runners share a host, `_REFRESH` for a
  * refresh token added by hand). No documented name starts with `GITHUB_`: GitHub refuses secrets with
  * that prefix. And the example workflows pass every variable the example file references, under the
  * same name, so a file exported today plans in CI with the workflows as shown.
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-const RULE = /^(OAUTH_SECRET|HOST_TOKEN)(_[A-Z0-9]+)+$/;
+const RULE = /^(OAUTH_SECRET|HOST_TOKEN|LLM_API_KEY|LLM_HEADER)(_[A-Z0-9]+)+$/;
 /**
  * Words that stand for any variable in prose, the hostile names docs/security.md says are refused,
  * and the product's own credentials, which the docs show as refused in a file (`${GITPOD_API_KEY}`).
