@@ -12,6 +12,7 @@ import { signalOption } from "../shared/api/transport.js";
 import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
+import type { ScheduledApi } from "../shared/scheduled/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
 import { hostTokensOf, sharedRead, untilAborted } from "./host-token-cache.js";
 
@@ -24,6 +25,7 @@ export type BotGitpodApi = CredentialsApi & {
     HostTokenRotationApi["hostAuthenticationTokens"] & {
       delete(request: { id: string }, options?: { signal?: AbortSignal }): Promise<void>;
     };
+  llmIntegrations: ScheduledApi["llmIntegrations"];
 };
 
 function listManagedIntegrations(
