@@ -2,6 +2,7 @@
  * LLM integrations' API keys in the scheduled modes, through the bundled action against the
  * emulator: `mode: rotate` reads, sends the key, reads back and reports the phase; an update whose
  * answer is lost is reported unknown and sent once only; `rotate-only: llm:runner/host` narrows it;
+ * `apply` with `rotate-secrets` sends the keys too;
  * `mode: audit` flags UNAVAILABLE with its reason. No key or literal header value anywhere: log,
  * outputs, job summary or Slack body.
  */
@@ -157,6 +158,25 @@ describe("mode: rotate, LLM API keys", () => {
     expect(result.everything).toContain('"llm:aws-eu/nowhere.example.com" matches no LLM integration');
     expect(result.everything).toContain("is not of the form llm:runner/host");
     expect(emu.requests.writes()).toHaveLength(0);
+  });
+});
+
+describe("mode: apply with rotate-secrets, LLM API keys", () => {
+  it("plans the key as rotated, sends it on update (and only then), and shows no key", async () => {
+    const plain = await run("apply");
+    expect(plain.code, plain.everything).toBe(0);
+    expect(emu.requests.writes()).toHaveLength(0);
+    const result = await run("apply", { "rotate-secrets": "true" });
+    expect(result.code, result.everything).toBe(0);
+    expect(result.everything).toContain("(secret rotated)");
+    expect(emu.state.decryptApiKey(main)).toBe(NEW_KEY);
+    expect(emu.state.decryptApiKey(other)).toBe(OTHER_NEW_KEY);
+    expect(emu.requests.all("UpdateLLMIntegration").map((entry) => Object.keys(entry.body as object).sort())).toEqual([
+      ["apiKey", "id"],
+      ["apiKey", "id"],
+    ]);
+    expectNoSecrets(plain);
+    expectNoSecrets(result);
   });
 });
 
