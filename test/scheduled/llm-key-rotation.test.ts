@@ -171,7 +171,9 @@ describe("mode: apply with rotate-secrets, LLM API keys", () => {
     expect(result.everything).toContain("(secret rotated)");
     expect(emu.state.decryptApiKey(main)).toBe(NEW_KEY);
     expect(emu.state.decryptApiKey(other)).toBe(OTHER_NEW_KEY);
-    expect(emu.requests.all("UpdateLLMIntegration").map((entry) => Object.keys(entry.body as object).sort())).toEqual([
+    expect(
+      emu.requests.all("UpdateLLMIntegration").map((entry) => Object.keys(entry.body as object).sort()),
+    ).toEqual([
       ["apiKey", "id"],
       ["apiKey", "id"],
     ]);
