@@ -5,14 +5,17 @@
  */
 
 import { describeApiError } from "../shared/api/error-in-words.js";
-import { belongsTo, integrationsOfRunners } from "../shared/api/live-reads.js";
+import { belongsTo, integrationsOfRunners, llmIntegrationsOfRunner } from "../shared/api/live-reads.js";
 import { sameHost } from "../shared/api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
 import { signalOption } from "../shared/api/transport.js";
 import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
+import { endpointHost } from "../shared/rotation/llm-key.js";
 import { summarizeTokens } from "../shared/rotation/token-summary.js";
 import type { CredentialsApi } from "../shared/rotation/types.js";
+import type { ScheduledApi } from "../shared/scheduled/types.js";
 import type { IntegrationListItem } from "../shared/slack/integration-list.js";
+import type { LlmListing } from "../shared/slack/llm-integration-list.js";
 import { hostTokensOf, sharedRead, untilAborted } from "./host-token-cache.js";
 
 /** What a person names an integration (or, for `list`, a runner) by: its id, or a host. */
@@ -24,6 +27,7 @@ export type BotGitpodApi = CredentialsApi & {
     HostTokenRotationApi["hostAuthenticationTokens"] & {
       delete(request: { id: string }, options?: { signal?: AbortSignal }): Promise<void>;
     };
+  llmIntegrations: ScheduledApi["llmIntegrations"];
 };
 
 function listManagedIntegrations(
@@ -134,4 +138,31 @@ export async function resolveTarget(
     return { kind: "none", reason: "No SCM integration of the managed runners has this host." };
   if (matches.length === 1 && matches[0]) return { kind: "one", integration: matches[0] };
   return { kind: "many", integrations: matches };
+}
+
+/**
+ * The LLM integrations in scope (a host filter matches the endpoint's host). A failure is shown
+ * in the list, not fatal: the SCM integrations are still listed.
+ */
+export async function listLlmIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+  scope: Exclude<ListScope, { kind: "unknown-runner" }>,
+  signal?: AbortSignal,
+): Promise<LlmListing> {
+  const runners = scope.kind === "runner" ? [scope.runnerId] : runnerIds;
+  try {
+    const lists = await Promise.all(
+      runners.map((runnerId) => llmIntegrationsOfRunner(api, runnerId, signalOption(signal))),
+    );
+    const integrations = lists.flat();
+    return {
+      integrations:
+        scope.kind === "host"
+          ? integrations.filter((integration) => sameHost(endpointHost(integration.endpoint), scope.host))
+          : integrations,
+    };
+  } catch (error) {
+    return { error: describeApiError(error).text };
+  }
 }

@@ -1,4 +1,4 @@
-/** The action's `audit` mode, the credential health check: stored credentials and host-token expiry. */
+/** The action's `audit` mode, the credential health check: stored credentials, host-token expiry and LLM integrations' phases. */
 
 import * as core from "@actions/core";
 import { describeApiError, type GitpodClient } from "../../shared/api/index.js";
@@ -9,6 +9,7 @@ import {
   healthCheckTitle,
   runHealthCheck,
 } from "../../shared/scheduled/index.js";
+import { llmPhaseText } from "../../shared/scheduled/llm-health.js";
 import { formatError } from "../../shared/slack/errors.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import type { ActionInputs } from "../inputs.js";
@@ -71,6 +72,16 @@ export async function runHealthCheckMode(
       properties: { title: "credential audit" },
     });
   }
+  for (const item of report.llm?.integrations ?? []) {
+    if (item.phase !== "UNAVAILABLE") continue;
+    findings.push({
+      level: "warning",
+      message: `LLM integration ${llmPhaseText(item)} on ${item.runnerName ?? item.runnerId}`,
+      properties: { title: "credential audit" },
+    });
+  }
+  for (const error of report.llm?.errors ?? [])
+    findings.push({ level: "warning", message: error, properties: { title: "credential audit" } });
   emitAnnotations(findings, "every finding is in the job summary and the report output");
   if (!report.healthy && scheduled.failOnUnhealthy) core.setFailed(title);
 }

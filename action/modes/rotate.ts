@@ -1,4 +1,4 @@
-/** The action's rotate mode: push the OAuth secrets named in the file to Gitpod, then report. */
+/** The action's rotate mode: push the OAuth secrets, host tokens and LLM API keys named in the file to Gitpod, then report. */
 
 import * as core from "@actions/core";
 import type { GitpodClient } from "../../shared/api/index.js";
@@ -11,6 +11,7 @@ import {
   runScheduledRotation,
   type ScheduledRotationReport,
 } from "../../shared/scheduled/index.js";
+import { llmSecretValues } from "../../shared/scheduled/llm-keys.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
@@ -50,6 +51,8 @@ export async function runRotateMode(
     }
   }
 
+  for (const value of llmSecretValues(managed.llmIntegrations, env)) core.setSecret(value);
+
   let report: ScheduledRotationReport;
   try {
     report = await runScheduledRotation(
@@ -57,6 +60,7 @@ export async function runRotateMode(
       {
         integrations: managed.integrations,
         hostTokens: managed.hostTokens,
+        llmIntegrations: managed.llmIntegrations,
         env,
         rotateOnly: scheduled.rotateOnly,
         dryRun: scheduled.dryRun,
@@ -83,7 +87,7 @@ export async function runRotateMode(
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));
     const list = notDone.map(
       (item) =>
-        `${item.serviceAccount ? rotationItemText(item) : item.host} on ${item.runnerName ?? item.runnerId}: ${item.status}`,
+        `${item.serviceAccount || item.llmEndpoint !== undefined ? rotationItemText(item) : item.host} on ${item.runnerName ?? item.runnerId}: ${item.status}`,
     );
     core.setFailed(`${title}. Not rotated: ${list.join("; ")}`);
   }

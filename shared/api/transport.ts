@@ -81,6 +81,12 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout for this call. */
   timeoutMs?: number;
+  /**
+   * Retry only attempts the server certainly did not run: an attempt whose answer was lost (reset,
+   * timeout, a 5xx that may come after the write) ends the call. For writes whose caller reports
+   * "unknown" rather than sending again blind (a rotated LLM key).
+   */
+  neverRetryBlind?: boolean;
 }
 
 /** `{ signal }` when the caller has one, `{}` when not (an absent signal is left out, not set to undefined). */
@@ -213,7 +219,11 @@ export class Transport {
         return parseResponse(rpc, {});
       }
       earlierMayHaveRun ||= result.mayHaveRun;
-      const canRetry = error.retryable && !error.outcomeUnknown && attempt < this.#maxRetries;
+      const canRetry =
+        error.retryable &&
+        !error.outcomeUnknown &&
+        !(options.neverRetryBlind && result.mayHaveRun) &&
+        attempt < this.#maxRetries;
       const delayMs = canRetry ? backoffDelay(this.#backoff, attempt, result.retryAfterMs) : undefined;
       this.#logger?.debug("gitpod api call failed", {
         rpc,

@@ -47,6 +47,9 @@ export interface RotationOptions {
   now?: () => Date;
 }
 
+/** An LLM integration's phase in one word. */
+export type LlmPhaseWord = "AVAILABLE" | "UNAVAILABLE" | "DISABLED" | "unknown";
+
 export type RotationStepName = "read" | "test" | "update" | "verify";
 
 type RotationStepStatus = "ok" | "failed" | "skipped";
@@ -77,6 +80,13 @@ export interface RotationResult {
   /** Set when a host token was rotated (not an OAuth secret): its id and owner in words. */
   tokenId?: string;
   tokenOwner?: string;
+  /** Set when an LLM integration's API key was rotated: its id and endpoint. */
+  llmIntegrationId?: string;
+  llmEndpoint?: string;
+  /** An LLM integration's phase after the update (unknown when it could not be read back). */
+  phase?: LlmPhaseWord;
+  /** Why the service says the integration is UNAVAILABLE (its words, scrubbed). */
+  phaseReason?: string;
   /** The client id that was (or would be) stored. */
   clientId?: string;
   previousClientId?: string;

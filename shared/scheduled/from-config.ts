@@ -1,15 +1,23 @@
 /** The runner-config model (shared/config) narrowed to what the scheduled modes need. */
 import type { DesiredState } from "../config/desired-state.js";
-import type { ManagedHostToken, ManagedRunner, ManagedScmIntegration } from "./types.js";
+import { endpointHost } from "../rotation/llm-key.js";
+import type {
+  ManagedHostToken,
+  ManagedLlmIntegration,
+  ManagedRunner,
+  ManagedScmIntegration,
+} from "./types.js";
 
 export function managedFromDesiredState(state: DesiredState): {
   runners: ManagedRunner[];
   integrations: ManagedScmIntegration[];
   hostTokens: ManagedHostToken[];
+  llmIntegrations: ManagedLlmIntegration[];
 } {
   const runners: ManagedRunner[] = [];
   const integrations: ManagedScmIntegration[] = [];
   const hostTokens: ManagedHostToken[] = [];
+  const llmIntegrations: ManagedLlmIntegration[] = [];
   for (const runner of state.runners) {
     runners.push(runner.name ? { id: runner.id, name: runner.name } : { id: runner.id });
     for (const scm of runner.scmIntegrations) {
@@ -31,6 +39,19 @@ export function managedFromDesiredState(state: DesiredState): {
       if (token.expiresAt) item.expiresAt = token.expiresAt;
       hostTokens.push(item);
     }
+    for (const llm of runner.llmIntegrations) {
+      const item: ManagedLlmIntegration = {
+        runnerId: runner.id,
+        endpoint: llm.endpoint,
+        host: endpointHost(llm.endpoint),
+        apiKeyEnv: llm.apiKeyEnv,
+        headerEnvs: (llm.requestHeaders ?? []).flatMap((header) =>
+          header.valueEnv ? [header.valueEnv] : [],
+        ),
+      };
+      if (runner.name) item.runnerName = runner.name;
+      llmIntegrations.push(item);
+    }
   }
-  return { runners, integrations, hostTokens };
+  return { runners, integrations, hostTokens, llmIntegrations };
 }

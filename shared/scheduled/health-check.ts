@@ -10,6 +10,7 @@ import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js"
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
 import { describes, findLive } from "./live.js";
+import { checkLlmIntegrations } from "./llm-health.js";
 import { plural } from "./titles.js";
 import { checkTokens } from "./tokens.js";
 import type {
@@ -90,18 +91,31 @@ export async function runHealthCheck(
       return entry;
     });
 
+  const llm = await checkLlmIntegrations(
+    api,
+    [...new Set([...runnerIds, ...(input.llmIntegrations ?? []).map((item) => item.runnerId)])],
+    input.llmIntegrations ?? [],
+    names,
+    concurrency,
+    call,
+  );
+
   const counts = { healthy: 0, invalid: 0, expiring: 0, error: 0, unmanaged: 0, missing: missing.length };
   for (const item of integrations) {
     counts[item.status] += 1;
     if (!item.managed) counts.unmanaged += 1;
   }
   return {
-    healthy: counts.invalid + counts.expiring + counts.error + counts.missing === 0,
+    healthy:
+      counts.invalid + counts.expiring + counts.error + counts.missing === 0 &&
+      llm.unavailable === 0 &&
+      llm.errors.length === 0,
     expiryWarningDays: windowDays,
     checkedAt: now.toISOString(),
     integrations,
     missing,
     counts,
+    llm,
   };
 }
 

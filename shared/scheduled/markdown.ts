@@ -109,6 +109,27 @@ export function healthCheckMarkdown(report: HealthCheckReport, link?: { url: str
       );
     }
   }
+  const llm = report.llm;
+  if (llm && (llm.integrations.length > 0 || llm.errors.length > 0)) {
+    lines.push("", "### LLM integrations", "");
+    if (llm.integrations.length > 0) {
+      lines.push(
+        ...table(
+          ["Runner", "Endpoint", "In file", "Phase", "Models"],
+          llm.integrations.map((item) => [
+            cell(runnerLabel(item.runnerId, item.runnerName)),
+            cell(item.host || "(no endpoint)"),
+            item.managed ? "yes" : "**no** (not in the file)",
+            item.phase === "UNAVAILABLE"
+              ? `**UNAVAILABLE**: ${cell(item.phaseReason || "the service gave no reason")}`
+              : cell(item.phase),
+            String(item.models),
+          ]),
+        ),
+      );
+    }
+    for (const error of llm.errors) lines.push("", `- ${cell(error)}`);
+  }
   if (report.counts.unmanaged > 0) {
     lines.push(
       "",

@@ -16,9 +16,11 @@ import type { RotationOutcome, RotationResult } from "../rotation/types.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
 import { scrub } from "../text/scrub.js";
 import { findLive, uniqueRunnerIds } from "./live.js";
+import { llmItem, llmKeyRotations, llmSecretValues } from "./llm-keys.js";
 import { selectForRotation } from "./select.js";
 import type {
   ManagedHostToken,
+  ManagedLlmIntegration,
   ManagedScmIntegration,
   ScheduledApi,
   ScheduledRotationInput,
@@ -48,7 +50,12 @@ export async function runScheduledRotation(
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const dryRun = input.dryRun === true;
-  const selection = selectForRotation(input.integrations, input.rotateOnly, input.hostTokens ?? []);
+  const selection = selectForRotation(
+    input.integrations,
+    input.rotateOnly,
+    input.hostTokens ?? [],
+    input.llmIntegrations ?? [],
+  );
   const selected = selection.integrations;
 
   const items: ScheduledRotationItem[] = [];
@@ -80,6 +87,12 @@ export async function runScheduledRotation(
   }
 
   const tokenRotations = await hostTokenRotations(api, selection.hostTokens, input, {
+    dryRun,
+    now,
+    ...signalOption(options.signal),
+  });
+
+  const llmRotations = await llmKeyRotations(api, selection.llmIntegrations, input.env, STATUS_OF, {
     dryRun,
     now,
     ...signalOption(options.signal),
@@ -135,12 +148,16 @@ export async function runScheduledRotation(
   const jobs = [
     ...rotations.map((run, index) => ({ run, managed: (ready[index] as (typeof ready)[number]).managed })),
     ...tokenRotations,
+    ...llmRotations,
   ];
   const done = await mapWithConcurrency(jobs, options.concurrency ?? DEFAULT_CONCURRENCY, (job) =>
     options.stopStarting?.aborted ? Promise.resolve(notStarted(job.managed)) : job.run(),
   );
   items.push(...done);
-  items.sort(byRunnerAndHost(input.integrations, input.hostTokens ?? []));
+  items.sort(byRunnerAndHost(input.integrations, input.hostTokens ?? [], input.llmIntegrations ?? []));
+  // An LLM key or header value must not reach any report, even through the service's own words.
+  const llmSecrets = llmSecretValues(input.llmIntegrations ?? [], input.env);
+  if (llmSecrets.length > 0) for (const item of items) item.reason = scrub(item.reason, llmSecrets);
 
   const counts: Record<ScheduledRotationStatus, number> = {
     rotated: 0,
@@ -162,9 +179,11 @@ export async function runScheduledRotation(
   };
 }
 
-function notStarted(managed: ManagedScmIntegration | ManagedHostToken): ScheduledRotationItem {
+function notStarted(
+  managed: ManagedScmIntegration | ManagedHostToken | ManagedLlmIntegration,
+): ScheduledRotationItem {
   const reason = "Not started: the run was cancelled. Nothing was changed.";
-  return itemFor(managed, "refused", reason);
+  return "apiKeyEnv" in managed ? llmItem(managed, "refused", reason) : itemFor(managed, "refused", reason);
 }
 
 type Job = { run: () => Promise<ScheduledRotationItem>; managed: ManagedScmIntegration | ManagedHostToken };
@@ -296,23 +315,32 @@ function fromRotation(
   return item;
 }
 
-/** File order: OAuth secrets as their integrations appear, then the host tokens as they appear. */
+/** File order: OAuth secrets as their integrations appear, then the host tokens, then the LLM keys. */
 function byRunnerAndHost(
   order: readonly ManagedScmIntegration[],
   tokens: readonly ManagedHostToken[],
+  llm: readonly ManagedLlmIntegration[],
 ): (a: ScheduledRotationItem, b: ScheduledRotationItem) => number {
   const position = (item: ScheduledRotationItem) =>
-    item.serviceAccount === undefined
-      ? order.findIndex(
-          (managed) =>
-            managed.runnerId === item.runnerId && managed.scmId === item.scmId && managed.host === item.host,
+    item.llmEndpoint !== undefined
+      ? order.length +
+        tokens.length +
+        llm.findIndex(
+          (managed) => managed.runnerId === item.runnerId && managed.endpoint === item.llmEndpoint,
         )
-      : order.length +
-        tokens.findIndex(
-          (managed) =>
-            managed.runnerId === item.runnerId &&
-            managed.serviceAccount === item.serviceAccount &&
-            managed.host === item.host,
-        );
+      : item.serviceAccount === undefined
+        ? order.findIndex(
+            (managed) =>
+              managed.runnerId === item.runnerId &&
+              managed.scmId === item.scmId &&
+              managed.host === item.host,
+          )
+        : order.length +
+          tokens.findIndex(
+            (managed) =>
+              managed.runnerId === item.runnerId &&
+              managed.serviceAccount === item.serviceAccount &&
+              managed.host === item.host,
+          );
   return (a, b) => position(a) - position(b);
 }

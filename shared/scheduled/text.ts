@@ -1,6 +1,7 @@
 /** The reports as plain text for the job log: one line per integration. */
 
 import { runnerLabel } from "../text/runner-label.js";
+import { llmPhaseText } from "./llm-health.js";
 import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
 import { healthCheckTitle, rotationItemText, rotationTitle } from "./titles.js";
 import type { HealthCheckReport, ScheduledRotationReport } from "./types.js";
@@ -38,5 +39,13 @@ export function healthCheckText(report: HealthCheckReport): string {
       `  missing   ${item.host} (${item.scmId}) on ${runnerLabel(item.runnerId, item.runnerName)}: in the file but not in Gitpod`,
     );
   }
+  for (const item of report.llm?.integrations ?? []) {
+    const label = item.phase === "UNAVAILABLE" ? "UNAVAILABLE" : "llm";
+    const unmanaged = item.managed ? "" : " [not in the file]";
+    lines.push(
+      `  ${label.padEnd(9)} LLM ${llmPhaseText(item)}, ${item.models} model${item.models === 1 ? "" : "s"}, on ${runnerLabel(item.runnerId, item.runnerName)}${unmanaged}`,
+    );
+  }
+  for (const error of report.llm?.errors ?? []) lines.push(`  error     ${error}`);
   return lines.join("\n");
 }

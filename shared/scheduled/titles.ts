@@ -18,13 +18,25 @@ export function healthCheckTitle(report: HealthCheckReport): string {
   for (const status of ["invalid", "expiring", "error"] as const)
     if (counts[status]) parts.push(`${counts[status]} ${HEALTH_STATUS_WORDS[status].count}`);
   if (counts.missing) parts.push(`${counts.missing} missing`);
+  const llm = report.llm;
+  if (llm?.unavailable) parts.push(`${plural(llm.unavailable, "LLM integration")} unavailable`);
+  if (llm?.errors.length) parts.push(`LLM integrations of ${plural(llm.errors.length, "runner")} not listed`);
   const verdict = report.healthy ? "healthy" : "needs attention";
   const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";
-  return `Credential audit: ${verdict}, ${plural(total, "integration")} checked${detail}`;
+  const llmChecked = llm?.integrations.length
+    ? ` and ${plural(llm.integrations.length, "LLM integration")}`
+    : "";
+  return `Credential audit: ${verdict}, ${plural(total, "integration")}${llmChecked} checked${detail}`;
 }
 
-/** What a rotation item is: "github.com (github)" or "github.com token of service account …". */
-export function rotationItemText(item: { host: string; scmId: string; serviceAccount?: string }): string {
+/** What a rotation item is: "github.com (github)", "github.com token of service account …" or "LLM API key of api.anthropic.com". */
+export function rotationItemText(item: {
+  host: string;
+  scmId: string;
+  serviceAccount?: string;
+  llmEndpoint?: string;
+}): string {
+  if (item.llmEndpoint !== undefined) return `LLM API key of ${item.host}`;
   return item.serviceAccount
     ? `${item.host} token of service account ${item.serviceAccount}`
     : `${item.host} (${item.scmId})`;

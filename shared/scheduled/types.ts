@@ -3,15 +3,19 @@
  * runner-config file (no secret values: only the names of the variables that hold them); results
  * hold ids, hosts, outcomes and words, never a secret.
  */
+
+import type { GitpodClient } from "../api/client.js";
 import type { ScmIntegration } from "../api/schemas.js";
 import type { HostTokenRotationApi } from "../rotation/host-token.js";
-import type { CredentialsApi, RotationResult } from "../rotation/types.js";
+import type { LlmKeyRotationApi } from "../rotation/llm-key.js";
+import type { CredentialsApi, LlmPhaseWord, RotationResult } from "../rotation/types.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 
 /** The part of GitpodClient the engines use; GitpodClient satisfies it. */
 export type ScheduledApi = CredentialsApi & {
   hostAuthenticationTokens: CredentialsApi["hostAuthenticationTokens"] &
     HostTokenRotationApi["hostAuthenticationTokens"];
+  llmIntegrations: LlmKeyRotationApi["llmIntegrations"] & Pick<GitpodClient["llmIntegrations"], "list">;
 };
 
 export interface ManagedRunner {
@@ -46,6 +50,20 @@ export interface ManagedHostToken {
   expiresAt?: string;
 }
 
+/** One LLM integration of the runner-config file (no values: variable names). */
+export interface ManagedLlmIntegration {
+  runnerId: string;
+  runnerName?: string;
+  /** The endpoint as the file writes it (the identity within a runner). */
+  endpoint: string;
+  /** The endpoint's host, how `rotate-only` and the reports name it. */
+  host: string;
+  /** The environment variable that holds the API key (`${VAR}` in the file). */
+  apiKeyEnv: string;
+  /** The variables of literal request-header values: never sent by a rotation, kept out of every word. */
+  headerEnvs: string[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rotation
 // ---------------------------------------------------------------------------------------------
@@ -54,11 +72,14 @@ export interface ScheduledRotationInput {
   integrations: readonly ManagedScmIntegration[];
   /** Service accounts' host tokens; rotated from their `tokenEnv` variables. */
   hostTokens?: readonly ManagedHostToken[];
+  /** LLM integrations; their API keys are rotated from their `apiKeyEnv` variables. */
+  llmIntegrations?: readonly ManagedLlmIntegration[];
   /** Where the `clientSecretEnv` variables are looked up (process.env in the action). */
   env: Readonly<Record<string, string | undefined>>;
   /**
    * `runner/host` entries (runner = id or name): the integration's OAuth secret and the service
-   * accounts' tokens for that host. Empty or absent: every integration with OAuth and every token.
+   * accounts' tokens for that host; `llm:runner/host` entries: the API key of the runner's LLM
+   * integrations whose endpoint has that host. Empty or absent: every OAuth secret, token and key.
    */
   rotateOnly?: readonly string[];
   /** Only test the new secrets. */
@@ -95,6 +116,10 @@ export interface ScheduledRotationItem {
   serviceAccount?: string;
   /** The live host token's id, when it was found. */
   tokenId?: string;
+  /** Set for an LLM integration's API key: its endpoint (host is the endpoint's host). */
+  llmEndpoint?: string;
+  /** The live LLM integration's id, when it was found. */
+  llmIntegrationId?: string;
   status: ScheduledRotationStatus;
   /** Whether Gitpod's stored credentials changed. */
   changed: boolean | "unknown";
@@ -123,6 +148,8 @@ export interface HealthCheckInput {
   integrations: readonly ManagedScmIntegration[];
   /** Service accounts' tokens of the file: the health check says which variable rotates each. */
   hostTokens?: readonly ManagedHostToken[];
+  /** LLM integrations of the file (the report marks which live ones the file has). */
+  llmIntegrations?: readonly ManagedLlmIntegration[];
   /** Tokens expiring within this many days are reported; default 14. */
   expiryWarningDays?: number;
 }
@@ -182,6 +209,31 @@ export interface MissingIntegration {
   host: string;
 }
 
+/** One LLM integration of a managed runner as the health check saw it (never its key). */
+export interface CheckedLlmIntegration {
+  id: string;
+  runnerId: string;
+  runnerName?: string;
+  endpoint: string;
+  /** The endpoint's host. */
+  host: string;
+  /** How many models it serves. */
+  models: number;
+  phase: LlmPhaseWord;
+  /** The service's reason (for UNAVAILABLE). */
+  phaseReason?: string;
+  /** In the runner-config file (false: exists only in Gitpod). */
+  managed: boolean;
+}
+
+export interface CheckedLlmIntegrations {
+  integrations: CheckedLlmIntegration[];
+  /** Runners whose LLM integrations could not be listed, in words. */
+  errors: string[];
+  /** How many are UNAVAILABLE. */
+  unavailable: number;
+}
+
 export interface HealthCheckReport {
   /**
    * False when any integration of the managed runners is invalid, has expiring or expired tokens,
@@ -195,4 +247,9 @@ export interface HealthCheckReport {
   integrations: CheckedIntegration[];
   missing: MissingIntegration[];
   counts: Record<HealthStatus, number> & { unmanaged: number; missing: number };
+  /**
+   * The LLM integrations of the managed runners and their phases; UNAVAILABLE ones and runners
+   * whose list failed make the report unhealthy. Absent in reports made without them.
+   */
+  llm?: CheckedLlmIntegrations;
 }

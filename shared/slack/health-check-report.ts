@@ -4,6 +4,7 @@
  * the file that Gitpod does not have, and a link to the workflow run.
  */
 
+import { llmPhaseWords } from "../scheduled/llm-health.js";
 import { HEALTH_STATUS_WORDS } from "../scheduled/status-words.js";
 import { healthCheckTitle, plural } from "../scheduled/titles.js";
 import type { CheckedIntegration, HealthCheckReport } from "../scheduled/types.js";
@@ -80,6 +81,19 @@ export function formatHealthCheckReport(
         `• ${bold(`${item.host} (${item.scmId})`)} on ${escapeMrkdwn(item.runnerName ?? item.runnerId)}`,
       );
     }
+    blocks.push(...sections(lines.join("\n")));
+  }
+  const llm = report.llm;
+  if (llm && (llm.integrations.length > 0 || llm.errors.length > 0)) {
+    const lines = [":robot_face: *LLM integrations*"];
+    for (const item of llm.integrations) {
+      const flag = item.phase === "UNAVAILABLE" ? ":red_circle: " : "";
+      const unmanaged = item.managed ? "" : " · _not in the runner-config file_";
+      lines.push(
+        `• ${flag}${bold(item.host || "(no endpoint)")} on ${escapeMrkdwn(item.runnerName ?? item.runnerId)}: ${escapeMrkdwn(llmPhaseWords(item))} · ${plural(item.models, "model")}${unmanaged}`,
+      );
+    }
+    for (const error of llm.errors) lines.push(`• ${escapeMrkdwn(error)}`);
     blocks.push(...sections(lines.join("\n")));
   }
   if (report.integrations.length === 0 && report.missing.length === 0) {

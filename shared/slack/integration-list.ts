@@ -7,6 +7,7 @@ import type { ScmIntegration } from "../api/schemas.js";
 import type { TokenSummary } from "../rotation/token-summary.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
+import { type LlmListing, llmIntegrationLines } from "./llm-integration-list.js";
 import { bold, code, escapeMrkdwn, fallbackText } from "./mrkdwn.js";
 import { sections, splitIntoMessages } from "./split.js";
 import { expiryInWords } from "./time.js";
@@ -25,6 +26,8 @@ export interface IntegrationListOptions {
   now?: Date;
   /** For tests: a smaller block budget per message. */
   maxBlocks?: number;
+  /** The runners' LLM integrations, listed after each runner's SCM integrations. */
+  llm?: LlmListing;
 }
 
 function tokenLine(tokens: IntegrationListItem["tokens"], now: Date): string {
@@ -95,7 +98,9 @@ export function formatIntegrationList(
   const now = options.now ?? new Date();
   const scope = options.filter ? ` for ${options.filter}` : "";
   const title = `SCM integrations${scope}`;
-  if (items.length === 0) {
+  const llm = options.llm && "integrations" in options.llm ? options.llm.integrations : [];
+  const llmError = options.llm && "error" in options.llm ? options.llm.error : undefined;
+  if (items.length === 0 && llm.length === 0 && llmError === undefined) {
     return [
       {
         text: fallbackText(`No SCM integrations${scope}.`),
@@ -109,9 +114,14 @@ export function formatIntegrationList(
     group.push(item);
     byRunner.set(item.integration.runnerId, group);
   }
+  for (const integration of llm)
+    if (!byRunner.has(integration.runnerId)) byRunner.set(integration.runnerId, []);
   const blocks: MessageBlock[] = [];
   for (const [runnerId, group] of byRunner) {
-    const count = `${group.length} integration${group.length === 1 ? "" : "s"}`;
+    const llmLines = llmIntegrationLines(llm.filter((integration) => integration.runnerId === runnerId));
+    const llmCount =
+      llmLines.length > 0 ? ` · ${llmLines.length} LLM integration${llmLines.length === 1 ? "" : "s"}` : "";
+    const count = `${group.length} integration${group.length === 1 ? "" : "s"}${llmCount}`;
     blocks.push(
       context(`Runner ${bold(runnerLabel(runnerId, options.runnerLabels?.[runnerId]))} · ${count}`),
     );
@@ -121,7 +131,10 @@ export function formatIntegrationList(
         (a.integration.scmId ?? "").localeCompare(b.integration.scmId ?? ""),
     );
     for (const item of sorted) blocks.push(...sections(integrationLines(item, now).join("\n")));
+    if (llmLines.length > 0) blocks.push(...sections(llmLines.join("\n")));
   }
+  if (llmError !== undefined)
+    blocks.push(...sections(`LLM integrations could not be listed: ${escapeMrkdwn(llmError)}`));
   const total = `${items.length} SCM integration${items.length === 1 ? "" : "s"}${scope}`;
   return splitIntoMessages(blocks, { text: total, title }, options);
 }

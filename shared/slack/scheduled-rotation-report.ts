@@ -20,9 +20,10 @@ function statusHeadline(status: ScheduledRotationStatus): string {
 }
 
 function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
-  const headline = item.rotation
-    ? rotationHeadline(item.rotation)
-    : `${statusHeadline(item.status)}: ${bold(rotationItemText(item))}`;
+  const headline =
+    item.rotation && item.llmEndpoint === undefined
+      ? rotationHeadline(item.rotation)
+      : `${statusHeadline(item.status)}: ${bold(rotationItemText(item))}`;
   const lines = [headline, escapeMrkdwn(item.reason)];
   const failed = item.rotation?.steps.find((step) => step.status === "failed");
   if (failed && !item.reason.includes(failed.detail))
@@ -30,6 +31,7 @@ function itemBlocks(item: ScheduledRotationItem): MessageBlock[] {
   const runner = item.runnerName ? `${item.runnerName} (${item.runnerId})` : item.runnerId;
   const facts = [`Runner ${escapeMrkdwn(runner)}`];
   if (item.tokenId) facts.push(`token ID ${code(item.tokenId)}`);
+  else if (item.llmIntegrationId) facts.push(`LLM integration ID ${code(item.llmIntegrationId)}`);
   else if (item.integrationId) facts.push(`ID ${code(item.integrationId)}`);
   return [...sections(lines.join("\n")), context(facts.join(" · "))];
 }

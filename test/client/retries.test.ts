@@ -304,3 +304,30 @@ function required(id: string | undefined): string {
   if (!id) throw new Error("the create answered no id");
   return id;
 }
+
+describe("neverRetryBlind", () => {
+  it("ends the call when an attempt's answer is lost, and still retries one the server certainly refused", async () => {
+    const emu = await emulator();
+    const integration = emu.state.seedLlmIntegration({
+      runnerId: RUNNER_EU_ID,
+      endpoint: "https://llm.example",
+    });
+    const client = clientFor(emu.url, emu.token, { maxRetries: 3 });
+    const update = { id: integration.id, apiKey: "canary-retry-key-1f2e" };
+
+    emu.faults.add({ kind: "reset", rpc: "UpdateLLMIntegration", nth: 1, after: true });
+    const lost = await rejectionOf(client.llmIntegrations.update(update, { neverRetryBlind: true }));
+    expect(lost).toBeInstanceOf(GitpodApiError);
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(1);
+
+    // Without the option the same lost answer is retried (an update is idempotent).
+    emu.faults.add({ kind: "reset", rpc: "UpdateLLMIntegration", nth: 1, after: true });
+    await client.llmIntegrations.update(update);
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(3);
+
+    // A 429 was certainly not run: retried even with the option.
+    emu.faults.add({ kind: "status", status: 429, rpc: "UpdateLLMIntegration", nth: 1 });
+    await client.llmIntegrations.update(update, { neverRetryBlind: true });
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(5);
+  });
+});

@@ -435,6 +435,21 @@ describe("plan of LLM integrations", () => {
     expect(JSON.stringify(plan)).not.toContain("canary-plan-llm-key");
   });
 
+  it("sends the key of an unchanged integration only with rotate-secrets, planned as rotated", () => {
+    const text = file(entry().replace("LLM.example.com/v1/", "llm.example.com/v1"));
+    const unchanged = planFor(text, [live()]).runners[0]?.operations[0];
+    expect(unchanged).toMatchObject({ action: "no-op" });
+    expect(unchanged).not.toHaveProperty("sendApiKey");
+    const rotated = planFor(text, [live()], { rotateSecrets: true }).runners[0]?.operations[0];
+    expect(rotated).toMatchObject({
+      action: "update",
+      sendApiKey: true,
+      updateFields: [],
+      changes: [{ field: "apiKey", to: "(secret rotated)" }],
+    });
+    expect(kindOf(rotated as never).secretVariables(rotated as never)).toEqual(["LLM_KEY"]);
+  });
+
   it("reports UNAVAILABLE without a change, and changes only enabled ↔ DISABLED", () => {
     const text = file(entry().replace("LLM.example.com/v1/", "llm.example.com/v1"));
     const unavailable = planFor(text, [

@@ -1,9 +1,9 @@
-/** `list [runner-id | host]`: every integration of the managed runners, with token counts. */
+/** `list [runner-id | host]`: every integration of the managed runners, with token counts, and their LLM integrations. */
 import { formatError } from "../../../shared/slack/errors.js";
 import { formatIntegrationList } from "../../../shared/slack/integration-list.js";
 import type { BotContext } from "../../context.js";
 import { deliver, type Recipient, type Respond } from "../../deliver.js";
-import { listScope, listWithTokens, type Target } from "../../gitpod.js";
+import { listLlmIntegrations, listScope, listWithTokens, type Target } from "../../gitpod.js";
 import { notFoundMessage } from "../../messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand } from "./command.js";
@@ -36,11 +36,15 @@ async function handleList(
   }
   try {
     const now = bot.now();
-    const items = await listWithTokens(bot.gitpod, bot.runnerIds, scope, now);
+    const [items, llm] = await Promise.all([
+      listWithTokens(bot.gitpod, bot.runnerIds, scope, now),
+      listLlmIntegrations(bot.gitpod, bot.runnerIds, scope),
+    ]);
     const filterText =
       scope.kind === "host" ? scope.host : scope.kind === "runner" ? `runner ${scope.runnerId}` : undefined;
     const messages = formatIntegrationList(items, {
       runnerLabels: bot.runnerLabels,
+      llm,
       ...(filterText === undefined ? {} : { filter: filterText }),
       now,
     });

@@ -201,9 +201,8 @@ function diffLlmIntegrations(
       changes.push(fieldChange("enabled", String(!disabled), String(item.enabled)));
       updateFields.push("phase");
     }
-    if (options.rotateSecrets) {
-      notes.push("the API key is not sent by --rotate-secrets in this version: it is sent on create only");
-    }
+    // The key cannot be compared (stored encrypted): rotate-secrets sends it, like an OAuth secret.
+    if (options.rotateSecrets) changes.push({ field: "apiKey", to: "(secret rotated)" });
     const changed = changes.length > 0;
     if ((counts.get(key) ?? 0) > 1) {
       const count = counts.get(key) ?? 0;
@@ -219,6 +218,7 @@ function diffLlmIntegrations(
           currentId: existing.id,
           changes,
           ...(changed ? { updateFields } : {}),
+          ...(options.rotateSecrets ? { sendApiKey: true } : {}),
           ...(notes.length > 0 ? { notes } : {}),
         },
         item,
@@ -412,6 +412,8 @@ export const llmIntegrationKind: ResourceKind<
               operation.sendApiKey === true,
               secrets,
             ),
+            // A key whose update answer is lost is never sent again blind: the run says it is unknown.
+            operation.sendApiKey ? { neverRetryBlind: true } : {},
           );
           return;
         }
