@@ -7,10 +7,10 @@
 import type { GitpodClient } from "../../shared/api/index.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
-import { runSyncMode } from "../sync-mode.js";
 import { runHealthCheckMode } from "./health-check.js";
 import { runRotateMode } from "./rotate.js";
 import type { ScheduledInputs } from "./scheduled-inputs.js";
+import { runSyncMode } from "./sync.js";
 import { runValidateMode } from "./validate.js";
 
 /** What a mode gets when the run has a token: the API client and the inputs read before any call. */

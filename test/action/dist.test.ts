@@ -99,7 +99,7 @@ describe("the committed bundle", () => {
     const sources = await Promise.all(
       [
         "action/inputs.ts",
-        "action/sync-mode.ts",
+        "action/modes/sync.ts",
         "action/report/plan-output.ts",
         "action/modes/scheduled-inputs.ts",
         "action/modes/rotate.ts",

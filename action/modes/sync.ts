@@ -2,46 +2,46 @@
 
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
-import type { GitpodClient } from "../shared/api/index.js";
-import { markdownText } from "../shared/markdown/escape.js";
-import type { PolicyReport } from "../shared/policies/evaluate.js";
-import { policyMarkdown, policyOverrideNote, policyTextLines } from "../shared/policies/report.js";
-import { formatApplyReport } from "../shared/slack/apply-report.js";
-import { shortfallNote } from "../shared/sync/apply-summary.js";
-import { driftState } from "../shared/sync/drift.js";
-import { runSync } from "../shared/sync/engine.js";
+import type { GitpodClient } from "../../shared/api/index.js";
+import { markdownText } from "../../shared/markdown/escape.js";
+import type { PolicyReport } from "../../shared/policies/evaluate.js";
+import { policyMarkdown, policyOverrideNote, policyTextLines } from "../../shared/policies/report.js";
+import { formatApplyReport } from "../../shared/slack/apply-report.js";
+import { shortfallNote } from "../../shared/sync/apply-summary.js";
+import { driftState } from "../../shared/sync/drift.js";
+import { runSync } from "../../shared/sync/engine.js";
 import {
   formatApplyMarkdown,
   formatApplyText,
   formatIssuesMarkdown,
   formatIssuesText,
-} from "../shared/sync/format.js";
-import { formatPlanMarkdown } from "../shared/sync/plan-markdown.js";
-import { summaryLine, unmanagedLine } from "../shared/sync/plan-report.js";
-import { formatPlanText } from "../shared/sync/plan-text.js";
-import { hasDrift, refusedOperations, unmanagedObjects } from "../shared/sync/plan-types.js";
+} from "../../shared/sync/format.js";
+import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
+import { summaryLine, unmanagedLine } from "../../shared/sync/plan-report.js";
+import { formatPlanText } from "../../shared/sync/plan-text.js";
+import { hasDrift, refusedOperations, unmanagedObjects } from "../../shared/sync/plan-types.js";
 import {
   mismatchMessage,
   parseSavedPlan,
   type SavedPlan,
   SavedPlanError,
   savedPlan,
-} from "../shared/sync/saved-plan.js";
-import type { Cancellation } from "./cancellation.js";
-import { unreadableReason } from "./cli/files.js";
-import { annotateIssues, readConfigSources } from "./config-file.js";
-import type { ActionInputs } from "./inputs.js";
-import { logInfo } from "./log.js";
-import { trackDrift } from "./modes/drift-tracking.js";
-import { notifySlack } from "./modes/notify.js";
-import type { ScheduledInputs } from "./modes/scheduled-inputs.js";
-import { readPolicySet } from "./policy-file.js";
-import { mergedPullRequestContext, pullRequestContext, upsertStickyComment } from "./pr-comment.js";
-import { fitMarkdownBytes, writeJobSummary } from "./report/job-summary.js";
-import { COMMENT_BUDGET_CHARS } from "./report/limits.js";
-import { formatPlanComment } from "./report/plan-comment.js";
-import { publishPlan, publishSavedPlan } from "./report/plan-output.js";
-import { workflowRunLink } from "./report/workflow-run-link.js";
+} from "../../shared/sync/saved-plan.js";
+import type { Cancellation } from "../cancellation.js";
+import { unreadableReason } from "../cli/files.js";
+import { annotateIssues, readConfigSources } from "../config-file.js";
+import type { ActionInputs } from "../inputs.js";
+import { logInfo } from "../log.js";
+import { readPolicySet } from "../policy-file.js";
+import { fitMarkdownBytes, writeJobSummary } from "../report/job-summary.js";
+import { COMMENT_BUDGET_CHARS } from "../report/limits.js";
+import { formatPlanComment } from "../report/plan-comment.js";
+import { publishPlan, publishSavedPlan } from "../report/plan-output.js";
+import { mergedPullRequestContext, pullRequestContext, upsertStickyComment } from "../report/pr-comment.js";
+import { workflowRunLink } from "../report/workflow-run-link.js";
+import { trackDrift } from "./drift-tracking.js";
+import { notifySlack } from "./notify.js";
+import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(["pull_request", "pull_request_target"]);
 
