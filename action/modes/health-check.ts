@@ -8,15 +8,15 @@ import {
   healthCheckText,
   healthCheckTitle,
   runHealthCheck,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import { formatError } from "../../shared/slack/errors.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import type { ActionInputs } from "../inputs.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
 import { loadManaged } from "./managed-config.js";
+import type { ModeInputs } from "./mode-inputs.js";
 import { notifySlack } from "./notify.js";
 import { publishReport, type ReportRenderers } from "./publish-report.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const HEALTH_CHECK_REPORT: ReportRenderers<HealthCheckReport> = {
   title: healthCheckTitle,
@@ -28,7 +28,7 @@ const HEALTH_CHECK_REPORT: ReportRenderers<HealthCheckReport> = {
 
 export async function runHealthCheckMode(
   inputs: ActionInputs,
-  scheduled: ScheduledInputs,
+  modeInputs: ModeInputs,
   client: GitpodClient,
   env: Record<string, string | undefined>,
 ): Promise<void> {
@@ -40,19 +40,19 @@ export async function runHealthCheckMode(
   try {
     report = await runHealthCheck(
       client,
-      { ...managed, expiryWarningDays: scheduled.expiryWarningDays },
+      { ...managed, expiryWarningDays: modeInputs.expiryWarningDays },
       { concurrency: Math.min(inputs.concurrency, 8) },
     );
   } catch (error) {
     const words = describeApiError(error).text;
-    await notifySlack(scheduled, [formatError("run the credential audit", error)], false, env);
+    await notifySlack(modeInputs, [formatError("run the credential audit", error)], false, env);
     core.setFailed(`Could not run the credential audit: ${words}`);
     return;
   }
 
   const title = healthCheckTitle(report);
   core.setOutput("healthy", String(report.healthy));
-  await publishReport(report, HEALTH_CHECK_REPORT, scheduled, env);
+  await publishReport(report, HEALTH_CHECK_REPORT, modeInputs, env);
 
   const findings: Annotation[] = [];
   for (const item of report.integrations) {
@@ -72,5 +72,5 @@ export async function runHealthCheckMode(
     });
   }
   emitAnnotations(findings, "every finding is in the job summary and the report output");
-  if (!report.healthy && scheduled.failOnUnhealthy) core.setFailed(title);
+  if (!report.healthy && modeInputs.failOnUnhealthy) core.setFailed(title);
 }

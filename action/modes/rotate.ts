@@ -10,13 +10,13 @@ import {
   rotationTitle,
   runScheduledRotation,
   type ScheduledRotationReport,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
 import { loadManaged } from "./managed-config.js";
+import type { ModeInputs } from "./mode-inputs.js";
 import { publishReport, type ReportRenderers } from "./publish-report.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const ROTATION_REPORT: ReportRenderers<ScheduledRotationReport> = {
   title: rotationTitle,
@@ -28,7 +28,7 @@ const ROTATION_REPORT: ReportRenderers<ScheduledRotationReport> = {
 
 export async function runRotateMode(
   inputs: ActionInputs,
-  scheduled: ScheduledInputs,
+  modeInputs: ModeInputs,
   client: GitpodClient,
   env: Record<string, string | undefined>,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
@@ -58,8 +58,8 @@ export async function runRotateMode(
         integrations: managed.integrations,
         hostTokens: managed.hostTokens,
         env,
-        rotateOnly: scheduled.rotateOnly,
-        dryRun: scheduled.dryRun,
+        rotateOnly: modeInputs.rotateOnly,
+        dryRun: modeInputs.dryRun,
       },
       {
         concurrency: Math.min(inputs.concurrency, 4),
@@ -77,7 +77,7 @@ export async function runRotateMode(
 
   const title = rotationTitle(report);
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
-  await publishReport(report, ROTATION_REPORT, scheduled, env);
+  await publishReport(report, ROTATION_REPORT, modeInputs, env);
 
   if (!report.ok) {
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));

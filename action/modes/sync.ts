@@ -40,8 +40,8 @@ import { publishPlan, publishSavedPlan } from "../report/plan-output.js";
 import { mergedPullRequestContext, pullRequestContext, upsertStickyComment } from "../report/pr-comment.js";
 import { workflowRunLink } from "../report/workflow-run-link.js";
 import { trackDrift } from "./drift-tracking.js";
+import type { SlackNotifyInputs } from "./mode-inputs.js";
 import { notifySlack } from "./notify.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(["pull_request", "pull_request_target"]);
 
@@ -50,7 +50,7 @@ export async function runSyncMode(
   client: GitpodClient,
   env: Record<string, string | undefined>,
   /** Slack settings: apply posts its result there, and a drift run its news, when configured. */
-  notify?: ScheduledInputs,
+  notify?: SlackNotifyInputs,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
 ): Promise<void> {
   const sources = await readConfigSources(inputs.config);

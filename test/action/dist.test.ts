@@ -101,7 +101,7 @@ describe("the committed bundle", () => {
         "action/inputs.ts",
         "action/modes/sync.ts",
         "action/report/plan-output.ts",
-        "action/modes/scheduled-inputs.ts",
+        "action/modes/mode-inputs.ts",
         "action/modes/rotate.ts",
         "action/modes/health-check.ts",
         "action/modes/publish-report.ts",

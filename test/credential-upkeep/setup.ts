@@ -1,6 +1,6 @@
 /** A seeded emulator for the scheduled-mode tests: two runners, a GitHub and a GitLab integration. */
 import { GitpodClient } from "../../shared/api/index.js";
-import type { ManagedRunner, ManagedScmIntegration } from "../../shared/scheduled/index.js";
+import type { ManagedRunner, ManagedScmIntegration } from "../../shared/credential-upkeep/index.js";
 import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,

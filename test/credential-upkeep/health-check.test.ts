@@ -3,7 +3,7 @@ import {
   type CheckedIntegration,
   type HealthCheckReport,
   runHealthCheck,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import { expectNoCanary, NEW_GITLAB_SECRET, type Seeded, seeded } from "./setup.js";
 

@@ -3,7 +3,7 @@ import {
   RotateOnlyError,
   runScheduledRotation,
   type ScheduledRotationReport,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import { GITHUB_OAUTH_SECRET, GITLAB_OAUTH_SECRET, RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import {
   expectNoCanary,

@@ -3,27 +3,32 @@
  * URL, the bot token) are masked before anything else happens; errors name inputs, never values.
  */
 import * as core from "@actions/core";
+import { DEFAULT_EXPIRY_WARNING_DAYS, parseRotateOnly } from "../../shared/credential-upkeep/index.js";
 import {
   type NotifyOn,
   parseNotifyOn,
   type SlackTarget,
   slackTargetFrom,
 } from "../../shared/notify/index.js";
-import { DEFAULT_EXPIRY_WARNING_DAYS, parseRotateOnly } from "../../shared/scheduled/index.js";
 import { booleanInput, InputError } from "../inputs.js";
 
-export interface ScheduledInputs {
-  rotateOnly: string[];
-  dryRun: boolean;
-  expiryWarningDays: number;
-  failOnUnhealthy: boolean;
+/** Where and when a mode posts its result to Slack (plan, apply and drift tracking read only these). */
+export interface SlackNotifyInputs {
   slack: SlackTarget | undefined;
   notifyOn: NotifyOn;
   /** Per Slack message; env SLACK_NOTIFY_TIMEOUT_MS (default 10 s). */
   slackTimeoutMs: number | undefined;
 }
 
-export function readScheduledInputs(env: Readonly<Record<string, string | undefined>>): ScheduledInputs {
+/** The inputs a mode reads beyond the common ones: the rotate and audit modes' own, and Slack's. */
+export interface ModeInputs extends SlackNotifyInputs {
+  rotateOnly: string[];
+  dryRun: boolean;
+  expiryWarningDays: number;
+  failOnUnhealthy: boolean;
+}
+
+export function readModeInputs(env: Readonly<Record<string, string | undefined>>): ModeInputs {
   const webhookUrl = core.getInput("slack-webhook-url").trim();
   const botToken = core.getInput("slack-bot-token").trim();
   if (webhookUrl) core.setSecret(webhookUrl);

@@ -5,7 +5,7 @@ import {
   rotationMarkdown,
   runHealthCheck,
   runScheduledRotation,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
