@@ -28,8 +28,13 @@ import {
   refOf,
   sameCredential,
 } from "../rotations/credential.js";
+import {
+  messageView,
+  type RotateModalMetadata,
+  rotateFormView,
+  tokenFormView,
+} from "../rotations/rotate-form.js";
 import type { Approval, DecisionResult } from "../state/store.js";
-import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage, expiredMessage } from "./messages.js";
 import { announceRequest, redrawRequest, requestPost, tellRequester } from "./notify.js";
 import { denyReasonView } from "./views.js";

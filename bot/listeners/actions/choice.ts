@@ -8,7 +8,7 @@ import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { resolveTarget } from "../../gitpod.js";
 import { CHOICE_ACTION_ID, notFoundMessage, refusedMessage } from "../../messages.js";
-import { decodeMetadata } from "../../views.js";
+import { decodeMetadata } from "../../rotations/rotate-form.js";
 import { handleRotateChoice } from "../commands/rotate.js";
 import { validateOne } from "../commands/validate.js";
 import { ranAs } from "../log-requests.js";

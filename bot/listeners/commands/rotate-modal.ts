@@ -7,8 +7,8 @@ import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import type { Respond } from "../../deliver.js";
 import { refusedMessage } from "../../messages.js";
+import { loadingView, messageView, type RotateModalMetadata } from "../../rotations/rotate-form.js";
 import { SlackRateLimitedError } from "../../slack-rate-limits.js";
-import { loadingView, messageView, type RotateModalMetadata } from "../../views.js";
 import type { SlashCommand } from "./command.js";
 
 /** A rotate command as its handler needs it: who, where, the trigger and what to rotate. */

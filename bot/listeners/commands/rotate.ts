@@ -12,8 +12,13 @@ import type { Respond } from "../../deliver.js";
 import { resolveTarget, type Target } from "../../gitpod.js";
 import { choiceBlocks } from "../../messages.js";
 import { oauthSecretOf } from "../../rotations/credential.js";
+import {
+  choiceView,
+  messageView,
+  type RotateModalMetadata,
+  rotateFormView,
+} from "../../rotations/rotate-form.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
-import { choiceView, messageView, type RotateModalMetadata, rotateFormView } from "../../views.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
 import { type ModalRequest, notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";

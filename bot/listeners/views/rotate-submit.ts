@@ -15,12 +15,6 @@ import { RESTARTING_TEXT } from "../../messages.js";
 import { auditFieldsOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { journaledApi } from "../../rotations/journaled-api.js";
 import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
-import {
   CLIENT_ID_BLOCK,
   CLIENT_SECRET_BLOCK,
   decodeMetadata,
@@ -29,7 +23,13 @@ import {
   progressView,
   ROTATE_CALLBACK_ID,
   type RotateModalMetadata,
-} from "../../views.js";
+} from "../../rotations/rotate-form.js";
+import {
+  admitSubmission,
+  modalReporter,
+  rotationAuditBase,
+  runJournaledRotation,
+} from "../../rotations/slack-rotation.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerRotateSubmission(app: App, bot: BotContext): void {

@@ -17,12 +17,6 @@ import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf } from "../../rotations/credential.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
 import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
-import {
   decodeMetadata,
   HOST_TOKEN_BLOCK,
   INPUT_ACTION,
@@ -31,7 +25,13 @@ import {
   ROTATE_TOKEN_CALLBACK_ID,
   type RotateModalMetadata,
   TOKEN_EXPIRY_BLOCK,
-} from "../../views.js";
+} from "../../rotations/rotate-form.js";
+import {
+  admitSubmission,
+  modalReporter,
+  rotationAuditBase,
+  runJournaledRotation,
+} from "../../rotations/slack-rotation.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerRotateTokenSubmission(app: App, bot: BotContext): void {

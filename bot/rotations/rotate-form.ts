@@ -5,13 +5,13 @@
  */
 
 import type { types } from "@slack/bolt";
-import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
-import type { RotationResult } from "../shared/rotation/types.js";
-import type { MessageBlock } from "../shared/slack/blocks.js";
-import { bold, code, escapeMrkdwn } from "../shared/slack/mrkdwn.js";
-import { formatRotationResult } from "../shared/slack/rotation-result.js";
-import { sections } from "../shared/slack/split.js";
-import { runnerLabel } from "../shared/text/runner-label.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { RotationResult } from "../../shared/rotation/types.js";
+import type { MessageBlock } from "../../shared/slack/blocks.js";
+import { bold, code, escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { formatRotationResult } from "../../shared/slack/rotation-result.js";
+import { sections } from "../../shared/slack/split.js";
+import { runnerLabel } from "../../shared/text/runner-label.js";
 
 export const ROTATE_CALLBACK_ID = "rotate_submit";
 export const CLIENT_ID_BLOCK = "client_id";
