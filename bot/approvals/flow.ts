@@ -16,7 +16,6 @@ import { isServiceAccountToken } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
 import {
   auditFieldsOf,
@@ -34,6 +33,7 @@ import {
   rotateFormView,
   tokenFormView,
 } from "../rotations/rotate-form.js";
+import type { Respond } from "../slack/deliver.js";
 import type { Approval, DecisionResult } from "../state/store.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage, expiredMessage } from "./messages.js";
 import { announceRequest, redrawRequest, requestPost, tellRequester } from "./notify.js";

@@ -13,7 +13,6 @@ import { rotateHostToken } from "../../../shared/rotation/host-token.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { USER_TOKEN_REASON } from "../../host-tokens/find.js";
-import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf } from "../../rotations/credential.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
 import {
@@ -32,6 +31,7 @@ import {
   rotationAuditBase,
   runJournaledRotation,
 } from "../../rotations/slack-rotation.js";
+import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerRotateTokenSubmission(app: App, bot: BotContext): void {

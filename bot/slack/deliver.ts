@@ -3,8 +3,8 @@
  * long list continues as ephemeral messages in the same channel.
  */
 import type { types } from "@slack/bolt";
-import type { MessageBlock, SlackMessage } from "../shared/slack/blocks.js";
-import type { SlackPoster } from "./slack-api.js";
+import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
+import type { SlackPoster } from "./web-api.js";
 
 const RESPONSE_URL_LIMIT = 5;
 

@@ -1,11 +1,11 @@
 /** The bot's own messages: refusals, "not found" and the "which one did you mean?" list. */
 
 import type { types } from "@slack/bolt";
-import type { ScmIntegration } from "../shared/api/schemas.js";
-import { context, type SlackMessage } from "../shared/slack/blocks.js";
-import { bold, code, escapeMrkdwn, fallbackText } from "../shared/slack/mrkdwn.js";
-import { sections } from "../shared/slack/split.js";
-import { runnerLabel } from "../shared/text/runner-label.js";
+import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { context, type SlackMessage } from "../../shared/slack/blocks.js";
+import { bold, code, escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
+import { sections } from "../../shared/slack/split.js";
+import { runnerLabel } from "../../shared/text/runner-label.js";
 
 export function refusedMessage(what: string, reason: string): SlackMessage {
   return {

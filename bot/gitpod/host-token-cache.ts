@@ -5,9 +5,9 @@
  * result is kept for a few seconds. A failed read is not kept, so the next command tries again.
  * The App Home reads the managed runners' integrations through the same cache (`sharedRead`).
  */
-import { hostTokensOfRunner } from "../shared/api/live-reads.js";
-import type { HostAuthenticationToken } from "../shared/api/schemas.js";
-import type { CredentialsApi } from "../shared/rotation/types.js";
+import { hostTokensOfRunner } from "../../shared/api/live-reads.js";
+import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { CredentialsApi } from "../../shared/rotation/types.js";
 
 /** How long a read answers later commands: token counts a few seconds old are fine for a list. */
 export const HOST_TOKEN_CACHE_MS = 10_000;

@@ -3,7 +3,7 @@
  * one line per attempt to its `logger`, and this observer turns those lines into call records for
  * the metrics and for readiness (whether the API accepts the token).
  */
-import type { Logger } from "../shared/api/transport.js";
+import type { Logger } from "../../shared/api/transport.js";
 
 export interface GitpodCallRecord {
   rpc: string;

@@ -7,7 +7,7 @@
  * per method, as Slack's are, and reported by /healthz until they lapse.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { JsonLogger } from "./logger.js";
+import type { JsonLogger } from "../logger.js";
 
 /** The longest a call waits for Slack's Retry-After before failing instead. */
 const MAX_SLACK_RATE_LIMIT_WAIT_MS = 10_000;

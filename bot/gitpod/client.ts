@@ -1,6 +1,6 @@
 /** The bot's Gitpod API client: its settings from the configuration, its errors in words for Slack users. */
-import { GitpodClient, type GitpodClientOptions } from "../shared/api/index.js";
-import type { BotConfig } from "./config.js";
+import { GitpodClient, type GitpodClientOptions } from "../../shared/api/index.js";
+import type { BotConfig } from "../config.js";
 
 /**
  * Slack users cannot change the bot's settings, so a rejected token or a moved address is named as

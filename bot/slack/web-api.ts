@@ -3,7 +3,7 @@
  * Keeping it narrow documents the scopes the manifest must grant.
  */
 import type { types } from "@slack/bolt";
-import type { MessageBlock } from "../shared/slack/blocks.js";
+import type { MessageBlock } from "../../shared/slack/blocks.js";
 
 type Block = MessageBlock | types.KnownBlock;
 

@@ -4,15 +4,15 @@
  * integration a user meant.
  */
 
-import { describeApiError } from "../shared/api/error-in-words.js";
-import { belongsTo, integrationsOfRunners } from "../shared/api/live-reads.js";
-import { sameHost } from "../shared/api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../shared/api/schemas.js";
-import { signalOption } from "../shared/api/transport.js";
-import type { HostTokenRotationApi } from "../shared/rotation/host-token.js";
-import { summarizeTokens } from "../shared/rotation/token-summary.js";
-import type { CredentialsApi } from "../shared/rotation/types.js";
-import type { IntegrationListItem } from "../shared/slack/integration-list.js";
+import { describeApiError } from "../../shared/api/error-in-words.js";
+import { belongsTo, integrationsOfRunners } from "../../shared/api/live-reads.js";
+import { sameHost } from "../../shared/api/matching.js";
+import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import { signalOption } from "../../shared/api/transport.js";
+import type { HostTokenRotationApi } from "../../shared/rotation/host-token.js";
+import { summarizeTokens } from "../../shared/rotation/token-summary.js";
+import type { CredentialsApi } from "../../shared/rotation/types.js";
+import type { IntegrationListItem } from "../../shared/slack/integration-list.js";
 import { hostTokensOf, sharedRead, untilAborted } from "./host-token-cache.js";
 
 /** What a person names an integration (or, for `list`, a runner) by: its id, or a host. */

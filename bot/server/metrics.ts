@@ -6,7 +6,7 @@
  */
 import type { webApi } from "@slack/bolt";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { GitpodCallRecord } from "./gitpod-calls.js";
+import type { GitpodCallRecord } from "../gitpod/calls.js";
 
 const PREFIX = "gitpod_scm_bot_";
 
