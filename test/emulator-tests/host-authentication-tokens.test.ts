@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RUNNER_EU_ID, RUNNER_US_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 const TOKEN_CANARY = "gho_canary_token_91c2";
 const REFRESH_CANARY = "ghr_canary_refresh_55d0";

@@ -5,9 +5,9 @@ import {
   RUNNER_EU_NAME,
   RUNNER_US_ID,
   RUNNER_US_NAME,
-} from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+} from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 let emu: Emulator;
 beforeAll(async () => {

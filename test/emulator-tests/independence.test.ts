@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const EMULATOR_DIR = dirname(fileURLToPath(import.meta.url));
+// The emulator's source; its tests (this folder) may import test helpers.
+const EMULATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../emulator");
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g;
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RUNNER_EU_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+import { RUNNER_EU_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 const READ_ONLY = "read-only-token";
 let emu: Emulator;

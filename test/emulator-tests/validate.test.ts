@@ -8,9 +8,9 @@ import {
   GITLAB_OAUTH_SECRET,
   RUNNER_EU_ID,
   RUNNER_US_ID,
-} from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+} from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 let emu: Emulator;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /** The five LLM-integration RPCs over raw HTTP: protojson forms, the key kept encrypted, the assumptions. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RUNNER_EU_ID, RUNNER_US_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 let emu: Emulator;
 beforeAll(async () => {

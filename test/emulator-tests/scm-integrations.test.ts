@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, RUNNER_EU_ID, RUNNER_US_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
+import { GITHUB_OAUTH_CLIENT_ID, RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
 
 const SECRET_CANARY = "canary-client-secret-7f3a9";
 let emu: Emulator;

@@ -3,9 +3,14 @@
  * assumptions that can be switched, and the cost of a List page.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { GITHUB_OAUTH_CLIENT_ID, GITHUB_OAUTH_SECRET, RUNNER_EU_ID, RUNNER_US_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, type EmulatorOptions, startEmulator } from "./index.js";
+import {
+  GITHUB_OAUTH_CLIENT_ID,
+  GITHUB_OAUTH_SECRET,
+  RUNNER_EU_ID,
+  RUNNER_US_ID,
+} from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/index.js";
 
 let emu: Emulator | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RUNNER_EU_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, type FaultRule, startEmulator } from "./index.js";
+import { RUNNER_EU_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, type FaultRule, startEmulator } from "../emulator/index.js";
 
 let emu: Emulator;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 /** Request decoding as a protojson server does it, and `{}` sent to every RPC (as the curl examples do). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RUNNER_EU_ID } from "./fixtures.js";
-import { call, ok } from "./helpers.js";
-import { type Emulator, startEmulator } from "./index.js";
-import { RPC_NAMES } from "./messages.js";
+import { RUNNER_EU_ID } from "../emulator/fixtures.js";
+import { call, ok } from "../emulator/helpers.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
+import { RPC_NAMES } from "../emulator/messages.js";
 
 let emu: Emulator;
 beforeAll(async () => {
