@@ -8,7 +8,7 @@ import * as core from "@actions/core";
 import { listenForCancellation } from "./cancellation.js";
 import { clientFor } from "./client.js";
 import { type ActionInputs, InputError, readInputs } from "./inputs.js";
-import { readScheduledInputs } from "./modes/scheduled-inputs.js";
+import { readModeInputs } from "./modes/mode-inputs.js";
 import { ACTION_MODES } from "./modes/table.js";
 
 export async function run(): Promise<void> {
@@ -44,8 +44,8 @@ export async function run(): Promise<void> {
   const cancellation = mode.writes ? listenForCancellation() : undefined;
   try {
     // Read before any API call so a bad Slack or schedule input fails the step up front.
-    const scheduled = readScheduledInputs(process.env);
-    await mode.run({ inputs, client, env: process.env, scheduled, cancellation });
+    const modeInputs = readModeInputs(process.env);
+    await mode.run({ inputs, client, env: process.env, modeInputs, cancellation });
     if (cancellation?.stopWrites.aborted)
       core.setFailed("The run was cancelled; see the summary for what was done.");
   } catch (error) {

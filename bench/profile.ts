@@ -10,7 +10,7 @@
  *    20 ms and the Slack stub in a backend process) under --cpu-prof while autocannon sends signed
  *    `list` commands at 100 connections, max rate; CPU self time per package / our module (through
  *    the worker bundle's source map), idle excluded; bare Bolt (the peer) profiled the same way, per command;
- *    and the signature check alone, Bolt's default against the bot's own (bot/signed-receiver.ts).
+ *    and the signature check alone, Bolt's default against the bot's own (bot/slack/signed-receiver.ts).
  * Sizes: BENCH_PROFILE_OBJECTS (default 10000), BENCH_PROFILE_RUNS (default 5),
  * BENCH_PROFILE_BOT_SECONDS (default 5).
  */
@@ -23,7 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { verifySlackRequest } from "@slack/bolt";
 import autocannon from "autocannon";
-import { signatureProblem } from "../bot/signed-receiver.js";
+import { signatureProblem } from "../bot/slack/signed-receiver.js";
 import { startEmulator } from "../test/emulator/index.js";
 import { signedHeaders } from "../test/support/slack-signing.js";
 import { buildWorker, runChild, startChild } from "./lib/child.js";
@@ -293,7 +293,7 @@ async function profileBotWorker(dir: string, mode: "bot" | "peer"): Promise<BotP
 
 /**
  * The signature check alone, in this process: Bolt's verifySlackRequest (its default, tsscmp compare)
- * against the bot's own check (bot/signed-receiver.ts), on scenario 6's signed `list` body.
+ * against the bot's own check (bot/slack/signed-receiver.ts), on scenario 6's signed `list` body.
  */
 function signatureCheckCost(): { boltUs: number; botUs: number } {
   const body = commandBody("http://127.0.0.1:1/response/profile", "list");
@@ -356,7 +356,7 @@ async function botAck(dir: string): Promise<void> {
     );
   say();
   say(
-    `Signature check alone, CPU per request (median of 3 x 50,000, in this process): Bolt's default (verifySlackRequest, tsscmp) ${signature.boltUs.toFixed(1)} us, the bot's (bot/signed-receiver.ts, timingSafeEqual) ${signature.botUs.toFixed(1)} us`,
+    `Signature check alone, CPU per request (median of 3 x 50,000, in this process): Bolt's default (verifySlackRequest, tsscmp) ${signature.boltUs.toFixed(1)} us, the bot's (bot/slack/signed-receiver.ts, timingSafeEqual) ${signature.botUs.toFixed(1)} us`,
   );
   say();
 }

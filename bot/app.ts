@@ -16,16 +16,16 @@ import { Auditor } from "./audit-trail.js";
 import { Authorizer } from "./authorization.js";
 import { type BotConfig, runnerLabels } from "./config.js";
 import type { BotContext } from "./context.js";
-import type { BotGitpodApi } from "./gitpod.js";
-import { type GitpodCalls, GitpodTokenState } from "./gitpod-calls.js";
-import { InFlightLimit } from "./in-flight-limit.js";
+import { type GitpodCalls, GitpodTokenState } from "./gitpod/calls.js";
+import type { BotGitpodApi } from "./gitpod/reads.js";
 import { registerListeners } from "./listeners/index.js";
 import { boltLogger, createJsonLogger, type JsonLogger } from "./logger.js";
-import { BotMetrics, observedFetch } from "./metrics.js";
 import { recoverAbandoned } from "./rotations/recovery.js";
 import { RunningRotations } from "./rotations/running.js";
-import { createSignedReceiver } from "./signed-receiver.js";
-import { SlackRateLimits } from "./slack-rate-limits.js";
+import { InFlightLimit } from "./server/in-flight-limit.js";
+import { BotMetrics, observedFetch } from "./server/metrics.js";
+import { SlackRateLimits } from "./slack/rate-limits.js";
+import { createSignedReceiver } from "./slack/signed-receiver.js";
 import type { BotStore } from "./state/store.js";
 
 export interface BotDeps {

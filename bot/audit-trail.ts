@@ -4,7 +4,7 @@
  */
 import { type AuditRecord, formatAuditRecord } from "../shared/slack/audit-record.js";
 import type { JsonLogger } from "./logger.js";
-import type { SlackPoster } from "./slack-api.js";
+import type { SlackPoster } from "./slack/web-api.js";
 import type { BotStore } from "./state/store.js";
 
 /** What goes into the history: an audit record, or e.g. a validation ("valid" / "invalid"). */

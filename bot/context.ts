@@ -4,10 +4,10 @@ import type { Approvers } from "./approvals/approvers.js";
 import type { Auditor } from "./audit-trail.js";
 import type { Authorizer } from "./authorization.js";
 import type { BotConfig } from "./config.js";
-import type { BotGitpodApi } from "./gitpod.js";
+import type { BotGitpodApi } from "./gitpod/reads.js";
 import type { JsonLogger } from "./logger.js";
 import type { RunningRotations } from "./rotations/running.js";
-import type { SlackMessages, SlackPoster, SlackViews } from "./slack-api.js";
+import type { SlackMessages, SlackPoster, SlackViews } from "./slack/web-api.js";
 import type { BotStore } from "./state/store.js";
 
 export interface BotContext {

@@ -5,8 +5,8 @@
 import { withoutCredentials } from "../shared/api/dispatcher.js";
 import { createBot } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { GitpodCalls } from "./gitpod-calls.js";
-import { botGitpodClient } from "./gitpod-client.js";
+import { GitpodCalls } from "./gitpod/calls.js";
+import { botGitpodClient } from "./gitpod/client.js";
 import { createJsonLogger } from "./logger.js";
 import { describeDatabase, openStore } from "./state/open.js";
 

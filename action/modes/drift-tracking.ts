@@ -11,12 +11,12 @@ import { type DriftState, driftTransition } from "../../shared/sync/drift.js";
 import { logInfo } from "../log.js";
 import { type DriftIssue, findDriftIssue, repositoryFrom, trackDriftIssue } from "../report/drift-issue.js";
 import { workflowRunLink } from "../report/workflow-run-link.js";
+import type { SlackNotifyInputs } from "./mode-inputs.js";
 import { notifySlack } from "./notify.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 export async function trackDrift(
   drift: DriftState,
-  options: { config: string; githubToken: string | undefined; notify: ScheduledInputs | undefined },
+  options: { config: string; githubToken: string | undefined; notify: SlackNotifyInputs | undefined },
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const repo = repositoryFrom(env);

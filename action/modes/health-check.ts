@@ -8,16 +8,16 @@ import {
   healthCheckText,
   healthCheckTitle,
   runHealthCheck,
-} from "../../shared/scheduled/index.js";
-import { llmPhaseText } from "../../shared/scheduled/llm-health.js";
+} from "../../shared/credential-upkeep/index.js";
+import { llmPhaseText } from "../../shared/credential-upkeep/llm-health.js";
 import { formatError } from "../../shared/slack/errors.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
 import type { ActionInputs } from "../inputs.js";
 import { type Annotation, emitAnnotations } from "../report/annotations.js";
 import { loadManaged } from "./managed-config.js";
+import type { ModeInputs } from "./mode-inputs.js";
 import { notifySlack } from "./notify.js";
 import { publishReport, type ReportRenderers } from "./publish-report.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const HEALTH_CHECK_REPORT: ReportRenderers<HealthCheckReport> = {
   title: healthCheckTitle,
@@ -29,7 +29,7 @@ const HEALTH_CHECK_REPORT: ReportRenderers<HealthCheckReport> = {
 
 export async function runHealthCheckMode(
   inputs: ActionInputs,
-  scheduled: ScheduledInputs,
+  modeInputs: ModeInputs,
   client: GitpodClient,
   env: Record<string, string | undefined>,
 ): Promise<void> {
@@ -41,19 +41,19 @@ export async function runHealthCheckMode(
   try {
     report = await runHealthCheck(
       client,
-      { ...managed, expiryWarningDays: scheduled.expiryWarningDays },
+      { ...managed, expiryWarningDays: modeInputs.expiryWarningDays },
       { concurrency: Math.min(inputs.concurrency, 8) },
     );
   } catch (error) {
     const words = describeApiError(error).text;
-    await notifySlack(scheduled, [formatError("run the credential audit", error)], false, env);
+    await notifySlack(modeInputs, [formatError("run the credential audit", error)], false, env);
     core.setFailed(`Could not run the credential audit: ${words}`);
     return;
   }
 
   const title = healthCheckTitle(report);
   core.setOutput("healthy", String(report.healthy));
-  await publishReport(report, HEALTH_CHECK_REPORT, scheduled, env);
+  await publishReport(report, HEALTH_CHECK_REPORT, modeInputs, env);
 
   const findings: Annotation[] = [];
   for (const item of report.integrations) {
@@ -83,5 +83,5 @@ export async function runHealthCheckMode(
   for (const error of report.llm?.errors ?? [])
     findings.push({ level: "warning", message: error, properties: { title: "credential audit" } });
   emitAnnotations(findings, "every finding is in the job summary and the report output");
-  if (!report.healthy && scheduled.failOnUnhealthy) core.setFailed(title);
+  if (!report.healthy && modeInputs.failOnUnhealthy) core.setFailed(title);
 }

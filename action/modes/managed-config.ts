@@ -6,7 +6,7 @@
 
 import * as core from "@actions/core";
 import { formatIssue, loadRunnerConfigs } from "../../shared/config/load.js";
-import { managedFromDesiredState } from "../../shared/scheduled/index.js";
+import { managedFromDesiredState } from "../../shared/credential-upkeep/index.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
 import { logInfo } from "../log.js";
 

@@ -4,10 +4,10 @@ import * as core from "@actions/core";
 import { postSlackMessages, shouldNotify } from "../../shared/notify/index.js";
 import type { SlackMessage } from "../../shared/slack/blocks.js";
 import { logInfo } from "../log.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
+import type { SlackNotifyInputs } from "./mode-inputs.js";
 
 export async function notifySlack(
-  inputs: ScheduledInputs,
+  inputs: SlackNotifyInputs,
   messages: readonly SlackMessage[],
   succeeded: boolean,
   env: Readonly<Record<string, string | undefined>>,

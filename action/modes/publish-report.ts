@@ -10,8 +10,8 @@ import type { ReportOptions } from "../../shared/slack/split.js";
 import { logInfo } from "../log.js";
 import { writeJobSummary } from "../report/job-summary.js";
 import { workflowRunLink } from "../report/workflow-run-link.js";
+import type { SlackNotifyInputs } from "./mode-inputs.js";
 import { notifySlack } from "./notify.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 /** A report's title, whether it is a success (Slack's notify-on), and its renderers. */
 export interface ReportRenderers<R> {
@@ -26,7 +26,7 @@ export interface ReportRenderers<R> {
 export async function publishReport<R>(
   report: R,
   renderers: ReportRenderers<R>,
-  scheduled: ScheduledInputs,
+  inputs: SlackNotifyInputs,
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const link = workflowRunLink(env);
@@ -34,5 +34,5 @@ export async function publishReport<R>(
   core.setOutput("summary", renderers.title(report));
   core.setOutput("report", JSON.stringify(report));
   await writeJobSummary(renderers.markdown(report, link), env, "the report output");
-  await notifySlack(scheduled, renderers.slack(report, link ? { link } : {}), renderers.ok(report), env);
+  await notifySlack(inputs, renderers.slack(report, link ? { link } : {}), renderers.ok(report), env);
 }

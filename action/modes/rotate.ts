@@ -10,14 +10,14 @@ import {
   rotationTitle,
   runScheduledRotation,
   type ScheduledRotationReport,
-} from "../../shared/scheduled/index.js";
-import { llmSecretValues } from "../../shared/scheduled/llm-keys.js";
+} from "../../shared/credential-upkeep/index.js";
+import { llmSecretValues } from "../../shared/credential-upkeep/llm-keys.js";
 import { formatScheduledRotationReport } from "../../shared/slack/scheduled-rotation-report.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
 import { loadManaged } from "./managed-config.js";
+import type { ModeInputs } from "./mode-inputs.js";
 import { publishReport, type ReportRenderers } from "./publish-report.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
 
 const ROTATION_REPORT: ReportRenderers<ScheduledRotationReport> = {
   title: rotationTitle,
@@ -29,7 +29,7 @@ const ROTATION_REPORT: ReportRenderers<ScheduledRotationReport> = {
 
 export async function runRotateMode(
   inputs: ActionInputs,
-  scheduled: ScheduledInputs,
+  modeInputs: ModeInputs,
   client: GitpodClient,
   env: Record<string, string | undefined>,
   cancellation?: Pick<Cancellation, "stopWrites" | "abandon">,
@@ -62,8 +62,8 @@ export async function runRotateMode(
         hostTokens: managed.hostTokens,
         llmIntegrations: managed.llmIntegrations,
         env,
-        rotateOnly: scheduled.rotateOnly,
-        dryRun: scheduled.dryRun,
+        rotateOnly: modeInputs.rotateOnly,
+        dryRun: modeInputs.dryRun,
       },
       {
         concurrency: Math.min(inputs.concurrency, 4),
@@ -81,7 +81,7 @@ export async function runRotateMode(
 
   const title = rotationTitle(report);
   core.setOutput("changed", String(report.items.some((item) => item.changed !== false)));
-  await publishReport(report, ROTATION_REPORT, scheduled, env);
+  await publishReport(report, ROTATION_REPORT, modeInputs, env);
 
   if (!report.ok) {
     const notDone = report.items.filter((item) => item.status !== (report.dryRun ? "dry-run" : "rotated"));

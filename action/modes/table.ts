@@ -7,10 +7,10 @@
 import type { GitpodClient } from "../../shared/api/index.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
-import { runSyncMode } from "../sync-mode.js";
 import { runHealthCheckMode } from "./health-check.js";
+import type { ModeInputs } from "./mode-inputs.js";
 import { runRotateMode } from "./rotate.js";
-import type { ScheduledInputs } from "./scheduled-inputs.js";
+import { runSyncMode } from "./sync.js";
 import { runValidateMode } from "./validate.js";
 
 /** What a mode gets when the run has a token: the API client and the inputs read before any call. */
@@ -19,7 +19,7 @@ interface OnlineRun {
   client: GitpodClient;
   env: Record<string, string | undefined>;
   /** Slack and schedule inputs, read before any API call so a bad one fails the step up front. */
-  scheduled: ScheduledInputs;
+  modeInputs: ModeInputs;
   /** Listening only for a mode that writes. */
   cancellation: Cancellation | undefined;
 }
@@ -50,15 +50,15 @@ export const ACTION_MODES: readonly ActionMode[] = [
     name: "plan",
     writes: false,
     needsToken: true,
-    run: ({ inputs, client, env, scheduled }) =>
-      runSyncMode({ ...inputs, mode: "plan" }, client, env, scheduled),
+    run: ({ inputs, client, env, modeInputs }) =>
+      runSyncMode({ ...inputs, mode: "plan" }, client, env, modeInputs),
   },
   {
     name: "apply",
     writes: true,
     needsToken: true,
-    run: ({ inputs, client, env, scheduled, cancellation }) =>
-      runSyncMode({ ...inputs, mode: "apply" }, client, env, scheduled, cancellation),
+    run: ({ inputs, client, env, modeInputs, cancellation }) =>
+      runSyncMode({ ...inputs, mode: "apply" }, client, env, modeInputs, cancellation),
   },
   {
     name: "validate",
@@ -70,13 +70,13 @@ export const ACTION_MODES: readonly ActionMode[] = [
     name: "rotate",
     writes: true,
     needsToken: true,
-    run: ({ inputs, client, env, scheduled, cancellation }) =>
-      runRotateMode(inputs, scheduled, client, env, cancellation),
+    run: ({ inputs, client, env, modeInputs, cancellation }) =>
+      runRotateMode(inputs, modeInputs, client, env, cancellation),
   },
   {
     name: "audit",
     writes: false,
     needsToken: true,
-    run: ({ inputs, client, env, scheduled }) => runHealthCheckMode(inputs, scheduled, client, env),
+    run: ({ inputs, client, env, modeInputs }) => runHealthCheckMode(inputs, modeInputs, client, env),
   },
 ];

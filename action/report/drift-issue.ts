@@ -7,7 +7,7 @@
  */
 import { markdownText } from "../../shared/markdown/escape.js";
 import type { DriftTransition } from "../../shared/sync/drift.js";
-import { github, tokenLogin } from "../pr-comment.js";
+import { github, tokenLogin } from "./pr-comment.js";
 
 interface Repository {
   apiUrl: string;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
-import { GitpodCalls } from "../../bot/gitpod-calls.js";
+import { GitpodCalls } from "../../bot/gitpod/calls.js";
 import { createJsonLogger } from "../../bot/logger.js";
 import { openStore } from "../../bot/state/open.js";
 import { GitpodClient } from "../../shared/api/index.js";

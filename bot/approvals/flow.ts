@@ -16,7 +16,6 @@ import { isServiceAccountToken } from "../../shared/api/matching.js";
 import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
 import {
   auditFieldsOf,
@@ -28,8 +27,14 @@ import {
   refOf,
   sameCredential,
 } from "../rotations/credential.js";
+import {
+  messageView,
+  type RotateModalMetadata,
+  rotateFormView,
+  tokenFormView,
+} from "../rotations/rotate-form.js";
+import type { Respond } from "../slack/deliver.js";
 import type { Approval, DecisionResult } from "../state/store.js";
-import { messageView, type RotateModalMetadata, rotateFormView, tokenFormView } from "../views.js";
 import { approvalRequestMessage, approvedMessage, deniedMessage, expiredMessage } from "./messages.js";
 import { announceRequest, redrawRequest, requestPost, tellRequester } from "./notify.js";
 import { denyReasonView } from "./views.js";

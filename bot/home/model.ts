@@ -3,7 +3,7 @@
  * laid out by a pure function (bot/home/view.ts). Only ids, words and times: never a secret.
  */
 import type { ScmIntegration } from "../../shared/api/schemas.js";
-import type { ExpiringToken } from "../../shared/scheduled/types.js";
+import type { ExpiringToken } from "../../shared/credential-upkeep/types.js";
 import type { Approval, HistoryEvent } from "../state/store.js";
 
 /** The newest history row that says whether the stored OAuth secret validated. */

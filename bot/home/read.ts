@@ -6,11 +6,11 @@
  */
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
-import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../shared/scheduled/health-check.js";
-import { checkTokens } from "../../shared/scheduled/tokens.js";
+import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../shared/credential-upkeep/health-check.js";
+import { checkTokens } from "../../shared/credential-upkeep/tokens.js";
 import type { BotContext } from "../context.js";
-import { sharedManagedIntegrations } from "../gitpod.js";
-import { hostTokensOf, untilAborted } from "../host-token-cache.js";
+import { hostTokensOf, untilAborted } from "../gitpod/host-token-cache.js";
+import { sharedManagedIntegrations } from "../gitpod/reads.js";
 import type { HistoryEvent } from "../state/store.js";
 import type { HomeHealth, HomeIntegration, HomeModel, LastValidation } from "./model.js";
 

@@ -5,7 +5,7 @@
  * shows those needing attention first, counts the rest and points to `list`.
  */
 import type { types } from "@slack/bolt";
-import type { ExpiringToken } from "../../shared/scheduled/types.js";
+import type { ExpiringToken } from "../../shared/credential-upkeep/types.js";
 import { context, header, type MessageBlock, section } from "../../shared/slack/blocks.js";
 import { bold, code, escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import { expiryInWords } from "../../shared/slack/time.js";

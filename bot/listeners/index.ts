@@ -6,7 +6,7 @@
  */
 import type { App } from "@slack/bolt";
 import type { BotContext } from "../context.js";
-import type { InFlightLimit } from "../in-flight-limit.js";
+import type { InFlightLimit } from "../server/in-flight-limit.js";
 import * as actions from "./actions/index.js";
 import * as commands from "./commands/index.js";
 import * as events from "./events/index.js";

@@ -8,7 +8,7 @@ import type { AnyMiddlewareArgs, Context, Middleware } from "@slack/bolt";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import type { JsonLogger } from "../logger.js";
-import { SlackRateLimitedError } from "../slack-rate-limits.js";
+import { SlackRateLimitedError } from "../slack/rate-limits.js";
 
 interface RequestOutcome {
   kind?: string;

@@ -4,8 +4,8 @@
  */
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
-import { refusedMessage } from "../messages.js";
+import type { Respond } from "../slack/deliver.js";
+import { refusedMessage } from "../slack/messages.js";
 
 export function revokeAuditBase(
   bot: BotContext,

@@ -14,8 +14,8 @@ import { context, type SlackMessage, section } from "../../shared/slack/blocks.j
 import { escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import { announceRequest, tellRequester } from "../approvals/notify.js";
 import type { BotContext } from "../context.js";
-import type { Respond } from "../deliver.js";
 import { readManagedHostTokens } from "../host-tokens/read.js";
+import type { Respond } from "../slack/deliver.js";
 import type { Approval, RevokePreview } from "../state/store.js";
 import { revokeAuditBase } from "./access.js";
 import { auditRevoke, deleteManagedTokens } from "./delete.js";

@@ -16,8 +16,8 @@ import { validateStoredCredentials } from "../../shared/rotation/validate-stored
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { JournalEntry } from "../state/store.js";
-import { messageView } from "../views.js";
 import { credentialLeaseKey, refOf, rotationAction } from "./credential.js";
+import { messageView } from "./rotate-form.js";
 
 export interface Resolution {
   /** What the stored secret is, in the words of the audit message ("new": a token, not testable). */

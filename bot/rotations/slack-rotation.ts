@@ -17,13 +17,13 @@ import { escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { formatRotationResult } from "../../shared/slack/rotation-result.js";
 import { useApprovalForSubmission } from "../approvals/flow.js";
 import type { BotContext } from "../context.js";
-import { respondTo } from "../deliver.js";
 import { republishHome } from "../home/publish.js";
-import { refusedMessage } from "../messages.js";
+import { respondTo } from "../slack/deliver.js";
+import { refusedMessage } from "../slack/messages.js";
 import type { Approval, CredentialKind } from "../state/store.js";
-import { messageView, type RotateModalMetadata, resultView } from "../views.js";
 import { auditFieldsOf, type CredentialRef, type RotatedCredential, rotationAction } from "./credential.js";
-import { finishJournaledRotation, startJournaledRotation } from "./start.js";
+import { finishJournaledRotation, startJournaledRotation } from "./lease-and-journal.js";
+import { messageView, type RotateModalMetadata, resultView } from "./rotate-form.js";
 
 /** Where a submission's progress and result go: the modal and the command's response_url. */
 interface ModalReporter {

@@ -1,13 +1,13 @@
 /**
  * The "Check credential health" step: the health check the action's audit mode runs
- * (shared/scheduled/health-check.ts), over the bot's runners or one of them, read-only. Its
+ * (shared/credential-upkeep/health-check.ts), over the bot's runners or one of them, read-only. Its
  * validations go into the history as a `validate` would, so the App Home's "last validated" shows
  * them. The summary holds hosts, runners and findings in words: no secret, no token id or owner
  * (a workflow may post it anywhere).
  */
-import { runHealthCheck } from "../../shared/scheduled/health-check.js";
-import { healthCheckTitle } from "../../shared/scheduled/titles.js";
-import type { HealthCheckReport } from "../../shared/scheduled/types.js";
+import { runHealthCheck } from "../../shared/credential-upkeep/health-check.js";
+import { healthCheckTitle } from "../../shared/credential-upkeep/titles.js";
+import type { HealthCheckReport } from "../../shared/credential-upkeep/types.js";
 import { escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
 import type { BotContext } from "../context.js";

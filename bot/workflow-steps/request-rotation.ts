@@ -9,7 +9,7 @@ import { describeApiError } from "../../shared/api/error-in-words.js";
 import { requestApproval } from "../approvals/flow.js";
 import { reasonProblem } from "../approvals/reason.js";
 import type { BotContext } from "../context.js";
-import { resolveTarget, type Target } from "../gitpod.js";
+import { resolveTarget, type Target } from "../gitpod/reads.js";
 import { looksLikeSecret, parseTarget, targetText } from "../listeners/commands/words.js";
 import { oauthSecretOf } from "../rotations/credential.js";
 import { rotationAuditBase } from "../rotations/slack-rotation.js";

@@ -4,10 +4,10 @@
  * the file that Gitpod does not have, and a link to the workflow run.
  */
 
-import { llmPhaseWords } from "../scheduled/llm-health.js";
-import { HEALTH_STATUS_WORDS } from "../scheduled/status-words.js";
-import { healthCheckTitle, plural } from "../scheduled/titles.js";
-import type { CheckedIntegration, HealthCheckReport } from "../scheduled/types.js";
+import { llmPhaseWords } from "../credential-upkeep/llm-health.js";
+import { HEALTH_STATUS_WORDS } from "../credential-upkeep/status-words.js";
+import { healthCheckTitle, plural } from "../credential-upkeep/titles.js";
+import type { CheckedIntegration, HealthCheckReport } from "../credential-upkeep/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";

@@ -5,8 +5,8 @@
  */
 
 import type { LlmIntegration } from "../api/schemas.js";
+import { llmPhaseWords } from "../credential-upkeep/llm-health.js";
 import { endpointHost, llmPhaseWord } from "../rotation/llm-key.js";
-import { llmPhaseWords } from "../scheduled/llm-health.js";
 import { bold, code, escapeMrkdwn } from "./mrkdwn.js";
 
 /** The LLM integrations of the listed runners, or why they could not be read. */

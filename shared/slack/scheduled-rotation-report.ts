@@ -2,13 +2,13 @@
  * The result of a scheduled rotation run as Block Kit: a header, one section per integration in the
  * look of the bot's rotation messages, and a link to the workflow run. No secret: the report has none.
  */
-import { ROTATION_STATUS_WORDS } from "../scheduled/status-words.js";
-import { rotationItemText, rotationTitle } from "../scheduled/titles.js";
+import { ROTATION_STATUS_WORDS } from "../credential-upkeep/status-words.js";
+import { rotationItemText, rotationTitle } from "../credential-upkeep/titles.js";
 import type {
   ScheduledRotationItem,
   ScheduledRotationReport,
   ScheduledRotationStatus,
-} from "../scheduled/types.js";
+} from "../credential-upkeep/types.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";
 import { rotationHeadline } from "./rotation-result.js";

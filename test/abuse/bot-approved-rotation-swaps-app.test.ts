@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLIENT_ID_BLOCK } from "../../bot/views.js";
+import { CLIENT_ID_BLOCK } from "../../bot/rotations/rotate-form.js";
 import {
   type BotProcess,
   clickButton,

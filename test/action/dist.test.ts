@@ -99,9 +99,9 @@ describe("the committed bundle", () => {
     const sources = await Promise.all(
       [
         "action/inputs.ts",
-        "action/sync-mode.ts",
+        "action/modes/sync.ts",
         "action/report/plan-output.ts",
-        "action/modes/scheduled-inputs.ts",
+        "action/modes/mode-inputs.ts",
         "action/modes/rotate.ts",
         "action/modes/health-check.ts",
         "action/modes/publish-report.ts",

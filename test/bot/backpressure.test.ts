@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BUSY_TEXT } from "../../bot/in-flight-limit.js";
+import { BUSY_TEXT } from "../../bot/server/in-flight-limit.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
 import { type Harness, startHarness } from "./harness.js";
 

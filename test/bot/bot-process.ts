@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { REASON_ACTION, REASON_BLOCK, REQUEST_CALLBACK_ID } from "../../bot/approvals/views.js";
-import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
+import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/rotations/rotate-form.js";
 import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";

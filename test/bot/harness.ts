@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Bot, createBot } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
-import { GitpodCalls } from "../../bot/gitpod-calls.js";
-import { botGitpodClient } from "../../bot/gitpod-client.js";
+import { GitpodCalls } from "../../bot/gitpod/calls.js";
+import { botGitpodClient } from "../../bot/gitpod/client.js";
 import { createJsonLogger } from "../../bot/logger.js";
+import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/rotations/rotate-form.js";
 import { openStore } from "../../bot/state/open.js";
 import type { BotStore } from "../../bot/state/store.js";
-import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/views.js";
 import type { GitpodClient } from "../../shared/api/index.js";
 import {
   type Emulator,

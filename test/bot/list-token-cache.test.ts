@@ -9,7 +9,7 @@
  * the answers are awaited as long too.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { HOST_TOKEN_CACHE_MS } from "../../bot/host-token-cache.js";
+import { HOST_TOKEN_CACHE_MS } from "../../bot/gitpod/host-token-cache.js";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import { type Harness, startHarness } from "./harness.js";
 

@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey } from "node:crypto";
 import { isValidSlackRequest } from "@slack/bolt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signatureProblem } from "../../bot/signed-receiver.js";
+import { signatureProblem } from "../../bot/slack/signed-receiver.js";
 import { RUNNER_EU_ID } from "../emulator/index.js";
 import { signedHeaders, slackSignature } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";

@@ -2,18 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { describeScmValidation } from "../../shared/rotation/validation-in-words.js";
-import {
-  escapeMrkdwn,
-  formatAuditRecord,
-  formatError,
-  formatIntegrationList,
-  formatRotationReport,
-  formatRotationResult,
-  formatValidationResult,
-  type MessageBlock,
-  SLACK_LIMITS,
-  splitText,
-} from "../../shared/slack/index.js";
+import { formatAuditRecord } from "../../shared/slack/audit-record.js";
+import { type MessageBlock, SLACK_LIMITS } from "../../shared/slack/blocks.js";
+import { formatError } from "../../shared/slack/errors.js";
+import { formatIntegrationList } from "../../shared/slack/integration-list.js";
+import { escapeMrkdwn, splitText } from "../../shared/slack/mrkdwn.js";
+import { formatRotationReport, formatRotationResult } from "../../shared/slack/rotation-result.js";
+import { formatValidationResult } from "../../shared/slack/validation-result.js";
 
 const RUNNER = "d2c94c27-3b76-4a42-b88c-95a85e392c68";
 const NOW = new Date("2025-06-01T00:00:00Z");

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { healthSummary } from "../../bot/workflow-steps/check-health.js";
-import type { HealthCheckReport } from "../../shared/scheduled/types.js";
+import type { HealthCheckReport } from "../../shared/credential-upkeep/types.js";
 import { GITLAB_OAUTH_CLIENT_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";

@@ -11,10 +11,10 @@ import {
   integrationsOfRunner,
   integrationsOfRunners,
 } from "../../shared/api/live-reads.js";
-import { runHealthCheck } from "../../shared/scheduled/index.js";
+import { runHealthCheck } from "../../shared/credential-upkeep/index.js";
+import { type Seeded, seeded } from "../credential-upkeep/setup.js";
 import { RUNNER_EU_ID, RUNNER_EU_NAME, RUNNER_US_ID, RUNNER_US_NAME } from "../emulator/index.js";
 import { type StrippingProxy, startRewritingProxy } from "../fakes/field-stripping-proxy.js";
-import { type Seeded, seeded } from "../scheduled/setup.js";
 
 const OTHER_RUNNER = "0f0f0f0f-0000-4000-8000-00000000ffff";
 const INTRUDERS: Record<string, [string, Record<string, unknown>]> = {

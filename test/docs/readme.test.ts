@@ -67,10 +67,10 @@ describe("README.md", () => {
       unionOf("shared/sync/plan-base.ts", "Action").sort(),
     );
     expect(backtickedAfter("A scheduled rotation reports each integration as", ";").sort()).toEqual(
-      unionOf("shared/scheduled/types.ts", "ScheduledRotationStatus").sort(),
+      unionOf("shared/credential-upkeep/types.ts", "ScheduledRotationStatus").sort(),
     );
     expect(backtickedAfter("an audit as", ".\n").sort()).toEqual(
-      unionOf("shared/scheduled/types.ts", "HealthStatus").sort(),
+      unionOf("shared/credential-upkeep/types.ts", "HealthStatus").sort(),
     );
   });
 });

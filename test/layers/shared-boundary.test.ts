@@ -3,7 +3,7 @@
  * bot/), nothing from the tests (test/, the emulator included) and neither the GitHub nor the Slack
  * SDK, so each face bundles only what it uses and the engines stay testable without either
  * platform. Type-only imports count too: a type from a face is a dependency on it. The emulator's
- * own boundary is test/emulator/independence.test.ts.
+ * own boundary is test/emulator-tests/independence.test.ts.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

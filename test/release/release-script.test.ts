@@ -1,5 +1,5 @@
 /**
- * script/release as a maintainer runs it, in a clone of this repository with a bare repository as
+ * scripts/release as a maintainer runs it, in a clone of this repository with a bare repository as
  * the remote: it tags vX.Y.Z, moves vX, pushes both, and refuses (tagging nothing) when the
  * changelog, package.json, the version order or dist/ are not right.
  */
@@ -21,7 +21,7 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
 
 async function release(...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await exec("bash", ["script/release", ...args, "--remote", "rel"], {
+    const { stdout, stderr } = await exec("bash", ["scripts/release", ...args, "--remote", "rel"], {
       cwd: clone,
       env: { ...process.env, PATH: `${resolve("node_modules/.bin")}:${process.env.PATH ?? ""}` },
     });
@@ -70,7 +70,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("script/release", () => {
+describe("scripts/release", () => {
   it("refuses a version without a changelog section or with another package.json version", async () => {
     await prepare("0.7.0", false);
     const noChangelog = await release("0.7.0");

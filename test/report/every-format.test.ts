@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatPlanComment } from "../../action/report/plan-comment.js";
-import { kindLabel } from "../../shared/kinds/registry.js";
 import {
   healthCheckMarkdown,
   healthCheckText,
@@ -14,9 +13,10 @@ import {
   rotationText,
   runHealthCheck,
   runScheduledRotation,
-} from "../../shared/scheduled/index.js";
-import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "../../shared/scheduled/status-words.js";
-import { healthCheckTitle, rotationTitle } from "../../shared/scheduled/titles.js";
+} from "../../shared/credential-upkeep/index.js";
+import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "../../shared/credential-upkeep/status-words.js";
+import { healthCheckTitle, rotationTitle } from "../../shared/credential-upkeep/titles.js";
+import { kindLabel } from "../../shared/kinds/registry.js";
 import { formatApplyReport } from "../../shared/slack/apply-report.js";
 import type { MessageBlock, SlackMessage } from "../../shared/slack/blocks.js";
 import { formatHealthCheckReport } from "../../shared/slack/health-check-report.js";
@@ -28,14 +28,14 @@ import { formatPlanMarkdown } from "../../shared/sync/plan-markdown.js";
 import { describePlan } from "../../shared/sync/plan-report.js";
 import { formatPlanText } from "../../shared/sync/plan-text.js";
 import type { Operation, Plan } from "../../shared/sync/plan-types.js";
-import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID } from "../emulator/index.js";
 import {
   NEW_GITHUB_SECRET,
   NEW_GITLAB_SECRET,
   type Seeded,
   seeded,
   WRONG_SECRET,
-} from "../scheduled/setup.js";
+} from "../credential-upkeep/setup.js";
+import { GITLAB_OAUTH_CLIENT_ID, RUNNER_EU_ID } from "../emulator/index.js";
 
 /** Markdown or mrkdwn read back as the words a reader sees. */
 function plain(text: string): string {

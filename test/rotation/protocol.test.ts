@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
-import { KeyedLock, type RotationResult, rotateScmCredentials } from "../../shared/rotation/index.js";
+import { KeyedLock } from "../../shared/rotation/lock.js";
+import { rotateScmCredentials } from "../../shared/rotation/protocol.js";
+import type { RotationResult } from "../../shared/rotation/types.js";
 import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,

@@ -11,7 +11,7 @@ import {
   rotationText,
   runHealthCheck,
   runScheduledRotation,
-} from "../../shared/scheduled/index.js";
+} from "../../shared/credential-upkeep/index.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { formatIssuesText } from "../../shared/sync/format.js";
 import {

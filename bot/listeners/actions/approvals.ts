@@ -7,8 +7,8 @@ import type { App, BlockButtonAction, RespondFn } from "@slack/bolt";
 import { decideApproval, openApprovedForm, openDenyForm } from "../../approvals/flow.js";
 import { APPROVE_ACTION, DENY_ACTION, OPEN_FORM_ACTION } from "../../approvals/messages.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
 import { republishAfterVote, republishHome } from "../../home/publish.js";
+import type { Respond } from "../../slack/deliver.js";
 import { ranAs } from "../log-requests.js";
 
 /**

@@ -5,10 +5,10 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { formatError } from "../../../shared/slack/errors.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { resolveTarget } from "../../gitpod.js";
-import { CHOICE_ACTION_ID, notFoundMessage, refusedMessage } from "../../messages.js";
-import { decodeMetadata } from "../../views.js";
+import { resolveTarget } from "../../gitpod/reads.js";
+import { decodeMetadata } from "../../rotations/rotate-form.js";
+import type { Respond } from "../../slack/deliver.js";
+import { CHOICE_ACTION_ID, notFoundMessage, refusedMessage } from "../../slack/messages.js";
 import { handleRotateChoice } from "../commands/rotate.js";
 import { validateOne } from "../commands/validate.js";
 import { ranAs } from "../log-requests.js";

@@ -1,9 +1,9 @@
 /** "Older" under a history page: the next page, for anyone who may view here. */
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { BotContext } from "../../context.js";
-import type { Target } from "../../gitpod.js";
+import type { Target } from "../../gitpod/reads.js";
 import { HISTORY_OLDER_ACTION, parseOlderButton } from "../../history/format.js";
-import { refusedMessage } from "../../messages.js";
+import { refusedMessage } from "../../slack/messages.js";
 import { handleHistory } from "../commands/history.js";
 import { ranAs } from "../log-requests.js";
 

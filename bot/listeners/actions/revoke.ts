@@ -6,8 +6,6 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { refusedMessage } from "../../messages.js";
 import { refuseRevoke, revokeAuditBase } from "../../revoke/access.js";
 import { requestRevokeApproval } from "../../revoke/approval.js";
 import { auditRevoke, deleteManagedTokens } from "../../revoke/delete.js";
@@ -19,6 +17,8 @@ import {
   type RevokeResult,
   resultMessage,
 } from "../../revoke/preview.js";
+import type { Respond } from "../../slack/deliver.js";
+import { refusedMessage } from "../../slack/messages.js";
 import type { RevokePreview } from "../../state/store.js";
 import { ranAs } from "../log-requests.js";
 

@@ -4,7 +4,7 @@
  * dispatch all come from it.
  */
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
+import type { Respond } from "../../slack/deliver.js";
 
 /** One slash command as Slack sent it, after the ack. Its text is never logged (it may hold a secret). */
 export interface SlashCommand {

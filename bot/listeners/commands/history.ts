@@ -1,9 +1,9 @@
 /** `history [integration-id | host]`: the last rotations, validations and approvals, from the store. */
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import type { Target } from "../../gitpod.js";
+import type { Target } from "../../gitpod/reads.js";
 import { formatHistory, HISTORY_PAGE_SIZE, type OlderButtonValue } from "../../history/format.js";
+import type { Respond } from "../../slack/deliver.js";
 import type { Approval } from "../../state/store.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand } from "./command.js";

@@ -5,8 +5,8 @@
  */
 import type { App, Middleware, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { BotContext } from "../../context.js";
-import { BUSY_TEXT, type InFlightLimit } from "../../in-flight-limit.js";
-import { RESTARTING_TEXT } from "../../messages.js";
+import { BUSY_TEXT, type InFlightLimit } from "../../server/in-flight-limit.js";
+import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 import { dispatch } from "./dispatch.js";
 import { parseCommand } from "./table.js";

@@ -2,9 +2,9 @@
 import { formatError } from "../../../shared/slack/errors.js";
 import { formatIntegrationList } from "../../../shared/slack/integration-list.js";
 import type { BotContext } from "../../context.js";
-import { deliver, type Recipient, type Respond } from "../../deliver.js";
-import { listLlmIntegrations, listScope, listWithTokens, type Target } from "../../gitpod.js";
-import { notFoundMessage } from "../../messages.js";
+import { listLlmIntegrations, listScope, listWithTokens, type Target } from "../../gitpod/reads.js";
+import { deliver, type Recipient, type Respond } from "../../slack/deliver.js";
+import { notFoundMessage } from "../../slack/messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand } from "./command.js";
 import { parseOptionalTarget } from "./words.js";

@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
 import { readManagedHostTokens } from "../../host-tokens/read.js";
 import { refuseRevoke } from "../../revoke/access.js";
 import {
@@ -18,6 +17,7 @@ import {
   selectorText,
   selectTokens,
 } from "../../revoke/preview.js";
+import type { Respond } from "../../slack/deliver.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem } from "./command.js";
 import { isUuid, parseTarget } from "./words.js";

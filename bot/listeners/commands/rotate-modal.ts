@@ -5,10 +5,10 @@
 import type { types } from "@slack/bolt";
 import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { refusedMessage } from "../../messages.js";
-import { SlackRateLimitedError } from "../../slack-rate-limits.js";
-import { loadingView, messageView, type RotateModalMetadata } from "../../views.js";
+import { loadingView, messageView, type RotateModalMetadata } from "../../rotations/rotate-form.js";
+import type { Respond } from "../../slack/deliver.js";
+import { refusedMessage } from "../../slack/messages.js";
+import { SlackRateLimitedError } from "../../slack/rate-limits.js";
 import type { SlashCommand } from "./command.js";
 
 /** A rotate command as its handler needs it: who, where, the trigger and what to rotate. */

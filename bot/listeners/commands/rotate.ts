@@ -8,12 +8,17 @@ import type { ScmIntegration } from "../../../shared/api/schemas.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { resolveTarget, type Target } from "../../gitpod.js";
-import { choiceBlocks } from "../../messages.js";
+import { resolveTarget, type Target } from "../../gitpod/reads.js";
 import { oauthSecretOf } from "../../rotations/credential.js";
+import {
+  choiceView,
+  messageView,
+  type RotateModalMetadata,
+  rotateFormView,
+} from "../../rotations/rotate-form.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
-import { choiceView, messageView, type RotateModalMetadata, rotateFormView } from "../../views.js";
+import type { Respond } from "../../slack/deliver.js";
+import { choiceBlocks } from "../../slack/messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
 import { type ModalRequest, notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";

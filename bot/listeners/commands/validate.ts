@@ -4,9 +4,9 @@ import { validateStoredCredentials } from "../../../shared/rotation/validate-sto
 import { formatError } from "../../../shared/slack/errors.js";
 import { formatValidationResult } from "../../../shared/slack/validation-result.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { resolveTarget, type Target } from "../../gitpod.js";
-import { choiceMessage, notFoundMessage } from "../../messages.js";
+import { resolveTarget, type Target } from "../../gitpod/reads.js";
+import type { Respond } from "../../slack/deliver.js";
+import { choiceMessage, notFoundMessage } from "../../slack/messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem } from "./command.js";
 import { parseTarget } from "./words.js";

@@ -3,7 +3,7 @@
  * (recognised so the bot can refuse them: secrets only travel through the modal). Pure.
  */
 
-import type { Target } from "../../gitpod.js";
+import type { Target } from "../../gitpod/reads.js";
 import { ParseProblem } from "./command.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -21,12 +21,12 @@ import {
   REQUEST_CALLBACK_ID,
 } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
-import type { Respond } from "../../deliver.js";
-import { resolveTarget } from "../../gitpod.js";
+import { resolveTarget } from "../../gitpod/reads.js";
 import { republishAfterVote } from "../../home/publish.js";
-import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
+import type { Respond } from "../../slack/deliver.js";
+import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
 const REQUEST_TITLE = "Ask for approval";

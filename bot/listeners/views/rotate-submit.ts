@@ -10,16 +10,9 @@ import { rotateScmCredentials } from "../../../shared/rotation/protocol.js";
 import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { approvedClientId } from "../../approvals/flow.js";
 import type { BotContext } from "../../context.js";
-import { resolveTarget } from "../../gitpod.js";
-import { RESTARTING_TEXT } from "../../messages.js";
+import { resolveTarget } from "../../gitpod/reads.js";
 import { auditFieldsOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { journaledApi } from "../../rotations/journaled-api.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
 import {
   CLIENT_ID_BLOCK,
   CLIENT_SECRET_BLOCK,
@@ -29,7 +22,14 @@ import {
   progressView,
   ROTATE_CALLBACK_ID,
   type RotateModalMetadata,
-} from "../../views.js";
+} from "../../rotations/rotate-form.js";
+import {
+  admitSubmission,
+  modalReporter,
+  rotationAuditBase,
+  runJournaledRotation,
+} from "../../rotations/slack-rotation.js";
+import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerRotateSubmission(app: App, bot: BotContext): void {

@@ -13,15 +13,8 @@ import { rotateHostToken } from "../../../shared/rotation/host-token.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { USER_TOKEN_REASON } from "../../host-tokens/find.js";
-import { RESTARTING_TEXT } from "../../messages.js";
 import { hostTokenOf } from "../../rotations/credential.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
 import {
   decodeMetadata,
   HOST_TOKEN_BLOCK,
@@ -31,7 +24,14 @@ import {
   ROTATE_TOKEN_CALLBACK_ID,
   type RotateModalMetadata,
   TOKEN_EXPIRY_BLOCK,
-} from "../../views.js";
+} from "../../rotations/rotate-form.js";
+import {
+  admitSubmission,
+  modalReporter,
+  rotationAuditBase,
+  runJournaledRotation,
+} from "../../rotations/slack-rotation.js";
+import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
 export function registerRotateTokenSubmission(app: App, bot: BotContext): void {

@@ -1,0 +1,236 @@
+/**
+ * The rotate modals' views (an OAuth secret, a service account's host token). A modal opens at
+ * once with a loading view (the trigger id expires after three seconds), then is filled in with
+ * views.update: the form, a choice, a refusal or a result.
+ */
+
+import type { types } from "@slack/bolt";
+import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { RotationResult } from "../../shared/rotation/types.js";
+import type { MessageBlock } from "../../shared/slack/blocks.js";
+import { bold, code, escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
+import { formatRotationResult } from "../../shared/slack/rotation-result.js";
+import { sections } from "../../shared/slack/split.js";
+import { runnerLabel } from "../../shared/text/runner-label.js";
+
+export const ROTATE_CALLBACK_ID = "rotate_submit";
+export const CLIENT_ID_BLOCK = "client_id";
+export const CLIENT_SECRET_BLOCK = "client_secret";
+export const INPUT_ACTION = "value";
+export const ROTATE_TOKEN_CALLBACK_ID = "rotate_token_submit";
+export const HOST_TOKEN_BLOCK = "host_token";
+export const TOKEN_EXPIRY_BLOCK = "token_expires";
+
+/** What the modal carries between steps (Slack returns it signed with the submission). */
+export interface RotateModalMetadata {
+  /** The slash command's response_url, for the final report. */
+  responseUrl?: string;
+  channelId?: string;
+  /** Set once an integration is chosen. */
+  integrationId?: string;
+  /** The approved four-eyes request the form was opened under. */
+  approvalId?: string;
+  /** Set for a host token's modal, with the token once it is known. */
+  kind?: "host-token";
+  tokenId?: string;
+}
+
+function encodeMetadata(metadata: RotateModalMetadata): string {
+  return JSON.stringify(metadata);
+}
+
+export function decodeMetadata(raw: string | undefined): RotateModalMetadata {
+  try {
+    const value: unknown = JSON.parse(raw ?? "{}");
+    if (typeof value !== "object" || value === null) return {};
+    const record = value as Record<string, unknown>;
+    const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : undefined);
+    const metadata: RotateModalMetadata = {};
+    for (const key of ["responseUrl", "channelId", "integrationId", "approvalId", "tokenId"] as const) {
+      const value = text(key);
+      if (value) metadata[key] = value;
+    }
+    if (text("kind") === "host-token") metadata.kind = "host-token";
+    return metadata;
+  } catch {
+    return {};
+  }
+}
+
+const CLOSE: types.PlainTextElement = { type: "plain_text", text: "Close" };
+
+function titleOf(metadata: RotateModalMetadata): types.PlainTextElement {
+  return {
+    type: "plain_text",
+    text: metadata.kind === "host-token" ? "Rotate host token" : "Rotate OAuth secret",
+  };
+}
+
+function modal(blocks: (MessageBlock | types.KnownBlock)[], metadata: RotateModalMetadata): types.ModalView {
+  return {
+    type: "modal",
+    title: titleOf(metadata),
+    close: CLOSE,
+    private_metadata: encodeMetadata(metadata),
+    blocks: blocks as types.KnownBlock[],
+  };
+}
+
+export function loadingView(metadata: RotateModalMetadata): types.ModalView {
+  const what = metadata.kind === "host-token" ? "the token" : "the integration";
+  return modal(sections(`:hourglass_flowing_sand: Looking up ${what}…`), metadata);
+}
+
+export function messageView(mrkdwn: string, metadata: RotateModalMetadata): types.ModalView {
+  return modal(sections(mrkdwn), metadata);
+}
+
+export function choiceView(blocks: types.KnownBlock[], metadata: RotateModalMetadata): types.ModalView {
+  return modal(blocks, metadata);
+}
+
+/**
+ * The OAuth secret form. Under an approval (`approvedClientId`) the client id is shown, not asked:
+ * the approvers approved a new secret for that app, and the submission may store no other.
+ */
+export function rotateFormView(
+  integration: ScmIntegration,
+  metadata: RotateModalMetadata,
+  runnerLabels: Readonly<Record<string, string>>,
+  approvedClientId?: string,
+): types.ModalView {
+  const clientId = integration.oauth?.clientId ?? "";
+  const about = [
+    `${bold(integration.host ?? "(no host)")} · ${escapeMrkdwn(integration.scmId ?? "")}`,
+    `Runner ${escapeMrkdwn(runnerLabel(integration.runnerId, runnerLabels?.[integration.runnerId]))}`,
+    `ID ${code(integration.id)}`,
+  ].join("\n");
+  const clientIdInput: types.PlainTextInput = {
+    type: "plain_text_input",
+    action_id: INPUT_ACTION,
+    placeholder: { type: "plain_text", text: "The OAuth app's client id" },
+    max_length: 255,
+  };
+  if (clientId) clientIdInput.initial_value = clientId;
+  return {
+    type: "modal",
+    callback_id: ROTATE_CALLBACK_ID,
+    title: titleOf(metadata),
+    submit: { type: "plain_text", text: "Test and rotate" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: encodeMetadata({ ...metadata, integrationId: integration.id }),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: about } },
+      approvedClientId === undefined
+        ? {
+            type: "input",
+            block_id: CLIENT_ID_BLOCK,
+            label: { type: "plain_text", text: "OAuth client id" },
+            element: clientIdInput,
+          }
+        : {
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              text: `OAuth client id ${code(approvedClientId)}: approved as is, only the secret changes.`,
+            },
+          },
+      secretInput(CLIENT_SECRET_BLOCK, "New client secret", "Paste the new secret", 1000),
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "The new secret is tested first; nothing changes if it is refused. It is never shown or logged.",
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The one field a secret is pasted into: read from the submission, never shown back. */
+function secretInput(
+  blockId: string,
+  label: string,
+  placeholder: string,
+  maxLength: number,
+): types.InputBlock {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    element: {
+      type: "plain_text_input",
+      action_id: INPUT_ACTION,
+      placeholder: { type: "plain_text", text: placeholder },
+      max_length: maxLength,
+    },
+  };
+}
+
+/**
+ * The host token form: the new token (never shown back) and its new expiry. The API cannot test a
+ * host token, so the form says so instead of promising a test.
+ */
+export function tokenFormView(
+  token: HostAuthenticationToken,
+  metadata: RotateModalMetadata,
+  runnerLabels: Readonly<Record<string, string>>,
+): types.ModalView {
+  const runnerId = token.runnerId ?? "";
+  const about = [
+    `${bold(token.host ?? "(no host)")} · service account ${code(token.subject?.id ?? "")}`,
+    `Runner ${escapeMrkdwn(runnerLabel(runnerId, runnerLabels?.[runnerId]))}`,
+    `Token ID ${code(token.id)} · expires ${escapeMrkdwn(token.expiresAt || "never (no expiry stored)")}`,
+  ].join("\n");
+  const form = { ...metadata, kind: "host-token" as const, tokenId: token.id };
+  return {
+    type: "modal",
+    callback_id: ROTATE_TOKEN_CALLBACK_ID,
+    title: titleOf(form),
+    submit: { type: "plain_text", text: "Rotate" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: encodeMetadata(form),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: about } },
+      secretInput(HOST_TOKEN_BLOCK, "New token", "Paste the service account's new token", 4000),
+      {
+        type: "input",
+        block_id: TOKEN_EXPIRY_BLOCK,
+        optional: true,
+        label: { type: "plain_text", text: "The new token expires on (UTC)" },
+        hint: {
+          type: "plain_text",
+          text: "Stored as 00:00 UTC of that day, so expiry warnings come early. Leave empty to keep the stored expiry.",
+        },
+        element: { type: "datepicker", action_id: INPUT_ACTION },
+      },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "The API cannot test a host token before storing it: check that it works at the host first. It is read back after the update; its value is never shown or logged.",
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function progressView(metadata: RotateModalMetadata): types.ModalView {
+  const text =
+    metadata.kind === "host-token"
+      ? ":hourglass_flowing_sand: Storing the new token, then reading it back…"
+      : ":hourglass_flowing_sand: Testing the new credentials, then rotating…";
+  return modal(sections(text), metadata);
+}
+
+export function resultView(
+  result: RotationResult,
+  metadata: RotateModalMetadata,
+  runnerLabels: Readonly<Record<string, string>>,
+): types.ModalView {
+  return modal(formatRotationResult(result, { runnerLabels }).blocks, metadata);
+}
