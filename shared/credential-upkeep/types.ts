@@ -210,7 +210,7 @@ export interface MissingIntegration {
 }
 
 /** One LLM integration of a managed runner as the health check saw it (never its key). */
-export interface CheckedLlmIntegration {
+interface CheckedLlmIntegration {
   id: string;
   runnerId: string;
   runnerName?: string;

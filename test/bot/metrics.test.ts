@@ -15,6 +15,7 @@ import {
 } from "../emulator/index.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { seedGitHubIntegration } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import {
   type BotProcess,
   openRotateForm,
@@ -132,7 +133,18 @@ describe("/metrics", () => {
     await slack.waitFor(() => outcomePosts(slack as FakeSlack, AUDIT).length >= 1, 15_000);
     expect(emu.state.decryptClientSecret(integration.id)).toBe(NEW_SECRET);
 
-    const after = await scrape(bot.url);
+    // The submission's request line is counted when its handler returns, after the rotation's last
+    // follow-up (the App Home redraw): wait for it rather than race it.
+    const botUrl = bot.url;
+    const after = await waitUntil(
+      async () => {
+        const scraped = await scrape(botUrl);
+        return sumOf(scraped.samples, "gitpod_scm_bot_requests_total", { event: "submission" }) > 0
+          ? scraped
+          : undefined;
+      },
+      { what: "the submission in /metrics", timeoutMs: 15_000 },
+    );
     const { samples } = after;
     const requests = (labels: Record<string, string>) =>
       sumOf(samples, "gitpod_scm_bot_requests_total", labels);

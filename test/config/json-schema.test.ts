@@ -34,8 +34,11 @@ const BEYOND_JSON_SCHEMA = new Set([
   "36-host-token-duplicate.yaml",
   "39-llm-duplicate-endpoint.yaml",
 ]);
-/** Accepted by both here: they fail later (an unset variable, server-side checks, an unknown runner). */
-const LATER = /^(13|22|2[4-7]|31)-/;
+/**
+ * Accepted by both here: they fail later (an unset variable, server-side checks, an unknown runner,
+ * a check against the runner's objects such as a new class without a description).
+ */
+const LATER = /^(13|22|2[4-7]|31|50)-/;
 
 const RUNNERS = [
   { runnerId: RUNNER_EU_ID, schema: defaultRunnerSchema() },

@@ -17,7 +17,6 @@ import {
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
 import { type FakeWebhook, startFakeWebhook } from "../notify/webhook-server.js";
 import { type ActionResult, FAST_CLIENT_ENV, runAction, WORKSPACE_CONFIG } from "../support/run-action.js";
-import { acceptInvalidRequests } from "../witness/witness.js";
 import {
   CANARIES,
   NEW_GITHUB_SECRET,
@@ -345,11 +344,9 @@ describe("mode: audit", () => {
 
 describe("mode: apply, with Slack configured", () => {
   it("posts the apply result once, with the run link and no secret", async () => {
-    acceptInvalidRequests(
-      "the file's class has no description, which the official rules refuse on create (docs/emulator.md: the witness's finding)",
-    );
     const config = `${CONFIG}    environmentClasses:
       - displayName: Standard Instance
+        description: A standard class
         configuration:
           instanceType: m6i.xlarge
 `;

@@ -27,6 +27,7 @@ runners:
   - id: ${RUNNER_EU_ID}
     environmentClasses:
       - displayName: Huge Instance
+        description: A class for the policy tests
         configuration:
           instanceType: m6i.4xlarge
 `;

@@ -15,9 +15,11 @@ runners:
   - id: ${RUNNER_EU_ID}
     environmentClasses:
       - displayName: Small Instance
+        description: A class for the policy tests
         configuration:
           instanceType: m6i.large
       - displayName: Big Instance
+        description: A class for the policy tests
         configuration:
           instanceType: ${instanceType}
 `;

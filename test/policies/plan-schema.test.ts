@@ -46,7 +46,7 @@ describe("plans the CLI saves validate against it", () => {
     await removeWorkspace(workspace);
   });
   const cli = (args: string[]) =>
-    runCli(args, { cwd: workspace, api: emu, env: { GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_SECRET } });
+    runCli(args, { cwd: workspace, api: emu, env: { OAUTH_SECRET_GITHUB_COM: GITHUB_OAUTH_SECRET } });
   const savedPlan = async (flags: string[]) => {
     const result = await cli(["plan", ...flags, "--out", "plan.json"]);
     expect(result.code, result.stderr).toBe(0);
