@@ -16,6 +16,7 @@ import {
   PolicyFileError,
   type PolicySet,
 } from "../shared/policies/load.js";
+import { plural } from "../shared/text/plural.js";
 import { annotateIssues, workspaceRoot } from "./config-file.js";
 import { logInfo } from "./log.js";
 
@@ -124,6 +125,6 @@ export async function readPolicySet(
     if (!(error instanceof PolicyFileError)) throw error;
     annotateIssues(error.issues);
     logInfo(error.message);
-    return fail(`${error.issues.length} error(s) in the policy file ${file}`);
+    return fail(`${plural(error.issues.length, "error")} in the policy file ${file}`);
   }
 }

@@ -32,6 +32,7 @@ import {
   savedPlan,
 } from "../../shared/sync/saved-plan.js";
 import { DRIFT_SCOPES, type DriftScope } from "../../shared/sync/unmanaged.js";
+import { plural } from "../../shared/text/plural.js";
 import { booleanFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { FileError, readConfigFile, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
@@ -106,7 +107,11 @@ async function validateFileOffline(context: CommandContext, file: string, text: 
   }
   if (result.issues.length > 0) {
     io.err(
-      formatIssuesWithSource(result.issues, new Map([[file, text]]), `${result.issues.length} error(s):`),
+      formatIssuesWithSource(
+        result.issues,
+        new Map([[file, text]]),
+        `${plural(result.issues.length, "error")}:`,
+      ),
     );
     return 1;
   }
@@ -183,10 +188,7 @@ function finalLine(apply: Parameters<typeof formatApplyText>[0]): string {
 async function configText(file: string, root: ConfigRoot | undefined): Promise<string> {
   const read = await readConfigFile(file, "--config", root);
   if ("text" in read) return read.text;
-  throw new CliFailure(
-    formatIssuesWithSource([read.issue], new Map(), "1 error(s); nothing was changed:"),
-    1,
-  );
+  throw new CliFailure(formatIssuesWithSource([read.issue], new Map(), "1 error; nothing was changed:"), 1);
 }
 
 /** The files `--config` names (one, a comma-separated list, or globs), each read: planned as one. */
@@ -237,7 +239,7 @@ async function policySetOf(context: CommandContext): Promise<PolicySet | undefin
       formatIssuesWithSource(
         error.issues,
         new Map([[file, text]]),
-        `${error.issues.length} error(s) in the policy file; nothing was planned:`,
+        `${plural(error.issues.length, "error")} in the policy file; nothing was planned:`,
       ),
       1,
     );
@@ -353,7 +355,7 @@ export function syncCommand(mode: SyncMode) {
           formatIssuesWithSource(
             result.issues,
             new Map(sources.map((source) => [source.file, source.text])),
-            `${result.issues.length} error(s); nothing was changed:`,
+            `${plural(result.issues.length, "error")}; nothing was changed:`,
           ),
         );
         return 1;

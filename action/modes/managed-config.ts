@@ -7,6 +7,7 @@
 import * as core from "@actions/core";
 import { formatIssue, loadRunnerConfigs } from "../../shared/config/load.js";
 import { managedFromDesiredState } from "../../shared/credential-upkeep/index.js";
+import { plural } from "../../shared/text/plural.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
 import { logInfo } from "../log.js";
 
@@ -20,7 +21,7 @@ export async function loadManaged(
   if (loaded.issues.length > 0 || !loaded.desired) {
     annotateIssues(loaded.issues);
     for (const issue of loaded.issues) logInfo(formatIssue(issue));
-    core.setFailed(`${loaded.issues.length} error(s) in ${file}; nothing was changed`);
+    core.setFailed(`${plural(loaded.issues.length, "error")} in ${file}; nothing was changed`);
     return undefined;
   }
   return managedFromDesiredState(loaded.desired);

@@ -27,6 +27,7 @@ import {
   SavedPlanError,
   savedPlan,
 } from "../../shared/sync/saved-plan.js";
+import { plural } from "../../shared/text/plural.js";
 import type { Cancellation } from "../cancellation.js";
 import { unreadableReason } from "../cli/files.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
@@ -100,7 +101,10 @@ export async function runSyncMode(
   if (result.issues.length > 0) {
     annotateIssues(result.issues);
     logInfo(formatIssuesText(result.issues));
-    core.setOutput("summary", `${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
+    core.setOutput(
+      "summary",
+      `${plural(result.issues.length, "error")} in ${inputs.config}; nothing was changed`,
+    );
     const issuesMarkdown = formatIssuesMarkdown(result.issues);
     await writeJobSummary(issuesMarkdown, env);
     // On a pull request the sticky comment shows the errors instead of a stale plan.
@@ -113,7 +117,7 @@ export async function runSyncMode(
         ),
       );
     }
-    core.setFailed(`${result.issues.length} error(s) in ${inputs.config}; nothing was changed`);
+    core.setFailed(`${plural(result.issues.length, "error")} in ${inputs.config}; nothing was changed`);
     return;
   }
   const plan = result.plan;

@@ -10,6 +10,7 @@ import type { ConfigIssue } from "../../shared/config/types.js";
 import { markdownText } from "../../shared/markdown/escape.js";
 import { runSync } from "../../shared/sync/engine.js";
 import { formatIssuesMarkdown, formatIssuesText } from "../../shared/sync/format.js";
+import { plural } from "../../shared/text/plural.js";
 import { annotateIssues, readConfigSources } from "../config-file.js";
 import type { ActionInputs } from "../inputs.js";
 import { writeJobSummary } from "../report/job-summary.js";
@@ -60,8 +61,8 @@ export async function runValidateMode(
     annotateIssues(issues);
     core.info(formatIssuesText(issues));
     await writeJobSummary(formatIssuesMarkdown(issues), env);
-    core.setOutput("summary", `${issues.length} error(s) in ${inputs.config}`);
-    core.setFailed(`${issues.length} error(s) in ${inputs.config} (validated ${how})`);
+    core.setOutput("summary", `${plural(issues.length, "error")} in ${inputs.config}`);
+    core.setFailed(`${plural(issues.length, "error")} in ${inputs.config} (validated ${how})`);
     return;
   }
   const summary = `${inputs.config} is valid (validated ${how}).`;

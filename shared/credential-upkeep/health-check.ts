@@ -9,9 +9,9 @@ import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js"
 import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
+import { plural } from "../text/plural.js";
 import { describes, findLive } from "./live.js";
 import { checkLlmIntegrations } from "./llm-health.js";
-import { plural } from "./titles.js";
 import { checkTokens } from "./tokens.js";
 import type {
   CheckedIntegration,

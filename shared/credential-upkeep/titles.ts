@@ -1,4 +1,5 @@
 /** One-line headlines for reports, shared by the job summary and Slack. */
+import { plural } from "../text/plural.js";
 import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS } from "./status-words.js";
 import type { HealthCheckReport, ScheduledRotationReport, ScheduledRotationStatus } from "./types.js";
 
@@ -40,8 +41,4 @@ export function rotationItemText(item: {
   return item.serviceAccount
     ? `${item.host} token of service account ${item.serviceAccount}`
     : `${item.host} (${item.scmId})`;
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

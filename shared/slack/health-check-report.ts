@@ -6,8 +6,9 @@
 
 import { llmPhaseWords } from "../credential-upkeep/llm-health.js";
 import { HEALTH_STATUS_WORDS } from "../credential-upkeep/status-words.js";
-import { healthCheckTitle, plural } from "../credential-upkeep/titles.js";
+import { healthCheckTitle } from "../credential-upkeep/titles.js";
 import type { CheckedIntegration, HealthCheckReport } from "../credential-upkeep/types.js";
+import { plural } from "../text/plural.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";
 import { bold, code, escapeMrkdwn, linkMrkdwn } from "./mrkdwn.js";

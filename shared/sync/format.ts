@@ -7,6 +7,7 @@ import { formatIssue } from "../config/load.js";
 import type { ConfigIssue } from "../config/types.js";
 import { kindLabel } from "../kinds/registry.js";
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
+import { plural } from "../text/plural.js";
 import { oneLine } from "../text/untrusted.js";
 import type { ApplyResult } from "./apply.js";
 import { OUTCOME_SIGNS, summarizeApply } from "./apply-summary.js";
@@ -42,7 +43,7 @@ export function formatApplyMarkdown(result: ApplyResult, plan?: Plan): string {
 
 export function formatIssuesText(issues: ConfigIssue[]): string {
   return [
-    `${issues.length} error(s); nothing was changed:`,
+    `${plural(issues.length, "error")}; nothing was changed:`,
     ...issues.map((issue) => `  ${oneLine(formatIssue(issue))}`),
   ].join("\n");
 }
@@ -52,5 +53,5 @@ export function formatIssuesMarkdown(issues: ConfigIssue[]): string {
     (issue) =>
       `| ${codeSpan(`${issue.file}:${issue.line}`)} | ${codeSpan(issue.path)} | ${cell(issue.message)} |`,
   );
-  return `### Gitpod runner configuration: ${issues.length} error(s), nothing was changed\n\n| where | field | error |\n| --- | --- | --- |\n${rows.join("\n")}\n`;
+  return `### Gitpod runner configuration: ${plural(issues.length, "error")}, nothing was changed\n\n| where | field | error |\n| --- | --- | --- |\n${rows.join("\n")}\n`;
 }

@@ -59,7 +59,7 @@ describe("hostile config files, through the CLI", () => {
     );
     const result = await cliPlan(config);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("2 error(s)");
+    expect(result.stderr).toContain("2 errors");
     expect(result.stderr).toContain(`${CONFIG_FILE}:2:1: unknown key "__proto__"`);
     expect(result.stderr).toContain(`${CONFIG_FILE}:11:11: unknown key "__proto__"`);
     // The file parses: only the runner's schema is read (its errors come in the same run); nothing is sent.

@@ -137,7 +137,7 @@ runners:
     const literal = await validate(config);
     expect(literal.join("\n")).not.toContain(PAT);
     expect(literal).toEqual([
-      "1 error(s):",
+      "1 error:",
       `  ${WORKSPACE_CONFIG}:7:16: runners[0].hostAuthenticationTokens[0].token must be a \${ENV_VAR} reference: a literal token in this file would be committed to git`,
       "    7 |         token: ***",
       "      |                ^",

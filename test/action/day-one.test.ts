@@ -241,7 +241,7 @@ runners:
     const config = await file("both.yaml", both);
     const text = await cli(["validate", "--config", config]);
     expect(text.code).toBe(1);
-    expect(text.stderr).toContain("3 error(s)");
+    expect(text.stderr).toContain("3 errors");
     expect(text.stderr).toContain(`${config}:9:5: runners[0].colour: unknown key "colour"`);
     expect(text.stderr).toContain(`${config}:8:21:`);
     expect(text.stderr).toContain(

@@ -120,7 +120,7 @@ describe("policy rules in the CLI", () => {
     );
     const result = await cli(["plan", "--policy", "bad.yaml"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("2 error(s) in the policy file; nothing was planned:");
+    expect(result.stderr).toContain("2 errors in the policy file; nothing was planned:");
     expect(result.stderr).toMatch(/bad\.yaml:4:\d+: rules\[0\]\.expression: does not compile/);
     expect(result.stderr).toMatch(
       /bad\.yaml:8:\d+: rules\[1\]\.expression: must be true or false, and this expression gives int/,
@@ -128,7 +128,7 @@ describe("policy rules in the CLI", () => {
     expect(emu.requests.count()).toBe(0);
     const validate = await cli(["validate", "--policy", "bad.yaml"]);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain("2 error(s) in the policy file");
+    expect(validate.stderr).toContain("2 errors in the policy file");
   });
 
   it("--policy naming a missing file is an error; no default file means no rules", async () => {
