@@ -38,7 +38,10 @@ function packageVersion(): string {
 
 export type { CliIo } from "./cli/context.js";
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argvGiven: string[], io: CliIo): Promise<number> {
+  // --no-color is global, anywhere on the line: the same as NO_COLOR (and stronger than FORCE_COLOR).
+  const noColor = argvGiven.includes("--no-color");
+  const argv = noColor ? argvGiven.filter((arg) => arg !== "--no-color") : argvGiven;
   const usageCode = argv.includes("--detailed-exitcode") ? 1 : 2;
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
@@ -77,7 +80,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const args = parseCommandArgs(command, rest);
-    const term = detectTerminal(io.env, io.stdoutIsTTY ?? false);
+    const env = noColor ? { ...io.env, FORCE_COLOR: undefined, NO_COLOR: "1" } : io.env;
+    const term = detectTerminal(env, io.stdoutIsTTY ?? false);
     return await command.run({ io, args, argv: rest, term, usageCode });
   } catch (error) {
     const code = reportFailure(error, command, io, usageCode);

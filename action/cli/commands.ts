@@ -222,7 +222,7 @@ export function generalHelp(version: string): string {
     "commands:",
     ...LISTED.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "global flags: --help (-h), --version (-v)",
+    "global flags: --help (-h), --version (-v), --no-color",
     "environment: ONA_API_KEY (the API token; legacy GITPOD_API_KEY), ONA_BASE_URL (legacy GITPOD_BASE_URL), NO_COLOR, FORCE_COLOR",
     'Run "gitpod-runner-config help <command>" for a command\'s flags.',
   ].join("\n");

@@ -305,7 +305,7 @@ export function syncCommand(mode: SyncMode) {
     const ascii = !term.unicode;
     let planShown = false;
     const printPlan = (plan: Plan, policies?: PolicyReport) => {
-      io.out(formatPlanText(plan, { ascii }));
+      io.out(formatPlanText(plan, { ascii, paint: term.paint }));
       if (policies) io.out(`\n${policyTextLines(policies).join("\n")}`);
       planShown = true;
     };

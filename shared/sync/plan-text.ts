@@ -15,9 +15,24 @@ const SYMBOL: Record<Action, string> = {
 
 const ASCII_SYMBOL: Record<Action, string> = { ...SYMBOL, disable: "x" };
 
+/** A colour per action, as a terminal paints the item's line (Terraform's: add green, change yellow, remove red). */
+export type PlanColour = "green" | "yellow" | "red";
+const ACTION_COLOUR: Partial<Record<PlanItem["action"], PlanColour>> = {
+  create: "green",
+  update: "yellow",
+  replace: "red",
+  disable: "red",
+  delete: "red",
+};
+
 export function formatPlanText(
   plan: Plan,
-  options: { showUnchanged?: boolean; ascii?: boolean } = {},
+  options: {
+    showUnchanged?: boolean;
+    ascii?: boolean;
+    /** Colours an item's line by its action (a terminal's paint); absent: plain text. */
+    paint?: (colour: PlanColour, text: string) => string;
+  } = {},
 ): string {
   const report = describePlan(plan);
   const symbols = options.ascii ? ASCII_SYMBOL : SYMBOL;
@@ -28,9 +43,9 @@ export function formatPlanText(
         ? "  [REFUSED: destructive]"
         : "  [destructive]"
       : "";
-    lines.push(
-      `  ${symbols[entry.action].padEnd(3)} ${entry.action} ${entry.kind} ${oneLine(entry.key)}${flag}`,
-    );
+    const line = `${symbols[entry.action].padEnd(3)} ${entry.action} ${entry.kind} ${oneLine(entry.key)}${flag}`;
+    const colour = ACTION_COLOUR[entry.action];
+    lines.push(`  ${colour && options.paint ? options.paint(colour, line) : line}`);
     for (const change of entry.changes) lines.push(`        ${oneLine(change)}`);
     for (const note of entry.notes) lines.push(`        note: ${oneLine(note)}`);
     if (entry.destructive) lines.push(`        ${options.ascii ? "!" : "⚠"} ${entry.destructive.note}`);

@@ -237,4 +237,18 @@ describe("the action, run as the GitHub runner runs it", () => {
     expect(missing.stdout).toContain("::error::config file nope.yaml does not exist (ENOENT) (input config)");
     expect(emu.requests.count()).toBe(0);
   });
+
+  it("leaves a job summary that says the run failed and why, never an empty one", async () => {
+    const badInput = await action(CONFIG, { mode: "destroy" });
+    expect(badInput.code).toBe(1);
+    expect(badInput.summary).toContain("### Gitpod runner configuration: the run failed");
+    expect(badInput.summary).toContain("input mode must be one of");
+    const missing = await action(CONFIG, { mode: "plan", config: "nope.yaml" });
+    expect(missing.code).toBe(1);
+    expect(missing.summary.trim()).not.toBe("");
+    const rejected = await action(CONFIG, { mode: "plan", "api-token": "canary-rejected-token-1f2e" });
+    expect(rejected.code).toBe(1);
+    expect(rejected.summary.trim()).not.toBe("");
+    expect(rejected.summary).not.toContain("canary-rejected-token-1f2e");
+  });
 });

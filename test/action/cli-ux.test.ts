@@ -281,9 +281,16 @@ describe("plan and apply", () => {
     emu.state.reset();
     const coloured = await cli(["apply", "--config", EXAMPLE], { FORCE_COLOR: "1" });
     expect(coloured.stdout).toContain("\u001b[32m✓\u001b[39m [1/7]");
+    // The plan's lines are coloured by their action too, not only the progress glyphs.
+    expect(coloured.stdout).toContain("\u001b[32m+   create environment class Small Instance\u001b[39m");
     emu.state.reset();
     const noColour = await cli(["apply", "--config", EXAMPLE], { FORCE_COLOR: "0", NO_COLOR: "1" });
     expect(noColour.stdout).not.toContain("\u001b[");
+    emu.state.reset();
+    // --no-color, anywhere on the line, wins over FORCE_COLOR.
+    const flag = await cli(["apply", "--no-color", "--config", EXAMPLE], { FORCE_COLOR: "1" });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.stdout).not.toContain("\u001b[");
     emu.state.reset();
     const ascii = await cli(["apply", "--config", EXAMPLE, "--prune"], { LANG: "C" });
     expect(ascii.stdout).toMatch(/^ {2}\+ \[1\/7\] create/m);
