@@ -164,8 +164,9 @@ describe("bot list in a large workspace", () => {
     if (!list) throw new Error("no list run");
     expect(list.answerMs.runs).toHaveLength(1);
     expect(list.answerMs.median).toBeGreaterThan(0);
-    // One integrations page and 3 token pages per runner (250 tokens + 3 seeded, 100 a page).
-    expect(list.gitpodRequests).toBe(1 + 2 * 3);
+    // One integrations page, 3 token pages per runner (250 tokens + 3 seeded, 100 a page) and one
+    // LLM-integrations page per runner (list shows them too).
+    expect(list.gitpodRequests).toBe(1 + 2 * 3 + 2);
   });
 });
 

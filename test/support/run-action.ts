@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { expectSavedPlanMatchesSchema } from "./plan-schema.js";
 
 export const ACTION_ENTRY = resolve("dist/index.js");
 export const CLI_ENTRY = resolve("dist/cli.js");
@@ -172,6 +173,9 @@ async function runActionIn(workspace: string, options: ActionRunOptions): Promis
   }
   const result = await runNode(ACTION_ENTRY, [], env, workspace, options.onStart);
   const outputs = parseOutputs(await readFile(outputFile, "utf8"));
+  // Every plan the action saves (for the apply job) is checked against the published plan schema.
+  const savedPlan = outputs["saved-plan-file"];
+  if (savedPlan) await expectSavedPlanMatchesSchema(resolve(workspace, savedPlan));
   const summary = await readFile(summaryFile, "utf8");
   const outputsText = Object.entries(outputs)
     .map(([name, value]) => `${name}=${value}`)
@@ -207,5 +211,20 @@ export function runCli(
     ...(options.fastClient !== false && FAST_CLIENT_ENV),
     ...options.env,
   };
-  return runNode(CLI_ENTRY, args, env, options.cwd ?? process.cwd());
+  const cwd = options.cwd ?? process.cwd();
+  return runNode(CLI_ENTRY, args, env, cwd).then(async (result) => {
+    // Every plan a test saves is checked against the published plan schema.
+    const out = savedPlanPath(args);
+    if (out !== undefined && result.code === 0) await expectSavedPlanMatchesSchema(resolve(cwd, out));
+    return result;
+  });
+}
+
+/** The file `plan --out FILE` (or `--out=FILE`) saves the plan to, if these arguments save one. */
+function savedPlanPath(args: readonly string[]): string | undefined {
+  if (args[0] !== "plan") return undefined;
+  const index = args.findIndex((arg) => arg === "--out" || arg.startsWith("--out="));
+  if (index < 0) return undefined;
+  const arg = args[index] ?? "";
+  return arg.startsWith("--out=") ? arg.slice("--out=".length) : args[index + 1];
 }
