@@ -57,20 +57,19 @@ export interface Bot {
 }
 
 export function createBot(config: BotConfig, deps: BotDeps): Bot {
+  // Build: the process-wide services, the Bolt app, what every handler gets.
   const services = buildServices(config, deps);
   const app = createBoltApp(config, services, deps.slackClientOptions);
   const context = buildContext(config, deps, services, app);
+
+  // Register the listeners; each request's outcome is counted for /metrics.
   registerListeners(app, context, services.followUps, (request) =>
     services.metrics.request(request.event, request.kind, request.outcome),
   );
 
+  // Start and stop, with the work the process does in the background while it runs.
   const sweeps = new BackgroundSweeps(context);
-  const tokenChecks = new GitpodTokenChecks(
-    deps.gitpod,
-    context.runnerIds,
-    services.gitpodToken,
-    config.gitpod.tokenCheckMs,
-  );
+  const tokenChecks = new GitpodTokenChecks(context, services.gitpodToken);
   return {
     app,
     context,

@@ -3,6 +3,7 @@
  * then while it is not known to be accepted (at start, after a 401/403). The answer reaches
  * GitpodTokenState through the client's logger, like every other call's.
  */
+import type { BotContext } from "../context.js";
 import type { GitpodTokenState } from "../gitpod/calls.js";
 import type { BotGitpodApi } from "../gitpod/reads.js";
 
@@ -22,20 +23,19 @@ export class GitpodTokenChecks {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly gitpod: BotGitpodApi,
-    private readonly runnerIds: readonly string[],
+    private readonly context: Pick<BotContext, "gitpod" | "runnerIds" | "config">,
     private readonly token: GitpodTokenState,
-    private readonly everyMs: number,
   ) {}
 
   /** Starts the checks; resolves after the first one, or after FIRST_CHECK_WAIT_MS. */
   async start(): Promise<void> {
+    const { gitpod, runnerIds, config } = this.context;
     this.#timer = setInterval(() => {
-      if (!this.token.accepted) void checkGitpodToken(this.gitpod, this.runnerIds);
-    }, this.everyMs);
+      if (!this.token.accepted) void checkGitpodToken(gitpod, runnerIds);
+    }, config.gitpod.tokenCheckMs);
     this.#timer.unref();
     await Promise.race([
-      checkGitpodToken(this.gitpod, this.runnerIds),
+      checkGitpodToken(gitpod, runnerIds),
       new Promise((resolve) => setTimeout(resolve, FIRST_CHECK_WAIT_MS).unref()),
     ]);
   }
