@@ -8,48 +8,32 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  askForApproval,
   type BotProcess,
+  type BotWithFakes,
   clickButton,
-  requestApproval,
-  spawnBot,
-  startBotProcess,
+  type SpawnedBot,
+  startBotWithFakes,
 } from "../bot/bot-process.js";
-import { BOT_TOKEN, SIGNING_SECRET } from "../bot/harness.js";
-import {
-  type Emulator,
-  GITHUB_OAUTH_CLIENT_ID,
-  GITHUB_OAUTH_SECRET,
-  RUNNER_EU_ID,
-  startEmulator,
-} from "../emulator/index.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
+import { ADMIN, AUDIT_CHANNEL } from "../bot/harness.js";
+import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
-import { seedGitHubIntegration } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 
-const ADMIN = "U0ADMIN";
 const BOB = "U0BOB";
-const AUDIT = "C0AUDIT";
 /** bot/state/migrations.ts: the advisory lock that serialises migrations. */
 const MIGRATION_LOCK = 7_212_012;
 
 let server: PostgresServer | undefined;
-let emu: Emulator | undefined;
-let slack: FakeSlack | undefined;
-const bots: BotProcess[] = [];
+const running: Array<BotWithFakes<SpawnedBot>> = [];
 const clients: pg.Client[] = [];
 
 beforeAll(async () => {
   server = await startPostgres();
 }, 60_000);
 afterEach(async () => {
-  for (const bot of bots.splice(0)) {
-    bot.child.kill("SIGKILL");
-    await bot.exited();
-  }
+  for (const started of running.splice(0)) await started.close();
   await Promise.all(clients.splice(0).map((client) => client.end().catch(() => {})));
-  await emu?.close();
-  await slack?.close();
 });
 afterAll(async () => {
   await server?.stop();
@@ -79,36 +63,10 @@ async function waitingBackend(admin: pg.Client, queryLike: string): Promise<numb
   );
 }
 
-function env(databaseUrl: string): Record<string, string> {
-  const e = emu as Emulator;
-  return {
-    DATABASE_URL: databaseUrl,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: (slack as FakeSlack).apiUrl,
-    GITPOD_API_KEY: e.token,
-    GITPOD_BASE_URL: e.url,
-    GITPOD_RUNNER_IDS: RUNNER_EU_ID,
-    SLACK_ROTATE_USER_IDS: ADMIN,
-    SLACK_AUDIT_CHANNEL_ID: AUDIT,
-    SLACK_ROTATE_APPROVERS: BOB,
-    SLACK_ROTATE_APPROVALS_REQUIRED: "1",
-  };
-}
-
-function approveButton(call: RecordedCall): string {
-  const blocks =
-    (call.args.blocks as Array<{ type: string; elements?: Array<Record<string, string>> }>) ?? [];
-  const button = blocks
-    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
-    .find((element) => element.action_id === "approval_approve");
-  return button?.value ?? "";
-}
-
 /** Resolves with the first response to `responseUrlId`, or rejects as soon as the bot exits. */
-async function answerOrExit(bot: BotProcess, responseUrlId: string): Promise<RecordedCall> {
+async function answerOrExit(bot: BotProcess, slack: FakeSlack, responseUrlId: string): Promise<RecordedCall> {
   return Promise.race([
-    (slack as FakeSlack).waitFor((call) => call.responseUrlId === responseUrlId, 20_000),
+    slack.waitFor((call) => call.responseUrlId === responseUrlId, 20_000),
     bot.exited().then((code) => {
       throw new Error(`the bot exited (code ${code}): ${bot.stderr().slice(0, 2000)}`);
     }),
@@ -118,22 +76,10 @@ async function answerOrExit(bot: BotProcess, responseUrlId: string): Promise<Rec
 describe("PostgreSQL drops the bot's connection inside a transaction", () => {
   it("during an approval vote: the vote fails in words, the bot stays up and healthy, a second vote counts", async () => {
     const databaseUrl = await (server as PostgresServer).createDatabase("dropped_vote");
-    emu = await startEmulator();
-    slack = await startFakeSlack();
-    seedGitHubIntegration(emu.state);
-    emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET]);
-    const bot = await startBotProcess(env(databaseUrl));
-    bots.push(bot);
-
-    await requestApproval(bot, slack, "rotate github.com", ADMIN, "quarterly rotation");
-    const request = await slack.waitFor(
-      (call) =>
-        call.method === "chat.postMessage" &&
-        call.args.channel === AUDIT &&
-        JSON.stringify(call.args).includes("Approval needed"),
-      15_000,
-    );
-    const approvalId = approveButton(request);
+    const started = await startBotWithFakes({ databaseUrl, approvers: [BOB], rotatableGitHub: true });
+    running.push(started);
+    const { bot, slack } = started;
+    const approvalId = await askForApproval(bot, slack, "rotate github.com", ADMIN, "quarterly rotation");
     expect(approvalId).not.toBe("");
 
     // Hold the approval's row: the vote's transaction (SELECT … FOR UPDATE) waits on it.
@@ -142,7 +88,7 @@ describe("PostgreSQL drops the bot's connection inside a transaction", () => {
     await locker.query("SELECT 1 FROM approvals WHERE id = $1 FOR UPDATE", [approvalId]);
     const vote = await clickButton(bot, slack, {
       user: BOB,
-      channel: AUDIT,
+      channel: AUDIT_CHANNEL,
       actionId: "approval_approve",
       value: approvalId,
     });
@@ -152,7 +98,7 @@ describe("PostgreSQL drops the bot's connection inside a transaction", () => {
     await admin.query("SELECT pg_terminate_backend($1)", [pid]);
     await locker.query("ROLLBACK");
 
-    const answer = await answerOrExit(bot, vote.responseUrlId);
+    const answer = await answerOrExit(bot, slack, vote.responseUrlId);
     const text = JSON.stringify(answer.args);
     expect(text).toContain("not recorded");
     expect(text).toContain("state store");
@@ -164,11 +110,11 @@ describe("PostgreSQL drops the bot's connection inside a transaction", () => {
     expect(health.status).toBe(200);
     const again = await clickButton(bot, slack, {
       user: BOB,
-      channel: AUDIT,
+      channel: AUDIT_CHANNEL,
       actionId: "approval_approve",
       value: approvalId,
     });
-    const recorded = await answerOrExit(bot, again.responseUrlId);
+    const recorded = await answerOrExit(bot, slack, again.responseUrlId);
     expect(JSON.stringify(recorded.args)).toContain("Recorded, thank you.");
     await slack.waitFor((call) => call.method === "chat.postEphemeral" && call.args.user === ADMIN, 15_000);
     expect(bot.child.exitCode).toBeNull();
@@ -177,12 +123,12 @@ describe("PostgreSQL drops the bot's connection inside a transaction", () => {
 
   it("during start-up migrations: the bot stops with one message naming the store, not an unhandled error", async () => {
     const databaseUrl = await (server as PostgresServer).createDatabase("dropped_migration");
-    emu = await startEmulator();
-    slack = await startFakeSlack();
     // Hold the migration lock: the bot's migration transaction waits on it.
     const locker = await connect(databaseUrl);
     await locker.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    const bot = spawnBot(env(databaseUrl));
+    const started = await startBotWithFakes({ databaseUrl, approvers: [BOB], waitForStart: false });
+    running.push(started);
+    const { bot } = started;
     const admin = await connect(databaseUrl);
     const pid = await waitingBackend(admin, "%pg_advisory_xact_lock%");
     await admin.query("SELECT pg_terminate_backend($1)", [pid]);

@@ -7,88 +7,44 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type BotProcess,
+  answerTo,
+  askForApproval,
+  type BotWithFakes,
   clickButton,
-  requestApproval,
   sendCommand,
-  startBotProcess,
+  startBotWithFakes,
 } from "../bot/bot-process.js";
-import { BOT_TOKEN } from "../bot/harness.js";
-import {
-  type Emulator,
-  GITHUB_OAUTH_CLIENT_ID,
-  GITHUB_OAUTH_SECRET,
-  RUNNER_EU_ID,
-  startEmulator,
-} from "../emulator/index.js";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.js";
-import { seedGitHubIntegration } from "../support/fixtures.js";
+import { ADMIN, AUDIT_CHANNEL } from "../bot/harness.js";
 
-const ADMIN = "U0ADMIN";
 const BOB = "U0BOB";
-const AUDIT = "C0AUDIT";
 
-let emu: Emulator | undefined;
-let slack: FakeSlack | undefined;
-let bot: BotProcess | undefined;
+let running: BotWithFakes | undefined;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  slack = await startFakeSlack();
-  seedGitHubIntegration(emu.state);
-  emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET]);
-  bot = await startBotProcess({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.apiUrl,
-    GITPOD_API_KEY: emu.token,
-    GITPOD_BASE_URL: emu.url,
-    GITPOD_RUNNER_IDS: RUNNER_EU_ID,
-    SLACK_ROTATE_USER_IDS: ADMIN,
-    SLACK_AUDIT_CHANNEL_ID: AUDIT,
-    DATABASE_URL: "sqlite::memory:",
+  running = await startBotWithFakes({
+    approvers: [BOB],
+    rotatableGitHub: true,
     // Two follow-ups at once: two hanging ones would make everyone else "busy".
-    BOT_MAX_IN_FLIGHT: "2",
-    SLACK_ROTATE_APPROVERS: BOB,
-    SLACK_ROTATE_APPROVALS_REQUIRED: "1",
+    env: { BOT_MAX_IN_FLIGHT: "2" },
   });
 }, 60_000);
 afterAll(async () => {
-  bot?.child.kill("SIGKILL");
-  await bot?.exited();
-  await slack?.close();
-  await emu?.close();
+  await running?.close();
 });
-
-async function answer(responseUrlId: string): Promise<string> {
-  const call = await (slack as FakeSlack).waitFor((entry) => entry.responseUrlId === responseUrlId, 15_000);
-  return JSON.stringify(call.args);
-}
 
 describe("one Slack 429 with Retry-After: 3600", () => {
   it("fails the command and the button that needed the method in words, answers the others, and /healthz reports it", async () => {
-    const b = bot as BotProcess;
-    const s = slack as FakeSlack;
+    const { bot: b, slack: s } = running as BotWithFakes;
     // Before the limit: ADMIN asks to rotate, BOB approves; ADMIN's button will open the form.
-    await requestApproval(b, s, "rotate github.com", ADMIN, "quarterly rotation");
-    const request = await s.waitFor(
-      (call) =>
-        call.method === "chat.postMessage" &&
-        call.args.channel === AUDIT &&
-        JSON.stringify(call.args).includes("Approval needed"),
-      15_000,
-    );
-    const blocks = (request.args.blocks as Array<{ elements?: Array<Record<string, string>> }>) ?? [];
-    const approvalId = blocks
-      .flatMap((block) => block.elements ?? [])
-      .find((element) => element.action_id === "approval_approve")?.value;
-    expect(approvalId).toBeDefined();
+    const approvalId = await askForApproval(b, s, "rotate github.com", ADMIN, "quarterly rotation");
+    expect(approvalId).not.toBe("");
     const vote = await clickButton(b, s, {
       user: BOB,
-      channel: AUDIT,
+      channel: AUDIT_CHANNEL,
       actionId: "approval_approve",
-      value: approvalId ?? "",
+      value: approvalId,
     });
-    expect(await answer(vote.responseUrlId)).toContain("Recorded");
+    expect(await answerTo(s, vote.responseUrlId)).toContain("Recorded");
 
     let limited = 0;
     s.on("views.open", () => {
@@ -100,26 +56,26 @@ describe("one Slack 429 with Retry-After: 3600", () => {
 
     const first = await sendCommand(b, s, "rotate github.com", ADMIN);
     expect(first.status).toBe(200);
-    const told = await answer(first.responseUrlId);
+    const told = await answerTo(s, first.responseUrlId);
     expect(told).toContain("rate limiting the bot's views.open calls");
     expect(told).toContain("3600 s");
     // The approved requester's button needs views.open too: told in words, not left waiting.
     const opened = await clickButton(b, s, {
       user: ADMIN,
       actionId: "approval_open_form",
-      value: approvalId ?? "",
+      value: approvalId,
     });
     expect(opened.status).toBe(200);
-    expect(await answer(opened.responseUrlId)).toContain("rate limiting the bot's views.open calls");
+    expect(await answerTo(s, opened.responseUrlId)).toContain("rate limiting the bot's views.open calls");
 
     // A second rotate is told at once, without calling Slack again; help is answered, not "busy".
     const second = await sendCommand(b, s, "rotate github.com", ADMIN);
-    expect(await answer(second.responseUrlId)).toContain("rate limiting");
+    expect(await answerTo(s, second.responseUrlId)).toContain("rate limiting");
     expect(limited).toBe(1);
     for (let index = 0; index < 3; index++) {
       const help = await sendCommand(b, s, "help", ADMIN);
       expect(help.body).not.toContain("busy");
-      expect(await answer(help.responseUrlId)).toContain("rotate");
+      expect(await answerTo(s, help.responseUrlId)).toContain("rotate");
     }
 
     const health = await fetch(`${b.url}/healthz`);

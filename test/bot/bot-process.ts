@@ -5,10 +5,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { REASON_ACTION, REASON_BLOCK, REQUEST_CALLBACK_ID } from "../../bot/approvals/views.js";
 import { CLIENT_ID_BLOCK, CLIENT_SECRET_BLOCK, INPUT_ACTION } from "../../bot/rotations/rotate-form.js";
-import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
+import {
+  type Emulator,
+  GITHUB_OAUTH_CLIENT_ID,
+  GITHUB_OAUTH_SECRET,
+  RUNNER_EU_ID,
+  startEmulator,
+} from "../emulator/index.js";
+import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
+import { seedGitHubIntegration } from "../support/fixtures.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
-import { COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
+import { ADMIN, AUDIT_CHANNEL, BOT_TOKEN, COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
 import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
@@ -93,6 +101,138 @@ export async function startBotProcess(
     throw new Error(`the bot did not start: ${bot.stderr() || bot.stdout()}`);
   }
   return { ...bot, url: `http://127.0.0.1:${port}` };
+}
+
+export interface BotWithFakesOptions {
+  /** The store: default an in-memory SQLite one; a PostgreSQL URL (test/state/postgres-server.ts) for that. */
+  databaseUrl?: string;
+  /** Who may rotate (SLACK_ROTATE_USER_IDS); default ADMIN. */
+  rotators?: string[];
+  /** Four-eyes approval: these approve (SLACK_ROTATE_APPROVERS) and one approval is required. */
+  approvers?: string[];
+  /** Seed github.com on aws-eu with its OAuth app's current secret, so `rotate github.com` can run. */
+  rotatableGitHub?: boolean;
+  /** Added to, or overriding, the bot's environment (e.g. BOT_MAX_IN_FLIGHT). */
+  env?: Record<string, string>;
+  /** false: spawn the bot without waiting for its started line (for tests of how it fails to start). */
+  waitForStart?: boolean;
+}
+
+/** The emulator, the fake Slack API and a bot process between them; close() ends all three. */
+export interface BotWithFakes<Process extends SpawnedBot = BotProcess> {
+  emu: Emulator;
+  slack: FakeSlack;
+  bot: Process;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot from source as a process, managing aws-eu of a fresh emulator and posting to a fresh fake
+ * Slack API, with ADMIN as rotator and AUDIT_CHANNEL as audit channel unless `options` say otherwise.
+ */
+export async function startBotWithFakes(
+  options: BotWithFakesOptions & { waitForStart: false },
+): Promise<BotWithFakes<SpawnedBot>>;
+export async function startBotWithFakes(options?: BotWithFakesOptions): Promise<BotWithFakes>;
+export async function startBotWithFakes(
+  options: BotWithFakesOptions = {},
+): Promise<BotWithFakes<SpawnedBot>> {
+  const emu = await startEmulator();
+  const slack = await startFakeSlack();
+  if (options.rotatableGitHub) {
+    seedGitHubIntegration(emu.state);
+    emu.state.setOAuthAppSecrets("github.com", GITHUB_OAUTH_CLIENT_ID, [GITHUB_OAUTH_SECRET]);
+  }
+  const approvers = options.approvers ?? [];
+  const env = {
+    DATABASE_URL: options.databaseUrl ?? "sqlite::memory:",
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    GITPOD_API_KEY: emu.token,
+    GITPOD_BASE_URL: emu.url,
+    GITPOD_RUNNER_IDS: RUNNER_EU_ID,
+    SLACK_ROTATE_USER_IDS: (options.rotators ?? [ADMIN]).join(","),
+    SLACK_AUDIT_CHANNEL_ID: AUDIT_CHANNEL,
+    ...(approvers.length > 0
+      ? { SLACK_ROTATE_APPROVERS: approvers.join(","), SLACK_ROTATE_APPROVALS_REQUIRED: "1" }
+      : {}),
+    ...options.env,
+  };
+  const closeFakes = async () => {
+    await slack.close();
+    await emu.close();
+  };
+  let bot: SpawnedBot;
+  try {
+    bot =
+      options.waitForStart === false
+        ? spawnBot({ PORT: "0", HOST: "127.0.0.1", ...env })
+        : await startBotProcess(env);
+  } catch (error) {
+    await closeFakes();
+    throw error;
+  }
+  return {
+    emu,
+    slack,
+    bot,
+    async close() {
+      if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
+      await bot.exited();
+      await closeFakes();
+    },
+  };
+}
+
+/** The value of the button `actionId` in a message's actions blocks ("" when it has none). */
+export function buttonValue(call: RecordedCall, actionId: string): string {
+  const blocks =
+    (call.args.blocks as Array<{ type: string; elements?: Array<Record<string, string>> }>) ?? [];
+  const button = blocks
+    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
+    .find((element) => element.action_id === actionId);
+  return button?.value ?? "";
+}
+
+/** What the bot answered through the response_url `responseUrlId`, as one searchable string. */
+export async function answerTo(slack: FakeSlack, responseUrlId: string): Promise<string> {
+  const call = await slack.waitFor((entry) => entry.responseUrlId === responseUrlId, 15_000);
+  return JSON.stringify(call.args);
+}
+
+/** The first post to AUDIT_CHANNEL (past or future) whose text includes `containing`, as one string. */
+export async function auditPost(slack: FakeSlack, containing: string): Promise<string> {
+  const call = await slack.waitFor(
+    (entry) =>
+      entry.method === "chat.postMessage" &&
+      entry.args.channel === AUDIT_CHANNEL &&
+      JSON.stringify(entry.args).includes(containing),
+    15_000,
+  );
+  return JSON.stringify(call.args);
+}
+
+/**
+ * `user` asks to run `command` with `reason` (requestApproval); resolves with the approval id the
+ * request's Approve button carries in the audit channel.
+ */
+export async function askForApproval(
+  bot: BotProcess,
+  slack: FakeSlack,
+  command: string,
+  user: string,
+  reason: string,
+): Promise<string> {
+  await requestApproval(bot, slack, command, user, reason);
+  const request = await slack.waitFor(
+    (call) =>
+      call.method === "chat.postMessage" &&
+      call.args.channel === AUDIT_CHANNEL &&
+      JSON.stringify(call.args).includes("Approval needed"),
+    15_000,
+  );
+  return buttonValue(request, "approval_approve");
 }
 
 /** POSTs `body` to the bot's events endpoint, signed with the harness's secret. */

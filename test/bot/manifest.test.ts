@@ -61,7 +61,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
 };
 /** Calls the bot makes without a line of its own. */
 const CALLED_BY_BOLT = ["auth.test"];
-/** The receiver's one endpoint (bot/app.ts): every request URL of the manifest points at it. */
+/** The receiver's one endpoint (bot/slack/bolt-app.ts): every request URL of the manifest points at it. */
 const ENDPOINT = "/slack/events";
 
 function sourceFiles(dir: string): string[] {
