@@ -272,45 +272,23 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
       ok: true,
     };
   }
-  if (!policiesAllowApply(policies)) {
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      policyBlocked: true,
-      changed: false,
-      ok: false,
-    };
-  }
-  if (refusedOperations(plan).length > 0) {
-    // Refuse the whole apply rather than apply around the destructive part.
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      changed: false,
-      ok: false,
-    };
-  }
-  if (pending && options.confirm && !(await options.confirm(plan, policies))) {
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      changed: false,
-      ok: false,
-      declined: true,
-    };
-  }
+  // Apply stopped before its first write: the plan stands, nothing changed; `why` says which check stopped it.
+  const stoppedBeforeApply = (why: Pick<SyncResult, "policyBlocked" | "declined"> = {}): SyncResult => ({
+    mode: options.mode,
+    issues: [],
+    plan,
+    secretValues,
+    fingerprint,
+    ...withPolicies,
+    ...why,
+    changed: false,
+    ok: false,
+  });
+  if (!policiesAllowApply(policies)) return stoppedBeforeApply({ policyBlocked: true });
+  // Refuse the whole apply rather than apply around the destructive part.
+  if (refusedOperations(plan).length > 0) return stoppedBeforeApply();
+  if (pending && options.confirm && !(await options.confirm(plan, policies)))
+    return stoppedBeforeApply({ declined: true });
   const apply = await applyPlan(client, plan, loaded.secrets, {
     concurrency: options.concurrency,
     before: current.runners,
