@@ -13,6 +13,13 @@ export function literalConfigPaths(setting: string): string[] {
   return entriesOf(setting).filter((entry) => !GLOB_CHARACTERS.test(entry));
 }
 
+/** The one file the setting names literally, or undefined when it names several or a pattern. */
+export function singleConfigPath(setting: string): string | undefined {
+  const entries = entriesOf(setting);
+  const [only] = entries;
+  return entries.length === 1 && only !== undefined && !GLOB_CHARACTERS.test(only) ? only : undefined;
+}
+
 function entriesOf(setting: string): string[] {
   return setting
     .split(/[\n,]/)
