@@ -81,6 +81,7 @@ export function exportMarkdown(report: ExportReport): string {
   if (result.secrets.length > 0) {
     lines.push(
       "",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's literal ${VAR} syntax
       "Secrets cannot be read back, so the file names each as `${VARIABLE}`. Plan and apply send one only for a new client id or token, or a rotation; pass each as a step variable of the same name (from a repository secret) where the plan says it is needed:",
       "",
       ...result.secrets.map((secret) => `- ${codeSpan(secret.variable)}: ${markdownText(secret.describes)}`),
