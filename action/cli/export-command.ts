@@ -1,12 +1,7 @@
 /** `export --runner <ID|all> [--out FILE]`: what runners have now, as a runner-config file. */
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
 import { countsText, type ExportResult } from "../../shared/export/export.js";
-import {
-  exportRunners,
-  NothingToExportError,
-  RunnerSelectionError,
-  runnerSelection,
-} from "../../shared/export/export-runners.js";
+import { exportRunners, NothingToExportError, runnerSelection } from "../../shared/export/export-runners.js";
 import { UnknownRunnerError } from "../../shared/export/read-state.js";
 import { booleanFlag, listFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, apiSource, apiUsed, CliFailure, type CommandContext, requireToken } from "./context.js";
@@ -17,12 +12,9 @@ export function runnerIds(context: CommandContext, allByDefault = false): string
   const given = listFlag(context.args, "runner");
   if (given.length === 0 && allByDefault) return undefined;
   if (given.length === 0) throw new UsageError("export needs --runner ID (repeatable) or --runner all");
-  try {
-    return runnerSelection(given, "--runner");
-  } catch (error) {
-    if (error instanceof RunnerSelectionError) throw new UsageError(error.message);
-    throw error;
-  }
+  const selection = runnerSelection(given, "--runner");
+  if (!selection.ok) throw new UsageError(selection.error);
+  return selection.ids;
 }
 
 /** The runners (`ids`, or all) as a runner-config file; `init` writes it too. */

@@ -9,12 +9,7 @@ import type { GitpodClient } from "../../shared/api/index.js";
 import { writablePath } from "../../shared/config/confine.js";
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
 import { singleConfigPath } from "../../shared/config/paths.js";
-import {
-  exportRunners,
-  NothingToExportError,
-  RunnerSelectionError,
-  runnerSelection,
-} from "../../shared/export/export-runners.js";
+import { exportRunners, NothingToExportError, runnerSelection } from "../../shared/export/export-runners.js";
 import { UnknownRunnerError } from "../../shared/export/read-state.js";
 import {
   type ExportReport,
@@ -23,6 +18,7 @@ import {
   exportText,
   exportTitle,
 } from "../../shared/export/report.js";
+import { listEntries } from "../../shared/text/list-entries.js";
 import { writeTextFile } from "../cli/files.js";
 import { workspaceRoot } from "../config-file.js";
 import { type ActionInputs, InputError } from "../inputs.js";
@@ -31,19 +27,12 @@ import { writeJobSummary } from "../report/job-summary.js";
 
 /** The `runners` input: runner ids (comma- or newline-separated), or `all`; undefined for all. */
 function runnersInput(): string[] | undefined {
-  const given = core
-    .getInput("runners")
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
+  const given = listEntries(core.getInput("runners"));
   if (given.length === 0)
     throw new InputError("input runners is required in export mode: runner ids (a UUID each) or all");
-  try {
-    return runnerSelection(given, "input runners");
-  } catch (error) {
-    if (error instanceof RunnerSelectionError) throw new InputError(error.message);
-    throw error;
-  }
+  const selection = runnerSelection(given, "input runners");
+  if (!selection.ok) throw new InputError(selection.error);
+  return selection.ids;
 }
 
 export async function runExportMode(

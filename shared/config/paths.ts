@@ -3,6 +3,7 @@
  * as `.gitpod/runners/*.yaml`: one file per team or per runner, planned as one.
  */
 import { glob } from "node:fs/promises";
+import { listEntries as entriesOf } from "../text/list-entries.js";
 
 export type ConfigPaths = { ok: true; files: string[] } | { ok: false; error: string };
 
@@ -18,13 +19,6 @@ export function singleConfigPath(setting: string): string | undefined {
   const entries = entriesOf(setting);
   const [only] = entries;
   return entries.length === 1 && only !== undefined && !GLOB_CHARACTERS.test(only) ? only : undefined;
-}
-
-function entriesOf(setting: string): string[] {
-  return setting
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
 }
 
 /** The files the setting names, in the order given (a pattern's matches sorted), each once. */

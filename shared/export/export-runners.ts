@@ -9,23 +9,26 @@ import { ALL_KINDS } from "../kinds/registry.js";
 import { type ExportOptions, type ExportResult, exportRunnerConfig } from "./export.js";
 import { readExportState } from "./read-state.js";
 
-/** A runner selection that is not ids or `all`; the message starts with `what` (`--runner`, `input runners`). */
-export class RunnerSelectionError extends Error {}
-
 /** No runner has anything export can list; the message says which kinds were looked for. */
 export class NothingToExportError extends Error {}
 
-/** The runner ids given, or undefined for `all` (every runner). `given` must not be empty. */
-export function runnerSelection(given: readonly string[], what: string): string[] | undefined {
+/**
+ * The runner ids given, or `ids: undefined` for `all` (every runner); else what is wrong, starting
+ * with `what` (`--runner`, `input runners`). `given` must not be empty.
+ */
+export function runnerSelection(
+  given: readonly string[],
+  what: string,
+): { ok: true; ids: string[] | undefined } | { ok: false; error: string } {
   if (given.includes("all")) {
-    if (given.length > 1) throw new RunnerSelectionError(`${what}: all exports every runner: give it alone`);
-    return undefined;
+    return given.length > 1
+      ? { ok: false, error: `${what}: all exports every runner: give it alone` }
+      : { ok: true, ids: undefined };
   }
-  for (const id of given) {
-    if (!z.uuid().safeParse(id).success)
-      throw new RunnerSelectionError(`${what}: "${id}" is not a runner id (a UUID) or all`);
-  }
-  return [...new Set(given)];
+  const notId = given.find((id) => !z.uuid().safeParse(id).success);
+  if (notId !== undefined)
+    return { ok: false, error: `${what}: "${notId}" is not a runner id (a UUID) or all` };
+  return { ok: true, ids: [...new Set(given)] };
 }
 
 /**
