@@ -1,8 +1,9 @@
 /** Reading the runner-config file and reporting its problems to the runner, for every mode. */
 import * as core from "@actions/core";
+import type { ConfigRoot } from "../shared/config/confine.js";
 import { type ConfigSource, issueText } from "../shared/config/load.js";
 import { expandConfigPaths } from "../shared/config/paths.js";
-import { type ConfigRoot, readConfigText } from "../shared/config/read.js";
+import { readConfigText } from "../shared/config/read.js";
 import type { ConfigIssue } from "../shared/config/types.js";
 import { unreadableReason } from "./cli/files.js";
 import { emitAnnotations } from "./report/annotations.js";

@@ -1,9 +1,8 @@
 /** `export --runner <ID|all> [--out FILE]`: what runners have now, as a runner-config file. */
-import { z } from "zod";
 import { PUBLISHED_SCHEMA_URL } from "../../shared/config/json-schema.js";
-import { countsText, type ExportResult, exportRunnerConfig } from "../../shared/export/export.js";
-import { readExportState, UnknownRunnerError } from "../../shared/export/read-state.js";
-import { ALL_KINDS } from "../../shared/kinds/registry.js";
+import { countsText, type ExportResult } from "../../shared/export/export.js";
+import { exportRunners, NothingToExportError, runnerSelection } from "../../shared/export/export-runners.js";
+import { UnknownRunnerError } from "../../shared/export/read-state.js";
 import { booleanFlag, listFlag, stringFlag, UsageError } from "./args.js";
 import { apiClient, apiSource, apiUsed, CliFailure, type CommandContext, requireToken } from "./context.js";
 import { writeTextFile } from "./files.js";
@@ -13,15 +12,9 @@ export function runnerIds(context: CommandContext, allByDefault = false): string
   const given = listFlag(context.args, "runner");
   if (given.length === 0 && allByDefault) return undefined;
   if (given.length === 0) throw new UsageError("export needs --runner ID (repeatable) or --runner all");
-  if (given.includes("all")) {
-    if (given.length > 1) throw new UsageError("--runner all exports every runner: give it alone");
-    return undefined;
-  }
-  for (const id of given) {
-    if (!z.uuid().safeParse(id).success)
-      throw new UsageError(`--runner: "${id}" is not a runner id (a UUID) or all`);
-  }
-  return [...new Set(given)];
+  const selection = runnerSelection(given, "--runner");
+  if (!selection.ok) throw new UsageError(selection.error);
+  return selection.ids;
 }
 
 /** The runners (`ids`, or all) as a runner-config file; `init` writes it too. */
@@ -31,23 +24,16 @@ export async function exportedConfig(
 ): Promise<ExportResult> {
   const client = apiClient(context, requireToken(context));
   try {
-    const runners = await readExportState(client, ids).catch((error: unknown) => {
-      if (error instanceof UnknownRunnerError) throw new CliFailure(error.message, 1);
-      throw error;
-    });
-    if (runners.length === 0) {
-      throw new CliFailure(
-        `no runner has ${ALL_KINDS.filter((kind) => kind.readEveryRunner)
-          .map((kind) => `an ${kind.label}`)
-          .join(" or ")}: nothing to export (name runners with --runner ID)`,
-        1,
-      );
-    }
-    return exportRunnerConfig(runners, {
+    return await exportRunners(client, ids, {
       source: apiSource(context),
       now: new Date(),
       schemaUrl: stringFlag(context.args, "schema-url") ?? PUBLISHED_SCHEMA_URL,
     });
+  } catch (error) {
+    if (error instanceof UnknownRunnerError) throw new CliFailure(error.message, 1);
+    if (error instanceof NothingToExportError)
+      throw new CliFailure(`${error.message} (name runners with --runner ID)`, 1);
+    throw error;
   } finally {
     await client.close();
   }

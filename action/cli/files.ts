@@ -1,7 +1,8 @@
 /** Reading and writing the CLI's files, with errors that say why (missing, no permission, a directory). */
 import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { type ConfigRoot, readConfigText } from "../../shared/config/read.js";
+import type { ConfigRoot } from "../../shared/config/confine.js";
+import { readConfigText } from "../../shared/config/read.js";
 import type { ConfigIssue } from "../../shared/config/types.js";
 
 export class FileError extends Error {}

@@ -1,8 +1,9 @@
 /** `validate`, `plan` and `apply`: the sync engine for a terminal, plus saved plans and --offline. */
+
+import type { ConfigRoot } from "../../shared/config/confine.js";
 import { type ConfigSource, formatIssue } from "../../shared/config/load.js";
 import { validateOffline } from "../../shared/config/offline.js";
 import { expandConfigPaths, literalConfigPaths } from "../../shared/config/paths.js";
-import type { ConfigRoot } from "../../shared/config/read.js";
 import type { PolicyReport } from "../../shared/policies/evaluate.js";
 import {
   DEFAULT_POLICY_FILE,

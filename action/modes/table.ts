@@ -7,6 +7,7 @@
 import type { GitpodClient } from "../../shared/api/index.js";
 import type { Cancellation } from "../cancellation.js";
 import type { ActionInputs } from "../inputs.js";
+import { runExportMode } from "./export.js";
 import { runHealthCheckMode } from "./health-check.js";
 import type { ModeInputs } from "./mode-inputs.js";
 import { runRotateMode } from "./rotate.js";
@@ -78,5 +79,11 @@ export const ACTION_MODES: readonly ActionMode[] = [
     writes: false,
     needsToken: true,
     run: ({ inputs, client, env, modeInputs }) => runHealthCheckMode(inputs, modeInputs, client, env),
+  },
+  {
+    name: "export",
+    writes: false,
+    needsToken: true,
+    run: ({ inputs, client, env }) => runExportMode(inputs, client, env),
   },
 ];

@@ -3,6 +3,7 @@
  * as `.gitpod/runners/*.yaml`: one file per team or per runner, planned as one.
  */
 import { glob } from "node:fs/promises";
+import { listEntries as entriesOf } from "../text/list-entries.js";
 
 export type ConfigPaths = { ok: true; files: string[] } | { ok: false; error: string };
 
@@ -13,11 +14,11 @@ export function literalConfigPaths(setting: string): string[] {
   return entriesOf(setting).filter((entry) => !GLOB_CHARACTERS.test(entry));
 }
 
-function entriesOf(setting: string): string[] {
-  return setting
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
+/** The one file the setting names literally, or undefined when it names several or a pattern. */
+export function singleConfigPath(setting: string): string | undefined {
+  const entries = entriesOf(setting);
+  const [only] = entries;
+  return entries.length === 1 && only !== undefined && !GLOB_CHARACTERS.test(only) ? only : undefined;
 }
 
 /** The files the setting names, in the order given (a pattern's matches sorted), each once. */

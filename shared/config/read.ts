@@ -1,6 +1,6 @@
 /** Reading a config file from disk: the size limit is checked before reading, the bytes before parsing. */
 import { readFile, realpath, stat } from "node:fs/promises";
-import { isAbsolute, relative, sep } from "node:path";
+import { type ConfigRoot, placeOutside } from "./confine.js";
 import { decodeConfigBytes, tooLargeIssue } from "./decode.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigIssue } from "./types.js";
@@ -9,12 +9,6 @@ export type ReadConfig =
   | { ok: true; text: string }
   /** `code`: the system's reason (ENOENT, EACCES, EISDIR) when the file cannot be read at all. */
   | { ok: false; issue: ConfigIssue | undefined; code?: string };
-
-/** The directory a config file must be inside, and how messages name it ("the workspace (GITHUB_WORKSPACE)"). */
-export interface ConfigRoot {
-  dir: string;
-  name: string;
-}
 
 /**
  * The text, or the issue that refuses it, or `issue: undefined` when the file cannot be read at all.
@@ -25,9 +19,8 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
   let bytes: Buffer;
   try {
     const path = await realpath(file);
-    const where = root ? placeIn(path, await realpath(root.dir)) : "inside";
-    if (root && where !== "inside") {
-      const place = where === "git" ? `in the .git directory of ${root.name}` : `outside ${root.name}`;
+    const place = root ? await placeOutside(path, root) : undefined;
+    if (place) {
       return {
         ok: false,
         issue: {
@@ -49,15 +42,4 @@ export async function readConfigText(file: string, root?: ConfigRoot): Promise<R
   }
   const decoded = decodeConfigBytes(file, bytes);
   return decoded.ok ? decoded : { ok: false, issue: decoded.issue };
-}
-
-/**
- * Where the real path `path` is relative to `dir` (both real paths). Its `.git` directory counts
- * apart: git's own files (`.git/config` holds the checkout's token) are never a config.
- */
-function placeIn(path: string, dir: string): "inside" | "outside" | "git" {
-  const rel = relative(dir, path);
-  const [first] = rel.split(sep);
-  if (rel === "" || first === ".." || isAbsolute(rel)) return "outside";
-  return first === ".git" ? "git" : "inside";
 }

@@ -1,19 +1,12 @@
 /** The reports as GitHub-flavoured markdown for the job summary: a headline and tables. */
 
 import { markdownText as cell, codeSpan } from "../markdown/escape.js";
+import { markdownTable as table } from "../markdown/table.js";
 import { plural } from "../text/plural.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { HEALTH_STATUS_WORDS, ROTATION_STATUS_WORDS, type StatusWords } from "./status-words.js";
 import { healthCheckTitle, rotationItemText, rotationTitle } from "./titles.js";
 import type { HealthCheckReport, ScheduledRotationReport } from "./types.js";
-
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(" | ")} |`,
-    `| ${head.map(() => "---").join(" | ")} |`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ];
-}
 
 function statusCell(words: StatusWords): string {
   return `${words.emoji} ${words.label}`;

@@ -4,6 +4,7 @@
  * of LLM integrations (host: the endpoint's host). An entry that matches nothing is an error.
  */
 import { sameHost } from "../api/matching.js";
+import { listEntries } from "../text/list-entries.js";
 import type { ManagedHostToken, ManagedLlmIntegration, ManagedScmIntegration } from "./types.js";
 
 export class RotateOnlyError extends Error {
@@ -15,10 +16,7 @@ export class RotateOnlyError extends Error {
 
 /** Split a multi-line or comma-separated input into entries (blank ones dropped). */
 export function parseRotateOnly(text: string | undefined): string[] {
-  return (text ?? "")
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0);
+  return listEntries(text ?? "");
 }
 
 /** Runner names by id: any entry of a runner that carries its name names it. */

@@ -21,6 +21,8 @@ export interface ExportResult {
   notes: string[];
   /** Runners, and entries written per kind in words: `[3, "environment class(es)"]`. */
   counts: { runners: number; entries: Array<[number, string]> };
+  /** Each runner's entries per kind, in the file's order (for a summary that says what came from where). */
+  runners: Array<{ runnerId: string; entries: Array<[number, string]> }>;
 }
 
 export interface ExportOptions {
@@ -51,8 +53,10 @@ export function exportRunnerConfig(runners: ExportRunnerState[], options: Export
   };
   const counted = new Map<string, number>(ALL_KINDS.map((kind) => [kind.kind, 0]));
 
+  const perRunner: ExportResult["runners"] = [];
   const runnerEntries = runners.map((runner) => {
     const entry: Record<string, unknown> = { id: runner.runnerId };
+    const written: Array<[number, string]> = [];
     for (const kind of ALL_KINDS) {
       const secrets = secretsByKind.get(kind.kind) ?? [];
       secretsByKind.set(kind.kind, secrets);
@@ -63,9 +67,11 @@ export function exportRunnerConfig(runners: ExportRunnerState[], options: Export
         note: (note) => notes.push(note),
       });
       counted.set(kind.kind, (counted.get(kind.kind) ?? 0) + entries.length);
+      written.push([entries.length, kind.file.counted]);
       // An empty list says nothing a missing one does not.
       if (entries.length > 0) entry[kind.file.key] = entries;
     }
+    perRunner.push({ runnerId: runner.runnerId, entries: written });
     return entry;
   });
 
@@ -91,5 +97,5 @@ export function exportRunnerConfig(runners: ExportRunnerState[], options: Export
   }
   const body = stringify({ version: 1, runners: runnerEntries }, { lineWidth: 0 });
   const secrets = ALL_KINDS.flatMap((kind) => secretsByKind.get(kind.kind) ?? []);
-  return { text: `${header.join("\n")}\n${body}`, secrets, notes, counts };
+  return { text: `${header.join("\n")}\n${body}`, secrets, notes, counts, runners: perRunner };
 }

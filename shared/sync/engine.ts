@@ -260,57 +260,27 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
       )
     : undefined;
   const withPolicies = policies ? { policies } : {};
-  if (options.mode !== "apply") {
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      changed: pending,
-      ok: true,
-    };
-  }
-  if (!policiesAllowApply(policies)) {
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      policyBlocked: true,
-      changed: false,
-      ok: false,
-    };
-  }
-  if (refusedOperations(plan).length > 0) {
-    // Refuse the whole apply rather than apply around the destructive part.
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      changed: false,
-      ok: false,
-    };
-  }
-  if (pending && options.confirm && !(await options.confirm(plan, policies))) {
-    return {
-      mode: options.mode,
-      issues: [],
-      plan,
-      secretValues,
-      fingerprint,
-      ...withPolicies,
-      changed: false,
-      ok: false,
-      declined: true,
-    };
-  }
+  // Every result from here on carries the plan; `outcome` says what became of it.
+  const withPlan = (
+    outcome: Pick<SyncResult, "changed" | "ok" | "policyBlocked" | "declined">,
+  ): SyncResult => ({
+    mode: options.mode,
+    issues: [],
+    plan,
+    secretValues,
+    fingerprint,
+    ...withPolicies,
+    ...outcome,
+  });
+  if (options.mode !== "apply") return withPlan({ changed: pending, ok: true });
+  // Apply stopped before its first write: nothing changed; `why` says which check stopped it.
+  const stoppedBeforeApply = (why: Pick<SyncResult, "policyBlocked" | "declined"> = {}): SyncResult =>
+    withPlan({ ...why, changed: false, ok: false });
+  if (!policiesAllowApply(policies)) return stoppedBeforeApply({ policyBlocked: true });
+  // Refuse the whole apply rather than apply around the destructive part.
+  if (refusedOperations(plan).length > 0) return stoppedBeforeApply();
+  if (pending && options.confirm && !(await options.confirm(plan, policies)))
+    return stoppedBeforeApply({ declined: true });
   const apply = await applyPlan(client, plan, loaded.secrets, {
     concurrency: options.concurrency,
     before: current.runners,
@@ -319,14 +289,7 @@ export async function runSync(client: GitpodClient, options: SyncOptions): Promi
     ...(options.abandon ? { abandon: options.abandon } : {}),
   });
   return {
-    mode: options.mode,
-    issues: [],
-    plan,
+    ...withPlan({ changed: apply.outcomes.some((outcome) => outcome.status === "done"), ok: apply.ok }),
     apply,
-    secretValues,
-    fingerprint,
-    ...withPolicies,
-    changed: apply.outcomes.some((outcome) => outcome.status === "done"),
-    ok: apply.ok,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Markdown and HTML injection into the job summary and the sticky PR comment: class names from the
  * API (and keys from the file) that try to ping a team, add a link, hide the rest of the comment or
- * embed an image. The bundled action must print them as plain text.
+ * embed an image. The bundled action must print them as plain text (also in the export mode's summary).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { GITHUB_OAUTH_SECRET, RUNNER_EU_ID } from "../emulator/index.js";
@@ -76,6 +76,27 @@ describe("hostile names in the summary and the PR comment", () => {
     expect(comment).toContain("security-team please approve");
     expect(liveMarkup(result.summary)).toEqual([]);
     expect(liveMarkup(comment)).toEqual([]);
+  });
+
+  it("class names and client ids from the API, in the export summary and log", async () => {
+    // Two classes of one name on a runner make a note that names them; a client id is in a secret's line.
+    for (const displayName of [...HOSTILE, "x\n::error::forged by a class name"]) {
+      h.emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName });
+      h.emu.state.seedEnvironmentClass({ runnerId: RUNNER_EU_ID, displayName, description: "again" });
+    }
+    h.emu.state.seedScmIntegration({
+      runnerId: RUNNER_EU_ID,
+      scmId: "gitlab",
+      host: "gitlab.example.com",
+      oauthClientId: HOSTILE.join(" "),
+      oauthClientSecret: "s",
+    });
+    const result = await h.action("", { mode: "export", runners: RUNNER_EU_ID });
+    expect(result.code, result.everything).toBe(0);
+    expect(result.summary).toContain("security-team please approve");
+    expect(result.summary).toContain("`OAUTH_SECRET_GITLAB_EXAMPLE_COM`: gitlab gitlab.example.com");
+    expect(liveMarkup(result.summary)).toEqual([]);
+    expect(result.stdout).not.toMatch(/^::error::forged/m);
   });
 
   it("keys from the file, in the error table", async () => {

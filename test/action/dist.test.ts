@@ -105,6 +105,7 @@ describe("the committed bundle", () => {
         "action/modes/rotate.ts",
         "action/modes/health-check.ts",
         "action/modes/publish-report.ts",
+        "action/modes/export.ts",
       ].map((file) => readFile(file, "utf8")),
     );
     const code = sources.join("\n");
