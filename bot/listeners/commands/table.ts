@@ -9,6 +9,7 @@ import { historyCommand } from "./history.js";
 import { listCommand } from "./list.js";
 import { revokeCommand } from "./revoke.js";
 import { rotateCommand } from "./rotate.js";
+import { rotateLlmCommand } from "./rotate-llm.js";
 import { rotateTokenCommand } from "./rotate-token.js";
 import { validateCommand } from "./validate.js";
 import { looksLikeSecret } from "./words.js";
@@ -22,6 +23,7 @@ export const COMMANDS = [
   validateCommand,
   rotateCommand,
   rotateTokenCommand,
+  rotateLlmCommand,
   historyCommand,
   revokeCommand,
   helpCommand(table),
