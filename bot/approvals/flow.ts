@@ -270,7 +270,7 @@ export async function decideApproval(
           : decided.status === "approved"
             ? decided.revoke
               ? `Approved (${approvals} of ${decided.required}); the tokens are deleted now.`
-              : `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
+              : `Approved (${approvals} of ${decided.required}); the requester may now enter the new ${newValueWord(decided.credential ?? "oauth-secret")}.`
             : `${approvals} of ${decided.required} approvals so far.`,
     },
     thread ? { threadTs: thread.ts } : {},

@@ -114,8 +114,7 @@ export function formatRotationResult(
   if (options.link) facts.push(linkMrkdwn(options.link));
   const body = [rotationHeadline(result), escapeMrkdwn(result.summary)];
   // An LLM key cannot be read back: the phase after the update is what can be known.
-  if (result.llmIntegrationId)
-    body.push(`Phase after the update: ${bold(escapeMrkdwn(llmPhaseAfter(result)))}`);
+  if (result.llmIntegrationId) body.push(`Phase after the update: ${bold(llmPhaseAfter(result))}`);
   body.push("", ...rotationStepLines(result));
   return {
     text: fallbackText(
