@@ -2,16 +2,21 @@
  * `rotate-llm <endpoint-host | llm-integration-id> [runner]`: an LLM integration's API key rotated
  * from Slack with the same lease, journal, four-eyes approval and audit as OAuth secrets, driven by
  * signed Slack requests against the bot and the emulator. The new key reaches Gitpod only: no
- * Slack body, response_url post, log line or row of any table of the bot's SQLite store.
+ * Slack body, response_url post, log line or row of any table of the bot's store (SQLite and
+ * PostgreSQL: every test runs on both).
  */
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { SqlDb } from "../../bot/state/db.js";
+import { openPostgresDb } from "../../bot/state/postgres-db.js";
+import { openSqliteDb } from "../../bot/state/sqlite-db.js";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import type { RecordedCall } from "../fakes/slack-api.js";
+import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
@@ -33,29 +38,43 @@ const BOB = "U0BOB";
 const HOST = "api.anthropic.example";
 
 let h: Harness | undefined;
-let sqliteFile = "";
+let postgres: PostgresServer | undefined;
+/** How to open the store's database raw, to read every row after the run. */
+let openRaw: () => SqlDb = () => {
+  throw new Error("no store");
+};
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await postgres?.stop();
+});
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-async function setUp(options: HarnessOptions = {}) {
-  sqliteFile = join(mkdtempSync(join(tmpdir(), "rotate-llm-")), "bot.sqlite");
-  h = await startHarness({ databaseUrl: `sqlite:${sqliteFile}`, ...options });
-  const integration = h.emu.state.seedLlmIntegration({
-    runnerId: RUNNER_EU_ID,
-    endpoint: `https://${HOST}/v1`,
-    models: ["SUPPORTED_MODEL_SONNET_4"],
-    apiKey: OLD_KEY,
-  });
-  // Another runner's integration: never touched by a rotation of the first.
-  const us = h.emu.state.seedLlmIntegration({
-    runnerId: RUNNER_US_ID,
-    endpoint: "https://llm.other.example",
-    apiKey: US_KEY,
-  });
-  return { h, integration, us };
-}
+/** A fresh database of each kind the bot runs on, and how to list its tables. */
+const STORES = [
+  {
+    name: "sqlite",
+    async fresh(): Promise<string> {
+      const file = join(mkdtempSync(join(tmpdir(), "rotate-llm-")), "bot.sqlite");
+      openRaw = () => openSqliteDb(file);
+      return `sqlite:${file}`;
+    },
+    tables: "SELECT name FROM sqlite_master WHERE type = 'table'",
+  },
+  {
+    name: "postgres",
+    async fresh(): Promise<string> {
+      const url = await (postgres as PostgresServer).createDatabase();
+      openRaw = () => openPostgresDb(url);
+      return url;
+    },
+    tables: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+  },
+] as const;
 
 function waitForAudit(harness: Harness, fragment: string): Promise<RecordedCall> {
   return harness.slack.waitFor(
@@ -80,37 +99,56 @@ function submitKey(harness: Harness, viewId: string, key: string, view?: Record<
   );
 }
 
-/** Every row of every table of the bot's SQLite file, as text (read after the bot closed it). */
-function sqliteDump(file: string): string {
-  const db = new DatabaseSync(file, { readOnly: true });
+/** Every row of every table of the bot's database, as text. */
+async function storeDump(tablesQuery: string): Promise<string> {
+  const db = openRaw();
   try {
-    const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .all()
-      .map((row) => String(row.name));
+    const tables = (await db.all<{ name: string }>(tablesQuery)).map((row) => String(row.name));
     expect(tables).toEqual(expect.arrayContaining(["rotation_journal", "approvals", "leases"]));
-    return tables
-      .map((table) => `${table}: ${JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all())}`)
-      .join("\n");
+    const dumps: string[] = [];
+    for (const table of tables)
+      dumps.push(
+        `${table}: ${JSON.stringify(await db.all(`SELECT * FROM "${table}"`), (_key, value: unknown) =>
+          typeof value === "bigint" ? String(value) : value,
+        )}`,
+      );
+    return dumps.join("\n");
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-/** No canary key in Slack, the logs or the store (every table); closes the harness to read the file. */
-async function expectNoCanary(harness: Harness, extra: readonly string[] = []) {
-  const outside = [harness.slack.everything(), harness.logs.join("\n"), ...extra].join("\n");
-  await harness.close();
-  h = undefined;
-  const rows = sqliteDump(sqliteFile);
-  expect(rows).toContain("llm-key");
-  for (const canary of CANARIES) {
-    expect(outside).not.toContain(canary);
-    expect(rows).not.toContain(canary);
+describe.each(STORES)("rotate-llm on $name", (store) => {
+  async function setUp(options: HarnessOptions = {}) {
+    h = await startHarness({ databaseUrl: await store.fresh(), ...options });
+    const integration = h.emu.state.seedLlmIntegration({
+      runnerId: RUNNER_EU_ID,
+      endpoint: `https://${HOST}/v1`,
+      models: ["SUPPORTED_MODEL_SONNET_4"],
+      apiKey: OLD_KEY,
+    });
+    // Another runner's integration: never touched by a rotation of the first.
+    const us = h.emu.state.seedLlmIntegration({
+      runnerId: RUNNER_US_ID,
+      endpoint: "https://llm.other.example",
+      apiKey: US_KEY,
+    });
+    return { h, integration, us };
   }
-}
 
-describe("rotate-llm", () => {
+  /** No canary key in Slack, the logs or any row of any table of the store (read after the bot closed it). */
+  async function expectNoCanary(harness: Harness, extra: readonly string[] = []) {
+    const outside = [harness.slack.everything(), harness.logs.join("\n"), ...extra].join("\n");
+    await harness.close();
+    h = undefined;
+    const rows = await storeDump(store.tables);
+    expect(rows).toContain("llm-key");
+    for (const canary of CANARIES) {
+      expect(outside).not.toContain(canary);
+      expect(rows).not.toContain(canary);
+    }
+  }
+
   it("rotates an LLM key end to end: form, update, phase read back, reports, journal, history", async () => {
     const { h, integration, us } = await setUp();
     const { ack, open, viewId, filled } = await h.openModal(`rotate-llm ${HOST}`);
@@ -275,7 +313,12 @@ describe("rotate-llm", () => {
         status: "pending",
       });
       await h.click({ user: BOB, channel: AUDIT_CHANNEL, actionId: "approval_approve", value: approvalId });
-      await waitForAudit(h, `approval by ${BOB}: approved`);
+      await h.slack.waitFor(
+        (call) =>
+          call.args.channel === AUDIT_CHANNEL &&
+          String(call.args.text).includes(`approval by ${BOB}: approved`) &&
+          h.slack.calls.indexOf(call) >= from,
+      );
       const opened = await h.click({
         user: ADMIN,
         channel: CHANNEL,
