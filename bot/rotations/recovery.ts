@@ -79,7 +79,7 @@ export function describeTokenInterruption(
 }
 
 /** Pure: the journal phase plus the LLM integration read now (its endpoint host and phase) → what to tell people. */
-export function describeLlmKeyInterruption(
+function describeLlmKeyInterruption(
   entry: Pick<JournalEntry, "phase" | "interruptedAt">,
   stored: { host: string; phase: string; phaseReason?: string } | { error: string },
 ): Resolution {

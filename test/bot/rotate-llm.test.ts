@@ -9,7 +9,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SqlDb } from "../../bot/state/db.js";
 import { openPostgresDb } from "../../bot/state/postgres-db.js";

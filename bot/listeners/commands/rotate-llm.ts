@@ -20,7 +20,7 @@ import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
 import { type ModalRequest, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
 import { looksLikeSecret, parseTarget, targetText } from "./words.js";
 
-export interface RotateLlmTarget {
+interface RotateLlmTarget {
   /** The LLM integration's id, or its endpoint's host. */
   integration: Target;
   /** A runner id or its name in GITPOD_RUNNER_IDS, when the host has integrations on several. */
@@ -43,7 +43,7 @@ export const rotateLlmCommand = defineCommand({
 });
 
 /** The words after `rotate-llm`. Pure. Problems never quote what was typed. */
-export function parseRotateLlm(args: readonly string[]): { target: RotateLlmTarget } | ParseProblem {
+function parseRotateLlm(args: readonly string[]): { target: RotateLlmTarget } | ParseProblem {
   // The table refuses secret-looking words before parsing; checked here too, so this stands alone.
   if (args.some(looksLikeSecret)) return SECRET_TYPED;
   const [integrationWord, runnerWord, ...extra] = args;

@@ -55,7 +55,7 @@ export function registerRotateLlmSubmission(app: App, bot: BotContext): void {
 }
 
 /** The form's field error, or undefined. Pure; the text never repeats what was typed. */
-export function apiKeyProblem(apiKey: string): string | undefined {
+function apiKeyProblem(apiKey: string): string | undefined {
   if (!apiKey) return "Paste the provider's new API key.";
   if (/\s/.test(apiKey)) return "An API key has no spaces: check what was pasted.";
   return undefined;
