@@ -422,6 +422,10 @@ describe.each(STORES)("rotate-llm on $name", (store) => {
       apiKey: OTHER_KEY,
     });
 
+    const typo = await h.command(`rotate-lm ${HOST}`);
+    expect(callText(await h.waitForResponse(typo.responseUrlId))).toContain(
+      'unknown command \\"rotate-lm\\" (did you mean \\"rotate-llm\\"?)',
+    );
     const bare = await h.command("rotate-llm");
     expect(callText(await h.waitForResponse(bare.responseUrlId))).toContain("which LLM integration?");
 
