@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import { runApprovedRevoke } from "../revoke/approval.js";
@@ -23,11 +23,13 @@ import {
   credentialColumns,
   credentialOfApproval,
   credentialText,
+  newValueWord,
   type RotatedCredential,
   refOf,
   sameCredential,
 } from "../rotations/credential.js";
 import {
+  llmKeyFormView,
   messageView,
   type RotateModalMetadata,
   rotateFormView,
@@ -124,7 +126,7 @@ export async function requestApproval(
     { channel: approvalRequestMessage(approval, "channel"), dm: approvalRequestMessage(approval, "dm") },
     request.channelId,
   );
-  const value = credential.kind === "host-token" ? "token" : "secret";
+  const value = newValueWord(credential.kind);
   return {
     approval,
     text: `:raised_hand: Rotating ${escapeMrkdwn(credentialText(credential))} needs approval by someone else. The request is in the audit channel and with each approver; once it is approved you will get a button (in the channel where you asked and in a direct message) to enter the new ${value} (nothing to type until then).`,
@@ -268,7 +270,7 @@ export async function decideApproval(
           : decided.status === "approved"
             ? decided.revoke
               ? `Approved (${approvals} of ${decided.required}); the tokens are deleted now.`
-              : `Approved (${approvals} of ${decided.required}); the requester may now enter the new secret.`
+              : `Approved (${approvals} of ${decided.required}); the requester may now enter the new ${newValueWord(decided.credential ?? "oauth-secret")}.`
             : `${approvals} of ${decided.required} approvals so far.`,
     },
     thread ? { threadTs: thread.ts } : {},
@@ -373,6 +375,7 @@ export async function openApprovedForm(
     );
   }
   if (approval.credential === "host-token") return openApprovedTokenForm(bot, approval, request, refuse);
+  if (approval.credential === "llm-key") return openApprovedLlmKeyForm(bot, approval, request, refuse);
   const metadata: RotateModalMetadata = {
     integrationId: approval.integrationId,
     approvalId: approval.id,
@@ -426,6 +429,33 @@ async function openApprovedTokenForm(
   return "form";
 }
 
+/** The LLM API key form, for the integration the approval names, if it is still on the bot's runners. */
+async function openApprovedLlmKeyForm(
+  bot: BotContext,
+  approval: Approval,
+  request: { triggerId: string },
+  refuse: (text: string, outcome: string) => Promise<string>,
+): Promise<string> {
+  let integration: LlmIntegration;
+  try {
+    integration = await bot.gitpod.llmIntegrations.get({ id: approval.integrationId });
+  } catch (error) {
+    return refuse(`Could not read the LLM integration: ${describeApiError(error).text}`, "read-failed");
+  }
+  if (!bot.runnerIds.includes(integration.runnerId))
+    return refuse("This LLM integration no longer belongs to the bot's runners.", "not-managed");
+  const metadata: RotateModalMetadata = {
+    kind: "llm-key",
+    approvalId: approval.id,
+    ...(approval.channelId ? { channelId: approval.channelId } : {}),
+  };
+  await bot.slack.views.open({
+    trigger_id: request.triggerId,
+    view: llmKeyFormView(integration, metadata, bot.runnerLabels),
+  });
+  return "form";
+}
+
 /**
  * At submission: with approvals on, a rotation runs only under an approved request for this
  * credential by this person, and uses it up (a second submission is refused).
@@ -437,7 +467,12 @@ export async function useApprovalForSubmission(
   if (!submission.approvalId) return { ok: false, reason: "rotations need an approved request first" };
   const approval = await bot.store.getApproval(submission.approvalId);
   if (!approval || approval.revoke || !sameCredential(refOf(approval), submission.credential)) {
-    const what = submission.credential.kind === "host-token" ? "token" : "integration";
+    const what =
+      submission.credential.kind === "host-token"
+        ? "token"
+        : submission.credential.kind === "llm-key"
+          ? "LLM integration"
+          : "integration";
     return { ok: false, reason: `the approval does not belong to this ${what}` };
   }
   const used = await bot.store.useApproval(approval.id, submission.userId, Date.now());

@@ -5,7 +5,12 @@
 import type { types } from "@slack/bolt";
 import { context, type MessageBlock, section } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
-import { credentialOfApproval, credentialText, type RotatedCredential } from "../rotations/credential.js";
+import {
+  credentialOfApproval,
+  credentialText,
+  newValueWord,
+  type RotatedCredential,
+} from "../rotations/credential.js";
 import type { Approval } from "../state/store.js";
 
 export const APPROVE_ACTION = "approval_approve";
@@ -19,7 +24,7 @@ export interface ApprovalMessage {
 
 /** "the OAuth secret of *github.com (github)*", "*the github.com token of service account …*". */
 function subject(credential: RotatedCredential): string {
-  if (credential.kind === "host-token") return `*${escapeMrkdwn(credentialText(credential))}*`;
+  if (credential.kind !== "oauth-secret") return `*${escapeMrkdwn(credentialText(credential))}*`;
   const what = credential.host
     ? `${escapeMrkdwn(credential.host)}${credential.scmId ? ` (${escapeMrkdwn(credential.scmId)})` : ""}`
     : code(credential.integrationId);
@@ -27,14 +32,14 @@ function subject(credential: RotatedCredential): string {
 }
 
 function plainSubject(credential: RotatedCredential): string {
-  return credential.kind === "host-token"
-    ? credentialText(credential)
-    : `the OAuth secret of ${credentialText(credential)}`;
+  return credential.kind === "oauth-secret"
+    ? `the OAuth secret of ${credentialText(credential)}`
+    : credentialText(credential);
 }
 
 /** The words for what is typed into the form once approved. */
 function newValue(approval: Pick<Approval, "credential">): string {
-  return approval.credential === "host-token" ? "the new token" : "the new secret";
+  return `the new ${newValueWord(approval.credential ?? "oauth-secret")}`;
 }
 
 export function utc(at: number): string {
@@ -79,7 +84,9 @@ function requestWords(approval: Approval): { mrkdwn: string; plain: string; ids:
   const ids =
     credential.kind === "host-token"
       ? `token ID ${code(credential.tokenId)}`
-      : `ID ${code(credential.integrationId)}`;
+      : credential.kind === "llm-key"
+        ? `LLM integration ID ${code(credential.integrationId)}`
+        : `ID ${code(credential.integrationId)}`;
   const runner = credential.runnerId ? ` · runner ${code(credential.runnerId)}` : "";
   // The OAuth app is part of what is approved: the form is locked to this client id.
   const app =
@@ -201,7 +208,7 @@ export function approvedMessage(approval: Approval, integrationText: string): Ap
             style: "primary",
             text: {
               type: "plain_text",
-              text: approval.credential === "host-token" ? "Enter the new token" : "Enter the new secret",
+              text: `Enter ${newValue(approval)}`,
             },
             value: approval.id,
           },

@@ -5,7 +5,12 @@
  */
 import type { types } from "@slack/bolt";
 import { code, escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
-import { credentialText, type RotatedCredential } from "../rotations/credential.js";
+import {
+  type CredentialRef,
+  credentialText,
+  newValueWord,
+  type RotatedCredential,
+} from "../rotations/credential.js";
 
 export const REQUEST_CALLBACK_ID = "approval_request_submit";
 export const DENY_CALLBACK_ID = "approval_deny_submit";
@@ -17,7 +22,7 @@ export const REASON_MAX_LENGTH = 500;
 /** What the reason modal carries to its submission (Slack returns it with the submission). */
 export interface ApprovalRequestMetadata {
   channelId: string;
-  credential: { kind: "oauth-secret"; integrationId: string } | { kind: "host-token"; tokenId: string };
+  credential: CredentialRef;
 }
 
 export function decodeRequestMetadata(raw: string | undefined): ApprovalRequestMetadata | undefined {
@@ -29,6 +34,8 @@ export function decodeRequestMetadata(raw: string | undefined): ApprovalRequestM
       return { channelId, credential: { kind: "oauth-secret", integrationId: credential.integrationId } };
     if (credential?.kind === "host-token" && typeof credential.tokenId === "string")
       return { channelId, credential: { kind: "host-token", tokenId: credential.tokenId } };
+    if (credential?.kind === "llm-key" && typeof credential.integrationId === "string")
+      return { channelId, credential: { kind: "llm-key", integrationId: credential.integrationId } };
     return undefined;
   } catch {
     return undefined;
@@ -51,24 +58,26 @@ function reasonInput(label: string, placeholder: string): types.InputBlock {
   };
 }
 
-/** Under four-eyes approval `rotate` and `rotate-token` open this instead of the secret form. */
+/** Under four-eyes approval the rotate commands open this instead of the secret form. */
 export function requestReasonView(
   credential: RotatedCredential,
   metadata: { channelId: string },
   required: number,
 ): types.ModalView {
   const needed = required === 1 ? "one approval" : `${required} approvals`;
-  const value = credential.kind === "host-token" ? "token" : "secret";
+  const value = newValueWord(credential.kind);
   const what =
     credential.kind === "host-token"
       ? `*${escapeMrkdwn(credentialText(credential))}* (token ID ${code(credential.tokenId)})`
-      : `the OAuth secret of *${escapeMrkdwn(credentialText(credential))}* (ID ${code(credential.integrationId)})`;
+      : credential.kind === "llm-key"
+        ? `*${escapeMrkdwn(credentialText(credential))}* (LLM integration ID ${code(credential.integrationId)})`
+        : `the OAuth secret of *${escapeMrkdwn(credentialText(credential))}* (ID ${code(credential.integrationId)})`;
   const carried: ApprovalRequestMetadata = {
     channelId: metadata.channelId,
     credential:
       credential.kind === "host-token"
         ? { kind: "host-token", tokenId: credential.tokenId }
-        : { kind: "oauth-secret", integrationId: credential.integrationId },
+        : { kind: credential.kind, integrationId: credential.integrationId },
   };
   return {
     type: "modal",

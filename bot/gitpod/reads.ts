@@ -7,7 +7,7 @@
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { belongsTo, integrationsOfRunners, llmIntegrationsOfRunner } from "../../shared/api/live-reads.js";
 import { sameHost } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
 import { signalOption } from "../../shared/api/transport.js";
 import type { ScheduledApi } from "../../shared/credential-upkeep/types.js";
 import type { HostTokenRotationApi } from "../../shared/rotation/host-token.js";
@@ -140,6 +140,28 @@ export async function resolveTarget(
   return { kind: "many", integrations: matches };
 }
 
+/** Every LLM integration of these runners, read fresh (each runner's own list, keeping only theirs). */
+export async function managedLlmIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<LlmIntegration[]> {
+  const lists = await Promise.all(
+    runnerIds.map((runnerId) => llmIntegrationsOfRunner(api, runnerId, signalOption(signal))),
+  );
+  return lists.flat();
+}
+
+/** The managed runners' LLM integrations, read once for everyone opening the App Home at about the same time. */
+export function sharedManagedLlmIntegrations(
+  api: BotGitpodApi,
+  runnerIds: readonly string[],
+): Promise<LlmIntegration[]> {
+  return sharedRead(api, `llm-integrations:${runnerIds.join(",")}`, () =>
+    managedLlmIntegrations(api, runnerIds),
+  );
+}
+
 /**
  * The LLM integrations in scope (a host filter matches the endpoint's host). A failure is shown
  * in the list, not fatal: the SCM integrations are still listed.
@@ -152,10 +174,7 @@ export async function listLlmIntegrations(
 ): Promise<LlmListing> {
   const runners = scope.kind === "runner" ? [scope.runnerId] : runnerIds;
   try {
-    const lists = await Promise.all(
-      runners.map((runnerId) => llmIntegrationsOfRunner(api, runnerId, signalOption(signal))),
-    );
-    const integrations = lists.flat();
+    const integrations = await managedLlmIntegrations(api, runners, signal);
     return {
       integrations:
         scope.kind === "host"

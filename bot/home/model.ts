@@ -2,7 +2,7 @@
  * The App Home's one model: what a person may see, read once per publish (bot/home/read.ts) and
  * laid out by a pure function (bot/home/view.ts). Only ids, words and times: never a secret.
  */
-import type { ScmIntegration } from "../../shared/api/schemas.js";
+import type { LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
 import type { ExpiringToken } from "../../shared/credential-upkeep/types.js";
 import type { Approval, HistoryEvent } from "../state/store.js";
 
@@ -36,6 +36,8 @@ export type HomeHealth =
       integrations: HomeIntegration[];
       /** Set when Gitpod could not be read: the integrations are then unknown, not none. */
       readError?: string;
+      /** The managed runners' LLM integrations (their phase, never a key), or why they could not be read. */
+      llmIntegrations: readonly LlmIntegration[] | { error: string };
       expiryWarningDays: number;
       /** The newest history entries, newest first. */
       history: HistoryEvent[];

@@ -1,8 +1,9 @@
 /**
  * What one person's App Home shows, read fresh: who they are (guest, may rotate, may approve),
  * the pending approvals from the store, and, for those who may see it, the credential health: the
- * integrations and host tokens from one bounded read of Gitpod shared with everyone opening the
- * Home at about the same time (host-token-cache.ts), and the last validations from the history.
+ * integrations, host tokens and LLM integrations from one bounded read of Gitpod shared with
+ * everyone opening the Home at about the same time (host-token-cache.ts), and the last validations
+ * from the history.
  */
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
@@ -10,7 +11,7 @@ import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../shared/credential-upkeep/heal
 import { checkTokens } from "../../shared/credential-upkeep/tokens.js";
 import type { BotContext } from "../context.js";
 import { hostTokensOf, untilAborted } from "../gitpod/host-token-cache.js";
-import { sharedManagedIntegrations } from "../gitpod/reads.js";
+import { sharedManagedIntegrations, sharedManagedLlmIntegrations } from "../gitpod/reads.js";
 import type { HistoryEvent } from "../state/store.js";
 import type { HomeHealth, HomeIntegration, HomeModel, LastValidation } from "./model.js";
 
@@ -50,12 +51,22 @@ async function readHealth(bot: BotContext, now: Date): Promise<Extract<HomeHealt
   const signal = AbortSignal.timeout(HOME_READ_BUDGET_MS);
   const runners = bot.config.runners.map((runner) => ({ ...runner }));
   const history = await bot.store.history({ limit: HOME_HISTORY_ENTRIES });
+  // Read beside the SCM integrations; a failure is shown in its own part, not fatal.
+  const llm = untilAborted(sharedManagedLlmIntegrations(bot.gitpod, bot.runnerIds), signal).catch(
+    (error: unknown) => ({ error: describeApiError(error).text }),
+  );
   const base = { runners, expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS, history };
   let live: Awaited<ReturnType<typeof sharedManagedIntegrations>>;
   try {
     live = await untilAborted(sharedManagedIntegrations(bot.gitpod, bot.runnerIds), signal);
   } catch (error) {
-    return { shown: true, ...base, integrations: [], readError: describeApiError(error).text };
+    return {
+      shown: true,
+      ...base,
+      integrations: [],
+      readError: describeApiError(error).text,
+      llmIntegrations: await llm,
+    };
   }
   const wanted = [...new Set(live.map((integration) => integration.runnerId))];
   const tokensByRunner = new Map<string, HostAuthenticationToken[] | { error: string }>();
@@ -85,7 +96,7 @@ async function readHealth(bot: BotContext, now: Date): Promise<Extract<HomeHealt
         : tokens,
     };
   });
-  return { shown: true, ...base, integrations };
+  return { shown: true, ...base, integrations, llmIntegrations: await llm };
 }
 
 export async function readHome(bot: BotContext, userId: string, notice?: string): Promise<HomeModel> {

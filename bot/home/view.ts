@@ -7,6 +7,7 @@
 import type { types } from "@slack/bolt";
 import type { ExpiringToken } from "../../shared/credential-upkeep/types.js";
 import { context, header, type MessageBlock, section } from "../../shared/slack/blocks.js";
+import { llmIntegrationLines } from "../../shared/slack/llm-integration-list.js";
 import { bold, code, escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import { expiryInWords } from "../../shared/slack/time.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
@@ -244,6 +245,38 @@ function runnerSummary(model: HomeModel, health: Extract<HomeModel["health"], { 
   return withinLimit(lines.join("\n"));
 }
 
+/**
+ * The LLM integrations per runner with their phase (UNAVAILABLE with the service's reason), one
+ * section, and how to rotate a key: nothing when the runners have none.
+ */
+function llmBlocks(model: HomeModel, health: Extract<HomeModel["health"], { shown: true }>): Block[] {
+  const { llmIntegrations } = health;
+  if ("error" in llmIntegrations) {
+    return [
+      section(
+        withinLimit(
+          `:warning: The LLM integrations could not be read: ${escapeMrkdwn(llmIntegrations.error)}. Press Refresh or run \`${escapeMrkdwn(model.command)} list\`.`,
+        ),
+      ),
+    ];
+  }
+  if (llmIntegrations.length === 0) return [];
+  const labels = labelsOf(health);
+  const lines = [`*LLM integrations* (${llmIntegrations.length})`];
+  for (const runner of health.runners) {
+    const mine = llmIntegrations.filter((integration) => integration.runnerId === runner.id);
+    if (mine.length === 0) continue;
+    lines.push(`Runner ${bold(runnerLabel(runner.id, labels[runner.id]))}:`);
+    lines.push(...llmIntegrationLines(mine).map((line) => `• ${line}`));
+  }
+  return [
+    section(withinLimit(lines.join("\n"))),
+    context(
+      `Rotate a key: \`${escapeMrkdwn(`${model.command} rotate-llm <endpoint-host | llm-integration-id> [runner]`)}\` (a form asks for the new key).`,
+    ),
+  ];
+}
+
 function historyBlocks(health: Extract<HomeModel["health"], { shown: true }>, command: string): Block[] {
   if (health.history.length === 0)
     return [divider(), section("*Latest history*"), context("Nothing recorded yet.")];
@@ -266,7 +299,7 @@ export function homeView(model: HomeModel): types.HomeView {
       blocks: [...top, ...approvals, ...hiddenHealthBlocks(model, health.why)] as types.KnownBlock[],
     };
   }
-  const history = historyBlocks(health, model.command);
+  const history = [...llmBlocks(model, health), ...historyBlocks(health, model.command)];
   const intro = [divider(), header("Credential health"), section(runnerSummary(model, health))];
   const labels = labelsOf(health);
   const order = new Map(health.runners.map((runner, index) => [runner.id, index]));

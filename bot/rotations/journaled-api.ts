@@ -5,6 +5,7 @@
  * the write; one adapter per credential kind's protocol API.
  */
 import type { HostTokenRotationApi } from "../../shared/rotation/host-token.js";
+import type { LlmKeyRotationApi } from "../../shared/rotation/llm-key.js";
 import type { RotationApi } from "../../shared/rotation/types.js";
 import type { BotStore } from "../state/store.js";
 
@@ -48,6 +49,22 @@ export function journaledHostTokenApi(
       get: (request, options) => api.hostAuthenticationTokens.get(request, options),
       update: (request, options) =>
         journaled(journal, () => api.hostAuthenticationTokens.update(request, options)),
+    },
+  };
+}
+
+/** For the LLM API key protocol (rotateLlmKey). */
+export function journaledLlmKeyApi(
+  api: LlmKeyRotationApi,
+  store: BotStore,
+  journalId: string,
+  now: () => number,
+): LlmKeyRotationApi {
+  const journal = { store, journalId, now };
+  return {
+    llmIntegrations: {
+      get: (request, options) => api.llmIntegrations.get(request, options),
+      update: (request, options) => journaled(journal, () => api.llmIntegrations.update(request, options)),
     },
   };
 }

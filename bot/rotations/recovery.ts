@@ -5,18 +5,21 @@
  * - started: the update was never sent, so the stored secret (or token) is unchanged;
  * - updated: Gitpod confirmed the update, so the stored one is the new one;
  * - updating: the update was sent and no answer was recorded: unknown, a person must look.
- * An OAuth secret is validated; a host token cannot be tested (the API has no call), only read.
+ * An OAuth secret is validated; a host token cannot be tested (the API has no call), only read; an
+ * LLM integration is read for its phase (its API key is stored encrypted and never shown).
  * Each entry is claimed through its lease first, so of many replicas exactly one resolves it.
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import type { ScmIntegration } from "../../shared/api/schemas.js";
+import { llmPhaseWords } from "../../shared/credential-upkeep/llm-health.js";
 import { tokenOwnerText } from "../../shared/rotation/host-token.js";
+import { endpointHost, llmPhaseWord } from "../../shared/rotation/llm-key.js";
 import { validateStoredCredentials } from "../../shared/rotation/validate-stored.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import type { JournalEntry } from "../state/store.js";
-import { credentialLeaseKey, refOf, rotationAction } from "./credential.js";
+import { credentialLeaseKey, LLM_KEY_TARGET, refOf, rotationAction } from "./credential.js";
 import { messageView } from "./rotate-form.js";
 
 export interface Resolution {
@@ -25,35 +28,71 @@ export interface Resolution {
   text: string;
 }
 
-/** Pure: the journal phase plus whether the host token is still there → what to tell people. */
-export function describeTokenInterruption(
+/**
+ * Pure: the journal phase plus what is stored now, for a value the API never shows (a host token,
+ * an LLM API key) → what to tell people. `stored.what` names it ("token of service account …");
+ * `stored.after` is what the read says once the new value is stored.
+ */
+function describeUnreadableInterruption(
   entry: Pick<JournalEntry, "phase" | "interruptedAt">,
-  stored: { owner: string } | { error: string },
+  stored: { what: string; after: string } | { error: string },
+  value: string,
 ): Resolution {
   const who = `The rotation was interrupted${entry.interruptedAt ? " by a shutdown" : ""}`;
   if ("error" in stored) {
     return {
       state: "unknown",
-      text: `${who}; the stored token is unknown: look at it (the bot could not read it: ${stored.error}). Rotating it again is safe.`,
+      text: `${who}; the stored ${value} is unknown: look at it (the bot could not read it: ${stored.error}). Rotating it again is safe.`,
     };
   }
   switch (entry.phase) {
     case "started":
       return {
         state: "unchanged",
-        text: `${who} before the update was sent; the stored token of ${stored.owner} is unchanged.`,
+        text: `${who} before the update was sent; the stored ${stored.what} is unchanged.`,
       };
     case "updated":
       return {
         state: "new",
-        text: `${who} after Gitpod stored the new token; the stored token of ${stored.owner} is the new one (a host token cannot be tested by the API).`,
+        text: `${who} after Gitpod stored the new ${value}; the stored ${stored.what} is the new one (${stored.after}).`,
       };
     case "updating":
       return {
         state: "unknown",
-        text: `${who} while the update was in flight; whether the stored token of ${stored.owner} is the new one is unknown: rotate it again (it is safe to repeat).`,
+        text: `${who} while the update was in flight; whether the stored ${stored.what} is the new one is unknown: rotate it again (it is safe to repeat).`,
       };
   }
+}
+
+/** Pure: the journal phase plus whether the host token is still there → what to tell people. */
+export function describeTokenInterruption(
+  entry: Pick<JournalEntry, "phase" | "interruptedAt">,
+  stored: { owner: string } | { error: string },
+): Resolution {
+  return describeUnreadableInterruption(
+    entry,
+    "error" in stored
+      ? stored
+      : { what: `token of ${stored.owner}`, after: "a host token cannot be tested by the API" },
+    "token",
+  );
+}
+
+/** Pure: the journal phase plus the LLM integration read now (its endpoint host and phase) → what to tell people. */
+function describeLlmKeyInterruption(
+  entry: Pick<JournalEntry, "phase" | "interruptedAt">,
+  stored: { host: string; phase: string; phaseReason?: string } | { error: string },
+): Resolution {
+  return describeUnreadableInterruption(
+    entry,
+    "error" in stored
+      ? stored
+      : {
+          what: `API key of ${stored.host || "the LLM integration"}`,
+          after: `an API key cannot be read back; the integration's phase is ${llmPhaseWords(stored)}`,
+        },
+    "API key",
+  );
 }
 
 /** Pure: the journal phase plus what Gitpod says now → what to tell people. */
@@ -125,6 +164,22 @@ async function resolveEntry(
     ...(entry.runnerId ? { runnerId: entry.runnerId } : {}),
     ...(entry.scmId ? { scmId: entry.scmId } : {}),
   };
+  if (entry.credential === "llm-key") {
+    try {
+      const integration = await bot.gitpod.llmIntegrations.get({ id: entry.integrationId });
+      const stored = {
+        host: endpointHost(integration.endpoint),
+        phase: llmPhaseWord(integration.phase),
+        ...(integration.phaseReason ? { phaseReason: integration.phaseReason } : {}),
+      };
+      return { ...known, resolution: describeLlmKeyInterruption(entry, stored) };
+    } catch (error) {
+      return {
+        ...known,
+        resolution: describeLlmKeyInterruption(entry, { error: describeApiError(error).text }),
+      };
+    }
+  }
   if (entry.credential === "host-token") {
     try {
       const token = await bot.gitpod.hostAuthenticationTokens.get({ id: entry.tokenId ?? "" });
@@ -172,6 +227,7 @@ async function resolveAbandoned(bot: BotContext, entry: JournalEntry): Promise<b
       outcome: "interrupted",
       ...(entry.integrationId ? { integrationId: entry.integrationId } : {}),
       ...(entry.tokenId ? { tokenId: entry.tokenId } : {}),
+      ...(entry.credential === "llm-key" ? { target: LLM_KEY_TARGET } : {}),
       ...(host ? { host } : {}),
       ...(runnerId ? { runnerId } : {}),
       ...(scmId ? { scmId } : {}),

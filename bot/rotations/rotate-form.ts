@@ -1,11 +1,13 @@
 /**
- * The rotate modals' views (an OAuth secret, a service account's host token). A modal opens at
+ * The rotate modals' views (an OAuth secret, a service account's host token, an LLM API key). A modal opens at
  * once with a loading view (the trigger id expires after three seconds), then is filled in with
  * views.update: the form, a choice, a refusal or a result.
  */
 
 import type { types } from "@slack/bolt";
-import type { HostAuthenticationToken, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import { llmPhaseWords } from "../../shared/credential-upkeep/llm-health.js";
+import { endpointHost, llmPhaseWord } from "../../shared/rotation/llm-key.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import type { MessageBlock } from "../../shared/slack/blocks.js";
 import { bold, code, escapeMrkdwn } from "../../shared/slack/mrkdwn.js";
@@ -20,6 +22,11 @@ export const INPUT_ACTION = "value";
 export const ROTATE_TOKEN_CALLBACK_ID = "rotate_token_submit";
 export const HOST_TOKEN_BLOCK = "host_token";
 export const TOKEN_EXPIRY_BLOCK = "token_expires";
+export const ROTATE_LLM_CALLBACK_ID = "rotate_llm_submit";
+export const LLM_KEY_BLOCK = "llm_api_key";
+
+/** The modal kinds besides the OAuth secret's (the default, for metadata from before kinds). */
+type ModalKind = "host-token" | "llm-key";
 
 /** What the modal carries between steps (Slack returns it signed with the submission). */
 export interface RotateModalMetadata {
@@ -30,9 +37,11 @@ export interface RotateModalMetadata {
   integrationId?: string;
   /** The approved four-eyes request the form was opened under. */
   approvalId?: string;
-  /** Set for a host token's modal, with the token once it is known. */
-  kind?: "host-token";
+  /** Set for a host token's modal (with the token once it is known) and an LLM API key's. */
+  kind?: ModalKind;
   tokenId?: string;
+  /** The LLM integration, once it is known (an LLM API key's modal). */
+  llmIntegrationId?: string;
 }
 
 function encodeMetadata(metadata: RotateModalMetadata): string {
@@ -46,11 +55,20 @@ export function decodeMetadata(raw: string | undefined): RotateModalMetadata {
     const record = value as Record<string, unknown>;
     const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : undefined);
     const metadata: RotateModalMetadata = {};
-    for (const key of ["responseUrl", "channelId", "integrationId", "approvalId", "tokenId"] as const) {
+    const keys = [
+      "responseUrl",
+      "channelId",
+      "integrationId",
+      "approvalId",
+      "tokenId",
+      "llmIntegrationId",
+    ] as const;
+    for (const key of keys) {
       const value = text(key);
       if (value) metadata[key] = value;
     }
-    if (text("kind") === "host-token") metadata.kind = "host-token";
+    const kind = text("kind");
+    if (kind === "host-token" || kind === "llm-key") metadata.kind = kind;
     return metadata;
   } catch {
     return {};
@@ -59,11 +77,31 @@ export function decodeMetadata(raw: string | undefined): RotateModalMetadata {
 
 const CLOSE: types.PlainTextElement = { type: "plain_text", text: "Close" };
 
+/** Per modal kind: its title, what it looks up, what it does once submitted. */
+const WORDS: Record<ModalKind | "oauth-secret", { title: string; lookingUp: string; progress: string }> = {
+  "oauth-secret": {
+    title: "Rotate OAuth secret",
+    lookingUp: "the integration",
+    progress: "Testing the new credentials, then rotating…",
+  },
+  "host-token": {
+    title: "Rotate host token",
+    lookingUp: "the token",
+    progress: "Storing the new token, then reading it back…",
+  },
+  "llm-key": {
+    title: "Rotate LLM API key",
+    lookingUp: "the LLM integration",
+    progress: "Storing the new API key, then reading the integration's phase…",
+  },
+};
+
+function wordsOf(metadata: RotateModalMetadata) {
+  return WORDS[metadata.kind ?? "oauth-secret"];
+}
+
 function titleOf(metadata: RotateModalMetadata): types.PlainTextElement {
-  return {
-    type: "plain_text",
-    text: metadata.kind === "host-token" ? "Rotate host token" : "Rotate OAuth secret",
-  };
+  return { type: "plain_text", text: wordsOf(metadata).title };
 }
 
 function modal(blocks: (MessageBlock | types.KnownBlock)[], metadata: RotateModalMetadata): types.ModalView {
@@ -77,8 +115,7 @@ function modal(blocks: (MessageBlock | types.KnownBlock)[], metadata: RotateModa
 }
 
 export function loadingView(metadata: RotateModalMetadata): types.ModalView {
-  const what = metadata.kind === "host-token" ? "the token" : "the integration";
-  return modal(sections(`:hourglass_flowing_sand: Looking up ${what}…`), metadata);
+  return modal(sections(`:hourglass_flowing_sand: Looking up ${wordsOf(metadata).lookingUp}…`), metadata);
 }
 
 export function messageView(mrkdwn: string, metadata: RotateModalMetadata): types.ModalView {
@@ -219,12 +256,50 @@ export function tokenFormView(
   };
 }
 
+/**
+ * The LLM API key form: the integration it is for and one empty secret field (never prefilled,
+ * never shown back). The API cannot test a key before storing it; the phase is read back after.
+ */
+export function llmKeyFormView(
+  integration: LlmIntegration,
+  metadata: RotateModalMetadata,
+  runnerLabels: Readonly<Record<string, string>>,
+): types.ModalView {
+  const phase = llmPhaseWords({
+    phase: llmPhaseWord(integration.phase),
+    ...(integration.phaseReason ? { phaseReason: integration.phaseReason } : {}),
+  });
+  const about = [
+    `LLM ${bold(endpointHost(integration.endpoint) || "(no endpoint)")} · ${escapeMrkdwn(phase)}`,
+    `Runner ${escapeMrkdwn(runnerLabel(integration.runnerId, runnerLabels?.[integration.runnerId]))}`,
+    `LLM integration ID ${code(integration.id)}`,
+  ].join("\n");
+  const form = { ...metadata, kind: "llm-key" as const, llmIntegrationId: integration.id };
+  return {
+    type: "modal",
+    callback_id: ROTATE_LLM_CALLBACK_ID,
+    title: titleOf(form),
+    submit: { type: "plain_text", text: "Rotate" },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: encodeMetadata(form),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: about } },
+      secretInput(LLM_KEY_BLOCK, "New API key", "Paste the provider's new API key", 4000),
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "The API cannot test an API key before storing it: the integration's phase is read back after the update. The key is stored encrypted; it is never shown or logged. Request headers are not changed here.",
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function progressView(metadata: RotateModalMetadata): types.ModalView {
-  const text =
-    metadata.kind === "host-token"
-      ? ":hourglass_flowing_sand: Storing the new token, then reading it back…"
-      : ":hourglass_flowing_sand: Testing the new credentials, then rotating…";
-  return modal(sections(text), metadata);
+  return modal(sections(`:hourglass_flowing_sand: ${wordsOf(metadata).progress}`), metadata);
 }
 
 export function resultView(

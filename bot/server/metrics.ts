@@ -46,7 +46,7 @@ export class BotMetrics {
     });
     this.#rotations = new Counter({
       name: `${PREFIX}rotations_total`,
-      help: "Rotations by action (rotate, rotate-token) and audited outcome (rotated, failed, unknown, ...)",
+      help: "Rotations by action (rotate, rotate-token, rotate-llm-key) and audited outcome (rotated, failed, unknown, ...)",
       labelNames: ["action", "outcome"],
       registers,
     });

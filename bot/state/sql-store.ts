@@ -39,7 +39,8 @@ function withDefined<T extends object>(object: T): Defined<T> {
 }
 
 function credentialFrom(row: Row): CredentialKind {
-  return row.credential_kind === "host-token" ? "host-token" : "oauth-secret";
+  const kind = row.credential_kind;
+  return kind === "host-token" || kind === "llm-key" ? kind : "oauth-secret";
 }
 
 function journalFrom(row: Row): JournalEntry {

@@ -12,8 +12,12 @@
  */
 export type JournalPhase = "started" | "updating" | "updated";
 
-/** What is rotated: an OAuth client secret, or a service account's host authentication token. */
-export type CredentialKind = "oauth-secret" | "host-token";
+/**
+ * What is rotated: an OAuth client secret, a service account's host authentication token, or an
+ * LLM integration's API key (its rows keep the LLM integration's id in `integrationId` and the
+ * endpoint's host in `host`).
+ */
+export type CredentialKind = "oauth-secret" | "host-token" | "llm-key";
 
 export interface JournalEntry {
   id: string;

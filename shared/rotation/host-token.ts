@@ -6,13 +6,13 @@
  * back (Get omits it), and the result says so. The token never appears in the result.
  */
 
-import { GitpodApiError } from "../api/errors.js";
 import { isServiceAccountToken } from "../api/matching.js";
 import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
 import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type { RotationOptions, RotationOutcome, RotationResult } from "./types.js";
+import { updateThenReadBack } from "./update-read-back.js";
 
 /** The part of GitpodClient this protocol needs; GitpodClient satisfies it. */
 export interface HostTokenRotationApi {
@@ -88,52 +88,38 @@ class HostTokenRotation {
     };
     if (this.request.refreshToken) update.refreshToken = this.request.refreshToken;
     if (this.request.expiresAt) update.expiresAt = this.request.expiresAt;
-    let updateError: unknown;
-    const updated = await this.#steps.run("update", async () => {
-      try {
+    const outcome = await updateThenReadBack(this.#steps, {
+      update: async () => {
         await this.api.hostAuthenticationTokens.update(update, call);
-      } catch (error) {
-        updateError = error;
-        throw error;
-      }
-      return {
-        ok: true,
-        detail: `stored the new token${this.request.expiresAt ? ` (expires ${this.request.expiresAt})` : ""}`,
-      };
+        return `stored the new token${this.request.expiresAt ? ` (expires ${this.request.expiresAt})` : ""}`;
+      },
+      readBack: async () => {
+        const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, call);
+        if (
+          this.request.expiresAt &&
+          Date.parse(stored.expiresAt ?? "") !== Date.parse(this.request.expiresAt)
+        ) {
+          return {
+            ok: false,
+            detail: `the read-back shows expiry ${stored.expiresAt || "(none)"}, not ${this.request.expiresAt}`,
+          };
+        }
+        return {
+          ok: true,
+          detail: "the token is still there with the expiry sent; its value cannot be read back to compare",
+        };
+      },
     });
-    if (!updated) {
-      // A 4xx answer is a refusal; no answer, a reset or a 5xx may have come after the write.
-      const definite =
-        updateError instanceof GitpodApiError &&
-        updateError.status !== undefined &&
-        updateError.status < 500 &&
-        updateError.status !== 429;
-      if (definite)
-        return this.#finish("failed", false, "The update was refused; the stored token is unchanged.");
+    if (outcome === "refused")
+      return this.#finish("failed", false, "The update was refused; the stored token is unchanged.");
+    if (outcome === "no-answer") {
       return this.#finish(
         "unknown",
         "unknown",
         "The update got no answer and Gitpod never shows a token's value, so whether the new token is stored is unknown: run the rotation again (it is safe to repeat).",
       );
     }
-
-    const verified = await this.#steps.run("verify", async () => {
-      const stored = await this.api.hostAuthenticationTokens.get({ id: this.request.tokenId }, call);
-      if (
-        this.request.expiresAt &&
-        Date.parse(stored.expiresAt ?? "") !== Date.parse(this.request.expiresAt)
-      ) {
-        return {
-          ok: false,
-          detail: `the read-back shows expiry ${stored.expiresAt || "(none)"}, not ${this.request.expiresAt}`,
-        };
-      }
-      return {
-        ok: true,
-        detail: "the token is still there with the expiry sent; its value cannot be read back to compare",
-      };
-    });
-    if (!verified) {
+    if (outcome === "not-verified") {
       return this.#finish("unverified", true, notVerifiedSummary(this.#steps, "token"));
     }
     return this.#finish("rotated", true, "Rotated: the new token is stored (its value cannot be read back).");

@@ -7,12 +7,12 @@
  * whose answer is lost is reported unknown and never retried here. The key never appears in the result.
  */
 
-import { GitpodApiError } from "../api/errors.js";
 import type { LlmIntegration, UpdateLlmIntegrationRequest } from "../api/schemas.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
 import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";
 import type { LlmPhaseWord, RotationOptions, RotationOutcome, RotationResult } from "./types.js";
+import { updateThenReadBack } from "./update-read-back.js";
 
 /** The part of GitpodClient this protocol needs; GitpodClient satisfies it. */
 export interface LlmKeyRotationApi {
@@ -93,49 +93,38 @@ class LlmKeyRotation {
       );
     }
 
-    let updateError: unknown;
-    const updated = await this.#steps.run("update", async () => {
-      try {
+    const outcome = await updateThenReadBack(this.#steps, {
+      update: async () => {
         // An update whose answer is lost is reported unknown, never sent again blind.
         await this.api.llmIntegrations.update(
           { id: this.request.integrationId, apiKey: this.request.apiKey },
           { ...call, neverRetryBlind: true },
         );
-      } catch (error) {
-        updateError = error;
-        throw error;
-      }
-      return { ok: true, detail: "sent the new API key" };
+        return "sent the new API key";
+      },
+      readBack: async () => {
+        const stored = await this.api.llmIntegrations.get({ id: this.request.integrationId }, call);
+        this.#phase = llmPhaseWord(stored.phase);
+        this.#phaseReason = stored.phaseReason ?? "";
+        if (this.#phase === "UNAVAILABLE") {
+          return {
+            ok: false,
+            detail: `the integration is UNAVAILABLE${this.#phaseReason ? `: ${this.#phaseReason}` : ""}`,
+          };
+        }
+        return { ok: true, detail: `the integration is still there; phase ${this.#phase}` };
+      },
     });
-    if (!updated) {
-      // A 4xx answer is a refusal; no answer, a reset or a 5xx may have come after the write.
-      const definite =
-        updateError instanceof GitpodApiError &&
-        updateError.status !== undefined &&
-        updateError.status < 500 &&
-        updateError.status !== 429;
-      if (definite)
-        return this.#finish("failed", false, "The update was refused; the stored API key is unchanged.");
+    if (outcome === "refused")
+      return this.#finish("failed", false, "The update was refused; the stored API key is unchanged.");
+    if (outcome === "no-answer") {
       return this.#finish(
         "unknown",
         "unknown",
         "The update got no answer and the key is stored encrypted, so whether the new API key is stored is unknown; the phase is unknown. It was not retried: check the integration, then run the rotation again (sending the same key again is safe).",
       );
     }
-
-    const verified = await this.#steps.run("verify", async () => {
-      const stored = await this.api.llmIntegrations.get({ id: this.request.integrationId }, call);
-      this.#phase = llmPhaseWord(stored.phase);
-      this.#phaseReason = stored.phaseReason ?? "";
-      if (this.#phase === "UNAVAILABLE") {
-        return {
-          ok: false,
-          detail: `the integration is UNAVAILABLE${this.#phaseReason ? `: ${this.#phaseReason}` : ""}`,
-        };
-      }
-      return { ok: true, detail: `the integration is still there; phase ${this.#phase}` };
-    });
-    if (!verified) {
+    if (outcome === "not-verified") {
       return this.#finish(
         "unverified",
         true,

@@ -78,7 +78,8 @@ export function formatAuditRecord(record: AuditRecord): SlackMessage {
   const subject = record.tokenOwner
     ? `${record.host ?? "host"} token of ${record.tokenOwner}`
     : record.host
-      ? `${record.host} (${record.scmId ?? "scm"})`
+      ? // An LLM API key's record names its kind as the target ("api.anthropic.com (LLM API key)").
+        `${record.host} (${record.scmId ?? record.target ?? "scm"})`
       : (record.integrationId ?? record.target ?? "no integration");
   const lines = [
     `${OUTCOME_ICONS[record.outcome]} *${escapeMrkdwn(record.action)}* by ${who}: *${escapeMrkdwn(record.outcome)}* · ${escapeMrkdwn(subject)}`,

@@ -1,5 +1,6 @@
 /** The outcome of a credential rotation, step by step; used by the bot and scheduled rotation. */
 
+import { llmPhaseWords } from "../credential-upkeep/llm-health.js";
 import type { RotationOutcome, RotationResult, RotationStep } from "../rotation/types.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type SlackMessage } from "./blocks.js";
@@ -30,6 +31,14 @@ const TOKEN_STEP_NAMES: Record<RotationStep["step"], string> = {
   verify: "Read back the stored token",
 };
 
+/** An LLM API key's protocol: it cannot be tested or read back; the integration's phase is. */
+const LLM_KEY_STEP_NAMES: Record<RotationStep["step"], string> = {
+  read: "Read the LLM integration",
+  test: "Test the new API key",
+  update: "Store the new API key",
+  verify: "Read back the integration's phase",
+};
+
 const STEP_ICONS: Record<RotationStep["status"], string> = {
   ok: ":white_check_mark:",
   failed: ":x:",
@@ -38,6 +47,9 @@ const STEP_ICONS: Record<RotationStep["status"], string> = {
 
 /** "github.com (github)", "github.com token of service account …", or an id when it could not be read. */
 function rotationSubject(result: RotationResult): string {
+  if (result.llmIntegrationId) {
+    return result.host ? `LLM API key of ${result.host}` : `LLM integration ${result.llmIntegrationId}`;
+  }
   if (result.tokenId) {
     return result.host
       ? `${result.host} token of ${result.tokenOwner ?? "an unknown owner"}`
@@ -57,11 +69,21 @@ export function rotationHeadline(result: RotationResult): string {
 
 /** One line per protocol step with its outcome in words. */
 function rotationStepLines(result: RotationResult): string[] {
-  const names = result.tokenId ? TOKEN_STEP_NAMES : STEP_NAMES;
+  const names = result.llmIntegrationId ? LLM_KEY_STEP_NAMES : result.tokenId ? TOKEN_STEP_NAMES : STEP_NAMES;
   return result.steps.map(
     (step, index) =>
       `${STEP_ICONS[step.status]} ${index + 1}. ${names[step.step]}: ${escapeMrkdwn(step.detail)}`,
   );
+}
+
+/** "AVAILABLE", "UNAVAILABLE (reason)", or "unknown" when the integration was not read back. */
+function llmPhaseAfter(result: RotationResult): string {
+  if (result.phase === undefined || result.phase === "unknown")
+    return result.changed === "unknown" ? "unknown (the update's answer was lost)" : "unknown";
+  return llmPhaseWords({
+    phase: result.phase,
+    ...(result.phaseReason ? { phaseReason: result.phaseReason } : {}),
+  });
 }
 
 export interface RotationResultOptions {
@@ -76,7 +98,13 @@ export function formatRotationResult(
   result: RotationResult,
   options: RotationResultOptions = {},
 ): SlackMessage {
-  const facts = [result.tokenId ? `token ID ${code(result.tokenId)}` : `ID ${code(result.integrationId)}`];
+  const facts = [
+    result.llmIntegrationId
+      ? `LLM integration ID ${code(result.llmIntegrationId)}`
+      : result.tokenId
+        ? `token ID ${code(result.tokenId)}`
+        : `ID ${code(result.integrationId)}`,
+  ];
   if (result.runnerId)
     facts.unshift(
       `Runner ${escapeMrkdwn(runnerLabel(result.runnerId, options.runnerLabels?.[result.runnerId]))}`,
@@ -84,7 +112,10 @@ export function formatRotationResult(
   if (result.clientId) facts.push(`client ${code(result.clientId)}`);
   if (options.actorUserId) facts.push(`by ${userMention(options.actorUserId)}`);
   if (options.link) facts.push(linkMrkdwn(options.link));
-  const body = [rotationHeadline(result), escapeMrkdwn(result.summary), "", ...rotationStepLines(result)];
+  const body = [rotationHeadline(result), escapeMrkdwn(result.summary)];
+  // An LLM key cannot be read back: the phase after the update is what can be known.
+  if (result.llmIntegrationId) body.push(`Phase after the update: ${bold(llmPhaseAfter(result))}`);
+  body.push("", ...rotationStepLines(result));
   return {
     text: fallbackText(
       `${HEADLINES[result.outcome].replace(/:[a-z_]+: /, "").replaceAll("*", "")}: ${rotationSubject(result)}`,

@@ -19,6 +19,7 @@ const BOB = "U0BOB";
 const VIEWER = "U0VIEWER";
 const GUEST = "U0GUEST";
 const CANARY = "canary-home-oauth-secret-9d8c7b";
+const LLM_CANARY = "llm-canary-home-key-6a1f0e";
 /** Mrkdwn that would ping the channel if it were not escaped. */
 const REASON = "shown in a demo <!channel> *now*";
 const ESCAPED_REASON = "shown in a demo &lt;!channel&gt; *now*";
@@ -308,6 +309,41 @@ describe("the App Home", () => {
       const unknown = await openHome(h, "U0UNKNOWN");
       expect(text(unknown)).not.toContain("github.com");
       expect(text(unknown)).toContain("Guests of the workspace");
+    });
+
+    it("shows the managed runners' LLM integrations with their phase, escaped, and how to rotate a key; never a key", async () => {
+      seedWorkspace(h);
+      const unavailable = h.emu.state.seedLlmIntegration({
+        runnerId: RUNNER_EU_ID,
+        endpoint: "https://api.anthropic.example/v1",
+        apiKey: LLM_CANARY,
+      });
+      h.emu.state.setLlmIntegrationPhase(unavailable.id, "LLM_INTEGRATION_PHASE_UNAVAILABLE", REASON);
+      h.emu.state.seedLlmIntegration({
+        runnerId: RUNNER_US_ID,
+        endpoint: "https://llm.off.example",
+        apiKey: LLM_CANARY,
+        phase: "LLM_INTEGRATION_PHASE_DISABLED",
+      });
+      const home = await openHome(h, VIEWER);
+      expectWithinSlackLimits(home);
+      const shown = text(home);
+      expect(shown).toContain("*LLM integrations* (2)");
+      expect(shown).toContain(
+        `:red_circle: LLM *api.anthropic.example* · UNAVAILABLE (${ESCAPED_REASON}) · 1 model · ID \`${unavailable.id}\``,
+      );
+      expect(shown).toMatch(/LLM \*llm\.off\.example\* · DISABLED/);
+      expect(shown).toContain("rotate-llm &lt;endpoint-host | llm-integration-id&gt; [runner]");
+      expect(shown).not.toContain("<!channel>");
+      expect([h.slack.everything(), h.logs.join("\n")].join("\n")).not.toContain(LLM_CANARY);
+    });
+
+    it("when the LLM integrations cannot be read, their part says so and the SCM integrations are still shown", async () => {
+      seedWorkspace(h);
+      h.emu.faults.add({ kind: "status", status: 503, rpc: "ListLLMIntegrations", times: 10 });
+      const failing = await openHome(h, ADMIN);
+      expect(text(failing)).toContain(":warning: The LLM integrations could not be read:");
+      expect(text(failing)).toContain("*github.com* · github");
     });
 
     it("when Gitpod cannot be read, the Home says so and still shows the history", async () => {

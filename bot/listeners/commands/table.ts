@@ -3,12 +3,15 @@
  * the manifest's usage_hint (test/bot/command-table.test.ts) and dispatch all come from it.
  * Adding a subcommand: one module in this folder, one entry here (CONTRIBUTING.md).
  */
+
+import { didYouMean } from "../../../shared/text/did-you-mean.js";
 import { type CommandModule, ParseProblem, usageLine } from "./command.js";
 import { helpCommand } from "./help.js";
 import { historyCommand } from "./history.js";
 import { listCommand } from "./list.js";
 import { revokeCommand } from "./revoke.js";
 import { rotateCommand } from "./rotate.js";
+import { rotateLlmCommand } from "./rotate-llm.js";
 import { rotateTokenCommand } from "./rotate-token.js";
 import { validateCommand } from "./validate.js";
 import { looksLikeSecret } from "./words.js";
@@ -22,6 +25,7 @@ export const COMMANDS = [
   validateCommand,
   rotateCommand,
   rotateTokenCommand,
+  rotateLlmCommand,
   historyCommand,
   revokeCommand,
   helpCommand(table),
@@ -52,7 +56,13 @@ export function parseCommand(text: string): ParsedCommand {
   if (first === undefined) return { kind: "help" };
   const module = COMMANDS.find((candidate) => candidate.name === first.toLowerCase());
   if (words.some(looksLikeSecret)) return { kind: "secret", subcommand: module?.name ?? "" };
-  if (!module) return { kind: "usage", problem: `unknown command "${first.slice(0, 40)}".` };
+  if (!module) {
+    const near = didYouMean(
+      first,
+      COMMANDS.map((candidate) => candidate.name),
+    );
+    return { kind: "usage", problem: `unknown command "${first.slice(0, 40)}"${near}.` };
+  }
   const parsed = module.parse(args);
   if (parsed instanceof ParseProblem) {
     return parsed.secret

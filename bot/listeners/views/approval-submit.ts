@@ -23,7 +23,7 @@ import {
 import type { BotContext } from "../../context.js";
 import { resolveTarget } from "../../gitpod/reads.js";
 import { republishAfterVote } from "../../home/publish.js";
-import { hostTokenOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
+import { hostTokenOf, llmKeyOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
 import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import type { Respond } from "../../slack/deliver.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
@@ -111,9 +111,9 @@ async function submitRequest(
   const { userId, metadata } = submission;
   const kind = metadata.credential.kind;
   const target =
-    metadata.credential.kind === "oauth-secret"
-      ? metadata.credential.integrationId
-      : metadata.credential.tokenId;
+    metadata.credential.kind === "host-token"
+      ? metadata.credential.tokenId
+      : metadata.credential.integrationId;
   if (bot.config.approvals.required === 0) {
     await show(":information_source: Approvals are off now; run the command again to get the form.");
     return "approvals-off";
@@ -163,6 +163,12 @@ async function readCredential(
     if (resolution.kind !== "one") return resolution.kind === "none" ? resolution.reason : "Ambiguous.";
     if (!resolution.integration.oauth?.clientId) return "This integration has no OAuth app configured.";
     return oauthSecretOf(resolution.integration);
+  }
+  if (ref.kind === "llm-key") {
+    const integration = await bot.gitpod.llmIntegrations.get({ id: ref.integrationId });
+    if (!bot.runnerIds.includes(integration.runnerId))
+      return "This LLM integration belongs to a runner this bot does not manage.";
+    return llmKeyOf(integration);
   }
   const token = await bot.gitpod.hostAuthenticationTokens.get({ id: ref.tokenId });
   if (!isServiceAccountToken(token) || !bot.runnerIds.includes(token.runnerId ?? ""))

@@ -1,0 +1,266 @@
+/**
+ * `rotate-llm` against the bot as a process (`npm run bot`), driven by signed Slack requests:
+ * four-eyes approval through the reason modal, and a bot killed (SIGKILL) while its update of the
+ * key is in flight, whose restarted self says the stored key is unknown. The new key is in no
+ * Slack body, no line the processes wrote (stdout and stderr) and no row of the SQLite store.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteDb } from "../../bot/state/sqlite-db.js";
+import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
+import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
+import { signedHeaders } from "../support/slack-signing.js";
+import { waitUntil } from "../support/wait.js";
+import {
+  type BotProcess,
+  clickButton,
+  requestApproval,
+  sendCommand,
+  startBotProcess,
+} from "./bot-process.js";
+import { ADMIN, BOT_TOKEN, openedViewId, SIGNING_SECRET } from "./harness.js";
+import { interactionBody, viewSubmission } from "./slack-payloads.js";
+
+const AUDIT = "C0AUDIT";
+const BOB = "U0BOB";
+const HOST = "api.anthropic.example";
+const OLD_KEY = "llm-canary-process-old-4c1d9e";
+const NEW_KEY = "llm-canary-process-new-7b3a2f";
+
+let emu: Emulator | undefined;
+let slack: FakeSlack | undefined;
+const bots: BotProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const bot of bots.splice(0)) {
+    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
+    await bot.exited();
+  }
+  await emu?.close();
+  await slack?.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function setUp(extraEnv: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "bot-rotate-llm-"));
+  dirs.push(dir);
+  const sqlite = join(dir, "bot.sqlite");
+  emu = await startEmulator();
+  slack = await startFakeSlack();
+  const integration = emu.state.seedLlmIntegration({
+    runnerId: RUNNER_EU_ID,
+    endpoint: `https://${HOST}/v1`,
+    apiKey: OLD_KEY,
+  });
+  const env = {
+    DATABASE_URL: `sqlite:${sqlite}`,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.apiUrl,
+    ONA_API_KEY: emu.token,
+    ONA_BASE_URL: emu.url,
+    GITPOD_RUNNER_IDS: `aws-eu=${RUNNER_EU_ID}`,
+    SLACK_ROTATE_USER_IDS: ADMIN,
+    SLACK_AUDIT_CHANNEL_ID: AUDIT,
+    ...extraEnv,
+  };
+  return { emu, slack, integration, env, sqlite };
+}
+
+/** The key form shown in the modal opened by `triggerId` (by the command, or by views.open itself). */
+async function keyForm(
+  fake: FakeSlack,
+  triggerId: string,
+): Promise<{ viewId: string; form: Record<string, unknown> }> {
+  const open = await fake.waitFor(
+    (call) => call.method === "views.open" && call.args.trigger_id === triggerId,
+    15_000,
+  );
+  const viewId = openedViewId(open) ?? "";
+  const isForm = (call: RecordedCall) =>
+    (call.args.view as { callback_id?: string }).callback_id === "rotate_llm_submit";
+  if (isForm(open)) return { viewId, form: open.args.view as Record<string, unknown> };
+  const filled = await fake.waitFor(
+    (call) => call.method === "views.update" && call.args.view_id === viewId && isForm(call),
+    15_000,
+  );
+  return { viewId, form: filled.args.view as Record<string, unknown> };
+}
+
+/** Submits the key form as Slack would, signed. */
+async function submitKey(bot: BotProcess, form: Record<string, unknown>, viewId: string, key: string) {
+  const body = interactionBody(
+    viewSubmission({
+      view: form,
+      viewId,
+      user: ADMIN,
+      username: ADMIN,
+      triggerId: `submit-${viewId}`,
+      values: { llm_api_key: { value: { type: "plain_text_input", value: key } } },
+    }),
+  );
+  const response = await fetch(`${bot.url}/slack/events`, {
+    method: "POST",
+    headers: signedHeaders(SIGNING_SECRET, body),
+    body,
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+}
+
+function auditPost(fake: FakeSlack, fragment: string, timeoutMs = 15_000): Promise<RecordedCall> {
+  return fake.waitFor(
+    (call) =>
+      call.method === "chat.postMessage" &&
+      call.args.channel === AUDIT &&
+      String(call.args.text).includes(fragment),
+    timeoutMs,
+  );
+}
+
+/** Every row of every table of the SQLite store, as text. */
+async function sqliteRows(file: string): Promise<string> {
+  const db = openSqliteDb(file);
+  try {
+    const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
+    const dumps: string[] = [];
+    for (const { name } of tables)
+      dumps.push(`${name}: ${JSON.stringify(await db.all(`SELECT * FROM "${name}"`))}`);
+    return dumps.join("\n");
+  } finally {
+    await db.close();
+  }
+}
+
+function expectNoKey(fake: FakeSlack, processes: readonly BotProcess[], rows: string) {
+  const written = processes.map((bot) => `${bot.stdout()}\n${bot.stderr()}`).join("\n");
+  expect(rows).toContain("rotate-llm-key");
+  for (const key of [OLD_KEY, NEW_KEY]) {
+    expect(fake.everything()).not.toContain(key);
+    expect(written).not.toContain(key);
+    expect(rows).not.toContain(key);
+  }
+}
+
+describe("rotate-llm, the bot as a process", () => {
+  it("with four-eyes on: the reason modal, a second admin's approval, then the key form and the rotation", async () => {
+    const { emu, slack, integration, env, sqlite } = await setUp({
+      SLACK_ROTATE_APPROVERS: BOB,
+      SLACK_ROTATE_APPROVALS_REQUIRED: "1",
+    });
+    const bot = await startBotProcess(env);
+    bots.push(bot);
+    const asked = await requestApproval(
+      bot,
+      slack,
+      `rotate-llm ${HOST}`,
+      ADMIN,
+      "the key was pasted in a ticket",
+    );
+    expect(asked.status).toBe(200);
+    const request = await slack.waitFor(
+      (call) => call.args.channel === AUDIT && JSON.stringify(call.args).includes("Approval needed"),
+      15_000,
+    );
+    expect(JSON.stringify(request.args)).toContain(`the LLM API key of ${HOST}`);
+    const approvalId =
+      (
+        request.args.blocks as Array<{
+          type: string;
+          elements?: Array<{ action_id?: string; value?: string }>;
+        }>
+      )
+        .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
+        .find((button) => button.action_id === "approval_approve")?.value ?? "";
+    expect(approvalId).not.toBe("");
+
+    // The requester cannot open the form before a second admin approved.
+    const early = await clickButton(bot, slack, {
+      user: ADMIN,
+      actionId: "approval_open_form",
+      value: approvalId,
+    });
+    const refused = await slack.waitFor((call) => call.responseUrlId === early.responseUrlId, 15_000);
+    expect(JSON.stringify(refused.args)).toContain("no longer valid");
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(0);
+
+    await clickButton(bot, slack, {
+      user: BOB,
+      channel: AUDIT,
+      actionId: "approval_approve",
+      value: approvalId,
+    });
+    await auditPost(slack, `approval by ${BOB}: approved`);
+    const opened = await clickButton(bot, slack, {
+      user: ADMIN,
+      actionId: "approval_open_form",
+      value: approvalId,
+    });
+    const { viewId, form } = await keyForm(slack, opened.triggerId);
+    await submitKey(bot, form, viewId, NEW_KEY);
+    const done = await auditPost(slack, `rotate-llm-key by ${ADMIN}: rotated`);
+    expect(done.args.text).toBe(`Audit: rotate-llm-key by ${ADMIN}: rotated (${HOST} (LLM API key))`);
+    expect(emu.state.decryptApiKey(integration.id)).toBe(NEW_KEY);
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(1);
+
+    bot.child.kill("SIGTERM");
+    await bot.exited();
+    expectNoKey(slack, [bot], await sqliteRows(sqlite));
+  }, 60_000);
+
+  it("killed while the update is in flight: the restarted bot says the stored key is unknown", async () => {
+    const { emu, slack, integration, env, sqlite } = await setUp({
+      BOT_LEASE_TTL_MS: "1000",
+      GITPOD_TIMEOUT_MS: "120000",
+    });
+    const first = await startBotProcess(env);
+    bots.push(first);
+    const sent = await sendCommand(first, slack, `rotate-llm ${HOST}`, ADMIN);
+    const { viewId, form } = await keyForm(slack, sent.triggerId);
+    // The emulator stores the key, then holds its answer: the bot waits, journaled as "updating".
+    emu.faults.add({ kind: "latency", rpc: "UpdateLLMIntegration", latencyMs: 60_000, after: true });
+    await submitKey(first, form, viewId, NEW_KEY);
+    const db = openSqliteDb(sqlite);
+    try {
+      await waitUntil(
+        async () => {
+          const rows = await db.all<{ phase: string }>(
+            "SELECT phase FROM rotation_journal WHERE credential_kind = 'llm-key' AND outcome IS NULL",
+          );
+          return rows[0]?.phase === "updating" && emu.state.decryptApiKey(integration.id) === NEW_KEY;
+        },
+        { what: "the journaled update to be in flight", timeoutMs: 15_000 },
+      );
+    } finally {
+      await db.close();
+    }
+    first.child.kill("SIGKILL");
+    await first.exited();
+    emu.faults.clear();
+    // The emulator logs a request once answered: the held update may not be in the log.
+    const updatesBefore = emu.requests.count("UpdateLLMIntegration");
+
+    const second = await startBotProcess(env);
+    bots.push(second);
+    const post = await auditPost(slack, `rotate-llm-key by ${ADMIN}: interrupted`, 20_000);
+    expect(post.args.text).toBe(`Audit: rotate-llm-key by ${ADMIN}: interrupted (${HOST} (LLM API key))`);
+    expect(JSON.stringify(post.args)).toContain(
+      `while the update was in flight; whether the stored API key of ${HOST} is the new one is unknown`,
+    );
+    // The person's modal is told too; nothing was sent again.
+    await slack.waitFor(
+      (call) =>
+        call.method === "views.update" &&
+        call.args.view_id === viewId &&
+        JSON.stringify(call.args).includes("did not finish"),
+      15_000,
+    );
+    expect(emu.requests.count("UpdateLLMIntegration")).toBe(updatesBefore);
+
+    second.child.kill("SIGTERM");
+    await second.exited();
+    expectNoKey(slack, [first, second], await sqliteRows(sqlite));
+  }, 60_000);
+});
