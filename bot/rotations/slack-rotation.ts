@@ -26,7 +26,7 @@ import { finishJournaledRotation, startJournaledRotation } from "./lease-and-jou
 import { messageView, type RotateModalMetadata, resultView } from "./rotate-form.js";
 
 /** Where a submission's progress and result go: the modal and the command's response_url. */
-interface ModalReporter {
+export interface ModalReporter {
   show(view: ReturnType<typeof messageView>): Promise<unknown>;
   tell(message: { text: string; blocks: unknown[] }): Promise<void>;
 }

@@ -6,20 +6,17 @@
  * log or record.
  */
 import type { App } from "@slack/bolt";
-import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../../shared/api/matching.js";
-import type { HostAuthenticationToken } from "../../../shared/api/schemas.js";
 import { rotateHostToken } from "../../../shared/rotation/host-token.js";
-import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { USER_TOKEN_REASON } from "../../host-tokens/find.js";
 import { hostTokenOf } from "../../rotations/credential.js";
+import { readFreshCredential, submissionRefusal } from "../../rotations/fresh-read.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
 import {
   decodeMetadata,
   HOST_TOKEN_BLOCK,
   INPUT_ACTION,
-  messageView,
   progressView,
   ROTATE_TOKEN_CALLBACK_ID,
   type RotateModalMetadata,
@@ -118,32 +115,21 @@ async function handleRotateTokenSubmission(
   });
   if (!admitted.ok) return admitted.outcome;
 
-  const base = { ...rotationAuditBase(bot, "host-token", userId), tokenId };
-  const refuse = async (outcome: "failed" | "refused", reason: string) => {
-    await reporter.show(
-      messageView(`:no_entry_sign: Not rotated: ${escapeMrkdwn(reason)}. Nothing was changed.`, metadata),
-    );
-    await bot.auditor.record({ ...base, outcome, reason });
-  };
-  let token: HostAuthenticationToken;
-  try {
-    token = await bot.gitpod.hostAuthenticationTokens.get({ id: tokenId });
-  } catch (error) {
-    const described = describeApiError(error);
-    await refuse(
-      "failed",
-      described.code === "not_found" ? "the host token no longer exists in Gitpod" : described.text,
-    );
-    if (described.code === "not_found") return "not-found";
-    throw error;
-  }
-  // Checked again at submission: the form may be old, and its metadata is not trusted for this.
-  if (!bot.runnerIds.includes(token.runnerId ?? "")) {
-    await refuse("refused", "the token belongs to a runner this bot does not manage");
-    return "not-managed";
-  }
+  const refuse = submissionRefusal(bot, {
+    reporter,
+    metadata,
+    audit: { ...rotationAuditBase(bot, "host-token", userId), tokenId },
+  });
+  const read = await readFreshCredential(bot, refuse, {
+    read: () => bot.gitpod.hostAuthenticationTokens.get({ id: tokenId }),
+    runnerIdOf: (found) => found.runnerId ?? "",
+    name: "the host token",
+    shortName: "the token",
+  });
+  if (!read.ok) return read.outcome;
+  const token = read.found;
   if (!isServiceAccountToken(token)) {
-    await refuse("refused", USER_TOKEN_REASON);
+    await refuse({ outcome: "refused", reason: USER_TOKEN_REASON });
     return "user-token-refused";
   }
 
