@@ -20,12 +20,7 @@ import {
   ROTATE_LLM_CALLBACK_ID,
   type RotateModalMetadata,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -70,19 +65,18 @@ interface RotateLlmSubmission {
 async function handleRotateLlmSubmission(bot: BotContext, submission: RotateLlmSubmission): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const integrationId = metadata.llmIntegrationId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "llm-key", integrationId },
     ...(metadata.approvalId === undefined ? {} : { approvalId: metadata.approvalId }),
     metadata,
-    reporter,
     auditSubject: { integrationId, target: LLM_KEY_TARGET },
   });
   if (!admitted.ok) return admitted.outcome;
 
   const refuse = submissionRefusal(bot, {
-    reporter,
+    reporter: admitted.reporter,
     metadata,
     audit: {
       ...rotationAuditBase(bot, "llm-key", userId),
@@ -110,18 +104,11 @@ async function handleRotateLlmSubmission(bot: BotContext, submission: RotateLlmS
     return "endpoint-not-approved";
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: llmKeyOf(integration),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateLlmKey(
-        journaledLlmKeyApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, apiKey: submission.apiKey },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(llmKeyOf(integration), (journalId) =>
+    rotateLlmKey(
+      journaledLlmKeyApi(bot.gitpod, bot.store, journalId, Date.now),
+      { integrationId, apiKey: submission.apiKey },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }

@@ -23,12 +23,7 @@ import {
   ROTATE_CALLBACK_ID,
   type RotateModalMetadata,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -86,20 +81,19 @@ function checkSubmission(
 async function handleRotateSubmission(bot: BotContext, submission: RotateSubmission): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const integrationId = metadata.integrationId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const approvalId = submission.approvalId ?? metadata.approvalId;
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "oauth-secret", integrationId },
     ...(approvalId === undefined ? {} : { approvalId }),
     metadata,
-    reporter,
     auditSubject: { integrationId },
   });
   if (!admitted.ok) return admitted.outcome;
 
   const refuse = submissionRefusal(bot, {
-    reporter,
+    reporter: admitted.reporter,
     metadata,
     audit: {
       ...rotationAuditBase(bot, "oauth-secret", userId),
@@ -139,18 +133,11 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
     clientId = approved;
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: oauthSecretOf(integration),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateScmCredentials(
-        journaledApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, clientId, clientSecret: submission.clientSecret },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(oauthSecretOf(integration), (journalId) =>
+    rotateScmCredentials(
+      journaledApi(bot.gitpod, bot.store, journalId, Date.now),
+      { integrationId, clientId, clientSecret: submission.clientSecret },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }

@@ -22,12 +22,7 @@ import {
   type RotateModalMetadata,
   TOKEN_EXPIRY_BLOCK,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -104,19 +99,18 @@ async function handleRotateTokenSubmission(
 ): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const tokenId = metadata.tokenId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "host-token", tokenId },
     ...(metadata.approvalId === undefined ? {} : { approvalId: metadata.approvalId }),
     metadata,
-    reporter,
     auditSubject: { tokenId },
   });
   if (!admitted.ok) return admitted.outcome;
 
   const refuse = submissionRefusal(bot, {
-    reporter,
+    reporter: admitted.reporter,
     metadata,
     audit: { ...rotationAuditBase(bot, "host-token", userId), tokenId },
   });
@@ -133,22 +127,15 @@ async function handleRotateTokenSubmission(
     return "user-token-refused";
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: hostTokenOf(token),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateHostToken(
-        journaledHostTokenApi(bot.gitpod, bot.store, journalId, Date.now),
-        {
-          tokenId,
-          token: submission.token,
-          ...(submission.expiresAt === undefined ? {} : { expiresAt: submission.expiresAt }),
-        },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(hostTokenOf(token), (journalId) =>
+    rotateHostToken(
+      journaledHostTokenApi(bot.gitpod, bot.store, journalId, Date.now),
+      {
+        tokenId,
+        token: submission.token,
+        ...(submission.expiresAt === undefined ? {} : { expiresAt: submission.expiresAt }),
+      },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }
