@@ -16,7 +16,15 @@ import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slac
 import { seedGitHubIntegration } from "../support/fixtures.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
-import { ADMIN, AUDIT_CHANNEL, BOT_TOKEN, COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
+import {
+  ADMIN,
+  AUDIT_CHANNEL,
+  BOT_TOKEN,
+  buttonValue,
+  COMMAND,
+  openedViewId,
+  SIGNING_SECRET,
+} from "./harness.js";
 import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
@@ -196,16 +204,6 @@ export async function startBotWithFakes(
       await closeFakes();
     },
   };
-}
-
-/** The value of the button `actionId` in a message's actions blocks ("" when it has none). */
-export function buttonValue(call: RecordedCall, actionId: string): string {
-  const blocks =
-    (call.args.blocks as Array<{ type: string; elements?: Array<Record<string, string>> }>) ?? [];
-  const button = blocks
-    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
-    .find((element) => element.action_id === actionId);
-  return button?.value ?? "";
 }
 
 /** What the bot answered through the response_url `responseUrlId`, as one searchable string. */

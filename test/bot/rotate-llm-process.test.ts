@@ -17,14 +17,13 @@ import {
   auditPost,
   type BotProcess,
   type BotWithFakesOptions,
-  buttonValue,
   clickButton,
   requestApproval,
   sendCommand,
   startBotWithFakes,
   submitView,
 } from "./bot-process.js";
-import { ADMIN, AUDIT_CHANNEL, openedViewId } from "./harness.js";
+import { ADMIN, AUDIT_CHANNEL, buttonValue, openedViewId } from "./harness.js";
 
 const BOB = "U0BOB";
 const HOST = "api.anthropic.example";
