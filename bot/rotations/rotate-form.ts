@@ -149,15 +149,12 @@ export function rotateFormView(
     max_length: 255,
   };
   if (clientId) clientIdInput.initial_value = clientId;
-  return {
-    type: "modal",
-    callback_id: ROTATE_CALLBACK_ID,
-    title: titleOf(metadata),
-    submit: { type: "plain_text", text: "Test and rotate" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: encodeMetadata({ ...metadata, integrationId: integration.id }),
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: about } },
+  return formModal({
+    callbackId: ROTATE_CALLBACK_ID,
+    metadata: { ...metadata, integrationId: integration.id },
+    submit: "Test and rotate",
+    about,
+    fields: [
       approvedClientId === undefined
         ? {
             type: "input",
@@ -173,17 +170,9 @@ export function rotateFormView(
             },
           },
       secretInput(CLIENT_SECRET_BLOCK, "New client secret", "Paste the new secret", 1000),
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: "The new secret is tested first; nothing changes if it is refused. It is never shown or logged.",
-          },
-        ],
-      },
     ],
-  };
+    note: "The new secret is tested first; nothing changes if it is refused. It is never shown or logged.",
+  });
 }
 
 /** The one field a secret is pasted into: read from the submission, never shown back. */
@@ -207,6 +196,33 @@ function secretInput(
 }
 
 /**
+ * A rotate form: what it is for, its fields, and a note on what happens to the secret. The
+ * metadata carries the kind (the title) and what was chosen, for the submission.
+ */
+function formModal(form: {
+  callbackId: string;
+  metadata: RotateModalMetadata;
+  submit: string;
+  about: string;
+  fields: types.KnownBlock[];
+  note: string;
+}): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: form.callbackId,
+    title: titleOf(form.metadata),
+    submit: { type: "plain_text", text: form.submit },
+    close: { type: "plain_text", text: "Cancel" },
+    private_metadata: encodeMetadata(form.metadata),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: form.about } },
+      ...form.fields,
+      { type: "context", elements: [{ type: "mrkdwn", text: form.note }] },
+    ],
+  };
+}
+
+/**
  * The host token form: the new token (never shown back) and its new expiry. The API cannot test a
  * host token, so the form says so instead of promising a test.
  */
@@ -221,16 +237,12 @@ export function tokenFormView(
     `Runner ${escapeMrkdwn(runnerLabel(runnerId, runnerLabels?.[runnerId]))}`,
     `Token ID ${code(token.id)} · expires ${escapeMrkdwn(token.expiresAt || "never (no expiry stored)")}`,
   ].join("\n");
-  const form = { ...metadata, kind: "host-token" as const, tokenId: token.id };
-  return {
-    type: "modal",
-    callback_id: ROTATE_TOKEN_CALLBACK_ID,
-    title: titleOf(form),
-    submit: { type: "plain_text", text: "Rotate" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: encodeMetadata(form),
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: about } },
+  return formModal({
+    callbackId: ROTATE_TOKEN_CALLBACK_ID,
+    metadata: { ...metadata, kind: "host-token", tokenId: token.id },
+    submit: "Rotate",
+    about,
+    fields: [
       secretInput(HOST_TOKEN_BLOCK, "New token", "Paste the service account's new token", 4000),
       {
         type: "input",
@@ -243,17 +255,9 @@ export function tokenFormView(
         },
         element: { type: "datepicker", action_id: INPUT_ACTION },
       },
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: "The API cannot test a host token before storing it: check that it works at the host first. It is read back after the update; its value is never shown or logged.",
-          },
-        ],
-      },
     ],
-  };
+    note: "The API cannot test a host token before storing it: check that it works at the host first. It is read back after the update; its value is never shown or logged.",
+  });
 }
 
 /**
@@ -274,28 +278,14 @@ export function llmKeyFormView(
     `Runner ${escapeMrkdwn(runnerLabel(integration.runnerId, runnerLabels?.[integration.runnerId]))}`,
     `LLM integration ID ${code(integration.id)}`,
   ].join("\n");
-  const form = { ...metadata, kind: "llm-key" as const, llmIntegrationId: integration.id };
-  return {
-    type: "modal",
-    callback_id: ROTATE_LLM_CALLBACK_ID,
-    title: titleOf(form),
-    submit: { type: "plain_text", text: "Rotate" },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: encodeMetadata(form),
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: about } },
-      secretInput(LLM_KEY_BLOCK, "New API key", "Paste the provider's new API key", 4000),
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: "The API cannot test an API key before storing it: the integration's phase is read back after the update. The key is stored encrypted; it is never shown or logged. Request headers are not changed here.",
-          },
-        ],
-      },
-    ],
-  };
+  return formModal({
+    callbackId: ROTATE_LLM_CALLBACK_ID,
+    metadata: { ...metadata, kind: "llm-key", llmIntegrationId: integration.id },
+    submit: "Rotate",
+    about,
+    fields: [secretInput(LLM_KEY_BLOCK, "New API key", "Paste the provider's new API key", 4000)],
+    note: "The API cannot test an API key before storing it: the integration's phase is read back after the update. The key is stored encrypted; it is never shown or logged. Request headers are not changed here.",
+  });
 }
 
 export function progressView(metadata: RotateModalMetadata): types.ModalView {

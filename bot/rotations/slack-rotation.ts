@@ -1,6 +1,6 @@
 /**
  * The one path every rotation submitted in a Slack modal takes, whatever the credential (an OAuth
- * client secret, a service account's host token):
+ * client secret, a service account's host token, an LLM integration's API key):
  * 1. admit: the person may still rotate, and with four-eyes on an approved request for exactly
  *    this credential by this person is used up;
  * 2. the credential's lease, then the journal entry, both before anything is sent to Gitpod;
@@ -26,12 +26,12 @@ import { finishJournaledRotation, startJournaledRotation } from "./lease-and-jou
 import { messageView, type RotateModalMetadata, resultView } from "./rotate-form.js";
 
 /** Where a submission's progress and result go: the modal and the command's response_url. */
-interface ModalReporter {
+export interface ModalReporter {
   show(view: ReturnType<typeof messageView>): Promise<unknown>;
   tell(message: { text: string; blocks: unknown[] }): Promise<void>;
 }
 
-export function modalReporter(bot: BotContext, viewId: string, metadata: RotateModalMetadata): ModalReporter {
+function modalReporter(bot: BotContext, viewId: string, metadata: RotateModalMetadata): ModalReporter {
   const respond = metadata.responseUrl ? respondTo(metadata.responseUrl) : undefined;
   return {
     show: (view) =>
@@ -61,8 +61,22 @@ export function rotationAuditBase(
   return { action: rotationAction(kind), at: bot.now().toISOString(), actor: userId, source: "slack" };
 }
 
-/** Admitted, under `approval` when four-eyes is on (what was approved, to run exactly that). */
-type Admission = { ok: true; approvalId?: string; approval?: Approval } | { ok: false; outcome: string };
+/**
+ * Admitted, under `approval` when four-eyes is on (what was approved, to run exactly that), with the
+ * modal's reporter and `rotate`: steps 2 to 4 for the credential once it was read fresh and checked.
+ */
+type Admission =
+  | {
+      ok: true;
+      approvalId?: string;
+      approval?: Approval;
+      reporter: ModalReporter;
+      rotate(
+        credential: RotatedCredential,
+        protocol: (journalId: string) => Promise<RotationResult>,
+      ): Promise<string>;
+    }
+  | { ok: false; outcome: string };
 
 /**
  * Step 1, before anything is read for the rotation: still allowed to rotate, and (four-eyes) the
@@ -72,15 +86,16 @@ export async function admitSubmission(
   bot: BotContext,
   submission: {
     userId: string;
+    viewId: string;
     credential: CredentialRef;
     approvalId?: string;
     metadata: RotateModalMetadata;
-    reporter: ModalReporter;
     /** How the audit record names what was asked for (ids only). */
     auditSubject: Partial<AuditRecord>;
   },
 ): Promise<Admission> {
-  const { userId, metadata, reporter } = submission;
+  const { userId, viewId, metadata } = submission;
+  const reporter = modalReporter(bot, viewId, metadata);
   const base = { ...rotationAuditBase(bot, submission.credential.kind, userId), ...submission.auditSubject };
   const decision = await bot.authorizer.canRotate(userId);
   if (!decision.allowed) {
@@ -94,7 +109,22 @@ export async function admitSubmission(
     await bot.auditor.record({ ...base, outcome: "unauthorized", reason: decision.reason });
     return { ok: false, outcome: "unauthorized" };
   }
-  if (bot.config.approvals.required <= 0) return { ok: true };
+  const admitted = (approval?: Approval): Admission => ({
+    ok: true,
+    ...(approval ? { approvalId: approval.id, approval } : {}),
+    reporter,
+    rotate: (credential, protocol) =>
+      runJournaledRotation(bot, {
+        userId,
+        viewId,
+        metadata,
+        credential,
+        ...(approval ? { approvalId: approval.id } : {}),
+        reporter,
+        protocol,
+      }),
+  });
+  if (bot.config.approvals.required <= 0) return admitted();
   const approval = await useApprovalForSubmission(bot, {
     userId,
     credential: submission.credential,
@@ -106,11 +136,11 @@ export async function admitSubmission(
     await bot.auditor.record({ ...base, outcome: "refused", reason: approval.reason });
     return { ok: false, outcome: "approval-refused" };
   }
-  return { ok: true, approvalId: approval.approval.id, approval: approval.approval };
+  return admitted(approval.approval);
 }
 
 /** Steps 2 to 4 for an admitted submission whose credential was read fresh from Gitpod. */
-export async function runJournaledRotation(
+async function runJournaledRotation(
   bot: BotContext,
   rotation: {
     userId: string;

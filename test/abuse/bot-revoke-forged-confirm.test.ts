@@ -11,12 +11,11 @@ import {
   answerTo,
   auditPost,
   type BotWithFakes,
-  buttonValue,
   clickButton,
   sendCommand,
   startBotWithFakes,
 } from "../bot/bot-process.js";
-import { ADMIN } from "../bot/harness.js";
+import { ADMIN, buttonValue } from "../bot/harness.js";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
 import { seedUserHostToken } from "../support/fixtures.js";
 

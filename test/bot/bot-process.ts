@@ -16,7 +16,15 @@ import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slac
 import { seedGitHubIntegration } from "../support/fixtures.js";
 import { signedHeaders } from "../support/slack-signing.js";
 import { waitUntil } from "../support/wait.js";
-import { ADMIN, AUDIT_CHANNEL, BOT_TOKEN, COMMAND, openedViewId, SIGNING_SECRET } from "./harness.js";
+import {
+  ADMIN,
+  AUDIT_CHANNEL,
+  BOT_TOKEN,
+  buttonValue,
+  COMMAND,
+  openedViewId,
+  SIGNING_SECRET,
+} from "./harness.js";
 import { buttonClick, interactionBody, slashCommandBody, viewSubmission } from "./slack-payloads.js";
 
 export interface SpawnedBot {
@@ -118,11 +126,16 @@ export interface BotWithFakesOptions {
   waitForStart?: boolean;
 }
 
-/** The emulator, the fake Slack API and a bot process between them; close() ends all three. */
+/** The emulator, the fake Slack API and a bot process between them; close() ends them all. */
 export interface BotWithFakes<Process extends SpawnedBot = BotProcess> {
   emu: Emulator;
   slack: FakeSlack;
   bot: Process;
+  /**
+   * Another bot process with the same environment, once started: a replica, or the restart of a
+   * killed `bot`. They share the store only when it is a file or PostgreSQL (not sqlite::memory:).
+   */
+  startAnotherBot(): Promise<BotProcess>;
   close(): Promise<void>;
 }
 
@@ -173,26 +186,24 @@ export async function startBotWithFakes(
     await closeFakes();
     throw error;
   }
+  const others: BotProcess[] = [];
   return {
     emu,
     slack,
     bot,
+    async startAnotherBot() {
+      const other = await startBotProcess(env);
+      others.push(other);
+      return other;
+    },
     async close() {
-      if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
-      await bot.exited();
+      for (const each of [bot, ...others]) {
+        if (each.child.exitCode === null) each.child.kill("SIGKILL");
+        await each.exited();
+      }
       await closeFakes();
     },
   };
-}
-
-/** The value of the button `actionId` in a message's actions blocks ("" when it has none). */
-export function buttonValue(call: RecordedCall, actionId: string): string {
-  const blocks =
-    (call.args.blocks as Array<{ type: string; elements?: Array<Record<string, string>> }>) ?? [];
-  const button = blocks
-    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
-    .find((element) => element.action_id === actionId);
-  return button?.value ?? "";
 }
 
 /** What the bot answered through the response_url `responseUrlId`, as one searchable string. */
@@ -202,13 +213,13 @@ export async function answerTo(slack: FakeSlack, responseUrlId: string): Promise
 }
 
 /** The first post to AUDIT_CHANNEL (past or future) whose text includes `containing`, as one string. */
-export async function auditPost(slack: FakeSlack, containing: string): Promise<string> {
+export async function auditPost(slack: FakeSlack, containing: string, timeoutMs = 15_000): Promise<string> {
   const call = await slack.waitFor(
     (entry) =>
       entry.method === "chat.postMessage" &&
       entry.args.channel === AUDIT_CHANNEL &&
       JSON.stringify(entry.args).includes(containing),
-    15_000,
+    timeoutMs,
   );
   return JSON.stringify(call.args);
 }
@@ -314,13 +325,23 @@ export async function requestApproval(
       (call.args.view as { callback_id?: string }).callback_id === REQUEST_CALLBACK_ID,
     15_000,
   );
-  const payload = viewSubmission({
+  return submitView(bot, {
     view: filled.args.view as Record<string, unknown>,
     viewId,
     user,
-    username: user,
-    triggerId: `ptrigger-${++triggers}`,
     values: { [REASON_BLOCK]: { [REASON_ACTION]: { type: "plain_text_input", value: reason } } },
+  });
+}
+
+/** Submits a modal's `view` as `user` would with `values` (block id → action id → value), signed. */
+export async function submitView(
+  bot: BotProcess,
+  submission: Omit<Parameters<typeof viewSubmission>[0], "username" | "triggerId">,
+): Promise<Response> {
+  const payload = viewSubmission({
+    ...submission,
+    username: submission.user,
+    triggerId: `ptrigger-${++triggers}`,
   });
   return signedPost(bot.url, interactionBody(payload));
 }
@@ -365,18 +386,15 @@ export async function submitRotateForm(
     (blocks.find((block) => block.block_id === CLIENT_ID_BLOCK)?.element as { initial_value?: string })
       ?.initial_value ??
     "";
-  const payload = viewSubmission({
+  return submitView(bot, {
     view: form,
     viewId,
     user,
-    username: user,
-    triggerId: `ptrigger-${++triggers}`,
     values: {
       [CLIENT_ID_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientId } },
       [CLIENT_SECRET_BLOCK]: { [INPUT_ACTION]: { type: "plain_text_input", value: clientSecret } },
     },
   });
-  return signedPost(bot.url, interactionBody(payload));
 }
 
 /** Audit-channel posts of how attempts ended (not the write-ahead "started" posts). */

@@ -140,6 +140,26 @@ export function callText(call: RecordedCall): string {
   return JSON.stringify(call.args);
 }
 
+/** The value of the button `actionId` in a message's actions blocks ("" when it has none). */
+export function buttonValue(call: RecordedCall, actionId: string): string {
+  const blocks =
+    (call.args.blocks as Array<{ type: string; elements?: Array<Record<string, string>> }>) ?? [];
+  const button = blocks
+    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
+    .find((element) => element.action_id === actionId);
+  return button?.value ?? "";
+}
+
+/** The first post to AUDIT_CHANNEL (past or future) whose text includes `fragment`. */
+export function waitForAudit(harness: Harness, fragment: string): Promise<RecordedCall> {
+  return harness.slack.waitFor(
+    (call) =>
+      call.method === "chat.postMessage" &&
+      call.args.channel === AUDIT_CHANNEL &&
+      String(call.args.text).includes(fragment),
+  );
+}
+
 /**
  * A harness for the enclosing describe block: started before each test and closed after it, or with
  * `perSuite` once for the whole block. The object it returns stands for the running harness.

@@ -9,64 +9,48 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteDb } from "../../bot/state/sqlite-db.js";
-import { type Emulator, RUNNER_EU_ID, startEmulator } from "../emulator/index.js";
-import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-api.js";
-import { signedHeaders } from "../support/slack-signing.js";
+import { RUNNER_EU_ID } from "../emulator/index.js";
+import type { FakeSlack, RecordedCall } from "../fakes/slack-api.js";
 import { waitUntil } from "../support/wait.js";
 import {
+  answerTo,
+  auditPost,
   type BotProcess,
+  type BotWithFakesOptions,
   clickButton,
   requestApproval,
   sendCommand,
-  startBotProcess,
+  startBotWithFakes,
+  submitView,
 } from "./bot-process.js";
-import { ADMIN, BOT_TOKEN, openedViewId, SIGNING_SECRET } from "./harness.js";
-import { interactionBody, viewSubmission } from "./slack-payloads.js";
+import { ADMIN, AUDIT_CHANNEL, buttonValue, openedViewId } from "./harness.js";
 
-const AUDIT = "C0AUDIT";
 const BOB = "U0BOB";
 const HOST = "api.anthropic.example";
 const OLD_KEY = "llm-canary-process-old-4c1d9e";
 const NEW_KEY = "llm-canary-process-new-7b3a2f";
 
-let emu: Emulator | undefined;
-let slack: FakeSlack | undefined;
-const bots: BotProcess[] = [];
+const closers: Array<() => Promise<void>> = [];
 const dirs: string[] = [];
 
 afterEach(async () => {
-  for (const bot of bots.splice(0)) {
-    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
-    await bot.exited();
-  }
-  await emu?.close();
-  await slack?.close();
+  for (const close of closers.splice(0)) await close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function setUp(extraEnv: Record<string, string> = {}) {
+/** The bot on a SQLite file (its rows are searched for the key), with an LLM integration on aws-eu. */
+async function setUp(options: Omit<BotWithFakesOptions, "databaseUrl"> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bot-rotate-llm-"));
   dirs.push(dir);
   const sqlite = join(dir, "bot.sqlite");
-  emu = await startEmulator();
-  slack = await startFakeSlack();
-  const integration = emu.state.seedLlmIntegration({
+  const fakes = await startBotWithFakes({ ...options, databaseUrl: `sqlite:${sqlite}` });
+  closers.push(fakes.close);
+  const integration = fakes.emu.state.seedLlmIntegration({
     runnerId: RUNNER_EU_ID,
     endpoint: `https://${HOST}/v1`,
     apiKey: OLD_KEY,
   });
-  const env = {
-    DATABASE_URL: `sqlite:${sqlite}`,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.apiUrl,
-    ONA_API_KEY: emu.token,
-    ONA_BASE_URL: emu.url,
-    GITPOD_RUNNER_IDS: `aws-eu=${RUNNER_EU_ID}`,
-    SLACK_ROTATE_USER_IDS: ADMIN,
-    SLACK_AUDIT_CHANNEL_ID: AUDIT,
-    ...extraEnv,
-  };
-  return { emu, slack, integration, env, sqlite };
+  return { ...fakes, integration, sqlite };
 }
 
 /** The key form shown in the modal opened by `triggerId` (by the command, or by views.open itself). */
@@ -91,33 +75,14 @@ async function keyForm(
 
 /** Submits the key form as Slack would, signed. */
 async function submitKey(bot: BotProcess, form: Record<string, unknown>, viewId: string, key: string) {
-  const body = interactionBody(
-    viewSubmission({
-      view: form,
-      viewId,
-      user: ADMIN,
-      username: ADMIN,
-      triggerId: `submit-${viewId}`,
-      values: { llm_api_key: { value: { type: "plain_text_input", value: key } } },
-    }),
-  );
-  const response = await fetch(`${bot.url}/slack/events`, {
-    method: "POST",
-    headers: signedHeaders(SIGNING_SECRET, body),
-    body,
+  const response = await submitView(bot, {
+    view: form,
+    viewId,
+    user: ADMIN,
+    values: { llm_api_key: { value: { type: "plain_text_input", value: key } } },
   });
   expect(response.status).toBe(200);
   await response.text();
-}
-
-function auditPost(fake: FakeSlack, fragment: string, timeoutMs = 15_000): Promise<RecordedCall> {
-  return fake.waitFor(
-    (call) =>
-      call.method === "chat.postMessage" &&
-      call.args.channel === AUDIT &&
-      String(call.args.text).includes(fragment),
-    timeoutMs,
-  );
 }
 
 /** Every row of every table of the SQLite store, as text. */
@@ -146,12 +111,7 @@ function expectNoKey(fake: FakeSlack, processes: readonly BotProcess[], rows: st
 
 describe("rotate-llm, the bot as a process", () => {
   it("with four-eyes on: the reason modal, a second admin's approval, then the key form and the rotation", async () => {
-    const { emu, slack, integration, env, sqlite } = await setUp({
-      SLACK_ROTATE_APPROVERS: BOB,
-      SLACK_ROTATE_APPROVALS_REQUIRED: "1",
-    });
-    const bot = await startBotProcess(env);
-    bots.push(bot);
+    const { emu, slack, bot, integration, sqlite } = await setUp({ approvers: [BOB] });
     const asked = await requestApproval(
       bot,
       slack,
@@ -161,19 +121,11 @@ describe("rotate-llm, the bot as a process", () => {
     );
     expect(asked.status).toBe(200);
     const request = await slack.waitFor(
-      (call) => call.args.channel === AUDIT && JSON.stringify(call.args).includes("Approval needed"),
+      (call) => call.args.channel === AUDIT_CHANNEL && JSON.stringify(call.args).includes("Approval needed"),
       15_000,
     );
     expect(JSON.stringify(request.args)).toContain(`the LLM API key of ${HOST}`);
-    const approvalId =
-      (
-        request.args.blocks as Array<{
-          type: string;
-          elements?: Array<{ action_id?: string; value?: string }>;
-        }>
-      )
-        .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
-        .find((button) => button.action_id === "approval_approve")?.value ?? "";
+    const approvalId = buttonValue(request, "approval_approve");
     expect(approvalId).not.toBe("");
 
     // The requester cannot open the form before a second admin approved.
@@ -182,13 +134,12 @@ describe("rotate-llm, the bot as a process", () => {
       actionId: "approval_open_form",
       value: approvalId,
     });
-    const refused = await slack.waitFor((call) => call.responseUrlId === early.responseUrlId, 15_000);
-    expect(JSON.stringify(refused.args)).toContain("no longer valid");
+    expect(await answerTo(slack, early.responseUrlId)).toContain("no longer valid");
     expect(emu.requests.count("UpdateLLMIntegration")).toBe(0);
 
     await clickButton(bot, slack, {
       user: BOB,
-      channel: AUDIT,
+      channel: AUDIT_CHANNEL,
       actionId: "approval_approve",
       value: approvalId,
     });
@@ -200,8 +151,8 @@ describe("rotate-llm, the bot as a process", () => {
     });
     const { viewId, form } = await keyForm(slack, opened.triggerId);
     await submitKey(bot, form, viewId, NEW_KEY);
-    const done = await auditPost(slack, `rotate-llm-key by ${ADMIN}: rotated`);
-    expect(done.args.text).toBe(`Audit: rotate-llm-key by ${ADMIN}: rotated (${HOST} (LLM API key))`);
+    const done = JSON.parse(await auditPost(slack, `rotate-llm-key by ${ADMIN}: rotated`));
+    expect(done.text).toBe(`Audit: rotate-llm-key by ${ADMIN}: rotated (${HOST} (LLM API key))`);
     expect(emu.state.decryptApiKey(integration.id)).toBe(NEW_KEY);
     expect(emu.requests.count("UpdateLLMIntegration")).toBe(1);
 
@@ -211,12 +162,14 @@ describe("rotate-llm, the bot as a process", () => {
   }, 60_000);
 
   it("killed while the update is in flight: the restarted bot says the stored key is unknown", async () => {
-    const { emu, slack, integration, env, sqlite } = await setUp({
-      BOT_LEASE_TTL_MS: "1000",
-      GITPOD_TIMEOUT_MS: "120000",
-    });
-    const first = await startBotProcess(env);
-    bots.push(first);
+    const {
+      emu,
+      slack,
+      bot: first,
+      integration,
+      sqlite,
+      startAnotherBot,
+    } = await setUp({ env: { BOT_LEASE_TTL_MS: "1000", GITPOD_TIMEOUT_MS: "120000" } });
     const sent = await sendCommand(first, slack, `rotate-llm ${HOST}`, ADMIN);
     const { viewId, form } = await keyForm(slack, sent.triggerId);
     // The emulator stores the key, then holds its answer: the bot waits, journaled as "updating".
@@ -242,11 +195,12 @@ describe("rotate-llm, the bot as a process", () => {
     // The emulator logs a request once answered: the held update may not be in the log.
     const updatesBefore = emu.requests.count("UpdateLLMIntegration");
 
-    const second = await startBotProcess(env);
-    bots.push(second);
+    const second = await startAnotherBot();
     const post = await auditPost(slack, `rotate-llm-key by ${ADMIN}: interrupted`, 20_000);
-    expect(post.args.text).toBe(`Audit: rotate-llm-key by ${ADMIN}: interrupted (${HOST} (LLM API key))`);
-    expect(JSON.stringify(post.args)).toContain(
+    expect(JSON.parse(post).text).toBe(
+      `Audit: rotate-llm-key by ${ADMIN}: interrupted (${HOST} (LLM API key))`,
+    );
+    expect(post).toContain(
       `while the update was in flight; whether the stored API key of ${HOST} is the new one is unknown`,
     );
     // The person's modal is told too; nothing was sent again.

@@ -14,17 +14,18 @@ import type { SqlDb } from "../../bot/state/db.js";
 import { openPostgresDb } from "../../bot/state/postgres-db.js";
 import { openSqliteDb } from "../../bot/state/sqlite-db.js";
 import { RUNNER_EU_ID, RUNNER_US_ID } from "../emulator/index.js";
-import type { RecordedCall } from "../fakes/slack-api.js";
 import { type PostgresServer, startPostgres } from "../state/postgres-server.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
+  buttonValue,
   CHANNEL,
   callText,
   type Harness,
   type HarnessOptions,
   openedViewId,
   startHarness,
+  waitForAudit,
 } from "./harness.js";
 import { viewSubmission } from "./slack-payloads.js";
 
@@ -74,15 +75,6 @@ const STORES = [
     tables: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
   },
 ] as const;
-
-function waitForAudit(harness: Harness, fragment: string): Promise<RecordedCall> {
-  return harness.slack.waitFor(
-    (call) =>
-      call.method === "chat.postMessage" &&
-      call.args.channel === AUDIT_CHANNEL &&
-      String(call.args.text).includes(fragment),
-  );
-}
 
 /** Submit the key form last shown in this modal, or `view` (a form already answered, sent again). */
 function submitKey(harness: Harness, viewId: string, key: string, view?: Record<string, unknown>) {
@@ -300,17 +292,7 @@ describe.each(STORES)("rotate-llm on $name", (store) => {
           h.slack.calls.indexOf(call) >= from,
       );
       expect(callText(request)).toContain(`wants to rotate *the LLM API key of ${HOST}*`);
-      const approvalId = String(
-        (
-          request.args.blocks as Array<{
-            type: string;
-            elements?: Array<{ action_id?: string; value?: string }>;
-          }>
-        )
-          .filter((block) => block.type === "actions")
-          .flatMap((block) => block.elements ?? [])
-          .find((button) => button.action_id === "approval_approve")?.value ?? "",
-      );
+      const approvalId = buttonValue(request, "approval_approve");
       expect(await h.store.getApproval(approvalId)).toMatchObject({
         credential: "llm-key",
         integrationId: integration.id,

@@ -10,6 +10,7 @@ import type { RecordedCall } from "../fakes/slack-api.js";
 import {
   ADMIN,
   AUDIT_CHANNEL,
+  buttonValue,
   CHANNEL,
   callText,
   type Harness,
@@ -17,6 +18,7 @@ import {
   type HttpResult,
   openedViewId,
   startHarness,
+  waitForAudit,
 } from "./harness.js";
 import { viewSubmission } from "./slack-payloads.js";
 
@@ -89,24 +91,8 @@ function click(harness: Harness, user: string, channel: string, actionId: string
   return harness.click({ user, channel, actionId, value });
 }
 
-function buttonsOf(call: RecordedCall): Array<{ action_id?: string; value?: string }> {
-  const blocks =
-    (call.args.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>) ??
-    [];
-  return blocks.filter((block) => block.type === "actions").flatMap((block) => block.elements ?? []);
-}
-
 function audits(harness: Harness, fragment: string): RecordedCall[] {
   return harness.slack.calls.filter(
-    (call) =>
-      call.method === "chat.postMessage" &&
-      call.args.channel === AUDIT_CHANNEL &&
-      String(call.args.text).includes(fragment),
-  );
-}
-
-function waitForAudit(harness: Harness, fragment: string): Promise<RecordedCall> {
-  return harness.slack.waitFor(
     (call) =>
       call.method === "chat.postMessage" &&
       call.args.channel === AUDIT_CHANNEL &&
@@ -270,8 +256,7 @@ describe("rotate-token", () => {
     expect(callText(request)).toContain(
       `<@${ADMIN}> wants to rotate *the github.com token of service account ${SERVICE_ACCOUNT}*`,
     );
-    const approvalId =
-      buttonsOf(request).find((button) => button.action_id === "approval_approve")?.value ?? "";
+    const approvalId = buttonValue(request, "approval_approve");
     expect((await h.store.getApproval(approvalId))?.status).toBe("pending");
     expect(await h.store.getApproval(approvalId)).toMatchObject({
       credential: "host-token",

@@ -4,20 +4,17 @@
  * request, or why not. The key is never typed into the command: a word that looks like one makes
  * the whole command refused without echoing it.
  */
-import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { AuditRecord } from "../../../shared/slack/audit-record.js";
 import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
-import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
 import { managedLlmIntegrations, type Target } from "../../gitpod/reads.js";
 import { chooseLlmIntegration, llmChoicesText } from "../../llm-keys/find.js";
 import { LLM_KEY_TARGET, llmKeyOf } from "../../rotations/credential.js";
 import { llmKeyFormView, messageView, type RotateModalMetadata } from "../../rotations/rotate-form.js";
-import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import type { Respond } from "../../slack/deliver.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
-import { type ModalRequest, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
+import { lookingUp, type ModalRequest, openRotateModal, showFormOrApprovalRequest } from "./rotate-modal.js";
 import { looksLikeSecret, parseTarget, targetText } from "./words.js";
 
 interface RotateLlmTarget {
@@ -76,26 +73,18 @@ async function handleRotateLlmCommand(
     responseUrl: request.responseUrl,
     channelId: request.channelId,
   };
-  const modal = await openLoadingModal(
+  const modal = await openRotateModal(
     bot,
-    { triggerId: request.triggerId, command: "rotate-llm" },
-    metadata,
+    request,
+    { command: "rotate-llm", kind: "llm-key", metadata, auditSubject: requested(request.target) },
     respond,
   );
   if (!modal.ok) return modal.outcome;
   const { show } = modal;
-  const base = { ...rotationAuditBase(bot, "llm-key", request.userId), ...requested(request.target) };
-
-  const decision = await bot.authorizer.canRotate(request.userId);
-  if (!decision.allowed) {
-    await tellNotAllowed(show, respond, decision.reason, metadata);
-    await bot.auditor.record({ ...base, outcome: "unauthorized", reason: decision.reason });
-    return "unauthorized";
-  }
 
   const asked = targetText(request.target.integration);
-  try {
-    const choice = chooseLlmIntegration(
+  const choice = await lookingUp(show, metadata, "the LLM integration", async () =>
+    chooseLlmIntegration(
       await managedLlmIntegrations(bot.gitpod, bot.runnerIds),
       {
         target: request.target.integration,
@@ -103,45 +92,27 @@ async function handleRotateLlmCommand(
       },
       bot.runnerIds,
       bot.runnerLabels,
-    );
-    switch (choice.kind) {
-      case "none":
-        await show(messageView(`:mag: ${escapeMrkdwn(asked)}: ${escapeMrkdwn(choice.reason)}.`, metadata));
-        return "not-found";
-      case "many": {
-        const example = `${bot.config.command} rotate-llm <llm-integration-id>`;
-        await show(
-          messageView(
-            `:point_right: ${choice.integrations.length} LLM integrations have an endpoint on ${escapeMrkdwn(asked)}: ${escapeMrkdwn(llmChoicesText(choice.integrations, bot.runnerLabels))}. Name one by its id (${code(example)}) or name the runner.`,
-            metadata,
-          ),
-        );
-        return "ambiguous";
-      }
-      case "one": {
-        const integration = choice.integration;
-        if (bot.config.approvals.required > 0) {
-          // Four-eyes: ask why first; the request is posted when this form is submitted.
-          await show(
-            requestReasonView(
-              llmKeyOf(integration),
-              { channelId: request.channelId },
-              bot.config.approvals.required,
-            ),
-          );
-          return "approval-reason-form";
-        }
-        await show(llmKeyFormView(integration, metadata, bot.runnerLabels));
-        return "form";
-      }
+    ),
+  );
+  switch (choice.kind) {
+    case "none":
+      await show(messageView(`:mag: ${escapeMrkdwn(asked)}: ${escapeMrkdwn(choice.reason)}.`, metadata));
+      return "not-found";
+    case "many": {
+      const example = `${bot.config.command} rotate-llm <llm-integration-id>`;
+      await show(
+        messageView(
+          `:point_right: ${choice.integrations.length} LLM integrations have an endpoint on ${escapeMrkdwn(asked)}: ${escapeMrkdwn(llmChoicesText(choice.integrations, bot.runnerLabels))}. Name one by its id (${code(example)}) or name the runner.`,
+          metadata,
+        ),
+      );
+      return "ambiguous";
     }
-  } catch (error) {
-    await show(
-      messageView(
-        `:warning: Could not look up the LLM integration: ${escapeMrkdwn(describeApiError(error).text)}`,
-        metadata,
-      ),
-    );
-    throw error;
+    case "one":
+      return showFormOrApprovalRequest(bot, show, {
+        credential: llmKeyOf(choice.integration),
+        channelId: request.channelId,
+        form: () => llmKeyFormView(choice.integration, metadata, bot.runnerLabels),
+      });
   }
 }

@@ -1,14 +1,21 @@
 /**
- * What `rotate` and `rotate-token` share before they look anything up: the modal opened at once in
- * its loading state (the trigger's three seconds), and the refusal of someone not allowed to rotate.
+ * What `rotate`, `rotate-token` and `rotate-llm` share: the modal opened at once in its loading
+ * state (the trigger's three seconds), the refusal of someone not allowed to rotate, a failed
+ * look-up shown in the modal, and the found credential's form or four-eyes request.
  */
 import type { types } from "@slack/bolt";
+import { describeApiError } from "../../../shared/api/error-in-words.js";
+import type { AuditRecord } from "../../../shared/slack/audit-record.js";
 import { escapeMrkdwn, fallbackText } from "../../../shared/slack/mrkdwn.js";
+import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
+import type { RotatedCredential } from "../../rotations/credential.js";
 import { loadingView, messageView, type RotateModalMetadata } from "../../rotations/rotate-form.js";
+import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import type { Respond } from "../../slack/deliver.js";
 import { refusedMessage } from "../../slack/messages.js";
 import { SlackRateLimitedError } from "../../slack/rate-limits.js";
+import type { CredentialKind } from "../../state/store.js";
 import type { SlashCommand } from "./command.js";
 
 /** A rotate command as its handler needs it: who, where, the trigger and what to rotate. */
@@ -21,7 +28,7 @@ export type ShowView = (view: types.ModalView) => Promise<void>;
  * Opens the loading modal; if Slack refuses (usually an expired trigger), nothing happened yet, so
  * the user is told to run `command` again and the outcome says why.
  */
-export async function openLoadingModal(
+async function openLoadingModal(
   bot: BotContext,
   request: { triggerId: string; command: string },
   metadata: RotateModalMetadata,
@@ -58,7 +65,7 @@ export function notAllowedView(reason: string, metadata: RotateModalMetadata): t
 }
 
 /** Refused in the modal and told in the channel; the caller audits with its own subject. */
-export async function tellNotAllowed(
+async function tellNotAllowed(
   show: ShowView,
   respond: Respond,
   reason: string,
@@ -66,4 +73,77 @@ export async function tellNotAllowed(
 ): Promise<void> {
   await show(notAllowedView(reason, metadata));
   await respond({ ...refusedMessage("rotate credentials", reason), response_type: "ephemeral" });
+}
+
+/**
+ * Before a rotate command looks anything up: the loading modal opened, then whether the person may
+ * rotate (if not: refused in the modal, told, and audited naming what was asked for).
+ */
+export async function openRotateModal(
+  bot: BotContext,
+  request: ModalRequest<unknown>,
+  rotate: {
+    command: string;
+    kind: CredentialKind;
+    metadata: RotateModalMetadata;
+    /** How the audit names what was asked for, before anything is found (ids only). */
+    auditSubject: Partial<AuditRecord>;
+  },
+  respond: Respond,
+): Promise<{ ok: true; show: ShowView } | { ok: false; outcome: string }> {
+  const modal = await openLoadingModal(
+    bot,
+    { triggerId: request.triggerId, command: rotate.command },
+    rotate.metadata,
+    respond,
+  );
+  if (!modal.ok) return modal;
+  const decision = await bot.authorizer.canRotate(request.userId);
+  if (!decision.allowed) {
+    await tellNotAllowed(modal.show, respond, decision.reason, rotate.metadata);
+    await bot.auditor.record({
+      ...rotationAuditBase(bot, rotate.kind, request.userId),
+      ...rotate.auditSubject,
+      outcome: "unauthorized",
+      reason: decision.reason,
+    });
+    return { ok: false, outcome: "unauthorized" };
+  }
+  return modal;
+}
+
+/** Runs the look-up of `what`; an API error is shown in the modal in words, then thrown on. */
+export async function lookingUp<T>(
+  show: ShowView,
+  metadata: RotateModalMetadata,
+  what: string,
+  lookUp: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await lookUp();
+  } catch (error) {
+    await show(
+      messageView(
+        `:warning: Could not look up ${what}: ${escapeMrkdwn(describeApiError(error).text)}`,
+        metadata,
+      ),
+    );
+    throw error;
+  }
+}
+
+/** The credential found: with four-eyes on, ask why first (the request is posted on submit); else its form. */
+export async function showFormOrApprovalRequest(
+  bot: BotContext,
+  show: ShowView,
+  found: { credential: RotatedCredential; channelId: string; form: () => types.ModalView },
+): Promise<"approval-reason-form" | "form"> {
+  if (bot.config.approvals.required > 0) {
+    await show(
+      requestReasonView(found.credential, { channelId: found.channelId }, bot.config.approvals.required),
+    );
+    return "approval-reason-form";
+  }
+  await show(found.form());
+  return "form";
 }

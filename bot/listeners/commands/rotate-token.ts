@@ -4,10 +4,8 @@
  * four-eyes request, or why not. The token is never typed into the command: a word that looks
  * like one makes the whole command refused without echoing it.
  */
-import { describeApiError } from "../../../shared/api/error-in-words.js";
 import type { AuditRecord } from "../../../shared/slack/audit-record.js";
 import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
-import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";
 import { chooseServiceAccountToken, runnersOf } from "../../host-tokens/find.js";
 import { readManagedHostTokens } from "../../host-tokens/read.js";
@@ -17,7 +15,7 @@ import { rotationAuditBase } from "../../rotations/slack-rotation.js";
 import type { Respond } from "../../slack/deliver.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
-import { type ModalRequest, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
+import { lookingUp, type ModalRequest, openRotateModal, showFormOrApprovalRequest } from "./rotate-modal.js";
 import { isUuid, looksLikeSecret, parseTarget } from "./words.js";
 
 export interface RotateTokenTarget {
@@ -82,78 +80,57 @@ async function handleRotateTokenCommand(
     responseUrl: request.responseUrl,
     channelId: request.channelId,
   };
-  const modal = await openLoadingModal(
+  const modal = await openRotateModal(
     bot,
-    { triggerId: request.triggerId, command: "rotate-token" },
-    metadata,
+    request,
+    { command: "rotate-token", kind: "host-token", metadata, auditSubject: requestedToken(request.target) },
     respond,
   );
   if (!modal.ok) return modal.outcome;
   const { show } = modal;
-  const base = { ...rotationAuditBase(bot, "host-token", request.userId), ...requestedToken(request.target) };
-
-  const decision = await bot.authorizer.canRotate(request.userId);
-  if (!decision.allowed) {
-    await tellNotAllowed(show, respond, decision.reason, metadata);
-    await bot.auditor.record({ ...base, outcome: "unauthorized", reason: decision.reason });
-    return "unauthorized";
-  }
 
   const { host, serviceAccountId } = request.target;
-  try {
-    const choice = chooseServiceAccountToken(
+  const choice = await lookingUp(show, metadata, "the host token", async () =>
+    chooseServiceAccountToken(
       await readManagedHostTokens(bot),
       request.target,
       bot.runnerIds,
       bot.runnerLabels,
-    );
-    switch (choice.kind) {
-      case "none":
-        await show(messageView(`:mag: ${escapeMrkdwn(host)}: ${escapeMrkdwn(choice.reason)}.`, metadata));
-        return "not-found";
-      case "user-token":
-        await show(
-          messageView(
-            `:no_entry_sign: Not rotated: ${escapeMrkdwn(choice.reason)}. Nothing was changed.`,
-            metadata,
-          ),
-        );
-        await bot.auditor.record({ ...base, outcome: "refused", reason: choice.reason });
-        return "user-token-refused";
-      case "many": {
-        const example = `${bot.config.command} rotate-token ${host} ${serviceAccountId} <runner>`;
-        await show(
-          messageView(
-            `:point_right: That service account has a ${escapeMrkdwn(host)} token on ${choice.tokens.length} runners (${escapeMrkdwn(runnersOf(choice.tokens, bot.runnerLabels))}). Name the runner: ${code(example)}`,
-            metadata,
-          ),
-        );
-        return "ambiguous";
-      }
-      case "one": {
-        const token = choice.token;
-        if (bot.config.approvals.required > 0) {
-          // Four-eyes: ask why first; the request is posted when this form is submitted.
-          await show(
-            requestReasonView(
-              hostTokenOf(token),
-              { channelId: request.channelId },
-              bot.config.approvals.required,
-            ),
-          );
-          return "approval-reason-form";
-        }
-        await show(tokenFormView(token, metadata, bot.runnerLabels));
-        return "form";
-      }
+    ),
+  );
+  switch (choice.kind) {
+    case "none":
+      await show(messageView(`:mag: ${escapeMrkdwn(host)}: ${escapeMrkdwn(choice.reason)}.`, metadata));
+      return "not-found";
+    case "user-token":
+      await show(
+        messageView(
+          `:no_entry_sign: Not rotated: ${escapeMrkdwn(choice.reason)}. Nothing was changed.`,
+          metadata,
+        ),
+      );
+      await bot.auditor.record({
+        ...rotationAuditBase(bot, "host-token", request.userId),
+        ...requestedToken(request.target),
+        outcome: "refused",
+        reason: choice.reason,
+      });
+      return "user-token-refused";
+    case "many": {
+      const example = `${bot.config.command} rotate-token ${host} ${serviceAccountId} <runner>`;
+      await show(
+        messageView(
+          `:point_right: That service account has a ${escapeMrkdwn(host)} token on ${choice.tokens.length} runners (${escapeMrkdwn(runnersOf(choice.tokens, bot.runnerLabels))}). Name the runner: ${code(example)}`,
+          metadata,
+        ),
+      );
+      return "ambiguous";
     }
-  } catch (error) {
-    await show(
-      messageView(
-        `:warning: Could not look up the host token: ${escapeMrkdwn(describeApiError(error).text)}`,
-        metadata,
-      ),
-    );
-    throw error;
+    case "one":
+      return showFormOrApprovalRequest(bot, show, {
+        credential: hostTokenOf(choice.token),
+        channelId: request.channelId,
+        form: () => tokenFormView(choice.token, metadata, bot.runnerLabels),
+      });
   }
 }

@@ -21,7 +21,7 @@ import type { Respond } from "../../slack/deliver.js";
 import { choiceBlocks } from "../../slack/messages.js";
 import { inViewChannel } from "./authorize.js";
 import { defineCommand, ParseProblem, SECRET_TYPED } from "./command.js";
-import { type ModalRequest, notAllowedView, openLoadingModal, tellNotAllowed } from "./rotate-modal.js";
+import { lookingUp, type ModalRequest, notAllowedView, openRotateModal } from "./rotate-modal.js";
 import { parseTarget, targetText } from "./words.js";
 
 export const rotateCommand = defineCommand({
@@ -51,61 +51,46 @@ async function handleRotateCommand(
   respond: Respond,
 ): Promise<string> {
   const metadata: RotateModalMetadata = { responseUrl: request.responseUrl, channelId: request.channelId };
-  const modal = await openLoadingModal(
+  const modal = await openRotateModal(
     bot,
-    { triggerId: request.triggerId, command: "rotate" },
-    metadata,
+    request,
+    {
+      command: "rotate",
+      kind: "oauth-secret",
+      metadata,
+      auditSubject: { target: targetText(request.target) },
+    },
     respond,
   );
   if (!modal.ok) return modal.outcome;
   const { show } = modal;
 
-  const decision = await bot.authorizer.canRotate(request.userId);
-  if (!decision.allowed) {
-    await tellNotAllowed(show, respond, decision.reason, metadata);
-    await bot.auditor.record({
-      ...rotationAuditBase(bot, "oauth-secret", request.userId),
-      outcome: "unauthorized",
-      target: targetText(request.target),
-      reason: decision.reason,
-    });
-    return "unauthorized";
-  }
-
-  try {
-    const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, request.target);
-    if (resolution.kind === "none") {
-      await show(
-        messageView(
-          `:mag: ${escapeMrkdwn(targetText(request.target))}: ${escapeMrkdwn(resolution.reason)}`,
-          metadata,
-        ),
-      );
-      return "not-found";
-    }
-    if (resolution.kind === "many") {
-      const host = request.target.kind === "host" ? request.target.host : "";
-      const blocks = choiceBlocks(
-        host,
-        resolution.integrations,
-        "rotate",
-        bot.config.command,
-        bot.runnerLabels,
-      );
-      await show(choiceView(blocks, metadata));
-      return "ambiguous";
-    }
-    await show(formOrApproval(bot, resolution.integration, metadata));
-    return "form";
-  } catch (error) {
+  const resolution = await lookingUp(show, metadata, "the integration", () =>
+    resolveTarget(bot.gitpod, bot.runnerIds, request.target),
+  );
+  if (resolution.kind === "none") {
     await show(
       messageView(
-        `:warning: Could not look up the integration: ${escapeMrkdwn(describeApiError(error).text)}`,
+        `:mag: ${escapeMrkdwn(targetText(request.target))}: ${escapeMrkdwn(resolution.reason)}`,
         metadata,
       ),
     );
-    throw error;
+    return "not-found";
   }
+  if (resolution.kind === "many") {
+    const host = request.target.kind === "host" ? request.target.host : "";
+    const blocks = choiceBlocks(
+      host,
+      resolution.integrations,
+      "rotate",
+      bot.config.command,
+      bot.runnerLabels,
+    );
+    await show(choiceView(blocks, metadata));
+    return "ambiguous";
+  }
+  await show(formOrApproval(bot, resolution.integration, metadata));
+  return "form";
 }
 
 /** With four-eyes approval on, the form waits for an approval: ask why, then post the request. */

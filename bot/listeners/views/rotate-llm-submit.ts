@@ -6,28 +6,21 @@
  * protocol and dropped; it is in no message, log or record.
  */
 import type { App } from "@slack/bolt";
-import { describeApiError } from "../../../shared/api/error-in-words.js";
-import type { LlmIntegration } from "../../../shared/api/schemas.js";
 import { endpointHost, rotateLlmKey } from "../../../shared/rotation/llm-key.js";
-import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
+import { code } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { LLM_KEY_TARGET, llmKeyOf } from "../../rotations/credential.js";
+import { readFreshCredential, submissionRefusal } from "../../rotations/fresh-read.js";
 import { journaledLlmKeyApi } from "../../rotations/journaled-api.js";
 import {
   decodeMetadata,
   INPUT_ACTION,
   LLM_KEY_BLOCK,
-  messageView,
   progressView,
   ROTATE_LLM_CALLBACK_ID,
   type RotateModalMetadata,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -72,73 +65,50 @@ interface RotateLlmSubmission {
 async function handleRotateLlmSubmission(bot: BotContext, submission: RotateLlmSubmission): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const integrationId = metadata.llmIntegrationId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "llm-key", integrationId },
     ...(metadata.approvalId === undefined ? {} : { approvalId: metadata.approvalId }),
     metadata,
-    reporter,
     auditSubject: { integrationId, target: LLM_KEY_TARGET },
   });
   if (!admitted.ok) return admitted.outcome;
 
-  const base = { ...rotationAuditBase(bot, "llm-key", userId), integrationId, target: LLM_KEY_TARGET };
-  const refuse = async (outcome: "failed" | "refused", reason: string, shown?: string) => {
-    await reporter.show(
-      messageView(
-        shown ?? `:no_entry_sign: Not rotated: ${escapeMrkdwn(reason)}. Nothing was changed.`,
-        metadata,
-      ),
-    );
-    await bot.auditor.record({
-      ...base,
-      outcome,
-      reason,
+  const refuse = submissionRefusal(bot, {
+    reporter: admitted.reporter,
+    metadata,
+    audit: {
+      ...rotationAuditBase(bot, "llm-key", userId),
+      integrationId,
+      target: LLM_KEY_TARGET,
       ...(admitted.approvalId ? { approvalId: admitted.approvalId } : {}),
-    });
-  };
-  let integration: LlmIntegration;
-  try {
-    integration = await bot.gitpod.llmIntegrations.get({ id: integrationId });
-  } catch (error) {
-    const described = describeApiError(error);
-    await refuse(
-      "failed",
-      described.code === "not_found" ? "the LLM integration no longer exists in Gitpod" : described.text,
-    );
-    if (described.code === "not_found") return "not-found";
-    throw error;
-  }
-  // Checked again at submission: the form may be old, and its metadata is not trusted for this.
-  if (!bot.runnerIds.includes(integration.runnerId)) {
-    await refuse("refused", "the LLM integration belongs to a runner this bot does not manage");
-    return "not-managed";
-  }
+    },
+  });
+  const read = await readFreshCredential(bot, refuse, {
+    read: () => bot.gitpod.llmIntegrations.get({ id: integrationId }),
+    runnerIdOf: (found) => found.runnerId,
+    name: "the LLM integration",
+  });
+  if (!read.ok) return read.outcome;
+  const integration = read.found;
   // Under an approval exactly what was approved runs: a new key for the endpoint the approvers saw.
   const approvedHost = admitted.approval?.host;
   const host = endpointHost(integration.endpoint);
   if (approvedHost !== undefined && approvedHost !== host) {
-    await refuse(
-      "refused",
-      `Not rotated: the approval is for the LLM endpoint ${approvedHost} and the integration now points at ${host || "no endpoint"}; under an approval only what was approved runs, so the approval is used up. Run rotate-llm again to have the new endpoint approved.`,
-      `:no_entry_sign: Not rotated: the approval is for the LLM endpoint ${code(approvedHost)}, and the integration now points at ${code(host || "no endpoint")}. Under an approval only what was approved runs; the approval is used up. Run \`rotate-llm\` again to have the new endpoint approved. Nothing was changed.`,
-    );
+    await refuse({
+      outcome: "refused",
+      reason: `Not rotated: the approval is for the LLM endpoint ${approvedHost} and the integration now points at ${host || "no endpoint"}; under an approval only what was approved runs, so the approval is used up. Run rotate-llm again to have the new endpoint approved.`,
+      shown: `:no_entry_sign: Not rotated: the approval is for the LLM endpoint ${code(approvedHost)}, and the integration now points at ${code(host || "no endpoint")}. Under an approval only what was approved runs; the approval is used up. Run \`rotate-llm\` again to have the new endpoint approved.`,
+    });
     return "endpoint-not-approved";
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: llmKeyOf(integration),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateLlmKey(
-        journaledLlmKeyApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, apiKey: submission.apiKey },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(llmKeyOf(integration), (journalId) =>
+    rotateLlmKey(
+      journaledLlmKeyApi(bot.gitpod, bot.store, journalId, Date.now),
+      { integrationId, apiKey: submission.apiKey },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }

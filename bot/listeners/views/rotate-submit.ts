@@ -11,24 +11,19 @@ import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { approvedClientId } from "../../approvals/flow.js";
 import type { BotContext } from "../../context.js";
 import { resolveTarget } from "../../gitpod/reads.js";
-import { auditFieldsOf, oauthSecretOf, type RotatedCredential } from "../../rotations/credential.js";
+import { auditFieldsOf, oauthSecretOf } from "../../rotations/credential.js";
+import { submissionRefusal } from "../../rotations/fresh-read.js";
 import { journaledApi } from "../../rotations/journaled-api.js";
 import {
   CLIENT_ID_BLOCK,
   CLIENT_SECRET_BLOCK,
   decodeMetadata,
   INPUT_ACTION,
-  messageView,
   progressView,
   ROTATE_CALLBACK_ID,
   type RotateModalMetadata,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -86,42 +81,38 @@ function checkSubmission(
 async function handleRotateSubmission(bot: BotContext, submission: RotateSubmission): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const integrationId = metadata.integrationId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const approvalId = submission.approvalId ?? metadata.approvalId;
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "oauth-secret", integrationId },
     ...(approvalId === undefined ? {} : { approvalId }),
     metadata,
-    reporter,
     auditSubject: { integrationId },
   });
   if (!admitted.ok) return admitted.outcome;
 
-  const base = rotationAuditBase(bot, "oauth-secret", userId);
-  const fail = async (shown: string, reason: string, refusal?: { credential: RotatedCredential }) => {
-    await reporter.show(messageView(`${shown} Nothing was changed.`, metadata));
-    await bot.auditor.record({
-      ...base,
-      outcome: refusal ? "refused" : "failed",
+  const refuse = submissionRefusal(bot, {
+    reporter: admitted.reporter,
+    metadata,
+    audit: {
+      ...rotationAuditBase(bot, "oauth-secret", userId),
       integrationId,
-      ...(refusal ? auditFieldsOf(refusal.credential) : {}),
-      reason,
       ...(admitted.approvalId ? { approvalId: admitted.approvalId } : {}),
-    });
-  };
+    },
+  });
   let integration: ScmIntegration;
   try {
     const resolution = await resolveTarget(bot.gitpod, bot.runnerIds, { kind: "id", id: integrationId });
     if (resolution.kind !== "one") {
       const reason = resolution.kind === "none" ? resolution.reason : "ambiguous";
-      await fail(`:mag: ${escapeMrkdwn(reason)}`, reason);
+      await refuse({ outcome: "failed", reason, shown: `:mag: ${escapeMrkdwn(reason)}` });
       return "not-found";
     }
     integration = resolution.integration;
   } catch (error) {
     const reason = describeApiError(error).text;
-    await fail(`:warning: Could not rotate: ${escapeMrkdwn(reason)}`, reason);
+    await refuse({ outcome: "failed", reason, shown: `:warning: Could not rotate: ${escapeMrkdwn(reason)}` });
     throw error;
   }
 
@@ -131,28 +122,22 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
     const approved = approvedClientId(admitted.approval, integration);
     if (clientId && clientId !== approved) {
       const reason = `the approval is for OAuth client id ${approved} and the form asked to store ${clientId}; under an approval only what was approved runs, so the approval is used up. Run rotate again to have the other app approved`;
-      await fail(
-        `:no_entry_sign: Not rotated: the approval is for OAuth client id ${code(approved)}, and the form asked to store ${code(clientId)}. Under an approval only what was approved runs; the approval is used up. Run \`rotate\` again to have the other app approved.`,
-        `Not rotated: ${reason}.`,
-        { credential: oauthSecretOf(integration) },
-      );
+      await refuse({
+        outcome: "refused",
+        reason: `Not rotated: ${reason}.`,
+        shown: `:no_entry_sign: Not rotated: the approval is for OAuth client id ${code(approved)}, and the form asked to store ${code(clientId)}. Under an approval only what was approved runs; the approval is used up. Run \`rotate\` again to have the other app approved.`,
+        subject: auditFieldsOf(oauthSecretOf(integration)),
+      });
       return "client-id-not-approved";
     }
     clientId = approved;
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: oauthSecretOf(integration),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateScmCredentials(
-        journaledApi(bot.gitpod, bot.store, journalId, Date.now),
-        { integrationId, clientId, clientSecret: submission.clientSecret },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(oauthSecretOf(integration), (journalId) =>
+    rotateScmCredentials(
+      journaledApi(bot.gitpod, bot.store, journalId, Date.now),
+      { integrationId, clientId, clientSecret: submission.clientSecret },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }

@@ -6,31 +6,23 @@
  * log or record.
  */
 import type { App } from "@slack/bolt";
-import { describeApiError } from "../../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../../shared/api/matching.js";
-import type { HostAuthenticationToken } from "../../../shared/api/schemas.js";
 import { rotateHostToken } from "../../../shared/rotation/host-token.js";
-import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../../context.js";
 import { USER_TOKEN_REASON } from "../../host-tokens/find.js";
 import { hostTokenOf } from "../../rotations/credential.js";
+import { readFreshCredential, submissionRefusal } from "../../rotations/fresh-read.js";
 import { journaledHostTokenApi } from "../../rotations/journaled-api.js";
 import {
   decodeMetadata,
   HOST_TOKEN_BLOCK,
   INPUT_ACTION,
-  messageView,
   progressView,
   ROTATE_TOKEN_CALLBACK_ID,
   type RotateModalMetadata,
   TOKEN_EXPIRY_BLOCK,
 } from "../../rotations/rotate-form.js";
-import {
-  admitSubmission,
-  modalReporter,
-  rotationAuditBase,
-  runJournaledRotation,
-} from "../../rotations/slack-rotation.js";
+import { admitSubmission, rotationAuditBase } from "../../rotations/slack-rotation.js";
 import { RESTARTING_TEXT } from "../../slack/messages.js";
 import { ranAs } from "../log-requests.js";
 
@@ -107,62 +99,43 @@ async function handleRotateTokenSubmission(
 ): Promise<string> {
   const { userId, viewId, metadata } = submission;
   const tokenId = metadata.tokenId ?? "";
-  const reporter = modalReporter(bot, viewId, metadata);
   const admitted = await admitSubmission(bot, {
     userId,
+    viewId,
     credential: { kind: "host-token", tokenId },
     ...(metadata.approvalId === undefined ? {} : { approvalId: metadata.approvalId }),
     metadata,
-    reporter,
     auditSubject: { tokenId },
   });
   if (!admitted.ok) return admitted.outcome;
 
-  const base = { ...rotationAuditBase(bot, "host-token", userId), tokenId };
-  const refuse = async (outcome: "failed" | "refused", reason: string) => {
-    await reporter.show(
-      messageView(`:no_entry_sign: Not rotated: ${escapeMrkdwn(reason)}. Nothing was changed.`, metadata),
-    );
-    await bot.auditor.record({ ...base, outcome, reason });
-  };
-  let token: HostAuthenticationToken;
-  try {
-    token = await bot.gitpod.hostAuthenticationTokens.get({ id: tokenId });
-  } catch (error) {
-    const described = describeApiError(error);
-    await refuse(
-      "failed",
-      described.code === "not_found" ? "the host token no longer exists in Gitpod" : described.text,
-    );
-    if (described.code === "not_found") return "not-found";
-    throw error;
-  }
-  // Checked again at submission: the form may be old, and its metadata is not trusted for this.
-  if (!bot.runnerIds.includes(token.runnerId ?? "")) {
-    await refuse("refused", "the token belongs to a runner this bot does not manage");
-    return "not-managed";
-  }
+  const refuse = submissionRefusal(bot, {
+    reporter: admitted.reporter,
+    metadata,
+    audit: { ...rotationAuditBase(bot, "host-token", userId), tokenId },
+  });
+  const read = await readFreshCredential(bot, refuse, {
+    read: () => bot.gitpod.hostAuthenticationTokens.get({ id: tokenId }),
+    runnerIdOf: (found) => found.runnerId ?? "",
+    name: "the host token",
+    shortName: "the token",
+  });
+  if (!read.ok) return read.outcome;
+  const token = read.found;
   if (!isServiceAccountToken(token)) {
-    await refuse("refused", USER_TOKEN_REASON);
+    await refuse({ outcome: "refused", reason: USER_TOKEN_REASON });
     return "user-token-refused";
   }
 
-  return runJournaledRotation(bot, {
-    userId,
-    viewId,
-    metadata,
-    credential: hostTokenOf(token),
-    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
-    reporter,
-    protocol: (journalId) =>
-      rotateHostToken(
-        journaledHostTokenApi(bot.gitpod, bot.store, journalId, Date.now),
-        {
-          tokenId,
-          token: submission.token,
-          ...(submission.expiresAt === undefined ? {} : { expiresAt: submission.expiresAt }),
-        },
-        { lock: bot.lock, now: bot.now },
-      ),
-  });
+  return admitted.rotate(hostTokenOf(token), (journalId) =>
+    rotateHostToken(
+      journaledHostTokenApi(bot.gitpod, bot.store, journalId, Date.now),
+      {
+        tokenId,
+        token: submission.token,
+        ...(submission.expiresAt === undefined ? {} : { expiresAt: submission.expiresAt }),
+      },
+      { lock: bot.lock, now: bot.now },
+    ),
+  );
 }
