@@ -27,15 +27,23 @@ export function submissionRefusal(
   submission: {
     reporter: ModalReporter;
     metadata: RotateModalMetadata;
+    /** The approval the submission runs under: every refusal of it names the approval. */
+    approvalId?: string;
     /** The audit record's fields every refusal of this submission has. */
-    audit: Omit<AuditRecord, "outcome" | "reason">;
+    audit: Omit<AuditRecord, "outcome" | "reason" | "approvalId">;
   },
 ): RefuseSubmission {
-  const { reporter, metadata, audit } = submission;
+  const { reporter, metadata, approvalId, audit } = submission;
   return async ({ outcome, reason, shown, subject }) => {
     const text = shown ?? `:no_entry_sign: Not rotated: ${escapeMrkdwn(reason)}.`;
     await reporter.show(messageView(`${text} Nothing was changed.`, metadata));
-    await bot.auditor.record({ ...audit, outcome, ...subject, reason });
+    await bot.auditor.record({
+      ...audit,
+      ...(approvalId ? { approvalId } : {}),
+      outcome,
+      ...subject,
+      reason,
+    });
   };
 }
 

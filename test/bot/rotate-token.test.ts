@@ -304,6 +304,38 @@ describe("rotate-token", () => {
     await expectNoCanary(h);
   });
 
+  it("under an approval, a token deleted before the form is submitted is refused and audited with the approval", async () => {
+    const { h, token } = await setUp({
+      env: { SLACK_ROTATE_APPROVERS: BOB, SLACK_ROTATE_APPROVALS_REQUIRED: "1" },
+    });
+    const { viewId: reasonViewId } = await openRotateToken(h, `rotate-token github.com ${SERVICE_ACCOUNT}`);
+    await h.submitText(reasonViewId, { reason: "the service account's token is due" });
+    const request = await h.slack.waitFor(
+      (call) => call.args.channel === AUDIT_CHANNEL && callText(call).includes("Approval needed"),
+    );
+    const approvalId = buttonValue(request, "approval_approve");
+    await click(h, BOB, AUDIT_CHANNEL, "approval_approve", approvalId);
+    await waitForAudit(h, `approval by ${BOB}: approved`);
+    const opened = await click(h, ADMIN, CHANNEL, "approval_open_form", approvalId);
+    const form = await h.slack.waitFor(
+      (call) => call.method === "views.open" && call.args.trigger_id === opened.triggerId,
+    );
+    // Gone between the approval and the submission: refused after admission, under the approval.
+    expect(h.emu.state.deleteHostToken(token.id)).toBe(true);
+    await submitToken(h, openedViewId(form) ?? "", NEW_TOKEN);
+    const refused = await waitForAudit(h, `rotate-token by ${ADMIN}: failed`);
+    expect(callText(refused)).toContain("no longer exists");
+    const events = await h.store.history({ limit: 10 });
+    expect(
+      events.find((event) => event.action === "rotate-token" && event.outcome === "failed"),
+    ).toMatchObject({
+      approvalId,
+      reason: "the host token no longer exists in Gitpod",
+    });
+    expect(h.emu.requests.count("UpdateHostAuthenticationToken")).toBe(0);
+    await expectNoCanary(h);
+  });
+
   it("refuses and audits an unauthorized user, at the command and at a submission", async () => {
     const { h, token } = await setUp();
     const { ack, filled } = await openRotateToken(

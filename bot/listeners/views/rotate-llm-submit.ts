@@ -78,11 +78,11 @@ async function handleRotateLlmSubmission(bot: BotContext, submission: RotateLlmS
   const refuse = submissionRefusal(bot, {
     reporter: admitted.reporter,
     metadata,
+    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
     audit: {
       ...rotationAuditBase(bot, "llm-key", userId),
       integrationId,
       target: LLM_KEY_TARGET,
-      ...(admitted.approvalId ? { approvalId: admitted.approvalId } : {}),
     },
   });
   const read = await readFreshCredential(bot, refuse, {

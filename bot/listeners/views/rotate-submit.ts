@@ -95,10 +95,10 @@ async function handleRotateSubmission(bot: BotContext, submission: RotateSubmiss
   const refuse = submissionRefusal(bot, {
     reporter: admitted.reporter,
     metadata,
+    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
     audit: {
       ...rotationAuditBase(bot, "oauth-secret", userId),
       integrationId,
-      ...(admitted.approvalId ? { approvalId: admitted.approvalId } : {}),
     },
   });
   let integration: ScmIntegration;

@@ -112,6 +112,7 @@ async function handleRotateTokenSubmission(
   const refuse = submissionRefusal(bot, {
     reporter: admitted.reporter,
     metadata,
+    ...(admitted.approvalId === undefined ? {} : { approvalId: admitted.approvalId }),
     audit: { ...rotationAuditBase(bot, "host-token", userId), tokenId },
   });
   const read = await readFreshCredential(bot, refuse, {
