@@ -13,7 +13,9 @@
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { isServiceAccountToken } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { escapeMrkdwn, userMention } from "../../shared/slack/mrkdwn.js";
 import type { BotContext } from "../context.js";
 import { runApprovedRevoke } from "../revoke/approval.js";

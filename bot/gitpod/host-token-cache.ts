@@ -6,7 +6,7 @@
  * The App Home reads the managed runners' integrations through the same cache (`sharedRead`).
  */
 import { hostTokensOfRunner } from "../../shared/api/live-reads.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import type { CredentialsApi } from "../../shared/rotation/types.js";
 
 /** How long a read answers later commands: token counts a few seconds old are fine for a list. */

@@ -7,7 +7,9 @@
 import { describeApiError } from "../../shared/api/error-in-words.js";
 import { belongsTo, integrationsOfRunners, llmIntegrationsOfRunner } from "../../shared/api/live-reads.js";
 import { sameHost } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { signalOption } from "../../shared/api/transport.js";
 import type { ScheduledApi } from "../../shared/credential-upkeep/types.js";
 import type { HostTokenRotationApi } from "../../shared/rotation/host-token.js";

@@ -2,7 +2,8 @@
  * The App Home's one model: what a person may see, read once per publish (bot/home/read.ts) and
  * laid out by a pure function (bot/home/view.ts). Only ids, words and times: never a secret.
  */
-import type { LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import type { ExpiringToken } from "../../shared/credential-upkeep/types.js";
 import type { Approval, HistoryEvent } from "../state/store.js";
 

@@ -6,7 +6,7 @@
  * from the history.
  */
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../shared/credential-upkeep/health-check.js";
 import { checkTokens } from "../../shared/credential-upkeep/tokens.js";
 import type { BotContext } from "../context.js";

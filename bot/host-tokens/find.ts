@@ -4,7 +4,7 @@
  * chosen; a user's token is named as such and refused (users' tokens belong to the users).
  */
 import { isServiceAccountToken, sameHost } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 
 export type TokenChoice =
   | { kind: "one"; token: HostAuthenticationToken }

@@ -3,7 +3,7 @@
  * deleted must be what is there now), limited to the bot's runners.
  */
 import { hostTokensOfRunner, readEachRunner } from "../../shared/api/live-reads.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import type { BotContext } from "../context.js";
 
 export function readManagedHostTokens(

@@ -4,7 +4,7 @@
  * host (as `list` shows it) or its id; only the bot's runners' integrations are ever chosen.
  */
 import { sameHost } from "../../shared/api/matching.js";
-import type { LlmIntegration } from "../../shared/api/schemas.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
 import { endpointHost } from "../../shared/rotation/llm-key.js";
 import { runnerLabel } from "../../shared/text/runner-label.js";
 import type { Target } from "../gitpod/reads.js";

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import { context, type SlackMessage, section } from "../../shared/slack/blocks.js";
 import { escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import { announceRequest, tellRequester } from "../approvals/notify.js";

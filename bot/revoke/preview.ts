@@ -5,7 +5,7 @@
  */
 import type { types } from "@slack/bolt";
 import { isServiceAccountToken, sameHost } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import { context, type MessageBlock, type SlackMessage } from "../../shared/slack/blocks.js";
 import { code, escapeMrkdwn, fallbackText, userMention } from "../../shared/slack/mrkdwn.js";
 import { sections } from "../../shared/slack/split.js";

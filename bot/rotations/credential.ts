@@ -4,7 +4,9 @@
  * four-eyes approval work on this one description, so the kinds share the same protocol around
  * their different API calls.
  */
-import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { endpointHost } from "../../shared/rotation/llm-key.js";
 import type { AuditRecord } from "../../shared/slack/audit-record.js";
 import type { Approval, CredentialKind } from "../state/store.js";

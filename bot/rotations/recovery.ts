@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { llmPhaseWords } from "../../shared/credential-upkeep/llm-health.js";
 import { tokenOwnerText } from "../../shared/rotation/host-token.js";
 import { endpointHost, llmPhaseWord } from "../../shared/rotation/llm-key.js";

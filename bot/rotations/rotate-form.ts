@@ -5,7 +5,9 @@
  */
 
 import type { types } from "@slack/bolt";
-import type { HostAuthenticationToken, LlmIntegration, ScmIntegration } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { llmPhaseWords } from "../../shared/credential-upkeep/llm-health.js";
 import { endpointHost, llmPhaseWord } from "../../shared/rotation/llm-key.js";
 import type { RotationResult } from "../../shared/rotation/types.js";

@@ -1,7 +1,7 @@
 /** The bot's own messages: refusals, "not found" and the "which one did you mean?" list. */
 
 import type { types } from "@slack/bolt";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { context, type SlackMessage } from "../../shared/slack/blocks.js";
 import { bold, code, escapeMrkdwn, fallbackText } from "../../shared/slack/mrkdwn.js";
 import { sections } from "../../shared/slack/split.js";

@@ -3,7 +3,10 @@ import { HostAuthenticationTokens } from "./resources/host-authentication-tokens
 import { LlmIntegrations } from "./resources/llm-integrations.js";
 import { Schema } from "./resources/schema.js";
 import { ScmIntegrations } from "./resources/scm-integrations.js";
-import type { ValidateRunnerConfigurationRequest, ValidateRunnerConfigurationResponse } from "./schemas.js";
+import type {
+  ValidateRunnerConfigurationRequest,
+  ValidateRunnerConfigurationResponse,
+} from "./resources/validate.wire.js";
 import { type CallOptions, Transport, type TransportOptions } from "./transport.js";
 
 export type GitpodClientOptions = TransportOptions;

@@ -7,7 +7,10 @@
  */
 import type { GitpodClient } from "./client.js";
 import { collectEveryPage } from "./pagination.js";
-import type { EnvironmentClass, HostAuthenticationToken, LlmIntegration, ScmIntegration } from "./schemas.js";
+import type { EnvironmentClass } from "./resources/environment-classes.wire.js";
+import type { HostAuthenticationToken } from "./resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "./resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "./resources/scm-integrations.wire.js";
 import type { CallOptions } from "./transport.js";
 
 /** The list reads, as GitpodClient has them: a caller asks only for the ones it uses. */

@@ -1,5 +1,6 @@
 /** How API objects are matched to each other: one rule each, used by sync, rotation, the health check and the bot. */
-import type { HostAuthenticationToken, ScmIntegration } from "./schemas.js";
+import type { HostAuthenticationToken } from "./resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "./resources/scm-integrations.wire.js";
 
 /** The subject's principal of a service account's token (tokens the runner-config file may manage). */
 export const SERVICE_ACCOUNT = "PRINCIPAL_SERVICE_ACCOUNT";

@@ -3,7 +3,7 @@
  * page responses. Pages are asked for 100 at a time, the API's maximum.
  */
 import { GitpodApiError } from "./errors.js";
-import type { PaginationRequest, PaginationResponse } from "./schemas.js";
+import type { PaginationRequest, PaginationResponse } from "./resources/common.wire.js";
 
 export const PAGE_SIZE = 100;
 /** 100 000 objects: far beyond any runner; a server handing out fresh tokens forever stops here. */

@@ -4,7 +4,8 @@
  * leave it in an error message or a log line, even when a server echoes one back.
  */
 import { REDACTED, scrub } from "../text/scrub.js";
-import { CEL_EXPRESSION_HEADER, SECRET_FIELDS, SECRET_HEADER_LISTS } from "./schemas.js";
+import { CEL_EXPRESSION_HEADER } from "./resources/llm-integrations.wire.js";
+import { SECRET_FIELDS, SECRET_HEADER_LISTS } from "./rpcs.js";
 
 export { REDACTED, scrub };
 

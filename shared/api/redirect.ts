@@ -5,7 +5,7 @@
  */
 import { scrub } from "../text/scrub.js";
 import { GitpodApiError } from "./errors.js";
-import { SERVICE } from "./schemas.js";
+import { SERVICE } from "./rpcs.js";
 
 /** Code of the error: not a Connect code (the server sent none), like `network`. */
 const REDIRECTED = "redirected";

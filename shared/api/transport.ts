@@ -24,7 +24,7 @@ import { createDispatcher, proxySecrets, withoutCredentials } from "./dispatcher
 import { GitpodApiError } from "./errors.js";
 import { scrubDecoded, secretValuesOf } from "./redact.js";
 import { redirectRefused } from "./redirect.js";
-import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./schemas.js";
+import { RPCS, type RpcName, type RpcResponse, SERVICE } from "./rpcs.js";
 
 export { DEFAULT_BASE_URL } from "./api-settings.js";
 export { createDispatcher, proxySettingsOf } from "./dispatcher.js";

@@ -2,7 +2,7 @@
  * The fields of a runner's live configuration schema (what an environment class's `configuration`
  * may hold): checking one value against its field, and the field as JSON Schema.
  */
-import type { SchemaField } from "../api/schemas.js";
+import type { SchemaField } from "../api/resources/schema.wire.js";
 
 type JsonSchema = Record<string, unknown>;
 

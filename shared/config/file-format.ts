@@ -5,7 +5,7 @@
  * entries). The loader, json-schema.ts, schema-check.ts and export reach a kind only through this.
  */
 import type { z } from "zod";
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import { formatPath, type PathPart } from "./locate.js";
 import { type LazyPositions, lazyLines } from "./positions.js";
 import type { SecretReferenceContext } from "./secret-reference.js";

@@ -5,7 +5,7 @@
  * kind's part comes from its FileFormat.
  */
 import { z } from "zod";
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import { FILE_FORMATS } from "../kinds/registry.js";
 import type { JsonSchema } from "./file-format.js";
 import { MAX_FIELD_LENGTH } from "./limits.js";

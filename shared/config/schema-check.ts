@@ -3,7 +3,7 @@
  * sent, through each resource kind's own check (unknown SCM providers; unknown or missing
  * configuration keys, int ranges, patterns, enums).
  */
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import { ALL_KINDS } from "../kinds/registry.js";
 import type { DesiredRunner } from "./desired-state.js";
 import type { ConfigIssue } from "./types.js";

@@ -6,7 +6,8 @@
 
 import { describeApiError } from "../api/error-in-words.js";
 import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { HostAuthenticationToken } from "../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import { validateStoredCredentials } from "../rotation/validate-stored.js";
 import { mapWithConcurrency } from "../sync/limiter.js";
 import { plural } from "../text/plural.js";

@@ -3,7 +3,7 @@
  * shared/api/live-reads.ts).
  */
 import { sameHost } from "../api/matching.js";
-import type { ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 
 type FileEntry = { runnerId: string; scmId: string; host: string };
 

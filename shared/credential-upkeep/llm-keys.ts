@@ -6,7 +6,7 @@
 
 import { describeApiError } from "../api/error-in-words.js";
 import { llmIntegrationsOfRunner } from "../api/live-reads.js";
-import type { LlmIntegration } from "../api/schemas.js";
+import type { LlmIntegration } from "../api/resources/llm-integrations.wire.js";
 import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
 import { llmKey } from "../kinds/llm-integrations/file-format.js";

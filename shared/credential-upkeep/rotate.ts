@@ -7,7 +7,8 @@
 import { describeApiError } from "../api/error-in-words.js";
 import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js";
 import { isServiceAccountToken, sameHost } from "../api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { HostAuthenticationToken } from "../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
 import { rotateHostToken } from "../rotation/host-token.js";

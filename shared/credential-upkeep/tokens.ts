@@ -5,7 +5,8 @@
  */
 
 import { isServiceAccountToken, sameHost, tokenBelongsTo } from "../api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { HostAuthenticationToken } from "../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import { runnerLabel } from "../text/runner-label.js";
 import type { CheckedTokens, ExpiringToken, ManagedHostToken } from "./types.js";
 

@@ -5,7 +5,7 @@
  */
 
 import type { GitpodClient } from "../api/client.js";
-import type { ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import type { HostTokenRotationApi } from "../rotation/host-token.js";
 import type { LlmKeyRotationApi } from "../rotation/llm-key.js";
 import type { CredentialsApi, LlmPhaseWord, RotationResult } from "../rotation/types.js";

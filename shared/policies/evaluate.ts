@@ -3,7 +3,7 @@
  * stable), runs each rule in its scope and returns one report model, which the plan text, the job
  * summary, the PR comment and `--json` lay out (report.ts). Pure.
  */
-import { SECRET_FIELDS } from "../api/schemas.js";
+import { SECRET_FIELDS } from "../api/rpcs.js";
 import { ALL_KINDS, operationLabel } from "../kinds/registry.js";
 import { type Operation, type Plan, pendingOperations } from "../sync/plan-types.js";
 import type { KindState } from "../sync/resource.js";

@@ -7,7 +7,10 @@
  */
 
 import { isServiceAccountToken } from "../api/matching.js";
-import type { HostAuthenticationToken, UpdateHostAuthenticationTokenRequest } from "../api/schemas.js";
+import type {
+  HostAuthenticationToken,
+  UpdateHostAuthenticationTokenRequest,
+} from "../api/resources/host-authentication-tokens.wire.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
 import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";

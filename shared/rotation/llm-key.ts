@@ -7,7 +7,7 @@
  * whose answer is lost is reported unknown and never retried here. The key never appears in the result.
  */
 
-import type { LlmIntegration, UpdateLlmIntegrationRequest } from "../api/schemas.js";
+import type { LlmIntegration, UpdateLlmIntegrationRequest } from "../api/resources/llm-integrations.wire.js";
 import { type CallOptions, signalOption } from "../api/transport.js";
 import { type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";

@@ -5,7 +5,7 @@
  * 4. verify: read back (the encrypted secret changed) and validate the stored encrypted secret.
  * Every step's outcome ends up in the result; the secret never does.
  */
-import type { ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import { signalOption } from "../api/transport.js";
 import { notVerifiedSummary, type RotationClock, rotateInTurn, rotationResult } from "./in-turn.js";
 import { RotationStepLog } from "./step-log.js";

@@ -3,7 +3,8 @@
  * expiry still ahead (which tokens belong to it: tokenBelongsTo in shared/api/matching.ts).
  */
 import { isServiceAccountToken, tokenBelongsTo } from "../api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../api/schemas.js";
+import type { HostAuthenticationToken } from "../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 
 export interface TokenSummary {
   count: number;

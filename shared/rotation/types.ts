@@ -4,12 +4,11 @@
  */
 
 import type { HostTokenReads, IntegrationReads } from "../api/live-reads.js";
+import type { ScmIntegration, UpdateScmIntegrationRequest } from "../api/resources/scm-integrations.wire.js";
 import type {
-  ScmIntegration,
-  UpdateScmIntegrationRequest,
   ValidateRunnerConfigurationRequest,
   ValidateRunnerConfigurationResponse,
-} from "../api/schemas.js";
+} from "../api/resources/validate.wire.js";
 import type { CallOptions } from "../api/transport.js";
 import type { KeyedLock } from "./lock.js";
 import type { ScmValidationDescription } from "./validation-in-words.js";

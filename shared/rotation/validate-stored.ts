@@ -2,7 +2,8 @@
  * Validation of an SCM integration as stored: its host, provider, PAT setting and, when OAuth is
  * configured, its client id with the stored encrypted secret (`oauthEncryptedClientSecret`).
  */
-import type { ScmIntegration, ScmIntegrationValidationInput } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
+import type { ScmIntegrationValidationInput } from "../api/resources/validate.wire.js";
 import type { CallOptions } from "../api/transport.js";
 import type { RotationApi } from "./types.js";
 import { describeScmValidation, type ScmValidationDescription } from "./validation-in-words.js";

@@ -2,7 +2,7 @@
  * ValidateRunnerConfiguration answers an SCM integration check with up to four error strings
  * (hostError, oauthError, patError, scmIdError). This turns them into words a person can act on.
  */
-import type { ScmIntegrationValidationResult } from "../api/schemas.js";
+import type { ScmIntegrationValidationResult } from "../api/resources/validate.wire.js";
 
 type ScmValidationField = "hostError" | "oauthError" | "patError" | "scmIdError";
 

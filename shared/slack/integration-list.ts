@@ -3,7 +3,7 @@
  * well on a phone. Any number of integrations: split into several messages, never cut.
  */
 
-import type { ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import type { TokenSummary } from "../rotation/token-summary.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type MessageBlock, type SlackMessage } from "./blocks.js";

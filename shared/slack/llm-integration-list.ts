@@ -4,7 +4,7 @@
  * the API answers only its ciphertext, and not even that is shown.
  */
 
-import type { LlmIntegration } from "../api/schemas.js";
+import type { LlmIntegration } from "../api/resources/llm-integrations.wire.js";
 import { llmPhaseWords } from "../credential-upkeep/llm-health.js";
 import { endpointHost, llmPhaseWord } from "../rotation/llm-key.js";
 import { bold, code, escapeMrkdwn } from "./mrkdwn.js";

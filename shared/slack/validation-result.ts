@@ -1,6 +1,6 @@
 /** The answer to "does the stored secret of this integration still work?". */
 
-import type { ScmIntegration } from "../api/schemas.js";
+import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import type { ScmValidationDescription } from "../rotation/validation-in-words.js";
 import { runnerLabel } from "../text/runner-label.js";
 import { context, type SlackMessage } from "./blocks.js";

@@ -1,7 +1,7 @@
 /** Reads what the runners have now: schema and, through each resource kind, their objects (all pages). */
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import type { DesiredState } from "../config/desired-state.js";
 import { ALL_KINDS, type RunnerObjects } from "../kinds/registry.js";
 import type { Operation } from "./plan-types.js";

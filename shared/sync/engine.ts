@@ -5,7 +5,7 @@
 
 import type { GitpodClient } from "../api/client.js";
 import { GitpodApiError } from "../api/errors.js";
-import type { RunnerConfigurationSchema } from "../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import type { DesiredState } from "../config/desired-state.js";
 import { type ConfigSource, loadRunnerConfigs, sortIssues } from "../config/load.js";
 import { maskedIssue } from "../config/mask.js";

@@ -6,11 +6,11 @@
  * CONTRIBUTING.md lists the steps for a new kind.
  */
 import type { GitpodClient } from "../api/client.js";
+import type { RunnerConfigurationSchema } from "../api/resources/schema.wire.js";
 import type {
-  RunnerConfigurationSchema,
   ValidateRunnerConfigurationRequest,
   ValidateRunnerConfigurationResponse,
-} from "../api/schemas.js";
+} from "../api/resources/validate.wire.js";
 import type { FileFormat, LiveObjects, Located } from "../config/file-format.js";
 import type { ConfigIssue, RunnerEntry } from "../config/types.js";
 import type { OperationBase, PlanOptions } from "./plan-base.js";

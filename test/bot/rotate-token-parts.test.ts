@@ -5,7 +5,7 @@ import { ParseProblem, SECRET_TYPED } from "../../bot/listeners/commands/command
 import { parseRotateToken } from "../../bot/listeners/commands/rotate-token.js";
 import { checkTokenSubmission } from "../../bot/listeners/views/rotate-token-submit.js";
 import { describeTokenInterruption } from "../../bot/rotations/recovery.js";
-import type { HostAuthenticationToken } from "../../shared/api/schemas.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 
 const SA = "7d1e6f0a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
 const USER = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScmIntegration } from "../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import type { RotationResult } from "../../shared/rotation/types.js";
 import { describeScmValidation } from "../../shared/rotation/validation-in-words.js";
 import { formatAuditRecord } from "../../shared/slack/audit-record.js";

@@ -55,7 +55,7 @@ describe("emulator independence", () => {
   it("would notice an import of the client's schemas", () => {
     const dir = mkdtempSync(join(EMULATOR_DIR, ".probe-"));
     try {
-      const clientSchemas = ["..", "..", "..", ["sha", "red"].join(""), "api", "schemas.js"].join("/");
+      const clientSchemas = ["..", "..", "..", ["sha", "red"].join(""), "api", "rpcs.js"].join("/");
       writeFileSync(join(dir, "probe.ts"), `import { RPCS } from "${clientSchemas}";\n`);
       expect(importsLeavingEmulator(sourceFiles(dir))).toEqual([
         `.probe-${dir.split(".probe-")[1]}/probe.ts imports ${clientSchemas}`,

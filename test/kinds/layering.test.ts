@@ -21,9 +21,12 @@ const IMPORT =
 function callsTheApi(file: string, specifier: string): string | undefined {
   if (specifier === "undici") return "the HTTP client (undici)";
   const path = relative(REPO, file);
-  // The API's data types and pure rules (schemas.ts, matching.ts, errors.ts) are fine; these call it.
+  // The API's data types and pure rules (the resources' *.wire.ts, rpcs.ts, matching.ts, errors.ts)
+  // are fine; these call it.
   if (
-    /^shared\/api\/(client|transport|dispatcher|pagination|index)\.ts$|^shared\/api\/resources\//.test(path)
+    /^shared\/api\/(client|transport|dispatcher|pagination|index)\.ts$|^shared\/api\/resources\/(?!.*\.wire\.ts$)/.test(
+      path,
+    )
   ) {
     return "the API client";
   }

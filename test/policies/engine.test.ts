@@ -1,7 +1,8 @@
 /** The policy engine on crafted plans: each example rule fails and passes; files that cannot compile say where. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { EnvironmentClass, ScmIntegration } from "../../shared/api/schemas.js";
+import type { EnvironmentClass } from "../../shared/api/resources/environment-classes.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { evaluatePolicies, policiesAllowApply, runVariable } from "../../shared/policies/evaluate.js";
 import { loadPolicies, PolicyFileError } from "../../shared/policies/load.js";
 import { policyMarkdown, policyTextLines } from "../../shared/policies/report.js";

@@ -1,11 +1,9 @@
 /** The plan as pure data: field-level diffs, API facts it must respect, and its cost at scale. */
 import { describe, expect, it } from "vitest";
-import type {
-  EnvironmentClass,
-  HostAuthenticationToken,
-  LlmIntegration,
-  ScmIntegration,
-} from "../../shared/api/schemas.js";
+import type { EnvironmentClass } from "../../shared/api/resources/environment-classes.wire.js";
+import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
+import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import type { DesiredState } from "../../shared/config/desired-state.js";
 import { loadRunnerConfig } from "../../shared/config/load.js";
 import type { DesiredEnvironmentClass } from "../../shared/kinds/environment-classes/file-format.js";

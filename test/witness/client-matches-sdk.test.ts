@@ -16,7 +16,7 @@
 import Gitpod from "@gitpod/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitpodClient } from "../../shared/api/index.js";
-import { RPC_NAMES } from "../../shared/api/schemas.js";
+import { RPC_NAMES } from "../../shared/api/rpcs.js";
 import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,

@@ -4,7 +4,7 @@
  */
 import Gitpod, { AuthenticationError, NotFoundError } from "@gitpod/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RPC_NAMES } from "../../shared/api/schemas.js";
+import { RPC_NAMES } from "../../shared/api/rpcs.js";
 import {
   type Emulator,
   GITHUB_OAUTH_CLIENT_ID,

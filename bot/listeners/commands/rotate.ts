@@ -4,7 +4,7 @@
  */
 
 import { describeApiError } from "../../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../../shared/api/resources/scm-integrations.wire.js";
 import { escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { requestReasonView } from "../../approvals/views.js";
 import type { BotContext } from "../../context.js";

@@ -1,5 +1,5 @@
 /** `validate <integration-id | host>`: does the stored OAuth secret still work? */
-import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../../shared/api/resources/scm-integrations.wire.js";
 import { validateStoredCredentials } from "../../../shared/rotation/validate-stored.js";
 import { formatError } from "../../../shared/slack/errors.js";
 import { formatValidationResult } from "../../../shared/slack/validation-result.js";

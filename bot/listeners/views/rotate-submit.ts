@@ -5,7 +5,7 @@
  */
 import type { App } from "@slack/bolt";
 import { describeApiError } from "../../../shared/api/error-in-words.js";
-import type { ScmIntegration } from "../../../shared/api/schemas.js";
+import type { ScmIntegration } from "../../../shared/api/resources/scm-integrations.wire.js";
 import { rotateScmCredentials } from "../../../shared/rotation/protocol.js";
 import { code, escapeMrkdwn } from "../../../shared/slack/mrkdwn.js";
 import { approvedClientId } from "../../approvals/flow.js";

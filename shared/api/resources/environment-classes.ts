@@ -1,14 +1,14 @@
 import { GitpodApiError } from "../errors.js";
 import { nextTokenOf, PageIterator } from "../pagination.js";
+import type { RpcResponse } from "../rpcs.js";
+import type { CallOptions, Transport } from "../transport.js";
 import type {
   CreateEnvironmentClassRequest,
   EnvironmentClass,
   GetEnvironmentClassRequest,
   ListEnvironmentClassesRequest,
-  RpcResponse,
   UpdateEnvironmentClassRequest,
-} from "../schemas.js";
-import type { CallOptions, Transport } from "../transport.js";
+} from "./environment-classes.wire.js";
 
 /** Environment classes: create, list, get, update. The API has no delete; disable instead. */
 export class EnvironmentClasses {

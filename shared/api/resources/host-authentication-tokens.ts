@@ -1,4 +1,5 @@
 import { nextTokenOf, PageIterator } from "../pagination.js";
+import type { CallOptions, Transport } from "../transport.js";
 import type {
   CreateHostAuthenticationTokenRequest,
   DeleteHostAuthenticationTokenRequest,
@@ -6,8 +7,7 @@ import type {
   HostAuthenticationToken,
   ListHostAuthenticationTokensRequest,
   UpdateHostAuthenticationTokenRequest,
-} from "../schemas.js";
-import type { CallOptions, Transport } from "../transport.js";
+} from "./host-authentication-tokens.wire.js";
 
 /** Host authentication tokens. Token values are write-only: the API never returns them. */
 export class HostAuthenticationTokens {

@@ -1,5 +1,7 @@
 import { GitpodApiError } from "../errors.js";
 import { nextTokenOf, PageIterator } from "../pagination.js";
+import type { RpcResponse } from "../rpcs.js";
+import type { CallOptions, Transport } from "../transport.js";
 import type {
   CreateLlmIntegrationRequest,
   DeleteLlmIntegrationRequest,
@@ -7,10 +9,8 @@ import type {
   ListLlmIntegrationsRequest,
   LlmIntegration,
   LlmIntegrationWire,
-  RpcResponse,
   UpdateLlmIntegrationRequest,
-} from "../schemas.js";
-import type { CallOptions, Transport } from "../transport.js";
+} from "./llm-integrations.wire.js";
 
 /**
  * LLM integrations: a runner's access to an LLM provider. The provider's API key goes in as

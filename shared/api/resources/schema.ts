@@ -1,5 +1,5 @@
-import type { GetRunnerConfigurationSchemaRequest, RunnerConfigurationSchema } from "../schemas.js";
 import type { CallOptions, Transport } from "../transport.js";
+import type { GetRunnerConfigurationSchemaRequest, RunnerConfigurationSchema } from "./schema.wire.js";
 
 /**
  * The runner's configuration schema: environment-class fields and the SCM providers it supports.

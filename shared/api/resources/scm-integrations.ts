@@ -1,16 +1,16 @@
 import { GitpodApiError } from "../errors.js";
 import { nextTokenOf, PageIterator } from "../pagination.js";
+import type { RpcResponse } from "../rpcs.js";
+import type { CallOptions, Transport } from "../transport.js";
 import type {
   CreateScmIntegrationRequest,
   DeleteScmIntegrationRequest,
   GetScmIntegrationRequest,
   ListScmIntegrationsRequest,
-  RpcResponse,
   ScmIntegration,
   ScmIntegrationWire,
   UpdateScmIntegrationRequest,
-} from "../schemas.js";
-import type { CallOptions, Transport } from "../transport.js";
+} from "./scm-integrations.wire.js";
 
 /** SCM integrations. OAuth client secrets go in as plaintext and come back only encrypted. */
 export class ScmIntegrations {

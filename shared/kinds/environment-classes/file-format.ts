@@ -5,7 +5,8 @@
  * (export writes the ids).
  */
 import { z } from "zod";
-import type { EnvironmentClass, RunnerConfigurationSchema } from "../../api/schemas.js";
+import type { EnvironmentClass } from "../../api/resources/environment-classes.wire.js";
+import type { RunnerConfigurationSchema } from "../../api/resources/schema.wire.js";
 import { checkConfigurationValue, fieldSchema } from "../../config/configuration-fields.js";
 import {
   type FileFormat,

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { isServiceAccountToken } from "../../api/matching.js";
-import type { HostAuthenticationToken, ScmIntegration } from "../../api/schemas.js";
+import type { HostAuthenticationToken } from "../../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../../api/resources/scm-integrations.wire.js";
 import {
   type FileFormat,
   type JsonSchema,

@@ -11,9 +11,9 @@ import { SERVICE_ACCOUNT } from "../../api/matching.js";
 import type {
   CreateHostAuthenticationTokenRequest,
   HostAuthenticationToken,
-  ScmIntegration,
   UpdateHostAuthenticationTokenRequest,
-} from "../../api/schemas.js";
+} from "../../api/resources/host-authentication-tokens.wire.js";
+import type { ScmIntegration } from "../../api/resources/scm-integrations.wire.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";

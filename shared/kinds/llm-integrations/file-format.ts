@@ -6,7 +6,7 @@
  * for the key, which cannot be read back.
  */
 import { z } from "zod";
-import { CEL_EXPRESSION_HEADER, type LlmIntegration } from "../../api/schemas.js";
+import { CEL_EXPRESSION_HEADER, type LlmIntegration } from "../../api/resources/llm-integrations.wire.js";
 import {
   type FileFormat,
   type JsonSchema,

@@ -15,7 +15,7 @@ import {
   CEL_EXPRESSION_HEADER,
   type LlmIntegration,
   type UpdateLlmIntegrationRequest,
-} from "../../api/schemas.js";
+} from "../../api/resources/llm-integrations.wire.js";
 import { withLineOf } from "../../config/positions.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";

@@ -4,7 +4,8 @@
  * and the way back from live integrations (the secret cannot be read back: a variable stands in).
  */
 import { z } from "zod";
-import type { RunnerConfigurationSchema, ScmIntegration } from "../../api/schemas.js";
+import type { RunnerConfigurationSchema } from "../../api/resources/schema.wire.js";
+import type { ScmIntegration } from "../../api/resources/scm-integrations.wire.js";
 import {
   type FileFormat,
   type JsonSchema,

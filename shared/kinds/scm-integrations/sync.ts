@@ -13,11 +13,11 @@ import {
   readEachRunner,
 } from "../../api/live-reads.js";
 import { sameHost } from "../../api/matching.js";
+import type { HostAuthenticationToken } from "../../api/resources/host-authentication-tokens.wire.js";
 import type {
-  HostAuthenticationToken,
   ScmIntegration,
   UpdateScmIntegrationRequest,
-} from "../../api/schemas.js";
+} from "../../api/resources/scm-integrations.wire.js";
 import { withLineOf } from "../../config/positions.js";
 import { deleteUnlessGone } from "../../sync/delete-unless-gone.js";
 import { OutcomeUnknownError } from "../../sync/outcome.js";
