@@ -5,10 +5,16 @@ import { describe, expect, it } from "vitest";
 import { RUNNER_EU_ID } from "../emulator/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 
+/**
+ * One process, Node with tsx's loader: the tsx command would run the emulator in a child of its own,
+ * which a SIGKILL of the command leaves running after the test.
+ */
 function startCli(args: string[]): ChildProcess {
-  return spawn(TSX, ["test/emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, ["--import", "tsx", "test/emulator/cli.ts", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 async function readUntil(child: ChildProcess, pattern: RegExp): Promise<string> {
