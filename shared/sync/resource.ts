@@ -42,6 +42,11 @@ type KindRunner<Key extends string, Desired> = string extends Key
 interface DiffContext {
   runnerId: string;
   options: PlanOptions;
+  /**
+   * With prune off, where the diff lists what prune would remove (`pruneOrList`,
+   * shared/sync/unmanaged.ts); absent when nobody asks.
+   */
+  unmanaged?: UnmanagedObject[];
 }
 
 export interface ApplyContext<Live extends object = object> {
@@ -162,22 +167,16 @@ export interface ResourceKind<
     runner: KindRunner<Key, Desired>,
     state: KindState<Live & Uses>,
   ): Promise<ConfigIssue[]>;
-  /** Pure and linear in the number of objects: the operations that take current to desired. */
+  /**
+   * Pure and linear in the number of objects: the operations that take current to desired. What the
+   * file does not hold goes through `pruneOrList` (shared/sync/unmanaged.ts): removed with prune on,
+   * listed in `context.unmanaged` as unmanaged with prune off (a kind that never prunes lists none).
+   */
   diff(
     runner: KindRunner<Key, Desired>,
     state: KindState<Live & Uses> | undefined,
     context: DiffContext,
   ): Op[];
-  /**
-   * What the runner holds of this kind that the file does not manage, listed by a plan without
-   * prune as drift (shared/sync/unmanaged.ts; `prunedObjects(diff)` for a kind whose prune
-   * removes exactly those). Optional: a kind without it reports none. Pure.
-   */
-  unmanaged?(
-    runner: KindRunner<Key, Desired>,
-    state: KindState<Live & Uses> | undefined,
-    context: DiffContext,
-  ): UnmanagedObject[];
   /** The ValidateRunnerConfiguration request for a create or change; undefined when there is none. */
   validationRequest(
     operation: Op,

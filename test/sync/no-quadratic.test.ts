@@ -100,3 +100,74 @@ describe("no quadratic path", () => {
     expect(comparisons).toBeLessThan(50 * 3000);
   }, 60_000);
 });
+
+describe("the plan's diff (benchmark scenario 4)", () => {
+  /** One runner in sync with 4,000 classes and 1,000 integrations, plus one class added by hand. */
+  async function syncedRunner() {
+    const runners = generateDesiredState({ runners: 1, classesPerRunner: 4000, integrationsPerRunner: 1000 });
+    prepareEmulator(emu, runners);
+    seedSyncedState(emu, runners, 100);
+    const runnerId = runners[0]?.id ?? "";
+    const byHand = emu.state.seedEnvironmentClass({
+      runnerId,
+      displayName: "added by hand",
+      description: "not in the file",
+      configuration: [{ key: "instanceType", value: "m6i.large" }],
+    });
+    const loaded = loadRunnerConfig("bench.yaml", toRunnerConfigYaml(runners), {
+      [OAUTH_SECRET_ENV]: OAUTH_SECRET,
+    });
+    if (!loaded.desired) throw new Error(JSON.stringify(loaded.issues.slice(0, 3)));
+    const current = await readCurrentState(client, [runnerId]);
+    const state = current.runners.get(runnerId);
+    const runner = loaded.desired.runners[0];
+    if (!state || !runner) throw new Error("no state read");
+    return { desired: loaded.desired, runner, current, state, byHand };
+  }
+
+  it("lists unmanaged objects from the one diff per kind, not from a second diff with prune on", async () => {
+    const { desired, runner, current, state, byHand } = await syncedRunner();
+    const wanted = countingReads([...runner.environmentClasses]);
+    (runner as { environmentClasses: unknown }).environmentClasses = wanted.items;
+    const held = countingReads(state.environmentClasses);
+    state.environmentClasses = held.items;
+
+    const plan = buildPlan(desired, current.runners, PLAN_OPTIONS);
+    expect(plan.runners[0]?.unmanaged).toEqual([
+      { kind: "environmentClass", runnerId: runner.id, key: "added by hand", id: byHand.id },
+    ]);
+    expect(pendingOperations(plan)).toHaveLength(40);
+    // One diff reads the file's 4,000 classes twice (its pin index, its loop) and the disabled-class
+    // count once more: 12,000. Listing unmanaged objects through a second, pruning diff read 20,000.
+    expect(wanted.reads()).toBeLessThanOrEqual(3 * 4000);
+    // The runner's 4,001 classes: indexed by id and by name, the leftovers, the disabled-class count.
+    expect(held.reads()).toBeLessThanOrEqual(4 * 4001);
+
+    // With prune on, the same object is the operation that removes it, and nothing is listed.
+    const pruned = buildPlan(desired, current.runners, { ...PLAN_OPTIONS, prune: true });
+    expect(pruned.runners[0]?.unmanaged).toBeUndefined();
+    expect(pruned.runners[0]?.operations.filter((operation) => operation.action === "disable")).toEqual([
+      expect.objectContaining({ key: "added by hand", currentId: byHand.id }),
+    ]);
+  }, 60_000);
+
+  it("gives every operation its line through one shared getter, not a closure each", async () => {
+    const { desired, runner, current } = await syncedRunner();
+    const plan = buildPlan(desired, current.runners, PLAN_OPTIONS);
+    const operations = plan.runners[0]?.operations ?? [];
+    expect(operations).toHaveLength(5000);
+    // A closure per operation made each one a dictionary-mode object of ~650 bytes (V8 cannot share
+    // a shape between objects whose accessors differ): 5,000 getters here, 50,000 at scenario 4's size.
+    const getters = new Set(
+      operations.map((operation) => Object.getOwnPropertyDescriptor(operation, "line")?.get),
+    );
+    expect(getters.size).toBe(1);
+    // Still the item's line, read when asked, and still in the plan's JSON.
+    const last = operations.at(-1);
+    const item = runner.scmIntegrations.at(-1);
+    expect(last?.key).toBe(`${item?.scmId}@${item?.host}`);
+    expect(last?.line).toBe(item?.line);
+    expect(JSON.parse(JSON.stringify(last))).toMatchObject({ line: item?.line });
+    expect(Object.keys(last ?? {})).not.toContain("lineSource");
+  }, 60_000);
+});

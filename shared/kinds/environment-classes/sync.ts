@@ -17,7 +17,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
-import { prunedObjects } from "../../sync/unmanaged.js";
+import { pruneOrList, type UnmanagedObject } from "../../sync/unmanaged.js";
 import { runnerLabel } from "../../text/runner-label.js";
 import { type DesiredEnvironmentClass, environmentClassFormat } from "./file-format.js";
 import type { EnvironmentClassOperation } from "./operation.js";
@@ -114,7 +114,7 @@ function diffEnvironmentClasses(
   runnerId: string,
   desired: DesiredEnvironmentClass[],
   current: EnvironmentClass[],
-  prune: boolean,
+  step: { prune: boolean; unmanaged?: UnmanagedObject[] | undefined },
 ): EnvironmentClassOperation[] {
   const byId = new Map(current.map((environmentClass) => [environmentClass.id, environmentClass]));
   // Pinned classes are never matched by name for another entry, wherever the pinning entry is.
@@ -215,20 +215,18 @@ function diffEnvironmentClasses(
     );
   }
 
-  if (prune) {
-    for (const environmentClass of current) {
-      if (matched.has(environmentClass.id) || !environmentClass.enabled) continue;
-      operations.push({
-        kind: "environmentClass",
-        runnerId,
-        key: environmentClass.displayName ?? environmentClass.id,
-        action: "disable",
-        currentId: environmentClass.id,
-        changes: [fieldChange("enabled", "true", "false")],
-      });
-    }
-    noteLikelyRenames(operations, current);
+  for (const environmentClass of current) {
+    if (matched.has(environmentClass.id) || !environmentClass.enabled) continue;
+    pruneOrList(step, operations, () => ({
+      kind: "environmentClass" as const,
+      runnerId,
+      key: environmentClass.displayName ?? environmentClass.id,
+      action: "disable",
+      currentId: environmentClass.id,
+      changes: [fieldChange("enabled", "true", "false")],
+    }));
   }
+  if (step.prune) noteLikelyRenames(operations, current);
   return operations;
 }
 
@@ -445,7 +443,7 @@ function newClassesWithoutDescription(
     runner.id,
     [...runner.environmentClasses],
     state.environmentClasses,
-    false,
+    { prune: false },
   ).filter((operation) => operation.action === "create" || operation.action === "replace");
   return creates.flatMap((operation) => {
     const item = items.get(operation.path ?? "");
@@ -512,15 +510,12 @@ export const environmentClassKind: ResourceKind<
     ...(await checkPins(client, runner, state)),
     ...newClassesWithoutDescription(runner, state),
   ],
-  // Unmanaged: enabled classes not in the file (disabled ones are history, never drift).
-  unmanaged: (runner, state, context) => prunedObjects(environmentClassKind.diff)(runner, state, context),
+  // Pruned, or unmanaged without prune: enabled classes not in the file (disabled ones are history, never drift).
   diff: (runner, state, context) =>
-    diffEnvironmentClasses(
-      context.runnerId,
-      runner.environmentClasses,
-      state?.environmentClasses ?? [],
-      context.options.prune,
-    ),
+    diffEnvironmentClasses(context.runnerId, runner.environmentClasses, state?.environmentClasses ?? [], {
+      prune: context.options.prune,
+      unmanaged: context.unmanaged,
+    }),
   validationRequest(operation) {
     if (!isWrite(operation) || !operation.desired) return undefined;
     const { displayName, description, configuration } = operation.desired;

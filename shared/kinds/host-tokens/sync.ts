@@ -19,7 +19,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
-import { prunedObjects } from "../../sync/unmanaged.js";
+import { pruneOrList, type UnmanagedObject } from "../../sync/unmanaged.js";
 import { secretFor } from "../scm-integrations/sync.js";
 import {
   type DesiredHostAuthenticationToken,
@@ -55,7 +55,12 @@ function diffHostTokens(
   runnerId: string,
   desired: readonly DesiredHostAuthenticationToken[],
   current: readonly HostAuthenticationToken[],
-  options: { prune: boolean; rotateSecrets: boolean; integrations: readonly ScmIntegration[] },
+  options: {
+    prune: boolean;
+    rotateSecrets: boolean;
+    integrations: readonly ScmIntegration[];
+    unmanaged?: UnmanagedObject[] | undefined;
+  },
 ): HostAuthenticationTokenOperation[] {
   const serviceTokens = current.filter(isServiceAccountTokenWithId);
   const byKey = new Map<string, HostAuthenticationToken>();
@@ -131,11 +136,11 @@ function diffHostTokens(
 
   // Only runners that declare tokens have their service accounts' tokens pruned: a file that never
   // mentions tokens does not delete the automations' credentials.
-  if (options.prune && desired.length > 0) {
+  if (desired.length > 0) {
     for (const token of serviceTokens) {
       if (matched.has(token.id)) continue;
-      operations.push({
-        kind: "hostAuthenticationToken",
+      pruneOrList(options, operations, () => ({
+        kind: "hostAuthenticationToken" as const,
         runnerId,
         key: liveTokenKey(token),
         action: "delete",
@@ -145,7 +150,7 @@ function diffHostTokens(
           reason: "deletes a service account's host token",
           deletes: `whatever runs as service account ${token.subject?.id} can no longer reach ${token.host}`,
         },
-      });
+      }));
     }
   }
   return operations;
@@ -307,12 +312,12 @@ export const hostAuthenticationTokenKind: ResourceKind<
     const tokens = await readEachRunner(runnerIds, (runnerId) => hostTokensOfRunner(client, runnerId));
     for (const token of tokens) states.get(token.runnerId ?? "")?.hostAuthenticationTokens?.push(token);
   },
-  // Unmanaged: service accounts' tokens not in the file, where the file declares tokens (users' own tokens are never drift).
-  unmanaged: (runner, state, context) =>
-    prunedObjects(hostAuthenticationTokenKind.diff)(runner, state, context),
+  // Pruned, or unmanaged without prune: service accounts' tokens not in the file, where the file
+  // declares tokens (users' own tokens are never drift).
   diff: (runner, state, context) =>
     diffHostTokens(context.runnerId, runner.hostAuthenticationTokens, state?.hostAuthenticationTokens ?? [], {
       prune: context.options.prune,
+      unmanaged: context.unmanaged,
       rotateSecrets: context.options.rotateSecrets,
       integrations: state?.scmIntegrations ?? [],
     }),

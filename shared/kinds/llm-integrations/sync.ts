@@ -22,7 +22,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
-import { prunedObjects } from "../../sync/unmanaged.js";
+import { pruneOrList, type UnmanagedObject } from "../../sync/unmanaged.js";
 import { oneLine } from "../../text/untrusted.js";
 import { secretFor } from "../scm-integrations/sync.js";
 import {
@@ -114,7 +114,7 @@ function diffLlmIntegrations(
   runnerId: string,
   desired: readonly DesiredLlmIntegration[],
   current: readonly LlmIntegration[],
-  options: { prune: boolean; rotateSecrets: boolean },
+  options: { prune: boolean; rotateSecrets: boolean; unmanaged?: UnmanagedObject[] | undefined },
 ): LlmIntegrationOperation[] {
   const byKey = new Map<string, LlmIntegration>();
   const counts = new Map<string, number>();
@@ -226,12 +226,12 @@ function diffLlmIntegrations(
     );
   }
 
-  if (options.prune) {
-    for (const integration of current) {
-      if (matched.has(integration.id)) continue;
+  for (const integration of current) {
+    if (matched.has(integration.id)) continue;
+    pruneOrList(options, operations, () => {
       const models = integration.models.join(", ") || "no model";
-      operations.push({
-        kind: "llmIntegration",
+      return {
+        kind: "llmIntegration" as const,
         runnerId,
         key: llmKey(integration),
         action: "delete",
@@ -243,8 +243,8 @@ function diffLlmIntegrations(
           reason: "deletes the LLM integration",
           deletes: `agents on this runner that use ${models} through it lose their model`,
         },
-      });
-    }
+      };
+    });
   }
   return operations;
 }
@@ -376,10 +376,10 @@ export const llmIntegrationKind: ResourceKind<
       states.get(integration.runnerId)?.llmIntegrations?.push(integration);
   },
   // Unmanaged: integrations on a runner whose file lists LLM integrations, that the file does not hold.
-  unmanaged: (runner, state, context) => prunedObjects(llmIntegrationKind.diff)(runner, state, context),
   diff: (runner, state, context) =>
     diffLlmIntegrations(context.runnerId, runner.llmIntegrations, state?.llmIntegrations ?? [], {
       prune: context.options.prune,
+      unmanaged: context.unmanaged,
       rotateSecrets: context.options.rotateSecrets,
     }),
   // ValidateRunnerConfiguration takes environment classes and SCM integrations only: the file's

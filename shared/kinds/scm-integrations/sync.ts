@@ -24,7 +24,7 @@ import { OutcomeUnknownError } from "../../sync/outcome.js";
 import { type FieldChange, fieldChange } from "../../sync/plan-base.js";
 import type { FieldError, ResourceKind } from "../../sync/resource.js";
 import { sortedById } from "../../sync/sorted-by-id.js";
-import { prunedObjects } from "../../sync/unmanaged.js";
+import { pruneOrList, type UnmanagedObject } from "../../sync/unmanaged.js";
 import {
   type DesiredOAuth,
   type DesiredScmIntegration,
@@ -78,7 +78,12 @@ function diffScmIntegrations(
   runnerId: string,
   desired: DesiredScmIntegration[],
   current: ScmIntegration[],
-  options: { prune: boolean; rotateSecrets: boolean; tokens?: HostAuthenticationToken[] },
+  options: {
+    prune: boolean;
+    rotateSecrets: boolean;
+    tokens?: HostAuthenticationToken[];
+    unmanaged?: UnmanagedObject[] | undefined;
+  },
 ): ScmIntegrationOperation[] {
   const byKey = new Map(current.map((integration) => [scmKey(integration), integration]));
   const matched = new Set<string>();
@@ -180,23 +185,21 @@ function diffScmIntegrations(
     );
   }
 
-  if (options.prune) {
-    for (const integration of current) {
-      if (matched.has(integration.id)) continue;
-      const host = integration.host ?? "";
-      operations.push({
-        kind: "scmIntegration",
-        runnerId,
-        key: scmKey(integration),
-        action: "delete",
-        currentId: integration.id,
-        changes: [{ field: "integration", from: `${integration.scmId} ${host}`, to: "(deleted)" }],
-        destructive: {
-          reason: "deletes the integration",
-          deletes: consequence([usersTokens(tokensFor(options.tokens, host), "")], host, STOP_WORKING),
-        },
-      });
-    }
+  for (const integration of current) {
+    if (matched.has(integration.id)) continue;
+    const host = integration.host ?? "";
+    pruneOrList(options, operations, () => ({
+      kind: "scmIntegration" as const,
+      runnerId,
+      key: scmKey(integration),
+      action: "delete",
+      currentId: integration.id,
+      changes: [{ field: "integration", from: `${integration.scmId} ${host}`, to: "(deleted)" }],
+      destructive: {
+        reason: "deletes the integration",
+        deletes: consequence([usersTokens(tokensFor(options.tokens, host), "")], host, STOP_WORKING),
+      },
+    }));
   }
   noteDuplicates(operations, current, options.prune);
   return operations;
@@ -397,11 +400,11 @@ export const scmIntegrationKind: ResourceKind<
       }),
     );
   },
-  // Unmanaged: integrations not in the file.
-  unmanaged: (runner, state, context) => prunedObjects(scmIntegrationKind.diff)(runner, state, context),
+  // Pruned, or unmanaged without prune: integrations not in the file.
   diff: (runner, state, context) =>
     diffScmIntegrations(context.runnerId, runner.scmIntegrations, state?.scmIntegrations ?? [], {
       prune: context.options.prune,
+      unmanaged: context.unmanaged,
       rotateSecrets: context.options.rotateSecrets,
       ...(state?.hostTokensToCount ? { tokens: state.hostTokensToCount } : {}),
     }),
