@@ -44,7 +44,7 @@ describe("list and host tokens", () => {
     h.emu.faults.add({ kind: "latency", latencyMs: 100 });
     const acks = await Promise.all([h.command("list"), h.command("list"), h.command("list")]);
     const answers = await Promise.all(acks.map((ack) => answer(ack.responseUrlId)));
-    for (const one of answers) expect(JSON.stringify(one.args)).toContain("250");
+    for (const one of answers) expect(JSON.stringify(one.args)).toContain("Host tokens: 250");
     // 250 tokens = 3 pages per runner, read once for all three commands.
     expect(h.emu.requests.count("ListHostAuthenticationTokens")).toBe(6);
     const firstReadAt = h.emu.requests.all("ListHostAuthenticationTokens")[0]?.at ?? 0;
@@ -64,12 +64,13 @@ describe("list and host tokens", () => {
     h.emu.faults.add({ kind: "status", status: 500, rpc: "ListHostAuthenticationTokens", times: 1000 });
     const first = await h.command("list");
     const failed = await answer(first.responseUrlId);
-    expect(JSON.stringify(failed.args)).not.toContain("250");
+    expect(JSON.stringify(failed.args)).not.toContain("Host tokens: 250");
+    expect(JSON.stringify(failed.args)).toContain("Host tokens: could not be listed");
     h.emu.faults.clear();
     const failedReads = h.emu.requests.count("ListHostAuthenticationTokens");
     const second = await h.command("list");
     const fresh = await answer(second.responseUrlId);
-    expect(JSON.stringify(fresh.args)).toContain("250");
+    expect(JSON.stringify(fresh.args)).toContain("Host tokens: 250");
     expect(h.emu.requests.count("ListHostAuthenticationTokens")).toBe(failedReads + 6);
   });
 });
