@@ -71,7 +71,8 @@ export async function repositoryRoot(cwd: string = process.cwd()): Promise<Confi
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything (a file, a folder) is at the path. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;

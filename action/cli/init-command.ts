@@ -4,7 +4,6 @@
  * `env:` line per secret variable the file references), then lists the repository secrets to add.
  * A file that exists is kept unless --force; a kept runner-config file is read instead of exported.
  */
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import applyTemplate from "../../examples/workflows/runner-config-apply.yml";
@@ -14,7 +13,7 @@ import { countsText, type ExportResult } from "../../shared/export/export.js";
 import { booleanFlag } from "./args.js";
 import { apiUsed, CliFailure, type CommandContext } from "./context.js";
 import { exportedConfig, runnerIds } from "./export-command.js";
-import { readTextFile, repositoryRoot, writeTextFile } from "./files.js";
+import { exists, readTextFile, repositoryRoot, writeTextFile } from "./files.js";
 import { referencedVariables, renderWorkflow } from "./workflow-template.js";
 
 /** Where the workflows expect the file (their `paths:` filters and the action's default `config`). */
@@ -32,15 +31,6 @@ const API_TOKEN_SECRET = "GITPOD_API_TOKEN";
 interface SecretToAdd {
   name: string;
   holds: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The variables a kept runner-config file references, or why it cannot be read as YAML. */

@@ -5,9 +5,13 @@
  */
 
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import { belongsTo, integrationsOfRunners, llmIntegrationsOfRunner } from "../../shared/api/live-reads.js";
+import {
+  belongsTo,
+  integrationsOfRunners,
+  llmIntegrationsOfRunner,
+  readEachRunnerOrError,
+} from "../../shared/api/live-reads.js";
 import { sameHost } from "../../shared/api/matching.js";
-import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
 import type { LlmIntegration } from "../../shared/api/resources/llm-integrations.wire.js";
 import type { ScmIntegration } from "../../shared/api/resources/scm-integrations.wire.js";
 import { signalOption } from "../../shared/api/transport.js";
@@ -85,17 +89,10 @@ export async function listWithTokens(
   if (scope.kind === "host")
     integrations = integrations.filter((integration) => hostMatches(integration, scope.host));
   const wanted = [...new Set(integrations.map((integration) => integration.runnerId))];
-  const tokensByRunner = new Map<string, HostAuthenticationToken[] | { error: string }>();
-  await Promise.all(
-    wanted.map(async (runnerId) => {
-      try {
-        // Shared with concurrent lists and kept briefly (host-token-cache.ts): a big workspace's
-        // tokens are many pages, and every list needs them.
-        tokensByRunner.set(runnerId, await untilAborted(hostTokensOf(api, runnerId), signal));
-      } catch (error) {
-        tokensByRunner.set(runnerId, { error: describeApiError(error).text });
-      }
-    }),
+  // Shared with concurrent lists and kept briefly (host-token-cache.ts): a big workspace's tokens
+  // are many pages, and every list needs them.
+  const tokensByRunner = await readEachRunnerOrError(wanted, (runnerId) =>
+    untilAborted(hostTokensOf(api, runnerId), signal),
   );
   return integrations.map((integration) => {
     const tokens = tokensByRunner.get(integration.runnerId) ?? [];

@@ -6,7 +6,7 @@
  * from the history.
  */
 import { describeApiError } from "../../shared/api/error-in-words.js";
-import type { HostAuthenticationToken } from "../../shared/api/resources/host-authentication-tokens.wire.js";
+import { readEachRunnerOrError } from "../../shared/api/live-reads.js";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../shared/credential-upkeep/health-check.js";
 import { checkTokens } from "../../shared/credential-upkeep/tokens.js";
 import type { BotContext } from "../context.js";
@@ -69,15 +69,8 @@ async function readHealth(bot: BotContext, now: Date): Promise<Extract<HomeHealt
     };
   }
   const wanted = [...new Set(live.map((integration) => integration.runnerId))];
-  const tokensByRunner = new Map<string, HostAuthenticationToken[] | { error: string }>();
-  await Promise.all(
-    wanted.map(async (runnerId) => {
-      try {
-        tokensByRunner.set(runnerId, await untilAborted(hostTokensOf(bot.gitpod, runnerId), signal));
-      } catch (error) {
-        tokensByRunner.set(runnerId, { error: describeApiError(error).text });
-      }
-    }),
+  const tokensByRunner = await readEachRunnerOrError(wanted, (runnerId) =>
+    untilAborted(hostTokensOf(bot.gitpod, runnerId), signal),
   );
   const validations = new Map(
     (await bot.store.lastValidations(live.map((integration) => integration.id))).map((event) => [

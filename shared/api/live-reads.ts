@@ -6,6 +6,7 @@
  * on it, so the rule is here once rather than in each face.
  */
 import type { GitpodClient } from "./client.js";
+import { describeApiError } from "./error-in-words.js";
 import { collectEveryPage } from "./pagination.js";
 import type { EnvironmentClass } from "./resources/environment-classes.wire.js";
 import type { HostAuthenticationToken } from "./resources/host-authentication-tokens.wire.js";
@@ -43,6 +44,27 @@ export async function readEachRunner<T>(
 ): Promise<T[]> {
   const perRunner = await Promise.all(runnerIds.map(readRunner));
   return perRunner.flat();
+}
+
+/**
+ * Like readEachRunner, kept per runner: a runner whose read failed holds the failure in words, so
+ * one runner's outage is reported on its own items while the others go on.
+ */
+export async function readEachRunnerOrError<T>(
+  runnerIds: readonly string[],
+  readRunner: (runnerId: string) => Promise<T[]>,
+): Promise<Map<string, T[] | { error: string }>> {
+  const perRunner = new Map<string, T[] | { error: string }>();
+  await Promise.all(
+    runnerIds.map(async (runnerId) => {
+      try {
+        perRunner.set(runnerId, await readRunner(runnerId));
+      } catch (error) {
+        perRunner.set(runnerId, { error: describeApiError(error).text });
+      }
+    }),
+  );
+  return perRunner;
 }
 
 /** Every page of a list that names one runner, keeping only that runner's objects. */

@@ -4,8 +4,7 @@
  * the runner (apply the file first); else the LLM-key protocol, whose result reports the phase.
  */
 
-import { describeApiError } from "../api/error-in-words.js";
-import { llmIntegrationsOfRunner } from "../api/live-reads.js";
+import { llmIntegrationsOfRunner, readEachRunnerOrError } from "../api/live-reads.js";
 import type { LlmIntegration } from "../api/resources/llm-integrations.wire.js";
 import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
@@ -57,15 +56,9 @@ export async function llmKeyRotations(
   }
   if (withKeys.length === 0) return jobs;
 
-  const live = new Map<string, LlmIntegration[] | { error: string }>();
-  await Promise.all(
-    uniqueRunnerIds(withKeys.map((entry) => entry.managed)).map(async (runnerId) => {
-      try {
-        live.set(runnerId, await llmIntegrationsOfRunner(api, runnerId, signalOption(options.signal)));
-      } catch (error) {
-        live.set(runnerId, { error: describeApiError(error).text });
-      }
-    }),
+  const live = await readEachRunnerOrError(
+    uniqueRunnerIds(withKeys.map((entry) => entry.managed)),
+    (runnerId) => llmIntegrationsOfRunner(api, runnerId, signalOption(options.signal)),
   );
   const secrets = llmSecretValues(selected, env);
   for (const { managed, apiKey } of withKeys) {

@@ -5,9 +5,8 @@
  */
 
 import { describeApiError } from "../api/error-in-words.js";
-import { hostTokensOfRunner, integrationsOfRunners } from "../api/live-reads.js";
+import { hostTokensOfRunner, integrationsOfRunners, readEachRunnerOrError } from "../api/live-reads.js";
 import { isServiceAccountToken, sameHost } from "../api/matching.js";
-import type { HostAuthenticationToken } from "../api/resources/host-authentication-tokens.wire.js";
 import type { ScmIntegration } from "../api/resources/scm-integrations.wire.js";
 import { signalOption } from "../api/transport.js";
 import { envValue } from "../config/env.js";
@@ -218,15 +217,9 @@ async function hostTokenRotations(
   }
   if (withValues.length === 0) return jobs;
 
-  const live = new Map<string, HostAuthenticationToken[] | { error: string }>();
-  await Promise.all(
-    uniqueRunnerIds(withValues.map((entry) => entry.managed)).map(async (runnerId) => {
-      try {
-        live.set(runnerId, await hostTokensOfRunner(api, runnerId, signalOption(options.signal)));
-      } catch (error) {
-        live.set(runnerId, { error: describeApiError(error).text });
-      }
-    }),
+  const live = await readEachRunnerOrError(
+    uniqueRunnerIds(withValues.map((entry) => entry.managed)),
+    (runnerId) => hostTokensOfRunner(api, runnerId, signalOption(options.signal)),
   );
   for (const { managed, token, refreshToken } of withValues) {
     const listed = live.get(managed.runnerId) ?? [];
